@@ -1,0 +1,4 @@
+fn main() {
+    // New migration folders must re-embed the migrations.
+    println!("cargo:rerun-if-changed=migrations");
+}

@@ -1,0 +1,272 @@
+//! `/api/v1/auth`: log in, refresh, log out, who am I, change my password.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{Json, actor};
+use crate::api::org_units::OrgUnitResponse;
+use crate::api::users::UserResponse;
+use crate::api::validate;
+use crate::auth::tokens::ACCESS_TTL_SECS;
+use crate::auth::{Principal, password};
+use crate::db;
+use crate::domain::sessions::{self, Opened, Refreshed};
+use crate::domain::users;
+use crate::domain::{org_units, staff};
+use crate::error::ApiError;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "admin", "password": "correct horse battery"}))]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub username: String,
+    #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128, format = Password)]
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    /// Exchange at `/auth/refresh` for new tokens; each works once.
+    pub refresh_token: String,
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub refresh_token: String,
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128, format = Password)]
+    pub current_password: String,
+    #[validate(custom(function = "validate::password"))]
+    #[schema(min_length = 8, max_length = 128, format = Password)]
+    pub new_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    pub user: UserResponse,
+    /// The unit whose subtree the account acts in (none for admins without one).
+    pub org_unit: Option<OrgUnitResponse>,
+    /// The linked staff member's name, when the account belongs to a person.
+    pub staff_full_name: Option<String>,
+}
+
+fn token_response(state: &AppState, opened: &Opened) -> Result<TokenResponse, ApiError> {
+    let roles = opened
+        .user
+        .roles()
+        .iter()
+        .map(|r| r.as_str().to_string())
+        .collect();
+    Ok(TokenResponse {
+        access_token: state
+            .keys
+            .issue(&opened.user.id, &opened.session_id, roles)?,
+        token_type: "Bearer",
+        expires_in: ACCESS_TTL_SECS,
+        refresh_token: opened.refresh_token.clone(),
+    })
+}
+
+/// The client's address, for throttling. The socket's peer: headers can be forged.
+fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Log in with a username and password.
+///
+/// Failed attempts are counted per username and per address; past the limit the answer
+/// is 429 with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Wrong username or password, or the account is disabled"),
+        (status = 422, description = "Invalid fields"),
+        (status = 429, description = "Too many failed attempts; see Retry-After"),
+    )
+)]
+#[post("/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Json(body): Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let username = users::normalize_username(&body.username);
+    let address = client_address(&req);
+    state
+        .throttle
+        .check(&username, &address)
+        .map_err(ApiError::too_many_requests)?;
+    let request_id = actor(&req, None).request_id;
+    let name = username.clone();
+    let opened = db::run(&state.pool, move |conn| {
+        let user = users::find_by_username(conn, &name)?;
+        // Verify even for unknown names, so timing does not reveal which exist.
+        let verified = match &user {
+            Some(u) => password::verify(&body.password, &u.password_hash),
+            None => {
+                password::verify_dummy(&body.password);
+                false
+            }
+        };
+        match user {
+            Some(u) if verified && u.active => db::write_tx(conn, |conn| {
+                sessions::open(conn, u, request_id).map_err(ApiError::from)
+            })
+            .map(Some),
+            _ => Ok(None),
+        }
+    })
+    .await?;
+    let Some(opened) = opened else {
+        state.throttle.record_failure(&username, &address);
+        return Err(ApiError::unauthorized("Wrong username or password."));
+    };
+    state.throttle.record_success(&username);
+    Ok(HttpResponse::Ok().json(token_response(&state, &opened)?))
+}
+
+/// Exchange a refresh token for new tokens.
+///
+/// Each refresh token works once. Presenting a used one again ends its whole session,
+/// since one of the two holders must have stolen it.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Unknown, expired or reused refresh token"),
+        (status = 422, description = "Invalid fields"),
+    )
+)]
+#[post("/refresh")]
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request_id = actor(&req, None).request_id;
+    let outcome = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            sessions::refresh(conn, &body.refresh_token, request_id)
+        })
+    })
+    .await?;
+    match outcome {
+        Refreshed::Renewed(opened) => Ok(HttpResponse::Ok().json(token_response(&state, &opened)?)),
+        Refreshed::Reused => Err(ApiError::unauthorized(
+            "This refresh token was already used; the session is ended. Log in again.",
+        )),
+    }
+}
+
+/// End the current session: its access and refresh tokens stop working.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Logged out"))
+)]
+#[post("/logout")]
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            sessions::close(conn, &actor, &principal.session_id).map_err(ApiError::from)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The account behind the token, with its unit.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = MeResponse)))]
+#[get("/me")]
+pub async fn me(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let me = db::run(&state.pool, move |conn| {
+        let user =
+            users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+        let unit = match &user.org_unit_id {
+            Some(id) => org_units::find(conn, id)?,
+            None => None,
+        };
+        let staff_name = match &user.staff_id {
+            Some(id) => staff::find(conn, id)?.map(|(s, _)| s.full_name),
+            None => None,
+        };
+        Ok(MeResponse {
+            user: user.into(),
+            org_unit: unit.map(Into::into),
+            staff_full_name: staff_name,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(me))
+}
+
+/// Change your own password. Every session of the account ends, this one included.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed; log in again"),
+        (status = 422, description = "Invalid fields, or the current password is wrong"),
+    )
+)]
+#[post("/password")]
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    db::run(&state.pool, move |conn| {
+        let user =
+            users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+        if !password::verify(&body.current_password, &user.password_hash) {
+            return Err(ApiError::invalid(
+                "current_password",
+                "wrong_password",
+                "the current password is wrong",
+            ));
+        }
+        let hash = password::hash(&body.new_password)?;
+        db::write_tx(conn, |conn| users::set_password(conn, &actor, &user, hash))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,82 @@
+//! The parameters every list takes: paging, sorting, search and `updated_since`.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::domain::{PageRequest, Sort, SortField};
+use crate::error::ApiError;
+
+pub const MAX_PER_PAGE: i64 = 200;
+pub const DEFAULT_PER_PAGE: i64 = 50;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page number, from 1.
+    #[param(minimum = 1, default = 1)]
+    pub page: Option<i64>,
+    /// Items per page, at most 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub per_page: Option<i64>,
+    /// A field to sort by; `-field` sorts descending.
+    pub sort: Option<String>,
+    /// Search text; case and Vietnamese diacritics are ignored ("nguyen van an" finds "Nguyễn Văn An").
+    pub q: Option<String>,
+    /// Only records changed at or after this time (RFC 3339), for incremental sync.
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+impl ListParams {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        let page = self.page.unwrap_or(1);
+        if page < 1 {
+            return Err(ApiError::invalid("page", "range", "must be at least 1"));
+        }
+        let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(ApiError::invalid(
+                "per_page",
+                "range",
+                "must be between 1 and 200",
+            ));
+        }
+        Ok(PageRequest { page, per_page })
+    }
+
+    /// The requested order, or `default` when none is asked for.
+    pub fn sort<F: SortField>(&self, default: F) -> Result<Sort<F>, ApiError> {
+        let Some(text) = self
+            .sort
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return Ok(Sort {
+                field: default,
+                descending: false,
+            });
+        };
+        let (name, descending) = match text.strip_prefix('-') {
+            Some(name) => (name, true),
+            None => (text, false),
+        };
+        F::from_name(name)
+            .map(|field| Sort { field, descending })
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "sort",
+                    "enum",
+                    format!("sort by one of: {}", F::NAMES.join(", ")),
+                )
+            })
+    }
+
+    pub fn q(&self) -> Option<String> {
+        self.q.clone().filter(|q| !q.trim().is_empty())
+    }
+
+    pub fn updated_since(&self) -> Option<chrono::NaiveDateTime> {
+        self.updated_since.map(|t| t.naive_utc())
+    }
+}

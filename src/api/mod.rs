@@ -1,0 +1,55 @@
+//! The HTTP API: one module per resource, and the one place that lists every route.
+
+pub mod auth;
+pub mod extract;
+pub mod health;
+pub mod list;
+pub mod org_units;
+pub mod staff;
+pub mod users;
+pub mod validate;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// Every route of the service. Registered with `.service(..)` so the OpenAPI document is
+/// collected from the router itself and cannot drift from it.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope::scope("/api/v1")
+                .service(
+                    scope::scope("/auth")
+                        .service(auth::login)
+                        .service(auth::refresh)
+                        .service(auth::logout)
+                        .service(auth::me)
+                        .service(auth::change_password),
+                )
+                .service(
+                    scope::scope("/org-units")
+                        .service(org_units::list)
+                        .service(org_units::create)
+                        .service(org_units::get)
+                        .service(org_units::update)
+                        .service(org_units::archive)
+                        .service(org_units::tree),
+                )
+                .service(
+                    scope::scope("/staff")
+                        .service(staff::list)
+                        .service(staff::create)
+                        .service(staff::get)
+                        .service(staff::update)
+                        .service(staff::archive),
+                )
+                .service(
+                    scope::scope("/users")
+                        .service(users::list)
+                        .service(users::create)
+                        .service(users::get)
+                        .service(users::update)
+                        .service(users::set_password),
+                ),
+        );
+}

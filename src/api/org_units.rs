@@ -1,0 +1,442 @@
+//! `/api/v1/org-units`: the tree of units that scopes every account.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
+use crate::api::list::ListParams;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::org_units::{
+    self, NewOrgUnit, OrgUnit, OrgUnitChanges, OrgUnitFilter, OrgUnitKind, OrgUnitSort,
+};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41", "code": "000.00.00.H42",
+    "name": "Ủy ban nhân dân tỉnh Hà Tĩnh", "kind": "province", "parent_id": null,
+    "active": true, "version": 1,
+    "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
+}))]
+pub struct OrgUnitResponse {
+    pub id: String,
+    /// The agency's electronic identification code (QĐ 20/2020/QĐ-TTg) where it has one.
+    pub code: String,
+    pub name: String,
+    pub kind: OrgUnitKind,
+    pub parent_id: Option<String>,
+    pub active: bool,
+    /// Increases with every change; the `ETag` is `"v{version}"`.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<OrgUnit> for OrgUnitResponse {
+    fn from(unit: OrgUnit) -> Self {
+        let OrgUnit {
+            id,
+            code,
+            name,
+            name_search: _,
+            name_sort: _,
+            kind,
+            parent_id,
+            path: _,
+            active,
+            version,
+            created_at,
+            updated_at,
+        } = unit;
+        OrgUnitResponse {
+            id,
+            code,
+            name,
+            kind: OrgUnitKind::from_db(&kind),
+            parent_id,
+            active,
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "000.01.42.H42", "name": "Sở Nội vụ tỉnh Hà Tĩnh", "kind": "agency", "parent_id": "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41"}))]
+pub struct CreateOrgUnit {
+    #[validate(custom(function = "validate::code"))]
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._\-/]{0,49}$"
+    )]
+    pub code: String,
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub name: String,
+    pub kind: OrgUnitKind,
+    /// The unit above; omit for a root (admins only).
+    #[validate(custom(function = "validate::id"))]
+    pub parent_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Sở Nội vụ"}))]
+pub struct UpdateOrgUnit {
+    #[validate(custom(function = "validate::code"))]
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._\-/]{0,49}$"
+    )]
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub code: Option<String>,
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub kind: Option<OrgUnitKind>,
+    /// Move the unit under another; `null` makes it a root (admins only).
+    #[serde(default, deserialize_with = "crate::api::extract::double_option")]
+    #[validate(custom(function = "validate::id"))]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+    /// `false` archives, `true` restores.
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgUnitQuery {
+    pub kind: Option<OrgUnitKind>,
+    /// Direct children of this unit.
+    pub parent_id: Option<String>,
+    /// The whole subtree under this unit (itself included).
+    pub under: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TreeQuery {
+    /// Include archived units (default: only active ones).
+    pub include_archived: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgUnitNode {
+    #[serde(flatten)]
+    pub unit: OrgUnitResponse,
+    #[schema(no_recursion)]
+    pub children: Vec<OrgUnitNode>,
+}
+
+/// Loads a unit the caller may see; others answer 404 as if absent.
+fn visible_unit(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<OrgUnit, ApiError> {
+    let unit = org_units::find(conn, id)?.ok_or_else(|| ApiError::not_found("org unit"))?;
+    policy::ensure_visible(policy::can_read_org_unit(principal, &unit.path), "org unit")?;
+    Ok(unit)
+}
+
+/// A unit named in a request body: absent or hidden ones are an invalid field, not a 404.
+fn referenced_unit(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+    field: &str,
+) -> Result<OrgUnit, ApiError> {
+    visible_unit(conn, principal, id)
+        .map_err(|_| ApiError::invalid(field, "not_found", "no such org unit"))
+}
+
+/// List org units in your scope.
+#[utoipa::path(
+    tag = "org-units",
+    security(("bearer" = [])),
+    params(ListParams, OrgUnitQuery),
+    responses((status = 200, body = Page<OrgUnitResponse>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<OrgUnitQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let sort = params.sort(OrgUnitSort::Name)?;
+    let result = db::run(&state.pool, move |conn| {
+        let under_path = match &query.under {
+            Some(id) => Some(referenced_unit(conn, &principal, id, "under")?.path),
+            None => None,
+        };
+        let filter = OrgUnitFilter {
+            q: params.q(),
+            kind: query.kind,
+            parent_id: query.parent_id,
+            under_path,
+            active: query.active,
+            updated_since: params.updated_since(),
+        };
+        Ok(org_units::list(
+            conn,
+            &principal.scope,
+            &filter,
+            sort,
+            page,
+        )?)
+    })
+    .await?;
+    let (items, total) = result;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items.into_iter().map(OrgUnitResponse::from).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Create an org unit.
+#[utoipa::path(
+    tag = "org-units",
+    security(("bearer" = [])),
+    request_body = CreateOrgUnit,
+    responses(
+        (status = 201, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 403, description = "Your roles do not allow creating units here"),
+        (status = 409, description = "The code is taken"),
+        (status = 422, description = "Invalid fields, or the parent does not exist"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateOrgUnit>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let unit = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let parent = match &body.parent_id {
+                Some(id) => Some(referenced_unit(conn, &principal, id, "parent_id")?),
+                None => None,
+            };
+            policy::ensure(policy::can_create_org_unit(
+                &principal,
+                parent.as_ref().map(|p| p.path.as_str()),
+            ))?;
+            let new = NewOrgUnit {
+                code: body.code,
+                name: body.name.trim().to_string(),
+                kind: body.kind,
+                active: true,
+            };
+            org_units::create(conn, &actor, new, parent.as_ref())
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        unit.version,
+        &OrgUnitResponse::from(unit),
+    ))
+}
+
+/// Get an org unit.
+#[utoipa::path(
+    tag = "org-units",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Org unit id")),
+    responses(
+        (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 404, description = "No such unit, or outside your scope"),
+    )
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let unit = db::run(&state.pool, move |conn| visible_unit(conn, &principal, &id)).await?;
+    Ok(tagged(
+        StatusCode::OK,
+        unit.version,
+        &OrgUnitResponse::from(unit),
+    ))
+}
+
+/// Change an org unit: its code, name, kind, parent or active flag.
+#[utoipa::path(
+    tag = "org-units",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Org unit id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateOrgUnit,
+    responses(
+        (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 403, description = "Your roles do not allow changing this unit"),
+        (status = 404, description = "No such unit, or outside your scope"),
+        (status = 409, description = "The code is taken, or the unit still has active sub-units or staff"),
+        (status = 412, description = "The unit changed since you read it"),
+        (status = 422, description = "Invalid fields, a missing parent, or a move that makes a cycle"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateOrgUnit>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let unit = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = visible_unit(conn, &principal, &id)?;
+            policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
+            let new_parent = match &body.parent_id {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(pid)) => Some(Some(referenced_unit(conn, &principal, pid, "parent_id")?)),
+            };
+            if let Some(parent) = &new_parent {
+                policy::ensure(policy::can_create_org_unit(
+                    &principal,
+                    parent.as_ref().map(|p| p.path.as_str()),
+                ))?;
+            }
+            let changes = OrgUnitChanges {
+                code: body.code,
+                name: body.name.map(|n| n.trim().to_string()),
+                kind: body.kind,
+                active: body.active,
+            };
+            org_units::update(
+                conn,
+                &actor,
+                current,
+                version,
+                changes,
+                new_parent.as_ref().map(|p| p.as_ref()),
+            )
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        unit.version,
+        &OrgUnitResponse::from(unit),
+    ))
+}
+
+/// Archive an org unit. Units are never deleted: their history stays.
+#[utoipa::path(
+    tag = "org-units",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Org unit id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    responses(
+        (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 403, description = "Your roles do not allow archiving this unit"),
+        (status = 404, description = "No such unit, or outside your scope"),
+        (status = 409, description = "The unit still has active sub-units or staff"),
+        (status = 412, description = "The unit changed since you read it"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[post("/{id}/archive")]
+pub async fn archive(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let unit = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = visible_unit(conn, &principal, &id)?;
+            policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
+            org_units::archive(conn, &actor, current, version)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        unit.version,
+        &OrgUnitResponse::from(unit),
+    ))
+}
+
+/// A unit with all its descendants, nested, in Vietnamese name order.
+#[utoipa::path(
+    tag = "org-units",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Org unit id"), TreeQuery),
+    responses(
+        (status = 200, body = OrgUnitNode),
+        (status = 404, description = "No such unit, or outside your scope"),
+    )
+)]
+#[get("/{id}/tree")]
+pub async fn tree(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(query): Query<TreeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let units = db::run(&state.pool, move |conn| {
+        let root = visible_unit(conn, &principal, &id)?;
+        Ok(org_units::subtree(
+            conn,
+            &root,
+            query.include_archived.unwrap_or(false),
+        )?)
+    })
+    .await?;
+    let tree = build_tree(units).ok_or_else(|| ApiError::not_found("org unit"))?;
+    Ok(HttpResponse::Ok().json(tree))
+}
+
+/// Nests a subtree (root first by path length) under its root, keeping the given order.
+fn build_tree(mut units: Vec<OrgUnit>) -> Option<OrgUnitNode> {
+    use std::collections::HashMap;
+    let root_index = units
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, u)| u.path.len())?
+        .0;
+    let root = units.remove(root_index);
+    let mut children: HashMap<String, Vec<OrgUnit>> = HashMap::new();
+    for unit in units {
+        if let Some(parent) = unit.parent_id.clone() {
+            children.entry(parent).or_default().push(unit);
+        }
+    }
+    fn attach(unit: OrgUnit, children: &mut HashMap<String, Vec<OrgUnit>>) -> OrgUnitNode {
+        let kids = children.remove(&unit.id).unwrap_or_default();
+        OrgUnitNode {
+            unit: unit.into(),
+            children: kids.into_iter().map(|k| attach(k, children)).collect(),
+        }
+    }
+    Some(attach(root, &mut children))
+}

@@ -1,0 +1,453 @@
+//! `/api/v1/staff`: the people of the units (cán bộ, công chức, viên chức, người lao động).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
+use crate::api::list::ListParams;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::org_units::{self, OrgUnit};
+use crate::domain::staff::{
+    self as staff_domain, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
+};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-7b2c-7d1e-8f00-1a2b3c4d5e6f", "staff_code": "CB-0012",
+    "full_name": "Nguyễn Thị Hương", "org_unit_id": "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41",
+    "position": "Chuyên viên", "category": "cong_chuc", "email": "huong.nt@hatinh.gov.vn",
+    "gender": "female", "personal_id": "*********123", "active": true, "version": 1,
+    "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
+}))]
+pub struct StaffResponse {
+    pub id: String,
+    pub staff_code: Option<String>,
+    pub full_name: String,
+    pub org_unit_id: String,
+    pub position: Option<String>,
+    pub category: StaffCategory,
+    pub email: Option<String>,
+    pub gender: Option<Gender>,
+    /// The 12-digit personal identification number; masked except for admins.
+    pub personal_id: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl StaffResponse {
+    /// The wire form of a record, as `principal` may see it.
+    fn for_viewer(row: Staff, principal: &Principal) -> Self {
+        let Staff {
+            id,
+            staff_code,
+            full_name,
+            name_search: _,
+            name_sort: _,
+            org_unit_id,
+            position,
+            category,
+            email,
+            gender,
+            personal_id,
+            active,
+            version,
+            created_at,
+            updated_at,
+        } = row;
+        let personal_id = if policy::sees_personal_id(principal) {
+            personal_id
+        } else {
+            personal_id.as_deref().map(staff_domain::mask_personal_id)
+        };
+        StaffResponse {
+            id,
+            staff_code,
+            full_name,
+            org_unit_id,
+            position,
+            category: StaffCategory::from_db(&category),
+            email,
+            gender: gender.as_deref().map(Gender::from_db),
+            personal_id,
+            active,
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "full_name": "Nguyễn Thị Hương", "org_unit_id": "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41",
+    "category": "cong_chuc", "position": "Chuyên viên", "staff_code": "CB-0012",
+    "email": "huong.nt@hatinh.gov.vn", "gender": "female"
+}))]
+pub struct CreateStaff {
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: String,
+    #[validate(custom(function = "validate::id"))]
+    pub org_unit_id: String,
+    pub category: StaffCategory,
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub position: Option<String>,
+    #[validate(custom(function = "validate::code"))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub staff_code: Option<String>,
+    #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+    pub gender: Option<Gender>,
+    /// 12 digits (căn cước công dân).
+    #[validate(custom(function = "validate::personal_id"))]
+    #[schema(pattern = r"^\d{12}$")]
+    pub personal_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"position": "Phó Trưởng phòng"}))]
+pub struct UpdateStaff {
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub full_name: Option<String>,
+    /// Move to another unit (in your scope).
+    #[validate(custom(function = "validate::id"))]
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub org_unit_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub category: Option<StaffCategory>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub position: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::code"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 50)]
+    pub staff_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(email, length(max = 254))]
+    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Gender>)]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::personal_id"))]
+    #[schema(value_type = Option<String>, pattern = r"^\d{12}$")]
+    pub personal_id: Option<Option<String>>,
+    /// `false` archives (the person left), `true` restores.
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub active: Option<bool>,
+}
+
+impl UpdateStaff {
+    /// The record's fields with this change applied.
+    fn apply(self, mut f: StaffFields) -> StaffFields {
+        if let Some(v) = self.full_name {
+            f.full_name = v;
+        }
+        if let Some(v) = self.category {
+            f.category = v;
+        }
+        if let Some(v) = self.position {
+            f.position = v;
+        }
+        if let Some(v) = self.staff_code {
+            f.staff_code = v;
+        }
+        if let Some(v) = self.email {
+            f.email = v;
+        }
+        if let Some(v) = self.gender {
+            f.gender = v;
+        }
+        if let Some(v) = self.personal_id {
+            f.personal_id = v;
+        }
+        if let Some(v) = self.active {
+            f.active = v;
+        }
+        f
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StaffQuery {
+    /// Staff of exactly this unit.
+    pub org_unit_id: Option<String>,
+    /// Staff of this unit's whole subtree.
+    pub under: Option<String>,
+    pub category: Option<StaffCategory>,
+    pub gender: Option<Gender>,
+    pub active: Option<bool>,
+}
+
+/// Loads a staff record the caller may see; others answer 404 as if absent.
+fn visible_staff(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Staff, String), ApiError> {
+    let (row, unit_path) =
+        staff_domain::find(conn, id)?.ok_or_else(|| ApiError::not_found("staff member"))?;
+    policy::ensure_visible(
+        policy::can_read_staff(principal, &row.id, &unit_path),
+        "staff member",
+    )?;
+    Ok((row, unit_path))
+}
+
+/// The unit a staff record goes into: it must exist in scope (422 otherwise) and be one
+/// whose register the caller keeps (403).
+fn target_unit(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<OrgUnit, ApiError> {
+    let unit = org_units::find(conn, id)?
+        .filter(|u| policy::can_read_org_unit(principal, &u.path))
+        .ok_or_else(|| ApiError::invalid("org_unit_id", "not_found", "no such org unit"))?;
+    policy::ensure(policy::can_edit_staff(principal, &unit.path))?;
+    Ok(unit)
+}
+
+/// List staff you may see, in Vietnamese name order (given name first) unless sorted otherwise.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(ListParams, StaffQuery),
+    responses((status = 200, body = Page<StaffResponse>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<StaffQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let sort = params.sort(StaffSort::FullName)?;
+    let viewer = principal.clone();
+    let (items, total) = db::run(&state.pool, move |conn| {
+        let under_path = match &query.under {
+            Some(id) => Some(
+                org_units::find(conn, id)?
+                    .filter(|u| policy::can_read_org_unit(&principal, &u.path))
+                    .ok_or_else(|| ApiError::invalid("under", "not_found", "no such org unit"))?
+                    .path,
+            ),
+            None => None,
+        };
+        let filter = StaffFilter {
+            q: params.q(),
+            org_unit_id: query.org_unit_id,
+            under_path,
+            category: query.category,
+            gender: query.gender,
+            active: query.active,
+            updated_since: params.updated_since(),
+        };
+        Ok(staff_domain::list(
+            conn,
+            &policy::staff_visibility(&principal),
+            &filter,
+            sort,
+            page,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items
+            .into_iter()
+            .map(|s| StaffResponse::for_viewer(s, &viewer))
+            .collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Add a staff member to a unit.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    request_body = CreateStaff,
+    responses(
+        (status = 201, body = StaffResponse, headers(("ETag" = String))),
+        (status = 403, description = "Your roles do not allow keeping this unit's staff"),
+        (status = 409, description = "The staff code, email or personal id is taken"),
+        (status = 422, description = "Invalid fields, or the unit does not exist"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateStaff>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let viewer = principal.clone();
+    let row = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let unit = target_unit(conn, &principal, &body.org_unit_id)?;
+            let fields = StaffFields {
+                full_name: body.full_name,
+                staff_code: body.staff_code,
+                position: body.position,
+                category: body.category,
+                email: body.email,
+                gender: body.gender,
+                personal_id: body.personal_id,
+                active: true,
+            };
+            staff_domain::create(conn, &actor, &unit.id, unit.active, fields)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        row.version,
+        &StaffResponse::for_viewer(row, &viewer),
+    ))
+}
+
+/// Get a staff member.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Staff id")),
+    responses(
+        (status = 200, body = StaffResponse, headers(("ETag" = String))),
+        (status = 404, description = "No such staff member, or not visible to you"),
+    )
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = principal.clone();
+    let (row, _) = db::run(&state.pool, move |conn| {
+        visible_staff(conn, &principal, &id)
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        row.version,
+        &StaffResponse::for_viewer(row, &viewer),
+    ))
+}
+
+/// Change a staff member, move them to another unit, or archive them (`active: false`).
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Staff id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateStaff,
+    responses(
+        (status = 200, body = StaffResponse, headers(("ETag" = String))),
+        (status = 403, description = "Your roles do not allow changing this record"),
+        (status = 404, description = "No such staff member, or not visible to you"),
+        (status = 409, description = "The staff code, email or personal id is taken"),
+        (status = 412, description = "The record changed since you read it"),
+        (status = 422, description = "Invalid fields"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateStaff>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let viewer = principal.clone();
+    let row = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (current, unit_path) = visible_staff(conn, &principal, &id)?;
+            policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
+            let new_unit = match &body.org_unit_id {
+                Some(uid) => Some(target_unit(conn, &principal, uid)?),
+                None => None,
+            };
+            let fields = body.apply(current.fields());
+            staff_domain::update(
+                conn,
+                &actor,
+                current,
+                version,
+                fields,
+                new_unit.as_ref().map(|u| (u.id.as_str(), u.active)),
+            )
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        row.version,
+        &StaffResponse::for_viewer(row, &viewer),
+    ))
+}
+
+/// Archive a staff member (they left). Records are never deleted: evidence and awards keep them.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Staff id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    responses(
+        (status = 200, body = StaffResponse, headers(("ETag" = String))),
+        (status = 403, description = "Your roles do not allow changing this record"),
+        (status = 404, description = "No such staff member, or not visible to you"),
+        (status = 412, description = "The record changed since you read it"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[post("/{id}/archive")]
+pub async fn archive(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let viewer = principal.clone();
+    let row = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (current, unit_path) = visible_staff(conn, &principal, &id)?;
+            policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
+            let fields = StaffFields {
+                active: false,
+                ..current.fields()
+            };
+            staff_domain::update(conn, &actor, current, version, fields, None)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        row.version,
+        &StaffResponse::for_viewer(row, &viewer),
+    ))
+}

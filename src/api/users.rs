@@ -1,0 +1,344 @@
+//! `/api/v1/users`: accounts, for admins.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
+use crate::api::list::ListParams;
+use crate::api::validate;
+use crate::auth::{Principal, password, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-8c3d-7e2f-9a10-2b3c4d5e6f70", "username": "huong.nt", "roles": ["manager"],
+    "org_unit_id": "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41", "staff_id": null, "active": true,
+    "version": 1, "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
+}))]
+pub struct UserResponse {
+    pub id: String,
+    pub username: String,
+    pub roles: Vec<Role>,
+    /// The unit whose subtree the account acts in.
+    pub org_unit_id: Option<String>,
+    /// The person this account belongs to, if any.
+    pub staff_id: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(user: User) -> Self {
+        let roles = user.roles();
+        let User {
+            id,
+            username,
+            password_hash: _,
+            roles: _,
+            org_unit_id,
+            staff_id,
+            active,
+            version,
+            created_at,
+            updated_at,
+        } = user;
+        UserResponse {
+            id,
+            username,
+            roles,
+            org_unit_id,
+            staff_id,
+            active,
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+fn validate_roles(roles: &[Role]) -> Result<(), validator::ValidationError> {
+    if roles.is_empty() {
+        let mut e = validator::ValidationError::new("required");
+        e.message = Some("give at least one role".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "username": "huong.nt", "password": "mật-khẩu-dài-2026", "roles": ["manager"],
+    "org_unit_id": "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41"
+}))]
+pub struct CreateUser {
+    #[validate(custom(function = "validate::username"))]
+    #[schema(
+        min_length = 3,
+        max_length = 64,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._\-]{2,63}$"
+    )]
+    pub username: String,
+    #[validate(custom(function = "validate::password"))]
+    #[schema(min_length = 8, max_length = 128, format = Password)]
+    pub password: String,
+    #[validate(custom(function = "validate_roles"))]
+    #[schema(min_items = 1)]
+    pub roles: Vec<Role>,
+    /// Required for every role but admin.
+    #[validate(custom(function = "validate::id"))]
+    pub org_unit_id: Option<String>,
+    #[validate(custom(function = "validate::id"))]
+    pub staff_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"roles": ["manager", "council"]}))]
+pub struct UpdateUser {
+    #[validate(custom(function = "validate_roles"))]
+    #[schema(min_items = 1)]
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub roles: Option<Vec<Role>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::id"))]
+    #[schema(value_type = Option<String>)]
+    pub org_unit_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::id"))]
+    #[schema(value_type = Option<String>)]
+    pub staff_id: Option<Option<String>>,
+    /// `false` disables the account and ends its sessions.
+    #[serde(default, deserialize_with = "crate::api::extract::present")]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    #[validate(custom(function = "validate::password"))]
+    #[schema(min_length = 8, max_length = 128, format = Password)]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    pub role: Option<Role>,
+    pub org_unit_id: Option<String>,
+    pub active: Option<bool>,
+}
+
+fn admin_only(principal: &Principal) -> Result<(), ApiError> {
+    policy::ensure(policy::can_manage_users(principal))
+}
+
+fn existing_user(conn: &mut AnyConnection, id: &str) -> Result<User, ApiError> {
+    users::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))
+}
+
+/// List accounts.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(ListParams, UserQuery),
+    responses(
+        (status = 200, body = Page<UserResponse>),
+        (status = 403, description = "Admins only"),
+        (status = 422, description = "Invalid parameters"),
+    )
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<UserQuery>,
+) -> Result<HttpResponse, ApiError> {
+    admin_only(&principal)?;
+    let page = params.page()?;
+    let sort = params.sort(UserSort::Username)?;
+    let filter = UserFilter {
+        q: params.q(),
+        role: query.role,
+        org_unit_id: query.org_unit_id,
+        active: query.active,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = db::run(&state.pool, move |conn| {
+        Ok(users::list(conn, &filter, sort, page)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items.into_iter().map(UserResponse::from).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Create an account.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = CreateUser,
+    responses(
+        (status = 201, body = UserResponse, headers(("ETag" = String))),
+        (status = 403, description = "Admins only"),
+        (status = 409, description = "The username is taken, or the staff member has an account"),
+        (status = 422, description = "Invalid fields"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    admin_only(&principal)?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let user = db::run(&state.pool, move |conn| {
+        let hash = password::hash(&body.password)?;
+        let new = NewUser {
+            username: body.username,
+            roles: body.roles,
+            org_unit_id: body.org_unit_id,
+            staff_id: body.staff_id,
+            active: true,
+        };
+        db::write_tx(conn, |conn| users::create(conn, &actor, new, hash))
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        user.version,
+        &UserResponse::from(user),
+    ))
+}
+
+/// Get an account.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = UserResponse, headers(("ETag" = String))),
+        (status = 403, description = "Admins only"),
+        (status = 404, description = "No such account"),
+    )
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    admin_only(&principal)?;
+    let user = db::run(&state.pool, move |conn| existing_user(conn, &id)).await?;
+    Ok(tagged(
+        StatusCode::OK,
+        user.version,
+        &UserResponse::from(user),
+    ))
+}
+
+/// Change an account's roles, unit, staff link or active flag. Disabling ends its sessions.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateUser,
+    responses(
+        (status = 200, body = UserResponse, headers(("ETag" = String))),
+        (status = 403, description = "Admins only"),
+        (status = 404, description = "No such account"),
+        (status = 409, description = "The staff member has another account"),
+        (status = 412, description = "The account changed since you read it"),
+        (status = 422, description = "Invalid fields"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateUser>,
+) -> Result<HttpResponse, ApiError> {
+    admin_only(&principal)?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let user = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = existing_user(conn, &id)?;
+            let changes = UserChanges {
+                roles: body.roles,
+                org_unit_id: body.org_unit_id,
+                staff_id: body.staff_id,
+                active: body.active,
+            };
+            users::update(conn, &actor, current, version, changes)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        user.version,
+        &UserResponse::from(user),
+    ))
+}
+
+/// Set an account's password (a reset). Every session of the account ends.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = SetPassword,
+    responses(
+        (status = 200, body = UserResponse, headers(("ETag" = String))),
+        (status = 403, description = "Admins only"),
+        (status = 404, description = "No such account"),
+        (status = 412, description = "The account changed since you read it"),
+        (status = 422, description = "Invalid fields"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[post("/{id}/password")]
+pub async fn set_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<SetPassword>,
+) -> Result<HttpResponse, ApiError> {
+    admin_only(&principal)?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let user = db::run(&state.pool, move |conn| {
+        let hash = password::hash(&body.password)?;
+        db::write_tx(conn, |conn| {
+            let current = existing_user(conn, &id)?;
+            if current.version != version {
+                return Err(ApiError::precondition_failed());
+            }
+            users::set_password(conn, &actor, &current, hash)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        user.version,
+        &UserResponse::from(user),
+    ))
+}

@@ -1,0 +1,84 @@
+//! Field checks shared by the request types (validator custom functions).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use validator::ValidationError;
+
+fn error(code: &'static str, message: &'static str) -> ValidationError {
+    let mut e = ValidationError::new(code);
+    e.message = Some(message.into());
+    e
+}
+
+/// Text that is not only white space and holds no control characters.
+pub fn text(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(error("blank", "must not be blank"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(error(
+            "control_characters",
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+static CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._\-/]{0,49}$").expect("valid regex"));
+
+/// A code such as "000.00.00.H41", "SNV" or "CB-0012": letters, digits and . _ - /.
+pub fn code(value: &str) -> Result<(), ValidationError> {
+    if CODE.is_match(value) {
+        Ok(())
+    } else {
+        Err(error(
+            "format",
+            "must be 1 to 50 letters, digits, '.', '_', '-' or '/', starting with a letter or digit",
+        ))
+    }
+}
+
+static USERNAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._\-]{2,63}$").expect("valid regex"));
+
+pub fn username(value: &str) -> Result<(), ValidationError> {
+    if USERNAME.is_match(value) {
+        Ok(())
+    } else {
+        Err(error(
+            "format",
+            "must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ))
+    }
+}
+
+/// The 12-digit personal identification number (CCCD).
+pub fn personal_id(value: &str) -> Result<(), ValidationError> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(error("format", "must be exactly 12 digits"))
+    }
+}
+
+pub fn password(value: &str) -> Result<(), ValidationError> {
+    crate::domain::users::check_password_strength(value).map_err(|_| {
+        error(
+            "weak_password",
+            "must be 8 to 128 characters, not one character repeated",
+        )
+    })
+}
+
+/// An id of ours: a UUID in its canonical text form.
+pub fn id(value: &str) -> Result<(), ValidationError> {
+    match uuid::Uuid::parse_str(value) {
+        Ok(u) if u.hyphenated().to_string() == value => Ok(()),
+        _ => Err(error("format", "must be an id (UUID)")),
+    }
+}

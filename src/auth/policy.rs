@@ -1,0 +1,145 @@
+//! Who may do what: every permission of the API as a small named function.
+//!
+//! Handlers load the object, then ask here. An object the caller may not see answers 404
+//! (its existence is not revealed); one it sees but may not change answers 403.
+
+use crate::auth::{Principal, Scope};
+use crate::domain::users::Role;
+use crate::error::ApiError;
+
+/// Turns a permission into the answer for a visible object: 403 when refused.
+pub fn ensure(allowed: bool) -> Result<(), ApiError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Turns visibility into the answer for an object: 404 when hidden.
+pub fn ensure_visible(visible: bool, what: &str) -> Result<(), ApiError> {
+    if visible {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(what))
+    }
+}
+
+fn strictly_inside(p: &Principal, unit_path: &str) -> bool {
+    match &p.scope {
+        Scope::All => true,
+        Scope::Subtree(prefix) => unit_path.len() > prefix.len() && unit_path.starts_with(prefix),
+        Scope::Nothing => false,
+    }
+}
+
+// Org units ---------------------------------------------------------------------------
+
+/// Every role reads the units of its own subtree.
+pub fn can_read_org_unit(p: &Principal, unit_path: &str) -> bool {
+    p.scope.contains(unit_path)
+}
+
+/// Admins create anywhere (roots too); officers create below units of their scope.
+pub fn can_create_org_unit(p: &Principal, parent_path: Option<&str>) -> bool {
+    match parent_path {
+        None => p.is_admin(),
+        Some(parent) => p.is_admin() || (p.has(Role::Officer) && p.scope.contains(parent)),
+    }
+}
+
+/// Officers change units below their own; the root of their scope (and where it hangs in
+/// the tree) is the admin's to change, or an officer could widen their own scope.
+pub fn can_edit_org_unit(p: &Principal, unit_path: &str) -> bool {
+    p.is_admin() || (p.has(Role::Officer) && strictly_inside(p, unit_path))
+}
+
+// Staff -------------------------------------------------------------------------------
+
+/// What part of the staff register an account sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffVisibility {
+    /// Staff of units in the scope.
+    Units(Scope),
+    /// One record: the account's own.
+    Own(Option<String>),
+}
+
+/// Officers, managers and council members see the staff of their scope; members see themselves.
+pub fn staff_visibility(p: &Principal) -> StaffVisibility {
+    if [Role::Admin, Role::Officer, Role::Manager, Role::Council]
+        .iter()
+        .any(|r| p.has(*r))
+    {
+        StaffVisibility::Units(p.scope.clone())
+    } else {
+        StaffVisibility::Own(p.staff_id.clone())
+    }
+}
+
+pub fn can_read_staff(p: &Principal, staff_id: &str, unit_path: &str) -> bool {
+    match staff_visibility(p) {
+        StaffVisibility::Units(scope) => scope.contains(unit_path),
+        StaffVisibility::Own(own) => own.as_deref() == Some(staff_id),
+    }
+}
+
+/// Officers and unit heads keep the register of their subtree.
+pub fn can_edit_staff(p: &Principal, unit_path: &str) -> bool {
+    p.is_admin() || ((p.has(Role::Officer) || p.has(Role::Manager)) && p.scope.contains(unit_path))
+}
+
+/// The personal identification number is shown whole only to admins.
+pub fn sees_personal_id(p: &Principal) -> bool {
+    p.is_admin()
+}
+
+// Users -------------------------------------------------------------------------------
+
+/// Accounts are the admin's.
+pub fn can_manage_users(p: &Principal) -> bool {
+    p.is_admin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(roles: &[Role], scope: Scope) -> Principal {
+        Principal {
+            user_id: "u".into(),
+            username: "u".into(),
+            roles: roles.to_vec(),
+            org_unit_id: None,
+            staff_id: Some("s1".into()),
+            session_id: "s".into(),
+            scope,
+        }
+    }
+
+    #[test]
+    fn officer_edits_below_but_not_own_root_nor_outside() {
+        let p = principal(&[Role::Officer], Scope::Subtree("/a/".into()));
+        assert!(can_edit_org_unit(&p, "/a/b/"));
+        assert!(!can_edit_org_unit(&p, "/a/"));
+        assert!(!can_edit_org_unit(&p, "/x/"));
+        assert!(can_create_org_unit(&p, Some("/a/")));
+        assert!(!can_create_org_unit(&p, None));
+    }
+
+    #[test]
+    fn member_sees_only_own_staff_record() {
+        let p = principal(&[Role::Member], Scope::Subtree("/a/".into()));
+        assert!(can_read_staff(&p, "s1", "/a/"));
+        assert!(!can_read_staff(&p, "s2", "/a/"));
+        assert!(!can_edit_staff(&p, "/a/"));
+    }
+
+    #[test]
+    fn manager_keeps_staff_of_subtree_only() {
+        let p = principal(&[Role::Manager], Scope::Subtree("/a/".into()));
+        assert!(can_edit_staff(&p, "/a/b/"));
+        assert!(!can_edit_staff(&p, "/c/"));
+        assert!(!can_manage_users(&p));
+    }
+}

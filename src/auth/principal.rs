@@ -1,0 +1,87 @@
+//! The authenticated caller, extracted from `Authorization: Bearer …`.
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use futures_util::future::LocalBoxFuture;
+
+use crate::AppState;
+use crate::db;
+use crate::domain::sessions;
+use crate::domain::users::Role;
+use crate::error::ApiError;
+
+/// The part of the org-unit tree an account acts in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Admins: every unit.
+    All,
+    /// The subtree under a unit, as its materialised path prefix.
+    Subtree(String),
+    /// An account with no unit: nothing.
+    Nothing,
+}
+
+impl Scope {
+    /// Whether a unit (by its path) lies in this scope.
+    pub fn contains(&self, unit_path: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Subtree(prefix) => unit_path.starts_with(prefix.as_str()),
+            Scope::Nothing => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: String,
+    pub username: String,
+    pub roles: Vec<Role>,
+    pub org_unit_id: Option<String>,
+    pub staff_id: Option<String>,
+    pub session_id: String,
+    pub scope: Scope,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has(Role::Admin)
+    }
+}
+
+/// The bearer token of a request, if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    let value = value.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Principal, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let claims = bearer(req)
+            .ok_or_else(|| ApiError::unauthorized("Send an access token: Authorization: Bearer …"))
+            .and_then(|token| {
+                let state = state
+                    .as_ref()
+                    .ok_or_else(|| ApiError::internal("no app state"))?;
+                state.keys.verify(token)
+            });
+        Box::pin(async move {
+            let claims = claims?;
+            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
+            db::run(&state.pool, move |conn| {
+                sessions::principal(conn, &claims.sid, &claims.sub)?
+                    .ok_or_else(|| ApiError::unauthorized("The session has ended; log in again."))
+            })
+            .await
+        })
+    }
+}

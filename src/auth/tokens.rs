@@ -1,0 +1,147 @@
+//! Access tokens (JWT, HS256 pinned) and opaque refresh tokens.
+
+use std::io::Write;
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+pub const ISSUER: &str = "thidua";
+pub const AUDIENCE: &str = "thidua-api";
+/// Access tokens are short-lived; sessions live on through refresh tokens.
+pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+pub const SESSION_TTL_DAYS: i64 = 30;
+
+/// The claims of an access token. Roles are informative: each request reads the account's
+/// current roles, so a change takes effect at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: String,
+    /// The session (login) the token belongs to; ending it ends the token.
+    pub sid: String,
+    pub jti: String,
+    pub roles: Vec<String>,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+}
+
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8]) -> TokenKeys {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = 5;
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    /// The secret from configuration, else the one kept in `data_dir/jwt-secret`, created
+    /// with mode 0600 on first start so tokens survive restarts.
+    pub fn load(configured: Option<&str>, data_dir: &Path) -> Result<TokenKeys, String> {
+        if let Some(secret) = configured {
+            return Ok(TokenKeys::new(secret.as_bytes()));
+        }
+        let path = data_dir.join("jwt-secret");
+        match std::fs::read(&path) {
+            Ok(secret) if secret.len() >= 32 => return Ok(TokenKeys::new(&secret)),
+            Ok(_) => return Err(format!("{} is shorter than 32 bytes", path.display())),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("cannot read {}: {e}", path.display()));
+            }
+            Err(_) => {}
+        }
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        let secret = URL_SAFE_NO_PAD.encode(random_bytes::<48>());
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
+            Ok(mut file) => file
+                .write_all(secret.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            // Another instance created it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Self::load(None, data_dir);
+            }
+            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+        }
+        Ok(TokenKeys::new(secret.as_bytes()))
+    }
+
+    /// A signed access token for a session.
+    pub fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        roles: Vec<String>,
+    ) -> Result<String, ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: user_id.into(),
+            sid: session_id.into(),
+            jti: uuid::Uuid::now_v7().to_string(),
+            roles,
+            iat: now,
+            nbf: now,
+            exp: now + ACCESS_TTL_SECS,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)
+    }
+
+    /// Checks signature, algorithm (only HS256: `none` and every other one fail), issuer,
+    /// audience and time claims.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind as K;
+                let why = match e.kind() {
+                    K::ExpiredSignature => "The access token has expired; refresh it.",
+                    K::ImmatureSignature => "The access token is not valid yet.",
+                    _ => "The access token is not valid.",
+                };
+                ApiError::unauthorized(why)
+            })
+    }
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    rand::rng().fill_bytes(&mut buf);
+    buf
+}
+
+/// A new opaque refresh token (256 random bits).
+pub fn new_refresh_token() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+/// What is stored of a refresh token: its SHA-256, so a leaked table cannot be replayed.
+pub fn hash_refresh_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

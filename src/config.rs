@@ -1,0 +1,174 @@
+//! Configuration from the environment (and an optional `.env`), typed and checked at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The configuration variables, with their defaults, as printed by `thidua --help`.
+pub const HELP: &str = "\
+Configuration (environment variables, also read from ./.env):
+  THIDUA_BIND            address to listen on                [default: 127.0.0.1:8080]
+  DATABASE_URL           postgres://… or a SQLite file path  [default: $THIDUA_DATA_DIR/thidua.db]
+  THIDUA_DATA_DIR        data directory (database, keys, files) [default: ./data]
+  THIDUA_JWT_SECRET      token signing secret, >= 32 bytes   [default: generated once into the data directory]
+  THIDUA_ADMIN_PASSWORD  password of the first admin account [default: generated, printed once]
+  THIDUA_CORS_ORIGINS    comma-separated origins allowed by CORS, or *  [default: none]
+  THIDUA_DB_POOL_SIZE    database connections                [default: 4 on SQLite, 10 on PostgreSQL]
+  RUST_LOG               log filter                          [default: info]";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// Unset: read from, or generated into, `data_dir/jwt-secret`.
+    pub jwt_secret: Option<String>,
+    pub admin_password: Option<String>,
+    pub cors_origins: CorsOrigins,
+    pub db_pool_size: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CorsOrigins {
+    None,
+    Any,
+    List(Vec<String>),
+}
+
+/// A bad variable: start-up stops with this one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads configuration through `get`, so tests can supply their own variables.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+
+        let bind = match var("THIDUA_BIND") {
+            Some(v) => v.trim().parse().map_err(|_| {
+                bad(
+                    "THIDUA_BIND",
+                    format!("'{v}' is not an address such as 127.0.0.1:8080"),
+                )
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let data_dir = PathBuf::from(var("THIDUA_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| data_dir.join("thidua.db").to_string_lossy().into_owned());
+        if database_url.contains("://")
+            && !["postgres://", "postgresql://", "sqlite://"]
+                .iter()
+                .any(|p| database_url.starts_with(p))
+        {
+            return Err(bad(
+                "DATABASE_URL",
+                "use postgres://…, postgresql://…, sqlite://PATH or a file path",
+            ));
+        }
+        let jwt_secret = var("THIDUA_JWT_SECRET");
+        if let Some(s) = &jwt_secret
+            && s.len() < 32
+        {
+            return Err(bad("THIDUA_JWT_SECRET", "must be at least 32 bytes long"));
+        }
+        let admin_password = var("THIDUA_ADMIN_PASSWORD");
+        if let Some(p) = &admin_password
+            && let Err(m) = crate::domain::users::check_password_strength(p)
+        {
+            return Err(bad("THIDUA_ADMIN_PASSWORD", m));
+        }
+        let cors_origins = match var("THIDUA_CORS_ORIGINS") {
+            None => CorsOrigins::None,
+            Some(v) if v.trim() == "*" => CorsOrigins::Any,
+            Some(v) => {
+                let list: Vec<String> = v
+                    .split(',')
+                    .map(|o| o.trim().trim_end_matches('/').to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect();
+                if let Some(o) = list
+                    .iter()
+                    .find(|o| !(o.starts_with("http://") || o.starts_with("https://")))
+                {
+                    return Err(bad(
+                        "THIDUA_CORS_ORIGINS",
+                        format!("'{o}' is not an origin such as https://portal.example.vn"),
+                    ));
+                }
+                CorsOrigins::List(list)
+            }
+        };
+        let db_pool_size = match var("THIDUA_DB_POOL_SIZE") {
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=200).contains(n))
+                    .ok_or_else(|| bad("THIDUA_DB_POOL_SIZE", "must be a number from 1 to 200"))?,
+            ),
+            None => None,
+        };
+        Ok(Config {
+            bind,
+            database_url,
+            data_dir,
+            jwt_secret,
+            admin_password,
+            cors_origins,
+            db_pool_size,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(move |k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults() {
+        let c = with(&[]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "./data/thidua.db");
+        assert_eq!(c.cors_origins, CorsOrigins::None);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (k, v) in [
+            ("THIDUA_BIND", "localhost"),
+            ("THIDUA_JWT_SECRET", "short"),
+            ("THIDUA_CORS_ORIGINS", "portal.example.vn"),
+            ("DATABASE_URL", "mysql://x"),
+            ("THIDUA_DB_POOL_SIZE", "0"),
+            ("THIDUA_ADMIN_PASSWORD", "123"),
+        ] {
+            let e = with(&[(k, v)]).unwrap_err();
+            assert_eq!(e.var, k);
+            assert!(e.to_string().starts_with(k));
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The database: one connection type over SQLite and PostgreSQL, its pool, migrations and
+//! the helpers every repository function uses.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend `DATABASE_URL` names. Queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+
+/// Which backend a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// The path diesel's SQLite driver expects, from `sqlite://path`, `sqlite:path` or a bare path.
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+/// Opens connections for r2d2. Written by hand because the derived `establish` tries each
+/// backend in turn and drops their errors, so "connection refused" would never be seen.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: String,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match Backend::of(&self.url) {
+            Backend::Postgres => diesel::PgConnection::establish(&self.url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(sqlite_path(&self.url))
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // Per connection: SQLite forgets these on every open. NORMAL sync in WAL
+                // mode survives a process crash (WAL itself is set once, in `pool`).
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Builds the pool. SQLite `:memory:` gets one connection, as each would see its own database.
+pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
+    if Backend::of(url) == Backend::Sqlite {
+        let path = sqlite_path(url);
+        if let Some(dir) = std::path::Path::new(path).parent()
+            && !path.starts_with(':')
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+    }
+    if Backend::of(url) == Backend::Sqlite && !url.contains(":memory:") {
+        // WAL lets readers run beside the writer. It is a property of the file, set once
+        // here: connections opening together would otherwise race for the lock to set it.
+        let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))
+            .map_err(|e| format!("cannot open {url}: {e}"))?;
+        conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
+    }
+    let default_size = match Backend::of(url) {
+        Backend::Postgres => 10,
+        Backend::Sqlite if url.contains(":memory:") => 1,
+        Backend::Sqlite => 4,
+    };
+    r2d2::Pool::builder()
+        .max_size(max_size.unwrap_or(default_size))
+        .connection_timeout(Duration::from_secs(5))
+        .build(ConnectionManager {
+            url: url.to_string(),
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Applies pending migrations. On PostgreSQL an advisory lock serialises instances that
+/// start together, which otherwise race on creating the same tables.
+pub fn migrate(conn: &mut AnyConnection) -> Result<usize, String> {
+    const LOCK: i64 = 0x7468_6964_7561; // "thidua"
+    let result = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Postgresql(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({LOCK})"))
+                .map_err(|e| e.to_string())?;
+            let applied = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK})"))
+                .map_err(|e| e.to_string())?;
+            applied
+        }
+    };
+    result.map_err(|e| e.to_string())
+}
+
+/// Reverts every migration, newest first (used by the test that proves each `down.sql`).
+pub fn revert_all(conn: &mut AnyConnection) -> Result<(), String> {
+    match conn {
+        AnyConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        AnyConnection::Postgresql(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// Runs a write as one transaction. On SQLite it begins IMMEDIATE, taking the write lock up
+/// front: a deferred transaction that reads, then writes, fails with "database is locked"
+/// instead of waiting when another writer got in between.
+pub fn write_tx<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    type Tm = <AnyConnection as Connection>::TransactionManager;
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Tm::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            Tm::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// Runs blocking database work on actix's blocking pool, never on an async worker.
+/// The pool checkout happens there too, because it can wait.
+pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::unavailable)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// `LIKE` pattern matching `needle` anywhere, with the wildcards in it escaped by `\`.
+pub fn contains_pattern(needle: &str) -> String {
+    let mut p = String::with_capacity(needle.len() + 2);
+    p.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// `LIKE` pattern matching strings that start with `prefix` (ids and paths hold no wildcards).
+pub fn prefix_pattern(prefix: &str) -> String {
+    format!("{prefix}%")
+}

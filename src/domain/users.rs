@@ -1,0 +1,432 @@
+//! Accounts (tài khoản): logins with roles, acting within an org unit's subtree.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{org_units, sessions, staff, users};
+use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum};
+use crate::error::ApiError;
+use crate::text::fold;
+
+text_enum! {
+    /// What an account may do (DESIGN.md section 2).
+    pub enum Role {
+        /// Everything, including accounts and settings.
+        Admin => "admin",
+        /// Emulation officer: plans, criteria, reviews, decisions, reports in scope.
+        Officer => "officer",
+        /// Head of a unit: registers and submits for the unit subtree and its staff.
+        Manager => "manager",
+        /// Staff member: own registrations and evidence.
+        Member => "member",
+        /// Council member: votes on nominations.
+        Council => "council",
+    }
+}
+
+/// Roles as stored: comma-separated names.
+pub fn roles_to_db(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn roles_from_db(text: &str) -> Vec<Role> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(Role::from_db)
+        .collect()
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub roles: String,
+    pub org_unit_id: Option<String>,
+    pub staff_id: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl User {
+    pub fn roles(&self) -> Vec<Role> {
+        roles_from_db(&self.roles)
+    }
+}
+
+/// The password rule: 8 to 128 characters, not all the same character.
+pub fn check_password_strength(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if !(8..=128).contains(&n) {
+        return Err("must be 8 to 128 characters".into());
+    }
+    let first = password.chars().next();
+    if password.chars().all(|c| Some(c) == first) {
+        return Err("must not repeat one character".into());
+    }
+    Ok(())
+}
+
+/// Usernames are case-insensitive: kept in lower case.
+pub fn normalize_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::username.eq(normalize_username(username)))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// A new account's fields, checked by the API layer for shape.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub roles: Vec<Role>,
+    pub org_unit_id: Option<String>,
+    pub staff_id: Option<String>,
+    pub active: bool,
+}
+
+/// Checks what only the database can tell: the unit and the staff record exist, and a
+/// non-admin account has a unit to act in.
+fn check_links(
+    conn: &mut AnyConnection,
+    roles: &[Role],
+    org_unit_id: Option<&str>,
+    staff_id: Option<&str>,
+) -> Result<(), ApiError> {
+    match org_unit_id {
+        Some(id) => {
+            let exists: i64 = org_units::table.find(id).count().get_result(conn)?;
+            if exists == 0 {
+                return Err(ApiError::invalid(
+                    "org_unit_id",
+                    "not_found",
+                    "no such org unit",
+                ));
+            }
+        }
+        None if roles.iter().any(|r| *r != Role::Admin) => {
+            return Err(ApiError::invalid(
+                "org_unit_id",
+                "required",
+                "accounts other than admins act within an org unit",
+            ));
+        }
+        None => {}
+    }
+    if let Some(id) = staff_id {
+        let exists: i64 = staff::table.find(id).count().get_result(conn)?;
+        if exists == 0 {
+            return Err(ApiError::invalid(
+                "staff_id",
+                "not_found",
+                "no such staff member",
+            ));
+        }
+        let taken: i64 = users::table
+            .filter(users::staff_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(ApiError::conflict_field(
+                "staff_id",
+                "duplicate",
+                "another account is linked to this staff member",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates an account. The password hash is computed by the caller (it is slow).
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    new: NewUser,
+    password_hash: String,
+) -> Result<User, ApiError> {
+    let username = normalize_username(&new.username);
+    if find_by_username(conn, &username)?.is_some() {
+        return Err(ApiError::conflict_field(
+            "username",
+            "duplicate",
+            "this username is taken",
+        ));
+    }
+    check_links(
+        conn,
+        &new.roles,
+        new.org_unit_id.as_deref(),
+        new.staff_id.as_deref(),
+    )?;
+    let at = now();
+    let user: User = diesel::insert_into(users::table)
+        .values((
+            users::id.eq(new_id()),
+            users::username.eq(&username),
+            users::password_hash.eq(password_hash),
+            users::roles.eq(roles_to_db(&new.roles)),
+            users::org_unit_id.eq(&new.org_unit_id),
+            users::staff_id.eq(&new.staff_id),
+            users::active.eq(new.active),
+            users::version.eq(1),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .returning(users::all_columns)
+        .get_result(conn)?;
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Created,
+        Resource {
+            kind: "user",
+            id: &user.id,
+            version: user.version,
+        },
+        None,
+        Some(&user),
+    )?;
+    Ok(user)
+}
+
+/// A change to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub roles: Option<Vec<Role>>,
+    pub org_unit_id: Option<Option<String>>,
+    pub staff_id: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: User,
+    expected_version: i64,
+    changes: UserChanges,
+) -> Result<User, ApiError> {
+    if current.version != expected_version {
+        return Err(ApiError::precondition_failed());
+    }
+    let roles = changes.roles.clone().unwrap_or_else(|| current.roles());
+    let org_unit_id = changes
+        .org_unit_id
+        .clone()
+        .unwrap_or(current.org_unit_id.clone());
+    let staff_id = changes.staff_id.clone().unwrap_or(current.staff_id.clone());
+    let new_staff = staff_id
+        .as_deref()
+        .filter(|s| Some(*s) != current.staff_id.as_deref());
+    check_links(conn, &roles, org_unit_id.as_deref(), new_staff)?;
+    let active = changes.active.unwrap_or(current.active);
+    let user: User = diesel::update(users::table.find(&current.id))
+        .set((
+            users::roles.eq(roles_to_db(&roles)),
+            users::org_unit_id.eq(&org_unit_id),
+            users::staff_id.eq(&staff_id),
+            users::active.eq(active),
+            users::version.eq(current.version + 1),
+            users::updated_at.eq(now()),
+        ))
+        .returning(users::all_columns)
+        .get_result(conn)?;
+    if current.active && !active {
+        end_sessions(conn, &user.id, "account_disabled")?;
+    }
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Updated,
+        Resource {
+            kind: "user",
+            id: &user.id,
+            version: user.version,
+        },
+        Some(&current),
+        Some(&user),
+    )?;
+    Ok(user)
+}
+
+/// Sets a new password (hash computed by the caller) and ends every session of the account.
+pub fn set_password(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user: &User,
+    password_hash: String,
+) -> Result<User, ApiError> {
+    let updated: User = diesel::update(users::table.find(&user.id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::version.eq(user.version + 1),
+            users::updated_at.eq(now()),
+        ))
+        .returning(users::all_columns)
+        .get_result(conn)?;
+    end_sessions(conn, &user.id, "password_changed")?;
+    audit::record_event(conn, actor, "password_set", "user", &user.id)?;
+    Ok(updated)
+}
+
+/// Revokes every open session of an account.
+pub fn end_sessions(conn: &mut AnyConnection, user_id: &str, reason: &str) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now()),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+}
+
+/// Filters of the account list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub org_unit_id: Option<String>,
+    pub active: Option<bool>,
+    pub updated_since: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum UserSort {
+    Username,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl SortField for UserSort {
+    const NAMES: &'static [&'static str] = &["username", "created_at", "updated_at"];
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "username" => UserSort::Username,
+            "created_at" => UserSort::CreatedAt,
+            "updated_at" => UserSort::UpdatedAt,
+            _ => return None,
+        })
+    }
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    filter: &UserFilter,
+    sort: Sort<UserSort>,
+    page: PageRequest,
+) -> QueryResult<(Vec<User>, i64)> {
+    let query = || {
+        let mut q = users::table.into_boxed();
+        if let Some(text) = filter.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
+            q = q.filter(
+                users::username
+                    .like(crate::db::contains_pattern(&text))
+                    .escape('\\'),
+            );
+        }
+        if let Some(role) = filter.role {
+            // Roles are a comma list; pad both sides so "admin" cannot match a longer name.
+            q = q.filter(
+                (",".into_sql::<diesel::sql_types::Text>()
+                    .concat(users::roles)
+                    .concat(","))
+                .like(format!("%,{},%", role.as_str())),
+            );
+        }
+        if let Some(unit) = &filter.org_unit_id {
+            q = q.filter(users::org_unit_id.eq(unit.clone()));
+        }
+        if let Some(active) = filter.active {
+            q = q.filter(users::active.eq(active));
+        }
+        if let Some(since) = filter.updated_since {
+            q = q.filter(users::updated_at.ge(since));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let mut q = query();
+    q = match (sort.field, sort.descending) {
+        (UserSort::Username, false) => q.order(users::username.asc()),
+        (UserSort::Username, true) => q.order(users::username.desc()),
+        (UserSort::CreatedAt, false) => q.order(users::created_at.asc()),
+        (UserSort::CreatedAt, true) => q.order(users::created_at.desc()),
+        (UserSort::UpdatedAt, false) => q.order(users::updated_at.asc()),
+        (UserSort::UpdatedAt, true) => q.order(users::updated_at.desc()),
+    };
+    let items = q
+        .then_order_by(users::id.asc())
+        .offset(page.offset())
+        .limit(page.per_page)
+        .select(User::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+/// Creates an admin account with no unit (admins act everywhere).
+pub fn create_admin(
+    conn: &mut AnyConnection,
+    username: &str,
+    password: &str,
+) -> Result<User, ApiError> {
+    let hash = crate::auth::password::hash(password)?;
+    let new = NewUser {
+        username: username.to_string(),
+        roles: vec![Role::Admin],
+        org_unit_id: None,
+        staff_id: None,
+        active: true,
+    };
+    crate::db::write_tx(conn, |conn| create(conn, &Actor::default(), new, hash))
+}
+
+/// On first start (no account at all) makes `admin`, with the configured password or a
+/// generated one, which is returned so it can be shown once.
+pub fn ensure_first_admin(
+    conn: &mut AnyConnection,
+    configured: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    if count(conn)? > 0 {
+        return Ok(None);
+    }
+    let generated = configured.is_none().then(crate::auth::password::generate);
+    let password = configured
+        .map(str::to_string)
+        .or_else(|| generated.clone())
+        .unwrap_or_default();
+    match create_admin(conn, "admin", &password) {
+        Ok(_) => Ok(generated),
+        // Another instance starting at the same time made it first.
+        Err(e) if e.status == actix_web::http::StatusCode::CONFLICT => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,336 @@
+//! The one error type of the API, answered as `application/problem+json` (RFC 9457).
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One rejected field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[schema(example = json!({"field": "code", "code": "duplicate", "message": "another org unit has this code"}))]
+pub struct FieldError {
+    /// The field, as a JSON path into the request (`phases[1].end_date`) or a query parameter.
+    pub field: String,
+    /// Stable machine code: `required`, `length`, `format`, `range`, `duplicate`, `unknown_field`…
+    pub code: String,
+    pub message: String,
+}
+
+/// The problem document every 4xx and 5xx answer carries.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:thidua:problem:validation",
+    "title": "Unprocessable Entity",
+    "status": 422,
+    "detail": "The request has invalid fields.",
+    "code": "validation",
+    "errors": [{"field": "name", "code": "length", "message": "must be 1 to 300 characters"}]
+}))]
+pub struct Problem {
+    /// `urn:thidua:problem:{code}`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine code of the problem; clients branch on this, not on the text.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    pub retry_after: Option<u64>,
+    /// The cause of a 5xx, logged and never shown to the client.
+    pub cause: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+            cause: None,
+        }
+    }
+
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "malformed_request", detail)
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Your roles do not allow this action.",
+        )
+    }
+
+    /// Absent, or outside the caller's scope: the answer must not tell which.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No such {what}."),
+        )
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    /// A conflict caused by one field's value, e.g. a duplicate code.
+    pub fn conflict_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(StatusCode::CONFLICT, code, message.clone());
+        e.errors.push(FieldError {
+            field: field.into(),
+            code: code.into(),
+            message,
+        });
+        e
+    }
+
+    /// One invalid field (422).
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// Several invalid fields (422).
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "The request has invalid fields.",
+        );
+        e.errors = errors;
+        e
+    }
+
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "version_mismatch",
+            "The resource changed since you read it (If-Match does not match its ETag); read it again.",
+        )
+    }
+
+    pub fn precondition_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if_match_required",
+            "Send If-Match with the ETag you read, so concurrent changes are not lost.",
+        )
+    }
+
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("The body is larger than {limit} bytes."),
+        )
+    }
+
+    pub fn unsupported_media_type(expected: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("Send the body as {expected}."),
+        )
+    }
+
+    pub fn too_many_requests(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            format!("Too many attempts; try again in {retry_after} s."),
+        );
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "An internal error occurred; the X-Request-Id header identifies it in the server log.",
+        );
+        e.cause = Some(cause.to_string());
+        e
+    }
+
+    /// The database cannot be reached now; a retry may succeed.
+    pub fn unavailable(cause: impl fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "The database is not reachable; try again shortly.",
+        );
+        e.cause = Some(cause.to_string());
+        e.retry_after = Some(5);
+        e
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            type_uri: format!("urn:thidua:problem:{}", self.code),
+            title: self
+                .status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .to_string(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_string(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)?;
+        if let Some(cause) = &self.cause {
+            write!(f, " ({cause})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status);
+        res.content_type(PROBLEM_JSON);
+        if let Some(secs) = self.retry_after {
+            res.insert_header((header::RETRY_AFTER, HeaderValue::from(secs)));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        res.json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match e {
+            Error::NotFound => ApiError::not_found("resource"),
+            // Call sites check uniqueness and references first and name the field; these
+            // are the races that slip between the check and the write.
+            Error::DatabaseError(Kind::UniqueViolation, _) => {
+                ApiError::conflict("duplicate", "A record with the same unique value exists.")
+            }
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => ApiError::conflict(
+                "reference",
+                "A referenced record does not exist or is still referenced.",
+            ),
+            Error::DatabaseError(Kind::SerializationFailure, info) => {
+                let mut e = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "retry",
+                    "A concurrent change interfered; try again.",
+                );
+                e.cause = Some(info.message().to_string());
+                e.retry_after = Some(1);
+                e
+            }
+            Error::DatabaseError(Kind::ClosedConnection, info) => {
+                ApiError::unavailable(info.message())
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = Vec::new();
+        flatten_validation("", &errors, &mut fields);
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        ApiError::validation(fields)
+    }
+}
+
+fn flatten_validation(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind as K;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            K::Field(list) => out.extend(list.iter().map(|e| {
+                FieldError {
+                    field: path.clone(),
+                    code: e.code.to_string(),
+                    message: e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| default_message(e)),
+                }
+            })),
+            K::Struct(inner) => flatten_validation(&path, inner, out),
+            K::List(items) => {
+                for (i, inner) in items {
+                    flatten_validation(&format!("{path}[{i}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+/// A readable message for validator's built-in checks, from their parameters.
+fn default_message(e: &validator::ValidationError) -> String {
+    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("must be {min} to {max} characters"),
+            (None, Some(max)) => format!("must be at most {max} characters"),
+            (Some(min), None) => format!("must be at least {min} characters"),
+            _ => "has the wrong length".into(),
+        },
+        "range" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            _ => "is out of range".into(),
+        },
+        "email" => "must be an email address".into(),
+        "url" => "must be a URL".into(),
+        other => format!("is invalid ({other})"),
+    }
+}

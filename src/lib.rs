@@ -1,0 +1,92 @@
+//! thidua: the REST/JSON API for emulation and commendation (thi đua – khen thưởng).
+//!
+//! `main.rs` parses the command line; everything else, the app the server and the tests
+//! share included, is built here.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod middleware;
+pub mod openapi;
+pub mod text;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+
+/// What every request handler shares.
+pub struct AppState {
+    pub pool: db::Pool,
+    pub keys: TokenKeys,
+    pub throttle: LoginThrottle,
+    pub config: Config,
+}
+
+/// Opens the database, applies migrations, loads the signing key and makes the first
+/// admin when there is no account yet. Returns the state and, when it generated the
+/// admin's password, that password (to be shown once).
+pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>), String> {
+    let pool = db::pool(&config.database_url, config.db_pool_size)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+    db::migrate(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
+    let generated = domain::users::ensure_first_admin(&mut conn, config.admin_password.as_deref())
+        .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    drop(conn);
+    let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)
+        .map_err(|e| format!("THIDUA_JWT_SECRET: {e}"))?;
+    let state = AppState {
+        pool,
+        keys,
+        throttle: LoginThrottle::default(),
+        config,
+    };
+    Ok((web::Data::new(state), generated))
+}
+
+/// The whole application: routes, middleware, docs. Used by the server and the tests.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let cors = middleware::cors(&state.config.cors_origins);
+    let (app, collected) = App::new()
+        .into_utoipa_app()
+        .configure(api::routes)
+        .split_for_parts();
+    let document = openapi::document(collected);
+    app.app_data(state)
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
+        .default_service(web::to(middleware::not_found))
+        .wrap(cors)
+        .wrap(actix_web::middleware::from_fn(middleware::request_id))
+        .wrap(actix_web::middleware::Logger::new(
+            r#"%a "%r" %s %b %Dms rid=%{x-request-id}o"#,
+        ))
+}
+
+/// The OpenAPI document alone (for `thidua openapi` and the contract test).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, collected) = App::new()
+        .into_utoipa_app()
+        .configure(api::routes)
+        .split_for_parts();
+    openapi::document(collected)
+}

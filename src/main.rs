@@ -1,0 +1,116 @@
+//! The `thidua` command: serve the API (default), migrate, create an admin, print OpenAPI.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use thidua::config::{Config, HELP};
+use thidua::{db, domain};
+
+#[derive(Parser)]
+#[command(name = "thidua", version, about = "Thi đua – khen thưởng: REST/JSON API for emulation and commendation", after_help = HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin account; the password is read from standard input or generated.
+    CreateAdmin {
+        username: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match run(cli.command.unwrap_or(Command::Serve)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("thidua: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), String> {
+    if let Command::Openapi = command {
+        let doc = thidua::openapi_document();
+        println!("{}", doc.to_pretty_json().map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    match command {
+        Command::Serve => serve(config),
+        Command::Migrate => {
+            let pool = db::pool(&config.database_url, Some(1))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            let applied = db::migrate(&mut conn)?;
+            println!("applied {applied} migration(s)");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            username,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| e.to_string())?;
+                s.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                thidua::auth::password::generate()
+            };
+            domain::users::check_password_strength(&password)
+                .map_err(|m| format!("password {m}"))?;
+            let pool = db::pool(&config.database_url, Some(1))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            db::migrate(&mut conn)?;
+            domain::users::create_admin(&mut conn, &username, &password)
+                .map_err(|e| e.to_string())?;
+            if password_stdin {
+                println!("created admin {username}");
+            } else {
+                println!("created admin {username} with password: {password}");
+            }
+            Ok(())
+        }
+        Command::Openapi => unreachable!("handled above"),
+    }
+}
+
+#[actix_web::main]
+async fn serve(config: Config) -> Result<(), String> {
+    let bind = config.bind;
+    let (state, generated) = thidua::bootstrap(config)?;
+    if let Some(password) = generated {
+        log::warn!(
+            "created the first account: username 'admin', password '{password}' (shown once; change it)"
+        );
+    }
+    log::info!("thidua listening on http://{bind} (docs at http://{bind}/docs/)");
+    actix_web::HttpServer::new(move || thidua::build_app(state.clone()))
+        .bind(bind)
+        .map_err(|e| format!("THIDUA_BIND: cannot listen on {bind}: {e}"))?
+        .shutdown_timeout(30)
+        .run()
+        .await
+        .map_err(|e| e.to_string())
+}

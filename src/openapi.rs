@@ -1,0 +1,116 @@
+//! The OpenAPI document: collected from the router, then completed with what every
+//! operation shares (the problem+json body of errors, and the errors any request can meet).
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
+use utoipa::{Modify, OpenApi as _};
+
+use crate::error::{FieldError, PROBLEM_JSON, Problem};
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "thidua",
+        description = "Thi đua – khen thưởng: the REST/JSON API for emulation movements and commendation \
+                       in Vietnamese government offices — plans, criteria, evidence, awards and reports.\n\n\
+                       Errors are `application/problem+json` (RFC 9457) with a stable `code` and, for \
+                       invalid fields, `errors: [{field, code, message}]`. Lists take `page`, `per_page` \
+                       (≤ 200), `sort`, `q` and `updated_since`. Changes need `If-Match` with the `ETag` you read.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    tags(
+        (name = "auth", description = "Log in, refresh, log out"),
+        (name = "org-units", description = "Đơn vị: the tree of units that scopes every account"),
+        (name = "staff", description = "Cán bộ, công chức, viên chức, người lao động"),
+        (name = "users", description = "Tài khoản: accounts (admins only)"),
+        (name = "operations", description = "Health checks"),
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.bearer_format = Some("JWT".into());
+        http.description = Some("An access token from POST /api/v1/auth/login.".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(http));
+    }
+}
+
+/// The document of the service: `collected` is what the router gave.
+pub fn document(collected: OpenApi) -> OpenApi {
+    let mut api = ApiDoc::openapi().merge_from(collected);
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            complete(op);
+        }
+    }
+    api
+}
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(RefOr::Ref(Ref::from_schema_name("Problem"))))
+                .build(),
+        )
+        .build()
+}
+
+/// Gives every error response the problem body, and adds the errors any call of this kind
+/// can meet, so the contract lists every status a client may see.
+fn complete(op: &mut Operation) {
+    let secured = op
+        .security
+        .as_ref()
+        .is_some_and(|reqs| reqs.iter().any(|r| *r != Default::default()));
+    let has_body = op.request_body.is_some();
+    let responses = &mut op.responses.responses;
+    for (status, response) in responses.iter_mut() {
+        if (status.starts_with('4') || status.starts_with('5'))
+            && let RefOr::T(r) = response
+            && r.content.is_empty()
+        {
+            *r = problem_response(&r.description);
+        }
+    }
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::T(problem_response(description)));
+    };
+    add("400", "Malformed request (bad JSON or parameters)");
+    if secured {
+        add(
+            "401",
+            "Missing, invalid or expired access token, or the session has ended",
+        );
+    }
+    if has_body {
+        add("413", "The body is larger than 1 MiB");
+        add("415", "The body is not application/json");
+        add("422", "Invalid fields; `errors` names each one");
+    }
+    add(
+        "500",
+        "Internal error; the X-Request-Id header identifies it in the log",
+    );
+    add("503", "The database is not reachable; retry later");
+}

@@ -1,0 +1,481 @@
+//! The test harness: the real app served over HTTP on a fresh database per test.
+//!
+//! Every test runs twice, on a fresh SQLite file and, when `THIDUA_TEST_DATABASE_URL`
+//! names a PostgreSQL server (a maintenance database such as `postgres`), on a fresh
+//! PostgreSQL database created for the test and dropped after it.
+
+use std::sync::Once;
+
+use actix_web::http::{Method, StatusCode};
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use serde_json::{Value, json};
+
+use thidua::config::Config;
+
+pub const ADMIN_PASSWORD: &str = "admin-pass-2026";
+pub const PASSWORD: &str = "mat-khau-2026";
+
+/// Runs each named async test function on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_web::test]
+                async fn sqlite() {
+                    let app = $crate::harness::TestApp::sqlite().await;
+                    super::$name(&app).await;
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::harness::TestApp::postgres().await {
+                        super::$name(&app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// A database made for one test, removed when the test ends.
+enum TestDb {
+    Sqlite {
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        _dir: tempfile::TempDir,
+    },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres {
+            admin_url, name, ..
+        } = self
+            && let Ok(mut conn) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: awc::Client,
+    pub state: actix_web::web::Data<thidua::AppState>,
+    server: actix_web::dev::ServerHandle,
+    _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting at once; in-flight requests are over when a test ends.
+        drop(self.server.stop(false));
+    }
+}
+
+fn init_logging() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
+            .is_test(true)
+            .try_init();
+    });
+}
+
+fn config(database_url: String, data_dir: &std::path::Path) -> Config {
+    let dir = data_dir.to_string_lossy().into_owned();
+    Config::from_lookup(|k| match k {
+        "DATABASE_URL" => Some(database_url.clone()),
+        "THIDUA_DATA_DIR" => Some(dir.clone()),
+        "THIDUA_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+        "THIDUA_CORS_ORIGINS" => Some("https://portal.example.vn".into()),
+        _ => None,
+    })
+    .expect("test configuration")
+}
+
+/// Drops databases left by earlier runs whose process is gone (a crashed or killed run).
+fn drop_stale_databases(admin_url: &str) {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Name {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            datname: String,
+        }
+        let Ok(mut conn) = diesel::PgConnection::establish(admin_url) else {
+            return;
+        };
+        let names: Vec<Name> =
+            diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'thidua_test_%'")
+                .load(&mut conn)
+                .unwrap_or_default();
+        for Name { datname } in names {
+            let pid = datname
+                .split('_')
+                .nth(2)
+                .and_then(|p| p.parse::<u32>().ok());
+            let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+            if !alive {
+                let _ =
+                    conn.batch_execute(&format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)"));
+            }
+        }
+    });
+}
+
+/// The URL of a database named `name` on the server of `admin_url`.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin_url, String::new()),
+    };
+    let server = base.rsplit_once('/').map(|(s, _)| s).unwrap_or(base);
+    format!("{server}/{name}{query}")
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = dir.path().join("thidua.db").to_string_lossy().into_owned();
+        let config = config(url, dir.path());
+        Self::start(config, TestDb::Sqlite { _dir: dir }).await
+    }
+
+    /// `None` when no PostgreSQL is configured for tests.
+    pub async fn postgres() -> Option<TestApp> {
+        let Ok(admin_url) = std::env::var("THIDUA_TEST_DATABASE_URL") else {
+            eprintln!("THIDUA_TEST_DATABASE_URL is not set: PostgreSQL variant skipped");
+            return None;
+        };
+        drop_stale_databases(&admin_url);
+        let name = format!(
+            "thidua_test_{}_{}",
+            std::process::id(),
+            uuid::Uuid::now_v7().simple()
+        );
+        let mut conn = diesel::PgConnection::establish(&admin_url)
+            .unwrap_or_else(|e| panic!("THIDUA_TEST_DATABASE_URL: cannot connect: {e}"));
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = config(database_url(&admin_url, &name), dir.path());
+        Some(
+            Self::start(
+                config,
+                TestDb::Postgres {
+                    admin_url,
+                    name,
+                    _dir: dir,
+                },
+            )
+            .await,
+        )
+    }
+
+    async fn start(config: Config, db: TestDb) -> TestApp {
+        init_logging();
+        let (state, _) = actix_web::web::block(move || thidua::bootstrap(config))
+            .await
+            .expect("bootstrap thread")
+            .expect("bootstrap");
+        let app_state = state.clone();
+        let server = actix_web::HttpServer::new(move || thidua::build_app(app_state.clone()))
+            .workers(1)
+            .disable_signals()
+            .bind(("127.0.0.1", 0))
+            .expect("bind");
+        let addr = server.addrs()[0];
+        let server = server.run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            base: format!("http://{addr}"),
+            client: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(60))
+                .finish(),
+            state,
+            server: handle,
+            _db: db,
+        }
+    }
+
+    pub fn req(&self, method: Method, path: &str) -> Req<'_> {
+        Req {
+            app: self,
+            method,
+            path: path.to_string(),
+            token: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Req<'_> {
+        self.req(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Req<'_> {
+        self.req(Method::POST, path)
+    }
+
+    pub fn patch(&self, path: &str) -> Req<'_> {
+        self.req(Method::PATCH, path)
+    }
+
+    /// Logs in and returns the access token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let res = self
+            .post("/api/v1/auth/login")
+            .json(json!({"username": username, "password": password}))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.body);
+        res.body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates an account with `roles` in `unit` (as admin) and returns its token.
+    pub async fn user(
+        &self,
+        admin: &str,
+        username: &str,
+        roles: &[&str],
+        unit: Option<&str>,
+    ) -> String {
+        self.user_for_staff(admin, username, roles, unit, None)
+            .await
+    }
+
+    pub async fn user_for_staff(
+        &self,
+        admin: &str,
+        username: &str,
+        roles: &[&str],
+        unit: Option<&str>,
+        staff: Option<&str>,
+    ) -> String {
+        let res = self
+            .post("/api/v1/users")
+            .token(admin)
+            .json(json!({"username": username, "password": PASSWORD, "roles": roles, "org_unit_id": unit, "staff_id": staff}))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "create user {username}: {}",
+            res.body
+        );
+        self.login(username, PASSWORD).await
+    }
+
+    /// Creates an org unit (as `token`) and returns its id.
+    pub async fn unit(&self, token: &str, code: &str, name: &str, parent: Option<&str>) -> String {
+        let kind = if parent.is_some() {
+            "agency"
+        } else {
+            "province"
+        };
+        let res = self
+            .post("/api/v1/org-units")
+            .token(token)
+            .json(json!({"code": code, "name": name, "kind": kind, "parent_id": parent}))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "create unit {code}: {}",
+            res.body
+        );
+        res.id()
+    }
+
+    /// Creates a staff member (as `token`) and returns its id.
+    pub async fn staff(&self, token: &str, unit: &str, full_name: &str) -> String {
+        let res = self
+            .post("/api/v1/staff")
+            .token(token)
+            .json(json!({"full_name": full_name, "org_unit_id": unit, "category": "cong_chuc"}))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "create staff {full_name}: {}",
+            res.body
+        );
+        res.id()
+    }
+}
+
+pub struct Req<'a> {
+    app: &'a TestApp,
+    method: Method,
+    path: String,
+    token: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl<'a> Req<'a> {
+    pub fn token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_string());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn if_match(self, etag: &str) -> Self {
+        self.header("If-Match", etag)
+    }
+
+    fn build(&self) -> awc::ClientRequest {
+        let mut r = self.app.client.request(
+            self.method.clone(),
+            format!("{}{}", self.app.base, self.path),
+        );
+        if let Some(t) = &self.token {
+            r = r.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        for (k, v) in &self.headers {
+            r = r.insert_header((k.as_str(), v.as_str()));
+        }
+        r
+    }
+
+    pub async fn json(self, body: Value) -> Res {
+        let r = self
+            .build()
+            .insert_header(("Content-Type", "application/json"));
+        Res::from(r.send_body(body.to_string()).await).await
+    }
+
+    /// Sends raw bytes with the given content type.
+    pub async fn raw(self, content_type: &str, body: impl Into<Vec<u8>>) -> Res {
+        let r = self.build().insert_header(("Content-Type", content_type));
+        Res::from(r.send_body(body.into()).await).await
+    }
+
+    pub async fn send(self) -> Res {
+        Res::from(self.build().send().await).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for Req<'a> {
+    type Output = Res;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Res> + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Res {
+    async fn from(
+        res: Result<
+            awc::ClientResponse<
+                impl futures_util::Stream<
+                    Item = Result<actix_web::web::Bytes, awc::error::PayloadError>,
+                >,
+            >,
+            awc::error::SendRequestError,
+        >,
+    ) -> Res {
+        let mut res = res.expect("request sent");
+        let bytes = res
+            .body()
+            .limit(64 * 1024 * 1024)
+            .await
+            .expect("response body")
+            .to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Res {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body,
+            bytes,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn etag(&self) -> String {
+        self.header("etag").expect("ETag header").to_string()
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().expect("id in body").to_string()
+    }
+
+    /// Asserts a problem+json answer with this status and code, and returns its field names.
+    pub fn problem(&self, status: u16, code: &str) -> Vec<String> {
+        assert_eq!(self.status.as_u16(), status, "status; body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "content type; body: {}",
+            self.body
+        );
+        assert_eq!(self.body["status"], status);
+        assert_eq!(self.body["code"], code, "problem code; body: {}", self.body);
+        self.body["errors"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .map(|f| f["field"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Asserts a 422 that names `field`.
+    pub fn invalid(&self, field: &str) {
+        let fields = self.problem(422, "validation");
+        assert!(
+            fields.iter().any(|f| f == field),
+            "expected field {field} in {}",
+            self.body
+        );
+    }
+
+    /// The `id`s of a list's items, in order.
+    pub fn ids(&self) -> Vec<String> {
+        self.items()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+
+    pub fn items(&self) -> Vec<Value> {
+        assert_eq!(self.status, StatusCode::OK, "list: {}", self.body);
+        self.body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// One string field of every item, in order.
+    pub fn column(&self, field: &str) -> Vec<String> {
+        self.items()
+            .iter()
+            .map(|i| i[field].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+}

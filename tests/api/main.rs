@@ -1,0 +1,11 @@
+//! HTTP tests of the real app on a real database (SQLite always, PostgreSQL when configured).
+
+mod harness;
+
+mod auth;
+mod conventions;
+mod openapi_contract;
+mod org_units;
+mod schema;
+mod staff;
+mod users;
