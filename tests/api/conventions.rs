@@ -110,6 +110,17 @@ async fn health_and_readiness(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK);
 }
 
+/// actor, action, resource type, resource id, before, after, request id.
+type AuditRow = (
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 async fn every_write_is_audited_with_a_change_event(app: &TestApp) {
     use thidua::db::schema::{audit_log, change_events};
     let admin = app.admin().await;
@@ -134,15 +145,7 @@ async fn every_write_is_audited_with_a_change_event(app: &TestApp) {
     let pool = app.state.pool.clone();
     let (audits, events) = actix_web::web::block(move || {
         let mut conn = pool.get().unwrap();
-        let audits: Vec<(
-            Option<String>,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = audit_log::table
+        let audits: Vec<AuditRow> = audit_log::table
             .filter(audit_log::resource_type.ne("session"))
             .order(audit_log::id)
             .select((

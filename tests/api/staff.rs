@@ -305,7 +305,7 @@ async fn managers_keep_only_their_subtree_and_members_see_themselves(app: &TestA
 
     // The member: only their own record, read-only.
     let listed = app.get("/api/v1/staff").token(&member).await;
-    assert_eq!(listed.ids(), [me.clone()]);
+    assert_eq!(listed.ids(), std::slice::from_ref(&me));
     assert_eq!(
         app.get(&format!("/api/v1/staff/{me}"))
             .token(&member)

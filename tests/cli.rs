@@ -1,0 +1,177 @@
+//! The `thidua` binary as an operator runs it: first start, configuration errors, signals
+//! and the subcommands.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn thidua(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thidua"));
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info");
+    cmd
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// One HTTP/1.1 request over a plain socket: (status, body).
+fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let body = body.unwrap_or("");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+
+fn wait_ready(port: u16, child: &mut Child) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(child.try_wait().unwrap().is_none(), "server exited early");
+        assert!(start.elapsed() < Duration::from_secs(30), "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn first_start_makes_an_admin_and_sigterm_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = thidua(dir.path())
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The generated password is printed once in the log.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut password = None;
+    let mut line = String::new();
+    while password.is_none() && stderr.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.split("password '").nth(1) {
+            password = Some(rest.split('\'').next().unwrap().to_string());
+        }
+        line.clear();
+    }
+    let password = password.expect("the first admin's password in the log");
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    wait_ready(port, &mut child);
+
+    assert_eq!(http(port, "GET", "/healthz", None).0, 200);
+    assert_eq!(http(port, "GET", "/readyz", None).0, 200);
+    let login = format!(r#"{{"username": "admin", "password": "{password}"}}"#);
+    let (status, body) = http(port, "POST", "/api/v1/auth/login", Some(&login));
+    assert_eq!(status, 200, "{body}");
+
+    // The database and the signing secret live in ./data; the secret is private.
+    assert!(dir.path().join("data/thidua.db").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("data/jwt-secret")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(40), "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+
+    // A restart keeps the accounts and the secret: the same password still works.
+    let mut child = thidua(dir.path())
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(&login)).0, 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (var, value) in [("THIDUA_BIND", "nowhere"), ("THIDUA_JWT_SECRET", "short"), ("DATABASE_URL", "mysql://db")] {
+        let out = thidua(dir.path()).env(var, value).output().unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr.lines().last().unwrap_or("");
+        assert!(last.starts_with(&format!("thidua: {var}:")), "{var}: {stderr}");
+    }
+}
+
+#[test]
+fn help_documents_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = thidua(dir.path()).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in ["THIDUA_BIND", "DATABASE_URL", "THIDUA_DATA_DIR", "THIDUA_JWT_SECRET", "THIDUA_ADMIN_PASSWORD", "THIDUA_CORS_ORIGINS", "RUST_LOG"] {
+        assert!(help.contains(var), "{var} in --help");
+    }
+}
+
+#[test]
+fn migrate_and_create_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = thidua(dir.path()).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied"));
+
+    let mut child = thidua(dir.path())
+        .args(["create-admin", "ops", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"ops-password-2026\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created admin ops"));
+
+    let again = thidua(dir.path()).args(["create-admin", "ops"]).output().unwrap();
+    assert!(!again.status.success(), "the username is taken");
+
+    let port = free_port();
+    let mut child = thidua(dir.path())
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .env("THIDUA_ADMIN_PASSWORD", "unused-because-an-account-exists")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    let login = r#"{"username": "ops", "password": "ops-password-2026"}"#;
+    assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(login)).0, 200);
+    // No `admin` was made: an account already existed.
+    let admin = r#"{"username": "admin", "password": "unused-because-an-account-exists"}"#;
+    assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(admin)).0, 401);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn openapi_subcommand_prints_the_committed_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = thidua(dir.path()).arg("openapi").output().unwrap();
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
+}
