@@ -16,13 +16,19 @@ fn thidua(dir: &std::path::Path) -> Command {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// One HTTP/1.1 request over a plain socket: (status, body).
 fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     let body = body.unwrap_or("");
     write!(
         stream,
@@ -41,7 +47,10 @@ fn wait_ready(port: u16, child: &mut Child) {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(child.try_wait().unwrap().is_none(), "server exited early");
-        assert!(start.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -80,17 +89,27 @@ fn first_start_makes_an_admin_and_sigterm_stops_cleanly() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.path().join("data/jwt-secret")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(dir.path().join("data/jwt-secret"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 
-    Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(start.elapsed() < Duration::from_secs(40), "no exit after SIGTERM");
+        assert!(
+            start.elapsed() < Duration::from_secs(40),
+            "no exit after SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
@@ -102,7 +121,10 @@ fn first_start_makes_an_admin_and_sigterm_stops_cleanly() {
         .spawn()
         .unwrap();
     wait_ready(port, &mut child);
-    assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(&login)).0, 200);
+    assert_eq!(
+        http(port, "POST", "/api/v1/auth/login", Some(&login)).0,
+        200
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }
@@ -110,12 +132,19 @@ fn first_start_makes_an_admin_and_sigterm_stops_cleanly() {
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    for (var, value) in [("THIDUA_BIND", "nowhere"), ("THIDUA_JWT_SECRET", "short"), ("DATABASE_URL", "mysql://db")] {
+    for (var, value) in [
+        ("THIDUA_BIND", "nowhere"),
+        ("THIDUA_JWT_SECRET", "short"),
+        ("DATABASE_URL", "mysql://db"),
+    ] {
         let out = thidua(dir.path()).env(var, value).output().unwrap();
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
         let last = stderr.lines().last().unwrap_or("");
-        assert!(last.starts_with(&format!("thidua: {var}:")), "{var}: {stderr}");
+        assert!(
+            last.starts_with(&format!("thidua: {var}:")),
+            "{var}: {stderr}"
+        );
     }
 }
 
@@ -124,7 +153,15 @@ fn help_documents_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     let out = thidua(dir.path()).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for var in ["THIDUA_BIND", "DATABASE_URL", "THIDUA_DATA_DIR", "THIDUA_JWT_SECRET", "THIDUA_ADMIN_PASSWORD", "THIDUA_CORS_ORIGINS", "RUST_LOG"] {
+    for var in [
+        "THIDUA_BIND",
+        "DATABASE_URL",
+        "THIDUA_DATA_DIR",
+        "THIDUA_JWT_SECRET",
+        "THIDUA_ADMIN_PASSWORD",
+        "THIDUA_CORS_ORIGINS",
+        "RUST_LOG",
+    ] {
         assert!(help.contains(var), "{var} in --help");
     }
 }
@@ -133,7 +170,11 @@ fn help_documents_the_configuration() {
 fn migrate_and_create_admin() {
     let dir = tempfile::tempdir().unwrap();
     let out = thidua(dir.path()).arg("migrate").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("applied"));
 
     let mut child = thidua(dir.path())
@@ -142,12 +183,20 @@ fn migrate_and_create_admin() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"ops-password-2026\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ops-password-2026\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("created admin ops"));
 
-    let again = thidua(dir.path()).args(["create-admin", "ops"]).output().unwrap();
+    let again = thidua(dir.path())
+        .args(["create-admin", "ops"])
+        .output()
+        .unwrap();
     assert!(!again.status.success(), "the username is taken");
 
     let port = free_port();
@@ -172,6 +221,8 @@ fn openapi_subcommand_prints_the_committed_document() {
     let dir = tempfile::tempdir().unwrap();
     let out = thidua(dir.path()).arg("openapi").output().unwrap();
     assert!(out.status.success());
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
 }
