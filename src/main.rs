@@ -18,7 +18,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (the default).
-    Serve,
+    Serve {
+        /// Load the demo data set (both seed plans) before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo data set: both seed plans with their units, staff and accounts.
+    /// Running it again changes nothing. Accounts get THIDUA_DEMO_PASSWORD or a generated password.
+    SeedDemo,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create an admin account; the password is read from standard input or generated.
@@ -36,7 +43,7 @@ fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    match run(cli.command.unwrap_or(Command::Serve)) {
+    match run(cli.command.unwrap_or(Command::Serve { demo: false })) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("thidua: {message}");
@@ -53,7 +60,13 @@ fn run(command: Command) -> Result<(), String> {
     }
     let config = Config::from_env().map_err(|e| e.to_string())?;
     match command {
-        Command::Serve => serve(config),
+        Command::Serve { demo } => {
+            if demo {
+                seed_demo(&config)?;
+            }
+            serve(config)
+        }
+        Command::SeedDemo => seed_demo(&config),
         Command::Migrate => {
             let pool = db::pool(&config.database_url, Some(1))?;
             let mut conn = pool
@@ -94,6 +107,36 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Openapi => unreachable!("handled above"),
     }
+}
+
+/// Loads the demo data set and prints what it made.
+fn seed_demo(config: &Config) -> Result<(), String> {
+    let pool = db::pool(&config.database_url, Some(1))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+    db::migrate(&mut conn)?;
+    let password = std::env::var("THIDUA_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(thidua::auth::password::generate);
+    domain::users::check_password_strength(&password)
+        .map_err(|m| format!("THIDUA_DEMO_PASSWORD: {m}"))?;
+    let loaded = thidua::demo::load(&mut conn, &password).map_err(|e| e.to_string())?;
+    if loaded.created.is_empty() {
+        println!("demo data already loaded: nothing changed");
+        return Ok(());
+    }
+    for line in &loaded.created {
+        println!("created {line}");
+    }
+    if !loaded.accounts.is_empty() {
+        println!("accounts (password: {password}):");
+        for (username, roles) in &loaded.accounts {
+            println!("  {username:<24} {roles}");
+        }
+    }
+    Ok(())
 }
 
 #[actix_web::main]

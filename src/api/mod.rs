@@ -1,10 +1,14 @@
 //! The HTTP API: one module per resource, and the one place that lists every route.
 
 pub mod auth;
+pub mod criteria;
 pub mod extract;
 pub mod health;
+pub mod legal_documents;
 pub mod list;
+pub mod movements;
 pub mod org_units;
+pub mod plans;
 pub mod staff;
 pub mod users;
 pub mod validate;

@@ -82,3 +82,19 @@ pub fn id(value: &str) -> Result<(), ValidationError> {
         _ => Err(error("format", "must be an id (UUID)")),
     }
 }
+
+/// A list of text items (purposes, contents…): each item is text of at most 4000 characters.
+pub fn text_items(items: &[String]) -> Result<(), ValidationError> {
+    for item in items {
+        text(item)?;
+        if item.chars().count() > 4000 {
+            return Err(error("length", "each item must be at most 4000 characters"));
+        }
+    }
+    Ok(())
+}
+
+/// A list of ids.
+pub fn ids(items: &[String]) -> Result<(), ValidationError> {
+    items.iter().try_for_each(|i| id(i))
+}

@@ -94,6 +94,25 @@ pub fn sees_personal_id(p: &Principal) -> bool {
     p.is_admin()
 }
 
+// Movements, legal documents ------------------------------------------------------------
+
+/// Reference data every account reads; officers keep it.
+pub fn can_edit_reference_data(p: &Principal) -> bool {
+    p.is_admin() || p.has(Role::Officer)
+}
+
+// Plans and criteria ------------------------------------------------------------------
+
+/// A plan concerns the units below its issuer and is overseen by those above it.
+pub fn can_read_plan(p: &Principal, issuer_path: &str) -> bool {
+    crate::domain::plans::visible(&p.scope, issuer_path)
+}
+
+/// Officers write the plans of units in their subtree.
+pub fn can_edit_plan(p: &Principal, issuer_path: &str) -> bool {
+    p.is_admin() || (p.has(Role::Officer) && p.scope.contains(issuer_path))
+}
+
 // Users -------------------------------------------------------------------------------
 
 /// Accounts are the admin's.

@@ -99,10 +99,157 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    legal_documents (id) {
+        id -> Text,
+        number -> Text,
+        doc_type -> Text,
+        issuer -> Text,
+        issued_on -> Date,
+        title -> Text,
+        search_text -> Text,
+        url -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    movements (id) {
+        id -> Text,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        description -> Nullable<Text>,
+        search_text -> Text,
+        name_sort -> Text,
+        level -> Text,
+        kind -> Text,
+        launched_by_id -> Nullable<Text>,
+        start_date -> Date,
+        end_date -> Date,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Text,
+        number -> Nullable<Text>,
+        issued_on -> Nullable<Date>,
+        issuer_id -> Text,
+        title -> Text,
+        search_text -> Text,
+        signer_name -> Nullable<Text>,
+        signer_title -> Nullable<Text>,
+        status -> Text,
+        report_month -> Nullable<Integer>,
+        report_day -> Nullable<Integer>,
+        report_to -> Nullable<Text>,
+        report_note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_movements (plan_id, movement_id) {
+        plan_id -> Text,
+        movement_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_legal_bases (plan_id, legal_document_id) {
+        plan_id -> Text,
+        legal_document_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_items (plan_id, section, position) {
+        plan_id -> Text,
+        section -> Text,
+        position -> Integer,
+        text -> Text,
+    }
+}
+
+diesel::table! {
+    plan_phases (plan_id, position) {
+        plan_id -> Text,
+        position -> Integer,
+        name -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        review -> Nullable<Text>,
+        review_year -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    plan_award_forms (plan_id, position) {
+        plan_id -> Text,
+        position -> Integer,
+        occasion -> Text,
+        title -> Text,
+        subject -> Text,
+        description -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    plan_responsibilities (plan_id, position) {
+        plan_id -> Text,
+        position -> Integer,
+        org_unit_id -> Text,
+        role -> Text,
+        task -> Text,
+    }
+}
+
+diesel::table! {
+    criteria (id) {
+        id -> Text,
+        plan_id -> Text,
+        subject -> Text,
+        code -> Text,
+        position -> Integer,
+        title -> Text,
+        search_text -> Text,
+        description -> Nullable<Text>,
+        measure -> Text,
+        target -> Nullable<Double>,
+        unit -> Nullable<Text>,
+        max_points -> Double,
+        evidence_expected -> Nullable<Text>,
+        content_no -> Nullable<Integer>,
+        supersedes_id -> Nullable<Text>,
+        superseded_by_id -> Nullable<Text>,
+        amendment_reason -> Nullable<Text>,
+        current -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(staff -> org_units (org_unit_id));
 diesel::joinable!(users -> org_units (org_unit_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(plans -> org_units (issuer_id));
+diesel::joinable!(plan_movements -> plans (plan_id));
+diesel::joinable!(plan_movements -> movements (movement_id));
+diesel::joinable!(plan_legal_bases -> plans (plan_id));
+diesel::joinable!(plan_legal_bases -> legal_documents (legal_document_id));
+diesel::joinable!(criteria -> plans (plan_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     org_units,
@@ -112,4 +259,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     audit_log,
     change_events,
+    legal_documents,
+    movements,
+    plans,
+    plan_movements,
+    plan_legal_bases,
+    plan_items,
+    plan_phases,
+    plan_award_forms,
+    plan_responsibilities,
+    criteria,
 );

@@ -1,7 +1,11 @@
 //! The rules and the storage of each aggregate, as plain functions over a connection.
 
 pub mod audit;
+pub mod criteria;
+pub mod legal_documents;
+pub mod movements;
 pub mod org_units;
+pub mod plans;
 pub mod sessions;
 pub mod staff;
 pub mod users;
@@ -17,6 +21,14 @@ pub fn now() -> NaiveDateTime {
 /// A new id: UUIDv7, so ids sort by creation time.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// The first and last day of a calendar year, for "in year N" filters.
+pub fn year_range(year: i32) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    Some((
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1)?,
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31)?,
+    ))
 }
 
 /// Who makes a change and in which request, for the audit log.

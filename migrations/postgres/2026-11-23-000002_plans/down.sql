@@ -1,0 +1,10 @@
+DROP TABLE criteria;
+DROP TABLE plan_responsibilities;
+DROP TABLE plan_award_forms;
+DROP TABLE plan_phases;
+DROP TABLE plan_items;
+DROP TABLE plan_legal_bases;
+DROP TABLE plan_movements;
+DROP TABLE plans;
+DROP TABLE movements;
+DROP TABLE legal_documents;

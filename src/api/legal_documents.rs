@@ -1,0 +1,283 @@
+//! `/api/v1/legal-documents`: the documents plans are based on (căn cứ).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
+use crate::api::list::ListParams;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db;
+use crate::domain::legal_documents::{
+    self as docs, DocType, LegalDocument, LegalDocumentFields, LegalDocumentFilter,
+    LegalDocumentSort,
+};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-9d4e-7f30-8b21-3c4d5e6f7081", "number": "378/KH-UBND", "doc_type": "ke_hoach",
+    "issuer": "Ủy ban nhân dân tỉnh Nghệ An", "issued_on": "2025-05-22",
+    "title": "Triển khai Phong trào “Bình dân học vụ số”", "url": null, "version": 1,
+    "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
+}))]
+pub struct LegalDocumentResponse {
+    pub id: String,
+    /// Number and symbol as written: "378/KH-UBND", "57-NQ/TW".
+    pub number: String,
+    pub doc_type: DocType,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    pub title: String,
+    pub url: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<LegalDocument> for LegalDocumentResponse {
+    fn from(d: LegalDocument) -> Self {
+        let LegalDocument {
+            id,
+            number,
+            doc_type,
+            issuer,
+            issued_on,
+            title,
+            search_text: _,
+            url,
+            version,
+            created_at,
+            updated_at,
+        } = d;
+        LegalDocumentResponse {
+            id,
+            number,
+            doc_type: DocType::from_db(&doc_type),
+            issuer,
+            issued_on,
+            title,
+            url,
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"number": "378/KH-UBND", "doc_type": "ke_hoach", "issuer": "Ủy ban nhân dân tỉnh Nghệ An", "issued_on": "2025-05-22", "title": "Triển khai Phong trào “Bình dân học vụ số”"}))]
+pub struct CreateLegalDocument {
+    #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub number: String,
+    pub doc_type: DocType,
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub title: String,
+    #[validate(url, length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLegalDocument {
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub number: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub doc_type: Option<DocType>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub issuer: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub issued_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(url, length(max = 2000))]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub url: Option<Option<String>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LegalDocumentQuery {
+    pub doc_type: Option<DocType>,
+    /// Issued in this year.
+    pub year: Option<i32>,
+}
+
+fn found(d: Option<LegalDocument>) -> Result<LegalDocument, ApiError> {
+    d.ok_or_else(|| ApiError::not_found("legal document"))
+}
+
+/// List legal documents.
+#[utoipa::path(
+    tag = "legal-documents",
+    security(("bearer" = [])),
+    params(ListParams, LegalDocumentQuery),
+    responses((status = 200, body = Page<LegalDocumentResponse>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<LegalDocumentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let sort = params.sort(LegalDocumentSort::IssuedOn)?;
+    let filter = LegalDocumentFilter {
+        q: params.q(),
+        doc_type: query.doc_type,
+        year: query.year,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = db::run(&state.pool, move |conn| {
+        Ok(docs::list(conn, &filter, sort, page)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items.into_iter().map(LegalDocumentResponse::from).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Record a legal document.
+#[utoipa::path(
+    tag = "legal-documents",
+    security(("bearer" = [])),
+    request_body = CreateLegalDocument,
+    responses(
+        (status = 201, body = LegalDocumentResponse, headers(("ETag" = String))),
+        (status = 403, description = "Officers and admins only"),
+        (status = 409, description = "A document with this number, issuer and date exists"),
+        (status = 422, description = "Invalid fields"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateLegalDocument>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_edit_reference_data(&principal))?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let fields = LegalDocumentFields {
+        number: body.number.trim().to_string(),
+        doc_type: body.doc_type,
+        issuer: body.issuer.trim().to_string(),
+        issued_on: body.issued_on,
+        title: body.title.trim().to_string(),
+        url: body.url,
+    };
+    let doc = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| docs::create(conn, &actor, fields))
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        doc.version,
+        &LegalDocumentResponse::from(doc),
+    ))
+}
+
+/// Get a legal document.
+#[utoipa::path(
+    tag = "legal-documents",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Legal document id")),
+    responses((status = 200, body = LegalDocumentResponse, headers(("ETag" = String))), (status = 404, description = "No such document"))
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let doc = db::run(&state.pool, move |conn| found(docs::find(conn, &id)?)).await?;
+    Ok(tagged(
+        StatusCode::OK,
+        doc.version,
+        &LegalDocumentResponse::from(doc),
+    ))
+}
+
+/// Correct a legal document.
+#[utoipa::path(
+    tag = "legal-documents",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Legal document id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateLegalDocument,
+    responses(
+        (status = 200, body = LegalDocumentResponse, headers(("ETag" = String))),
+        (status = 403, description = "Officers and admins only"),
+        (status = 404, description = "No such document"),
+        (status = 409, description = "A document with this number, issuer and date exists"),
+        (status = 412, description = "The document changed since you read it"),
+        (status = 422, description = "Invalid fields"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateLegalDocument>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_edit_reference_data(&principal))?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let doc = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = found(docs::find(conn, &id)?)?;
+            let mut f = current.fields();
+            if let Some(v) = body.number {
+                f.number = v.trim().to_string();
+            }
+            if let Some(v) = body.doc_type {
+                f.doc_type = v;
+            }
+            if let Some(v) = body.issuer {
+                f.issuer = v.trim().to_string();
+            }
+            if let Some(v) = body.issued_on {
+                f.issued_on = v;
+            }
+            if let Some(v) = body.title {
+                f.title = v.trim().to_string();
+            }
+            if let Some(v) = body.url {
+                f.url = v;
+            }
+            docs::update(conn, &actor, current, version, f)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        doc.version,
+        &LegalDocumentResponse::from(doc),
+    ))
+}

@@ -1,0 +1,333 @@
+//! `/api/v1/movements`: the emulation movements (phong trào thi đua) plans implement.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
+use crate::api::list::ListParams;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::movements::{
+    self, Movement, MovementFields, MovementFilter, MovementKind, MovementLevel, MovementSort,
+    MovementStatus,
+};
+use crate::domain::org_units;
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-ae5f-7041-9c32-4d5e6f708192", "name": "Cả nước thi đua đổi mới sáng tạo và chuyển đổi số",
+    "short_name": "Đổi mới sáng tạo và chuyển đổi số", "description": null, "level": "national", "kind": "thematic",
+    "launched_by_id": null, "start_date": "2025-01-01", "end_date": "2030-12-31", "status": "active", "version": 1,
+    "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
+}))]
+pub struct MovementResponse {
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub description: Option<String>,
+    pub level: MovementLevel,
+    pub kind: MovementKind,
+    /// The unit that launched it, when it is one of ours.
+    pub launched_by_id: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub status: MovementStatus,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Movement> for MovementResponse {
+    fn from(m: Movement) -> Self {
+        let Movement {
+            id,
+            name,
+            short_name,
+            description,
+            search_text: _,
+            name_sort: _,
+            level,
+            kind,
+            launched_by_id,
+            start_date,
+            end_date,
+            status,
+            version,
+            created_at,
+            updated_at,
+        } = m;
+        MovementResponse {
+            id,
+            name,
+            short_name,
+            description,
+            level: MovementLevel::from_db(&level),
+            kind: MovementKind::from_db(&kind),
+            launched_by_id,
+            start_date,
+            end_date,
+            status: MovementStatus::from_db(&status),
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Bình dân học vụ số", "level": "national", "kind": "thematic", "start_date": "2025-03-26", "end_date": "2030-12-31"}))]
+pub struct CreateMovement {
+    #[validate(length(min = 1, max = 500), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub name: String,
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub short_name: Option<String>,
+    #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
+    pub description: Option<String>,
+    pub level: MovementLevel,
+    pub kind: MovementKind,
+    #[validate(custom(function = "validate::id"))]
+    pub launched_by_id: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMovement {
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 500), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub short_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 10000))]
+    #[schema(value_type = Option<String>, max_length = 10000)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub level: Option<MovementLevel>,
+    #[serde(default, deserialize_with = "present")]
+    pub kind: Option<MovementKind>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::id"))]
+    #[schema(value_type = Option<String>)]
+    pub launched_by_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub start_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "present")]
+    pub end_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "present")]
+    pub status: Option<MovementStatus>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementQuery {
+    pub level: Option<MovementLevel>,
+    pub kind: Option<MovementKind>,
+    pub status: Option<MovementStatus>,
+    /// Running at some time in this year.
+    pub year: Option<i32>,
+}
+
+fn found(m: Option<Movement>) -> Result<Movement, ApiError> {
+    m.ok_or_else(|| ApiError::not_found("movement"))
+}
+
+/// The launching unit must exist and be one the caller sees.
+fn check_launcher(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: Option<&str>,
+) -> Result<(), ApiError> {
+    if let Some(id) = id {
+        org_units::find(conn, id)?
+            .filter(|u| policy::can_read_org_unit(principal, &u.path))
+            .ok_or_else(|| ApiError::invalid("launched_by_id", "not_found", "no such org unit"))?;
+    }
+    Ok(())
+}
+
+/// List movements.
+#[utoipa::path(
+    tag = "movements",
+    security(("bearer" = [])),
+    params(ListParams, MovementQuery),
+    responses((status = 200, body = Page<MovementResponse>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<MovementQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let sort = params.sort(MovementSort::Name)?;
+    let filter = MovementFilter {
+        q: params.q(),
+        level: query.level,
+        kind: query.kind,
+        status: query.status,
+        year: query.year,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = db::run(&state.pool, move |conn| {
+        Ok(movements::list(conn, &filter, sort, page)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items.into_iter().map(MovementResponse::from).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Record a movement.
+#[utoipa::path(
+    tag = "movements",
+    security(("bearer" = [])),
+    request_body = CreateMovement,
+    responses(
+        (status = 201, body = MovementResponse, headers(("ETag" = String))),
+        (status = 403, description = "Officers and admins only"),
+        (status = 422, description = "Invalid fields, or dates out of order"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateMovement>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_edit_reference_data(&principal))?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let m = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            check_launcher(conn, &principal, body.launched_by_id.as_deref())?;
+            let f = MovementFields {
+                name: body.name.trim().to_string(),
+                short_name: body.short_name,
+                description: body.description,
+                level: body.level,
+                kind: body.kind,
+                launched_by_id: body.launched_by_id,
+                start_date: body.start_date,
+                end_date: body.end_date,
+                status: MovementStatus::Active,
+            };
+            movements::create(conn, &actor, f)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        m.version,
+        &MovementResponse::from(m),
+    ))
+}
+
+/// Get a movement.
+#[utoipa::path(
+    tag = "movements",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Movement id")),
+    responses((status = 200, body = MovementResponse, headers(("ETag" = String))), (status = 404, description = "No such movement"))
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let m = db::run(&state.pool, move |conn| found(movements::find(conn, &id)?)).await?;
+    Ok(tagged(
+        StatusCode::OK,
+        m.version,
+        &MovementResponse::from(m),
+    ))
+}
+
+/// Change a movement, or close or cancel it (`status`).
+#[utoipa::path(
+    tag = "movements",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Movement id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateMovement,
+    responses(
+        (status = 200, body = MovementResponse, headers(("ETag" = String))),
+        (status = 403, description = "Officers and admins only"),
+        (status = 404, description = "No such movement"),
+        (status = 412, description = "The movement changed since you read it"),
+        (status = 422, description = "Invalid fields, or dates out of order"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateMovement>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_edit_reference_data(&principal))?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let m = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = found(movements::find(conn, &id)?)?;
+            let mut f = current.fields();
+            if let Some(v) = body.name {
+                f.name = v.trim().to_string();
+            }
+            if let Some(v) = body.short_name {
+                f.short_name = v;
+            }
+            if let Some(v) = body.description {
+                f.description = v;
+            }
+            if let Some(v) = body.level {
+                f.level = v;
+            }
+            if let Some(v) = body.kind {
+                f.kind = v;
+            }
+            if let Some(v) = body.launched_by_id {
+                check_launcher(conn, &principal, v.as_deref())?;
+                f.launched_by_id = v;
+            }
+            if let Some(v) = body.start_date {
+                f.start_date = v;
+            }
+            if let Some(v) = body.end_date {
+                f.end_date = v;
+            }
+            if let Some(v) = body.status {
+                f.status = v;
+            }
+            movements::update(conn, &actor, current, version, f)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        m.version,
+        &MovementResponse::from(m),
+    ))
+}

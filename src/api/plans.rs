@@ -1,0 +1,643 @@
+//! `/api/v1/plans`: implementation plans (kế hoạch), with every part of the document.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
+use crate::api::list::ListParams;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::plans::{
+    self, AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
+    ReportDeadline, Responsibility,
+};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanResponse {
+    pub id: String,
+    /// Number and symbol, e.g. "378/KH-UBND"; required to issue.
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    /// The issuing org unit.
+    pub issuer_id: String,
+    pub title: String,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub status: PlanStatus,
+    /// The movements the plan implements.
+    pub movement_ids: Vec<String>,
+    /// The legal documents it is based on (căn cứ), in order.
+    pub legal_basis_ids: Vec<String>,
+    /// Mục đích.
+    pub purposes: Vec<String>,
+    /// Yêu cầu.
+    pub requirements: Vec<String>,
+    /// Nội dung thi đua; criteria refer to them by number (1-based).
+    pub contents: Vec<String>,
+    /// Nhiệm vụ, giải pháp.
+    pub solutions: Vec<String>,
+    /// Nơi nhận.
+    pub recipients: Vec<String>,
+    pub phases: Vec<Phase>,
+    pub award_forms: Vec<AwardForm>,
+    pub responsibilities: Vec<Responsibility>,
+    pub report_deadline: Option<ReportDeadline>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<PlanDetail> for PlanResponse {
+    fn from(d: PlanDetail) -> Self {
+        let PlanDetail { plan, content } = d;
+        let PlanContent {
+            number,
+            issued_on,
+            issuer_id,
+            title,
+            signer_name,
+            signer_title,
+            movement_ids,
+            legal_basis_ids,
+            purposes,
+            requirements,
+            contents,
+            solutions,
+            recipients,
+            phases,
+            award_forms,
+            responsibilities,
+            report_deadline,
+        } = content;
+        PlanResponse {
+            id: plan.id.clone(),
+            number,
+            issued_on,
+            issuer_id,
+            title,
+            signer_name,
+            signer_title,
+            status: plan.status(),
+            movement_ids,
+            legal_basis_ids,
+            purposes,
+            requirements,
+            contents,
+            solutions,
+            recipients,
+            phases,
+            award_forms,
+            responsibilities,
+            report_deadline,
+            version: plan.version,
+            created_at: plan.created_at.and_utc(),
+            updated_at: plan.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A plan in a list, without its parts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanSummary {
+    pub id: String,
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub issuer_id: String,
+    pub title: String,
+    pub status: PlanStatus,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Plan> for PlanSummary {
+    fn from(p: Plan) -> Self {
+        let status = p.status();
+        let Plan {
+            id,
+            number,
+            issued_on,
+            issuer_id,
+            title,
+            version,
+            created_at,
+            updated_at,
+            ..
+        } = p;
+        PlanSummary {
+            id,
+            number,
+            issued_on,
+            issuer_id,
+            title,
+            status,
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "number": "12/KH-VP", "issued_on": "2025-07-20", "issuer_id": "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41",
+    "title": "Kế hoạch triển khai Phong trào “Bình dân học vụ số”",
+    "signer_name": "Đặng Thanh Tùng", "signer_title": "Chánh Văn phòng",
+    "purposes": ["Phổ cập tri thức cơ bản về chuyển đổi số"], "contents": ["Thi đua tự học về chuyển đổi số"],
+    "phases": [{"name": "Giai đoạn 1", "start_date": "2025-01-01", "end_date": "2027-12-31", "review": "interim", "review_year": 2027}],
+    "report_deadline": {"month": 11, "day": 15, "to": "Sở Nội vụ"}
+}))]
+pub struct CreatePlan {
+    #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    #[validate(custom(function = "validate::id"))]
+    pub issuer_id: String,
+    #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub title: String,
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub signer_name: Option<String>,
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub signer_title: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 20), custom(function = "validate::ids"))]
+    pub movement_ids: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 100), custom(function = "validate::ids"))]
+    pub legal_basis_ids: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub purposes: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub requirements: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub contents: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub solutions: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub recipients: Vec<String>,
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    pub phases: Vec<Phase>,
+    #[serde(default)]
+    #[validate(length(max = 100), nested)]
+    pub award_forms: Vec<AwardForm>,
+    #[serde(default)]
+    #[validate(length(max = 200), nested)]
+    pub responsibilities: Vec<Responsibility>,
+    #[validate(nested)]
+    pub report_deadline: Option<ReportDeadline>,
+}
+
+impl CreatePlan {
+    fn into_content(self) -> PlanContent {
+        PlanContent {
+            number: self.number.map(|n| n.trim().to_string()),
+            issued_on: self.issued_on,
+            issuer_id: self.issuer_id,
+            title: self.title.trim().to_string(),
+            signer_name: self.signer_name,
+            signer_title: self.signer_title,
+            movement_ids: self.movement_ids,
+            legal_basis_ids: self.legal_basis_ids,
+            purposes: self.purposes,
+            requirements: self.requirements,
+            contents: self.contents,
+            solutions: self.solutions,
+            recipients: self.recipients,
+            phases: self.phases,
+            award_forms: self.award_forms,
+            responsibilities: self.responsibilities,
+            report_deadline: self.report_deadline,
+        }
+    }
+}
+
+/// A change to a draft plan: each field given replaces the plan's (lists as a whole).
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"contents": ["Thi đua tự học về chuyển đổi số", "Thi đua ứng dụng trí tuệ nhân tạo"]}))]
+pub struct UpdatePlan {
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
+    pub number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub issued_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(custom(function = "validate::id"))]
+    pub issuer_id: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub signer_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub signer_title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 20), custom(function = "validate::ids"))]
+    pub movement_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 100), custom(function = "validate::ids"))]
+    pub legal_basis_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub purposes: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub requirements: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub contents: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub solutions: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 100), custom(function = "validate::text_items"))]
+    pub recipients: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 20), nested)]
+    pub phases: Option<Vec<Phase>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 100), nested)]
+    pub award_forms: Option<Vec<AwardForm>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 200), nested)]
+    pub responsibilities: Option<Vec<Responsibility>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(nested)]
+    #[schema(value_type = Option<ReportDeadline>)]
+    pub report_deadline: Option<Option<ReportDeadline>>,
+}
+
+impl UpdatePlan {
+    fn apply(self, mut c: PlanContent) -> PlanContent {
+        if let Some(v) = self.number {
+            c.number = v.map(|n| n.trim().to_string());
+        }
+        if let Some(v) = self.issued_on {
+            c.issued_on = v;
+        }
+        if let Some(v) = self.issuer_id {
+            c.issuer_id = v;
+        }
+        if let Some(v) = self.title {
+            c.title = v.trim().to_string();
+        }
+        if let Some(v) = self.signer_name {
+            c.signer_name = v;
+        }
+        if let Some(v) = self.signer_title {
+            c.signer_title = v;
+        }
+        if let Some(v) = self.movement_ids {
+            c.movement_ids = v;
+        }
+        if let Some(v) = self.legal_basis_ids {
+            c.legal_basis_ids = v;
+        }
+        if let Some(v) = self.purposes {
+            c.purposes = v;
+        }
+        if let Some(v) = self.requirements {
+            c.requirements = v;
+        }
+        if let Some(v) = self.contents {
+            c.contents = v;
+        }
+        if let Some(v) = self.solutions {
+            c.solutions = v;
+        }
+        if let Some(v) = self.recipients {
+            c.recipients = v;
+        }
+        if let Some(v) = self.phases {
+            c.phases = v;
+        }
+        if let Some(v) = self.award_forms {
+            c.award_forms = v;
+        }
+        if let Some(v) = self.responsibilities {
+            c.responsibilities = v;
+        }
+        if let Some(v) = self.report_deadline {
+            c.report_deadline = v;
+        }
+        c
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "issued"}))]
+pub struct StatusChange {
+    /// The new status: issued, in_progress, closed or cancelled.
+    pub status: PlanStatus,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    pub status: Option<PlanStatus>,
+    /// Plans issued by this unit.
+    pub issuer_id: Option<String>,
+    /// Plans implementing this movement.
+    pub movement_id: Option<String>,
+    /// Plans with a phase running in this year.
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeadlineQuery {
+    /// The first day to look from (default: today).
+    pub from: Option<NaiveDate>,
+    /// How many dates, 1 to 50 (default 5).
+    #[param(minimum = 1, maximum = 50)]
+    pub count: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"to": "Sở Nội vụ", "note": "trước ngày 15/11 hằng năm", "dates": ["2026-11-15", "2027-11-15"]}))]
+pub struct DeadlinesResponse {
+    pub to: Option<String>,
+    pub note: Option<String>,
+    /// The coming due dates within the plan's phases.
+    pub dates: Vec<NaiveDate>,
+}
+
+/// Loads a plan the caller may see (404 otherwise), with the path of its issuer.
+pub fn visible_plan(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Plan, String), ApiError> {
+    let (plan, path) = plans::find(conn, id)?.ok_or_else(|| ApiError::not_found("plan"))?;
+    policy::ensure_visible(policy::can_read_plan(principal, &path), "plan")?;
+    Ok((plan, path))
+}
+
+/// Loads a plan the caller may change: visible (404) and theirs to write (403).
+pub fn editable_plan(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<Plan, ApiError> {
+    let (plan, path) = visible_plan(conn, principal, id)?;
+    policy::ensure(policy::can_edit_plan(principal, &path))?;
+    Ok(plan)
+}
+
+/// List plans you may see.
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(ListParams, PlanQuery),
+    responses((status = 200, body = Page<PlanSummary>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<PlanQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let sort = params.sort(PlanSort::IssuedOn)?;
+    let filter = PlanFilter {
+        q: params.q(),
+        status: query.status,
+        issuer_id: query.issuer_id,
+        movement_id: query.movement_id,
+        year: query.year,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = db::run(&state.pool, move |conn| {
+        Ok(plans::list(conn, &principal.scope, &filter, sort, page)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items.into_iter().map(PlanSummary::from).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Draft a plan with all its parts.
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    request_body = CreatePlan,
+    responses(
+        (status = 201, body = PlanResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only officers of the issuing unit's subtree draft its plans"),
+        (status = 422, description = "Invalid fields, dates out of order, or a reference that does not exist"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreatePlan>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let detail = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let content = body.into_content();
+            let issuer = crate::domain::org_units::find(conn, &content.issuer_id)?
+                .filter(|u| policy::can_read_org_unit(&principal, &u.path))
+                .ok_or_else(|| ApiError::invalid("issuer_id", "not_found", "no such org unit"))?;
+            policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
+            let sees = |path: &str| policy::can_read_org_unit(&principal, path);
+            plans::create(conn, &actor, content, &sees)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        detail.plan.version,
+        &PlanResponse::from(detail),
+    ))
+}
+
+/// Get a plan with every part.
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Plan id")),
+    responses((status = 200, body = PlanResponse, headers(("ETag" = String))), (status = 404, description = "No such plan, or not visible to you"))
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let detail = db::run(&state.pool, move |conn| {
+        let (plan, _) = visible_plan(conn, &principal, &id)?;
+        Ok(plans::detail(conn, plan)?)
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        detail.plan.version,
+        &PlanResponse::from(detail),
+    ))
+}
+
+/// Change a draft plan. Lists given replace the plan's as a whole.
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdatePlan,
+    responses(
+        (status = 200, body = PlanResponse, headers(("ETag" = String))),
+        (status = 403, description = "Not yours to change"),
+        (status = 404, description = "No such plan, or not visible to you"),
+        (status = 409, description = "The plan is no longer a draft"),
+        (status = 412, description = "The plan changed since you read it"),
+        (status = 422, description = "Invalid fields, dates out of order, or a reference that does not exist"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdatePlan>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let detail = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let plan = editable_plan(conn, &principal, &id)?;
+            let current = plans::detail(conn, plan)?;
+            let content = body.apply(current.content.clone());
+            if content.issuer_id != current.content.issuer_id {
+                let issuer = crate::domain::org_units::find(conn, &content.issuer_id)?
+                    .filter(|u| policy::can_read_org_unit(&principal, &u.path))
+                    .ok_or_else(|| {
+                        ApiError::invalid("issuer_id", "not_found", "no such org unit")
+                    })?;
+                policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
+            }
+            let sees = |path: &str| policy::can_read_org_unit(&principal, path);
+            plans::update(conn, &actor, current, version, content, &sees)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        detail.plan.version,
+        &PlanResponse::from(detail),
+    ))
+}
+
+/// Move a plan along draft → issued → in_progress → closed, or cancel it.
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, body = PlanResponse, headers(("ETag" = String))),
+        (status = 403, description = "Not yours to change"),
+        (status = 404, description = "No such plan, or not visible to you"),
+        (status = 409, description = "That change of status is not allowed"),
+        (status = 412, description = "The plan changed since you read it"),
+        (status = 422, description = "Invalid status, or the plan lacks its number or date to be issued"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[post("/{id}/status")]
+pub async fn change_status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<StatusChange>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let detail = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let plan = editable_plan(conn, &principal, &id)?;
+            let current = plans::detail(conn, plan)?;
+            plans::transition(conn, &actor, current, version, body.status)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        detail.plan.version,
+        &PlanResponse::from(detail),
+    ))
+}
+
+/// The coming report due dates of a plan (its yearly deadline, e.g. 15 November).
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Plan id"), DeadlineQuery),
+    responses(
+        (status = 200, body = DeadlinesResponse),
+        (status = 404, description = "No such plan, or not visible to you"),
+        (status = 422, description = "Invalid parameters"),
+    )
+)]
+#[get("/{id}/deadlines")]
+pub async fn deadlines(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(query): Query<DeadlineQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let count = query.count.unwrap_or(5);
+    if !(1..=50).contains(&count) {
+        return Err(ApiError::invalid(
+            "count",
+            "range",
+            "must be between 1 and 50",
+        ));
+    }
+    let from = query.from.unwrap_or_else(|| Utc::now().date_naive());
+    let detail = db::run(&state.pool, move |conn| {
+        let (plan, _) = visible_plan(conn, &principal, &id)?;
+        Ok(plans::detail(conn, plan)?)
+    })
+    .await?;
+    let dates = plans::deadlines(&detail, from, count);
+    let (to, note) = detail
+        .content
+        .report_deadline
+        .map(|d| (d.to, d.note))
+        .unwrap_or_default();
+    Ok(HttpResponse::Ok().json(DeadlinesResponse { to, note, dates }))
+}

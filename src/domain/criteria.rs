@@ -1,0 +1,451 @@
+//! Criteria (tiêu chí, chỉ tiêu): the measurable targets of a plan. Once the plan is
+//! issued they are frozen: a change makes a new version (an amendment) and keeps the old
+//! one, so evidence and scores keep pointing at what was in force.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{criteria, plan_items};
+use crate::db::{AnyConnection, contains_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::plans::{Plan, PlanStatus};
+use crate::domain::{Actor, PageRequest, new_id, now, text_enum};
+use crate::error::ApiError;
+use crate::text::fold;
+
+text_enum! {
+    /// Tập thể (an org unit) or cá nhân (a staff member).
+    pub enum CriterionSubject {
+        Collective => "collective",
+        Individual => "individual",
+    }
+}
+
+text_enum! {
+    /// How achievement is measured.
+    pub enum Measure {
+        /// A share, 0–100 ("100% công chức được bồi dưỡng kỹ năng số").
+        Percent => "percent",
+        /// A number of things, never negative.
+        Count => "count",
+        /// Done or not.
+        Boolean => "boolean",
+        /// Points, up to the criterion's maximum.
+        Score => "score",
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = criteria)]
+pub struct Criterion {
+    pub id: String,
+    pub plan_id: String,
+    pub subject: String,
+    pub code: String,
+    pub position: i32,
+    pub title: String,
+    #[serde(skip)]
+    pub search_text: String,
+    pub description: Option<String>,
+    pub measure: String,
+    pub target: Option<f64>,
+    pub unit: Option<String>,
+    pub max_points: f64,
+    pub evidence_expected: Option<String>,
+    pub content_no: Option<i32>,
+    pub supersedes_id: Option<String>,
+    pub superseded_by_id: Option<String>,
+    pub amendment_reason: Option<String>,
+    pub current: bool,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionFields {
+    pub subject: CriterionSubject,
+    pub code: String,
+    pub position: Option<i32>,
+    pub title: String,
+    pub description: Option<String>,
+    pub measure: Measure,
+    pub target: Option<f64>,
+    pub unit: Option<String>,
+    pub max_points: f64,
+    pub evidence_expected: Option<String>,
+    pub content_no: Option<i32>,
+}
+
+impl Criterion {
+    pub fn fields(&self) -> CriterionFields {
+        CriterionFields {
+            subject: CriterionSubject::from_db(&self.subject),
+            code: self.code.clone(),
+            position: Some(self.position),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            measure: Measure::from_db(&self.measure),
+            target: self.target,
+            unit: self.unit.clone(),
+            max_points: self.max_points,
+            evidence_expected: self.evidence_expected.clone(),
+            content_no: self.content_no,
+        }
+    }
+}
+
+/// A target must fit its measure: a percent within 0–100, a count whole and not negative,
+/// a score within the maximum points; a yes/no criterion has no number.
+pub fn check_target(
+    measure: Measure,
+    target: Option<f64>,
+    max_points: f64,
+) -> Result<(), ApiError> {
+    let bad = |message: &str| Err(ApiError::invalid("target", "out_of_measure", message));
+    match (measure, target) {
+        (_, Some(t)) if !t.is_finite() => bad("must be a number"),
+        (Measure::Percent, Some(t)) if !(0.0..=100.0).contains(&t) => {
+            bad("a percentage is between 0 and 100")
+        }
+        (Measure::Count, Some(t)) if t < 0.0 || t.fract() != 0.0 => {
+            bad("a count is a whole number, not negative")
+        }
+        (Measure::Score, Some(t)) if t < 0.0 || t > max_points => {
+            bad("a score is between 0 and max_points")
+        }
+        (Measure::Boolean, Some(_)) => bad("a yes/no criterion has no target number"),
+        (Measure::Percent | Measure::Count | Measure::Score, None) => Err(ApiError::invalid(
+            "target",
+            "required",
+            "this measure needs a target",
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Criterion>> {
+    criteria::table
+        .find(id)
+        .select(Criterion::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// What may happen to the criteria of a plan in a status: edited in place (draft),
+/// amended (issued, in progress), or nothing (closed, cancelled).
+enum Change {
+    InPlace,
+    Amendment,
+}
+
+fn change_kind(plan: &Plan, reason: Option<&str>) -> Result<Change, ApiError> {
+    match plan.status() {
+        PlanStatus::Draft => Ok(Change::InPlace),
+        PlanStatus::Issued | PlanStatus::InProgress => match reason {
+            Some(r) if !r.trim().is_empty() => Ok(Change::Amendment),
+            _ => Err(ApiError::invalid(
+                "amendment_reason",
+                "required",
+                "the plan is issued: its criteria change only by an amendment with a reason",
+            )),
+        },
+        PlanStatus::Closed | PlanStatus::Cancelled => Err(ApiError::conflict(
+            "plan_closed",
+            "The plan is closed or cancelled; its criteria no longer change.",
+        )),
+    }
+}
+
+fn check(
+    conn: &mut AnyConnection,
+    plan: &Plan,
+    f: &CriterionFields,
+    except: Option<&str>,
+) -> Result<(), ApiError> {
+    if !(0.0..=1000.0).contains(&f.max_points) {
+        return Err(ApiError::invalid(
+            "max_points",
+            "range",
+            "must be between 0 and 1000",
+        ));
+    }
+    check_target(f.measure, f.target, f.max_points)?;
+    if let Some(no) = f.content_no {
+        let contents: i64 = plan_items::table
+            .filter(plan_items::plan_id.eq(&plan.id))
+            .filter(plan_items::section.eq("content"))
+            .count()
+            .get_result(conn)?;
+        if no < 1 || i64::from(no) > contents {
+            return Err(ApiError::invalid(
+                "content_no",
+                "not_found",
+                format!("the plan has {contents} content item(s)"),
+            ));
+        }
+    }
+    let mut q = criteria::table
+        .filter(criteria::plan_id.eq(&plan.id))
+        .filter(criteria::current.eq(true))
+        .filter(criteria::code.eq(f.code.clone()))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(criteria::id.ne(id.to_string()));
+    }
+    let n: i64 = q.count().get_result(conn)?;
+    if n > 0 {
+        return Err(ApiError::conflict_field(
+            "code",
+            "duplicate",
+            "another criterion of this plan has this code",
+        ));
+    }
+    Ok(())
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    plan_id: &str,
+    f: &CriterionFields,
+    position: i32,
+    supersedes: Option<&str>,
+    reason: Option<&str>,
+) -> QueryResult<Criterion> {
+    let at = now();
+    diesel::insert_into(criteria::table)
+        .values((
+            criteria::id.eq(new_id()),
+            criteria::plan_id.eq(plan_id),
+            criteria::subject.eq(f.subject.as_str()),
+            criteria::code.eq(&f.code),
+            criteria::position.eq(position),
+            criteria::title.eq(&f.title),
+            criteria::search_text.eq(fold(&format!("{} {}", f.code, f.title))),
+            criteria::description.eq(&f.description),
+            criteria::measure.eq(f.measure.as_str()),
+            criteria::target.eq(f.target),
+            criteria::unit.eq(&f.unit),
+            criteria::max_points.eq(f.max_points),
+            criteria::evidence_expected.eq(&f.evidence_expected),
+            criteria::content_no.eq(f.content_no),
+            criteria::supersedes_id.eq(supersedes),
+            criteria::amendment_reason.eq(reason),
+            criteria::current.eq(true),
+            criteria::version.eq(1),
+            criteria::created_at.eq(at),
+            criteria::updated_at.eq(at),
+        ))
+        .returning(criteria::all_columns)
+        .get_result(conn)
+}
+
+/// Adds a criterion to a plan (to an issued plan only as an amendment with a reason).
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    plan: &Plan,
+    f: CriterionFields,
+    reason: Option<&str>,
+) -> Result<Criterion, ApiError> {
+    let kind = change_kind(plan, reason)?;
+    check(conn, plan, &f, None)?;
+    let position = match f.position {
+        Some(p) => p,
+        None => {
+            let last: Option<i32> = criteria::table
+                .filter(criteria::plan_id.eq(&plan.id))
+                .select(diesel::dsl::max(criteria::position))
+                .first(conn)?;
+            last.map_or(1, |p| p + 1)
+        }
+    };
+    let reason = match kind {
+        Change::InPlace => None,
+        Change::Amendment => reason,
+    };
+    let c = insert(conn, &plan.id, &f, position, None, reason)?;
+    let resource = Resource {
+        kind: "criterion",
+        id: &c.id,
+        version: c.version,
+    };
+    audit::record_change(conn, actor, ChangeAction::Created, resource, None, Some(&c))?;
+    Ok(c)
+}
+
+/// Changes a criterion: in place on a draft plan; on an issued one, a new version that
+/// supersedes this one (which is kept, no longer current). Returns the criterion in force.
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    plan: &Plan,
+    current: Criterion,
+    expected_version: i64,
+    f: CriterionFields,
+    reason: Option<&str>,
+) -> Result<Criterion, ApiError> {
+    if current.version != expected_version {
+        return Err(ApiError::precondition_failed());
+    }
+    if !current.current {
+        return Err(ApiError::conflict(
+            "superseded",
+            "This version was replaced by an amendment; change the current version.",
+        ));
+    }
+    let kind = change_kind(plan, reason)?;
+    check(conn, plan, &f, Some(&current.id))?;
+    let position = f.position.unwrap_or(current.position);
+    match kind {
+        Change::InPlace => {
+            let c: Criterion = diesel::update(criteria::table.find(&current.id))
+                .set((
+                    criteria::subject.eq(f.subject.as_str()),
+                    criteria::code.eq(&f.code),
+                    criteria::position.eq(position),
+                    criteria::title.eq(&f.title),
+                    criteria::search_text.eq(fold(&format!("{} {}", f.code, f.title))),
+                    criteria::description.eq(&f.description),
+                    criteria::measure.eq(f.measure.as_str()),
+                    criteria::target.eq(f.target),
+                    criteria::unit.eq(&f.unit),
+                    criteria::max_points.eq(f.max_points),
+                    criteria::evidence_expected.eq(&f.evidence_expected),
+                    criteria::content_no.eq(f.content_no),
+                    criteria::version.eq(current.version + 1),
+                    criteria::updated_at.eq(now()),
+                ))
+                .returning(criteria::all_columns)
+                .get_result(conn)?;
+            let resource = Resource {
+                kind: "criterion",
+                id: &c.id,
+                version: c.version,
+            };
+            audit::record_change(
+                conn,
+                actor,
+                ChangeAction::Updated,
+                resource,
+                Some(&current),
+                Some(&c),
+            )?;
+            Ok(c)
+        }
+        Change::Amendment => {
+            // The old version first leaves "current", so the new one may take its code.
+            let old: Criterion = diesel::update(criteria::table.find(&current.id))
+                .set((
+                    criteria::current.eq(false),
+                    criteria::version.eq(current.version + 1),
+                    criteria::updated_at.eq(now()),
+                ))
+                .returning(criteria::all_columns)
+                .get_result(conn)?;
+            let new = insert(conn, &plan.id, &f, position, Some(&current.id), reason)?;
+            let old: Criterion = diesel::update(criteria::table.find(&old.id))
+                .set(criteria::superseded_by_id.eq(&new.id))
+                .returning(criteria::all_columns)
+                .get_result(conn)?;
+            let resource = Resource {
+                kind: "criterion",
+                id: &old.id,
+                version: old.version,
+            };
+            audit::record_change(
+                conn,
+                actor,
+                ChangeAction::Archived,
+                resource,
+                Some(&current),
+                Some(&old),
+            )?;
+            let resource = Resource {
+                kind: "criterion",
+                id: &new.id,
+                version: new.version,
+            };
+            audit::record_change(
+                conn,
+                actor,
+                ChangeAction::Created,
+                resource,
+                None,
+                Some(&new),
+            )?;
+            Ok(new)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CriterionFilter {
+    pub q: Option<String>,
+    pub subject: Option<CriterionSubject>,
+    /// Include versions replaced by amendments.
+    pub include_superseded: bool,
+    pub updated_since: Option<chrono::NaiveDateTime>,
+}
+
+/// The criteria of a plan, in the plan's order.
+pub fn list(
+    conn: &mut AnyConnection,
+    plan_id: &str,
+    filter: &CriterionFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<Criterion>, i64)> {
+    let query = || {
+        let mut q = criteria::table
+            .filter(criteria::plan_id.eq(plan_id.to_string()))
+            .into_boxed();
+        if !filter.include_superseded {
+            q = q.filter(criteria::current.eq(true));
+        }
+        if let Some(text) = filter.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
+            q = q.filter(
+                criteria::search_text
+                    .like(contains_pattern(&text))
+                    .escape('\\'),
+            );
+        }
+        if let Some(s) = filter.subject {
+            q = q.filter(criteria::subject.eq(s.as_str()));
+        }
+        if let Some(since) = filter.updated_since {
+            q = q.filter(criteria::updated_at.ge(since));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let items = query()
+        .order((
+            criteria::subject.asc(),
+            criteria::position.asc(),
+            criteria::created_at.asc(),
+        ))
+        .offset(page.offset())
+        .limit(page.per_page)
+        .select(Criterion::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_fit_their_measure() {
+        assert!(check_target(Measure::Percent, Some(100.0), 10.0).is_ok());
+        assert!(check_target(Measure::Percent, Some(100.5), 10.0).is_err());
+        assert!(check_target(Measure::Percent, Some(-1.0), 10.0).is_err());
+        assert!(check_target(Measure::Count, Some(3.0), 10.0).is_ok());
+        assert!(check_target(Measure::Count, Some(-3.0), 10.0).is_err());
+        assert!(check_target(Measure::Count, Some(2.5), 10.0).is_err());
+        assert!(check_target(Measure::Score, Some(11.0), 10.0).is_err());
+        assert!(check_target(Measure::Boolean, None, 10.0).is_ok());
+        assert!(check_target(Measure::Boolean, Some(1.0), 10.0).is_err());
+        assert!(check_target(Measure::Percent, None, 10.0).is_err());
+    }
+}

@@ -1,0 +1,904 @@
+//! Plans (kế hoạch): an office's implementation plan for one or more movements, held as
+//! structured parts, with a status machine and a yearly report deadline.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::auth::Scope;
+use crate::db::schema::{
+    legal_documents, movements, org_units, plan_award_forms, plan_items, plan_legal_bases,
+    plan_movements, plan_phases, plan_responsibilities, plans,
+};
+use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum, year_range};
+use crate::error::ApiError;
+use crate::text::fold;
+
+text_enum! {
+    /// draft → issued → in_progress → closed; any but closed → cancelled.
+    pub enum PlanStatus {
+        Draft => "draft",
+        Issued => "issued",
+        InProgress => "in_progress",
+        Closed => "closed",
+        Cancelled => "cancelled",
+    }
+}
+
+text_enum! {
+    /// The review that ends a phase: sơ kết (interim) or tổng kết (final).
+    pub enum Review {
+        Interim => "interim",
+        Final => "final",
+    }
+}
+
+text_enum! {
+    /// When awards are given (khen thưởng hằng năm / sơ kết / tổng kết / chuyên đề / đột xuất).
+    pub enum Occasion {
+        Annual => "annual",
+        Interim => "interim",
+        Final => "final",
+        Thematic => "thematic",
+        AdHoc => "ad_hoc",
+    }
+}
+
+text_enum! {
+    /// Who an award form or criterion is for: tập thể, cá nhân, or both.
+    pub enum AwardSubject {
+        Collective => "collective",
+        Individual => "individual",
+        Both => "both",
+    }
+}
+
+text_enum! {
+    /// Chủ trì (lead) or phối hợp (coordinate).
+    pub enum ResponsibilityRole {
+        Lead => "lead",
+        Coordinate => "coordinate",
+    }
+}
+
+/// Which status changes are allowed.
+pub fn can_transition(from: PlanStatus, to: PlanStatus) -> bool {
+    use PlanStatus::*;
+    matches!(
+        (from, to),
+        (Draft, Issued)
+            | (Issued, InProgress)
+            | (InProgress, Closed)
+            | (Draft | Issued | InProgress, Cancelled)
+    )
+}
+
+/// Whether the plan's own text may still change (only drafts: an issued plan is a legal document).
+pub fn is_editable(status: PlanStatus) -> bool {
+    status == PlanStatus::Draft
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = plans)]
+pub struct Plan {
+    pub id: String,
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub issuer_id: String,
+    pub title: String,
+    #[serde(skip)]
+    pub search_text: String,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub status: String,
+    pub report_month: Option<i32>,
+    pub report_day: Option<i32>,
+    pub report_to: Option<String>,
+    pub report_note: Option<String>,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl Plan {
+    pub fn status(&self) -> PlanStatus {
+        PlanStatus::from_db(&self.status)
+    }
+}
+
+/// A phase (giai đoạn) and the review that ends it.
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Giai đoạn 1", "start_date": "2025-01-01", "end_date": "2027-12-31", "review": "interim", "review_year": 2027}))]
+pub struct Phase {
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::api::validate::text")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub review: Option<Review>,
+    #[validate(range(min = 1945, max = 2200))]
+    pub review_year: Option<i32>,
+}
+
+/// A form of award the plan provides, and on which occasion.
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"occasion": "final", "title": "Bằng khen của Chủ tịch UBND tỉnh", "subject": "both", "description": null}))]
+pub struct AwardForm {
+    pub occasion: Occasion,
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::api::validate::text")
+    )]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    pub subject: AwardSubject,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+}
+
+/// Which unit leads or coordinates what (tổ chức thực hiện).
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+pub struct Responsibility {
+    #[validate(custom(function = "crate::api::validate::id"))]
+    pub org_unit_id: String,
+    pub role: ResponsibilityRole,
+    #[validate(
+        length(min = 1, max = 4000),
+        custom(function = "crate::api::validate::text")
+    )]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub task: String,
+}
+
+/// The yearly report deadline, as a rule ("before 15 November every year").
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"month": 11, "day": 15, "to": "Sở Nội vụ", "note": "Báo cáo kết quả trước ngày 15/11 hằng năm"}))]
+pub struct ReportDeadline {
+    #[validate(range(min = 1, max = 12))]
+    #[schema(minimum = 1, maximum = 12)]
+    pub month: u32,
+    #[validate(range(min = 1, max = 31))]
+    #[schema(minimum = 1, maximum = 31)]
+    pub day: u32,
+    /// Whom the report goes to.
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    pub to: Option<String>,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+/// Everything a plan says, as written on create and (merged) on update.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanContent {
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub issuer_id: String,
+    pub title: String,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub movement_ids: Vec<String>,
+    pub legal_basis_ids: Vec<String>,
+    pub purposes: Vec<String>,
+    pub requirements: Vec<String>,
+    pub contents: Vec<String>,
+    pub solutions: Vec<String>,
+    pub recipients: Vec<String>,
+    pub phases: Vec<Phase>,
+    pub award_forms: Vec<AwardForm>,
+    pub responsibilities: Vec<Responsibility>,
+    pub report_deadline: Option<ReportDeadline>,
+}
+
+/// A plan with all its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanDetail {
+    pub plan: Plan,
+    pub content: PlanContent,
+}
+
+/// The ordered text sections, as stored in `plan_items.section`.
+const SECTIONS: [&str; 5] = ["purpose", "requirement", "content", "solution", "recipient"];
+
+fn section_mut<'a>(c: &'a mut PlanContent, section: &str) -> &'a mut Vec<String> {
+    match section {
+        "purpose" => &mut c.purposes,
+        "requirement" => &mut c.requirements,
+        "content" => &mut c.contents,
+        "solution" => &mut c.solutions,
+        _ => &mut c.recipients,
+    }
+}
+
+fn section_ref<'a>(c: &'a PlanContent, section: &str) -> &'a Vec<String> {
+    match section {
+        "purpose" => &c.purposes,
+        "requirement" => &c.requirements,
+        "content" => &c.contents,
+        "solution" => &c.solutions,
+        _ => &c.recipients,
+    }
+}
+
+/// A plan with the path of its issuing unit, which decides who sees it.
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Plan, String)>> {
+    plans::table
+        .inner_join(org_units::table)
+        .filter(plans::id.eq(id))
+        .select((Plan::as_select(), org_units::path))
+        .first(conn)
+        .optional()
+}
+
+/// Loads every part of a plan.
+pub fn detail(conn: &mut AnyConnection, plan: Plan) -> QueryResult<PlanDetail> {
+    let id = plan.id.clone();
+    let movement_ids = plan_movements::table
+        .filter(plan_movements::plan_id.eq(&id))
+        .order(plan_movements::position)
+        .select(plan_movements::movement_id)
+        .load(conn)?;
+    let legal_basis_ids = plan_legal_bases::table
+        .filter(plan_legal_bases::plan_id.eq(&id))
+        .order(plan_legal_bases::position)
+        .select(plan_legal_bases::legal_document_id)
+        .load(conn)?;
+    let phases = plan_phases::table
+        .filter(plan_phases::plan_id.eq(&id))
+        .order(plan_phases::position)
+        .select((
+            plan_phases::name,
+            plan_phases::start_date,
+            plan_phases::end_date,
+            plan_phases::review,
+            plan_phases::review_year,
+        ))
+        .load::<(String, NaiveDate, NaiveDate, Option<String>, Option<i32>)>(conn)?
+        .into_iter()
+        .map(|(name, start_date, end_date, review, review_year)| Phase {
+            name,
+            start_date,
+            end_date,
+            review: review.as_deref().map(Review::from_db),
+            review_year,
+        })
+        .collect();
+    let award_forms = plan_award_forms::table
+        .filter(plan_award_forms::plan_id.eq(&id))
+        .order(plan_award_forms::position)
+        .select((
+            plan_award_forms::occasion,
+            plan_award_forms::title,
+            plan_award_forms::subject,
+            plan_award_forms::description,
+        ))
+        .load::<(String, String, String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(occasion, title, subject, description)| AwardForm {
+            occasion: Occasion::from_db(&occasion),
+            title,
+            subject: AwardSubject::from_db(&subject),
+            description,
+        })
+        .collect();
+    let responsibilities = plan_responsibilities::table
+        .filter(plan_responsibilities::plan_id.eq(&id))
+        .order(plan_responsibilities::position)
+        .select((
+            plan_responsibilities::org_unit_id,
+            plan_responsibilities::role,
+            plan_responsibilities::task,
+        ))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(org_unit_id, role, task)| Responsibility {
+            org_unit_id,
+            role: ResponsibilityRole::from_db(&role),
+            task,
+        })
+        .collect();
+    let report_deadline = match (plan.report_month, plan.report_day) {
+        (Some(month), Some(day)) => Some(ReportDeadline {
+            month: month as u32,
+            day: day as u32,
+            to: plan.report_to.clone(),
+            note: plan.report_note.clone(),
+        }),
+        _ => None,
+    };
+    let mut content = PlanContent {
+        number: plan.number.clone(),
+        issued_on: plan.issued_on,
+        issuer_id: plan.issuer_id.clone(),
+        title: plan.title.clone(),
+        signer_name: plan.signer_name.clone(),
+        signer_title: plan.signer_title.clone(),
+        movement_ids,
+        legal_basis_ids,
+        purposes: Vec::new(),
+        requirements: Vec::new(),
+        contents: Vec::new(),
+        solutions: Vec::new(),
+        recipients: Vec::new(),
+        phases,
+        award_forms,
+        responsibilities,
+        report_deadline,
+    };
+    let items: Vec<(String, String)> = plan_items::table
+        .filter(plan_items::plan_id.eq(&id))
+        .order((plan_items::section, plan_items::position))
+        .select((plan_items::section, plan_items::text))
+        .load(conn)?;
+    for (section, text) in items {
+        section_mut(&mut content, &section).push(text);
+    }
+    Ok(PlanDetail { plan, content })
+}
+
+/// Checks the parts against each other and against the database; errors name the field.
+/// `unit_visible` tells whether the caller may name a unit (issuer, responsibilities).
+fn check(
+    conn: &mut AnyConnection,
+    c: &PlanContent,
+    unit_visible: &dyn Fn(&str) -> bool,
+) -> Result<(), ApiError> {
+    let unit_path = |conn: &mut AnyConnection, id: &str| -> QueryResult<Option<(String, bool)>> {
+        org_units::table
+            .find(id)
+            .select((org_units::path, org_units::active))
+            .first(conn)
+            .optional()
+    };
+    match unit_path(conn, &c.issuer_id)? {
+        Some((path, active)) if unit_visible(&path) => {
+            if !active {
+                return Err(ApiError::invalid(
+                    "issuer_id",
+                    "archived",
+                    "the unit is archived",
+                ));
+            }
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "issuer_id",
+                "not_found",
+                "no such org unit",
+            ));
+        }
+    }
+    for (i, r) in c.responsibilities.iter().enumerate() {
+        if !unit_path(conn, &r.org_unit_id)?.is_some_and(|(p, _)| unit_visible(&p)) {
+            return Err(ApiError::invalid(
+                &format!("responsibilities[{i}].org_unit_id"),
+                "not_found",
+                "no such org unit",
+            ));
+        }
+    }
+    for (i, p) in c.phases.iter().enumerate() {
+        if p.end_date < p.start_date {
+            return Err(ApiError::invalid(
+                &format!("phases[{i}].end_date"),
+                "before_start",
+                "the phase ends before it starts",
+            ));
+        }
+        if let Some(year) = p.review_year
+            && (year < p.start_date.year() || year > p.end_date.year())
+        {
+            return Err(ApiError::invalid(
+                &format!("phases[{i}].review_year"),
+                "range",
+                "the review falls outside the phase",
+            ));
+        }
+    }
+    if let Some(d) = &c.report_deadline
+        && NaiveDate::from_ymd_opt(2001, d.month, d.day).is_none()
+    {
+        return Err(ApiError::invalid(
+            "report_deadline.day",
+            "range",
+            "no such day in that month (29 February is not allowed)",
+        ));
+    }
+    check_distinct("movement_ids", &c.movement_ids)?;
+    check_distinct("legal_basis_ids", &c.legal_basis_ids)?;
+    for (i, id) in c.legal_basis_ids.iter().enumerate() {
+        let n: i64 = legal_documents::table.find(id).count().get_result(conn)?;
+        if n == 0 {
+            return Err(ApiError::invalid(
+                &format!("legal_basis_ids[{i}]"),
+                "not_found",
+                "no such legal document",
+            ));
+        }
+    }
+    for (i, id) in c.movement_ids.iter().enumerate() {
+        let span: Option<(NaiveDate, NaiveDate)> = movements::table
+            .find(id)
+            .select((movements::start_date, movements::end_date))
+            .first(conn)
+            .optional()?;
+        let Some((start, end)) = span else {
+            return Err(ApiError::invalid(
+                &format!("movement_ids[{i}]"),
+                "not_found",
+                "no such movement",
+            ));
+        };
+        // A plan implements a movement within the movement's own span.
+        if let Some((pi, _)) = c
+            .phases
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.start_date < start || p.end_date > end)
+        {
+            return Err(ApiError::invalid(
+                &format!("phases[{pi}]"),
+                "outside_movement",
+                format!("the phase falls outside the movement's span {start} – {end}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_distinct(field: &str, ids: &[String]) -> Result<(), ApiError> {
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            return Err(ApiError::invalid(
+                &format!("{field}[{i}]"),
+                "duplicate",
+                "listed twice",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn search_text(c: &PlanContent) -> String {
+    fold(&format!(
+        "{} {}",
+        c.number.as_deref().unwrap_or(""),
+        c.title
+    ))
+}
+
+/// Replaces every part of a plan with `c`'s.
+fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> QueryResult<()> {
+    diesel::delete(plan_movements::table.filter(plan_movements::plan_id.eq(plan_id)))
+        .execute(conn)?;
+    diesel::delete(plan_legal_bases::table.filter(plan_legal_bases::plan_id.eq(plan_id)))
+        .execute(conn)?;
+    diesel::delete(plan_items::table.filter(plan_items::plan_id.eq(plan_id))).execute(conn)?;
+    diesel::delete(plan_phases::table.filter(plan_phases::plan_id.eq(plan_id))).execute(conn)?;
+    diesel::delete(plan_award_forms::table.filter(plan_award_forms::plan_id.eq(plan_id)))
+        .execute(conn)?;
+    diesel::delete(plan_responsibilities::table.filter(plan_responsibilities::plan_id.eq(plan_id)))
+        .execute(conn)?;
+    for (i, id) in c.movement_ids.iter().enumerate() {
+        diesel::insert_into(plan_movements::table)
+            .values((
+                plan_movements::plan_id.eq(plan_id),
+                plan_movements::movement_id.eq(id),
+                plan_movements::position.eq(i as i32),
+            ))
+            .execute(conn)?;
+    }
+    for (i, id) in c.legal_basis_ids.iter().enumerate() {
+        diesel::insert_into(plan_legal_bases::table)
+            .values((
+                plan_legal_bases::plan_id.eq(plan_id),
+                plan_legal_bases::legal_document_id.eq(id),
+                plan_legal_bases::position.eq(i as i32),
+            ))
+            .execute(conn)?;
+    }
+    for section in SECTIONS {
+        for (i, text) in section_ref(c, section).iter().enumerate() {
+            diesel::insert_into(plan_items::table)
+                .values((
+                    plan_items::plan_id.eq(plan_id),
+                    plan_items::section.eq(section),
+                    plan_items::position.eq(i as i32),
+                    plan_items::text.eq(text),
+                ))
+                .execute(conn)?;
+        }
+    }
+    for (i, p) in c.phases.iter().enumerate() {
+        diesel::insert_into(plan_phases::table)
+            .values((
+                plan_phases::plan_id.eq(plan_id),
+                plan_phases::position.eq(i as i32),
+                plan_phases::name.eq(&p.name),
+                plan_phases::start_date.eq(p.start_date),
+                plan_phases::end_date.eq(p.end_date),
+                plan_phases::review.eq(p.review.map(Review::as_str)),
+                plan_phases::review_year.eq(p.review_year),
+            ))
+            .execute(conn)?;
+    }
+    for (i, a) in c.award_forms.iter().enumerate() {
+        diesel::insert_into(plan_award_forms::table)
+            .values((
+                plan_award_forms::plan_id.eq(plan_id),
+                plan_award_forms::position.eq(i as i32),
+                plan_award_forms::occasion.eq(a.occasion.as_str()),
+                plan_award_forms::title.eq(&a.title),
+                plan_award_forms::subject.eq(a.subject.as_str()),
+                plan_award_forms::description.eq(&a.description),
+            ))
+            .execute(conn)?;
+    }
+    for (i, r) in c.responsibilities.iter().enumerate() {
+        diesel::insert_into(plan_responsibilities::table)
+            .values((
+                plan_responsibilities::plan_id.eq(plan_id),
+                plan_responsibilities::position.eq(i as i32),
+                plan_responsibilities::org_unit_id.eq(&r.org_unit_id),
+                plan_responsibilities::role.eq(r.role.as_str()),
+                plan_responsibilities::task.eq(&r.task),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Creates a draft plan with all its parts.
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    c: PlanContent,
+    unit_visible: &dyn Fn(&str) -> bool,
+) -> Result<PlanDetail, ApiError> {
+    check(conn, &c, unit_visible)?;
+    let at = now();
+    let id = new_id();
+    let d = c.report_deadline.as_ref();
+    let plan: Plan = diesel::insert_into(plans::table)
+        .values((
+            plans::id.eq(&id),
+            plans::number.eq(&c.number),
+            plans::issued_on.eq(c.issued_on),
+            plans::issuer_id.eq(&c.issuer_id),
+            plans::title.eq(&c.title),
+            plans::search_text.eq(search_text(&c)),
+            plans::signer_name.eq(&c.signer_name),
+            plans::signer_title.eq(&c.signer_title),
+            plans::status.eq(PlanStatus::Draft.as_str()),
+            plans::report_month.eq(d.map(|d| d.month as i32)),
+            plans::report_day.eq(d.map(|d| d.day as i32)),
+            plans::report_to.eq(d.and_then(|d| d.to.clone())),
+            plans::report_note.eq(d.and_then(|d| d.note.clone())),
+            plans::version.eq(1),
+            plans::created_at.eq(at),
+            plans::updated_at.eq(at),
+        ))
+        .returning(plans::all_columns)
+        .get_result(conn)?;
+    write_parts(conn, &id, &c)?;
+    let detail = PlanDetail { plan, content: c };
+    let resource = Resource {
+        kind: "plan",
+        id: &id,
+        version: 1,
+    };
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Created,
+        resource,
+        None,
+        Some(&detail),
+    )?;
+    Ok(detail)
+}
+
+/// Replaces a draft plan's content.
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: PlanDetail,
+    expected_version: i64,
+    c: PlanContent,
+    unit_visible: &dyn Fn(&str) -> bool,
+) -> Result<PlanDetail, ApiError> {
+    if current.plan.version != expected_version {
+        return Err(ApiError::precondition_failed());
+    }
+    if !is_editable(current.plan.status()) {
+        return Err(ApiError::conflict(
+            "plan_not_draft",
+            "Only a draft plan can be changed; an issued plan changes through its criteria's amendments.",
+        ));
+    }
+    check(conn, &c, unit_visible)?;
+    let d = c.report_deadline.as_ref();
+    let plan: Plan = diesel::update(plans::table.find(&current.plan.id))
+        .set((
+            plans::number.eq(&c.number),
+            plans::issued_on.eq(c.issued_on),
+            plans::issuer_id.eq(&c.issuer_id),
+            plans::title.eq(&c.title),
+            plans::search_text.eq(search_text(&c)),
+            plans::signer_name.eq(&c.signer_name),
+            plans::signer_title.eq(&c.signer_title),
+            plans::report_month.eq(d.map(|d| d.month as i32)),
+            plans::report_day.eq(d.map(|d| d.day as i32)),
+            plans::report_to.eq(d.and_then(|d| d.to.clone())),
+            plans::report_note.eq(d.and_then(|d| d.note.clone())),
+            plans::version.eq(current.plan.version + 1),
+            plans::updated_at.eq(now()),
+        ))
+        .returning(plans::all_columns)
+        .get_result(conn)?;
+    write_parts(conn, &plan.id, &c)?;
+    let detail = PlanDetail { plan, content: c };
+    let resource = Resource {
+        kind: "plan",
+        id: &detail.plan.id,
+        version: detail.plan.version,
+    };
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Updated,
+        resource,
+        Some(&current),
+        Some(&detail),
+    )?;
+    Ok(detail)
+}
+
+/// Moves a plan to another status; issuing needs its number and date.
+pub fn transition(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: PlanDetail,
+    expected_version: i64,
+    to: PlanStatus,
+) -> Result<PlanDetail, ApiError> {
+    if current.plan.version != expected_version {
+        return Err(ApiError::precondition_failed());
+    }
+    let from = current.plan.status();
+    if !can_transition(from, to) {
+        return Err(ApiError::conflict(
+            "transition_not_allowed",
+            format!("A plan cannot go from {from} to {to}."),
+        ));
+    }
+    if to == PlanStatus::Issued {
+        if current.plan.number.is_none() {
+            return Err(ApiError::invalid(
+                "number",
+                "required",
+                "a plan needs its number (số/ký hiệu) to be issued",
+            ));
+        }
+        if current.plan.issued_on.is_none() {
+            return Err(ApiError::invalid(
+                "issued_on",
+                "required",
+                "a plan needs its date to be issued",
+            ));
+        }
+    }
+    let plan: Plan = diesel::update(plans::table.find(&current.plan.id))
+        .set((
+            plans::status.eq(to.as_str()),
+            plans::version.eq(current.plan.version + 1),
+            plans::updated_at.eq(now()),
+        ))
+        .returning(plans::all_columns)
+        .get_result(conn)?;
+    let action = if to == PlanStatus::Cancelled {
+        ChangeAction::Archived
+    } else {
+        ChangeAction::Updated
+    };
+    let resource = Resource {
+        kind: "plan",
+        id: &plan.id,
+        version: plan.version,
+    };
+    audit::record_change(
+        conn,
+        actor,
+        action,
+        resource,
+        Some(&current.plan),
+        Some(&plan),
+    )?;
+    Ok(PlanDetail {
+        plan,
+        content: current.content,
+    })
+}
+
+/// The next report due dates: the deadline's day in each year of the plan's span, from `from`.
+pub fn deadlines(detail: &PlanDetail, from: NaiveDate, count: usize) -> Vec<NaiveDate> {
+    let Some(d) = &detail.content.report_deadline else {
+        return Vec::new();
+    };
+    let last_year = detail
+        .content
+        .phases
+        .iter()
+        .map(|p| p.end_date.year())
+        .max()
+        .unwrap_or(from.year() + 10);
+    (from.year()..=last_year)
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
+        .filter(|date| *date >= from)
+        .take(count)
+        .collect()
+}
+
+/// What part of the plans an account sees: those of units in its subtree, and those of
+/// the units above it (the plans that apply to it).
+pub fn visible(scope: &Scope, issuer_path: &str) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Subtree(prefix) => {
+            issuer_path.starts_with(prefix.as_str()) || prefix.starts_with(issuer_path)
+        }
+        Scope::Nothing => false,
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PlanFilter {
+    pub q: Option<String>,
+    pub status: Option<PlanStatus>,
+    pub issuer_id: Option<String>,
+    pub movement_id: Option<String>,
+    /// Plans with a phase running in this year.
+    pub year: Option<i32>,
+    pub updated_since: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum PlanSort {
+    IssuedOn,
+    Title,
+    UpdatedAt,
+}
+
+impl SortField for PlanSort {
+    const NAMES: &'static [&'static str] = &["issued_on", "title", "updated_at"];
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "issued_on" => PlanSort::IssuedOn,
+            "title" => PlanSort::Title,
+            "updated_at" => PlanSort::UpdatedAt,
+            _ => return None,
+        })
+    }
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &PlanFilter,
+    sort: Sort<PlanSort>,
+    page: PageRequest,
+) -> QueryResult<(Vec<Plan>, i64)> {
+    use diesel::sql_types::{Bool, Text};
+    let query = || {
+        let mut q = plans::table.inner_join(org_units::table).into_boxed();
+        match scope {
+            Scope::All => {}
+            Scope::Subtree(prefix) => {
+                q = q.filter(
+                    org_units::path.like(prefix_pattern(prefix)).or(prefix
+                        .clone()
+                        .into_sql::<Text>()
+                        .like(org_units::path.concat("%"))),
+                )
+            }
+            Scope::Nothing => q = q.filter(false.into_sql::<Bool>()),
+        }
+        if let Some(text) = filter.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
+            q = q.filter(
+                plans::search_text
+                    .like(contains_pattern(&text))
+                    .escape('\\'),
+            );
+        }
+        if let Some(s) = filter.status {
+            q = q.filter(plans::status.eq(s.as_str()));
+        }
+        if let Some(unit) = &filter.issuer_id {
+            q = q.filter(plans::issuer_id.eq(unit.clone()));
+        }
+        if let Some(m) = &filter.movement_id {
+            q = q.filter(
+                plans::id.eq_any(
+                    plan_movements::table
+                        .filter(plan_movements::movement_id.eq(m.clone()))
+                        .select(plan_movements::plan_id),
+                ),
+            );
+        }
+        if let Some((first, last)) = filter.year.and_then(year_range) {
+            q = q.filter(
+                plans::id.eq_any(
+                    plan_phases::table
+                        .filter(plan_phases::start_date.le(last))
+                        .filter(plan_phases::end_date.ge(first))
+                        .select(plan_phases::plan_id),
+                ),
+            );
+        }
+        if let Some(since) = filter.updated_since {
+            q = q.filter(plans::updated_at.ge(since));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let q = match (sort.field, sort.descending) {
+        (PlanSort::IssuedOn, false) => query().order(plans::issued_on.asc()),
+        (PlanSort::IssuedOn, true) => query().order(plans::issued_on.desc()),
+        (PlanSort::Title, false) => query().order(plans::search_text.asc()),
+        (PlanSort::Title, true) => query().order(plans::search_text.desc()),
+        (PlanSort::UpdatedAt, false) => query().order(plans::updated_at.asc()),
+        (PlanSort::UpdatedAt, true) => query().order(plans::updated_at.desc()),
+    };
+    let items = q
+        .then_order_by(plans::id.asc())
+        .offset(page.offset())
+        .limit(page.per_page)
+        .select(Plan::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_machine() {
+        use PlanStatus::*;
+        assert!(can_transition(Draft, Issued));
+        assert!(can_transition(Issued, InProgress));
+        assert!(can_transition(InProgress, Closed));
+        assert!(can_transition(Issued, Cancelled));
+        assert!(!can_transition(Draft, Closed));
+        assert!(!can_transition(Closed, Cancelled));
+        assert!(!can_transition(Cancelled, Draft));
+        assert!(!can_transition(Issued, Draft));
+    }
+
+    #[test]
+    fn visibility_reaches_down_and_up() {
+        let s = Scope::Subtree("/p/o/".into());
+        assert!(visible(&s, "/p/o/d/"), "plans of units below");
+        assert!(visible(&s, "/p/"), "plans of units above");
+        assert!(!visible(&s, "/p/x/"), "not a sibling's");
+    }
+}
