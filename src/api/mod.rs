@@ -48,6 +48,36 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(staff::archive),
                 )
                 .service(
+                    scope::scope("/movements")
+                        .service(movements::list)
+                        .service(movements::create)
+                        .service(movements::get)
+                        .service(movements::update),
+                )
+                .service(
+                    scope::scope("/legal-documents")
+                        .service(legal_documents::list)
+                        .service(legal_documents::create)
+                        .service(legal_documents::get)
+                        .service(legal_documents::update),
+                )
+                .service(
+                    scope::scope("/plans")
+                        .service(plans::list)
+                        .service(plans::create)
+                        .service(plans::get)
+                        .service(plans::update)
+                        .service(plans::change_status)
+                        .service(plans::deadlines)
+                        .service(criteria::list)
+                        .service(criteria::create),
+                )
+                .service(
+                    scope::scope("/criteria")
+                        .service(criteria::get)
+                        .service(criteria::update),
+                )
+                .service(
                     scope::scope("/users")
                         .service(users::list)
                         .service(users::create)

@@ -4,8 +4,10 @@ mod harness;
 
 mod auth;
 mod conventions;
+mod demo;
 mod openapi_contract;
 mod org_units;
+mod plans;
 mod schema;
 mod staff;
 mod users;
