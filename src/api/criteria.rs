@@ -152,23 +152,26 @@ pub struct CreateCriterion {
 #[schema(example = json!({"target": 90, "amendment_reason": "Điều chỉnh theo Công văn số 100/SNV-TĐKT"}))]
 pub struct UpdateCriterion {
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub subject: Option<CriterionSubject>,
     #[serde(default, deserialize_with = "present")]
     #[validate(custom(function = "validate::code"))]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(nullable = false, min_length = 1, max_length = 50)]
     pub code: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(range(min = 0, max = 10000))]
     pub position: Option<i32>,
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 1000)]
+    #[schema(nullable = false, min_length = 1, max_length = 1000)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(max = 10000))]
     #[schema(value_type = Option<String>, max_length = 10000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub measure: Option<Measure>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<f64>)]
@@ -178,7 +181,7 @@ pub struct UpdateCriterion {
     #[schema(value_type = Option<String>, min_length = 1, max_length = 50)]
     pub unit: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(minimum = 0, maximum = 1000)]
+    #[schema(nullable = false, minimum = 0, maximum = 1000)]
     pub max_points: Option<f64>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(max = 4000))]

@@ -95,19 +95,21 @@ pub struct CreateLegalDocument {
 pub struct UpdateLegalDocument {
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
     pub number: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub doc_type: Option<DocType>,
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
     pub issuer: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub issued_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 1000)]
+    #[schema(nullable = false, min_length = 1, max_length = 1000)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(url, length(max = 2000))]

@@ -107,7 +107,7 @@ pub struct CreateMovement {
 pub struct UpdateMovement {
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 500), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
@@ -118,18 +118,23 @@ pub struct UpdateMovement {
     #[schema(value_type = Option<String>, max_length = 10000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub level: Option<MovementLevel>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub kind: Option<MovementKind>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(custom(function = "validate::id"))]
     #[schema(value_type = Option<String>)]
     pub launched_by_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub start_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub end_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub status: Option<MovementStatus>,
 }
 

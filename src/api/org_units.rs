@@ -100,12 +100,15 @@ pub struct UpdateOrgUnit {
         pattern = r"^[A-Za-z0-9][A-Za-z0-9._\-/]{0,49}$"
     )]
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 300)]
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub kind: Option<OrgUnitKind>,
     /// Move the unit under another; `null` makes it a root (admins only).
     #[serde(default, deserialize_with = "crate::api::extract::double_option")]
@@ -114,6 +117,7 @@ pub struct UpdateOrgUnit {
     pub parent_id: Option<Option<String>>,
     /// `false` archives, `true` restores.
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 

@@ -242,11 +242,12 @@ pub struct UpdatePlan {
     #[schema(value_type = Option<NaiveDate>)]
     pub issued_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(custom(function = "validate::id"))]
     pub issuer_id: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 1000)]
+    #[schema(nullable = false, min_length = 1, max_length = 1000)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
@@ -257,33 +258,43 @@ pub struct UpdatePlan {
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub signer_title: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 20), custom(function = "validate::ids"))]
     pub movement_ids: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 100), custom(function = "validate::ids"))]
     pub legal_basis_ids: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 100), custom(function = "validate::text_items"))]
     pub purposes: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 100), custom(function = "validate::text_items"))]
     pub requirements: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 100), custom(function = "validate::text_items"))]
     pub contents: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 100), custom(function = "validate::text_items"))]
     pub solutions: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 100), custom(function = "validate::text_items"))]
     pub recipients: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 20), nested)]
     pub phases: Option<Vec<Phase>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 100), nested)]
     pub award_forms: Option<Vec<AwardForm>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     #[validate(length(max = 200), nested)]
     pub responsibilities: Option<Vec<Responsibility>>,
     #[serde(default, deserialize_with = "double_option")]

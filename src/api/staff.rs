@@ -124,12 +124,15 @@ pub struct UpdateStaff {
     #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub full_name: Option<String>,
     /// Move to another unit (in your scope).
     #[validate(custom(function = "validate::id"))]
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub org_unit_id: Option<String>,
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub category: Option<StaffCategory>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
@@ -152,6 +155,7 @@ pub struct UpdateStaff {
     pub personal_id: Option<Option<String>>,
     /// `false` archives (the person left), `true` restores.
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 

@@ -108,6 +108,7 @@ pub struct UpdateUser {
     #[validate(custom(function = "validate_roles"))]
     #[schema(min_items = 1)]
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub roles: Option<Vec<Role>>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(custom(function = "validate::id"))]
@@ -119,6 +120,7 @@ pub struct UpdateUser {
     pub staff_id: Option<Option<String>>,
     /// `false` disables the account and ends its sessions.
     #[serde(default, deserialize_with = "crate::api::extract::present")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 
