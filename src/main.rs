@@ -116,6 +116,15 @@ fn seed_demo(config: &Config) -> Result<(), String> {
         .get()
         .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
     db::migrate(&mut conn)?;
+    // The first admin comes first: once the demo's accounts exist, a later start would
+    // otherwise see accounts and make none.
+    let generated = domain::users::ensure_first_admin(&mut conn, config.admin_password.as_deref())
+        .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    if let Some(password) = generated {
+        println!(
+            "created the first account: username 'admin', password '{password}' (shown once; change it)"
+        );
+    }
     let password = std::env::var("THIDUA_DEMO_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())

@@ -226,3 +226,49 @@ fn openapi_subcommand_prints_the_committed_document() {
             .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
 }
+
+#[test]
+fn seed_demo_keeps_the_first_admin_and_runs_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = thidua(dir.path())
+        .arg("seed-demo")
+        .env("THIDUA_DEMO_PASSWORD", "demo-password-2026")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let admin_password = stdout
+        .split("username 'admin', password '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the first admin is made and shown")
+        .to_string();
+    assert!(stdout.contains("officer.na"), "{stdout}");
+    let again = thidua(dir.path()).arg("seed-demo").output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing changed"));
+
+    let port = free_port();
+    let mut child = thidua(dir.path())
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    for (user, password) in [
+        ("admin", admin_password.as_str()),
+        ("officer.na", "demo-password-2026"),
+    ] {
+        let login = format!(r#"{{"username": "{user}", "password": "{password}"}}"#);
+        assert_eq!(
+            http(port, "POST", "/api/v1/auth/login", Some(&login)).0,
+            200,
+            "{user}"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
