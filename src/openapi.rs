@@ -86,6 +86,9 @@ fn complete(op: &mut Operation) {
         .as_ref()
         .is_some_and(|reqs| reqs.iter().any(|r| *r != Default::default()));
     let has_body = op.request_body.is_some();
+    let has_query = op.parameters.iter().flatten().any(|p| {
+        matches!(p, RefOr::T(p) if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+    });
     let responses = &mut op.responses.responses;
     for (status, response) in responses.iter_mut() {
         if (status.starts_with('4') || status.starts_with('5'))
@@ -111,6 +114,9 @@ fn complete(op: &mut Operation) {
         add("413", "The body is larger than 1 MiB");
         add("415", "The body is not application/json");
         add("422", "Invalid fields; `errors` names each one");
+    }
+    if has_query {
+        add("422", "Invalid query parameters; `errors` names each one");
     }
     add(
         "500",

@@ -65,13 +65,18 @@ pub trait SortField: Sized + Copy {
     fn from_name(name: &str) -> Option<Self>;
 }
 
-/// Defines an enum stored as text and sent as snake_case JSON, with its API names.
+/// Defines an enum stored as text and sent as JSON under the same name.
+///
+/// Each `$text` must be the snake_case of its variant: serde and the OpenAPI schema take
+/// names from `rename_all` (utoipa cannot read a `rename` passed in through a macro), and
+/// a test checks that the two agree.
 macro_rules! text_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
         $vis enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $($(#[$vmeta])* $variant),+
         }
 
         impl $name {
@@ -105,3 +110,62 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+#[cfg(test)]
+mod tests {
+    /// The stored text, the JSON and the OpenAPI enum of every text enum agree.
+    #[test]
+    fn text_enums_serialise_as_their_stored_text() {
+        fn check<T: serde::Serialize + utoipa::ToSchema + Copy>(
+            all: &[T],
+            text: fn(T) -> &'static str,
+        ) {
+            let schema = serde_json::to_value(T::schema()).unwrap();
+            for v in all {
+                assert_eq!(serde_json::to_value(v).unwrap(), text(*v));
+                assert!(
+                    schema["enum"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&text(*v).into()),
+                    "{} in {schema}",
+                    text(*v)
+                );
+            }
+        }
+        use super::*;
+        check(users::Role::ALL, users::Role::as_str);
+        check(org_units::OrgUnitKind::ALL, org_units::OrgUnitKind::as_str);
+        check(staff::StaffCategory::ALL, staff::StaffCategory::as_str);
+        check(staff::Gender::ALL, staff::Gender::as_str);
+        check(
+            legal_documents::DocType::ALL,
+            legal_documents::DocType::as_str,
+        );
+        check(
+            movements::MovementLevel::ALL,
+            movements::MovementLevel::as_str,
+        );
+        check(
+            movements::MovementKind::ALL,
+            movements::MovementKind::as_str,
+        );
+        check(
+            movements::MovementStatus::ALL,
+            movements::MovementStatus::as_str,
+        );
+        check(plans::PlanStatus::ALL, plans::PlanStatus::as_str);
+        check(plans::Review::ALL, plans::Review::as_str);
+        check(plans::Occasion::ALL, plans::Occasion::as_str);
+        check(plans::AwardSubject::ALL, plans::AwardSubject::as_str);
+        check(
+            plans::ResponsibilityRole::ALL,
+            plans::ResponsibilityRole::as_str,
+        );
+        check(
+            criteria::CriterionSubject::ALL,
+            criteria::CriterionSubject::as_str,
+        );
+        check(criteria::Measure::ALL, criteria::Measure::as_str);
+    }
+}
