@@ -248,12 +248,7 @@ pub async fn list(
         Ok(criteria::list(conn, &plan.id, &filter, page)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items.into_iter().map(CriterionResponse::from).collect(),
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, CriterionResponse::from)))
 }
 
 /// Add a criterion to a plan (to an issued plan only as an amendment, with a reason).

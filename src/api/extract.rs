@@ -208,6 +208,23 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+impl<T> Page<T> {
+    /// One page of rows, each turned into its wire form.
+    pub fn of<R>(
+        rows: Vec<R>,
+        total: i64,
+        page: crate::domain::PageRequest,
+        wire: impl FnMut(R) -> T,
+    ) -> Self {
+        Page {
+            items: rows.into_iter().map(wire).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        }
+    }
+}
+
 /// The request id of the current request, set by the request-id middleware.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);

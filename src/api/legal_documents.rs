@@ -155,12 +155,7 @@ pub async fn list(
         Ok(docs::list(conn, &filter, sort, page)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items.into_iter().map(LegalDocumentResponse::from).collect(),
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, LegalDocumentResponse::from)))
 }
 
 /// Record a legal document.

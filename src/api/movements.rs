@@ -10,6 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::ListParams;
+use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::{self, AnyConnection};
@@ -17,7 +18,6 @@ use crate::domain::movements::{
     self, Movement, MovementFields, MovementFilter, MovementKind, MovementLevel, MovementSort,
     MovementStatus,
 };
-use crate::domain::org_units;
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -159,9 +159,7 @@ fn check_launcher(
     id: Option<&str>,
 ) -> Result<(), ApiError> {
     if let Some(id) = id {
-        org_units::find(conn, id)?
-            .filter(|u| policy::can_read_org_unit(principal, &u.path))
-            .ok_or_else(|| ApiError::invalid("launched_by_id", "not_found", "no such org unit"))?;
+        referenced_unit(conn, principal, id, "launched_by_id")?;
     }
     Ok(())
 }
@@ -194,12 +192,7 @@ pub async fn list(
         Ok(movements::list(conn, &filter, sort, page)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items.into_iter().map(MovementResponse::from).collect(),
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, MovementResponse::from)))
 }
 
 /// Record a movement.

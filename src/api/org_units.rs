@@ -158,15 +158,17 @@ fn visible_unit(
     Ok(unit)
 }
 
-/// A unit named in a request body: absent or hidden ones are an invalid field, not a 404.
-fn referenced_unit(
+/// A unit named in a request (body or filter): absent or outside the caller's scope is an
+/// invalid `field`, not a 404 of the resource being written.
+pub fn referenced_unit(
     conn: &mut AnyConnection,
     principal: &Principal,
     id: &str,
     field: &str,
 ) -> Result<OrgUnit, ApiError> {
-    visible_unit(conn, principal, id)
-        .map_err(|_| ApiError::invalid(field, "not_found", "no such org unit"))
+    org_units::find(conn, id)?
+        .filter(|u| policy::can_read_org_unit(principal, &u.path))
+        .ok_or_else(|| ApiError::invalid(field, "not_found", "no such org unit"))
 }
 
 /// List org units in your scope.
@@ -208,12 +210,7 @@ pub async fn list(
     })
     .await?;
     let (items, total) = result;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items.into_iter().map(OrgUnitResponse::from).collect(),
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, OrgUnitResponse::from)))
 }
 
 /// Create an org unit.

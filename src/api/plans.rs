@@ -10,6 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::ListParams;
+use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::{self, AnyConnection};
@@ -449,12 +450,7 @@ pub async fn list(
         Ok(plans::list(conn, &principal.scope, &filter, sort, page)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items.into_iter().map(PlanSummary::from).collect(),
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, PlanSummary::from)))
 }
 
 /// Draft a plan with all its parts.
@@ -479,9 +475,7 @@ pub async fn create(
     let detail = db::run(&state.pool, move |conn| {
         db::write_tx(conn, |conn| {
             let content = body.into_content();
-            let issuer = crate::domain::org_units::find(conn, &content.issuer_id)?
-                .filter(|u| policy::can_read_org_unit(&principal, &u.path))
-                .ok_or_else(|| ApiError::invalid("issuer_id", "not_found", "no such org unit"))?;
+            let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
             policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
             let sees = |path: &str| policy::can_read_org_unit(&principal, path);
             plans::create(conn, &actor, content, &sees)
@@ -552,11 +546,7 @@ pub async fn update(
             let current = plans::detail(conn, plan)?;
             let content = body.apply(current.content.clone());
             if content.issuer_id != current.content.issuer_id {
-                let issuer = crate::domain::org_units::find(conn, &content.issuer_id)?
-                    .filter(|u| policy::can_read_org_unit(&principal, &u.path))
-                    .ok_or_else(|| {
-                        ApiError::invalid("issuer_id", "not_found", "no such org unit")
-                    })?;
+                let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
                 policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
             }
             let sees = |path: &str| policy::can_read_org_unit(&principal, path);

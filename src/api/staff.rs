@@ -10,10 +10,11 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
 use crate::api::list::ListParams;
+use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::{self, AnyConnection};
-use crate::domain::org_units::{self, OrgUnit};
+use crate::domain::org_units::OrgUnit;
 use crate::domain::staff::{
     self as staff_domain, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
 };
@@ -224,9 +225,7 @@ fn target_unit(
     principal: &Principal,
     id: &str,
 ) -> Result<OrgUnit, ApiError> {
-    let unit = org_units::find(conn, id)?
-        .filter(|u| policy::can_read_org_unit(principal, &u.path))
-        .ok_or_else(|| ApiError::invalid("org_unit_id", "not_found", "no such org unit"))?;
+    let unit = referenced_unit(conn, principal, id, "org_unit_id")?;
     policy::ensure(policy::can_edit_staff(principal, &unit.path))?;
     Ok(unit)
 }
@@ -250,12 +249,7 @@ pub async fn list(
     let viewer = principal.clone();
     let (items, total) = db::run(&state.pool, move |conn| {
         let under_path = match &query.under {
-            Some(id) => Some(
-                org_units::find(conn, id)?
-                    .filter(|u| policy::can_read_org_unit(&principal, &u.path))
-                    .ok_or_else(|| ApiError::invalid("under", "not_found", "no such org unit"))?
-                    .path,
-            ),
+            Some(id) => Some(referenced_unit(conn, &principal, id, "under")?.path),
             None => None,
         };
         let filter = StaffFilter {
@@ -276,15 +270,9 @@ pub async fn list(
         )?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items
-            .into_iter()
-            .map(|s| StaffResponse::for_viewer(s, &viewer))
-            .collect(),
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |s| {
+        StaffResponse::for_viewer(s, &viewer)
+    })))
 }
 
 /// Add a staff member to a unit.

@@ -180,12 +180,7 @@ pub async fn list(
         Ok(users::list(conn, &filter, sort, page)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items.into_iter().map(UserResponse::from).collect(),
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, UserResponse::from)))
 }
 
 /// Create an account.
