@@ -244,6 +244,7 @@ pub async fn me(
     responses(
         (status = 204, description = "Changed; log in again"),
         (status = 422, description = "Invalid fields, or the current password is wrong"),
+        (status = 429, description = "Too many wrong current passwords; see Retry-After"),
     )
 )]
 #[post("/password")]
@@ -254,19 +255,36 @@ pub async fn change_password(
     Json(body): Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    db::run(&state.pool, move |conn| {
+    // Wrong current passwords count like failed logins: a stolen token must not let
+    // someone guess the password behind it.
+    let (username, address) = (principal.username.clone(), client_address(&req));
+    state
+        .throttle
+        .check(&username, &address)
+        .map_err(ApiError::too_many_requests)?;
+    let changed = db::run(&state.pool, move |conn| {
         let user =
             users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
         if !password::verify(&body.current_password, &user.password_hash) {
-            return Err(ApiError::invalid(
-                "current_password",
-                "wrong_password",
-                "the current password is wrong",
-            ));
+            return Ok(false);
         }
         let hash = password::hash(&body.new_password)?;
-        db::write_tx(conn, |conn| users::set_password(conn, &actor, &user, hash))
+        db::write_tx(conn, |conn| {
+            // Re-read inside the transaction: the account may have changed since.
+            let current =
+                users::find(conn, &user.id)?.ok_or_else(|| ApiError::not_found("user"))?;
+            users::set_password(conn, &actor, &current, hash)
+        })?;
+        Ok(true)
     })
     .await?;
+    if !changed {
+        state.throttle.record_failure(&username, &address);
+        return Err(ApiError::invalid(
+            "current_password",
+            "wrong_password",
+            "the current password is wrong",
+        ));
+    }
     Ok(HttpResponse::NoContent().finish())
 }

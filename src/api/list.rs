@@ -9,12 +9,14 @@ use crate::error::ApiError;
 
 pub const MAX_PER_PAGE: i64 = 200;
 pub const DEFAULT_PER_PAGE: i64 = 50;
+/// Bounds the offset, which would otherwise overflow.
+pub const MAX_PAGE: i64 = 1_000_000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page number, from 1.
-    #[param(minimum = 1, default = 1)]
+    #[param(minimum = 1, maximum = 1000000, default = 1)]
     pub page: Option<i64>,
     /// Items per page, at most 200.
     #[param(minimum = 1, maximum = 200, default = 50)]
@@ -30,8 +32,12 @@ pub struct ListParams {
 impl ListParams {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
         let page = self.page.unwrap_or(1);
-        if page < 1 {
-            return Err(ApiError::invalid("page", "range", "must be at least 1"));
+        if !(1..=MAX_PAGE).contains(&page) {
+            return Err(ApiError::invalid(
+                "page",
+                "range",
+                "must be between 1 and 1000000",
+            ));
         }
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if !(1..=MAX_PER_PAGE).contains(&per_page) {

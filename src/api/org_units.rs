@@ -426,11 +426,16 @@ fn build_tree(mut units: Vec<OrgUnit>) -> Option<OrgUnitNode> {
         .min_by_key(|(_, u)| u.path.len())?
         .0;
     let root = units.remove(root_index);
+    let present: std::collections::HashSet<String> = units.iter().map(|u| u.id.clone()).collect();
     let mut children: HashMap<String, Vec<OrgUnit>> = HashMap::new();
     for unit in units {
-        if let Some(parent) = unit.parent_id.clone() {
-            children.entry(parent).or_default().push(unit);
-        }
+        // A unit whose parent was left out (archived) hangs under the root, not nowhere.
+        let parent = unit
+            .parent_id
+            .clone()
+            .filter(|p| present.contains(p) || *p == root.id)
+            .unwrap_or(root.id.clone());
+        children.entry(parent).or_default().push(unit);
     }
     fn attach(unit: OrgUnit, children: &mut HashMap<String, Vec<OrgUnit>>) -> OrgUnitNode {
         let kids = children.remove(&unit.id).unwrap_or_default();

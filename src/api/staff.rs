@@ -282,7 +282,7 @@ pub async fn list(
     request_body = CreateStaff,
     responses(
         (status = 201, body = StaffResponse, headers(("ETag" = String))),
-        (status = 403, description = "Your roles do not allow keeping this unit's staff"),
+        (status = 403, description = "Your roles do not allow keeping this unit's staff, or setting a personal id (admins only)"),
         (status = 409, description = "The staff code, email or personal id is taken"),
         (status = 422, description = "Invalid fields, or the unit does not exist"),
     )
@@ -299,6 +299,12 @@ pub async fn create(
     let row = db::run(&state.pool, move |conn| {
         db::write_tx(conn, |conn| {
             let unit = target_unit(conn, &principal, &body.org_unit_id)?;
+            if body.personal_id.is_some() {
+                policy::ensure(policy::can_set_personal_id(&principal))?;
+            }
+            if body.personal_id.is_some() {
+                policy::ensure(policy::can_set_personal_id(&principal))?;
+            }
             let fields = StaffFields {
                 full_name: body.full_name,
                 staff_code: body.staff_code,
@@ -383,6 +389,12 @@ pub async fn update(
                 Some(uid) => Some(target_unit(conn, &principal, uid)?),
                 None => None,
             };
+            if body.personal_id.is_some() {
+                policy::ensure(policy::can_set_personal_id(&principal))?;
+            }
+            if body.personal_id.is_some() {
+                policy::ensure(policy::can_set_personal_id(&principal))?;
+            }
             let fields = body.apply(current.fields());
             staff_domain::update(
                 conn,

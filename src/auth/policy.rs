@@ -94,6 +94,12 @@ pub fn sees_personal_id(p: &Principal) -> bool {
     p.is_admin()
 }
 
+/// Only those who read the personal identification number write it: anyone else could
+/// probe the register for a number through the duplicate check.
+pub fn can_set_personal_id(p: &Principal) -> bool {
+    sees_personal_id(p)
+}
+
 // Movements, legal documents ------------------------------------------------------------
 
 /// Reference data every account reads; officers keep it.

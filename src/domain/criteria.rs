@@ -295,6 +295,13 @@ pub fn update(
         ));
     }
     let kind = change_kind(plan, reason)?;
+    if matches!(kind, Change::Amendment) && f == current.fields() {
+        return Err(ApiError::invalid(
+            "body",
+            "no_change",
+            "the amendment changes nothing",
+        ));
+    }
     check(conn, plan, &f, Some(&current.id))?;
     let position = f.position.unwrap_or(current.position);
     match kind {

@@ -194,6 +194,9 @@ pub fn update(
     if current.active && !active {
         check_archivable(conn, &current)?;
     }
+    if !current.active && active {
+        check_parent_active(conn, changes_parent_id(&current, new_parent))?;
+    }
 
     let (parent_id, path) = match new_parent {
         None => (current.parent_id.clone(), current.path.clone()),
@@ -224,19 +227,48 @@ pub fn update(
     };
     if path != current.path {
         // Re-root the whole subtree: every descendant path starts with the old path.
+        // Each descendant changes too (its path, so who sees it): bump it and tell the feed.
         let old_len = current.path.chars().count() as i32;
-        diesel::update(
+        let descendants = || {
             org_units::table
                 .filter(org_units::path.like(prefix_pattern(&current.path)))
-                .filter(org_units::id.ne(&current.id)),
-        )
-        .set(
-            org_units::path.eq(path
-                .clone()
-                .into_sql::<diesel::sql_types::Text>()
-                .concat(substr(org_units::path, old_len + 1))),
-        )
-        .execute(conn)?;
+                .filter(org_units::id.ne(current.id.clone()))
+        };
+        let before: Vec<OrgUnit> = descendants()
+            .order(org_units::id)
+            .select(OrgUnit::as_select())
+            .load(conn)?;
+        diesel::update(descendants())
+            .set((
+                org_units::path.eq(path
+                    .clone()
+                    .into_sql::<diesel::sql_types::Text>()
+                    .concat(substr(org_units::path, old_len + 1))),
+                org_units::version.eq(org_units::version + 1),
+                org_units::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        let ids: Vec<String> = before.iter().map(|u| u.id.clone()).collect();
+        let after: Vec<OrgUnit> = org_units::table
+            .filter(org_units::id.eq_any(ids))
+            .order(org_units::id)
+            .select(OrgUnit::as_select())
+            .load(conn)?;
+        for (old, new) in before.iter().zip(&after) {
+            let resource = Resource {
+                kind: "org_unit",
+                id: &new.id,
+                version: new.version,
+            };
+            audit::record_change(
+                conn,
+                actor,
+                ChangeAction::Updated,
+                resource,
+                Some(old),
+                Some(new),
+            )?;
+        }
     }
 
     let unit: OrgUnit = diesel::update(org_units::table.find(&current.id))
@@ -272,6 +304,35 @@ pub fn update(
         Some(&unit),
     )?;
     Ok(unit)
+}
+
+/// The parent a unit will have after an update.
+fn changes_parent_id<'a>(
+    current: &'a OrgUnit,
+    new_parent: Option<Option<&'a OrgUnit>>,
+) -> Option<&'a str> {
+    match new_parent {
+        Some(parent) => parent.map(|p| p.id.as_str()),
+        None => current.parent_id.as_deref(),
+    }
+}
+
+/// A unit is restored only under an active parent.
+fn check_parent_active(conn: &mut AnyConnection, parent_id: Option<&str>) -> Result<(), ApiError> {
+    if let Some(id) = parent_id {
+        let active: bool = org_units::table
+            .find(id)
+            .select(org_units::active)
+            .first(conn)?;
+        if !active {
+            return Err(ApiError::invalid(
+                "active",
+                "archived_parent",
+                "the parent unit is archived; restore it first",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A unit with active sub-units or active staff stays: archiving it would orphan them.

@@ -636,6 +636,20 @@ pub fn update(
         ));
     }
     check(conn, &c, unit_visible)?;
+    // Criteria name content items by number: the list may not shrink below them.
+    let highest: Option<i32> = crate::db::schema::criteria::table
+        .filter(crate::db::schema::criteria::plan_id.eq(&current.plan.id))
+        .select(diesel::dsl::max(crate::db::schema::criteria::content_no))
+        .first(conn)?;
+    if let Some(n) = highest
+        && c.contents.len() < n as usize
+    {
+        return Err(ApiError::invalid(
+            "contents",
+            "referenced",
+            format!("criteria refer to content item {n}; keep at least {n} items"),
+        ));
+    }
     let d = c.report_deadline.as_ref();
     let plan: Plan = diesel::update(plans::table.find(&current.plan.id))
         .set((
@@ -861,8 +875,13 @@ pub fn list(
     };
     let total = query().count().get_result(conn)?;
     let q = match (sort.field, sort.descending) {
-        (PlanSort::IssuedOn, false) => query().order(plans::issued_on.asc()),
-        (PlanSort::IssuedOn, true) => query().order(plans::issued_on.desc()),
+        // NULLs (drafts with no date) last, the same on both backends.
+        (PlanSort::IssuedOn, false) => {
+            query().order((plans::issued_on.is_null(), plans::issued_on.asc()))
+        }
+        (PlanSort::IssuedOn, true) => {
+            query().order((plans::issued_on.is_null().desc(), plans::issued_on.desc()))
+        }
         (PlanSort::Title, false) => query().order(plans::search_text.asc()),
         (PlanSort::Title, true) => query().order(plans::search_text.desc()),
         (PlanSort::UpdatedAt, false) => query().order(plans::updated_at.asc()),

@@ -247,6 +247,13 @@ pub fn update(
         }
         _ => current.org_unit_id.clone(),
     };
+    if !current.active && fields.active {
+        let active: bool = org_units::table
+            .find(&unit_id)
+            .select(org_units::active)
+            .first(conn)?;
+        check_unit_active(active)?;
+    }
     normalize(&mut fields);
     check_unique(conn, &fields, Some(&current.id))?;
     let row: Staff = diesel::update(staff::table.find(&current.id))
@@ -374,8 +381,12 @@ pub fn list(
     let q = match (sort.field, sort.descending) {
         (StaffSort::FullName, false) => query().order(staff::name_sort.asc()),
         (StaffSort::FullName, true) => query().order(staff::name_sort.desc()),
-        (StaffSort::StaffCode, false) => query().order(staff::staff_code.asc()),
-        (StaffSort::StaffCode, true) => query().order(staff::staff_code.desc()),
+        (StaffSort::StaffCode, false) => {
+            query().order((staff::staff_code.is_null(), staff::staff_code.asc()))
+        }
+        (StaffSort::StaffCode, true) => {
+            query().order((staff::staff_code.is_null().desc(), staff::staff_code.desc()))
+        }
         (StaffSort::CreatedAt, false) => query().order(staff::created_at.asc()),
         (StaffSort::CreatedAt, true) => query().order(staff::created_at.desc()),
         (StaffSort::UpdatedAt, false) => query().order(staff::updated_at.asc()),

@@ -292,6 +292,20 @@ pub fn set_password(
         .get_result(conn)?;
     end_sessions(conn, &user.id, "password_changed")?;
     audit::record_event(conn, actor, "password_set", "user", &user.id)?;
+    // The account's version moved: the feed must not skip it (the hash is never serialised).
+    let resource = Resource {
+        kind: "user",
+        id: &updated.id,
+        version: updated.version,
+    };
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Updated,
+        resource,
+        Some(user),
+        Some(&updated),
+    )?;
     Ok(updated)
 }
 

@@ -8,6 +8,7 @@ mod demo;
 mod openapi_contract;
 mod org_units;
 mod plans;
+mod review_fixes;
 mod schema;
 mod staff;
 mod users;

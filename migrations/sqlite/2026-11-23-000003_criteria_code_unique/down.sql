@@ -1,0 +1,1 @@
+DROP INDEX criteria_current_code;
