@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
-use crate::api::list::ListParams;
+use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db;
@@ -148,7 +148,7 @@ pub async fn list(
     let filter = LegalDocumentFilter {
         q: params.q(),
         doc_type: query.doc_type,
-        year: query.year,
+        year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
     let (items, total) = db::run(&state.pool, move |conn| {

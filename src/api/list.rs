@@ -29,6 +29,19 @@ pub struct ListParams {
     pub updated_since: Option<DateTime<Utc>>,
 }
 
+/// A `year` filter: a year our dates can hold (an out-of-range one would match nothing
+/// silently, or everything).
+pub fn check_year(year: Option<i32>) -> Result<Option<i32>, ApiError> {
+    match year {
+        Some(y) if !(1900..=2200).contains(&y) => Err(ApiError::invalid(
+            "year",
+            "range",
+            "must be between 1900 and 2200",
+        )),
+        _ => Ok(year),
+    }
+}
+
 impl ListParams {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
         let page = self.page.unwrap_or(1);
@@ -73,7 +86,7 @@ impl ListParams {
                 ApiError::invalid(
                     "sort",
                     "enum",
-                    format!("sort by one of: {}", F::NAMES.join(", ")),
+                    format!("sort by one of: {}", F::names().join(", ")),
                 )
             })
     }

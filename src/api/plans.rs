@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
-use crate::api::list::ListParams;
+use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
@@ -443,7 +443,7 @@ pub async fn list(
         status: query.status,
         issuer_id: query.issuer_id,
         movement_id: query.movement_id,
-        year: query.year,
+        year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
     let (items, total) = db::run(&state.pool, move |conn| {

@@ -326,9 +326,7 @@ pub async fn set_password(
         let hash = password::hash(&body.password)?;
         db::write_tx(conn, |conn| {
             let current = existing_user(conn, &id)?;
-            if current.version != version {
-                return Err(ApiError::precondition_failed());
-            }
+            crate::domain::ensure_version(current.version, version)?;
             users::set_password(conn, &actor, &current, hash)
         })
     })

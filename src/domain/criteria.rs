@@ -9,7 +9,7 @@ use crate::db::schema::{criteria, plan_items};
 use crate::db::{AnyConnection, contains_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::plans::{Plan, PlanStatus};
-use crate::domain::{Actor, PageRequest, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::text::fold;
 
@@ -285,9 +285,7 @@ pub fn update(
     f: CriterionFields,
     reason: Option<&str>,
 ) -> Result<Criterion, ApiError> {
-    if current.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.version, expected_version)?;
     if !current.current {
         return Err(ApiError::conflict(
             "superseded",

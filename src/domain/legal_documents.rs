@@ -7,7 +7,9 @@ use serde::Serialize;
 use crate::db::schema::legal_documents;
 use crate::db::{AnyConnection, contains_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum, year_range};
+use crate::domain::{
+    Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
+};
 use crate::error::ApiError;
 use crate::text::fold;
 
@@ -158,9 +160,7 @@ pub fn update(
     expected_version: i64,
     f: LegalDocumentFields,
 ) -> Result<LegalDocument, ApiError> {
-    if current.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.version, expected_version)?;
     check_unique(conn, &f, Some(&current.id))?;
     let doc: LegalDocument = diesel::update(legal_documents::table.find(&current.id))
         .set((
@@ -208,15 +208,11 @@ pub enum LegalDocumentSort {
 }
 
 impl SortField for LegalDocumentSort {
-    const NAMES: &'static [&'static str] = &["issued_on", "number", "updated_at"];
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "issued_on" => LegalDocumentSort::IssuedOn,
-            "number" => LegalDocumentSort::Number,
-            "updated_at" => LegalDocumentSort::UpdatedAt,
-            _ => return None,
-        })
-    }
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("issued_on", LegalDocumentSort::IssuedOn),
+        ("number", LegalDocumentSort::Number),
+        ("updated_at", LegalDocumentSort::UpdatedAt),
+    ];
 }
 
 pub fn list(

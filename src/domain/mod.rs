@@ -59,10 +59,29 @@ pub struct Sort<F> {
 }
 
 /// The fields a list may be sorted by, by their API names.
-pub trait SortField: Sized + Copy {
-    /// API names accepted in `sort=`, in the order the documentation lists them.
-    const NAMES: &'static [&'static str];
-    fn from_name(name: &str) -> Option<Self>;
+pub trait SortField: Sized + Copy + 'static {
+    /// API names accepted in `sort=`, with the field each selects.
+    const FIELDS: &'static [(&'static str, Self)];
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::FIELDS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
+
+    fn names() -> Vec<&'static str> {
+        Self::FIELDS.iter().map(|(n, _)| *n).collect()
+    }
+}
+
+/// Optimistic concurrency: a change names the version it read (If-Match); 412 when stale.
+pub fn ensure_version(current: i64, expected: i64) -> Result<(), crate::error::ApiError> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(crate::error::ApiError::precondition_failed())
+    }
 }
 
 /// Defines an enum stored as text and sent as JSON under the same name.

@@ -7,7 +7,9 @@ use serde::Serialize;
 use crate::db::schema::movements;
 use crate::db::{AnyConnection, contains_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum, year_range};
+use crate::domain::{
+    Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
+};
 use crate::error::ApiError;
 use crate::text::{fold, sort_key};
 
@@ -157,9 +159,7 @@ pub fn update(
     expected_version: i64,
     f: MovementFields,
 ) -> Result<Movement, ApiError> {
-    if current.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.version, expected_version)?;
     check(&f)?;
     let m: Movement = diesel::update(movements::table.find(&current.id))
         .set((
@@ -214,15 +214,11 @@ pub enum MovementSort {
 }
 
 impl SortField for MovementSort {
-    const NAMES: &'static [&'static str] = &["name", "start_date", "updated_at"];
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "name" => MovementSort::Name,
-            "start_date" => MovementSort::StartDate,
-            "updated_at" => MovementSort::UpdatedAt,
-            _ => return None,
-        })
-    }
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("name", MovementSort::Name),
+        ("start_date", MovementSort::StartDate),
+        ("updated_at", MovementSort::UpdatedAt),
+    ];
 }
 
 pub fn list(

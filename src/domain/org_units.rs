@@ -7,7 +7,7 @@ use crate::auth::Scope;
 use crate::db::schema::{org_units, staff};
 use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::text::{fold, sort_key};
 
@@ -174,9 +174,7 @@ pub fn update(
     changes: OrgUnitChanges,
     new_parent: Option<Option<&OrgUnit>>,
 ) -> Result<OrgUnit, ApiError> {
-    if current.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.version, expected_version)?;
     let code = changes
         .code
         .as_deref()
@@ -396,16 +394,12 @@ pub enum OrgUnitSort {
 }
 
 impl SortField for OrgUnitSort {
-    const NAMES: &'static [&'static str] = &["name", "code", "created_at", "updated_at"];
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "name" => OrgUnitSort::Name,
-            "code" => OrgUnitSort::Code,
-            "created_at" => OrgUnitSort::CreatedAt,
-            "updated_at" => OrgUnitSort::UpdatedAt,
-            _ => return None,
-        })
-    }
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("name", OrgUnitSort::Name),
+        ("code", OrgUnitSort::Code),
+        ("created_at", OrgUnitSort::CreatedAt),
+        ("updated_at", OrgUnitSort::UpdatedAt),
+    ];
 }
 
 pub fn list(

@@ -12,7 +12,9 @@ use crate::db::schema::{
 };
 use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum, year_range};
+use crate::domain::{
+    Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
+};
 use crate::error::ApiError;
 use crate::text::fold;
 
@@ -626,9 +628,7 @@ pub fn update(
     c: PlanContent,
     unit_visible: &dyn Fn(&str) -> bool,
 ) -> Result<PlanDetail, ApiError> {
-    if current.plan.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.plan.version, expected_version)?;
     if !is_editable(current.plan.status()) {
         return Err(ApiError::conflict(
             "plan_not_draft",
@@ -695,9 +695,7 @@ pub fn transition(
     expected_version: i64,
     to: PlanStatus,
 ) -> Result<PlanDetail, ApiError> {
-    if current.plan.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.plan.version, expected_version)?;
     let from = current.plan.status();
     if !can_transition(from, to) {
         return Err(ApiError::conflict(
@@ -803,15 +801,11 @@ pub enum PlanSort {
 }
 
 impl SortField for PlanSort {
-    const NAMES: &'static [&'static str] = &["issued_on", "title", "updated_at"];
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "issued_on" => PlanSort::IssuedOn,
-            "title" => PlanSort::Title,
-            "updated_at" => PlanSort::UpdatedAt,
-            _ => return None,
-        })
-    }
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("issued_on", PlanSort::IssuedOn),
+        ("title", PlanSort::Title),
+        ("updated_at", PlanSort::UpdatedAt),
+    ];
 }
 
 pub fn list(

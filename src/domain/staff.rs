@@ -8,7 +8,7 @@ use crate::auth::policy::StaffVisibility;
 use crate::db::schema::{org_units, staff};
 use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::text::{fold, person_sort_key};
 
@@ -237,9 +237,7 @@ pub fn update(
     mut fields: StaffFields,
     new_unit: Option<(&str, bool)>,
 ) -> Result<Staff, ApiError> {
-    if current.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.version, expected_version)?;
     let unit_id = match new_unit {
         Some((id, active)) if id != current.org_unit_id => {
             check_unit_active(active)?;
@@ -315,16 +313,12 @@ pub enum StaffSort {
 }
 
 impl SortField for StaffSort {
-    const NAMES: &'static [&'static str] = &["full_name", "staff_code", "created_at", "updated_at"];
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "full_name" => StaffSort::FullName,
-            "staff_code" => StaffSort::StaffCode,
-            "created_at" => StaffSort::CreatedAt,
-            "updated_at" => StaffSort::UpdatedAt,
-            _ => return None,
-        })
-    }
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("full_name", StaffSort::FullName),
+        ("staff_code", StaffSort::StaffCode),
+        ("created_at", StaffSort::CreatedAt),
+        ("updated_at", StaffSort::UpdatedAt),
+    ];
 }
 
 pub fn list(

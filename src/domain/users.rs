@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::db::AnyConnection;
 use crate::db::schema::{org_units, sessions, staff, users};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, PageRequest, Sort, SortField, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::text::fold;
 
@@ -232,9 +232,7 @@ pub fn update(
     expected_version: i64,
     changes: UserChanges,
 ) -> Result<User, ApiError> {
-    if current.version != expected_version {
-        return Err(ApiError::precondition_failed());
-    }
+    ensure_version(current.version, expected_version)?;
     let roles = changes.roles.clone().unwrap_or_else(|| current.roles());
     let org_unit_id = changes
         .org_unit_id
@@ -341,15 +339,11 @@ pub enum UserSort {
 }
 
 impl SortField for UserSort {
-    const NAMES: &'static [&'static str] = &["username", "created_at", "updated_at"];
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "username" => UserSort::Username,
-            "created_at" => UserSort::CreatedAt,
-            "updated_at" => UserSort::UpdatedAt,
-            _ => return None,
-        })
-    }
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("username", UserSort::Username),
+        ("created_at", UserSort::CreatedAt),
+        ("updated_at", UserSort::UpdatedAt),
+    ];
 }
 
 pub fn list(

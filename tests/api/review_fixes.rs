@@ -36,6 +36,17 @@ async fn huge_page_numbers_are_refused(app: &TestApp) {
             .status,
         StatusCode::OK
     );
+    // A year no date can hold is refused, not silently ignored.
+    for path in [
+        "/api/v1/plans",
+        "/api/v1/movements",
+        "/api/v1/legal-documents",
+    ] {
+        app.get(&format!("{path}?year=300000"))
+            .token(&admin)
+            .await
+            .invalid("year");
+    }
 }
 
 async fn moving_a_unit_tells_the_feed_about_its_subtree(app: &TestApp) {
