@@ -13,6 +13,8 @@ Configuration (environment variables, also read from ./.env):
   THIDUA_ADMIN_PASSWORD  password of the first admin account [default: generated, printed once]
   THIDUA_CORS_ORIGINS    comma-separated origins allowed by CORS, or *  [default: none]
   THIDUA_DB_POOL_SIZE    database connections                [default: 4 on SQLite, 10 on PostgreSQL]
+  THIDUA_MAX_FILE_MB     largest evidence or dossier file, MiB [default: 20]
+  THIDUA_MAX_IMPORT_MB   largest import body (CSV or JSON), MiB [default: 64]
   RUST_LOG               log filter                          [default: info]";
 
 #[derive(Debug, Clone)]
@@ -25,6 +27,10 @@ pub struct Config {
     pub admin_password: Option<String>,
     pub cors_origins: CorsOrigins,
     pub db_pool_size: Option<u32>,
+    /// The largest uploaded file, in bytes.
+    pub max_file_bytes: usize,
+    /// The largest import body, in bytes.
+    pub max_import_bytes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +130,18 @@ impl Config {
             ),
             None => None,
         };
+        let mebibytes = |name: &'static str, default: usize| match var(name) {
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=4096).contains(n))
+                .map(|n| n * 1024 * 1024)
+                .ok_or_else(|| bad(name, "must be a number of MiB from 1 to 4096")),
+            None => Ok(default * 1024 * 1024),
+        };
+        let max_file_bytes = mebibytes("THIDUA_MAX_FILE_MB", 20)?;
+        let max_import_bytes = mebibytes("THIDUA_MAX_IMPORT_MB", 64)?;
         Ok(Config {
             bind,
             database_url,
@@ -132,6 +150,8 @@ impl Config {
             admin_password,
             cors_origins,
             db_pool_size,
+            max_file_bytes,
+            max_import_bytes,
         })
     }
 }
@@ -164,6 +184,8 @@ mod tests {
             ("THIDUA_CORS_ORIGINS", "portal.example.vn"),
             ("DATABASE_URL", "mysql://x"),
             ("THIDUA_DB_POOL_SIZE", "0"),
+            ("THIDUA_MAX_FILE_MB", "0"),
+            ("THIDUA_MAX_IMPORT_MB", "lots"),
             ("THIDUA_ADMIN_PASSWORD", "123"),
         ] {
             let e = with(&[(k, v)]).unwrap_err();

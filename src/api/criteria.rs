@@ -15,7 +15,7 @@ use crate::api::validate;
 use crate::auth::Principal;
 use crate::db::{self, AnyConnection};
 use crate::domain::criteria::{
-    self, Criterion, CriterionFields, CriterionFilter, CriterionSubject, Measure,
+    self, Criterion, CriterionFields, CriterionFilter, CriterionSubject, Frequency, Measure,
 };
 use crate::domain::plans::Plan;
 use crate::error::ApiError;
@@ -27,6 +27,7 @@ use crate::error::ApiError;
     "title": "100% cán bộ, công chức, viên chức có hiểu biết về chuyển đổi số",
     "description": null, "measure": "percent", "target": 100.0, "unit": "%", "max_points": 10.0,
     "evidence_expected": "Danh sách cán bộ đã hoàn thành khóa học", "content_no": 4,
+    "frequency": "quarterly", "source_criterion_id": "019ab0a4-bf60-7152-8d43-5e6f708192a4",
     "supersedes_id": null, "superseded_by_id": null, "amendment_reason": null, "current": true, "version": 1,
     "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
 }))]
@@ -46,6 +47,11 @@ pub struct CriterionResponse {
     pub evidence_expected: Option<String>,
     /// The plan content item (1-based) this criterion measures.
     pub content_no: Option<i32>,
+    /// How often evidence is expected; progress flags units whose evidence is older.
+    pub frequency: Option<Frequency>,
+    /// A collective percentage computed from staff: the individual criterion whose approved
+    /// evidence is counted over each unit's active headcount.
+    pub source_criterion_id: Option<String>,
     /// The version this amendment replaced.
     pub supersedes_id: Option<String>,
     /// The amendment that replaced this version.
@@ -82,6 +88,8 @@ impl From<Criterion> for CriterionResponse {
             version,
             created_at,
             updated_at,
+            frequency,
+            source_criterion_id,
         } = c;
         CriterionResponse {
             id,
@@ -97,6 +105,8 @@ impl From<Criterion> for CriterionResponse {
             max_points,
             evidence_expected,
             content_no,
+            frequency: frequency.as_deref().map(Frequency::from_db),
+            source_criterion_id,
             supersedes_id,
             superseded_by_id,
             amendment_reason,
@@ -141,6 +151,12 @@ pub struct CreateCriterion {
     pub evidence_expected: Option<String>,
     #[validate(range(min = 1, max = 1000))]
     pub content_no: Option<i32>,
+    /// How often evidence is expected (progress flags stale units).
+    pub frequency: Option<Frequency>,
+    /// Only for a collective percent criterion: the individual criterion of the same plan
+    /// whose approved evidence is counted over each unit's active headcount.
+    #[validate(custom(function = "validate::id"))]
+    pub source_criterion_id: Option<String>,
     /// Required once the plan is issued: why the criteria change.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
@@ -191,6 +207,13 @@ pub struct UpdateCriterion {
     #[validate(range(min = 1, max = 1000))]
     #[schema(value_type = Option<i32>)]
     pub content_no: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Frequency>)]
+    pub frequency: Option<Option<Frequency>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::id"))]
+    #[schema(value_type = Option<String>)]
+    pub source_criterion_id: Option<Option<String>>,
     /// Required once the plan is issued: the change is then an amendment with a new id.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
@@ -289,6 +312,8 @@ pub async fn create(
                 max_points: body.max_points,
                 evidence_expected: body.evidence_expected,
                 content_no: body.content_no,
+                frequency: body.frequency,
+                source_criterion_id: body.source_criterion_id,
             };
             criteria::create(
                 conn,
@@ -395,6 +420,12 @@ pub async fn update(
             }
             if let Some(v) = body.content_no {
                 f.content_no = v;
+            }
+            if let Some(v) = body.frequency {
+                f.frequency = v;
+            }
+            if let Some(v) = body.source_criterion_id {
+                f.source_criterion_id = v;
             }
             criteria::update(
                 conn,

@@ -1,14 +1,19 @@
 //! The HTTP API: one module per resource, and the one place that lists every route.
 
 pub mod auth;
+pub mod blocs;
 pub mod criteria;
+pub mod evidence;
 pub mod extract;
 pub mod health;
+pub mod learning;
 pub mod legal_documents;
 pub mod list;
 pub mod movements;
 pub mod org_units;
 pub mod plans;
+pub mod registrations;
+pub mod scores;
 pub mod staff;
 pub mod users;
 pub mod validate;
@@ -37,7 +42,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(org_units::get)
                         .service(org_units::update)
                         .service(org_units::archive)
-                        .service(org_units::tree),
+                        .service(org_units::tree)
+                        .service(scores::unit_progress),
                 )
                 .service(
                     scope::scope("/staff")
@@ -70,12 +76,44 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(plans::change_status)
                         .service(plans::deadlines)
                         .service(criteria::list)
-                        .service(criteria::create),
+                        .service(criteria::create)
+                        .service(registrations::deadlines)
+                        .service(registrations::set_deadline)
+                        .service(scores::scores)
+                        .service(scores::plan_progress)
+                        .service(scores::stale),
                 )
                 .service(
                     scope::scope("/criteria")
                         .service(criteria::get)
                         .service(criteria::update),
+                )
+                .service(
+                    scope::scope("/registrations")
+                        .service(registrations::list)
+                        .service(registrations::create)
+                        .service(registrations::get)
+                        .service(registrations::update),
+                )
+                .service(
+                    scope::scope("/evidence")
+                        .service(evidence::list)
+                        .service(evidence::create)
+                        .service(evidence::get)
+                        .service(evidence::update)
+                        .service(evidence::change_status)
+                        .service(evidence::upload)
+                        .service(evidence::download)
+                        .service(evidence::remove_file),
+                )
+                .service(scope::scope("/learning-records").service(learning::import))
+                .service(
+                    scope::scope("/blocs")
+                        .service(blocs::list)
+                        .service(blocs::create)
+                        .service(blocs::get)
+                        .service(blocs::update)
+                        .service(blocs::ranking),
                 )
                 .service(
                     scope::scope("/users")

@@ -119,6 +119,65 @@ pub fn can_edit_plan(p: &Principal, issuer_path: &str) -> bool {
     p.is_admin() || (p.has(Role::Officer) && p.scope.contains(issuer_path))
 }
 
+// Registrations and evidence ----------------------------------------------------------
+
+/// A subject's registrations and evidence are read by those who read its staff register,
+/// and by the person themself.
+pub fn can_read_subject(p: &Principal, unit_path: &str, staff_id: Option<&str>) -> bool {
+    match staff_visibility(p) {
+        StaffVisibility::Units(scope) => scope.contains(unit_path),
+        StaffVisibility::Own(own) => staff_id.is_some() && own.as_deref() == staff_id,
+    }
+}
+
+/// Officers and unit heads register and submit for the units and staff of their subtree;
+/// a staff member does so for themself.
+pub fn can_act_for_subject(p: &Principal, unit_path: &str, staff_id: Option<&str>) -> bool {
+    p.is_admin()
+        || ((p.has(Role::Officer) || p.has(Role::Manager)) && p.scope.contains(unit_path))
+        || (staff_id.is_some() && p.staff_id.as_deref() == staff_id)
+}
+
+/// Nobody reviews their own evidence (written by them, or about them). Officers review in
+/// their scope; a unit head reviews their staff and the units below their own, never their
+/// own unit's collective evidence.
+pub fn can_review_evidence(
+    p: &Principal,
+    unit_path: &str,
+    staff_id: Option<&str>,
+    created_by: Option<&str>,
+) -> bool {
+    let own = created_by == Some(p.user_id.as_str())
+        || (staff_id.is_some() && p.staff_id.as_deref() == staff_id);
+    if own {
+        return false;
+    }
+    let manager_above = p.has(Role::Manager)
+        && match staff_id {
+            Some(_) => p.scope.contains(unit_path),
+            None => strictly_inside(p, unit_path),
+        };
+    p.is_admin() || (p.has(Role::Officer) && p.scope.contains(unit_path)) || manager_above
+}
+
+/// Importing learning records writes approved evidence: it is a review, for officers and
+/// unit heads (each row is checked against `can_review_evidence`).
+pub fn can_import_learning_records(p: &Principal) -> bool {
+    p.is_admin() || p.has(Role::Officer) || p.has(Role::Manager)
+}
+
+// Blocs -------------------------------------------------------------------------------
+
+/// Blocs are read by every account that sees their owner unit or one of its members.
+pub fn can_read_bloc(p: &Principal, owner_path: &str) -> bool {
+    crate::domain::plans::visible(&p.scope, owner_path)
+}
+
+/// Officers keep the blocs of units in their subtree.
+pub fn can_edit_bloc(p: &Principal, owner_path: &str) -> bool {
+    can_edit_plan(p, owner_path)
+}
+
 // Users -------------------------------------------------------------------------------
 
 /// Accounts are the admin's.
@@ -158,6 +217,21 @@ mod tests {
         assert!(can_read_staff(&p, "s1", "/a/"));
         assert!(!can_read_staff(&p, "s2", "/a/"));
         assert!(!can_edit_staff(&p, "/a/"));
+    }
+
+    #[test]
+    fn nobody_reviews_their_own_evidence() {
+        let mut p = principal(&[Role::Officer], Scope::Subtree("/a/".into()));
+        assert!(can_review_evidence(&p, "/a/", Some("s2"), Some("other")));
+        assert!(!can_review_evidence(&p, "/a/", Some("s1"), Some("other")));
+        assert!(!can_review_evidence(&p, "/a/", None, Some("u")));
+        assert!(!can_review_evidence(&p, "/x/", None, Some("other")));
+        p.roles = vec![Role::Manager];
+        assert!(can_review_evidence(&p, "/a/", Some("s2"), Some("other")));
+        assert!(!can_review_evidence(&p, "/a/", None, Some("other")));
+        assert!(can_review_evidence(&p, "/a/b/", None, Some("other")));
+        p.roles = vec![Role::Member];
+        assert!(!can_review_evidence(&p, "/a/", Some("s2"), Some("other")));
     }
 
     #[test]

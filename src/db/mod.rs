@@ -197,6 +197,18 @@ where
 }
 
 /// `LIKE` pattern matching `needle` anywhere, with the wildcards in it escaped by `\`.
+/// Runs a statement on the concrete connection behind an `AnyConnection`, for what the
+/// multi-backend cannot express — multi-row `INSERT … VALUES (…), (…)` above all.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
 pub fn contains_pattern(needle: &str) -> String {
     let mut p = String::with_capacity(needle.len() + 2);
     p.push('%');

@@ -237,6 +237,140 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        frequency -> Nullable<Text>,
+        source_criterion_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    registration_deadlines (plan_id, year) {
+        plan_id -> Text,
+        year -> Integer,
+        closes_on -> Date,
+        reopened_until -> Nullable<Date>,
+        reopen_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        plan_id -> Text,
+        year -> Integer,
+        subject -> Text,
+        org_unit_id -> Text,
+        staff_id -> Nullable<Text>,
+        titles -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        registered_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence (id) {
+        id -> Text,
+        criterion_id -> Text,
+        plan_id -> Text,
+        year -> Integer,
+        subject -> Text,
+        org_unit_id -> Text,
+        staff_id -> Nullable<Text>,
+        value -> Nullable<Double>,
+        as_of -> Date,
+        description -> Nullable<Text>,
+        links -> Text,
+        search_text -> Text,
+        self_score -> Nullable<Double>,
+        reviewed_score -> Nullable<Double>,
+        status -> Text,
+        source -> Text,
+        created_by -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence_history (id) {
+        id -> Text,
+        evidence_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stored_files (sha256) {
+        sha256 -> Text,
+        size -> BigInt,
+        content_type -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence_files (id) {
+        id -> Text,
+        evidence_id -> Text,
+        sha256 -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        added_by -> Nullable<Text>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    learning_records (id) {
+        id -> Text,
+        staff_id -> Text,
+        criterion_id -> Text,
+        course_code -> Text,
+        course_title -> Nullable<Text>,
+        completed_on -> Date,
+        certificate_id -> Nullable<Text>,
+        certificate_url -> Nullable<Text>,
+        evidence_id -> Text,
+        imported_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blocs (id) {
+        id -> Text,
+        name -> Text,
+        search_text -> Text,
+        name_sort -> Text,
+        description -> Nullable<Text>,
+        owner_id -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bloc_members (bloc_id, org_unit_id) {
+        bloc_id -> Text,
+        org_unit_id -> Text,
     }
 }
 
@@ -250,6 +384,16 @@ diesel::joinable!(plan_movements -> movements (movement_id));
 diesel::joinable!(plan_legal_bases -> plans (plan_id));
 diesel::joinable!(plan_legal_bases -> legal_documents (legal_document_id));
 diesel::joinable!(criteria -> plans (plan_id));
+diesel::joinable!(registrations -> org_units (org_unit_id));
+diesel::joinable!(registrations -> staff (staff_id));
+diesel::joinable!(evidence -> org_units (org_unit_id));
+diesel::joinable!(evidence -> criteria (criterion_id));
+diesel::joinable!(evidence_history -> evidence (evidence_id));
+diesel::joinable!(evidence_files -> evidence (evidence_id));
+diesel::joinable!(learning_records -> staff (staff_id));
+diesel::joinable!(blocs -> org_units (owner_id));
+diesel::joinable!(bloc_members -> blocs (bloc_id));
+diesel::joinable!(bloc_members -> org_units (org_unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     org_units,
@@ -269,4 +413,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_award_forms,
     plan_responsibilities,
     criteria,
+    registration_deadlines,
+    registrations,
+    evidence,
+    evidence_history,
+    stored_files,
+    evidence_files,
+    learning_records,
+    blocs,
+    bloc_members,
 );

@@ -392,6 +392,8 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                     max_points: c.max_points,
                     evidence_expected: c.evidence_expected.clone(),
                     content_no: c.content_index.map(|i| i + 1),
+                    frequency: None,
+                    source_criterion_id: None,
                 };
                 domain::criteria::create(conn, &actor, &plan, fields, None)?;
             }

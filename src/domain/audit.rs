@@ -79,6 +79,28 @@ pub fn record_event(
     record(conn, now(), actor, action, kind, id, None, None)
 }
 
+/// Records an event with what it did (a bulk import, whose rows each have their own
+/// change event).
+pub fn record_event_with<T: Serialize>(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    kind: &str,
+    id: &str,
+    after: &T,
+) -> QueryResult<()> {
+    record(
+        conn,
+        now(),
+        actor,
+        action,
+        kind,
+        id,
+        None,
+        to_json(Some(after)),
+    )
+}
+
 #[expect(clippy::too_many_arguments, reason = "one column each")]
 fn record(
     conn: &mut AnyConnection,

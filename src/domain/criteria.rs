@@ -35,6 +35,25 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// How often evidence for a criterion is expected; older evidence is stale.
+    pub enum Frequency {
+        Monthly => "monthly",
+        Quarterly => "quarterly",
+        Yearly => "yearly",
+    }
+}
+
+impl Frequency {
+    pub fn months(self) -> u32 {
+        match self {
+            Frequency::Monthly => 1,
+            Frequency::Quarterly => 3,
+            Frequency::Yearly => 12,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = criteria)]
 pub struct Criterion {
@@ -60,6 +79,8 @@ pub struct Criterion {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub frequency: Option<String>,
+    pub source_criterion_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,9 +96,25 @@ pub struct CriterionFields {
     pub max_points: f64,
     pub evidence_expected: Option<String>,
     pub content_no: Option<i32>,
+    pub frequency: Option<Frequency>,
+    /// For a collective percentage computed from staff: the individual criterion whose
+    /// approved evidence is counted over the unit's active headcount.
+    pub source_criterion_id: Option<String>,
 }
 
 impl Criterion {
+    pub fn subject(&self) -> CriterionSubject {
+        CriterionSubject::from_db(&self.subject)
+    }
+
+    pub fn measure(&self) -> Measure {
+        Measure::from_db(&self.measure)
+    }
+
+    pub fn frequency(&self) -> Option<Frequency> {
+        self.frequency.as_deref().map(Frequency::from_db)
+    }
+
     pub fn fields(&self) -> CriterionFields {
         CriterionFields {
             subject: CriterionSubject::from_db(&self.subject),
@@ -91,7 +128,23 @@ impl Criterion {
             max_points: self.max_points,
             evidence_expected: self.evidence_expected.clone(),
             content_no: self.content_no,
+            frequency: self.frequency(),
+            source_criterion_id: self.source_criterion_id.clone(),
         }
+    }
+}
+
+/// Whether a number (a target, or a measured value) fits a measure; the message says why not.
+pub fn fits_measure(measure: Measure, v: f64, max_points: f64) -> Result<(), &'static str> {
+    match measure {
+        _ if !v.is_finite() => Err("must be a number"),
+        Measure::Percent if !(0.0..=100.0).contains(&v) => Err("a percentage is between 0 and 100"),
+        Measure::Count if v < 0.0 || v.fract() != 0.0 => {
+            Err("a count is a whole number, not negative")
+        }
+        Measure::Score if v < 0.0 || v > max_points => Err("a score is between 0 and max_points"),
+        Measure::Boolean if v != 0.0 && v != 1.0 => Err("yes/no is 1 (done) or 0 (not done)"),
+        _ => Ok(()),
     }
 }
 
@@ -104,23 +157,14 @@ pub fn check_target(
 ) -> Result<(), ApiError> {
     let bad = |message: &str| Err(ApiError::invalid("target", "out_of_measure", message));
     match (measure, target) {
-        (_, Some(t)) if !t.is_finite() => bad("must be a number"),
-        (Measure::Percent, Some(t)) if !(0.0..=100.0).contains(&t) => {
-            bad("a percentage is between 0 and 100")
-        }
-        (Measure::Count, Some(t)) if t < 0.0 || t.fract() != 0.0 => {
-            bad("a count is a whole number, not negative")
-        }
-        (Measure::Score, Some(t)) if t < 0.0 || t > max_points => {
-            bad("a score is between 0 and max_points")
-        }
         (Measure::Boolean, Some(_)) => bad("a yes/no criterion has no target number"),
+        (_, Some(t)) => fits_measure(measure, t, max_points).or_else(bad),
         (Measure::Percent | Measure::Count | Measure::Score, None) => Err(ApiError::invalid(
             "target",
             "required",
             "this measure needs a target",
         )),
-        _ => Ok(()),
+        (Measure::Boolean, None) => Ok(()),
     }
 }
 
@@ -185,6 +229,9 @@ fn check(
             ));
         }
     }
+    if let Some(source_id) = &f.source_criterion_id {
+        check_source(conn, plan, f, source_id)?;
+    }
     let mut q = criteria::table
         .filter(criteria::plan_id.eq(&plan.id))
         .filter(criteria::current.eq(true))
@@ -200,6 +247,30 @@ fn check(
             "duplicate",
             "another criterion of this plan has this code",
         ));
+    }
+    Ok(())
+}
+
+/// A percentage computed from staff counts an individual criterion of the same plan, and
+/// is itself a collective percentage.
+fn check_source(
+    conn: &mut AnyConnection,
+    plan: &Plan,
+    f: &CriterionFields,
+    source_id: &str,
+) -> Result<(), ApiError> {
+    let bad = |code: &str, message: &str| ApiError::invalid("source_criterion_id", code, message);
+    if f.subject != CriterionSubject::Collective || f.measure != Measure::Percent {
+        return Err(bad(
+            "not_allowed",
+            "only a collective percent criterion is computed from staff",
+        ));
+    }
+    let source = find(conn, source_id)?
+        .filter(|s| s.plan_id == plan.id && s.current)
+        .ok_or_else(|| bad("not_found", "no current criterion of this plan has this id"))?;
+    if source.subject() != CriterionSubject::Individual {
+        return Err(bad("wrong_subject", "must be an individual criterion"));
     }
     Ok(())
 }
@@ -232,6 +303,8 @@ fn insert(
             criteria::supersedes_id.eq(supersedes),
             criteria::amendment_reason.eq(reason),
             criteria::current.eq(true),
+            criteria::frequency.eq(f.frequency.map(Frequency::as_str)),
+            criteria::source_criterion_id.eq(&f.source_criterion_id),
             criteria::version.eq(1),
             criteria::created_at.eq(at),
             criteria::updated_at.eq(at),
@@ -318,6 +391,8 @@ pub fn update(
                     criteria::max_points.eq(f.max_points),
                     criteria::evidence_expected.eq(&f.evidence_expected),
                     criteria::content_no.eq(f.content_no),
+                    criteria::frequency.eq(f.frequency.map(Frequency::as_str)),
+                    criteria::source_criterion_id.eq(&f.source_criterion_id),
                     criteria::version.eq(current.version + 1),
                     criteria::updated_at.eq(now()),
                 ))

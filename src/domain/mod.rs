@@ -1,13 +1,20 @@
 //! The rules and the storage of each aggregate, as plain functions over a connection.
 
 pub mod audit;
+pub mod blocs;
 pub mod criteria;
+pub mod evidence;
+pub mod files;
+pub mod learning;
 pub mod legal_documents;
 pub mod movements;
 pub mod org_units;
 pub mod plans;
+pub mod registrations;
+pub mod scoring;
 pub mod sessions;
 pub mod staff;
+pub mod subjects;
 pub mod users;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
@@ -16,6 +23,11 @@ use chrono::{NaiveDateTime, SubsecRound, Utc};
 /// microseconds, and the two backends must answer the same.
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Today in Việt Nam (UTC+7, no daylight saving), the day deadlines are counted in.
+pub fn today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
 
 /// A new id: UUIDv7, so ids sort by creation time.

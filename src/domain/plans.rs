@@ -770,6 +770,49 @@ pub fn deadlines(detail: &PlanDetail, from: NaiveDate, count: usize) -> Vec<Naiv
         .collect()
 }
 
+/// Registrations and evidence are taken only while the plan runs (issued or in progress).
+pub fn ensure_running(plan: &Plan) -> Result<(), ApiError> {
+    match plan.status() {
+        PlanStatus::Issued | PlanStatus::InProgress => Ok(()),
+        status => Err(ApiError::conflict(
+            "plan_not_running",
+            format!(
+                "The plan is {status}: it takes registrations and evidence only once issued and until closed."
+            ),
+        )),
+    }
+}
+
+/// A year of work under a plan must fall within its phases (any year when it has none).
+pub fn ensure_year_in_plan(
+    conn: &mut AnyConnection,
+    plan_id: &str,
+    year: i32,
+) -> Result<(), ApiError> {
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = plan_phases::table
+        .filter(plan_phases::plan_id.eq(plan_id))
+        .select((
+            diesel::dsl::min(plan_phases::start_date),
+            diesel::dsl::max(plan_phases::end_date),
+        ))
+        .first(conn)?;
+    match (first, last) {
+        (Some(first), Some(last)) if year < first.year() || year > last.year() => {
+            Err(ApiError::invalid(
+                "year",
+                "outside_plan",
+                format!("the plan runs from {} to {}", first.year(), last.year()),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether a plan reaches a unit: plans apply to the units below their issuer.
+pub fn reaches(issuer_path: &str, unit_path: &str) -> bool {
+    unit_path.starts_with(issuer_path)
+}
+
 /// What part of the plans an account sees: those of units in its subtree, and those of
 /// the units above it (the plans that apply to it).
 pub fn visible(scope: &Scope, issuer_path: &str) -> bool {

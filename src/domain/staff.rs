@@ -272,6 +272,9 @@ pub fn update(
         ))
         .returning(staff::all_columns)
         .get_result(conn)?;
+    if row.org_unit_id != current.org_unit_id {
+        follow_move(conn, &row.id, &row.org_unit_id)?;
+    }
     let action = if current.active && !row.active {
         ChangeAction::Archived
     } else {
@@ -290,6 +293,19 @@ pub fn update(
         Some(&row),
     )?;
     Ok(row)
+}
+
+/// A person's registrations and evidence are seen from the unit they work in now: they
+/// follow the move. (Their own versions stay: what they say has not changed.)
+fn follow_move(conn: &mut AnyConnection, staff_id: &str, unit_id: &str) -> QueryResult<()> {
+    use crate::db::schema::{evidence, registrations};
+    diesel::update(registrations::table.filter(registrations::staff_id.eq(staff_id)))
+        .set(registrations::org_unit_id.eq(unit_id))
+        .execute(conn)?;
+    diesel::update(evidence::table.filter(evidence::staff_id.eq(staff_id)))
+        .set(evidence::org_unit_id.eq(unit_id))
+        .execute(conn)?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default)]

@@ -94,6 +94,8 @@ fn config(database_url: String, data_dir: &std::path::Path) -> Config {
         "THIDUA_DATA_DIR" => Some(dir.clone()),
         "THIDUA_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
         "THIDUA_CORS_ORIGINS" => Some("https://portal.example.vn".into()),
+        // Small, so the oversized-file tests stay quick.
+        "THIDUA_MAX_FILE_MB" => Some("1".into()),
         _ => None,
     })
     .expect("test configuration")

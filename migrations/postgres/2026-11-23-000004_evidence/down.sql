@@ -1,0 +1,11 @@
+DROP TABLE bloc_members;
+DROP TABLE blocs;
+DROP TABLE learning_records;
+DROP TABLE evidence_files;
+DROP TABLE stored_files;
+DROP TABLE evidence_history;
+DROP TABLE evidence;
+DROP TABLE registrations;
+DROP TABLE registration_deadlines;
+ALTER TABLE criteria DROP COLUMN source_criterion_id;
+ALTER TABLE criteria DROP COLUMN frequency;

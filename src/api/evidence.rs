@@ -1,0 +1,784 @@
+//! `/api/v1/evidence` (minh chứng): proof against a criterion, its files and its review.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::OptionalExtension;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
+use crate::api::list::{ListParams, check_year};
+use crate::api::plans::visible_plan;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::criteria::{self, Criterion, CriterionSubject};
+use crate::domain::evidence::{
+    self, Evidence, EvidenceFields, EvidenceFile, EvidenceFilter, EvidenceSource, EvidenceStatus,
+    HistoryEntry, Transition,
+};
+use crate::domain::files;
+use crate::domain::subjects::{self, Seen};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileResponse {
+    pub id: String,
+    pub file_name: String,
+    /// Told from the content, not the name.
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub added_by: Option<String>,
+    pub added_at: DateTime<Utc>,
+}
+
+impl From<EvidenceFile> for FileResponse {
+    fn from(f: EvidenceFile) -> Self {
+        let EvidenceFile {
+            id,
+            evidence_id: _,
+            sha256,
+            file_name,
+            content_type,
+            size,
+            added_by,
+            added_at,
+        } = f;
+        FileResponse {
+            id,
+            file_name,
+            content_type,
+            size,
+            sha256,
+            added_by,
+            added_at: added_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryResponse {
+    pub at: DateTime<Utc>,
+    /// The account that made the move.
+    pub actor_id: Option<String>,
+    pub from_status: Option<EvidenceStatus>,
+    pub to_status: EvidenceStatus,
+    pub note: Option<String>,
+}
+
+impl From<HistoryEntry> for HistoryResponse {
+    fn from(h: HistoryEntry) -> Self {
+        let HistoryEntry {
+            id: _,
+            evidence_id: _,
+            at,
+            actor_id,
+            from_status,
+            to_status,
+            note,
+        } = h;
+        HistoryResponse {
+            at: at.and_utc(),
+            actor_id,
+            from_status: from_status.as_deref().map(EvidenceStatus::from_db),
+            to_status: EvidenceStatus::from_db(&to_status),
+            note,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-d000-7000-8000-000000000001", "criterion_id": "019ab0a4-bf60-7152-8d43-5e6f708192a3",
+    "plan_id": "019ab0a4-b000-7000-8000-000000000001", "year": 2026, "subject": "collective",
+    "org_unit_id": "019ab0a4-a000-7000-8000-000000000002", "staff_id": null, "value": 85.0, "as_of": "2026-09-30",
+    "description": "Kết quả bồi dưỡng kỹ năng số quý III", "links": ["https://vanban.nghean.gov.vn/bc-123"],
+    "self_score": 8.5, "reviewed_score": null, "status": "submitted", "source": "manual",
+    "created_by": "019ab0a4-a200-7000-8000-000000000004", "submitted_at": "2026-10-01T08:00:00Z",
+    "reviewed_by": null, "reviewed_at": null, "review_note": null, "files": [], "version": 3,
+    "created_at": "2026-09-30T08:00:00Z", "updated_at": "2026-10-01T08:00:00Z"
+}))]
+pub struct EvidenceResponse {
+    pub id: String,
+    pub criterion_id: String,
+    pub plan_id: String,
+    pub year: i32,
+    pub subject: CriterionSubject,
+    /// The unit, or the staff member's unit.
+    pub org_unit_id: String,
+    pub staff_id: Option<String>,
+    /// The measured value, in the criterion's measure.
+    pub value: Option<f64>,
+    /// The day the value describes.
+    pub as_of: NaiveDate,
+    pub description: Option<String>,
+    pub links: Vec<String>,
+    /// The subject's own assessment (tự chấm), in points.
+    pub self_score: Option<f64>,
+    /// The reviewer's score, given on approval.
+    pub reviewed_score: Option<f64>,
+    pub status: EvidenceStatus,
+    pub source: EvidenceSource,
+    pub created_by: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_note: Option<String>,
+    pub files: Vec<FileResponse>,
+    /// Every move of the workflow (on a single piece of evidence, not in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<HistoryResponse>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EvidenceResponse {
+    fn new(e: Evidence, files: Vec<EvidenceFile>, history: Option<Vec<HistoryEntry>>) -> Self {
+        let links = e.links();
+        let Evidence {
+            id,
+            criterion_id,
+            plan_id,
+            year,
+            subject,
+            org_unit_id,
+            staff_id,
+            value,
+            as_of,
+            description,
+            links: _,
+            search_text: _,
+            self_score,
+            reviewed_score,
+            status,
+            source,
+            created_by,
+            submitted_at,
+            reviewed_by,
+            reviewed_at,
+            review_note,
+            version,
+            created_at,
+            updated_at,
+        } = e;
+        EvidenceResponse {
+            id,
+            criterion_id,
+            plan_id,
+            year,
+            subject: CriterionSubject::from_db(&subject),
+            org_unit_id,
+            staff_id,
+            value,
+            as_of,
+            description,
+            links,
+            self_score,
+            reviewed_score,
+            status: EvidenceStatus::from_db(&status),
+            source: EvidenceSource::from_db(&source),
+            created_by,
+            submitted_at: submitted_at.map(|t| t.and_utc()),
+            reviewed_by,
+            reviewed_at: reviewed_at.map(|t| t.and_utc()),
+            review_note,
+            files: files.into_iter().map(FileResponse::from).collect(),
+            history: history.map(|h| h.into_iter().map(HistoryResponse::from).collect()),
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"criterion_id": "019ab0a4-bf60-7152-8d43-5e6f708192a3", "year": 2026,
+    "org_unit_id": "019ab0a4-a000-7000-8000-000000000002", "value": 85, "as_of": "2026-09-30",
+    "description": "Kết quả bồi dưỡng kỹ năng số quý III", "links": ["https://vanban.nghean.gov.vn/bc-123"], "self_score": 8.5}))]
+pub struct CreateEvidence {
+    #[validate(custom(function = "validate::id"))]
+    pub criterion_id: String,
+    #[validate(range(min = 1900, max = 2200))]
+    pub year: i32,
+    /// For a collective criterion: the unit.
+    #[validate(custom(function = "validate::id"))]
+    pub org_unit_id: Option<String>,
+    /// For an individual criterion: the staff member.
+    #[validate(custom(function = "validate::id"))]
+    pub staff_id: Option<String>,
+    /// In the criterion's measure: 0–100 for a percent, a whole count, 1 or 0 for yes/no,
+    /// points for a score. None where the criterion is computed from staff.
+    pub value: Option<f64>,
+    /// The day the value describes, in the year (default: today, or the year's last day).
+    pub as_of: Option<NaiveDate>,
+    #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
+    pub description: Option<String>,
+    /// http(s) links to documents, at most 20.
+    #[serde(default)]
+    pub links: Vec<String>,
+    pub self_score: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"value": 90, "description": "Đã bổ sung danh sách"}))]
+pub struct UpdateEvidence {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<f64>)]
+    pub value: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub as_of: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 10000))]
+    #[schema(value_type = Option<String>, max_length = 10000)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub links: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<f64>)]
+    pub self_score: Option<Option<f64>>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "approved", "note": "Đạt yêu cầu", "reviewed_score": 9}))]
+pub struct ChangeEvidenceStatus {
+    /// `submitted` and `withdrawn` by the author; `approved`, `rejected`, `returned` by a reviewer.
+    pub status: EvidenceStatus,
+    /// Required when rejecting or returning.
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+    /// On approval: the reviewer's points, up to the criterion's maximum.
+    pub reviewed_score: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EvidenceQuery {
+    pub plan_id: Option<String>,
+    pub criterion_id: Option<String>,
+    pub year: Option<i32>,
+    pub status: Option<EvidenceStatus>,
+    pub subject: Option<CriterionSubject>,
+    pub source: Option<EvidenceSource>,
+    /// Evidence about this unit, the units below it and their staff.
+    pub org_unit_id: Option<String>,
+    pub staff_id: Option<String>,
+}
+
+/// Evidence the caller sees (404 otherwise), with its subject's unit path.
+fn visible_evidence(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Evidence, String), ApiError> {
+    let (e, path) = evidence::find(conn, id)?.ok_or_else(|| ApiError::not_found("evidence"))?;
+    let own = e.created_by.as_deref() == Some(principal.user_id.as_str());
+    policy::ensure_visible(
+        own || policy::can_read_subject(principal, &path, e.staff_id.as_deref()),
+        "evidence",
+    )?;
+    Ok((e, path))
+}
+
+/// Evidence the caller may write: visible, and theirs to act for (403 otherwise).
+fn writable_evidence(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Evidence, Criterion), ApiError> {
+    let (e, path) = visible_evidence(conn, principal, id)?;
+    policy::ensure(policy::can_act_for_subject(
+        principal,
+        &path,
+        e.staff_id.as_deref(),
+    ))?;
+    let c = criterion_of(conn, &e)?;
+    Ok((e, c))
+}
+
+fn criterion_of(conn: &mut AnyConnection, e: &Evidence) -> Result<Criterion, ApiError> {
+    criteria::find(conn, &e.criterion_id)?
+        .ok_or_else(|| ApiError::internal("evidence without its criterion"))
+}
+
+fn detail(conn: &mut AnyConnection, e: Evidence) -> Result<EvidenceResponse, ApiError> {
+    let files = evidence::files_of(conn, std::slice::from_ref(&e.id))?;
+    let history = evidence::history_of(conn, &e.id)?;
+    Ok(EvidenceResponse::new(e, files, Some(history)))
+}
+
+/// List the evidence you may see, newest first.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    params(ListParams, EvidenceQuery),
+    responses((status = 200, body = Page<EvidenceResponse>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<EvidenceQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let year = check_year(query.year)?;
+    let seen = Seen::from(policy::staff_visibility(&principal));
+    let q = params.q();
+    let updated_since = params.updated_since();
+    let (items, total, files) = db::run(&state.pool, move |conn| {
+        let under_unit_path = match &query.org_unit_id {
+            // An unknown unit matches nothing rather than everything.
+            Some(id) => Some(
+                subjects::unit_path(conn, id)
+                    .optional()?
+                    .unwrap_or_else(|| "\u{0}".into()),
+            ),
+            None => None,
+        };
+        let filter = EvidenceFilter {
+            q,
+            plan_id: query.plan_id,
+            criterion_id: query.criterion_id,
+            year,
+            status: query.status,
+            subject: query.subject,
+            source: query.source,
+            under_unit_path,
+            staff_id: query.staff_id,
+            updated_since,
+        };
+        let (items, total) = evidence::list(conn, &seen, &filter, page)?;
+        let ids: Vec<String> = items.iter().map(|e| e.id.clone()).collect();
+        let files = evidence::files_of(conn, &ids)?;
+        Ok((items, total, files))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |e| {
+        let own: Vec<EvidenceFile> = files
+            .iter()
+            .filter(|f| f.evidence_id == e.id)
+            .cloned()
+            .collect();
+        EvidenceResponse::new(e, own, None)
+    })))
+}
+
+/// Record evidence (a draft) against a criterion for a unit or a staff member and a year.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    request_body = CreateEvidence,
+    responses(
+        (status = 201, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 403, description = "You do not act for this subject"),
+        (status = 409, description = "The plan is not running"),
+        (status = 422, description = "Invalid fields, a subject of the wrong kind or outside the plan, or a value outside the measure"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateEvidence>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let e = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let not_found = || {
+                ApiError::invalid(
+                    "criterion_id",
+                    "not_found",
+                    "no such criterion visible to you",
+                )
+            };
+            let c = criteria::find(conn, &body.criterion_id)?.ok_or_else(not_found)?;
+            let (plan, issuer_path) =
+                visible_plan(conn, &principal, &c.plan_id).map_err(|_| not_found())?;
+            let subject = subjects::resolve(
+                conn,
+                c.subject(),
+                body.org_unit_id.as_deref(),
+                body.staff_id.as_deref(),
+                |path, staff| policy::can_read_subject(&principal, path, staff),
+            )?;
+            policy::ensure(policy::can_act_for_subject(
+                &principal,
+                &subject.unit_path,
+                subject.staff_id.as_deref(),
+            ))?;
+            evidence::check_context(conn, &plan, &issuer_path, &c, &subject, body.year)?;
+            let fields = EvidenceFields {
+                value: body.value,
+                as_of: body.as_of,
+                description: body.description,
+                links: body.links,
+                self_score: body.self_score,
+            };
+            let e = evidence::create(conn, &actor, &c, &subject, body.year, fields)?;
+            detail(conn, e)
+        })
+    })
+    .await?;
+    Ok(tagged(StatusCode::CREATED, e.version, &e))
+}
+
+/// Get evidence with its files and its full history.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Evidence id")),
+    responses((status = 200, body = EvidenceResponse, headers(("ETag" = String))), (status = 404, description = "No such evidence, or not visible to you"))
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let e = db::run(&state.pool, move |conn| {
+        let (e, _) = visible_evidence(conn, &principal, &id)?;
+        detail(conn, e)
+    })
+    .await?;
+    Ok(tagged(StatusCode::OK, e.version, &e))
+}
+
+/// Change a draft, or evidence returned for changes.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Evidence id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateEvidence,
+    responses(
+        (status = 200, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 403, description = "You do not act for this subject"),
+        (status = 404, description = "No such evidence, or not visible to you"),
+        (status = 409, description = "Submitted or decided evidence no longer changes"),
+        (status = 412, description = "The evidence changed since you read it"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateEvidence>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let e = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (current, c) = writable_evidence(conn, &principal, &id)?;
+            let mut f = current.fields();
+            if let Some(v) = body.value {
+                f.value = v;
+            }
+            if let Some(v) = body.as_of {
+                f.as_of = Some(v);
+            }
+            if let Some(v) = body.description {
+                f.description = v;
+            }
+            if let Some(v) = body.links {
+                f.links = v;
+            }
+            if let Some(v) = body.self_score {
+                f.self_score = v;
+            }
+            let e = evidence::update(conn, &actor, &c, current, version, f)?;
+            detail(conn, e)
+        })
+    })
+    .await?;
+    Ok(tagged(StatusCode::OK, e.version, &e))
+}
+
+/// Move evidence through its workflow: its author submits or withdraws it; an officer in
+/// scope, or the head of a unit above the subject, approves, rejects or returns it — never
+/// their own.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Evidence id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = ChangeEvidenceStatus,
+    responses(
+        (status = 200, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 403, description = "Not yours to review (your own evidence, or not above the subject), or not yours to submit"),
+        (status = 404, description = "No such evidence, or not visible to you"),
+        (status = 409, description = "The workflow does not allow this move"),
+        (status = 412, description = "The evidence changed since you read it"),
+        (status = 422, description = "A note is missing, or the score is out of range"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[post("/{id}/status")]
+pub async fn change_status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<ChangeEvidenceStatus>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let e = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (current, path) = visible_evidence(conn, &principal, &id)?;
+            let allowed = if evidence::is_review(body.status) {
+                policy::can_review_evidence(
+                    &principal,
+                    &path,
+                    current.staff_id.as_deref(),
+                    current.created_by.as_deref(),
+                )
+            } else {
+                policy::can_act_for_subject(&principal, &path, current.staff_id.as_deref())
+            };
+            policy::ensure(allowed)?;
+            let c = criterion_of(conn, &current)?;
+            let t = Transition {
+                to: body.status,
+                note: body.note,
+                reviewed_score: body.reviewed_score,
+            };
+            let e = evidence::transition(conn, &actor, &c, current, version, t)?;
+            detail(conn, e)
+        })
+    })
+    .await?;
+    Ok(tagged(StatusCode::OK, e.version, &e))
+}
+
+/// The upload form, for the documentation: one part named `file`.
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "documents the multipart body")]
+pub struct FileUpload {
+    /// PDF, JPEG, PNG, GIF, WebP, TIFF, Word (.doc, .docx), Excel (.xls, .xlsx) or
+    /// OpenDocument (.odt, .ods); the type is told from the content and must match the name.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Attach a file to a draft (or evidence returned for changes), as `multipart/form-data`
+/// with one part named `file`. Each content is stored once, by its SHA-256.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Evidence id")),
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 403, description = "You do not act for this subject"),
+        (status = 404, description = "No such evidence, or not visible to you"),
+        (status = 409, description = "Submitted or decided evidence no longer changes, or it has 50 files"),
+        (status = 413, description = "The file is larger than the configured limit (THIDUA_MAX_FILE_MB)"),
+        (status = 415, description = "Not multipart/form-data, or a kind of file that is not accepted"),
+        (status = 422, description = "No file part, an empty file, a path for a name, or a content that does not match its name or declared type"),
+    )
+)]
+#[post("/{id}/files")]
+pub async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let limit = state.config.max_file_bytes;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    // The form adds a few hundred bytes around the file.
+    if declared.is_some_and(|n| n > limit + 64 * 1024) {
+        return Err(ApiError::too_large(limit));
+    }
+    let (name, declared_type, content) = read_file_part(&req, payload, limit).await?;
+    let name = files::check_file_name(&name)?;
+    let content_type = files::check_upload(&name, declared_type.as_deref(), &content, limit)?;
+    let sha256 = files::sha256_hex(&content);
+    let data_dir = state.config.data_dir.clone();
+    let actor = actor(&req, Some(&principal.user_id));
+    let e = db::run(&state.pool, move |conn| {
+        let mut created = false;
+        let result = db::write_tx(conn, |conn| {
+            let (current, _) = writable_evidence(conn, &principal, &id)?;
+            // The content goes to disk inside the transaction; if the transaction fails,
+            // it is taken back below, so nothing is left behind.
+            created = files::put(&data_dir, &sha256, &content)
+                .map_err(|e| ApiError::internal(format!("cannot store the file: {e}")))?;
+            let (e, _) = evidence::add_file(
+                conn,
+                &actor,
+                current,
+                (&sha256, &name, content_type, content.len()),
+            )?;
+            detail(conn, e)
+        });
+        if result.is_err() && created {
+            files::discard_unreferenced(conn, &data_dir, &sha256);
+        }
+        result
+    })
+    .await?;
+    Ok(tagged(StatusCode::CREATED, e.version, &e))
+}
+
+/// Reads the one part named `file` of a multipart body, up to `limit` bytes.
+async fn read_file_part(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<(String, Option<String>, Vec<u8>), ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return Err(ApiError::unsupported_media_type("multipart/form-data"));
+    }
+    let mut form = Multipart::new(req.headers(), payload.into_inner());
+    while let Some(field) = form.next().await {
+        let mut field =
+            field.map_err(|e| ApiError::malformed(format!("cannot read the form: {e}")))?;
+        if field.name() != Some("file") {
+            // Drain other parts.
+            while let Some(chunk) = field.next().await {
+                chunk.map_err(|e| ApiError::malformed(format!("cannot read the form: {e}")))?;
+            }
+            continue;
+        }
+        let name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_string)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "file.filename",
+                    "required",
+                    "the file part needs a filename",
+                )
+            })?;
+        let declared = field.content_type().map(|m| m.essence_str().to_string());
+        let mut content = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk =
+                chunk.map_err(|e| ApiError::malformed(format!("cannot read the file: {e}")))?;
+            if content.len() + chunk.len() > limit {
+                return Err(ApiError::too_large(limit));
+            }
+            content.extend_from_slice(&chunk);
+        }
+        return Ok((name, declared, content));
+    }
+    Err(ApiError::invalid(
+        "file",
+        "required",
+        "send the file as a form part named file",
+    ))
+}
+
+/// Download a file of evidence you may see, with its type and name.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Evidence id"), ("file_id" = String, Path, description = "File id")),
+    responses(
+        (status = 200, description = "The file, with its type and its name in Content-Disposition", content_type = "application/octet-stream"),
+        (status = 404, description = "No such file, or not visible to you"),
+    )
+)]
+#[get("/{id}/files/{file_id}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, file_id) = path.into_inner();
+    let data_dir = state.config.data_dir.clone();
+    let (file, content) = db::run(&state.pool, move |conn| {
+        let (e, _) = visible_evidence(conn, &principal, &id)?;
+        let file = evidence::find_file(conn, &e.id, &file_id)?
+            .ok_or_else(|| ApiError::not_found("file"))?;
+        let content = std::fs::read(files::path(&data_dir, &file.sha256))
+            .map_err(|e| ApiError::internal(format!("stored file {}: {e}", file.sha256)))?;
+        Ok((file, content))
+    })
+    .await?;
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: file.file_name.into_bytes(),
+        })],
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(file.content_type)
+        .insert_header(disposition)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(content))
+}
+
+/// Take a file off a draft (or evidence returned for changes).
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Evidence id"),
+        ("file_id" = String, Path, description = "File id"),
+        ("If-Match" = String, Header, description = "The evidence's ETag"),
+    ),
+    responses(
+        (status = 200, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 403, description = "You do not act for this subject"),
+        (status = 404, description = "No such file, or not visible to you"),
+        (status = 409, description = "Submitted or decided evidence no longer changes"),
+        (status = 412, description = "The evidence changed since you read it"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[delete("/{id}/files/{file_id}")]
+pub async fn remove_file(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let (id, file_id) = path.into_inner();
+    let actor = actor(&req, Some(&principal.user_id));
+    let e = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (current, _) = writable_evidence(conn, &principal, &id)?;
+            let e = evidence::remove_file(conn, &actor, current, version, &file_id)?;
+            detail(conn, e)
+        })
+    })
+    .await?;
+    Ok(tagged(StatusCode::OK, e.version, &e))
+}

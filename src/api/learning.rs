@@ -1,0 +1,144 @@
+//! `POST /api/v1/learning-records/import`: completed courses (Bình dân học vụ số) from a CSV
+//! or JSON file, recorded as approved evidence of an individual criterion.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{Query, actor, parse_json};
+use crate::api::plans::visible_plan;
+use crate::auth::{Principal, policy};
+use crate::db;
+use crate::domain::criteria;
+use crate::domain::learning::{self, ImportReport, LearningRow, RowError};
+use crate::error::ApiError;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The individual criterion (yes/no or count) the records are evidence of.
+    pub criterion_id: Option<String>,
+    /// Check every row and answer what would happen, writing nothing.
+    pub dry_run: Option<bool>,
+}
+
+/// The JSON form of an import.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LearningImport {
+    pub records: Vec<LearningRow>,
+}
+
+/// Import learning records. The body is CSV (`text/csv`, UTF-8, a header row with the
+/// columns `staff_code` or `email`, `course_code`, `completed_on`, and optionally
+/// `course_title`, `certificate_id`, `certificate_url`, `full_name`) or JSON
+/// (`{"records": [...]}`). Each new row becomes approved evidence (value 1); rows recorded
+/// before add nothing; each rejected row is answered with its line and reason. A file that
+/// cannot be read as a whole writes nothing.
+#[utoipa::path(
+    tag = "learning-records",
+    security(("bearer" = [])),
+    params(ImportQuery),
+    request_body(content(
+        (LearningImport = "application/json"),
+        (String = "text/csv", example = "staff_code,course_code,course_title,completed_on,certificate_id\nNA-0001,BDHVS-01,Kỹ năng số cơ bản,2026-05-20,CC-2026-000123\n"),
+    )),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 403, description = "Only officers and unit heads import learning records"),
+        (status = 413, description = "The body is larger than THIDUA_MAX_IMPORT_MB"),
+        (status = 415, description = "Neither text/csv nor application/json"),
+        (status = 422, description = "No such criterion, a criterion that is not individual yes/no or count, a bad encoding or wrong columns"),
+    )
+)]
+#[post("/import")]
+pub async fn import(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(query): Query<ImportQuery>,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let criterion_id = query
+        .criterion_id
+        .ok_or_else(|| ApiError::invalid("criterion_id", "required", "name the criterion"))?;
+    crate::api::validate::id(&criterion_id)
+        .map_err(|_| ApiError::invalid("criterion_id", "format", "must be an id (UUID)"))?;
+    let essence = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let csv = match essence.as_str() {
+        "text/csv" => true,
+        "application/json" => false,
+        _ => {
+            return Err(ApiError::unsupported_media_type(
+                "text/csv or application/json",
+            ));
+        }
+    };
+    let limit = state.config.max_import_bytes;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::malformed(format!("cannot read the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    policy::ensure(policy::can_import_learning_records(&principal))?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let actor = actor(&req, Some(&principal.user_id));
+    let report = db::run(&state.pool, move |conn| {
+        let (rows, rejected) = if csv {
+            learning::parse_csv(&body)?
+        } else {
+            let parsed: LearningImport = parse_json(&body)?;
+            let rows = parsed
+                .records
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut r)| {
+                    r.line = i + 1;
+                    r
+                })
+                .collect::<Vec<_>>();
+            (rows, Vec::<RowError>::new())
+        };
+        db::write_tx(conn, |conn| {
+            let not_found = || {
+                ApiError::invalid(
+                    "criterion_id",
+                    "not_found",
+                    "no such criterion visible to you",
+                )
+            };
+            let c = criteria::find(conn, &criterion_id)?.ok_or_else(not_found)?;
+            let (plan, issuer_path) =
+                visible_plan(conn, &principal, &c.plan_id).map_err(|_| not_found())?;
+            learning::check_criterion(&c)?;
+            crate::domain::plans::ensure_running(&plan)?;
+            learning::import(
+                conn,
+                &actor,
+                &c,
+                &issuer_path,
+                rows,
+                rejected,
+                |path, staff_id| {
+                    policy::can_review_evidence(&principal, path, Some(staff_id), None)
+                },
+                dry_run,
+            )
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}

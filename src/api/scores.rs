@@ -1,0 +1,456 @@
+//! Scores, progress and the stale list of a plan's year, computed from the data on every
+//! request (see `domain::scoring` for the rules).
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::extract::Query;
+use crate::api::list::{ListParams, check_year};
+use crate::api::plans::visible_plan;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::criteria::{CriterionSubject, Frequency};
+use crate::domain::org_units;
+use crate::domain::plans::Plan;
+use crate::domain::scoring::{self, Cell, ProgressStatus, Staleness, SubjectRow, SubjectSet};
+use crate::domain::subjects::Seen;
+use crate::error::ApiError;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// The year (required).
+    pub year: Option<i32>,
+    /// Collective subjects (units, the default) or individual ones (staff).
+    pub subject: Option<CriterionSubject>,
+    /// Only subjects in this unit's subtree.
+    pub org_unit_id: Option<String>,
+}
+
+fn required_year(year: Option<i32>) -> Result<i32, ApiError> {
+    check_year(year)?.ok_or_else(|| ApiError::invalid("year", "required", "give the year"))
+}
+
+/// A board of the caller's subjects: what they see, optionally under a unit.
+fn board_for(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    plan_id: &str,
+    year: i32,
+    kind: CriterionSubject,
+    under_unit: Option<&str>,
+) -> Result<(Plan, Vec<SubjectRow>), ApiError> {
+    let (plan, issuer_path) = visible_plan(conn, principal, plan_id)?;
+    let under_path = match under_unit {
+        Some(id) => Some(
+            org_units::find(conn, id)?
+                .filter(|u| policy::can_read_org_unit(principal, &u.path))
+                .ok_or_else(|| {
+                    ApiError::invalid("org_unit_id", "not_found", "no such org unit in your scope")
+                })?
+                .path,
+        ),
+        None => None,
+    };
+    let set = SubjectSet {
+        kind,
+        seen: Seen::from(policy::staff_visibility(principal)),
+        under_path,
+        units: Vec::new(),
+        only_these: false,
+    };
+    let rows = scoring::board(
+        conn,
+        &plan.id,
+        &issuer_path,
+        year,
+        &set,
+        crate::domain::today(),
+    )?;
+    Ok((plan, rows))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScoreBoard {
+    pub plan_id: String,
+    pub year: i32,
+    pub subject: CriterionSubject,
+    pub generated_at: DateTime<Utc>,
+    /// Subjects (registered, or with evidence) you may see, in Vietnamese name order.
+    pub items: Vec<SubjectRow>,
+    /// All matching subjects, across pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Scores of a plan's year: per subject and criterion, the value achieved from approved
+/// evidence, the points (capped at the criterion's maximum), and the self-assessed score
+/// beside the reviewed one.
+#[utoipa::path(
+    tag = "scores",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Plan id"), YearQuery, ListParams),
+    responses(
+        (status = 200, body = ScoreBoard),
+        (status = 404, description = "No such plan, or not visible to you"),
+        (status = 422, description = "The year is missing or out of range, or the unit is not in your scope"),
+    )
+)]
+#[get("/{id}/scores")]
+pub async fn scores(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(query): Query<YearQuery>,
+    Query(params): Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let year = required_year(query.year)?;
+    let page = params.page()?;
+    let kind = query.subject.unwrap_or(CriterionSubject::Collective);
+    let (plan, rows) = db::run(&state.pool, move |conn| {
+        board_for(
+            conn,
+            &principal,
+            &id,
+            year,
+            kind,
+            query.org_unit_id.as_deref(),
+        )
+    })
+    .await?;
+    let total = rows.len() as i64;
+    let items = rows
+        .into_iter()
+        .skip(page.offset() as usize)
+        .take(page.per_page as usize)
+        .collect();
+    Ok(HttpResponse::Ok().json(ScoreBoard {
+        plan_id: plan.id,
+        year,
+        subject: kind,
+        generated_at: Utc::now(),
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// One criterion rolled up over a subtree's units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CriterionRollup {
+    pub criterion_id: String,
+    pub code: String,
+    pub title: String,
+    pub subject: CriterionSubject,
+    pub target: Option<f64>,
+    /// Units (with registration or evidence) in the subtree.
+    pub units: i64,
+    pub achieved: i64,
+    pub in_progress: i64,
+    pub pending: i64,
+    pub not_started: i64,
+    pub stale: i64,
+    /// The mean of the units' values, where they have one.
+    pub mean_value: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanProgress {
+    pub plan_id: String,
+    pub year: i32,
+    pub generated_at: DateTime<Utc>,
+    /// Each unit you may see, with every criterion's target, value, status and staleness;
+    /// individual criteria as the share of the unit's staff who reached them.
+    pub units: Vec<SubjectRow>,
+    /// Every criterion over all those units.
+    pub rollup: Vec<CriterionRollup>,
+}
+
+/// Rolls the units' cells up per criterion: collective criteria, then individual ones
+/// (as shares of staff).
+fn rollup(rows: &[SubjectRow]) -> Vec<CriterionRollup> {
+    let mut out: Vec<CriterionRollup> = Vec::new();
+    let cells = rows.iter().flat_map(|r| {
+        r.cells
+            .iter()
+            .map(|c| (CriterionSubject::Collective, c))
+            .chain(
+                r.staff_progress
+                    .iter()
+                    .map(|c| (CriterionSubject::Individual, c)),
+            )
+    });
+    let mut sums: Vec<(f64, i64)> = Vec::new();
+    for (subject, cell) in cells {
+        let i = match out.iter().position(|r| r.criterion_id == cell.criterion_id) {
+            Some(i) => i,
+            None => {
+                out.push(CriterionRollup {
+                    criterion_id: cell.criterion_id.clone(),
+                    code: cell.code.clone(),
+                    title: cell.title.clone(),
+                    subject,
+                    target: cell.target,
+                    units: 0,
+                    achieved: 0,
+                    in_progress: 0,
+                    pending: 0,
+                    not_started: 0,
+                    stale: 0,
+                    mean_value: None,
+                });
+                sums.push((0.0, 0));
+                out.len() - 1
+            }
+        };
+        let r = &mut out[i];
+        r.units += 1;
+        match cell.status {
+            ProgressStatus::Achieved => r.achieved += 1,
+            ProgressStatus::InProgress => r.in_progress += 1,
+            ProgressStatus::Pending => r.pending += 1,
+            ProgressStatus::NotStarted => r.not_started += 1,
+        }
+        if cell.staleness.is_some() {
+            r.stale += 1;
+        }
+        if let Some(v) = cell.value {
+            sums[i].0 += v;
+            sums[i].1 += 1;
+        }
+    }
+    for (r, (sum, n)) in out.iter_mut().zip(sums) {
+        r.mean_value = (n > 0).then(|| scoring::round2(sum / n as f64));
+    }
+    out
+}
+
+/// Progress of a plan's year: each unit's criteria with target, value, status and
+/// staleness, and the roll-up of each criterion over the units.
+#[utoipa::path(
+    tag = "scores",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Plan id"), YearQuery),
+    responses(
+        (status = 200, body = PlanProgress),
+        (status = 404, description = "No such plan, or not visible to you"),
+        (status = 422, description = "The year is missing or out of range, or the unit is not in your scope"),
+    )
+)]
+#[get("/{id}/progress")]
+pub async fn plan_progress(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(query): Query<YearQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let year = required_year(query.year)?;
+    let (plan, rows) = db::run(&state.pool, move |conn| {
+        board_for(
+            conn,
+            &principal,
+            &id,
+            year,
+            CriterionSubject::Collective,
+            query.org_unit_id.as_deref(),
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(PlanProgress {
+        plan_id: plan.id,
+        year,
+        generated_at: Utc::now(),
+        rollup: rollup(&rows),
+        units: rows,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitProgressQuery {
+    /// The plan (required).
+    pub plan: Option<String>,
+    /// The year (required).
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitProgress {
+    pub plan_id: String,
+    pub year: i32,
+    pub generated_at: DateTime<Utc>,
+    /// The unit itself: its criteria, and its staff's shares of the individual ones.
+    pub unit: SubjectRow,
+    /// The units of its subtree (itself included) with registration or evidence.
+    pub units: Vec<SubjectRow>,
+    /// Every criterion over those units.
+    pub rollup: Vec<CriterionRollup>,
+}
+
+/// Progress of one unit in a plan's year, and the roll-up over its subtree.
+#[utoipa::path(
+    tag = "scores",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Org unit id"), UnitProgressQuery),
+    responses(
+        (status = 200, body = UnitProgress),
+        (status = 404, description = "No such unit or plan, or not visible to you"),
+        (status = 422, description = "The plan or the year is missing, or the plan does not reach the unit"),
+    )
+)]
+#[get("/{id}/progress")]
+pub async fn unit_progress(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(query): Query<UnitProgressQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let year = required_year(query.year)?;
+    let plan_id = query
+        .plan
+        .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
+    let (plan, unit_id, rows) = db::run(&state.pool, move |conn| {
+        let unit = org_units::find(conn, &id)?
+            .filter(|u| policy::can_read_org_unit(&principal, &u.path))
+            .ok_or_else(|| ApiError::not_found("org unit"))?;
+        let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)
+            .map_err(|_| ApiError::invalid("plan", "not_found", "no such plan visible to you"))?;
+        if !crate::domain::plans::reaches(&issuer_path, &unit.path) {
+            return Err(ApiError::invalid(
+                "plan",
+                "outside_plan",
+                "the plan does not reach this unit",
+            ));
+        }
+        let set = SubjectSet {
+            kind: CriterionSubject::Collective,
+            seen: Seen::from(policy::staff_visibility(&principal)),
+            under_path: Some(unit.path.clone()),
+            units: vec![unit.id.clone()],
+            only_these: false,
+        };
+        let rows = scoring::board(
+            conn,
+            &plan.id,
+            &issuer_path,
+            year,
+            &set,
+            crate::domain::today(),
+        )?;
+        Ok((plan, unit.id, rows))
+    })
+    .await?;
+    let unit = rows
+        .iter()
+        .find(|r| r.org_unit_id == unit_id)
+        .cloned()
+        // A member sees no unit rows: the unit is shown to them without figures.
+        .ok_or_else(ApiError::forbidden)?;
+    Ok(HttpResponse::Ok().json(UnitProgress {
+        plan_id: plan.id,
+        year,
+        generated_at: Utc::now(),
+        unit,
+        rollup: rollup(&rows),
+        units: rows,
+    }))
+}
+
+/// A subject whose evidence for a criterion with an update frequency is missing or old.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaleItem {
+    pub subject: CriterionSubject,
+    pub org_unit_id: String,
+    pub staff_id: Option<String>,
+    pub name: String,
+    pub criterion_id: String,
+    pub code: String,
+    pub title: String,
+    pub frequency: Option<Frequency>,
+    pub staleness: Staleness,
+    /// The day the latest submitted or approved evidence describes.
+    pub last_as_of: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaleList {
+    pub plan_id: String,
+    pub year: i32,
+    pub generated_at: DateTime<Utc>,
+    pub items: Vec<StaleItem>,
+}
+
+/// Subjects to chase before the report deadline: for each criterion with an update
+/// frequency, those with no evidence in the year, or none within the last period.
+#[utoipa::path(
+    tag = "scores",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Plan id"), YearQuery),
+    responses(
+        (status = 200, body = StaleList),
+        (status = 404, description = "No such plan, or not visible to you"),
+        (status = 422, description = "The year is missing or out of range, or the unit is not in your scope"),
+    )
+)]
+#[get("/{id}/stale")]
+pub async fn stale(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(query): Query<YearQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let year = required_year(query.year)?;
+    let (plan, rows) = db::run(&state.pool, move |conn| {
+        let (plan, mut rows) = board_for(
+            conn,
+            &principal,
+            &id,
+            year,
+            CriterionSubject::Collective,
+            query.org_unit_id.as_deref(),
+        )?;
+        let (_, people) = board_for(
+            conn,
+            &principal,
+            &plan.id,
+            year,
+            CriterionSubject::Individual,
+            query.org_unit_id.as_deref(),
+        )?;
+        rows.extend(people);
+        Ok((plan, rows))
+    })
+    .await?;
+    let items = rows
+        .into_iter()
+        .flat_map(|r| {
+            let cells: Vec<Cell> = r.cells;
+            let (subject, unit, staff, name) = (r.subject, r.org_unit_id, r.staff_id, r.name);
+            cells.into_iter().filter_map(move |c| {
+                Some(StaleItem {
+                    subject,
+                    org_unit_id: unit.clone(),
+                    staff_id: staff.clone(),
+                    name: name.clone(),
+                    criterion_id: c.criterion_id,
+                    code: c.code,
+                    title: c.title,
+                    frequency: c.frequency,
+                    staleness: c.staleness?,
+                    last_as_of: c.last_as_of,
+                })
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(StaleList {
+        plan_id: plan.id,
+        year,
+        generated_at: Utc::now(),
+        items,
+    }))
+}

@@ -1,0 +1,236 @@
+//! Uploaded files: the kinds accepted (told from the content, never from the name), and the
+//! store under the data directory where each content is kept once, by its SHA-256.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::db::AnyConnection;
+use crate::db::schema::{evidence_files, stored_files};
+use crate::domain::now;
+use crate::error::ApiError;
+
+/// The kinds of file evidence may carry: PDF, images, Word, Excel and OpenDocument.
+const ACCEPTED: &[(&str, &[&str])] = &[
+    ("application/pdf", &["pdf"]),
+    ("image/jpeg", &["jpg", "jpeg"]),
+    ("image/png", &["png"]),
+    ("image/gif", &["gif"]),
+    ("image/webp", &["webp"]),
+    ("image/tiff", &["tif", "tiff"]),
+    ("application/msword", &["doc"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    ("application/vnd.ms-excel", &["xls"]),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+    ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
+];
+
+/// Checks an upload and returns its content type: the content decides the type, and the
+/// name's extension and the declared type must agree with it.
+pub fn check_upload(
+    name: &str,
+    declared_type: Option<&str>,
+    content: &[u8],
+    limit: usize,
+) -> Result<&'static str, ApiError> {
+    if content.is_empty() {
+        return Err(ApiError::invalid("file", "empty", "the file is empty"));
+    }
+    if content.len() > limit {
+        return Err(ApiError::too_large(limit));
+    }
+    let accepted_list = || {
+        ACCEPTED
+            .iter()
+            .flat_map(|(_, ext)| ext.iter())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let detected = infer::get(content).map(|t| t.mime_type());
+    let Some((content_type, extensions)) = ACCEPTED
+        .iter()
+        .find(|(mime, _)| Some(*mime) == detected)
+        .copied()
+    else {
+        return Err(ApiError::unsupported_media_type(&format!(
+            "a PDF, image, Word, Excel or OpenDocument file ({})",
+            accepted_list()
+        )));
+    };
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !extensions.contains(&extension.as_str()) {
+        return Err(ApiError::invalid(
+            "file",
+            "type_mismatch",
+            format!(
+                "the content is {content_type} but the name ends in .{extension}; expected .{}",
+                extensions.join(" or .")
+            ),
+        ));
+    }
+    let declared = declared_type
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|t| !t.is_empty() && t != "application/octet-stream");
+    if let Some(declared) = declared
+        && declared != content_type
+    {
+        return Err(ApiError::invalid(
+            "file",
+            "type_mismatch",
+            format!("declared as {declared} but the content is {content_type}"),
+        ));
+    }
+    Ok(content_type)
+}
+
+/// A file name as given: a plain name, never a path, without control characters.
+pub fn check_file_name(name: &str) -> Result<String, ApiError> {
+    let name = crate::text::nfc(name.trim());
+    let bad = |message: &str| Err(ApiError::invalid("file.filename", "file_name", message));
+    if name.is_empty() {
+        return bad("the file needs a name");
+    }
+    if name.len() > 255 {
+        return bad("at most 255 bytes");
+    }
+    if name.contains(['/', '\\', ':']) || name == "." || name == ".." || name.starts_with('.') {
+        return bad("a plain file name, not a path");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("no control characters");
+    }
+    Ok(name)
+}
+
+pub fn sha256_hex(content: &[u8]) -> String {
+    hex::encode(Sha256::digest(content))
+}
+
+/// Where a content lives: `files/ab/abcdef…` under the data directory.
+pub fn path(data_dir: &Path, sha256: &str) -> PathBuf {
+    data_dir.join("files").join(&sha256[..2]).join(sha256)
+}
+
+/// Writes a content to the store, unless it is there already. Returns whether this call
+/// created it, so a failed transaction can take it back (see `discard_unreferenced`).
+pub fn put(data_dir: &Path, sha256: &str, content: &[u8]) -> std::io::Result<bool> {
+    let target = path(data_dir, sha256);
+    if target.exists() {
+        return Ok(false);
+    }
+    let dir = target.parent().expect("a file path has a parent");
+    std::fs::create_dir_all(dir)?;
+    // Write aside and rename, so a reader never sees half a file.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(content)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+/// Records a stored content once.
+pub fn record(
+    conn: &mut AnyConnection,
+    sha256: &str,
+    size: usize,
+    content_type: &str,
+) -> QueryResult<()> {
+    let known: i64 = stored_files::table.find(sha256).count().get_result(conn)?;
+    if known == 0 {
+        diesel::insert_into(stored_files::table)
+            .values((
+                stored_files::sha256.eq(sha256),
+                stored_files::size.eq(size as i64),
+                stored_files::content_type.eq(content_type),
+                stored_files::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// After a failed write: removes a content this request created if no record names it,
+/// so nothing is left behind (a concurrent upload of the same content keeps it).
+pub fn discard_unreferenced(conn: &mut AnyConnection, data_dir: &Path, sha256: &str) {
+    let referenced = evidence_files::table
+        .filter(evidence_files::sha256.eq(sha256))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+        .unwrap_or(true);
+    if !referenced && let Err(e) = std::fs::remove_file(path(data_dir, sha256)) {
+        log::warn!("cannot remove the unreferenced file {sha256}: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+
+    #[test]
+    fn the_content_decides_the_type() {
+        assert_eq!(
+            check_upload("bao-cao.pdf", Some("application/pdf"), PDF, 1000).unwrap(),
+            "application/pdf"
+        );
+        assert_eq!(
+            check_upload("BAO-CAO.PDF", None, PDF, 1000).unwrap(),
+            "application/pdf"
+        );
+        // A PDF named as a picture, or declared as one.
+        assert!(check_upload("anh.png", None, PDF, 1000).is_err());
+        assert!(check_upload("a.pdf", Some("image/png"), PDF, 1000).is_err());
+        // Text is not an accepted kind, whatever its name says.
+        let e = check_upload("a.pdf", None, b"just text", 1000).unwrap_err();
+        assert_eq!(e.status.as_u16(), 415);
+        assert_eq!(
+            check_upload("a.pdf", None, b"", 1000).unwrap_err().errors[0].code,
+            "empty"
+        );
+        assert_eq!(
+            check_upload("a.pdf", None, PDF, 10)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            413
+        );
+    }
+
+    #[test]
+    fn names_are_names_not_paths() {
+        assert_eq!(check_file_name(" Báo cáo.pdf ").unwrap(), "Báo cáo.pdf");
+        for bad in [
+            "",
+            "../etc/passwd",
+            "a/b.pdf",
+            "a\\b.pdf",
+            "C:x.pdf",
+            "..",
+            ".env",
+            "a\u{0}.pdf",
+        ] {
+            assert!(check_file_name(bad).is_err(), "{bad:?}");
+        }
+    }
+}
