@@ -252,7 +252,10 @@ struct Accepted {
 
 /// Who may be recorded: `allowed(unit_path, staff_id)` is the importer's right to approve
 /// that person's evidence (in scope, and not themself).
-#[expect(clippy::too_many_arguments, reason = "the import's inputs, each used once")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the import's inputs, each used once"
+)]
 pub fn import(
     conn: &mut AnyConnection,
     actor: &Actor,

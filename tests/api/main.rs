@@ -12,3 +12,10 @@ mod review_fixes;
 mod schema;
 mod staff;
 mod users;
+mod work;
+
+mod blocs;
+mod evidence;
+mod learning;
+mod registrations;
+mod scores;
