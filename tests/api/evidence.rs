@@ -5,9 +5,14 @@ use serde_json::json;
 
 use crate::db_tests;
 use crate::harness::TestApp;
-use crate::work::{PDF, PNG, move_to, multipart, record, work};
+use crate::work::{PDF, PNG, approved, move_to, multipart, record, work};
 
-db_tests!(the_workflow_runs_with_files_and_history);
+db_tests!(
+    the_workflow_runs_with_files_and_history,
+    nobody_reviews_their_own_or_outside_their_reach,
+    bad_files_are_refused_and_leave_nothing_behind,
+    bad_evidence_names_the_field_and_writes_nothing,
+);
 
 async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
     let w = work(app).await;
@@ -84,6 +89,11 @@ async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
         .raw(&ct, body)
         .await
         .problem(409, "not_editable");
+    assert_eq!(
+        walk(&app.state.config.data_dir.join("files")).len(),
+        1,
+        "the refused picture is not left behind"
+    );
 
     // A return needs its reason; the author corrects and submits again.
     move_to(app, &w.officer, &id, json!({"status": "returned"}))
@@ -146,4 +156,327 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
+    let w = work(app).await;
+    let submitted = |author: String, body: serde_json::Value| async move {
+        let res = record(app, &author, body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let id = res.id();
+        let res = move_to(app, &author, &id, json!({"status": "submitted"})).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        id
+    };
+    let approve = json!({"status": "approved"});
+
+    // The author may not approve what they wrote.
+    let unit_a = submitted(
+        w.manager_a.clone(),
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 2}),
+    )
+    .await;
+    move_to(app, &w.manager_a, &unit_a, approve.clone())
+        .await
+        .problem(403, "forbidden");
+    // A member neither sees nor reviews the division's evidence.
+    move_to(app, &w.member_a, &unit_a, approve.clone())
+        .await
+        .problem(404, "not_found");
+
+    // A member's own evidence: they submit it; they may not approve it.
+    let own = submitted(
+        w.member_a.clone(),
+        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 1}),
+    )
+    .await;
+    move_to(app, &w.member_a, &own, approve.clone())
+        .await
+        .problem(403, "forbidden");
+    // A member records nothing for a colleague: the colleague is not in their sight.
+    record(
+        app,
+        &w.member_a,
+        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
+    )
+    .await
+    .invalid("staff_id");
+
+    // The head of division A reviews the staff of A, not A's own collective evidence.
+    let by_officer = submitted(
+        w.officer.clone(),
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}),
+    )
+    .await;
+    move_to(app, &w.manager_a, &by_officer, approve.clone())
+        .await
+        .problem(403, "forbidden");
+    let res = move_to(app, &w.manager_a, &own, approve.clone()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // An officer whose own staff record is the subject may not review it.
+    let officer_b = app
+        .user_for_staff(
+            &w.admin,
+            "canbo.binh",
+            &["officer"],
+            Some(&w.office),
+            Some(&w.staff_a[1]),
+        )
+        .await;
+    let about_b = submitted(
+        w.manager_a.clone(),
+        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
+    )
+    .await;
+    move_to(app, &officer_b, &about_b, approve.clone())
+        .await
+        .problem(403, "forbidden");
+
+    // The head of division B does not see division A's evidence at all.
+    let manager_b = app
+        .user(
+            &w.admin,
+            "truongphong.hc",
+            &["manager"],
+            Some(&w.division_b),
+        )
+        .await;
+    move_to(app, &manager_b, &unit_a, approve.clone())
+        .await
+        .problem(404, "not_found");
+    app.get(&format!("/api/v1/evidence/{unit_a}"))
+        .token(&manager_b)
+        .await
+        .problem(404, "not_found");
+    // Another province's officer neither.
+    let other = app
+        .unit(&w.admin, "HT-UBND", "Ủy ban nhân dân tỉnh Hà Tĩnh", None)
+        .await;
+    let outsider = app
+        .user(&w.admin, "canbo.hatinh", &["officer"], Some(&other))
+        .await;
+    move_to(app, &outsider, &unit_a, approve.clone())
+        .await
+        .problem(404, "not_found");
+    let list = app.get("/api/v1/evidence").token(&outsider).await;
+    assert_eq!(list.body["total"], 0);
+    // Council members read but do not review.
+    let council = app
+        .user(&w.admin, "hoidong.1", &["council"], Some(&w.office))
+        .await;
+    move_to(app, &council, &unit_a, approve.clone())
+        .await
+        .problem(403, "forbidden");
+
+    // The officer of the office reviews; the admin too — but not what the admin wrote.
+    let res = move_to(app, &w.officer, &unit_a, approve.clone()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let by_admin = submitted(
+        w.admin.clone(),
+        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_b, "value": 5}),
+    )
+    .await;
+    move_to(app, &w.admin, &by_admin, approve.clone())
+        .await
+        .problem(403, "forbidden");
+
+    // Lists are scoped the same way.
+    let mine = app.get("/api/v1/evidence").token(&w.member_a).await;
+    assert_eq!(mine.ids(), vec![own.clone()]);
+    let a_only = app
+        .get("/api/v1/evidence?subject=collective")
+        .token(&w.manager_a)
+        .await;
+    assert_eq!(a_only.body["total"], 2, "{}", a_only.body);
+    // A score given on approval stays within the criterion's points.
+    let more = submitted(
+        w.manager_a.clone(),
+        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 8}),
+    )
+    .await;
+    move_to(
+        app,
+        &w.officer,
+        &more,
+        json!({"status": "approved", "reviewed_score": 11}),
+    )
+    .await
+    .invalid("reviewed_score");
+    move_to(
+        app,
+        &w.officer,
+        &more,
+        json!({"status": "rejected", "reviewed_score": 5, "note": "x"}),
+    )
+    .await
+    .invalid("reviewed_score");
+    let _ = approved;
+}
+
+async fn bad_files_are_refused_and_leave_nothing_behind(app: &TestApp) {
+    let w = work(app).await;
+    let res = record(
+        app,
+        &w.manager_a,
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}),
+    )
+    .await;
+    let id = res.id();
+    let upload = async |name: &str, part_type: &str, content: &[u8]| {
+        let (ct, body) = multipart("file", name, part_type, content);
+        app.post(&format!("/api/v1/evidence/{id}/files"))
+            .token(&w.manager_a)
+            .raw(&ct, body)
+            .await
+    };
+    // A PDF that claims to be a picture, by its name or by its declared type.
+    let res = upload("anh-chup.png", "image/png", PDF).await;
+    res.invalid("file");
+    assert_eq!(res.body["errors"][0]["code"], "type_mismatch");
+    upload("bao-cao.pdf", "image/png", PDF)
+        .await
+        .invalid("file");
+    // Text is not an accepted kind, whatever its name.
+    upload("bao-cao.pdf", "application/pdf", b"<html>not a pdf</html>")
+        .await
+        .problem(415, "unsupported_media_type");
+    // Empty, and too large (the tests allow 1 MiB).
+    upload("rong.pdf", "application/pdf", b"")
+        .await
+        .invalid("file");
+    let mut big = PDF.to_vec();
+    big.resize(1024 * 1024 + 1, b' ');
+    upload("lon.pdf", "application/pdf", &big)
+        .await
+        .problem(413, "too_large");
+    // A path for a name.
+    for name in ["../../etc/passwd.pdf", "thu-muc/bao-cao.pdf", "..\\x.pdf"] {
+        upload(name, "application/pdf", PDF)
+            .await
+            .invalid("file.filename");
+    }
+    // No file part, and not a form at all.
+    let (ct, body) = multipart("other", "bao-cao.pdf", "application/pdf", PDF);
+    app.post(&format!("/api/v1/evidence/{id}/files"))
+        .token(&w.manager_a)
+        .raw(&ct, body)
+        .await
+        .invalid("file");
+    app.post(&format!("/api/v1/evidence/{id}/files"))
+        .token(&w.manager_a)
+        .raw("application/pdf", PDF)
+        .await
+        .problem(415, "unsupported_media_type");
+    // Someone who may not write the evidence: nothing stored either.
+    let council = app
+        .user(&w.admin, "hoidong.1", &["council"], Some(&w.office))
+        .await;
+    let (ct, body) = multipart("file", "anh.png", "image/png", PNG);
+    app.post(&format!("/api/v1/evidence/{id}/files"))
+        .token(&council)
+        .raw(&ct, body)
+        .await
+        .problem(403, "forbidden");
+
+    let res = app
+        .get(&format!("/api/v1/evidence/{id}"))
+        .token(&w.manager_a)
+        .await;
+    assert_eq!(res.body["files"], json!([]));
+    assert_eq!(res.body["version"], 1, "nothing was written");
+    let stored = walk(&app.state.config.data_dir.join("files"));
+    assert!(stored.is_empty(), "no file left behind: {stored:?}");
+
+    // A good picture goes in; taken off again, the evidence has no file.
+    let res = upload("anh.png", "image/png", PNG).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let file = res.body["files"][0]["id"].as_str().unwrap().to_string();
+    let res = app
+        .req(
+            actix_web::http::Method::DELETE,
+            &format!("/api/v1/evidence/{id}/files/{file}"),
+        )
+        .token(&w.manager_a)
+        .if_match(&res.etag())
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["files"], json!([]));
+}
+
+async fn bad_evidence_names_the_field_and_writes_nothing(app: &TestApp) {
+    let w = work(app).await;
+    let bad = |body: serde_json::Value, field: &'static str| {
+        let token = w.officer.clone();
+        async move {
+            record(app, &token, body).await.invalid(field);
+        }
+    };
+    // A criterion of the wrong subject kind.
+    bad(json!({"criterion_id": w.individual, "year": 2026, "org_unit_id": w.division_a, "value": 1}), "staff_id").await;
+    bad(
+        json!({"criterion_id": w.count, "year": 2026, "staff_id": w.staff_a[0], "value": 1}),
+        "org_unit_id",
+    )
+    .await;
+    // Values outside the measure.
+    bad(
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 2.5}),
+        "value",
+    )
+    .await;
+    bad(
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": -1}),
+        "value",
+    )
+    .await;
+    bad(
+        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 11}),
+        "value",
+    )
+    .await;
+    bad(
+        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 2}),
+        "value",
+    )
+    .await;
+    // A computed percentage takes no value.
+    bad(
+        json!({"criterion_id": w.computed, "year": 2026, "org_unit_id": w.division_a, "value": 90}),
+        "value",
+    )
+    .await;
+    // Dates, scores, links, years and references.
+    bad(json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1, "as_of": "2025-12-31"}), "as_of").await;
+    bad(json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1, "self_score": 9}), "self_score").await;
+    bad(json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1, "links": ["javascript:alert(1)"]}), "links[0]").await;
+    bad(
+        json!({"criterion_id": w.count, "year": 2031, "org_unit_id": w.division_a, "value": 1}),
+        "year",
+    )
+    .await;
+    bad(
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.province, "value": 1}),
+        "org_unit_id",
+    )
+    .await;
+    bad(json!({"criterion_id": "019ab0a4-0000-7000-8000-000000000000", "year": 2026, "org_unit_id": w.division_a}), "criterion_id").await;
+    bad(
+        json!({"criterion_id": w.count, "year": "2026", "org_unit_id": w.division_a}),
+        "year",
+    )
+    .await;
+    let list = app.get("/api/v1/evidence").token(&w.officer).await;
+    assert_eq!(list.body["total"], 0, "nothing written: {}", list.body);
+
+    // Submitting needs the measured value.
+    let res = record(
+        app,
+        &w.officer,
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a}),
+    )
+    .await;
+    move_to(app, &w.officer, &res.id(), json!({"status": "submitted"}))
+        .await
+        .invalid("value");
 }

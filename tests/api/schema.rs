@@ -85,6 +85,86 @@ async fn schema_rs_matches_the_migrated_database(app: &TestApp) {
             "change_events",
             columns_in_schema_rs(change_events::table.select(change_events::all_columns)),
         ),
+        (
+            "legal_documents",
+            columns_in_schema_rs(legal_documents::table.select(legal_documents::all_columns)),
+        ),
+        (
+            "movements",
+            columns_in_schema_rs(movements::table.select(movements::all_columns)),
+        ),
+        (
+            "plans",
+            columns_in_schema_rs(plans::table.select(plans::all_columns)),
+        ),
+        (
+            "plan_movements",
+            columns_in_schema_rs(plan_movements::table.select(plan_movements::all_columns)),
+        ),
+        (
+            "plan_legal_bases",
+            columns_in_schema_rs(plan_legal_bases::table.select(plan_legal_bases::all_columns)),
+        ),
+        (
+            "plan_items",
+            columns_in_schema_rs(plan_items::table.select(plan_items::all_columns)),
+        ),
+        (
+            "plan_phases",
+            columns_in_schema_rs(plan_phases::table.select(plan_phases::all_columns)),
+        ),
+        (
+            "plan_award_forms",
+            columns_in_schema_rs(plan_award_forms::table.select(plan_award_forms::all_columns)),
+        ),
+        (
+            "plan_responsibilities",
+            columns_in_schema_rs(
+                plan_responsibilities::table.select(plan_responsibilities::all_columns),
+            ),
+        ),
+        (
+            "criteria",
+            columns_in_schema_rs(criteria::table.select(criteria::all_columns)),
+        ),
+        (
+            "registration_deadlines",
+            columns_in_schema_rs(
+                registration_deadlines::table.select(registration_deadlines::all_columns),
+            ),
+        ),
+        (
+            "registrations",
+            columns_in_schema_rs(registrations::table.select(registrations::all_columns)),
+        ),
+        (
+            "evidence",
+            columns_in_schema_rs(evidence::table.select(evidence::all_columns)),
+        ),
+        (
+            "evidence_history",
+            columns_in_schema_rs(evidence_history::table.select(evidence_history::all_columns)),
+        ),
+        (
+            "stored_files",
+            columns_in_schema_rs(stored_files::table.select(stored_files::all_columns)),
+        ),
+        (
+            "evidence_files",
+            columns_in_schema_rs(evidence_files::table.select(evidence_files::all_columns)),
+        ),
+        (
+            "learning_records",
+            columns_in_schema_rs(learning_records::table.select(learning_records::all_columns)),
+        ),
+        (
+            "blocs",
+            columns_in_schema_rs(blocs::table.select(blocs::all_columns)),
+        ),
+        (
+            "bloc_members",
+            columns_in_schema_rs(bloc_members::table.select(bloc_members::all_columns)),
+        ),
     ];
     let pool = app.state.pool.clone();
     actix_web::web::block(move || {
@@ -108,6 +188,34 @@ async fn schema_rs_matches_the_migrated_database(app: &TestApp) {
         users::table
             .select(users::all_columns)
             .load::<thidua::domain::users::User>(&mut conn)
+            .unwrap();
+        criteria::table
+            .select(criteria::all_columns)
+            .load::<thidua::domain::criteria::Criterion>(&mut conn)
+            .unwrap();
+        registrations::table
+            .select(registrations::all_columns)
+            .load::<thidua::domain::registrations::Registration>(&mut conn)
+            .unwrap();
+        registration_deadlines::table
+            .select(registration_deadlines::all_columns)
+            .load::<thidua::domain::registrations::Deadline>(&mut conn)
+            .unwrap();
+        evidence::table
+            .select(evidence::all_columns)
+            .load::<thidua::domain::evidence::Evidence>(&mut conn)
+            .unwrap();
+        evidence_files::table
+            .select(evidence_files::all_columns)
+            .load::<thidua::domain::evidence::EvidenceFile>(&mut conn)
+            .unwrap();
+        evidence_history::table
+            .select(evidence_history::all_columns)
+            .load::<thidua::domain::evidence::HistoryEntry>(&mut conn)
+            .unwrap();
+        blocs::table
+            .select(blocs::all_columns)
+            .load::<thidua::domain::blocs::Bloc>(&mut conn)
             .unwrap();
     })
     .await
