@@ -5,7 +5,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::OptionalExtension;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -341,15 +340,7 @@ pub async fn list(
     let q = params.q();
     let updated_since = params.updated_since();
     let (items, total, files) = db::run(&state.pool, move |conn| {
-        let under_unit_path = match &query.org_unit_id {
-            // An unknown unit matches nothing rather than everything.
-            Some(id) => Some(
-                subjects::unit_path(conn, id)
-                    .optional()?
-                    .unwrap_or_else(|| "\u{0}".into()),
-            ),
-            None => None,
-        };
+        let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
         let filter = EvidenceFilter {
             q,
             plan_id: query.plan_id,

@@ -4,7 +4,6 @@ use actix_web::FromRequest;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -176,22 +175,14 @@ pub async fn list(
     let year = check_year(query.year)?;
     let seen = Seen::from(policy::staff_visibility(&principal));
     let (items, total) = db::run(&state.pool, move |conn| {
-        let under_unit_path = match &query.org_unit_id {
-            Some(id) => Some(
-                subjects::unit_path(conn, id)
-                    .optional()?
-                    .unwrap_or_default(),
-            ),
-            None => None,
-        };
+        let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
         let filter = RegistrationFilter {
             plan_id: query.plan_id,
             year,
             subject: query.subject,
             status: query.status,
             title: query.title,
-            // An unknown unit matches nothing rather than everything.
-            under_unit_path: under_unit_path.map(|p| if p.is_empty() { "\u{0}".into() } else { p }),
+            under_unit_path,
             staff_id: query.staff_id,
             updated_since: params.updated_since(),
         };

@@ -75,16 +75,21 @@ pub fn detail(conn: &mut AnyConnection, bloc: Bloc) -> QueryResult<BlocDetail> {
     Ok(BlocDetail { bloc, member_ids })
 }
 
-/// Members are distinct active units strictly below the owner.
+/// Members are distinct active units strictly below the owner. Those already members
+/// (`kept`) are not checked again: a unit archived since stays until someone removes it.
 fn check_members(
     conn: &mut AnyConnection,
     owner_path: &str,
     ids: &[String],
+    kept: &[String],
 ) -> Result<(), ApiError> {
     for (i, id) in ids.iter().enumerate() {
         let field = format!("member_ids[{i}]");
         if ids[..i].contains(id) {
             return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
+        }
+        if kept.contains(id) {
+            continue;
         }
         let unit: Option<(String, bool)> = org_units::table
             .find(id)
@@ -131,7 +136,7 @@ pub fn create(
     owner_path: &str,
     f: BlocFields,
 ) -> Result<BlocDetail, ApiError> {
-    check_members(conn, owner_path, &f.member_ids)?;
+    check_members(conn, owner_path, &f.member_ids, &[])?;
     let at = now();
     let bloc: Bloc = diesel::insert_into(blocs::table)
         .values((
@@ -176,7 +181,7 @@ pub fn update(
     f: BlocFields,
 ) -> Result<BlocDetail, ApiError> {
     ensure_version(current.bloc.version, expected_version)?;
-    check_members(conn, owner_path, &f.member_ids)?;
+    check_members(conn, owner_path, &f.member_ids, &current.member_ids)?;
     let bloc: Bloc = diesel::update(blocs::table.find(&current.bloc.id))
         .set((
             blocs::search_text.eq(fold(&f.name)),

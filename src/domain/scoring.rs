@@ -141,8 +141,9 @@ pub fn competition_ranks<T>(sorted: &[T], tied: impl Fn(&T, &T) -> bool) -> Vec<
     ranks
 }
 
+/// Rounds to hundredths; `+ 0.0` turns the -0.0 of an empty sum into 0.
 pub fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+    (v * 100.0).round() / 100.0 + 0.0
 }
 
 // The board ---------------------------------------------------------------------------
@@ -736,6 +737,8 @@ mod tests {
     fn shares_of_headcount() {
         assert_eq!(staff_share(2, 3), Some(66.67));
         assert_eq!(staff_share(0, 0), None);
+        let none: [f64; 0] = [];
+        assert!(round2(none.iter().sum()).is_sign_positive());
     }
 
     #[test]

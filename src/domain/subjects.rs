@@ -97,6 +97,22 @@ pub fn unit_path(conn: &mut AnyConnection, unit_id: &str) -> QueryResult<String>
         .first(conn)
 }
 
+/// The path prefix of a "this unit and below" filter. An unknown unit gives a prefix no
+/// path has (paths are made of UUIDs), so it matches nothing rather than everything.
+pub fn subtree_filter(
+    conn: &mut AnyConnection,
+    unit_id: Option<&str>,
+) -> QueryResult<Option<String>> {
+    match unit_id {
+        None => Ok(None),
+        Some(id) => Ok(Some(
+            unit_path(conn, id)
+                .optional()?
+                .unwrap_or_else(|| "/-/".into()),
+        )),
+    }
+}
+
 /// How a list of subject records is narrowed to what the caller sees, as SQL pieces the
 /// list queries apply: a unit-path prefix, or one staff member's own records.
 #[derive(Debug, Clone)]

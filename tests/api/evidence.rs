@@ -468,6 +468,12 @@ async fn bad_evidence_names_the_field_and_writes_nothing(app: &TestApp) {
     .await;
     let list = app.get("/api/v1/evidence").token(&w.officer).await;
     assert_eq!(list.body["total"], 0, "nothing written: {}", list.body);
+    // A filter on a unit that does not exist matches nothing (on PostgreSQL too).
+    let res = app
+        .get("/api/v1/evidence?org_unit_id=019ab0a4-a000-7000-8000-00000000dead")
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // Submitting needs the measured value.
     let res = record(
