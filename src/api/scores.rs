@@ -299,6 +299,7 @@ pub struct UnitProgress {
     params(("id" = String, Path, description = "Org unit id"), UnitProgressQuery),
     responses(
         (status = 200, body = UnitProgress),
+        (status = 403, description = "Your account sees no unit figures (a staff member's own account)"),
         (status = 404, description = "No such unit or plan, or not visible to you"),
         (status = 422, description = "The plan or the year is missing, or the plan does not reach the unit"),
     )
