@@ -153,11 +153,12 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let mut lines = LineCounter::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte() as usize));
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte() as usize));
                 errors.push(RowError {
                     line,
                     field: "row".into(),
@@ -168,7 +169,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
         };
         let line = record
             .position()
-            .map_or(0, |p| line_at(text, p.byte() as usize));
+            .map_or(0, |p| lines.line_at(p.byte() as usize));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -212,17 +213,40 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
     Ok((rows, errors))
 }
 
-/// The line a record starts on: the reader reports the blank lines before a record as
-/// part of it, so they are skipped here.
-fn line_at(text: &str, byte: usize) -> usize {
-    let byte = byte.min(text.len());
-    let rest = &text[byte..];
-    let blank = rest.len() - rest.trim_start_matches(['\r', '\n']).len();
-    text.as_bytes()[..byte + blank]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+/// Counts lines forward through a text, for the line a record starts on. The reader
+/// reports the blank lines before a record as part of it, so they are skipped; counting on
+/// from the last position keeps a large file linear.
+struct LineCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        let rest = &self.text[byte..];
+        let start = byte + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
+        if start < self.byte {
+            // Positions only move forward; start again if one does not.
+            self.byte = 0;
+            self.line = 1;
+        }
+        self.line += self.text.as_bytes()[self.byte..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.byte = start;
+        self.line
+    }
 }
 
 /// A date as spreadsheets write it: `2026-05-20` or `20/05/2026`.
