@@ -101,16 +101,7 @@ pub async fn import(
             learning::parse_csv(&body)?
         } else {
             let parsed: LearningImport = parse_json(&body)?;
-            let rows = parsed
-                .records
-                .into_iter()
-                .enumerate()
-                .map(|(i, mut r)| {
-                    r.line = i + 1;
-                    r
-                })
-                .collect::<Vec<_>>();
-            (rows, Vec::<RowError>::new())
+            (learning::json_rows(parsed.records), Vec::<RowError>::new())
         };
         db::write_tx(conn, |conn| {
             let not_found = || {

@@ -48,6 +48,37 @@ pub struct LearningRow {
     pub line: usize,
 }
 
+impl LearningRow {
+    /// Cells as people mean them, in CSV and JSON alike: trimmed, NFC, empty as absent.
+    fn tidy(mut self) -> Self {
+        for field in [
+            &mut self.staff_code,
+            &mut self.email,
+            &mut self.course_code,
+            &mut self.course_title,
+            &mut self.completed_on,
+            &mut self.certificate_id,
+            &mut self.certificate_url,
+            &mut self.full_name,
+        ] {
+            *field = field
+                .take()
+                .map(|v| nfc(v.trim()))
+                .filter(|v| !v.is_empty());
+        }
+        self
+    }
+}
+
+/// Reads the JSON form's records, numbered from 1.
+pub fn json_rows(records: Vec<LearningRow>) -> Vec<LearningRow> {
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| LearningRow { line: i + 1, ..r }.tidy())
+        .collect()
+}
+
 /// A row that was not imported, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RowError {
@@ -122,6 +153,17 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
+    if let Some(h) = headers
+        .iter()
+        .enumerate()
+        .find(|(i, h)| headers[..*i].contains(h))
+        .map(|(_, h)| h)
+    {
+        return Err(file_error(
+            "columns",
+            format!("the column {h} appears twice"),
+        ));
+    }
     let unknown: Vec<&str> = headers
         .iter()
         .map(String::as_str)
@@ -190,7 +232,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
             ..Default::default()
         };
         for (h, v) in headers.iter().zip(record.iter()) {
-            let v = Some(nfc(v.trim())).filter(|v| !v.is_empty());
+            let v = Some(v.to_string());
             match h.as_str() {
                 "staff_code" => row.staff_code = v,
                 "email" => row.email = v,
@@ -202,7 +244,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
                 _ => row.certificate_url = v,
             }
         }
-        rows.push(row);
+        rows.push(row.tidy());
         if rows.len() > MAX_ROWS {
             return Err(file_error(
                 "too_many_rows",

@@ -324,11 +324,16 @@ pub fn board(
         })
         .collect();
 
-    // Evidence by subject key (staff id, or unit id for collective evidence).
+    // Evidence by subject key (staff id, or unit id for collective evidence). A unit whose
+    // staff have evidence takes part too: its percentages of staff depend on it.
     let mut by_subject: HashMap<(String, String), Vec<&EvidenceRow>> = HashMap::new();
+    let mut staff_units: HashSet<String> = HashSet::new();
     for r in &rows {
         let individual = r.staff_id.is_some();
         if individual != (set.kind == CriterionSubject::Individual) {
+            if individual {
+                staff_units.insert(r.org_unit_id.clone());
+            }
             continue;
         }
         let key = r.staff_id.clone().unwrap_or_else(|| r.org_unit_id.clone());
@@ -354,7 +359,7 @@ pub fn board(
         .collect()
     };
 
-    let mut subjects = subjects(conn, set, &registered, &by_subject)?;
+    let mut subjects = subjects(conn, set, &registered, &by_subject, &staff_units)?;
     subjects.retain(|s| {
         let seen = match &set.seen {
             Seen::All => true,
@@ -584,17 +589,20 @@ fn stale_of(
     staleness(c.frequency()?, last, reference?)
 }
 
-/// Loads the subjects: registered ones, those with evidence, and the named units.
+/// Loads the subjects: registered ones, those with evidence (for units, also evidence of
+/// their staff), and the named units.
 fn subjects(
     conn: &mut AnyConnection,
     set: &SubjectSet,
     registered: &HashSet<String>,
     by_subject: &HashMap<(String, String), Vec<&EvidenceRow>>,
+    staff_units: &HashSet<String>,
 ) -> QueryResult<Vec<SubjectRow>> {
     let mut ids: Vec<String> = set.units.clone();
     if !set.only_these {
         let mut more: Vec<String> = registered.iter().cloned().collect();
         more.extend(by_subject.keys().map(|(k, _)| k.clone()));
+        more.extend(staff_units.iter().cloned());
         ids.extend(more);
     }
     ids.sort();
