@@ -12,6 +12,7 @@ db_tests!(
     nobody_reviews_their_own_or_outside_their_reach,
     bad_files_are_refused_and_leave_nothing_behind,
     bad_evidence_names_the_field_and_writes_nothing,
+    office_documents_are_told_from_their_content,
 );
 
 async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
@@ -485,4 +486,52 @@ async fn bad_evidence_names_the_field_and_writes_nothing(app: &TestApp) {
     move_to(app, &w.officer, &res.id(), json!({"status": "submitted"}))
         .await
         .invalid("value");
+}
+
+async fn office_documents_are_told_from_their_content(app: &TestApp) {
+    let w = work(app).await;
+    let res = record(
+        app,
+        &w.manager_a,
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}),
+    )
+    .await;
+    let id = res.id();
+    let fixture = |name: &str| {
+        std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let upload = async |name: &str, content: &[u8]| {
+        let (ct, body) = multipart("file", name, "application/octet-stream", content);
+        app.post(&format!("/api/v1/evidence/{id}/files"))
+            .token(&w.manager_a)
+            .raw(&ct, body)
+            .await
+    };
+    for (file, kind) in [
+        (
+            "bao-cao.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "danh-sach.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("bien-ban.odt", "application/vnd.oasis.opendocument.text"),
+    ] {
+        let res = upload(file, &fixture(file)).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{file}: {}", res.body);
+        let files = res.body["files"].as_array().unwrap();
+        assert_eq!(files.last().unwrap()["content_type"], kind, "{file}");
+    }
+    // A spreadsheet named as a Word file, and a plain archive named as one.
+    upload("bang-tinh.docx", &fixture("danh-sach.xlsx"))
+        .await
+        .invalid("file");
+    upload("tai-lieu.docx", &fixture("not-office.zip"))
+        .await
+        .problem(415, "unsupported_media_type");
 }
