@@ -21,7 +21,7 @@ fn acceptable(id: &str) -> bool {
 /// the response, and logs the cause of any 5xx with it.
 pub async fn request_id(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = req
         .headers()
@@ -31,7 +31,18 @@ pub async fn request_id(
         .map(str::to_string)
         .unwrap_or_else(crate::domain::new_id);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let mut res = next.call(req).await?;
+    // A NUL byte is no character of any text or id, and PostgreSQL refuses it in text:
+    // answered here once for every path and query parameter.
+    let encoded = format!("{}?{}", req.path(), req.query_string());
+    if encoded.to_ascii_lowercase().contains("%00") {
+        let refused = ApiError::malformed("The path or the query holds a NUL byte (%00).");
+        let mut res = req.error_response(refused).map_into_right_body();
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(X_REQUEST_ID, value);
+        }
+        return Ok(res);
+    }
+    let mut res = next.call(req).await?.map_into_left_body();
     if res.status().is_server_error() {
         let cause = res
             .response()

@@ -312,6 +312,7 @@ pub struct Ranking {
     params(("id" = String, Path, description = "Bloc id"), RankingQuery),
     responses(
         (status = 200, body = Ranking),
+        (status = 403, description = "A staff member's own account reads no unit figures"),
         (status = 404, description = "No such bloc, or not visible to you"),
         (status = 422, description = "The plan or the year is missing, or the plan is not visible to you"),
     )
@@ -329,7 +330,8 @@ pub async fn ranking(
         .plan
         .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
     let (bloc_id, plan_id, items) = db::run(&state.pool, move |conn| {
-        let (b, _) = visible_bloc(conn, &principal, &id)?;
+        let (b, owner_path) = visible_bloc(conn, &principal, &id)?;
+        policy::ensure(policy::can_read_ranking(&principal, &owner_path))?;
         let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)
             .map_err(|_| ApiError::invalid("plan", "not_found", "no such plan visible to you"))?;
         let set = SubjectSet {

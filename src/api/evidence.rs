@@ -534,11 +534,12 @@ pub async fn change_status(
         db::write_tx(conn, |conn| {
             let (current, path) = visible_evidence(conn, &principal, &id)?;
             let allowed = if evidence::is_review(body.status) {
+                let authored = evidence::authors(conn, &current)?.contains(&principal.user_id);
                 policy::can_review_evidence(
                     &principal,
                     &path,
                     current.staff_id.as_deref(),
-                    current.created_by.as_deref(),
+                    authored,
                 )
             } else {
                 policy::can_act_for_subject(&principal, &path, current.staff_id.as_deref())
@@ -604,19 +605,23 @@ pub async fn upload(
         return Err(ApiError::too_large(limit));
     }
     let (name, declared_type, content) = read_file_part(&req, payload, limit).await?;
-    let name = files::check_file_name(&name)?;
-    let content_type = files::check_upload(&name, declared_type.as_deref(), &content, limit)?;
-    let sha256 = files::sha256_hex(&content);
     let data_dir = state.config.data_dir.clone();
     let actor = actor(&req, Some(&principal.user_id));
     let e = db::run(&state.pool, move |conn| {
-        let mut created = false;
-        let result = db::write_tx(conn, |conn| {
+        // Everything that can refuse the file is decided before it is stored, so a refusal
+        // leaves nothing behind; the content is written outside the transaction, so no
+        // write lock waits on the disk.
+        let name = files::check_file_name(&name)?;
+        let content_type = files::check_upload(&name, declared_type.as_deref(), &content, limit)?;
+        let sha256 = files::sha256_hex(&content);
+        let (current, _) = writable_evidence(conn, &principal, &id)?;
+        evidence::ensure_accepts_file(conn, &current)?;
+        files::put(&data_dir, &sha256, &content)
+            .map_err(|e| ApiError::internal(format!("cannot store the file: {e}")))?;
+        // Only a lost race can fail from here; its content stays unreferenced until an
+        // upload of the same content uses it.
+        db::write_tx(conn, |conn| {
             let (current, _) = writable_evidence(conn, &principal, &id)?;
-            // The content goes to disk inside the transaction; if the transaction fails,
-            // it is taken back below, so nothing is left behind.
-            created = files::put(&data_dir, &sha256, &content)
-                .map_err(|e| ApiError::internal(format!("cannot store the file: {e}")))?;
             let (e, _) = evidence::add_file(
                 conn,
                 &actor,
@@ -624,11 +629,7 @@ pub async fn upload(
                 (&sha256, &name, content_type, content.len()),
             )?;
             detail(conn, e)
-        });
-        if result.is_err() && created {
-            files::discard_unreferenced(conn, &data_dir, &sha256);
-        }
-        result
+        })
     })
     .await?;
     Ok(tagged(StatusCode::CREATED, e.version, &e))

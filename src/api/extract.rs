@@ -78,11 +78,48 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
     if !value.is_object() {
         return Err(ApiError::invalid("body", "type", "must be a JSON object"));
     }
+    if let Some(field) = find_nul(&value, "") {
+        let field = if field.is_empty() {
+            "body".to_string()
+        } else {
+            field
+        };
+        return Err(ApiError::invalid(
+            &field,
+            "nul",
+            "text may not hold a NUL character (\\u0000)",
+        ));
+    }
     normalize_strings(&mut value);
     let parsed: T =
         serde_path_to_error::deserialize(value).map_err(|e| shape_error(e.path(), e.inner()))?;
     parsed.validate()?;
     Ok(parsed)
+}
+
+/// The path (`a.b[2]`) of the first string holding a NUL character, which no text needs and
+/// PostgreSQL refuses.
+fn find_nul(value: &serde_json::Value, path: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then(|| path.to_string()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_nul(v, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let key = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(key)
+            } else {
+                find_nul(v, &key)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Every string of a request is stored as NFC; normalising here covers every field at once.

@@ -101,7 +101,7 @@ pub async fn import(
             learning::parse_csv(&body)?
         } else {
             let parsed: LearningImport = parse_json(&body)?;
-            (learning::json_rows(parsed.records), Vec::<RowError>::new())
+            (learning::json_rows(parsed.records)?, Vec::<RowError>::new())
         };
         db::write_tx(conn, |conn| {
             let not_found = || {
@@ -124,7 +124,7 @@ pub async fn import(
                 rows,
                 rejected,
                 |path, staff_id| {
-                    policy::can_review_evidence(&principal, path, Some(staff_id), None)
+                    policy::can_review_evidence(&principal, path, Some(staff_id), false)
                 },
                 dry_run,
             )

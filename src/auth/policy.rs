@@ -138,17 +138,17 @@ pub fn can_act_for_subject(p: &Principal, unit_path: &str, staff_id: Option<&str
         || (staff_id.is_some() && p.staff_id.as_deref() == staff_id)
 }
 
-/// Nobody reviews their own evidence (written by them, or about them). Officers review in
-/// their scope; a unit head reviews their staff and the units below their own, never their
-/// own unit's collective evidence.
+/// Nobody reviews their own evidence: evidence about them, or that they wrote, edited or
+/// submitted (`authored`, from its history). Officers review in their scope; a unit head
+/// reviews their staff and the units below their own, never their own unit's collective
+/// evidence.
 pub fn can_review_evidence(
     p: &Principal,
     unit_path: &str,
     staff_id: Option<&str>,
-    created_by: Option<&str>,
+    authored: bool,
 ) -> bool {
-    let own = created_by == Some(p.user_id.as_str())
-        || (staff_id.is_some() && p.staff_id.as_deref() == staff_id);
+    let own = authored || (staff_id.is_some() && p.staff_id.as_deref() == staff_id);
     if own {
         return false;
     }
@@ -168,9 +168,16 @@ pub fn can_import_learning_records(p: &Principal) -> bool {
 
 // Blocs -------------------------------------------------------------------------------
 
-/// Blocs are read by every account that sees their owner unit or one of its members.
+/// Blocs are read by every account below their owner unit (its members and their staff)
+/// or above it.
 pub fn can_read_bloc(p: &Principal, owner_path: &str) -> bool {
     crate::domain::plans::visible(&p.scope, owner_path)
+}
+
+/// A bloc's ranking compares its units' figures: for those who read unit figures (not a
+/// staff member's own account).
+pub fn can_read_ranking(p: &Principal, owner_path: &str) -> bool {
+    can_read_bloc(p, owner_path) && matches!(staff_visibility(p), StaffVisibility::Units(_))
 }
 
 /// Officers keep the blocs of units in their subtree.
@@ -222,16 +229,16 @@ mod tests {
     #[test]
     fn nobody_reviews_their_own_evidence() {
         let mut p = principal(&[Role::Officer], Scope::Subtree("/a/".into()));
-        assert!(can_review_evidence(&p, "/a/", Some("s2"), Some("other")));
-        assert!(!can_review_evidence(&p, "/a/", Some("s1"), Some("other")));
-        assert!(!can_review_evidence(&p, "/a/", None, Some("u")));
-        assert!(!can_review_evidence(&p, "/x/", None, Some("other")));
+        assert!(can_review_evidence(&p, "/a/", Some("s2"), false));
+        assert!(!can_review_evidence(&p, "/a/", Some("s1"), false));
+        assert!(!can_review_evidence(&p, "/a/", None, true));
+        assert!(!can_review_evidence(&p, "/x/", None, false));
         p.roles = vec![Role::Manager];
-        assert!(can_review_evidence(&p, "/a/", Some("s2"), Some("other")));
-        assert!(!can_review_evidence(&p, "/a/", None, Some("other")));
-        assert!(can_review_evidence(&p, "/a/b/", None, Some("other")));
+        assert!(can_review_evidence(&p, "/a/", Some("s2"), false));
+        assert!(!can_review_evidence(&p, "/a/", None, false));
+        assert!(can_review_evidence(&p, "/a/b/", None, false));
         p.roles = vec![Role::Member];
-        assert!(!can_review_evidence(&p, "/a/", Some("s2"), Some("other")));
+        assert!(!can_review_evidence(&p, "/a/", Some("s2"), false));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::db::schema::{bloc_members, blocs, org_units};
 use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::scoring::{self, SubjectRow};
-use crate::domain::{Actor, PageRequest, ensure_version, new_id, now};
+use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now};
 use crate::error::ApiError;
 use crate::text::{fold, sort_key};
 
@@ -182,18 +182,23 @@ pub fn update(
 ) -> Result<BlocDetail, ApiError> {
     ensure_version(current.bloc.version, expected_version)?;
     check_members(conn, owner_path, &f.member_ids, &current.member_ids)?;
-    let bloc: Bloc = diesel::update(blocs::table.find(&current.bloc.id))
-        .set((
-            blocs::search_text.eq(fold(&f.name)),
-            blocs::name_sort.eq(sort_key(&f.name)),
-            blocs::name.eq(&f.name),
-            blocs::description.eq(&f.description),
-            blocs::active.eq(f.active),
-            blocs::version.eq(current.bloc.version + 1),
-            blocs::updated_at.eq(now()),
-        ))
-        .returning(blocs::all_columns)
-        .get_result(conn)?;
+    let bloc: Bloc = diesel::update(
+        blocs::table
+            .find(&current.bloc.id)
+            .filter(blocs::version.eq(current.bloc.version)),
+    )
+    .set((
+        blocs::search_text.eq(fold(&f.name)),
+        blocs::name_sort.eq(sort_key(&f.name)),
+        blocs::name.eq(&f.name),
+        blocs::description.eq(&f.description),
+        blocs::active.eq(f.active),
+        blocs::version.eq(current.bloc.version + 1),
+        blocs::updated_at.eq(now()),
+    ))
+    .returning(blocs::all_columns)
+    .get_result(conn)
+    .map_err(changed_meanwhile)?;
     write_members(conn, &bloc.id, &f.member_ids)?;
     let detail = detail(conn, bloc)?;
     let action = if current.bloc.active && !detail.bloc.active {

@@ -138,6 +138,8 @@ impl Criterion {
 pub fn fits_measure(measure: Measure, v: f64, max_points: f64) -> Result<(), &'static str> {
     match measure {
         _ if !v.is_finite() => Err("must be a number"),
+        // Sums of counts must stay finite.
+        _ if v.abs() > 1e12 => Err("at most 1 000 000 000 000"),
         Measure::Percent if !(0.0..=100.0).contains(&v) => Err("a percentage is between 0 and 100"),
         Measure::Count if v < 0.0 || v.fract() != 0.0 => {
             Err("a count is a whole number, not negative")

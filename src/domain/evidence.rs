@@ -11,7 +11,9 @@ use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::criteria::{Criterion, CriterionSubject, fits_measure};
 use crate::domain::plans::{self, Plan};
 use crate::domain::subjects::{Seen, Subject};
-use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
+use crate::domain::{
+    Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
+};
 use crate::error::ApiError;
 use crate::text::fold;
 
@@ -168,14 +170,22 @@ pub fn check_fields(c: &Criterion, year: i32, f: &EvidenceFields) -> Result<(), 
         fits_measure(c.measure(), v, c.max_points)
             .map_err(|m| ApiError::invalid("value", "out_of_measure", m))?;
     }
-    if let Some(d) = f.as_of
-        && d.year() != year
-    {
-        return Err(ApiError::invalid(
-            "as_of",
-            "outside_year",
-            format!("the day the value describes lies in {year}"),
-        ));
+    if let Some(d) = f.as_of {
+        if d.year() != year {
+            return Err(ApiError::invalid(
+                "as_of",
+                "outside_year",
+                format!("the day the value describes lies in {year}"),
+            ));
+        }
+        // A value reported for a day to come would stay the latest, and never go stale.
+        if d > crate::domain::today() {
+            return Err(ApiError::invalid(
+                "as_of",
+                "future",
+                "the day the value describes has come",
+            ));
+        }
     }
     if let Some(s) = f.self_score
         && !(s.is_finite() && (0.0..=c.max_points).contains(&s))
@@ -243,6 +253,13 @@ pub fn check_context(
         ));
     }
     plans::ensure_year_in_plan(conn, &plan.id, year)?;
+    if year > crate::domain::today().year() {
+        return Err(ApiError::invalid(
+            "year",
+            "future",
+            "evidence is recorded for a year that has begun",
+        ));
+    }
     if !plans::reaches(issuer_path, &subject.unit_path) {
         let field = if subject.staff_id.is_some() {
             "staff_id"
@@ -404,19 +421,26 @@ pub fn update(
     ensure_version(current.version, expected_version)?;
     ensure_editable(&current)?;
     check_fields(criterion, current.year, &f)?;
-    let row: Evidence = diesel::update(evidence::table.find(&current.id))
-        .set((
-            evidence::value.eq(f.value),
-            evidence::as_of.eq(f.as_of.unwrap_or(current.as_of)),
-            evidence::search_text.eq(fold(f.description.as_deref().unwrap_or(""))),
-            evidence::description.eq(&f.description),
-            evidence::links.eq(f.links.join("\n")),
-            evidence::self_score.eq(f.self_score),
-            evidence::version.eq(current.version + 1),
-            evidence::updated_at.eq(now()),
-        ))
-        .returning(evidence::all_columns)
-        .get_result(conn)?;
+    let row: Evidence = diesel::update(
+        evidence::table
+            .find(&current.id)
+            .filter(evidence::version.eq(current.version)),
+    )
+    .set((
+        evidence::value.eq(f.value),
+        evidence::as_of.eq(f.as_of.unwrap_or(current.as_of)),
+        evidence::search_text.eq(fold(f.description.as_deref().unwrap_or(""))),
+        evidence::description.eq(&f.description),
+        evidence::links.eq(f.links.join("\n")),
+        evidence::self_score.eq(f.self_score),
+        evidence::version.eq(current.version + 1),
+        evidence::updated_at.eq(now()),
+    ))
+    .returning(evidence::all_columns)
+    .get_result(conn)
+    .map_err(changed_meanwhile)?;
+    let status = current.status();
+    add_history(conn, actor, &row.id, Some(status), status, Some("edited"))?;
     audit_change(conn, actor, ChangeAction::Updated, Some(&current), &row)?;
     Ok(row)
 }
@@ -486,39 +510,44 @@ pub fn transition(
     }
     let at = now();
     let review = is_review(t.to);
-    let row: Evidence = diesel::update(evidence::table.find(&current.id))
-        .set((
-            evidence::status.eq(t.to.as_str()),
-            evidence::submitted_at.eq(if t.to == EvidenceStatus::Submitted {
-                Some(at)
-            } else {
-                current.submitted_at
-            }),
-            evidence::reviewed_by.eq(if review {
-                actor.user_id.clone()
-            } else {
-                current.reviewed_by.clone()
-            }),
-            evidence::reviewed_at.eq(if review {
-                Some(at)
-            } else {
-                current.reviewed_at
-            }),
-            evidence::review_note.eq(if review {
-                note.clone()
-            } else {
-                current.review_note.clone()
-            }),
-            evidence::reviewed_score.eq(if review {
-                t.reviewed_score
-            } else {
-                current.reviewed_score
-            }),
-            evidence::version.eq(current.version + 1),
-            evidence::updated_at.eq(at),
-        ))
-        .returning(evidence::all_columns)
-        .get_result(conn)?;
+    let row: Evidence = diesel::update(
+        evidence::table
+            .find(&current.id)
+            .filter(evidence::version.eq(current.version)),
+    )
+    .set((
+        evidence::status.eq(t.to.as_str()),
+        evidence::submitted_at.eq(if t.to == EvidenceStatus::Submitted {
+            Some(at)
+        } else {
+            current.submitted_at
+        }),
+        evidence::reviewed_by.eq(if review {
+            actor.user_id.clone()
+        } else {
+            current.reviewed_by.clone()
+        }),
+        evidence::reviewed_at.eq(if review {
+            Some(at)
+        } else {
+            current.reviewed_at
+        }),
+        evidence::review_note.eq(if review {
+            note.clone()
+        } else {
+            current.review_note.clone()
+        }),
+        evidence::reviewed_score.eq(if review {
+            t.reviewed_score
+        } else {
+            current.reviewed_score
+        }),
+        evidence::version.eq(current.version + 1),
+        evidence::updated_at.eq(at),
+    ))
+    .returning(evidence::all_columns)
+    .get_result(conn)
+    .map_err(changed_meanwhile)?;
     add_history(conn, actor, &row.id, Some(from), t.to, note.as_deref())?;
     let action = if t.to == EvidenceStatus::Withdrawn {
         ChangeAction::Archived
@@ -529,17 +558,11 @@ pub fn transition(
     Ok(row)
 }
 
-/// Attaches a stored content to editable evidence under the name it was uploaded with.
-pub fn add_file(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    current: Evidence,
-    file: (&str, &str, &str, usize),
-) -> Result<(Evidence, EvidenceFile), ApiError> {
-    let (sha256, name, content_type, size) = file;
-    ensure_editable(&current)?;
+/// Evidence takes another file while its author holds it, up to `MAX_FILES`.
+pub fn ensure_accepts_file(conn: &mut AnyConnection, e: &Evidence) -> Result<(), ApiError> {
+    ensure_editable(e)?;
     let count: i64 = evidence_files::table
-        .filter(evidence_files::evidence_id.eq(&current.id))
+        .filter(evidence_files::evidence_id.eq(&e.id))
         .count()
         .get_result(conn)?;
     if count >= MAX_FILES {
@@ -548,6 +571,18 @@ pub fn add_file(
             format!("Evidence carries at most {MAX_FILES} files."),
         ));
     }
+    Ok(())
+}
+
+/// Attaches a stored content to editable evidence under the name it was uploaded with.
+pub fn add_file(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: Evidence,
+    file: (&str, &str, &str, usize),
+) -> Result<(Evidence, EvidenceFile), ApiError> {
+    let (sha256, name, content_type, size) = file;
+    ensure_accepts_file(conn, &current)?;
     crate::domain::files::record(conn, sha256, size, content_type)?;
     let file: EvidenceFile = diesel::insert_into(evidence_files::table)
         .values((
@@ -562,7 +597,7 @@ pub fn add_file(
         ))
         .returning(evidence_files::all_columns)
         .get_result(conn)?;
-    let row = touch(conn, actor, &current)?;
+    let row = touch(conn, actor, &current, &format!("file added: {name}"))?;
     Ok((row, file))
 }
 
@@ -576,27 +611,38 @@ pub fn remove_file(
 ) -> Result<Evidence, ApiError> {
     ensure_version(current.version, expected_version)?;
     ensure_editable(&current)?;
-    let n = diesel::delete(
-        evidence_files::table
-            .filter(evidence_files::id.eq(file_id))
-            .filter(evidence_files::evidence_id.eq(&current.id)),
+    let file = find_file(conn, &current.id, file_id)?.ok_or_else(|| ApiError::not_found("file"))?;
+    diesel::delete(evidence_files::table.find(&file.id)).execute(conn)?;
+    touch(
+        conn,
+        actor,
+        &current,
+        &format!("file removed: {}", file.file_name),
     )
-    .execute(conn)?;
-    if n == 0 {
-        return Err(ApiError::not_found("file"));
-    }
-    Ok(touch(conn, actor, &current)?)
 }
 
-/// A new version of evidence whose files changed.
-fn touch(conn: &mut AnyConnection, actor: &Actor, current: &Evidence) -> QueryResult<Evidence> {
-    let row: Evidence = diesel::update(evidence::table.find(&current.id))
-        .set((
-            evidence::version.eq(current.version + 1),
-            evidence::updated_at.eq(now()),
-        ))
-        .returning(evidence::all_columns)
-        .get_result(conn)?;
+/// A new version of evidence whose files changed, with the change in its history. Two
+/// concurrent changes cannot both pass the version read (nor the file limit).
+fn touch(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: &Evidence,
+    note: &str,
+) -> Result<Evidence, ApiError> {
+    let row: Evidence = diesel::update(
+        evidence::table
+            .find(&current.id)
+            .filter(evidence::version.eq(current.version)),
+    )
+    .set((
+        evidence::version.eq(current.version + 1),
+        evidence::updated_at.eq(now()),
+    ))
+    .returning(evidence::all_columns)
+    .get_result(conn)
+    .map_err(changed_meanwhile)?;
+    let status = current.status();
+    add_history(conn, actor, &row.id, Some(status), status, Some(note))?;
     audit_change(conn, actor, ChangeAction::Updated, Some(current), &row)?;
     Ok(row)
 }
@@ -621,6 +667,22 @@ pub fn find_file(
         .select(EvidenceFile::as_select())
         .first(conn)
         .optional()
+}
+
+/// Everyone who wrote the evidence: its creator, and whoever edited it, changed its files
+/// or submitted it (every history entry that is not a review).
+pub fn authors(conn: &mut AnyConnection, e: &Evidence) -> QueryResult<Vec<String>> {
+    let mut authors: Vec<String> = history_of(conn, &e.id)?
+        .into_iter()
+        .filter(|h| {
+            let review = h.from_status.as_deref() == Some(EvidenceStatus::Submitted.as_str())
+                && is_review(EvidenceStatus::from_db(&h.to_status));
+            !review
+        })
+        .filter_map(|h| h.actor_id)
+        .collect();
+    authors.extend(e.created_by.clone());
+    Ok(authors)
 }
 
 pub fn history_of(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<HistoryEntry>> {

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::db::AnyConnection;
-use crate::db::schema::{evidence_files, stored_files};
+use crate::db::schema::stored_files;
 use crate::domain::now;
 use crate::error::ApiError;
 
@@ -115,8 +115,11 @@ pub fn check_file_name(name: &str) -> Result<String, ApiError> {
     if name.contains(['/', '\\', ':']) || name == "." || name == ".." || name.starts_with('.') {
         return bad("a plain file name, not a path");
     }
-    if name.chars().any(char::is_control) {
-        return bad("no control characters");
+    // Control characters, and the invisible ones that reorder or hide text when a name
+    // is shown ("bao-cao\u{202e}fdp.exe").
+    let hidden = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+    if name.chars().any(|c| c.is_control() || hidden(c)) {
+        return bad("no control or invisible formatting characters");
     }
     Ok(name)
 }
@@ -131,7 +134,7 @@ pub fn path(data_dir: &Path, sha256: &str) -> PathBuf {
 }
 
 /// Writes a content to the store, unless it is there already. Returns whether this call
-/// created it, so a failed transaction can take it back (see `discard_unreferenced`).
+/// created it.
 pub fn put(data_dir: &Path, sha256: &str, content: &[u8]) -> std::io::Result<bool> {
     let target = path(data_dir, sha256);
     if target.exists() {
@@ -166,20 +169,6 @@ pub fn record(
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// After a failed write: removes a content this request created if no record names it,
-/// so nothing is left behind (a concurrent upload of the same content keeps it).
-pub fn discard_unreferenced(conn: &mut AnyConnection, data_dir: &Path, sha256: &str) {
-    let referenced = evidence_files::table
-        .filter(evidence_files::sha256.eq(sha256))
-        .count()
-        .get_result::<i64>(conn)
-        .map(|n| n > 0)
-        .unwrap_or(true);
-    if !referenced && let Err(e) = std::fs::remove_file(path(data_dir, sha256)) {
-        log::warn!("cannot remove the unreferenced file {sha256}: {e}");
-    }
 }
 
 #[cfg(test)]
@@ -229,6 +218,7 @@ mod tests {
             "..",
             ".env",
             "a\u{0}.pdf",
+            "a\u{202e}fdp.exe",
         ] {
             assert!(check_file_name(bad).is_err(), "{bad:?}");
         }

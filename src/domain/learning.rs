@@ -71,12 +71,19 @@ impl LearningRow {
 }
 
 /// Reads the JSON form's records, numbered from 1.
-pub fn json_rows(records: Vec<LearningRow>) -> Vec<LearningRow> {
-    records
+pub fn json_rows(records: Vec<LearningRow>) -> Result<Vec<LearningRow>, ApiError> {
+    if records.len() > MAX_ROWS {
+        return Err(ApiError::invalid(
+            "records",
+            "too_many_rows",
+            format!("at most {MAX_ROWS} records per import"),
+        ));
+    }
+    Ok(records
         .into_iter()
         .enumerate()
         .map(|(i, r)| LearningRow { line: i + 1, ..r }.tidy())
-        .collect()
+        .collect())
 }
 
 /// A row that was not imported, and why.
@@ -200,6 +207,12 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                if rows.len() + errors.len() >= MAX_ROWS {
+                    return Err(file_error(
+                        "too_many_rows",
+                        format!("at most {MAX_ROWS} rows per import"),
+                    ));
+                }
                 let line = e.position().map_or(0, |p| lines.line_at(p.byte() as usize));
                 errors.push(RowError {
                     line,
@@ -245,7 +258,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiE
             }
         }
         rows.push(row.tidy());
-        if rows.len() > MAX_ROWS {
+        if rows.len() + errors.len() > MAX_ROWS {
             return Err(file_error(
                 "too_many_rows",
                 format!("at most {MAX_ROWS} rows per import"),
@@ -344,6 +357,22 @@ pub fn import(
             field: field.into(),
             reason,
         };
+        let cells = [
+            &row.staff_code,
+            &row.email,
+            &row.course_code,
+            &row.course_title,
+            &row.completed_on,
+            &row.certificate_id,
+            &row.certificate_url,
+        ];
+        if cells
+            .iter()
+            .any(|c| c.as_deref().is_some_and(|v| v.contains('\0')))
+        {
+            rejected.push(reject("row", "a cell holds a NUL character".into()));
+            continue;
+        }
         let (key, field) = match (&row.staff_code, &row.email) {
             (Some(code), _) => (format!("code:{}", code.trim().to_uppercase()), "staff_code"),
             (None, Some(email)) => (format!("email:{}", email.trim().to_lowercase()), "email"),

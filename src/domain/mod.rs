@@ -96,6 +96,15 @@ pub fn ensure_version(current: i64, expected: i64) -> Result<(), crate::error::A
     }
 }
 
+/// For an `UPDATE … WHERE version = read`: no row means another request changed the record
+/// since it was read (PostgreSQL lets two transactions read the same version), so 412.
+pub fn changed_meanwhile(e: diesel::result::Error) -> crate::error::ApiError {
+    match e {
+        diesel::result::Error::NotFound => crate::error::ApiError::precondition_failed(),
+        e => e.into(),
+    }
+}
+
 /// Defines an enum stored as text and sent as JSON under the same name.
 ///
 /// Each `$text` must be the snake_case of its variant: serde and the OpenAPI schema take

@@ -12,7 +12,9 @@ use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::plans::{self, Plan};
 use crate::domain::subjects::{Seen, Subject};
-use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
+use crate::domain::{
+    Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
+};
 use crate::error::ApiError;
 
 text_enum! {
@@ -232,16 +234,21 @@ pub fn set_deadline(
         (Some(d), Some(v)) => {
             ensure_version(d.version, v)?;
             (
-                diesel::update(registration_deadlines::table.find((&plan.id, year)))
-                    .set((
-                        registration_deadlines::closes_on.eq(f.closes_on),
-                        registration_deadlines::reopened_until.eq(f.reopened_until),
-                        registration_deadlines::reopen_reason.eq(&f.reopen_reason),
-                        registration_deadlines::version.eq(d.version + 1),
-                        registration_deadlines::updated_at.eq(at),
-                    ))
-                    .returning(registration_deadlines::all_columns)
-                    .get_result(conn)?,
+                diesel::update(
+                    registration_deadlines::table
+                        .find((&plan.id, year))
+                        .filter(registration_deadlines::version.eq(d.version)),
+                )
+                .set((
+                    registration_deadlines::closes_on.eq(f.closes_on),
+                    registration_deadlines::reopened_until.eq(f.reopened_until),
+                    registration_deadlines::reopen_reason.eq(&f.reopen_reason),
+                    registration_deadlines::version.eq(d.version + 1),
+                    registration_deadlines::updated_at.eq(at),
+                ))
+                .returning(registration_deadlines::all_columns)
+                .get_result(conn)
+                .map_err(changed_meanwhile)?,
                 ChangeAction::Updated,
             )
         }
@@ -398,16 +405,21 @@ pub fn update(
         .status
         .unwrap_or_else(|| RegistrationStatus::from_db(&current.status));
     let note = change.note.unwrap_or_else(|| current.note.clone());
-    let row: Registration = diesel::update(registrations::table.find(&current.id))
-        .set((
-            registrations::titles.eq(join_titles(&titles)),
-            registrations::note.eq(note),
-            registrations::status.eq(status.as_str()),
-            registrations::version.eq(current.version + 1),
-            registrations::updated_at.eq(now()),
-        ))
-        .returning(registrations::all_columns)
-        .get_result(conn)?;
+    let row: Registration = diesel::update(
+        registrations::table
+            .find(&current.id)
+            .filter(registrations::version.eq(current.version)),
+    )
+    .set((
+        registrations::titles.eq(join_titles(&titles)),
+        registrations::note.eq(note),
+        registrations::status.eq(status.as_str()),
+        registrations::version.eq(current.version + 1),
+        registrations::updated_at.eq(now()),
+    ))
+    .returning(registrations::all_columns)
+    .get_result(conn)
+    .map_err(changed_meanwhile)?;
     let action = if status == RegistrationStatus::Withdrawn && current.status != row.status {
         ChangeAction::Archived
     } else {

@@ -721,6 +721,11 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     assert_eq!(totals, [0.0; 4]);
 
     // The plan and the year are required; a bloc or plan no one sees is not found.
+    // A staff member's own account sees the bloc, not its units' figures.
+    app.get(&format!("{BLOCS}/{bloc}/ranking?plan={}&year=2026", w.plan))
+        .token(&w.member_a)
+        .await
+        .problem(403, "forbidden");
     app.get(&format!("{BLOCS}/{bloc}/ranking?year=2026"))
         .token(&w.officer)
         .await

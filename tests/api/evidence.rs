@@ -126,17 +126,28 @@ async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["reviewed_score"], 7.5);
 
-    // The history tells every move, with who and why.
+    // The history tells every move and every change, with who and why.
     let history = res.body["history"].as_array().unwrap().clone();
     let moves: Vec<&str> = history
         .iter()
+        .filter(|h| h["from_status"] != h["to_status"])
         .map(|h| h["to_status"].as_str().unwrap())
         .collect();
     assert_eq!(
         moves,
         ["draft", "submitted", "returned", "submitted", "approved"]
     );
-    assert_eq!(history[2]["note"], "Bổ sung số liệu tháng 10");
+    let notes: Vec<&str> = history.iter().filter_map(|h| h["note"].as_str()).collect();
+    assert_eq!(
+        notes,
+        [
+            "file added: Báo cáo tháng 10.pdf",
+            "file added: ban-sao.pdf",
+            "Bổ sung số liệu tháng 10",
+            "edited",
+            "Đạt"
+        ]
+    );
 
     // Decided evidence does not move again.
     move_to(app, &w.manager_a, &id, json!({"status": "withdrawn"}))
@@ -270,6 +281,68 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
         .await
         .problem(403, "forbidden");
 
+    // Editing or submitting someone else's evidence makes it one's own: no review of it.
+    let drafted = record(
+        app,
+        &w.member_a,
+        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 0}),
+    )
+    .await;
+    let res = app
+        .patch(&format!("/api/v1/evidence/{}", drafted.id()))
+        .token(&w.officer)
+        .if_match(&drafted.etag())
+        .json(json!({"value": 1}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    move_to(
+        app,
+        &w.member_a,
+        &drafted.id(),
+        json!({"status": "submitted"}),
+    )
+    .await;
+    move_to(app, &w.officer, &drafted.id(), approve.clone())
+        .await
+        .problem(403, "forbidden");
+    let submitted_by_officer = record(
+        app,
+        &w.manager_a,
+        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 7}),
+    )
+    .await
+    .id();
+    move_to(
+        app,
+        &w.officer,
+        &submitted_by_officer,
+        json!({"status": "submitted"}),
+    )
+    .await;
+    move_to(app, &w.officer, &submitted_by_officer, approve.clone())
+        .await
+        .problem(403, "forbidden");
+    // A stale version loses: two reviewers read v2, the second answer is 412.
+    let raced = submitted(
+        w.manager_a.clone(),
+        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 6}),
+    )
+    .await;
+    let etag = app
+        .get(&format!("/api/v1/evidence/{raced}"))
+        .token(&w.officer)
+        .await
+        .etag();
+    for (token, expected) in [(&w.officer, 200), (&w.admin, 412)] {
+        let res = app
+            .post(&format!("/api/v1/evidence/{raced}/status"))
+            .token(token)
+            .if_match(&etag)
+            .json(json!({"status": "returned", "note": "Thiếu số liệu"}))
+            .await;
+        assert_eq!(res.status.as_u16(), expected, "{}", res.body);
+    }
+
     // The officer of the office reviews; the admin too — but not what the admin wrote.
     let res = move_to(app, &w.officer, &unit_a, approve.clone()).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -284,12 +357,24 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
 
     // Lists are scoped the same way.
     let mine = app.get("/api/v1/evidence").token(&w.member_a).await;
-    assert_eq!(mine.ids(), vec![own.clone()]);
+    assert_eq!(mine.body["total"], 2, "{}", mine.body);
+    assert!(mine.ids().contains(&own));
+    assert!(mine.column("staff_id").iter().all(|s| *s == w.staff_a[0]));
     let a_only = app
         .get("/api/v1/evidence?subject=collective")
         .token(&w.manager_a)
         .await;
-    assert_eq!(a_only.body["total"], 2, "{}", a_only.body);
+    assert!(
+        a_only.body["total"].as_i64().unwrap() >= 2,
+        "{}",
+        a_only.body
+    );
+    assert!(
+        a_only
+            .column("org_unit_id")
+            .iter()
+            .all(|u| *u == w.division_a)
+    );
     // A score given on approval stays within the criterion's points.
     let more = submitted(
         w.manager_a.clone(),
@@ -463,12 +548,28 @@ async fn bad_evidence_names_the_field_and_writes_nothing(app: &TestApp) {
     .await;
     bad(json!({"criterion_id": "019ab0a4-0000-7000-8000-000000000000", "year": 2026, "org_unit_id": w.division_a}), "criterion_id").await;
     bad(
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1e300}),
+        "value",
+    )
+    .await;
+    bad(json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1, "description": "a\u{0}b"}), "description").await;
+    bad(json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1, "as_of": "2099-01-01"}), "as_of").await;
+    bad(
         json!({"criterion_id": w.count, "year": "2026", "org_unit_id": w.division_a}),
         "year",
     )
     .await;
     let list = app.get("/api/v1/evidence").token(&w.officer).await;
     assert_eq!(list.body["total"], 0, "nothing written: {}", list.body);
+    // A NUL byte in a path or a query is refused before it reaches the database.
+    app.get("/api/v1/evidence/%00")
+        .token(&w.officer)
+        .await
+        .problem(400, "malformed_request");
+    app.get("/api/v1/evidence?q=a%00b")
+        .token(&w.officer)
+        .await
+        .problem(400, "malformed_request");
     // A filter on a unit that does not exist matches nothing (on PostgreSQL too).
     let res = app
         .get("/api/v1/evidence?org_unit_id=019ab0a4-a000-7000-8000-00000000dead")
