@@ -236,32 +236,36 @@ struct EvidenceRow {
     updated_at: chrono::NaiveDateTime,
 }
 
-/// Staff of the plan's reach, and who reached each individual criterion.
+/// What a unit's staff (its whole subtree) did on the individual criteria.
+#[derive(Default)]
+struct Tally {
+    headcount: usize,
+    /// Per criterion: active staff who reached it.
+    reached: HashMap<String, usize>,
+    /// Per criterion: the latest day any of them submitted or had approved evidence for.
+    last_reported: HashMap<String, NaiveDate>,
+}
+
+/// The tallies of the board's units, by unit path.
 struct StaffIndex {
-    /// Active staff: (id, unit path).
-    active: Vec<(String, String)>,
-    /// Per individual criterion: staff who reached it, with the day of their latest evidence.
-    achievers: HashMap<String, HashMap<String, NaiveDate>>,
+    tallies: HashMap<String, Tally>,
 }
 
 impl StaffIndex {
-    /// Staff under a unit path, and those of them who reached a criterion.
+    /// (staff who reached the criterion, headcount, latest report) under a unit.
     fn share(&self, criterion_id: &str, unit_path: &str) -> (usize, usize, Option<NaiveDate>) {
-        let reached = self.achievers.get(criterion_id);
-        let mut headcount = 0;
-        let mut achievers = 0;
-        let mut last = None;
-        for (id, path) in &self.active {
-            if !path.starts_with(unit_path) {
-                continue;
-            }
-            headcount += 1;
-            if let Some(day) = reached.and_then(|r| r.get(id)) {
-                achievers += 1;
-                last = last.max(Some(*day));
-            }
+        match self.tallies.get(unit_path) {
+            Some(t) => (
+                t.reached.get(criterion_id).copied().unwrap_or(0),
+                t.headcount,
+                t.last_reported.get(criterion_id).copied(),
+            ),
+            None => (0, 0, None),
         }
-        (achievers, headcount, last)
+    }
+
+    fn headcount(&self, unit_path: &str) -> usize {
+        self.tallies.get(unit_path).map_or(0, |t| t.headcount)
     }
 }
 
@@ -375,7 +379,8 @@ pub fn board(
     });
 
     let staff_index = if set.kind == CriterionSubject::Collective {
-        Some(staff_index(conn, issuer_path, &all, &current_id, &rows)?)
+        let paths: HashSet<&str> = subjects.iter().map(|s| s.unit_path.as_str()).collect();
+        Some(staff_index(conn, issuer_path, &paths, &all, &rows)?)
     } else {
         None
     };
@@ -406,7 +411,7 @@ pub fn board(
             s.cells.push(cell);
         }
         if let Some(index) = &staff_index {
-            s.headcount = Some(index.share("", &s.unit_path).1 as i64);
+            s.headcount = Some(index.headcount(&s.unit_path) as i64);
             for c in current
                 .iter()
                 .filter(|c| c.subject() == CriterionSubject::Individual)
@@ -671,12 +676,13 @@ fn row(
     }
 }
 
-/// Active staff in the plan's reach, and who reached each individual criterion.
+/// Tallies the active staff in the plan's reach into each board unit above them: one pass
+/// over the staff, each counted into its unit and that unit's ancestors.
 fn staff_index(
     conn: &mut AnyConnection,
     issuer_path: &str,
+    unit_paths: &HashSet<&str>,
     all: &[Criterion],
-    current_id: &HashMap<String, String>,
     rows: &[EvidenceRow],
 ) -> QueryResult<StaffIndex> {
     let active: Vec<(String, String)> = staff::table
@@ -686,37 +692,61 @@ fn staff_index(
         .select((staff::id, org_units::path))
         .load(conn)?;
     let by_id: HashMap<&str, &Criterion> = all.iter().map(|c| (c.id.as_str(), c)).collect();
-    // Approved values per (criterion, person), in date order.
-    let mut values: BTreeMap<(&str, &str), (Vec<f64>, NaiveDate)> = BTreeMap::new();
+    // Approved values per (criterion, person) in date order, and each person's latest report.
+    let mut values: BTreeMap<(&str, &str), Vec<f64>> = BTreeMap::new();
+    let mut reported: HashMap<&str, HashMap<&str, NaiveDate>> = HashMap::new();
     for r in rows {
-        if r.status != EvidenceStatus::Approved {
+        let Some(person) = r.staff_id.as_deref() else {
+            continue;
+        };
+        if !matches!(
+            r.status,
+            EvidenceStatus::Submitted | EvidenceStatus::Approved
+        ) {
             continue;
         }
-        let (Some(person), Some(v)) = (r.staff_id.as_deref(), r.value) else {
-            continue;
-        };
-        let entry = values
-            .entry((r.criterion_id.as_str(), person))
-            .or_insert((Vec::new(), r.as_of));
-        entry.0.push(v);
-        entry.1 = entry.1.max(r.as_of);
-    }
-    let mut achievers: HashMap<String, HashMap<String, NaiveDate>> = HashMap::new();
-    for ((criterion_id, person), (vals, last)) in values {
-        let Some(c) = current_id
-            .get(criterion_id)
-            .and_then(|id| by_id.get(id.as_str()))
-        else {
-            continue;
-        };
-        if combine(c.measure(), &vals).is_some_and(|v| achieved(c.measure(), c.target, v)) {
-            achievers
-                .entry(c.id.clone())
+        let day = reported
+            .entry(person)
+            .or_default()
+            .entry(r.criterion_id.as_str())
+            .or_insert(r.as_of);
+        *day = (*day).max(r.as_of);
+        if let (EvidenceStatus::Approved, Some(v)) = (r.status, r.value) {
+            values
+                .entry((r.criterion_id.as_str(), person))
                 .or_default()
-                .insert(person.to_string(), last);
+                .push(v);
         }
     }
-    Ok(StaffIndex { active, achievers })
+    let mut reached: HashMap<&str, Vec<&str>> = HashMap::new();
+    for ((criterion_id, person), vals) in &values {
+        let Some(c) = by_id.get(criterion_id) else {
+            continue;
+        };
+        if combine(c.measure(), vals).is_some_and(|v| achieved(c.measure(), c.target, v)) {
+            reached.entry(person).or_default().push(criterion_id);
+        }
+    }
+    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    for (id, path) in &active {
+        // The unit's path and each ancestor's: "/a/", "/a/b/", …
+        let ancestors = path
+            .char_indices()
+            .filter(|(i, ch)| *i > 0 && *ch == '/')
+            .map(|(i, _)| &path[..=i]);
+        for unit in ancestors.filter(|p| unit_paths.contains(p)) {
+            let t = tallies.entry(unit.to_string()).or_default();
+            t.headcount += 1;
+            for c in reached.get(id.as_str()).into_iter().flatten() {
+                *t.reached.entry(c.to_string()).or_default() += 1;
+            }
+            for (c, day) in reported.get(id.as_str()).into_iter().flatten() {
+                let last = t.last_reported.entry(c.to_string()).or_insert(*day);
+                *last = (*last).max(*day);
+            }
+        }
+    }
+    Ok(StaffIndex { tallies })
 }
 
 #[cfg(test)]

@@ -273,7 +273,7 @@ pub fn update(
         .returning(staff::all_columns)
         .get_result(conn)?;
     if row.org_unit_id != current.org_unit_id {
-        follow_move(conn, &row.id, &row.org_unit_id)?;
+        follow_move(conn, actor, &row.id, &row.org_unit_id)?;
     }
     let action = if current.active && !row.active {
         ChangeAction::Archived
@@ -296,15 +296,71 @@ pub fn update(
 }
 
 /// A person's registrations and evidence are seen from the unit they work in now: they
-/// follow the move. (Their own versions stay: what they say has not changed.)
-fn follow_move(conn: &mut AnyConnection, staff_id: &str, unit_id: &str) -> QueryResult<()> {
+/// follow the move, each as a new version in the audit log and the change feed.
+fn follow_move(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    staff_id: &str,
+    unit_id: &str,
+) -> QueryResult<()> {
     use crate::db::schema::{evidence, registrations};
-    diesel::update(registrations::table.filter(registrations::staff_id.eq(staff_id)))
-        .set(registrations::org_unit_id.eq(unit_id))
-        .execute(conn)?;
-    diesel::update(evidence::table.filter(evidence::staff_id.eq(staff_id)))
-        .set(evidence::org_unit_id.eq(unit_id))
-        .execute(conn)?;
+    use crate::domain::evidence::Evidence;
+    use crate::domain::registrations::Registration;
+    let at = now();
+    let moved: Vec<Registration> = registrations::table
+        .filter(registrations::staff_id.eq(staff_id))
+        .select(Registration::as_select())
+        .load(conn)?;
+    for before in moved {
+        let after: Registration = diesel::update(registrations::table.find(&before.id))
+            .set((
+                registrations::org_unit_id.eq(unit_id),
+                registrations::version.eq(before.version + 1),
+                registrations::updated_at.eq(at),
+            ))
+            .returning(registrations::all_columns)
+            .get_result(conn)?;
+        let resource = Resource {
+            kind: "registration",
+            id: &after.id,
+            version: after.version,
+        };
+        audit::record_change(
+            conn,
+            actor,
+            ChangeAction::Updated,
+            resource,
+            Some(&before),
+            Some(&after),
+        )?;
+    }
+    let moved: Vec<Evidence> = evidence::table
+        .filter(evidence::staff_id.eq(staff_id))
+        .select(Evidence::as_select())
+        .load(conn)?;
+    for before in moved {
+        let after: Evidence = diesel::update(evidence::table.find(&before.id))
+            .set((
+                evidence::org_unit_id.eq(unit_id),
+                evidence::version.eq(before.version + 1),
+                evidence::updated_at.eq(at),
+            ))
+            .returning(evidence::all_columns)
+            .get_result(conn)?;
+        let resource = Resource {
+            kind: "evidence",
+            id: &after.id,
+            version: after.version,
+        };
+        audit::record_change(
+            conn,
+            actor,
+            ChangeAction::Updated,
+            resource,
+            Some(&before),
+            Some(&after),
+        )?;
+    }
     Ok(())
 }
 

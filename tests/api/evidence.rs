@@ -13,6 +13,7 @@ db_tests!(
     bad_files_are_refused_and_leave_nothing_behind,
     bad_evidence_names_the_field_and_writes_nothing,
     office_documents_are_told_from_their_content,
+    a_persons_evidence_follows_them_to_their_new_unit,
 );
 
 async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
@@ -635,4 +636,69 @@ async fn office_documents_are_told_from_their_content(app: &TestApp) {
     upload("tai-lieu.docx", &fixture("not-office.zip"))
         .await
         .problem(415, "unsupported_media_type");
+}
+
+async fn a_persons_evidence_follows_them_to_their_new_unit(app: &TestApp) {
+    let w = work(app).await;
+    let id = approved(
+        app,
+        &w.manager_a,
+        &w.officer,
+        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
+    )
+    .await;
+    let before = app
+        .get(&format!("/api/v1/evidence/{id}"))
+        .token(&w.officer)
+        .await;
+    let person = app
+        .get(&format!("/api/v1/staff/{}", w.staff_a[1]))
+        .token(&w.admin)
+        .await;
+    let res = app
+        .patch(&format!("/api/v1/staff/{}", w.staff_a[1]))
+        .token(&w.admin)
+        .if_match(&person.etag())
+        .json(json!({"org_unit_id": w.division_b}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // Division A's deputy head no longer sees it (its author still does); division B's
+    // head does, as a new version.
+    let deputy_a = app
+        .user(&w.admin, "phophong.th", &["manager"], Some(&w.division_a))
+        .await;
+    app.get(&format!("/api/v1/evidence/{id}"))
+        .token(&deputy_a)
+        .await
+        .problem(404, "not_found");
+    let manager_b = app
+        .user(
+            &w.admin,
+            "truongphong.hc",
+            &["manager"],
+            Some(&w.division_b),
+        )
+        .await;
+    let after = app
+        .get(&format!("/api/v1/evidence/{id}"))
+        .token(&manager_b)
+        .await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.body);
+    assert_eq!(after.body["org_unit_id"], w.division_b.as_str());
+    assert_ne!(after.etag(), before.etag());
+    // The percentage of staff moves with them: B now has 1 of 3 trained.
+    let board = app
+        .get(&format!(
+            "/api/v1/plans/{}/scores?year=2026&org_unit_id={}",
+            w.plan, w.division_b
+        ))
+        .token(&w.officer)
+        .await;
+    let cells = board.body["items"][0]["cells"].as_array().unwrap().clone();
+    let computed = cells
+        .iter()
+        .find(|c| c["criterion_id"] == w.computed.as_str())
+        .unwrap();
+    assert_eq!(computed["achieved_staff"], 1, "{computed}");
+    assert_eq!(computed["headcount"], 3, "{computed}");
 }
