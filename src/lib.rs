@@ -43,6 +43,8 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
     db::migrate(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
     let generated = domain::users::ensure_first_admin(&mut conn, config.admin_password.as_deref())
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    domain::award_types::seed(&mut conn)?;
+    domain::calendar::seed(&mut conn)?;
     drop(conn);
     let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)
         .map_err(|e| format!("THIDUA_JWT_SECRET: {e}"))?;

@@ -2,7 +2,11 @@
 
 pub mod auth;
 pub mod blocs;
+pub mod calendar;
+pub mod councils;
+pub mod credentials;
 pub mod criteria;
+pub mod disclosures;
 pub mod evidence;
 pub mod extract;
 pub mod health;
@@ -115,6 +119,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(blocs::update)
                         .service(blocs::ranking),
                 )
+                .configure(calendar::routes)
+                .configure(councils::routes)
+                .configure(disclosures::routes)
+                .service(scope::scope("/awards").configure(credentials::award_routes))
+                .service(
+                    scope::scope("/public")
+                        .configure(disclosures::public_routes)
+                        .configure(credentials::public_routes),
+                )
+                .configure(credentials::routes)
                 .service(
                     scope::scope("/users")
                         .service(users::list)

@@ -185,6 +185,56 @@ pub fn can_edit_bloc(p: &Principal, owner_path: &str) -> bool {
     can_edit_plan(p, owner_path)
 }
 
+// Awards ------------------------------------------------------------------------------
+
+/// The award catalogue, rule sets and base salaries are national data: admins and
+/// officers keep them (a province's override is an officer's of that province).
+pub fn can_edit_award_catalogue(p: &Principal) -> bool {
+    can_edit_reference_data(p)
+}
+
+/// A province's override rule set is kept by the officers of that unit's subtree.
+pub fn can_edit_rule_set(p: &Principal, unit_path: Option<&str>) -> bool {
+    match unit_path {
+        None => p.is_admin(),
+        Some(path) => can_edit_plan(p, path),
+    }
+}
+
+/// Initiatives and discipline records of a unit's staff are kept by its officers and heads.
+pub fn can_edit_unit_records(p: &Principal, unit_path: &str) -> bool {
+    can_edit_staff(p, unit_path)
+}
+
+/// Discipline is personal: read by officers and heads of the unit, never by other members.
+pub fn can_read_discipline(p: &Principal, unit_path: &str) -> bool {
+    can_edit_staff(p, unit_path)
+}
+
+/// Proposing for a unit (đề nghị): its officers and heads, for nominees below it.
+pub fn can_propose(p: &Principal, proposer_path: &str) -> bool {
+    p.is_admin()
+        || ((p.has(Role::Officer) || p.has(Role::Manager)) && p.scope.contains(proposer_path))
+}
+
+/// Approving, returning or rejecting at a level: the officers and heads of that level.
+/// Nobody decides on a nomination of themself.
+pub fn can_act_at_level(p: &Principal, level_path: &str, nominee_staff_id: Option<&str>) -> bool {
+    let own = nominee_staff_id.is_some() && p.staff_id.as_deref() == nominee_staff_id;
+    !own && can_propose(p, level_path)
+}
+
+/// Councils, their members and sessions, disclosures and decisions of a unit: its officers.
+pub fn can_keep_unit_awards(p: &Principal, unit_path: &str) -> bool {
+    can_edit_plan(p, unit_path)
+}
+
+/// A unit's councils and sessions are read by accounts below or above the unit (their
+/// members among them).
+pub fn can_read_council(p: &Principal, unit_path: &str) -> bool {
+    crate::domain::plans::visible(&p.scope, unit_path)
+}
+
 // Users -------------------------------------------------------------------------------
 
 /// Accounts are the admin's.

@@ -374,6 +374,296 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    award_types (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        name_search -> Text,
+        kind -> Text,
+        subject -> Text,
+        level -> Text,
+        authority -> Text,
+        occasions -> Text,
+        cash_multiplier -> Integer,
+        collective_doubles -> Bool,
+        rank -> Integer,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rule_sets (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        legal_source -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        org_unit_id -> Nullable<Text>,
+        rules -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holidays (day) {
+        day -> Date,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    base_salaries (valid_from) {
+        valid_from -> Date,
+        amount -> BigInt,
+        legal_source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    initiatives (id) {
+        id -> Text,
+        title -> Text,
+        title_search -> Text,
+        org_unit_id -> Text,
+        scope -> Text,
+        recognised_by -> Text,
+        document_number -> Text,
+        recognised_on -> Date,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    initiative_authors (initiative_id, staff_id) {
+        initiative_id -> Text,
+        staff_id -> Text,
+    }
+}
+
+diesel::table! {
+    disciplines (id) {
+        id -> Text,
+        staff_id -> Text,
+        level -> Text,
+        reason -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nominations (id) {
+        id -> Text,
+        award_type_id -> Text,
+        staff_id -> Nullable<Text>,
+        nominee_unit_id -> Text,
+        plan_id -> Nullable<Text>,
+        movement_id -> Nullable<Text>,
+        year -> Integer,
+        occasion -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        summary -> Text,
+        search_text -> Text,
+        proposer_unit_id -> Text,
+        current_unit_id -> Nullable<Text>,
+        granting_unit_id -> Text,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nomination_steps (id) {
+        id -> Text,
+        nomination_id -> Text,
+        unit_id -> Nullable<Text>,
+        action -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nomination_files (id) {
+        id -> Text,
+        nomination_id -> Text,
+        sha256 -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        added_by -> Nullable<Text>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    councils (id) {
+        id -> Text,
+        name -> Text,
+        org_unit_id -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    council_members (council_id, user_id) {
+        council_id -> Text,
+        user_id -> Text,
+        position -> Text,
+    }
+}
+
+diesel::table! {
+    council_sessions (id) {
+        id -> Text,
+        council_id -> Text,
+        title -> Text,
+        meets_on -> Date,
+        quorum -> Integer,
+        status -> Text,
+        members_total -> Nullable<Integer>,
+        opened_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_attendance (session_id, user_id) {
+        session_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    session_nominations (session_id, nomination_id) {
+        session_id -> Text,
+        nomination_id -> Text,
+        agree -> Integer,
+        disagree -> Integer,
+        abstain -> Integer,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ballot_receipts (session_id, nomination_id, user_id) {
+        session_id -> Text,
+        nomination_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    recusals (session_id, nomination_id, user_id) {
+        session_id -> Text,
+        nomination_id -> Text,
+        user_id -> Text,
+        reason -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disclosures (id) {
+        id -> Text,
+        title -> Text,
+        org_unit_id -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        working_days -> Integer,
+        created_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disclosure_nominations (disclosure_id, nomination_id) {
+        disclosure_id -> Text,
+        nomination_id -> Text,
+    }
+}
+
+diesel::table! {
+    disclosure_feedback (id) {
+        id -> Text,
+        disclosure_id -> Text,
+        nomination_id -> Nullable<Text>,
+        author_name -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        content -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    award_decisions (id) {
+        id -> Text,
+        number -> Text,
+        decided_on -> Date,
+        signer -> Text,
+        authority -> Text,
+        org_unit_id -> Text,
+        award_year -> Integer,
+        period_from -> Date,
+        period_to -> Date,
+        occasion -> Text,
+        status -> Text,
+        revoked_reason -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    awards (id) {
+        id -> Text,
+        decision_id -> Text,
+        nomination_id -> Nullable<Text>,
+        award_type_id -> Text,
+        staff_id -> Nullable<Text>,
+        subject_unit_id -> Text,
+        recipient_name -> Text,
+        name_search -> Text,
+        year -> Integer,
+        period_from -> Date,
+        period_to -> Date,
+        occasion -> Text,
+        cash_amount -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(staff -> org_units (org_unit_id));
 diesel::joinable!(users -> org_units (org_unit_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -394,6 +684,31 @@ diesel::joinable!(learning_records -> staff (staff_id));
 diesel::joinable!(blocs -> org_units (owner_id));
 diesel::joinable!(bloc_members -> blocs (bloc_id));
 diesel::joinable!(bloc_members -> org_units (org_unit_id));
+diesel::joinable!(rule_sets -> org_units (org_unit_id));
+diesel::joinable!(initiatives -> org_units (org_unit_id));
+diesel::joinable!(initiative_authors -> initiatives (initiative_id));
+diesel::joinable!(initiative_authors -> staff (staff_id));
+diesel::joinable!(disciplines -> staff (staff_id));
+diesel::joinable!(nominations -> award_types (award_type_id));
+diesel::joinable!(nominations -> staff (staff_id));
+diesel::joinable!(nomination_steps -> nominations (nomination_id));
+diesel::joinable!(nomination_files -> nominations (nomination_id));
+diesel::joinable!(councils -> org_units (org_unit_id));
+diesel::joinable!(council_members -> councils (council_id));
+diesel::joinable!(council_members -> users (user_id));
+diesel::joinable!(council_sessions -> councils (council_id));
+diesel::joinable!(session_attendance -> council_sessions (session_id));
+diesel::joinable!(session_nominations -> council_sessions (session_id));
+diesel::joinable!(session_nominations -> nominations (nomination_id));
+diesel::joinable!(recusals -> council_sessions (session_id));
+diesel::joinable!(disclosures -> org_units (org_unit_id));
+diesel::joinable!(disclosure_nominations -> disclosures (disclosure_id));
+diesel::joinable!(disclosure_nominations -> nominations (nomination_id));
+diesel::joinable!(disclosure_feedback -> disclosures (disclosure_id));
+diesel::joinable!(award_decisions -> org_units (org_unit_id));
+diesel::joinable!(awards -> award_decisions (decision_id));
+diesel::joinable!(awards -> award_types (award_type_id));
+diesel::joinable!(awards -> staff (staff_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     org_units,
@@ -422,4 +737,26 @@ diesel::allow_tables_to_appear_in_same_query!(
     learning_records,
     blocs,
     bloc_members,
+    award_types,
+    rule_sets,
+    holidays,
+    base_salaries,
+    initiatives,
+    initiative_authors,
+    disciplines,
+    nominations,
+    nomination_steps,
+    nomination_files,
+    councils,
+    council_members,
+    council_sessions,
+    session_attendance,
+    session_nominations,
+    ballot_receipts,
+    recusals,
+    disclosures,
+    disclosure_nominations,
+    disclosure_feedback,
+    award_decisions,
+    awards,
 );

@@ -1,13 +1,22 @@
 //! The rules and the storage of each aggregate, as plain functions over a connection.
 
 pub mod audit;
+pub mod award_types;
 pub mod blocs;
+pub mod calendar;
+pub mod councils;
+pub mod credentials;
 pub mod criteria;
+pub mod decisions;
+pub mod disclosures;
+pub mod eligibility;
 pub mod evidence;
 pub mod files;
+pub mod initiatives;
 pub mod learning;
 pub mod legal_documents;
 pub mod movements;
+pub mod nominations;
 pub mod org_units;
 pub mod plans;
 pub mod registrations;

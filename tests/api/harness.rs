@@ -281,13 +281,26 @@ impl TestApp {
         self.login(username, PASSWORD).await
     }
 
-    /// Creates an org unit (as `token`) and returns its id.
+    /// Creates an org unit (as `token`) and returns its id: a province at the root, an
+    /// agency below.
     pub async fn unit(&self, token: &str, code: &str, name: &str, parent: Option<&str>) -> String {
         let kind = if parent.is_some() {
             "agency"
         } else {
             "province"
         };
+        self.unit_of_kind(token, code, name, parent, kind).await
+    }
+
+    /// Creates an org unit of a given kind and returns its id.
+    pub async fn unit_of_kind(
+        &self,
+        token: &str,
+        code: &str,
+        name: &str,
+        parent: Option<&str>,
+        kind: &str,
+    ) -> String {
         let res = self
             .post("/api/v1/org-units")
             .token(token)

@@ -19,3 +19,8 @@ mod evidence;
 mod learning;
 mod registrations;
 mod scores;
+
+mod awards;
+mod councils;
+mod credentials;
+mod disclosures;

@@ -165,6 +165,100 @@ async fn schema_rs_matches_the_migrated_database(app: &TestApp) {
             "bloc_members",
             columns_in_schema_rs(bloc_members::table.select(bloc_members::all_columns)),
         ),
+        (
+            "award_types",
+            columns_in_schema_rs(award_types::table.select(award_types::all_columns)),
+        ),
+        (
+            "rule_sets",
+            columns_in_schema_rs(rule_sets::table.select(rule_sets::all_columns)),
+        ),
+        (
+            "holidays",
+            columns_in_schema_rs(holidays::table.select(holidays::all_columns)),
+        ),
+        (
+            "base_salaries",
+            columns_in_schema_rs(base_salaries::table.select(base_salaries::all_columns)),
+        ),
+        (
+            "initiatives",
+            columns_in_schema_rs(initiatives::table.select(initiatives::all_columns)),
+        ),
+        (
+            "initiative_authors",
+            columns_in_schema_rs(initiative_authors::table.select(initiative_authors::all_columns)),
+        ),
+        (
+            "disciplines",
+            columns_in_schema_rs(disciplines::table.select(disciplines::all_columns)),
+        ),
+        (
+            "nominations",
+            columns_in_schema_rs(nominations::table.select(nominations::all_columns)),
+        ),
+        (
+            "nomination_steps",
+            columns_in_schema_rs(nomination_steps::table.select(nomination_steps::all_columns)),
+        ),
+        (
+            "nomination_files",
+            columns_in_schema_rs(nomination_files::table.select(nomination_files::all_columns)),
+        ),
+        (
+            "councils",
+            columns_in_schema_rs(councils::table.select(councils::all_columns)),
+        ),
+        (
+            "council_members",
+            columns_in_schema_rs(council_members::table.select(council_members::all_columns)),
+        ),
+        (
+            "council_sessions",
+            columns_in_schema_rs(council_sessions::table.select(council_sessions::all_columns)),
+        ),
+        (
+            "session_attendance",
+            columns_in_schema_rs(session_attendance::table.select(session_attendance::all_columns)),
+        ),
+        (
+            "session_nominations",
+            columns_in_schema_rs(
+                session_nominations::table.select(session_nominations::all_columns),
+            ),
+        ),
+        (
+            "ballot_receipts",
+            columns_in_schema_rs(ballot_receipts::table.select(ballot_receipts::all_columns)),
+        ),
+        (
+            "recusals",
+            columns_in_schema_rs(recusals::table.select(recusals::all_columns)),
+        ),
+        (
+            "disclosures",
+            columns_in_schema_rs(disclosures::table.select(disclosures::all_columns)),
+        ),
+        (
+            "disclosure_nominations",
+            columns_in_schema_rs(
+                disclosure_nominations::table.select(disclosure_nominations::all_columns),
+            ),
+        ),
+        (
+            "disclosure_feedback",
+            columns_in_schema_rs(
+                disclosure_feedback::table.select(disclosure_feedback::all_columns),
+            ),
+        ),
+        (
+            "award_decisions",
+            columns_in_schema_rs(award_decisions::table.select(award_decisions::all_columns)),
+        ),
+        (
+            "awards",
+            columns_in_schema_rs(awards::table.select(awards::all_columns)),
+        ),
     ];
     let pool = app.state.pool.clone();
     actix_web::web::block(move || {
@@ -216,6 +310,22 @@ async fn schema_rs_matches_the_migrated_database(app: &TestApp) {
         blocs::table
             .select(blocs::all_columns)
             .load::<thidua::domain::blocs::Bloc>(&mut conn)
+            .unwrap();
+        award_types::table
+            .select(award_types::all_columns)
+            .load::<thidua::domain::award_types::AwardTypeRow>(&mut conn)
+            .unwrap();
+        rule_sets::table
+            .select(rule_sets::all_columns)
+            .load::<thidua::domain::award_types::RuleSetRow>(&mut conn)
+            .unwrap();
+        initiatives::table
+            .select(initiatives::all_columns)
+            .load::<thidua::domain::initiatives::Initiative>(&mut conn)
+            .unwrap();
+        nominations::table
+            .select(nominations::all_columns)
+            .load::<thidua::domain::nominations::Nomination>(&mut conn)
             .unwrap();
     })
     .await

@@ -48,14 +48,21 @@ pub async fn work(app: &TestApp) -> Work {
         .unit(&admin, "NA-VP", "Văn phòng UBND tỉnh", Some(&province))
         .await;
     let division_a = app
-        .unit(&admin, "NA-VP-TH", "Phòng Tổng hợp", Some(&office))
+        .unit_of_kind(
+            &admin,
+            "NA-VP-TH",
+            "Phòng Tổng hợp",
+            Some(&office),
+            "division",
+        )
         .await;
     let division_b = app
-        .unit(
+        .unit_of_kind(
             &admin,
             "NA-VP-HC",
             "Phòng Hành chính – Tổ chức",
             Some(&office),
+            "division",
         )
         .await;
     let mut staff_a = Vec::new();

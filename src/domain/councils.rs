@@ -1,0 +1,1 @@
+//! Hội đồng Thi đua – Khen thưởng: members, sessions, recusals and secret ballots.

@@ -1,0 +1,1 @@
+//! Quyết định khen thưởng and the awards they grant.

@@ -1,0 +1,1 @@
+//! Eligibility: every rule of an award type evaluated against a nominee's history.
