@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod councils;
 pub mod credentials;
 pub mod criteria;
+pub mod decisions;
 pub mod disclosures;
 pub mod evidence;
 pub mod extract;
@@ -57,7 +58,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(staff::create)
                         .service(staff::get)
                         .service(staff::update)
-                        .service(staff::archive),
+                        .service(staff::archive)
+                        .service(decisions::staff_awards),
                 )
                 .service(
                     scope::scope("/movements")
@@ -136,7 +138,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(calendar::routes)
                 .configure(councils::routes)
                 .configure(disclosures::routes)
-                .service(scope::scope("/awards").configure(credentials::award_routes))
+                .service(
+                    scope::scope("/award-decisions")
+                        .service(decisions::list)
+                        .service(decisions::create)
+                        .service(decisions::get)
+                        .service(decisions::revoke),
+                )
+                .service(
+                    scope::scope("/awards")
+                        .service(decisions::list_awards)
+                        .service(decisions::get_award)
+                        .configure(credentials::award_routes),
+                )
                 .service(
                     scope::scope("/public")
                         .configure(disclosures::public_routes)

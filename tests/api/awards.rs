@@ -8,9 +8,43 @@ use crate::db_tests;
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
-db_tests!(nominations_go_up_the_hierarchy_to_the_granting_level,);
+db_tests!(
+    nominations_go_up_the_hierarchy_to_the_granting_level,
+    decisions_record_awards_with_cash_and_revocation_revokes_them,
+);
 
 pub const NOMINATIONS: &str = "/api/v1/nominations";
+pub const DECISIONS: &str = "/api/v1/award-decisions";
+
+/// Records a decision made before the service (award history) as the admin: `grants` are
+/// (award type code, staff id) pairs for `year`. Returns the decision's body.
+pub async fn past_decision(
+    app: &TestApp,
+    w: &Work,
+    number: &str,
+    year: i32,
+    occasion: &str,
+    grants: &[(&str, &str)],
+) -> Value {
+    let recipients: Vec<Value> = grants
+        .iter()
+        .map(|(t, s)| json!({"award_type": t, "staff_id": s}))
+        .collect();
+    let res = app
+        .post(DECISIONS)
+        .token(&w.admin)
+        .json(json!({"number": number, "decided_on": format!("{}-01-20", year + 1),
+            "signer": "Nguyễn Văn Đệ", "authority": "Chủ tịch UBND tỉnh Nghệ An", "org_unit_id": w.province,
+            "award_year": year, "occasion": occasion, "recipients": recipients}))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CREATED,
+        "decision {number}: {}",
+        res.body
+    );
+    res.body
+}
 
 /// Creates a nomination as `token`.
 pub async fn nominate(app: &TestApp, token: &str, body: Value) -> Res {
@@ -196,4 +230,186 @@ async fn nominations_go_up_the_hierarchy_to_the_granting_level(app: &TestApp) {
                "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ."}),
     )
     .await;
+}
+
+async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &TestApp) {
+    let w = work(app).await;
+    // 2024-07-01 onwards the base salary is 2 340 000 VND.
+    let res = app
+        .post(DECISIONS)
+        .token(&w.officer)
+        .json(
+            json!({"number": "15/QĐ-VP", "decided_on": "2025-01-20", "signer": "Trần Văn Hùng",
+            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2024,
+            "recipients": [
+                {"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0]},
+                {"award_type": "chien_si_thi_dua_co_so", "staff_id": w.staff_a[0]},
+                {"award_type": "giay_khen", "org_unit_id": w.division_b}
+            ]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let decision = res.id();
+    let cash: Vec<i64> = res.body["awards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["cash_amount"].as_i64().unwrap())
+        .collect();
+    let mut sorted = cash.clone();
+    sorted.sort();
+    // Rounded up to 10 000 VND: LĐTT 0.3 × 2 340 000 = 702 000 → 710 000; CSTĐCS 1.0 × =
+    // 2 340 000; a collective Giấy khen is doubled: 0.6 × = 1 404 000 → 1 410 000.
+    assert_eq!(sorted, [710_000, 1_410_000, 2_340_000], "{}", res.body);
+    assert_eq!(res.body["period_from"], "2024-01-01");
+
+    // A duplicate number, an award of the wrong kind, a nomination that did not pass.
+    let body = |number: &str, extra: Value| {
+        let mut b = json!({"number": number, "decided_on": "2025-01-20", "signer": "Trần Văn Hùng",
+            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2024});
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    app.post(DECISIONS)
+        .token(&w.officer)
+        .json(body(
+            "15/QĐ-VP",
+            json!({"recipients": [{"award_type": "giay_khen", "staff_id": w.staff_b[0]}]}),
+        ))
+        .await
+        .problem(409, "duplicate");
+    app.post(DECISIONS)
+        .token(&w.officer)
+        .json(body("16/QĐ-VP", json!({"recipients": [{"award_type": "tap_the_lao_dong_tien_tien", "staff_id": w.staff_b[0]}]})))
+        .await
+        .invalid("recipients[0].award_type");
+    let res = nominate(
+        app,
+        &w.officer,
+        json!({"award_type": "giay_khen", "staff_id": w.staff_b[0], "year": 2024, "summary": "Hoàn thành xuất sắc."}),
+    )
+    .await;
+    let draft = res.id();
+    app.post(DECISIONS)
+        .token(&w.officer)
+        .json(body("17/QĐ-VP", json!({"nomination_ids": [draft]})))
+        .await
+        .problem(409, "not_approved");
+    // Nothing was written by the refusals.
+    let res = app
+        .get(&format!("{DECISIONS}?per_page=10"))
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.body["total"], 1, "{}", res.body);
+    // A head of division does not issue decisions, even for their own division; the
+    // office is not theirs to name.
+    let mut own = body(
+        "18/QĐ-VP",
+        json!({"recipients": [{"award_type": "giay_khen", "staff_id": w.staff_a[0]}]}),
+    );
+    own["org_unit_id"] = json!(w.division_a);
+    app.post(DECISIONS)
+        .token(&w.manager_a)
+        .json(own)
+        .await
+        .problem(403, "forbidden");
+    app.post(DECISIONS)
+        .token(&w.manager_a)
+        .json(body(
+            "18/QĐ-VP",
+            json!({"recipients": [{"award_type": "giay_khen", "staff_id": w.staff_a[0]}]}),
+        ))
+        .await
+        .invalid("org_unit_id");
+
+    // Awards are searched without diacritics, by person, type and year.
+    let res = app
+        .get("/api/v1/awards?q=nguyen%20van%20an&year=2024")
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.body["total"], 2, "{}", res.body);
+    let res = app
+        .get(&format!(
+            "/api/v1/awards?award_type=giay_khen&org_unit_id={}",
+            w.division_b
+        ))
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.body["total"], 1, "{}", res.body);
+    // The member sees their own awards only.
+    let res = app.get("/api/v1/awards").token(&w.member_a).await;
+    assert_eq!(res.body["total"], 2, "{}", res.body);
+
+    // The export in the national database's shape, JSON and CSV.
+    let res = app
+        .get(&format!("/api/v1/staff/{}/awards", w.staff_a[0]))
+        .token(&w.member_a)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let rows = res.body.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .any(|r| r["danh_hieu_hinh_thuc"] == "Chiến sĩ thi đua cơ sở"
+                && r["hinh_thuc"] == "Danh hiệu thi đua"
+                && r["so_quyet_dinh"] == "15/QĐ-VP"
+                && r["ngay_quyet_dinh"] == "20/01/2025"
+                && r["loai_khen_thuong"] == "Chính quyền")
+    );
+    let res = app
+        .get(&format!("/api/v1/staff/{}/awards?format=csv", w.staff_a[0]))
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
+    let text = String::from_utf8(res.bytes.clone()).unwrap();
+    assert!(text.starts_with("so_quyet_dinh,ngay_quyet_dinh,"), "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    app.get(&format!("/api/v1/staff/{}/awards?format=xml", w.staff_a[0]))
+        .token(&w.officer)
+        .await
+        .invalid("format");
+    app.get(&format!("/api/v1/staff/{}/awards", w.staff_a[1]))
+        .token(&w.member_a)
+        .await
+        .problem(404, "not_found");
+
+    // Revocation revokes the awards; the export no longer lists them.
+    let res = app
+        .get(&format!("{DECISIONS}/{decision}"))
+        .token(&w.officer)
+        .await;
+    let etag = res.etag();
+    app.post(&format!("{DECISIONS}/{decision}/revoke"))
+        .token(&w.officer)
+        .if_match("\"v9\"")
+        .json(json!({"reason": "Kê khai thành tích không trung thực."}))
+        .await
+        .problem(412, "version_mismatch");
+    let res = app
+        .post(&format!("{DECISIONS}/{decision}/revoke"))
+        .token(&w.officer)
+        .if_match(&etag)
+        .json(json!({"reason": "Kê khai thành tích không trung thực."}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["status"], "revoked");
+    assert!(
+        res.body["awards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["status"] == "revoked")
+    );
+    let res = app
+        .get(&format!("/api/v1/staff/{}/awards", w.staff_a[0]))
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.body.as_array().unwrap().len(), 0);
+    let res = app
+        .get("/api/v1/awards?status=revoked")
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.body["total"], 3, "{}", res.body);
 }
