@@ -1,16 +1,19 @@
 //! The HTTP API: one module per resource, and the one place that lists every route.
 
 pub mod auth;
+pub mod award_types;
 pub mod blocs;
 pub mod calendar;
 pub mod councils;
 pub mod credentials;
 pub mod criteria;
 pub mod decisions;
+pub mod disciplines;
 pub mod disclosures;
 pub mod evidence;
 pub mod extract;
 pub mod health;
+pub mod initiatives;
 pub mod learning;
 pub mod legal_documents;
 pub mod list;
@@ -122,6 +125,35 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(blocs::get)
                         .service(blocs::update)
                         .service(blocs::ranking),
+                )
+                .service(
+                    scope::scope("/award-types")
+                        .service(award_types::list)
+                        .service(award_types::get),
+                )
+                .service(
+                    scope::scope("/rule-sets")
+                        .service(award_types::list_rule_sets)
+                        .service(award_types::create_rule_set)
+                        .service(award_types::get_rule_set)
+                        .service(award_types::update_rule_set),
+                )
+                .service(
+                    scope::scope("/base-salaries")
+                        .service(award_types::list_base_salaries)
+                        .service(award_types::create_base_salary),
+                )
+                .service(
+                    scope::scope("/initiatives")
+                        .service(initiatives::list)
+                        .service(initiatives::create)
+                        .service(initiatives::get)
+                        .service(initiatives::update),
+                )
+                .service(
+                    scope::scope("/disciplines")
+                        .service(disciplines::list)
+                        .service(disciplines::create),
                 )
                 .service(
                     scope::scope("/nominations")
