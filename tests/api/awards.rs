@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::db_tests;
 use crate::harness::{Res, TestApp};
-use crate::work::{Work, work};
+use crate::work::{PDF, Work, multipart, work};
 
 db_tests!(
     nominations_go_up_the_hierarchy_to_the_granting_level,
@@ -16,6 +16,7 @@ db_tests!(
     collective_titles_count_their_members,
     intervals_count_from_the_achievement_period_of_the_last_award,
     quotas_are_checked_when_a_batch_is_submitted,
+    dossiers_and_initiatives_are_kept_by_the_proposing_unit,
 );
 
 pub const NOMINATIONS: &str = "/api/v1/nominations";
@@ -1097,4 +1098,157 @@ async fn quotas_are_checked_when_a_batch_is_submitted(app: &TestApp) {
     act(app, &w.officer, &ids[2], "submit", None)
         .await
         .problem(409, "quota_exceeded");
+}
+
+async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) {
+    let w = work(app).await;
+    let res = nominate(
+        app,
+        &w.manager_a,
+        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[2], "year": 2025,
+               "summary": "Hoàn thành tốt nhiệm vụ."}),
+    )
+    .await;
+    let id = res.id();
+    let upload = |token: String, name: &'static str, content: &'static [u8]| {
+        let id = id.clone();
+        async move {
+            let (ct, body) = multipart("file", name, "application/pdf", content);
+            app.post(&format!("{NOMINATIONS}/{id}/files"))
+                .token(&token)
+                .raw(&ct, body)
+                .await
+        }
+    };
+    let res = upload(w.manager_a.clone(), "Báo cáo thành tích.pdf", PDF).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let file = res.body["files"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(res.body["files"][0]["content_type"], "application/pdf");
+    // A text file named as a PDF, and a path for a name, are refused.
+    upload(w.manager_a.clone(), "to-trinh.pdf", b"not a pdf at all")
+        .await
+        .problem(415, "unsupported_media_type");
+    upload(w.manager_a.clone(), "../to-trinh.pdf", PDF)
+        .await
+        .invalid("file.filename");
+    // A member reads nothing of it; the proposer downloads it with its name.
+    let res = app
+        .get(&format!("{NOMINATIONS}/{id}/files/{file}"))
+        .token(&w.member_a)
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app
+        .get(&format!("{NOMINATIONS}/{id}/files/{file}"))
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.bytes, PDF);
+    assert!(
+        res.header("content-disposition")
+            .unwrap()
+            .contains("B%C3%A1o")
+    );
+    // Once submitted, the dossier no longer changes, nor does the nomination.
+    act(app, &w.manager_a, &id, "submit", None).await;
+    upload(w.manager_a.clone(), "Biên bản.pdf", PDF)
+        .await
+        .problem(409, "not_editable");
+    let res = app
+        .get(&format!("{NOMINATIONS}/{id}"))
+        .token(&w.manager_a)
+        .await;
+    app.patch(&format!("{NOMINATIONS}/{id}"))
+        .token(&w.manager_a)
+        .if_match(&res.etag())
+        .json(json!({"summary": "Sửa lại."}))
+        .await
+        .problem(409, "not_editable");
+    // Returned, it changes again.
+    act(
+        app,
+        &w.officer,
+        &id,
+        "return",
+        Some("Bổ sung biên bản bình xét."),
+    )
+    .await;
+    let res = app
+        .get(&format!("{NOMINATIONS}/{id}"))
+        .token(&w.manager_a)
+        .await;
+    app.patch(&format!("{NOMINATIONS}/{id}"))
+        .token(&w.manager_a)
+        .if_match(&res.etag())
+        .json(json!({"summary": "Hoàn thành tốt nhiệm vụ; đã bổ sung biên bản.", "period_to": "2024-12-31"}))
+        .await
+        .invalid("period_to");
+    let res = app
+        .patch(&format!("{NOMINATIONS}/{id}"))
+        .token(&w.manager_a)
+        .if_match(&res.etag())
+        .json(json!({"summary": "Hoàn thành tốt nhiệm vụ; đã bổ sung biên bản."}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // Lists filter by status and what waits at a level.
+    let res = app
+        .get(&format!("{NOMINATIONS}?status=returned&q=hoan%20thanh"))
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.body["total"], 1, "{}", res.body);
+
+    // Initiatives: kept by the unit's officers and heads, authors from its subtree.
+    let body = json!({"title": "Ứng dụng trợ lý ảo trong tổng hợp báo cáo", "org_unit_id": w.division_a,
+        "scope": "unit", "recognised_by": "Hội đồng Sáng kiến Văn phòng", "document_number": "08/QĐ-HĐSK",
+        "recognised_on": "2025-06-10", "author_ids": [w.staff_a[0], w.staff_a[1]]});
+    app.post("/api/v1/initiatives")
+        .token(&w.member_a)
+        .json(body.clone())
+        .await
+        .problem(403, "forbidden");
+    let mut outside = body.clone();
+    outside["author_ids"] = json!([w.staff_b[0]]);
+    app.post("/api/v1/initiatives")
+        .token(&w.manager_a)
+        .json(outside)
+        .await
+        .invalid("author_ids");
+    let res = app
+        .post("/api/v1/initiatives")
+        .token(&w.manager_a)
+        .json(body)
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let initiative = res.id();
+    let res = app
+        .patch(&format!("/api/v1/initiatives/{initiative}"))
+        .token(&w.officer)
+        .if_match(&res.etag())
+        .json(json!({"scope": "province", "document_number": "31/QĐ-HĐSK"}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["scope"], "province");
+    let res = app
+        .get(&format!(
+            "/api/v1/initiatives?q=tro%20ly%20ao&author_id={}",
+            w.staff_a[1]
+        ))
+        .token(&w.member_a)
+        .await;
+    assert_eq!(res.body["total"], 1, "{}", res.body);
+    let (_, other) = {
+        let unit = app
+            .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
+            .await;
+        let token = app
+            .user(&w.admin, "canbo.snv", &["officer"], Some(&unit))
+            .await;
+        (unit, token)
+    };
+    let res = app
+        .get(&format!("/api/v1/initiatives/{initiative}"))
+        .token(&other)
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app.get(&format!("{NOMINATIONS}/{id}")).token(&other).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
