@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::db_tests;
 use crate::harness::{Res, TestApp};
-use crate::work::{PDF, Work, multipart, work};
+use crate::work::{PDF, Work, approved, multipart, work};
 
 db_tests!(
     nominations_go_up_the_hierarchy_to_the_granting_level,
@@ -17,6 +17,7 @@ db_tests!(
     intervals_count_from_the_achievement_period_of_the_last_award,
     quotas_are_checked_when_a_batch_is_submitted,
     dossiers_and_initiatives_are_kept_by_the_proposing_unit,
+    a_minimum_score_reads_the_plan_board,
 );
 
 pub const NOMINATIONS: &str = "/api/v1/nominations";
@@ -1251,4 +1252,36 @@ async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) 
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let res = app.get(&format!("{NOMINATIONS}/{id}")).token(&other).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+async fn a_minimum_score_reads_the_plan_board(app: &TestApp) {
+    let w = work(app).await;
+    // The province asks 5 points on the plan for a Giấy khen (the seeds ask none).
+    let res = app
+        .post("/api/v1/rule-sets")
+        .token(&w.admin)
+        .json(json!({"code": "na-diem", "name": "Thang điểm Giấy khen", "legal_source": "Quyết định số 30/2026/QĐ-UBND",
+            "valid_from": "2026-01-01", "org_unit_id": w.province, "rules": {"giay_khen": {"min_score": 5.0}}}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    approved(
+        app,
+        &w.manager_a,
+        &w.officer,
+        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 1}),
+    )
+    .await;
+    let scored = |staff: &str, plan: Option<&str>| json!({"award_type": "giay_khen", "staff_id": staff, "year": 2026, "plan_id": plan});
+    let id = draft(app, &w, scored(&w.staff_a[0], Some(&w.plan))).await;
+    let e = eligibility(app, &w, &id).await;
+    assert!(passed(&e, "min_score"), "{e}");
+    assert_eq!(e["rule_set_code"], "na-diem");
+    let id = draft(app, &w, scored(&w.staff_a[1], Some(&w.plan))).await;
+    assert!(!passed(&eligibility(app, &w, &id).await, "min_score"));
+    let id = draft(app, &w, scored(&w.staff_a[0], None)).await;
+    let e = eligibility(app, &w, &id).await;
+    assert!(
+        !passed(&e, "min_score") && e["checks"].to_string().contains("names no plan"),
+        "{e}"
+    );
 }
