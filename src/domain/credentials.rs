@@ -561,15 +561,31 @@ impl Presented {
         issuer: &IssuerKey,
         standing: impl FnOnce(&str) -> Result<Option<Standing>, E>,
     ) -> Result<Verification, E> {
+        Ok(match self.check(issuer) {
+            Checked::Decided(v) => v,
+            Checked::Ours(pending) => {
+                let found = match pending.award_id() {
+                    Some(id) => standing(id)?,
+                    None => None,
+                };
+                pending.finish(found)
+            }
+        })
+    }
+
+    /// The part of a verification that needs no database: the signature and the issuer.
+    pub fn check(&self, issuer: &IssuerKey) -> Checked {
         use CheckResult::{Failed, Passed, Skipped};
         let key = parse_did_key_method(&self.verification_method);
         let did = key.map(|k| format!("did:key:{}", public_key_multibase(&k)));
         let mut checks = Vec::new();
-        let outcome = |status, checks: Vec<Check>, award_id| Verification {
-            status,
-            checks,
-            award_id,
-            issuer: did.clone(),
+        let decided = |status, checks| {
+            Checked::Decided(Verification {
+                status,
+                checks,
+                award_id: None,
+                issuer: did.clone(),
+            })
         };
         let Some(key) = key else {
             checks.push(Check::new(
@@ -582,21 +598,20 @@ impl Presented {
                 Failed,
                 "the credential is not signed with a key of this issuer",
             ));
-            return Ok(outcome(VerificationStatus::UnknownIssuer, checks, None));
+            return decided(VerificationStatus::UnknownIssuer, checks);
         };
         if let Err(why) = self.signature_holds(&key) {
             checks.push(Check::new("signature", Failed, why));
             checks.push(Check::new("issuer", Skipped, "the content was changed"));
             checks.push(Check::new("revocation", Skipped, "the content was changed"));
-            return Ok(outcome(VerificationStatus::Tampered, checks, None));
+            return decided(VerificationStatus::Tampered, checks);
         }
         checks.push(Check::new(
             "signature",
             Passed,
             "the eddsa-jcs-2022 signature matches the content",
         ));
-        let named = did.as_deref();
-        if !issuer.is_ours(&key) || self.issuer_id() != named {
+        if !issuer.is_ours(&key) || self.issuer_id() != did.as_deref() {
             checks.push(Check::new(
                 "issuer",
                 Failed,
@@ -607,28 +622,59 @@ impl Presented {
                 Skipped,
                 "only this issuer's credentials are looked up",
             ));
-            return Ok(outcome(VerificationStatus::UnknownIssuer, checks, None));
+            return decided(VerificationStatus::UnknownIssuer, checks);
         }
         checks.push(Check::new(
             "issuer",
             Passed,
             "signed with a published key of this issuer",
         ));
-        let award_id = self.award_id();
-        let standing = match &award_id {
-            Some(id) => standing(id)?,
-            None => None,
-        };
+        Checked::Ours(Pending {
+            checks,
+            award_id: self.award_id(),
+            issuer: did,
+        })
+    }
+}
+
+/// A verification after its signature and issuer checks.
+#[derive(Debug)]
+pub enum Checked {
+    /// Answered without asking the database.
+    Decided(Verification),
+    /// An intact credential of ours: its award's standing decides.
+    Ours(Pending),
+}
+
+#[derive(Debug)]
+pub struct Pending {
+    checks: Vec<Check>,
+    award_id: Option<String>,
+    issuer: Option<String>,
+}
+
+impl Pending {
+    /// The award the credential is about (`id` is `urn:uuid:<award id>`).
+    pub fn award_id(&self) -> Option<&str> {
+        self.award_id.as_deref()
+    }
+
+    /// The verification, given the award's standing (None: no such award).
+    pub fn finish(mut self, standing: Option<Standing>) -> Verification {
         let (status, check) = match standing {
             Some(Standing::Active) => (
                 VerificationStatus::Valid,
-                Check::new("revocation", Passed, "the award has not been revoked"),
+                Check::new(
+                    "revocation",
+                    CheckResult::Passed,
+                    "the award has not been revoked",
+                ),
             ),
             Some(Standing::Revoked) => (
                 VerificationStatus::Revoked,
                 Check::new(
                     "revocation",
-                    Failed,
+                    CheckResult::Failed,
                     "the award or the decision granting it has been revoked",
                 ),
             ),
@@ -636,13 +682,18 @@ impl Presented {
                 VerificationStatus::Revoked,
                 Check::new(
                     "revocation",
-                    Failed,
+                    CheckResult::Failed,
                     "the issuer holds no record of this award any more",
                 ),
             ),
         };
-        checks.push(check);
-        Ok(outcome(status, checks, award_id))
+        self.checks.push(check);
+        Verification {
+            status,
+            checks: self.checks,
+            award_id: self.award_id,
+            issuer: self.issuer,
+        }
     }
 }
 
