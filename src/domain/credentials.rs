@@ -525,6 +525,14 @@ impl Presented {
         }
     }
 
+    /// Verifies the proof offline, against the did:key its `verificationMethod` names, as
+    /// any holder or verifier can without asking us; gives the key that signed.
+    pub fn signer(&self) -> Result<VerifyingKey, &'static str> {
+        let key = parse_did_key_method(&self.verification_method)
+            .ok_or("the verificationMethod is not an Ed25519 did:key")?;
+        self.signature_holds(&key).map(|()| key)
+    }
+
     /// Checks the proof (eddsa-jcs-2022 "Verify Proof") against the key it names.
     fn signature_holds(&self, key: &VerifyingKey) -> Result<(), &'static str> {
         let mut unsecured = self.unsecured.clone();
