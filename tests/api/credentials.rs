@@ -160,6 +160,13 @@ async fn an_award_credential_verifies_without_login_and_any_change_shows(app: &T
     // As application/vc, the media type of the credential itself.
     let posted = app.post(VERIFY).raw("application/vc", c.to_string()).await;
     assert_eq!(posted.body["status"], "valid", "{}", posted.body);
+    // In whatever key order and spacing the holder's tools wrote it.
+    let mut fields = c.as_object().unwrap().clone();
+    let proof = fields.remove("proof").unwrap();
+    let rest = serde_json::to_string_pretty(&fields).unwrap();
+    let reordered = format!("{{\n  \"proof\": {proof},\n{}", &rest[2..]);
+    let posted = app.post(VERIFY).raw("application/json", reordered).await;
+    assert_eq!(posted.body["status"], "valid", "{}", posted.body);
 
     // One character of the name changed.
     let mut renamed = c.clone();
