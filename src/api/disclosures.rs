@@ -1,3 +1,4 @@
+// HELPER: READ /tmp/common.md FIRST (conventions, the nominations/decisions API contract, build with CARGO_TARGET_DIR=/work/target-shared, commit in your worktree). Delete this line.
 //! Routes of this module (filled in by its implementation).
 
 use utoipa_actix_web::service_config::ServiceConfig;

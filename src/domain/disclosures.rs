@@ -1,3 +1,4 @@
+// HELPER: READ /tmp/common.md FIRST (conventions, the nominations/decisions API contract, build with CARGO_TARGET_DIR=/work/target-shared, commit in your worktree). Delete this line.
 //! Công khai: candidates published for public comment over a period of working days.
 
 use chrono::NaiveDate;
