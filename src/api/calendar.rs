@@ -261,9 +261,7 @@ pub async fn working_days(
             let n = u32::try_from(days)
                 .ok()
                 .filter(|n| i64::from(*n) <= MAX_WORKING_DAYS)
-                .ok_or_else(|| {
-                    ApiError::invalid("days", "range", "must be between 0 and 1000")
-                })?;
+                .ok_or_else(|| ApiError::invalid("days", "range", "must be between 0 and 1000"))?;
             let due = db::run(&state.pool, move |conn| {
                 Ok(calendar::add_working_days(conn, from, n)?)
             })

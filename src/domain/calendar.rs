@@ -317,17 +317,29 @@ mod tests {
     fn a_span_counts_from_its_first_day_up_to_the_day_before_its_end() {
         let none = Holidays::new();
         // Friday 6 to Monday 9 March 2026: Friday only.
-        assert_eq!(count_working_days(&none, d("2026-03-06"), d("2026-03-09")), 1);
+        assert_eq!(
+            count_working_days(&none, d("2026-03-06"), d("2026-03-09")),
+            1
+        );
         // Friday to Tuesday: Friday and Monday, across the weekend.
-        assert_eq!(count_working_days(&none, d("2026-03-06"), d("2026-03-10")), 2);
+        assert_eq!(
+            count_working_days(&none, d("2026-03-06"), d("2026-03-10")),
+            2
+        );
         // Two whole weeks from any day hold ten.
         for start in 1..=7 {
             let from = d("2026-03-01") + chrono::Duration::days(start);
             let to = from + chrono::Duration::days(14);
             assert_eq!(count_working_days(&none, from, to), 10, "from {from}");
         }
-        assert_eq!(count_working_days(&none, d("2026-03-09"), d("2026-03-09")), 0);
-        assert_eq!(count_working_days(&none, d("2026-03-10"), d("2026-03-09")), 0);
+        assert_eq!(
+            count_working_days(&none, d("2026-03-09"), d("2026-03-09")),
+            0
+        );
+        assert_eq!(
+            count_working_days(&none, d("2026-03-10"), d("2026-03-09")),
+            0
+        );
     }
 
     #[test]
@@ -408,11 +420,19 @@ mod tests {
         let seed: SeedHolidays = serde_json::from_str(HOLIDAYS).unwrap();
         let days: BTreeSet<NaiveDate> = seed.holidays.iter().map(|h| h.day).collect();
         assert_eq!(days.len(), seed.holidays.len(), "a day listed twice");
-        assert!(seed.holidays.iter().all(|h| {
-            (2025..=2027).contains(&h.day.year()) && !h.name.trim().is_empty()
-        }));
+        assert!(
+            seed.holidays
+                .iter()
+                .all(|h| { (2025..=2027).contains(&h.day.year()) && !h.name.trim().is_empty() })
+        );
         // Tết Ất Tỵ (25 January – 2 February 2025): its five weekdays.
-        for day in ["2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31"] {
+        for day in [
+            "2025-01-27",
+            "2025-01-28",
+            "2025-01-29",
+            "2025-01-30",
+            "2025-01-31",
+        ] {
             assert!(days.contains(&d(day)), "{day}");
         }
         assert!(days.contains(&d("2025-04-07")), "Giỗ Tổ 2025");
