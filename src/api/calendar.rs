@@ -1,6 +1,299 @@
-//! Routes of this module (filled in by its implementation).
+//! `/api/v1/holidays` and `/api/v1/calendar`: the public holidays, and working-day
+//! deadlines computed from them (see `domain::calendar` for the counting conventions).
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{Json, Page, Query, actor};
+use crate::api::list::{ListParams, check_year};
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db;
+use crate::domain::calendar::{self, Holiday};
+use crate::error::ApiError;
+
+/// The longest period the calculator takes, in working days (about four years).
+pub const MAX_WORKING_DAYS: i64 = 1000;
 
 /// Registers this module's routes under `/api/v1`.
-pub fn routes(_cfg: &mut ServiceConfig) {}
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/holidays")
+            .service(list_holidays)
+            .service(add_holiday)
+            .service(remove_holiday),
+    )
+    .service(scope::scope("/calendar").service(working_days));
+}
+
+/// A date the calendar works with: years 1900 to 2200, like every year of the service.
+pub fn check_date(field: &str, day: NaiveDate) -> Result<NaiveDate, ApiError> {
+    if (1900..=2200).contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(ApiError::invalid(
+            field,
+            "range",
+            "must be a date of the years 1900 to 2200",
+        ))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"day": "2026-02-17", "name": "Tết Âm lịch (mùng 1 tháng Giêng năm Bính Ngọ)",
+    "weekend": false, "created_at": "2026-01-05T08:00:00Z"}))]
+pub struct HolidayResponse {
+    pub day: NaiveDate,
+    pub name: String,
+    /// The holiday falls on a Saturday or Sunday: it takes no working day away.
+    pub weekend: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Holiday> for HolidayResponse {
+    fn from(h: Holiday) -> Self {
+        let Holiday {
+            day,
+            name,
+            created_at,
+        } = h;
+        HolidayResponse {
+            weekend: calendar::is_weekend(day),
+            day,
+            name,
+            created_at: created_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HolidayQuery {
+    /// Only the holidays of this year.
+    pub year: Option<i32>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000, default = 1)]
+    pub page: Option<i64>,
+    /// Items per page, at most 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"day": "2026-09-01", "name": "Quốc khánh (ngày liền kề)"}))]
+pub struct CreateHoliday {
+    pub day: NaiveDate,
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub name: String,
+}
+
+/// List the public holidays, by day.
+#[utoipa::path(
+    tag = "calendar",
+    security(("bearer" = [])),
+    params(HolidayQuery),
+    responses((status = 200, body = Page<HolidayResponse>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list_holidays(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    Query(query): Query<HolidayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let year = check_year(query.year)?;
+    let page = ListParams {
+        page: query.page,
+        per_page: query.per_page,
+        sort: None,
+        q: None,
+        updated_since: None,
+    }
+    .page()?;
+    let rows = db::run(&state.pool, move |conn| Ok(calendar::list(conn, year)?)).await?;
+    // A year holds about a dozen holidays: paged here rather than in SQL.
+    let total = rows.len() as i64;
+    let rows: Vec<Holiday> = rows
+        .into_iter()
+        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.per_page).unwrap_or(0))
+        .collect();
+    Ok(HttpResponse::Ok().json(Page::of(rows, total, page, HolidayResponse::from)))
+}
+
+/// Add a public holiday (admins and officers), e.g. the days the Prime Minister announces
+/// for Tết or the day next to Quốc khánh.
+#[utoipa::path(
+    tag = "calendar",
+    security(("bearer" = [])),
+    request_body = CreateHoliday,
+    responses(
+        (status = 201, body = HolidayResponse),
+        (status = 403, description = "Only admins and officers keep the calendar"),
+        (status = 409, description = "The day is already a holiday"),
+        (status = 422, description = "Invalid fields"),
+    )
+)]
+#[post("")]
+pub async fn add_holiday(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateHoliday>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_edit_reference_data(&principal))?;
+    let day = check_date("day", body.day)?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let name = body.name.trim().to_string();
+    let holiday = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| calendar::add(conn, &actor, day, &name))
+    })
+    .await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(HolidayResponse::from(holiday)))
+}
+
+/// Remove a public holiday (admins and officers): a weekday becomes a working day again.
+#[utoipa::path(
+    tag = "calendar",
+    security(("bearer" = [])),
+    params(("day" = NaiveDate, Path, description = "The holiday's day, YYYY-MM-DD")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Only admins and officers keep the calendar"),
+        (status = 404, description = "The day is not a holiday"),
+        (status = 422, description = "The day is not a date"),
+    )
+)]
+#[delete("/{day}")]
+pub async fn remove_holiday(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    day: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_edit_reference_data(&principal))?;
+    let day: NaiveDate = day
+        .parse()
+        .map_err(|_| ApiError::invalid("day", "format", "must be a date, YYYY-MM-DD"))?;
+    let day = check_date("day", day)?;
+    let actor = actor(&req, Some(&principal.user_id));
+    db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| calendar::remove(conn, &actor, day))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkingDaysQuery {
+    /// The first day (required), YYYY-MM-DD.
+    pub from: Option<NaiveDate>,
+    /// A period of this many working days from `from` (0 to 1000): answers its last day.
+    #[param(minimum = 0, maximum = 1000)]
+    pub days: Option<i64>,
+    /// The day after the span: answers the working days in `[from, to)`.
+    pub to: Option<NaiveDate>,
+}
+
+/// The last day of a period of working days.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"from": "2026-03-02", "days": 10, "due": "2026-03-13"}))]
+pub struct Deadline {
+    pub from: NaiveDate,
+    pub days: i64,
+    /// The `days`-th working day, counting `from` itself when it is a working day.
+    pub due: NaiveDate,
+}
+
+/// The working days in a span.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"from": "2026-02-01", "to": "2026-03-01", "working_days": 15}))]
+pub struct Span {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Working days from `from` up to the day before `to`.
+    pub working_days: i64,
+}
+
+/// A deadline (`days` asked) or a count (`to` asked).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum WorkingDays {
+    Deadline(Deadline),
+    Span(Span),
+}
+
+/// Count working days: the deadline `days` working days from `from`, or the working days
+/// from `from` up to `to` (weekends and the public holidays are not working days).
+///
+/// A period starting on `from` counts `from` as its first day when it is a working day,
+/// else the first working day after it: 10 working days from Monday 2 March 2026 end on
+/// Friday 13 March. A span `[from, to)` counts `from` but not `to`.
+#[utoipa::path(
+    tag = "calendar",
+    security(("bearer" = [])),
+    params(WorkingDaysQuery),
+    responses(
+        (status = 200, body = WorkingDays),
+        (status = 422, description = "`from` is missing or not a date, neither or both of `days` and `to` are given, or `days` is out of range"),
+    )
+)]
+#[get("/working-days")]
+pub async fn working_days(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    Query(query): Query<WorkingDaysQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let from = query
+        .from
+        .ok_or_else(|| ApiError::invalid("from", "required", "give the first day"))?;
+    let from = check_date("from", from)?;
+    let answer = match (query.days, query.to) {
+        (Some(days), None) => {
+            let n = u32::try_from(days)
+                .ok()
+                .filter(|n| i64::from(*n) <= MAX_WORKING_DAYS)
+                .ok_or_else(|| ApiError::invalid("days", "range", "must be between 0 and 1000"))?;
+            let due = db::run(&state.pool, move |conn| {
+                Ok(calendar::add_working_days(conn, from, n)?)
+            })
+            .await?;
+            WorkingDays::Deadline(Deadline { from, days, due })
+        }
+        (None, Some(to)) => {
+            let to = check_date("to", to)?;
+            let working_days = db::run(&state.pool, move |conn| {
+                Ok(calendar::working_days_between(conn, from, to)?)
+            })
+            .await?;
+            WorkingDays::Span(Span {
+                from,
+                to,
+                working_days,
+            })
+        }
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "to",
+                "exclusive",
+                "give either days or to, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "days",
+                "required",
+                "give days (a deadline) or to (a count)",
+            ));
+        }
+    };
+    Ok(HttpResponse::Ok().json(answer))
+}

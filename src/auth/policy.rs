@@ -185,6 +185,18 @@ pub fn can_edit_bloc(p: &Principal, owner_path: &str) -> bool {
     can_edit_plan(p, owner_path)
 }
 
+// Disclosures ------------------------------------------------------------------------
+
+/// Disclosures are public; signed in, an account lists those of the units below or above it.
+pub fn can_read_disclosure(p: &Principal, unit_path: &str) -> bool {
+    crate::domain::plans::visible(&p.scope, unit_path)
+}
+
+/// Public feedback may hold personal contact data: read by the unit's officers only.
+pub fn can_read_disclosure_feedback(p: &Principal, unit_path: &str) -> bool {
+    can_keep_unit_awards(p, unit_path)
+}
+
 // Awards ------------------------------------------------------------------------------
 
 /// The award catalogue, rule sets and base salaries are national data: admins and
