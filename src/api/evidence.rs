@@ -1,11 +1,8 @@
 //! `/api/v1/evidence` (minh chứng): proof against a criterion, its files and its review.
 
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -14,6 +11,7 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::plans::visible_plan;
+use crate::api::uploads;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::{self, AnyConnection};
@@ -595,16 +593,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.config.max_file_bytes;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    // The form adds a few hundred bytes around the file.
-    if declared.is_some_and(|n| n > limit + 64 * 1024) {
-        return Err(ApiError::too_large(limit));
-    }
-    let (name, declared_type, content) = read_file_part(&req, payload, limit).await?;
+    let (name, declared_type, content) = uploads::read_file_part(&req, payload, limit).await?;
     let data_dir = state.config.data_dir.clone();
     let actor = actor(&req, Some(&principal.user_id));
     let e = db::run(&state.pool, move |conn| {
@@ -635,64 +624,6 @@ pub async fn upload(
     Ok(tagged(StatusCode::CREATED, e.version, &e))
 }
 
-/// Reads the one part named `file` of a multipart body, up to `limit` bytes.
-async fn read_file_part(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-) -> Result<(String, Option<String>, Vec<u8>), ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type
-        .to_ascii_lowercase()
-        .starts_with("multipart/form-data")
-    {
-        return Err(ApiError::unsupported_media_type("multipart/form-data"));
-    }
-    let mut form = Multipart::new(req.headers(), payload.into_inner());
-    while let Some(field) = form.next().await {
-        let mut field =
-            field.map_err(|e| ApiError::malformed(format!("cannot read the form: {e}")))?;
-        if field.name() != Some("file") {
-            // Drain other parts.
-            while let Some(chunk) = field.next().await {
-                chunk.map_err(|e| ApiError::malformed(format!("cannot read the form: {e}")))?;
-            }
-            continue;
-        }
-        let name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string)
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "file.filename",
-                    "required",
-                    "the file part needs a filename",
-                )
-            })?;
-        let declared = field.content_type().map(|m| m.essence_str().to_string());
-        let mut content = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| ApiError::malformed(format!("cannot read the file: {e}")))?;
-            if content.len() + chunk.len() > limit {
-                return Err(ApiError::too_large(limit));
-            }
-            content.extend_from_slice(&chunk);
-        }
-        return Ok((name, declared, content));
-    }
-    Err(ApiError::invalid(
-        "file",
-        "required",
-        "send the file as a form part named file",
-    ))
-}
-
 /// Download a file of evidence you may see, with its type and name.
 #[utoipa::path(
     tag = "evidence",
@@ -720,20 +651,11 @@ pub async fn download(
         Ok((file, content))
     })
     .await?;
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: file.file_name.into_bytes(),
-        })],
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(file.content_type)
-        .insert_header(disposition)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(content))
+    Ok(uploads::attachment(
+        file.file_name,
+        file.content_type,
+        content,
+    ))
 }
 
 /// Take a file off a draft (or evidence returned for changes).

@@ -14,11 +14,13 @@ pub mod learning;
 pub mod legal_documents;
 pub mod list;
 pub mod movements;
+pub mod nominations;
 pub mod org_units;
 pub mod plans;
 pub mod registrations;
 pub mod scores;
 pub mod staff;
+pub mod uploads;
 pub mod users;
 pub mod validate;
 
@@ -118,6 +120,18 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(blocs::get)
                         .service(blocs::update)
                         .service(blocs::ranking),
+                )
+                .service(
+                    scope::scope("/nominations")
+                        .service(nominations::list)
+                        .service(nominations::create)
+                        .service(nominations::submit_batch)
+                        .service(nominations::get)
+                        .service(nominations::update)
+                        .service(nominations::act)
+                        .service(nominations::eligibility)
+                        .service(nominations::upload)
+                        .service(nominations::download),
                 )
                 .configure(calendar::routes)
                 .configure(councils::routes)

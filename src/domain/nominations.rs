@@ -1,14 +1,26 @@
 //! Đề nghị khen thưởng: a proposal of a staff member or a unit for an award, its dossier,
 //! and its way up the hierarchy to the level that grants the award, then to the council.
 
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{nomination_steps, nominations};
+use crate::db::schema::{
+    award_types, awards, nomination_files, nomination_steps, nominations, org_units, staff,
+};
+use crate::db::{contains_pattern, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
+use crate::domain::award_types::{AwardLevel, AwardType, rules_for};
+use crate::domain::org_units::{self as units, OrgUnit};
+use crate::domain::plans::Occasion;
+use crate::domain::subjects::{Seen, Subject};
+use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
 use crate::error::ApiError;
+use crate::text::fold;
 
 text_enum! {
     /// Where a nomination stands.
@@ -133,6 +145,575 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Nomination
     nominations::table
         .filter(nominations::id.eq(id))
         .select(Nomination::as_select())
+        .first(conn)
+        .optional()
+}
+
+text_enum! {
+    /// What a level does with a nomination.
+    pub enum NominationAction {
+        /// The proposing unit sends it up.
+        Submit => "submit",
+        /// The level in charge approves: up to the next level, or to the council.
+        Approve => "approve",
+        /// Back to the proposing unit for changes, with a reason.
+        Return => "return",
+        /// Refused, with a reason.
+        Reject => "reject",
+    }
+}
+
+/// Statuses a nomination counts as proposed in (for quotas and collective shares).
+const LIVE: [NominationStatus; 5] = [
+    NominationStatus::Submitted,
+    NominationStatus::CouncilReview,
+    NominationStatus::Disclosed,
+    NominationStatus::Approved,
+    NominationStatus::Decided,
+];
+
+/// A step of a nomination's way, as its history shows it.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = nomination_steps)]
+pub struct Step {
+    #[serde(skip)]
+    pub id: String,
+    #[serde(skip)]
+    pub nomination_id: String,
+    /// The level that acted (absent for council and decision steps).
+    pub unit_id: Option<String>,
+    pub action: String,
+    /// The status after the step.
+    pub status: String,
+    pub reason: Option<String>,
+    pub actor_id: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: chrono::NaiveDateTime,
+}
+
+pub fn steps(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<Step>> {
+    nomination_steps::table
+        .filter(nomination_steps::nomination_id.eq(id))
+        .order((nomination_steps::at.asc(), nomination_steps::id.asc()))
+        .select(Step::as_select())
+        .load(conn)
+}
+
+/// A file of the dossier (hồ sơ).
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = nomination_files)]
+pub struct DossierFile {
+    pub id: String,
+    #[serde(skip)]
+    pub nomination_id: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub added_by: Option<String>,
+    pub added_at: chrono::NaiveDateTime,
+}
+
+pub fn files(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<DossierFile>> {
+    nomination_files::table
+        .filter(nomination_files::nomination_id.eq(id))
+        .order((nomination_files::added_at.asc(), nomination_files::id.asc()))
+        .select(DossierFile::as_select())
+        .load(conn)
+}
+
+/// A nomination with what its readers see beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NominationView {
+    pub nomination: Nomination,
+    pub award_type_code: String,
+    pub award_type_name: String,
+    pub nominee_name: String,
+    /// The nominee's unit path (who may see it).
+    #[serde(skip)]
+    pub nominee_path: String,
+}
+
+/// A nomination with its award type, nominee name and path.
+pub fn view(conn: &mut AnyConnection, n: Nomination) -> QueryResult<NominationView> {
+    let (code, type_name): (String, String) = award_types::table
+        .find(&n.award_type_id)
+        .select((award_types::code, award_types::name))
+        .first(conn)?;
+    let (unit_name, nominee_path): (String, String) = org_units::table
+        .find(&n.nominee_unit_id)
+        .select((org_units::name, org_units::path))
+        .first(conn)?;
+    let nominee_name = match &n.staff_id {
+        Some(id) => staff::table.find(id).select(staff::full_name).first(conn)?,
+        None => unit_name,
+    };
+    Ok(NominationView {
+        nomination: n,
+        award_type_code: code,
+        award_type_name: type_name,
+        nominee_name,
+        nominee_path,
+    })
+}
+
+/// The units on a unit's path, from the root down to the unit itself.
+pub fn lineage(conn: &mut AnyConnection, unit: &OrgUnit) -> QueryResult<Vec<OrgUnit>> {
+    let ids: Vec<&str> = unit.path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut found: Vec<OrgUnit> = org_units::table
+        .filter(org_units::id.eq_any(&ids))
+        .select(OrgUnit::as_select())
+        .load(conn)?;
+    found.sort_by_key(|u| u.path.len());
+    Ok(found)
+}
+
+/// The level that grants an award to nominees proposed by `proposer`: for grassroots awards
+/// the nearest unit at or above it that is not a division (the office whose head signs);
+/// for province and State awards the province (which forwards State awards to Hà Nội).
+/// A tree without such a unit falls back to its root.
+pub fn granting_unit(
+    conn: &mut AnyConnection,
+    proposer: &OrgUnit,
+    level: AwardLevel,
+) -> QueryResult<OrgUnit> {
+    let line = lineage(conn, proposer)?;
+    let wanted = |u: &&OrgUnit| match level {
+        AwardLevel::Grassroots => u.kind != units::OrgUnitKind::Division.as_str(),
+        AwardLevel::Province | AwardLevel::State => u.kind == units::OrgUnitKind::Province.as_str(),
+    };
+    Ok(line
+        .iter()
+        .rev()
+        .find(wanted)
+        .or(line.first())
+        .cloned()
+        .unwrap_or_else(|| proposer.clone()))
+}
+
+/// What a new nomination says.
+#[derive(Debug, Clone)]
+pub struct NominationFields {
+    pub plan_id: Option<String>,
+    pub movement_id: Option<String>,
+    pub year: i32,
+    pub occasion: Occasion,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub summary: String,
+}
+
+/// Writes a draft nomination of `subject` for `award`, proposed by `proposer`.
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    award: &AwardType,
+    subject: &Subject,
+    proposer: &OrgUnit,
+    f: NominationFields,
+) -> Result<Nomination, ApiError> {
+    let granting = granting_unit(conn, proposer, award.level)?;
+    let at = now();
+    let id = new_id();
+    let row: Nomination = diesel::insert_into(nominations::table)
+        .values((
+            nominations::id.eq(&id),
+            nominations::award_type_id.eq(&award.id),
+            nominations::staff_id.eq(&subject.staff_id),
+            nominations::nominee_unit_id.eq(&subject.org_unit_id),
+            nominations::plan_id.eq(&f.plan_id),
+            nominations::movement_id.eq(&f.movement_id),
+            nominations::year.eq(f.year),
+            nominations::occasion.eq(f.occasion.as_str()),
+            nominations::period_from.eq(f.period_from),
+            nominations::period_to.eq(f.period_to),
+            nominations::search_text.eq(fold(&f.summary)),
+            nominations::summary.eq(&f.summary),
+            nominations::proposer_unit_id.eq(&proposer.id),
+            nominations::current_unit_id.eq(None::<String>),
+            nominations::granting_unit_id.eq(&granting.id),
+            nominations::status.eq(NominationStatus::Draft.as_str()),
+            nominations::created_by.eq(actor.user_id.as_deref()),
+            nominations::version.eq(1),
+            nominations::created_at.eq(at),
+            nominations::updated_at.eq(at),
+        ))
+        .returning(nominations::all_columns)
+        .get_result(conn)?;
+    diesel::insert_into(nomination_steps::table)
+        .values((
+            nomination_steps::id.eq(new_id()),
+            nomination_steps::nomination_id.eq(&row.id),
+            nomination_steps::unit_id.eq(Some(&proposer.id)),
+            nomination_steps::action.eq("create"),
+            nomination_steps::status.eq(NominationStatus::Draft.as_str()),
+            nomination_steps::reason.eq(None::<String>),
+            nomination_steps::actor_id.eq(actor.user_id.as_deref()),
+            nomination_steps::at.eq(at),
+        ))
+        .execute(conn)?;
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Created,
+        Resource {
+            kind: "nomination",
+            id: &row.id,
+            version: 1,
+        },
+        None,
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+/// Changes what a draft or returned nomination says.
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: &Nomination,
+    expected_version: i64,
+    f: NominationFields,
+) -> Result<Nomination, ApiError> {
+    if !matches!(
+        current.status(),
+        NominationStatus::Draft | NominationStatus::Returned
+    ) {
+        return Err(ApiError::conflict(
+            "not_editable",
+            "only a draft or returned nomination changes; this one is on its way",
+        ));
+    }
+    let row: Nomination = diesel::update(
+        nominations::table
+            .filter(nominations::id.eq(&current.id))
+            .filter(nominations::version.eq(expected_version)),
+    )
+    .set((
+        nominations::plan_id.eq(&f.plan_id),
+        nominations::movement_id.eq(&f.movement_id),
+        nominations::year.eq(f.year),
+        nominations::occasion.eq(f.occasion.as_str()),
+        nominations::period_from.eq(f.period_from),
+        nominations::period_to.eq(f.period_to),
+        nominations::search_text.eq(fold(&f.summary)),
+        nominations::summary.eq(&f.summary),
+        nominations::version.eq(expected_version + 1),
+        nominations::updated_at.eq(now()),
+    ))
+    .returning(nominations::all_columns)
+    .get_result(conn)
+    .map_err(changed_meanwhile)?;
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Updated,
+        Resource {
+            kind: "nomination",
+            id: &row.id,
+            version: row.version,
+        },
+        Some(current),
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+/// Where a level's action takes a nomination: its new status and the level that acts next.
+/// `parent` is the parent of the current level. Errors name what is wrong.
+pub fn after_action(
+    n: &Nomination,
+    action: NominationAction,
+    parent: Option<&str>,
+) -> Result<(NominationStatus, Option<String>), ApiError> {
+    use NominationAction as A;
+    use NominationStatus as S;
+    let status = n.status();
+    let refuse = || {
+        ApiError::conflict(
+            "invalid_transition",
+            format!("a {status} nomination cannot be given \"{action}\""),
+        )
+    };
+    match (action, status) {
+        (A::Submit, S::Draft | S::Returned) => {
+            let next = if n.proposer_unit_id == n.granting_unit_id {
+                n.granting_unit_id.clone()
+            } else {
+                parent.map(str::to_string).ok_or_else(refuse)?
+            };
+            Ok((S::Submitted, Some(next)))
+        }
+        (A::Approve, S::Submitted) => {
+            if n.current_unit_id.as_deref() == Some(n.granting_unit_id.as_str()) {
+                Ok((S::CouncilReview, None))
+            } else {
+                Ok((
+                    S::Submitted,
+                    Some(parent.map(str::to_string).ok_or_else(refuse)?),
+                ))
+            }
+        }
+        (A::Return, S::Submitted | S::CouncilReview | S::Disclosed) => Ok((S::Returned, None)),
+        (A::Reject, S::Submitted | S::CouncilReview | S::Disclosed) => Ok((S::Rejected, None)),
+        _ => Err(refuse()),
+    }
+}
+
+/// The unit whose officers and heads act now: the proposer for a draft or returned
+/// nomination, the current level while it goes up, the granting level at the council stage.
+pub fn acting_unit(n: &Nomination) -> &str {
+    match n.status() {
+        NominationStatus::Draft | NominationStatus::Returned => &n.proposer_unit_id,
+        NominationStatus::Submitted => n.current_unit_id.as_deref().unwrap_or(&n.granting_unit_id),
+        _ => &n.granting_unit_id,
+    }
+}
+
+/// One nomination of a batch that would go over its award's quota.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuotaExcess {
+    pub award_type: String,
+    pub proposer_unit_id: String,
+    /// How many may be proposed.
+    pub allowed: i64,
+    /// How many would be with this batch.
+    pub proposed: i64,
+    pub of_award_type: String,
+    /// The count the quota is a share of.
+    pub base: i64,
+    pub max_percent: f64,
+}
+
+/// Subjects (staff or units) under `under` with `award_id` in `year`: awarded (active), or
+/// proposed and not refused. Keys are "s:<staff id>" or "u:<unit id>".
+fn holders(
+    conn: &mut AnyConnection,
+    award_id: &str,
+    year: i32,
+    under: &str,
+) -> QueryResult<HashSet<String>> {
+    let key = |staff: Option<String>, unit: String| match staff {
+        Some(s) => format!("s:{s}"),
+        None => format!("u:{unit}"),
+    };
+    let live: Vec<&str> = LIVE.iter().map(|s| s.as_str()).collect();
+    let proposed: Vec<(Option<String>, String)> = nominations::table
+        .inner_join(org_units::table.on(org_units::id.eq(nominations::nominee_unit_id)))
+        .filter(nominations::award_type_id.eq(award_id))
+        .filter(nominations::year.eq(year))
+        .filter(nominations::status.eq_any(&live))
+        .filter(org_units::path.like(prefix_pattern(under)))
+        .select((nominations::staff_id, nominations::nominee_unit_id))
+        .load(conn)?;
+    let awarded: Vec<(Option<String>, String)> = awards::table
+        .inner_join(org_units::table.on(org_units::id.eq(awards::subject_unit_id)))
+        .filter(awards::award_type_id.eq(award_id))
+        .filter(awards::year.eq(year))
+        .filter(awards::status.eq("active"))
+        .filter(org_units::path.like(prefix_pattern(under)))
+        .select((awards::staff_id, awards::subject_unit_id))
+        .load(conn)?;
+    Ok(proposed
+        .into_iter()
+        .chain(awarded)
+        .map(|(s, u)| key(s, u))
+        .collect())
+}
+
+/// Checks a batch about to be submitted against the quotas of the rules in force: per award
+/// type and proposing unit, the nominations already on their way plus the batch may not
+/// exceed `max_percent` of the holders of the base award in that year under the proposer.
+pub fn check_quotas(
+    conn: &mut AnyConnection,
+    batch: &[NominationView],
+) -> Result<Vec<QuotaExcess>, ApiError> {
+    let mut groups: HashMap<(String, String, i32), Vec<&NominationView>> = HashMap::new();
+    for v in batch {
+        let n = &v.nomination;
+        groups
+            .entry((n.award_type_id.clone(), n.proposer_unit_id.clone(), n.year))
+            .or_default()
+            .push(v);
+    }
+    let mut excess = Vec::new();
+    for ((award_id, proposer_id, year), members) in groups {
+        let first = members[0];
+        let Some(rules) = rules_for(
+            conn,
+            &first.award_type_code,
+            &first.nominee_path,
+            first.nomination.period_to,
+        )?
+        else {
+            continue;
+        };
+        let Some(quota) = rules.rules.quota else {
+            continue;
+        };
+        let proposer_path = crate::domain::subjects::unit_path(conn, &proposer_id)?;
+        let Some(base_type) = crate::domain::award_types::find_by_code(conn, &quota.of_award_type)?
+        else {
+            continue;
+        };
+        let base = holders(conn, &base_type.id, year, &proposer_path)?.len() as i64;
+        let live: Vec<&str> = LIVE.iter().map(|s| s.as_str()).collect();
+        let batch_ids: Vec<&str> = members.iter().map(|v| v.nomination.id.as_str()).collect();
+        let already: i64 = nominations::table
+            .filter(nominations::award_type_id.eq(&award_id))
+            .filter(nominations::proposer_unit_id.eq(&proposer_id))
+            .filter(nominations::year.eq(year))
+            .filter(nominations::status.eq_any(&live))
+            .filter(nominations::id.ne_all(&batch_ids))
+            .count()
+            .get_result(conn)?;
+        let allowed = (base as f64 * quota.max_percent / 100.0 + 1e-9).floor() as i64;
+        let proposed = already + members.len() as i64;
+        if proposed > allowed {
+            excess.push(QuotaExcess {
+                award_type: first.award_type_code.clone(),
+                proposer_unit_id: proposer_id,
+                allowed,
+                proposed,
+                of_award_type: quota.of_award_type,
+                base,
+                max_percent: quota.max_percent,
+            });
+        }
+    }
+    excess.sort_by(|a, b| a.award_type.cmp(&b.award_type));
+    Ok(excess)
+}
+
+pub struct NominationFilter {
+    pub q: Option<String>,
+    pub status: Option<NominationStatus>,
+    pub year: Option<i32>,
+    pub award_type_id: Option<String>,
+    pub staff_id: Option<String>,
+    /// Nominees in this unit's subtree (a path prefix).
+    pub under: Option<String>,
+    /// Waiting for this unit to act.
+    pub current_unit_id: Option<String>,
+    pub updated_since: Option<chrono::NaiveDateTime>,
+}
+
+/// Nominations the caller sees, newest first.
+pub fn list(
+    conn: &mut AnyConnection,
+    seen: &Seen,
+    f: &NominationFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<Nomination>, i64)> {
+    let query = || {
+        let mut q = nominations::table
+            .inner_join(org_units::table.on(org_units::id.eq(nominations::nominee_unit_id)))
+            .select(Nomination::as_select())
+            .into_boxed();
+        q = match seen {
+            Seen::All => q,
+            Seen::UnitsUnder(prefix) => q.filter(org_units::path.like(prefix_pattern(prefix))),
+            Seen::Staff(id) => q.filter(nominations::staff_id.eq(id.clone())),
+            Seen::Nothing => q.filter(nominations::id.eq("")),
+        };
+        if let Some(text) = &f.q {
+            q = q.filter(nominations::search_text.like(contains_pattern(&fold(text))));
+        }
+        if let Some(status) = f.status {
+            q = q.filter(nominations::status.eq(status.as_str()));
+        }
+        if let Some(year) = f.year {
+            q = q.filter(nominations::year.eq(year));
+        }
+        if let Some(t) = &f.award_type_id {
+            q = q.filter(nominations::award_type_id.eq(t.clone()));
+        }
+        if let Some(s) = &f.staff_id {
+            q = q.filter(nominations::staff_id.eq(s.clone()));
+        }
+        if let Some(under) = &f.under {
+            q = q.filter(org_units::path.like(prefix_pattern(under)));
+        }
+        if let Some(u) = &f.current_unit_id {
+            q = q.filter(nominations::current_unit_id.eq(u.clone()));
+        }
+        if let Some(since) = f.updated_since {
+            q = q.filter(nominations::updated_at.ge(since));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let items = query()
+        .order((nominations::updated_at.desc(), nominations::id.desc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+/// Adds a stored file to the dossier.
+pub fn add_file(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    n: &Nomination,
+    sha256: &str,
+    file_name: &str,
+    content_type: &str,
+    size: i64,
+) -> Result<DossierFile, ApiError> {
+    let file = DossierFile {
+        id: new_id(),
+        nomination_id: n.id.clone(),
+        sha256: sha256.to_string(),
+        file_name: file_name.to_string(),
+        content_type: content_type.to_string(),
+        size,
+        added_by: actor.user_id.clone(),
+        added_at: now(),
+    };
+    diesel::insert_into(nomination_files::table)
+        .values((
+            nomination_files::id.eq(&file.id),
+            nomination_files::nomination_id.eq(&file.nomination_id),
+            nomination_files::sha256.eq(&file.sha256),
+            nomination_files::file_name.eq(&file.file_name),
+            nomination_files::content_type.eq(&file.content_type),
+            nomination_files::size.eq(file.size),
+            nomination_files::added_by.eq(&file.added_by),
+            nomination_files::added_at.eq(file.added_at),
+        ))
+        .execute(conn)?;
+    // The dossier is part of the nomination: its version moves, so concurrent edits see it.
+    diesel::update(nominations::table.filter(nominations::id.eq(&n.id)))
+        .set((
+            nominations::version.eq(n.version + 1),
+            nominations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Updated,
+        Resource {
+            kind: "nomination",
+            id: &n.id,
+            version: n.version + 1,
+        },
+        None,
+        Some(&file),
+    )?;
+    Ok(file)
+}
+
+pub fn find_file(
+    conn: &mut AnyConnection,
+    nomination_id: &str,
+    file_id: &str,
+) -> QueryResult<Option<DossierFile>> {
+    nomination_files::table
+        .filter(nomination_files::nomination_id.eq(nomination_id))
+        .filter(nomination_files::id.eq(file_id))
+        .select(DossierFile::as_select())
         .first(conn)
         .optional()
 }
