@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -512,8 +512,7 @@ pub struct Recusal {
     /// The member's name.
     pub name: String,
     pub reason: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub at: chrono::NaiveDateTime,
+    pub at: DateTime<Utc>,
 }
 
 /// A session with its attendance, nominations and recusals.
@@ -723,7 +722,7 @@ fn session_recusals(conn: &mut AnyConnection, session_id: &str) -> QueryResult<V
             nomination_id,
             user_id,
             reason,
-            at,
+            at: at.and_utc(),
         })
         .collect())
 }
@@ -1249,7 +1248,7 @@ pub fn recuse(
         user_id: user_id.to_string(),
         name,
         reason: reason.to_string(),
-        at,
+        at: at.and_utc(),
     })
 }
 
@@ -1458,8 +1457,7 @@ pub struct MinutesMember {
 pub struct MinutesFeedback {
     pub author_name: Option<String>,
     pub content: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub received_at: chrono::NaiveDateTime,
+    pub received_at: DateTime<Utc>,
 }
 
 /// One nomination's result in the minutes.
@@ -1557,7 +1555,7 @@ fn feedback_of(
             out.entry(id).or_default().push(MinutesFeedback {
                 author_name,
                 content,
-                received_at,
+                received_at: received_at.and_utc(),
             });
         }
     }
@@ -1768,7 +1766,9 @@ fn minutes_text(m: &Minutes, session: &Session) -> String {
                         t,
                         "   - {} ({}): {}",
                         f.author_name.as_deref().unwrap_or("Không ghi tên"),
-                        vietnamese_date((f.received_at + chrono::Duration::hours(7)).date()),
+                        vietnamese_date(
+                            (f.received_at.naive_utc() + chrono::Duration::hours(7)).date()
+                        ),
                         f.content
                     );
                 }
