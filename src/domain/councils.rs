@@ -911,6 +911,14 @@ pub fn create_session(
             "The council is archived.",
         ));
     }
+    // A year no calendar of ours holds would make working-day counts run for ever.
+    if !(1900..=2200).contains(&f.meets_on.year()) {
+        return Err(ApiError::invalid(
+            "meets_on",
+            "range",
+            "must be a day between the years 1900 and 2200",
+        ));
+    }
     let members = count_members(conn, &council.id)?;
     if members == 0 {
         return Err(ApiError::conflict(
@@ -1645,6 +1653,11 @@ fn vietnam_time(t: chrono::NaiveDateTime) -> String {
     local.format("%H giờ %M").to_string()
 }
 
+/// The day in Việt Nam (UTC+7) of a UTC time.
+fn vietnam_day(t: chrono::NaiveDateTime) -> NaiveDate {
+    (t + chrono::Duration::hours(7)).date()
+}
+
 fn minutes_text(m: &Minutes, session: &Session) -> String {
     use std::fmt::Write;
     let mut t = String::new();
@@ -1654,8 +1667,10 @@ fn minutes_text(m: &Minutes, session: &Session) -> String {
     let _ = writeln!(t, "BIÊN BẢN HỌP HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG");
     let _ = writeln!(t, "{}", m.title);
     let _ = writeln!(t);
+    // The clock time only when the session opened on the day it was set for.
     let start = session
         .opened_at
+        .filter(|at| vietnam_day(*at) == m.meets_on)
         .map(|at| format!("Vào lúc {}, ", vietnam_time(at)))
         .unwrap_or_default();
     let _ = writeln!(
@@ -1766,9 +1781,7 @@ fn minutes_text(m: &Minutes, session: &Session) -> String {
                         t,
                         "   - {} ({}): {}",
                         f.author_name.as_deref().unwrap_or("Không ghi tên"),
-                        vietnamese_date(
-                            (f.received_at.naive_utc() + chrono::Duration::hours(7)).date()
-                        ),
+                        vietnamese_date(vietnam_day(f.received_at.naive_utc())),
                         f.content
                     );
                 }
@@ -1781,7 +1794,7 @@ fn minutes_text(m: &Minutes, session: &Session) -> String {
             t,
             "Phiên họp kết thúc vào lúc {}, {}.",
             vietnam_time(closed),
-            vietnamese_date((closed + chrono::Duration::hours(7)).date())
+            vietnamese_date(vietnam_day(closed))
         );
     }
     let _ = writeln!(

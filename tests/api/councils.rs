@@ -474,6 +474,14 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
     )
     .await
     .invalid("meets_on");
+    schedule(
+        app,
+        &w,
+        &council,
+        json!({"title": "Phiên họp", "meets_on": "9999-12-15", "nomination_ids": [waiting]}),
+    )
+    .await
+    .invalid("meets_on");
     let chair = member(app, 0).await;
     app.post(&sessions(&council))
         .token(&chair)
