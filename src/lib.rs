@@ -28,6 +28,8 @@ use crate::config::Config;
 pub struct AppState {
     pub pool: db::Pool,
     pub keys: TokenKeys,
+    /// The key that signs award credentials, kept in the data directory.
+    pub issuer: domain::credentials::IssuerKey,
     pub throttle: LoginThrottle,
     pub config: Config,
 }
@@ -48,9 +50,12 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
     drop(conn);
     let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)
         .map_err(|e| format!("THIDUA_JWT_SECRET: {e}"))?;
+    let issuer = domain::credentials::IssuerKey::load(&config.data_dir)
+        .map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?;
     let state = AppState {
         pool,
         keys,
+        issuer,
         throttle: LoginThrottle::default(),
         config,
     };

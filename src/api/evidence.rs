@@ -600,9 +600,11 @@ pub async fn upload(
         // Everything that can refuse the file is decided before it is stored, so a refusal
         // leaves nothing behind; the content is written outside the transaction, so no
         // write lock waits on the disk.
-        let name = files::check_file_name(&name)?;
-        let content_type = files::check_upload(&name, declared_type.as_deref(), &content, limit)?;
-        let sha256 = files::sha256_hex(&content);
+        let files::Checked {
+            name,
+            content_type,
+            sha256,
+        } = files::check(&name, declared_type.as_deref(), &content, limit)?;
         let (current, _) = writable_evidence(conn, &principal, &id)?;
         evidence::ensure_accepts_file(conn, &current)?;
         files::put(&data_dir, &sha256, &content)
@@ -646,8 +648,7 @@ pub async fn download(
         let (e, _) = visible_evidence(conn, &principal, &id)?;
         let file = evidence::find_file(conn, &e.id, &file_id)?
             .ok_or_else(|| ApiError::not_found("file"))?;
-        let content = std::fs::read(files::path(&data_dir, &file.sha256))
-            .map_err(|e| ApiError::internal(format!("stored file {}: {e}", file.sha256)))?;
+        let content = files::read(&data_dir, &file.sha256)?;
         Ok((file, content))
     })
     .await?;

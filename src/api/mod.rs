@@ -1,15 +1,19 @@
 //! The HTTP API: one module per resource, and the one place that lists every route.
 
 pub mod auth;
+pub mod award_types;
 pub mod blocs;
 pub mod calendar;
 pub mod councils;
 pub mod credentials;
 pub mod criteria;
+pub mod decisions;
+pub mod disciplines;
 pub mod disclosures;
 pub mod evidence;
 pub mod extract;
 pub mod health;
+pub mod initiatives;
 pub mod learning;
 pub mod legal_documents;
 pub mod list;
@@ -57,7 +61,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(staff::create)
                         .service(staff::get)
                         .service(staff::update)
-                        .service(staff::archive),
+                        .service(staff::archive)
+                        .service(decisions::staff_awards),
                 )
                 .service(
                     scope::scope("/movements")
@@ -122,6 +127,35 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(blocs::ranking),
                 )
                 .service(
+                    scope::scope("/award-types")
+                        .service(award_types::list)
+                        .service(award_types::get),
+                )
+                .service(
+                    scope::scope("/rule-sets")
+                        .service(award_types::list_rule_sets)
+                        .service(award_types::create_rule_set)
+                        .service(award_types::get_rule_set)
+                        .service(award_types::update_rule_set),
+                )
+                .service(
+                    scope::scope("/base-salaries")
+                        .service(award_types::list_base_salaries)
+                        .service(award_types::create_base_salary),
+                )
+                .service(
+                    scope::scope("/initiatives")
+                        .service(initiatives::list)
+                        .service(initiatives::create)
+                        .service(initiatives::get)
+                        .service(initiatives::update),
+                )
+                .service(
+                    scope::scope("/disciplines")
+                        .service(disciplines::list)
+                        .service(disciplines::create),
+                )
+                .service(
                     scope::scope("/nominations")
                         .service(nominations::list)
                         .service(nominations::create)
@@ -136,7 +170,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(calendar::routes)
                 .configure(councils::routes)
                 .configure(disclosures::routes)
-                .service(scope::scope("/awards").configure(credentials::award_routes))
+                .service(
+                    scope::scope("/award-decisions")
+                        .service(decisions::list)
+                        .service(decisions::create)
+                        .service(decisions::get)
+                        .service(decisions::revoke),
+                )
+                .service(
+                    scope::scope("/awards")
+                        .service(decisions::list_awards)
+                        .service(decisions::get_award)
+                        .configure(credentials::award_routes),
+                )
                 .service(
                     scope::scope("/public")
                         .configure(disclosures::public_routes)

@@ -781,9 +781,11 @@ pub async fn upload(
     let data_dir = state.config.data_dir.clone();
     let actor = actor(&req, Some(&principal.user_id));
     let res = db::run(&state.pool, move |conn| {
-        let name = files::check_file_name(&name)?;
-        let content_type = files::check_upload(&name, declared_type.as_deref(), &content, limit)?;
-        let sha256 = files::sha256_hex(&content);
+        let files::Checked {
+            name,
+            content_type,
+            sha256,
+        } = files::check(&name, declared_type.as_deref(), &content, limit)?;
         let writable = |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
             let v = proposed_by_caller(conn, &principal, &id)?;
             if !matches!(
@@ -852,8 +854,7 @@ pub async fn download(
         let v = visible_nomination(conn, &principal, &id)?;
         let file = nominations::find_file(conn, &v.nomination.id, &file_id)?
             .ok_or_else(|| ApiError::not_found("file"))?;
-        let content = std::fs::read(files::path(&data_dir, &file.sha256))
-            .map_err(|e| ApiError::internal(format!("stored file {}: {e}", file.sha256)))?;
+        let content = files::read(&data_dir, &file.sha256)?;
         Ok((file, content))
     })
     .await?;

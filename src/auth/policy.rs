@@ -303,6 +303,23 @@ mod tests {
     }
 
     #[test]
+    fn levels_act_on_nominations_in_their_subtree_but_never_about_themselves() {
+        let mut p = principal(&[Role::Manager], Scope::Subtree("/a/b/".into()));
+        assert!(can_propose(&p, "/a/b/"));
+        assert!(!can_act_at_level(&p, "/a/", None));
+        assert!(can_act_at_level(&p, "/a/b/", Some("s2")));
+        assert!(!can_act_at_level(&p, "/a/b/", Some("s1")));
+        p.roles = vec![Role::Member];
+        assert!(!can_propose(&p, "/a/b/"));
+        p.roles = vec![Role::Officer];
+        p.scope = Scope::Subtree("/a/".into());
+        assert!(can_keep_unit_awards(&p, "/a/"));
+        assert!(!can_keep_unit_awards(&p, "/x/"));
+        assert!(can_edit_rule_set(&p, Some("/a/")));
+        assert!(!can_edit_rule_set(&p, None));
+    }
+
+    #[test]
     fn manager_keeps_staff_of_subtree_only() {
         let p = principal(&[Role::Manager], Scope::Subtree("/a/".into()));
         assert!(can_edit_staff(&p, "/a/b/"));

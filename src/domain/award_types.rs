@@ -759,13 +759,16 @@ mod tests {
             created_at: now(),
             updated_at: now(),
         };
-        // 0.3 × 2 340 000 = 702 000.
-        assert_eq!(t.cash_amount(2_340_000, false), 702_000);
-        assert_eq!(t.cash_amount(2_340_000, true), 1_404_000);
+        // 0.3 × 2 340 000 = 702 000 → 710 000; 1.0 × 1 800 000 stays.
+        assert_eq!(t.cash_amount(2_340_000, false), 710_000);
+        assert_eq!(t.cash_amount(2_340_000, true), 1_410_000);
+        t.cash_multiplier = 100;
+        assert_eq!(t.cash_amount(1_800_000, false), 1_800_000);
+        t.cash_multiplier = 30;
         // 0.3 × 2 345 678 = 703 703.4 → 710 000.
         assert_eq!(t.cash_amount(2_345_678, false), 710_000);
         t.collective_doubles = false;
-        assert_eq!(t.cash_amount(2_340_000, true), 702_000);
+        assert_eq!(t.cash_amount(2_340_000, true), 710_000);
     }
 
     #[test]

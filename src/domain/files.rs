@@ -150,6 +150,36 @@ pub fn put(data_dir: &Path, sha256: &str, content: &[u8]) -> std::io::Result<boo
     Ok(true)
 }
 
+/// An upload that passed every check: its name, its type told from the content, and the
+/// SHA-256 it is stored under.
+pub struct Checked {
+    pub name: String,
+    pub content_type: &'static str,
+    pub sha256: String,
+}
+
+/// Checks an upload's name and content before anything is stored.
+pub fn check(
+    name: &str,
+    declared: Option<&str>,
+    content: &[u8],
+    limit: usize,
+) -> Result<Checked, ApiError> {
+    let name = check_file_name(name)?;
+    let content_type = check_upload(&name, declared, content, limit)?;
+    Ok(Checked {
+        name,
+        content_type,
+        sha256: sha256_hex(content),
+    })
+}
+
+/// The content of a stored file, for a download.
+pub fn read(data_dir: &Path, sha256: &str) -> Result<Vec<u8>, ApiError> {
+    std::fs::read(path(data_dir, sha256))
+        .map_err(|e| ApiError::internal(format!("stored file {sha256}: {e}")))
+}
+
 /// Records a stored content once.
 pub fn record(
     conn: &mut AnyConnection,

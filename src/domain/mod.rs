@@ -8,6 +8,7 @@ pub mod councils;
 pub mod credentials;
 pub mod criteria;
 pub mod decisions;
+pub mod disciplines;
 pub mod disclosures;
 pub mod eligibility;
 pub mod evidence;

@@ -1,0 +1,533 @@
+//! `/api/v1/award-types` (danh hiệu thi đua, hình thức khen thưởng), `/api/v1/rule-sets`
+//! (their rules, versioned and dated, with provincial overrides) and
+//! `/api/v1/base-salaries` (lương cơ sở, which cash amounts multiply).
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Query, actor, double_option, present, tagged};
+use crate::api::org_units::referenced_unit;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::award_types::{
+    self, AwardKind, AwardLevel, AwardRules, AwardType, BaseSalary, RuleSetFields, RuleSetRow,
+    RulesInForce,
+};
+use crate::domain::plans::{AwardSubject, Occasion};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-f100-7000-8000-000000000001", "code": "chien_si_thi_dua_cap_tinh",
+    "name": "Chiến sĩ thi đua cấp tỉnh", "kind": "title", "subject": "individual", "level": "province",
+    "authority": "Chủ tịch Ủy ban nhân dân tỉnh", "occasions": ["annual"], "cash_multiplier": 3.0,
+    "collective_doubles": false, "rank": 40, "active": true, "version": 1,
+    "rules": {"rule_set_id": "019ab0a4-f600-7000-8000-000000000001", "rule_set_code": "nd-152-2025",
+              "legal_source": "Luật Thi đua, khen thưởng số 06/2022/QH15; Nghị định số 152/2025/NĐ-CP",
+              "rules": {"requires": [{"award_type": "chien_si_thi_dua_co_so", "consecutive_years": 3}],
+                        "initiative_scope": "province", "ballot_required": false}}
+}))]
+pub struct AwardTypeResponse {
+    pub id: String,
+    /// Stable code; the same as registrations' pledged titles.
+    pub code: String,
+    pub name: String,
+    /// Danh hiệu (title) or hình thức (form).
+    pub kind: AwardKind,
+    /// Cá nhân, tập thể, or both.
+    pub subject: AwardSubject,
+    pub level: AwardLevel,
+    /// Who grants it.
+    pub authority: String,
+    pub occasions: Vec<Occasion>,
+    /// Multiple of the base salary paid with it.
+    pub cash_multiplier: f64,
+    /// Collectives receive twice the amount.
+    pub collective_doubles: bool,
+    /// Higher is a higher award.
+    pub rank: i32,
+    pub active: bool,
+    pub version: i64,
+    /// The national rules in force today (on a single award type).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<RulesInForce>,
+}
+
+impl AwardTypeResponse {
+    fn new(t: AwardType, rules: Option<RulesInForce>) -> Self {
+        AwardTypeResponse {
+            id: t.id,
+            code: t.code,
+            name: t.name,
+            kind: t.kind,
+            subject: t.subject,
+            level: t.level,
+            authority: t.authority,
+            occasions: t.occasions,
+            cash_multiplier: f64::from(t.cash_multiplier) / 100.0,
+            collective_doubles: t.collective_doubles,
+            rank: t.rank,
+            active: t.active,
+            version: t.version,
+            rules,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AwardTypeList {
+    pub items: Vec<AwardTypeResponse>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AwardTypeQuery {
+    /// Search text; diacritics ignored.
+    pub q: Option<String>,
+    pub kind: Option<AwardKind>,
+    pub level: Option<AwardLevel>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RulesQuery {
+    /// The day the rules must be in force (default today).
+    pub on: Option<NaiveDate>,
+    /// A nominee's unit: a province's override applies below it.
+    pub org_unit_id: Option<String>,
+}
+
+/// The award catalogue, highest award first.
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    params(AwardTypeQuery),
+    responses((status = 200, body = AwardTypeList))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    Query(query): Query<AwardTypeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let items = db::run(&state.pool, move |conn| {
+        Ok(award_types::list(
+            conn,
+            query.q.as_deref().filter(|q| !q.trim().is_empty()),
+            query.kind,
+            query.level,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(AwardTypeList {
+        items: items
+            .into_iter()
+            .map(|t| AwardTypeResponse::new(t, None))
+            .collect(),
+    }))
+}
+
+/// An award type (by id or code) with the rules in force on a day, for a nominee's unit
+/// (a province's override first, then the national set).
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Award type id or code"), RulesQuery),
+    responses((status = 200, body = AwardTypeResponse, headers(("ETag" = String))), (status = 404, description = "No such award type"), (status = 422, description = "An unknown org unit"))
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(query): Query<RulesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (t, rules) = db::run(&state.pool, move |conn| {
+        let t = award_types::find_by_id_or_code(conn, &id)?
+            .ok_or_else(|| ApiError::not_found("award type"))?;
+        let path = match &query.org_unit_id {
+            Some(u) => referenced_unit(conn, &principal, u, "org_unit_id")?.path,
+            None => "/".to_string(),
+        };
+        let on = query.on.unwrap_or_else(crate::domain::today);
+        let rules = award_types::rules_for(conn, &t.code, &path, on)?;
+        Ok((t, rules))
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        t.version,
+        &AwardTypeResponse::new(t, rules),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleSetResponse {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    /// The law, decree or provincial decision the rules come from.
+    pub legal_source: String,
+    pub valid_from: NaiveDate,
+    /// Absent: open-ended.
+    pub valid_to: Option<NaiveDate>,
+    /// Absent: national; otherwise the province (or unit) whose override it is.
+    pub org_unit_id: Option<String>,
+    /// Rules per award type code.
+    pub rules: BTreeMap<String, AwardRules>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<RuleSetRow> for RuleSetResponse {
+    fn from(r: RuleSetRow) -> Self {
+        RuleSetResponse {
+            rules: r.rules(),
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            legal_source: r.legal_source,
+            valid_from: r.valid_from,
+            valid_to: r.valid_to,
+            org_unit_id: r.org_unit_id,
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleSetList {
+    pub items: Vec<RuleSetResponse>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "na-2026", "name": "Quy định thi đua, khen thưởng tỉnh Nghệ An",
+    "legal_source": "Quyết định số 25/2025/QĐ-UBND của UBND tỉnh Nghệ An", "valid_from": "2026-01-01",
+    "org_unit_id": "019ab0a4-a000-7000-8000-000000000001",
+    "rules": {"chien_si_thi_dua_co_so": {"initiative_scope": "unit", "quota": {"max_percent": 20.0, "of_award_type": "lao_dong_tien_tien"}},
+              "chien_si_thi_dua_cap_tinh": {"requires": [{"award_type": "chien_si_thi_dua_co_so", "consecutive_years": 3}],
+                                             "initiative_scope": "province", "ballot_required": true, "vote_threshold_percent": 90.0}}
+}))]
+pub struct CreateRuleSet {
+    #[validate(length(min = 1, max = 50), custom(function = "validate::code"))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub code: String,
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub name: String,
+    #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub legal_source: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    /// A province's (or unit's) override; absent: national (admins only).
+    #[validate(custom(function = "validate::id"))]
+    pub org_unit_id: Option<String>,
+    /// Rules per award type code; an award type not named falls back to the national set.
+    pub rules: BTreeMap<String, AwardRules>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"valid_to": "2027-02-28"}))]
+pub struct UpdateRuleSet {
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
+    #[schema(nullable = false, min_length = 1, max_length = 1000)]
+    pub legal_source: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub valid_to: Option<Option<NaiveDate>>,
+    /// Replaces the rules.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub rules: Option<BTreeMap<String, AwardRules>>,
+}
+
+fn check_period(from: NaiveDate, to: Option<NaiveDate>) -> Result<(), ApiError> {
+    if to.is_some_and(|to| to < from) {
+        return Err(ApiError::invalid(
+            "valid_to",
+            "before_start",
+            "the rule set ends before it starts",
+        ));
+    }
+    Ok(())
+}
+
+/// A rule set the caller may change: a province's override by its officers, a national
+/// set by admins. Everyone reads every set.
+fn editable_rule_set(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<RuleSetRow, ApiError> {
+    let (row, path) =
+        award_types::find_rule_set(conn, id)?.ok_or_else(|| ApiError::not_found("rule set"))?;
+    policy::ensure(policy::can_edit_rule_set(principal, path.as_deref()))?;
+    Ok(row)
+}
+
+/// Every rule set, latest first.
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    responses((status = 200, body = RuleSetList))
+)]
+#[get("")]
+pub async fn list_rule_sets(
+    state: web::Data<AppState>,
+    _principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let items = db::run(&state.pool, |conn| Ok(award_types::list_rule_sets(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(RuleSetList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A rule set.
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Rule set id")),
+    responses((status = 200, body = RuleSetResponse, headers(("ETag" = String))), (status = 404, description = "No such rule set"))
+)]
+#[get("/{id}")]
+pub async fn get_rule_set(
+    state: web::Data<AppState>,
+    _principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = db::run(&state.pool, move |conn| {
+        award_types::find_rule_set(conn, &id)?
+            .map(|(r, _)| r)
+            .ok_or_else(|| ApiError::not_found("rule set"))
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        row.version,
+        &RuleSetResponse::from(row),
+    ))
+}
+
+/// Add a rule set: a province's override of the national rules (its officers), or a new
+/// national set (admins), valid for a period and citing its legal source.
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    request_body = CreateRuleSet,
+    responses(
+        (status = 201, body = RuleSetResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only admins write national sets; officers their unit's overrides"),
+        (status = 409, description = "The code is taken"),
+        (status = 422, description = "Invalid fields: an unknown award type in the rules, a percentage outside 0–100, an end before the start"),
+    )
+)]
+#[post("")]
+pub async fn create_rule_set(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateRuleSet>,
+) -> Result<HttpResponse, ApiError> {
+    check_period(body.valid_from, body.valid_to)?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let row = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let unit = match &body.org_unit_id {
+                Some(id) => Some(referenced_unit(conn, &principal, id, "org_unit_id")?),
+                None => None,
+            };
+            policy::ensure(policy::can_edit_rule_set(
+                &principal,
+                unit.as_ref().map(|u| u.path.as_str()),
+            ))?;
+            award_types::create_rule_set(
+                conn,
+                &actor,
+                RuleSetFields {
+                    code: body.code.trim().to_string(),
+                    name: body.name.trim().to_string(),
+                    legal_source: body.legal_source.trim().to_string(),
+                    valid_from: body.valid_from,
+                    valid_to: body.valid_to,
+                    org_unit_id: unit.map(|u| u.id),
+                    rules: body.rules,
+                },
+            )
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        row.version,
+        &RuleSetResponse::from(row),
+    ))
+}
+
+/// Change a rule set's period, name, source or rules (a new version; evaluations read the
+/// set in force for their period).
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Rule set id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateRuleSet,
+    responses(
+        (status = 200, body = RuleSetResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only admins change national sets; officers their unit's overrides"),
+        (status = 404, description = "No such rule set"),
+        (status = 412, description = "The rule set changed since you read it"),
+        (status = 422, description = "Invalid fields"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_rule_set(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateRuleSet>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let row = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = editable_rule_set(conn, &principal, &id)?;
+            let fields = RuleSetFields {
+                code: current.code.clone(),
+                name: body
+                    .name
+                    .map(|n| n.trim().to_string())
+                    .unwrap_or_else(|| current.name.clone()),
+                legal_source: body
+                    .legal_source
+                    .map(|n| n.trim().to_string())
+                    .unwrap_or_else(|| current.legal_source.clone()),
+                valid_from: body.valid_from.unwrap_or(current.valid_from),
+                valid_to: body.valid_to.unwrap_or(current.valid_to),
+                org_unit_id: current.org_unit_id.clone(),
+                rules: body.rules.unwrap_or_else(|| current.rules()),
+            };
+            check_period(fields.valid_from, fields.valid_to)?;
+            award_types::update_rule_set(conn, &actor, current, version, fields)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        row.version,
+        &RuleSetResponse::from(row),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"valid_from": "2024-07-01", "amount": 2340000, "legal_source": "Nghị định số 73/2024/NĐ-CP"}))]
+pub struct BaseSalaryResponse {
+    pub valid_from: NaiveDate,
+    /// VND per month.
+    pub amount: i64,
+    pub legal_source: String,
+}
+
+impl From<BaseSalary> for BaseSalaryResponse {
+    fn from(b: BaseSalary) -> Self {
+        BaseSalaryResponse {
+            valid_from: b.valid_from,
+            amount: b.amount,
+            legal_source: b.legal_source,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BaseSalaryList {
+    pub items: Vec<BaseSalaryResponse>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"valid_from": "2026-07-01", "amount": 2530000, "legal_source": "Nghị định số …/2026/NĐ-CP"}))]
+pub struct CreateBaseSalary {
+    pub valid_from: NaiveDate,
+    #[validate(range(min = 1, max = 1_000_000_000))]
+    #[schema(minimum = 1, maximum = 1000000000)]
+    pub amount: i64,
+    #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub legal_source: String,
+}
+
+/// The base salaries (lương cơ sở) by the day they apply, latest first. Cash amounts use
+/// the one in force on the decision date.
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    responses((status = 200, body = BaseSalaryList))
+)]
+#[get("")]
+pub async fn list_base_salaries(
+    state: web::Data<AppState>,
+    _principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let items = db::run(&state.pool, |conn| Ok(award_types::base_salaries(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(BaseSalaryList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Add a base salary from the day a new decree applies it (admins and officers).
+#[utoipa::path(
+    tag = "award-types",
+    security(("bearer" = [])),
+    request_body = CreateBaseSalary,
+    responses(
+        (status = 201, body = BaseSalaryResponse),
+        (status = 403, description = "Only admins and officers keep base salaries"),
+        (status = 409, description = "A base salary already starts on this day"),
+    )
+)]
+#[post("")]
+pub async fn create_base_salary(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateBaseSalary>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_edit_award_catalogue(&principal))?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let row = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            award_types::add_base_salary(
+                conn,
+                &actor,
+                body.valid_from,
+                body.amount,
+                body.legal_source.trim(),
+            )
+        })
+    })
+    .await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(BaseSalaryResponse::from(row)))
+}

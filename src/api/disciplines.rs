@@ -1,0 +1,160 @@
+//! `/api/v1/disciplines` (kỷ luật): discipline periods of staff, which hold back awards.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{Json, Query, actor};
+use crate::api::validate;
+use crate::auth::{Principal, Scope, policy};
+use crate::db;
+use crate::domain::disciplines::{self, Discipline, DisciplineFields, DisciplineLevel};
+use crate::domain::staff;
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-f400-7000-8000-000000000001", "staff_id": "019ab0a4-a300-7000-8000-000000000001",
+    "level": "reprimand", "reason": "Vi phạm quy chế làm việc (Quyết định số 05/QĐ-VP)",
+    "starts_on": "2025-03-01", "ends_on": "2025-08-31", "created_at": "2025-03-01T08:00:00Z"
+}))]
+pub struct DisciplineResponse {
+    pub id: String,
+    pub staff_id: String,
+    pub level: DisciplineLevel,
+    pub reason: String,
+    pub starts_on: NaiveDate,
+    /// Absent while it runs without a set end.
+    pub ends_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Discipline> for DisciplineResponse {
+    fn from(d: Discipline) -> Self {
+        DisciplineResponse {
+            level: DisciplineLevel::from_db(&d.level),
+            id: d.id,
+            staff_id: d.staff_id,
+            reason: d.reason,
+            starts_on: d.starts_on,
+            ends_on: d.ends_on,
+            created_at: d.created_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "staff_id": "019ab0a4-a300-7000-8000-000000000001", "level": "reprimand",
+    "reason": "Vi phạm quy chế làm việc (Quyết định số 05/QĐ-VP)", "starts_on": "2025-03-01", "ends_on": "2025-08-31"
+}))]
+pub struct CreateDiscipline {
+    #[validate(custom(function = "validate::id"))]
+    pub staff_id: String,
+    pub level: DisciplineLevel,
+    /// The reason and the deciding document.
+    #[validate(length(min = 1, max = 4000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub reason: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DisciplineQuery {
+    pub staff_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisciplineList {
+    pub items: Vec<DisciplineResponse>,
+}
+
+/// Record a discipline period of a staff member (officers and heads of their unit).
+#[utoipa::path(
+    tag = "disciplines",
+    security(("bearer" = [])),
+    request_body = CreateDiscipline,
+    responses(
+        (status = 201, body = DisciplineResponse),
+        (status = 403, description = "Only officers and heads of the person's unit record discipline"),
+        (status = 422, description = "Invalid fields: an unknown staff member, an end before the start"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateDiscipline>,
+) -> Result<HttpResponse, ApiError> {
+    if body.ends_on.is_some_and(|end| end < body.starts_on) {
+        return Err(ApiError::invalid(
+            "ends_on",
+            "before_start",
+            "the discipline ends before it starts",
+        ));
+    }
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (person, path) = staff::find(conn, &body.staff_id)?
+                .filter(|(s, path)| policy::can_read_staff(&principal, &s.id, path))
+                .ok_or_else(|| {
+                    ApiError::invalid("staff_id", "not_found", "no such staff member")
+                })?;
+            policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
+            let fields = DisciplineFields {
+                staff_id: person.id,
+                level: body.level,
+                reason: body.reason.trim().to_string(),
+                starts_on: body.starts_on,
+                ends_on: body.ends_on,
+            };
+            Ok(disciplines::create(conn, &actor, fields)?)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(DisciplineResponse::from(d)))
+}
+
+/// Discipline records of staff in your scope (officers and heads only: it is personal).
+#[utoipa::path(
+    tag = "disciplines",
+    security(("bearer" = [])),
+    params(DisciplineQuery),
+    responses((status = 200, body = DisciplineList), (status = 403, description = "Only officers and heads read discipline"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(query): Query<DisciplineQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let under = match &principal.scope {
+        Scope::All => None,
+        Scope::Subtree(p) => Some(p.clone()),
+        Scope::Nothing => return Err(ApiError::forbidden()),
+    };
+    policy::ensure(policy::can_read_discipline(
+        &principal,
+        under.as_deref().unwrap_or("/"),
+    ))?;
+    let items = db::run(&state.pool, move |conn| {
+        Ok(disciplines::list(
+            conn,
+            under.as_deref(),
+            query.staff_id.as_deref(),
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(DisciplineList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}

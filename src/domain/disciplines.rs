@@ -1,0 +1,107 @@
+//! Kỷ luật: discipline periods of staff. No award while one runs, and achievements count
+//! only from its end (NĐ 152/2025 Đ.4); eligibility reads them.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{disciplines, org_units, staff};
+use crate::db::{AnyConnection, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::{Actor, new_id, now, text_enum};
+
+text_enum! {
+    /// The form of discipline (hình thức kỷ luật).
+    pub enum DisciplineLevel {
+        /// Khiển trách.
+        Reprimand => "reprimand",
+        /// Cảnh cáo.
+        Warning => "warning",
+        /// Hạ bậc lương.
+        SalaryDemotion => "salary_demotion",
+        /// Giáng chức.
+        Demotion => "demotion",
+        /// Cách chức.
+        Dismissal => "dismissal",
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = disciplines)]
+pub struct Discipline {
+    pub id: String,
+    pub staff_id: String,
+    pub level: String,
+    pub reason: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+pub struct DisciplineFields {
+    pub staff_id: String,
+    pub level: DisciplineLevel,
+    pub reason: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    f: DisciplineFields,
+) -> QueryResult<Discipline> {
+    let d = Discipline {
+        id: new_id(),
+        staff_id: f.staff_id,
+        level: f.level.as_str().to_string(),
+        reason: f.reason,
+        starts_on: f.starts_on,
+        ends_on: f.ends_on,
+        created_at: now(),
+    };
+    diesel::insert_into(disciplines::table)
+        .values((
+            disciplines::id.eq(&d.id),
+            disciplines::staff_id.eq(&d.staff_id),
+            disciplines::level.eq(&d.level),
+            disciplines::reason.eq(&d.reason),
+            disciplines::starts_on.eq(d.starts_on),
+            disciplines::ends_on.eq(d.ends_on),
+            disciplines::created_at.eq(d.created_at),
+        ))
+        .execute(conn)?;
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Created,
+        Resource {
+            kind: "discipline",
+            id: &d.id,
+            version: 1,
+        },
+        None,
+        Some(&d),
+    )?;
+    Ok(d)
+}
+
+/// Discipline records of staff under `under` (a path prefix; None: all), newest first.
+pub fn list(
+    conn: &mut AnyConnection,
+    under: Option<&str>,
+    staff_id: Option<&str>,
+) -> QueryResult<Vec<Discipline>> {
+    let mut q = disciplines::table
+        .inner_join(staff::table.inner_join(org_units::table))
+        .select(Discipline::as_select())
+        .order((disciplines::starts_on.desc(), disciplines::id.asc()))
+        .into_boxed();
+    if let Some(p) = under {
+        q = q.filter(org_units::path.like(prefix_pattern(p)));
+    }
+    if let Some(s) = staff_id {
+        q = q.filter(disciplines::staff_id.eq(s.to_string()));
+    }
+    q.limit(1000).load(conn)
+}
