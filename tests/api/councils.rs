@@ -196,34 +196,18 @@ async fn nomination_status(app: &TestApp, w: &Work, id: &str) -> Value {
         .body
 }
 
-/// A provincial rule set for the office's subtree, in force for 2025, written directly
-/// (rule sets are reference data this module only reads).
-async fn override_rules(app: &TestApp, unit: &str, code: &str, rules: Value) {
-    use thidua::db::schema::rule_sets;
-    let pool = app.state.pool.clone();
-    let unit = unit.to_string();
-    let code = code.to_string();
-    actix_web::web::block(move || {
-        let mut conn = pool.get().unwrap();
-        let at = chrono::Utc::now().naive_utc();
-        diesel::insert_into(rule_sets::table)
-            .values((
-                rule_sets::id.eq(uuid::Uuid::now_v7().to_string()),
-                rule_sets::code.eq(code),
-                rule_sets::name.eq("Quy chế hoạt động của Hội đồng Thi đua – Khen thưởng"),
-                rule_sets::legal_source.eq("Quyết định của Chánh Văn phòng"),
-                rule_sets::valid_from.eq(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
-                rule_sets::org_unit_id.eq(Some(unit)),
-                rule_sets::rules.eq(rules.to_string()),
-                rule_sets::version.eq(1i64),
-                rule_sets::created_at.eq(at),
-                rule_sets::updated_at.eq(at),
-            ))
-            .execute(&mut conn)
-            .unwrap();
-    })
-    .await
-    .unwrap();
+/// The office's override rule set, written by its officer, in force from 2025.
+async fn override_rules(app: &TestApp, w: &Work, code: &str, rules: Value) {
+    let res = app
+        .post("/api/v1/rule-sets")
+        .token(&w.officer)
+        .json(
+            json!({"code": code, "name": "Quy chế hoạt động của Hội đồng Thi đua – Khen thưởng",
+                     "legal_source": "Quyết định của Chánh Văn phòng", "valid_from": "2025-01-01",
+                     "org_unit_id": w.office, "rules": rules}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 }
 
 type AuditRow = (Option<String>, String, Option<String>, Option<String>);
@@ -623,7 +607,7 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
     let unpublished = ldtt(app, &w, &w.staff_b[0]).await;
     override_rules(
         app,
-        &w.office,
+        &w,
         "qc-hd-vp-2025",
         json!({"lao_dong_tien_tien": {"disclosure_working_days": 10}}),
     )
@@ -806,7 +790,7 @@ async fn thresholds_count_all_members_and_pass_exactly_at_the_mark(app: &TestApp
     // tiến keeps the default, more than half.
     override_rules(
         app,
-        &w.office,
+        &w,
         "qc-hd-vp-2025",
         json!({"giay_khen": {"vote_threshold_percent": 90.0}}),
     )
