@@ -814,8 +814,9 @@ pub struct SessionFields {
     pub nomination_ids: Vec<String>,
 }
 
-/// Whether a nomination waits in another session not yet over.
-fn in_pending_session(conn: &mut AnyConnection, nomination_id: &str) -> QueryResult<bool> {
+/// Whether a nomination is put to a session not yet over (scheduled or open). Its
+/// workflow should not move it meanwhile: the session's close decides it.
+pub fn in_pending_session(conn: &mut AnyConnection, nomination_id: &str) -> QueryResult<bool> {
     let n: i64 = session_nominations::table
         .inner_join(council_sessions::table)
         .filter(session_nominations::nomination_id.eq(nomination_id))
