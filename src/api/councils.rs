@@ -25,7 +25,7 @@ use crate::domain::councils::{
     Tally,
 };
 use crate::domain::nominations::NominationStatus;
-use crate::domain::users;
+use crate::domain::{Actor, users};
 use crate::error::ApiError;
 
 /// Registers this module's routes under `/api/v1`.
@@ -655,6 +655,36 @@ fn kept_session(
     Ok((c, detail))
 }
 
+/// Changes a session the caller keeps in one transaction, and answers it with its new ETag.
+async fn change_session(
+    req: &HttpRequest,
+    state: &AppState,
+    principal: Principal,
+    (id, sid): (String, String),
+    change: impl FnOnce(
+        &mut AnyConnection,
+        &Actor,
+        Council,
+        SessionDetail,
+    ) -> Result<SessionDetail, ApiError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(req, Some(&principal.user_id));
+    let d = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (c, current) = kept_session(conn, &principal, &id, &sid)?;
+            change(conn, &actor, c, current)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        d.session.version,
+        &SessionResponse::from(d),
+    ))
+}
+
 /// List a council's sessions, latest meeting first.
 #[utoipa::path(
     tag = "councils",
@@ -786,20 +816,16 @@ pub async fn set_attendance(
     IfMatch(version): IfMatch,
     Json(body): Json<Attendance>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, sid) = path.into_inner();
-    let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (_, current) = kept_session(conn, &principal, &id, &sid)?;
-            councils::set_attendance(conn, &actor, current, version, &body.user_ids)
-        })
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        d.session.version,
-        &SessionResponse::from(d),
-    ))
+    change_session(
+        &req,
+        &state,
+        principal,
+        path.into_inner(),
+        move |conn, actor, _, current| {
+            councils::set_attendance(conn, actor, current, version, &body.user_ids)
+        },
+    )
+    .await
 }
 
 /// Open a scheduled session: only with its quorum of members present (otherwise it stays
@@ -827,20 +853,14 @@ pub async fn open_session(
     path: web::Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, sid) = path.into_inner();
-    let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (_, current) = kept_session(conn, &principal, &id, &sid)?;
-            councils::open(conn, &actor, current, version)
-        })
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        d.session.version,
-        &SessionResponse::from(d),
-    ))
+    change_session(
+        &req,
+        &state,
+        principal,
+        path.into_inner(),
+        move |conn, actor, _, current| councils::open(conn, actor, current, version),
+    )
+    .await
 }
 
 /// Close a session. An open one closes with its results: a nomination passes when its
@@ -870,20 +890,14 @@ pub async fn close_session(
     path: web::Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, sid) = path.into_inner();
-    let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (c, current) = kept_session(conn, &principal, &id, &sid)?;
-            councils::close(conn, &actor, current, &c, version)
-        })
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        d.session.version,
-        &SessionResponse::from(d),
-    ))
+    change_session(
+        &req,
+        &state,
+        principal,
+        path.into_inner(),
+        move |conn, actor, c, current| councils::close(conn, actor, current, &c, version),
+    )
+    .await
 }
 
 /// Recuse from a nomination, with the reason, while the session is open: a member for
