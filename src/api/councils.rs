@@ -1,6 +1,1028 @@
-//! Routes of this module (filled in by its implementation).
+//! `/api/v1/councils` (Hội đồng Thi đua – Khen thưởng): councils and their members, sessions
+//! with attendance and quorum, recusals, secret ballots, results and minutes (biên bản).
+//!
+//! Ballots are secret: no answer carries a member's choice, and a session's tallies are
+//! shown only once it is closed (`domain::councils` keeps that rule).
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use validator::Validate;
+
+use crate::AppState;
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, present, tagged};
+use crate::api::list::ListParams;
+use crate::api::org_units::referenced_unit;
+use crate::api::validate;
+use crate::auth::{Principal, policy};
+use crate::db::{self, AnyConnection};
+use crate::domain::councils::{
+    self, Choice, Council, CouncilDetail, CouncilFields, CouncilFilter, Member, MemberInput,
+    Minutes, Outcome, Recusal, Session, SessionDetail, SessionFields, SessionItem, SessionStatus,
+    Tally,
+};
+use crate::domain::nominations::NominationStatus;
+use crate::domain::{Actor, users};
+use crate::error::ApiError;
 
 /// Registers this module's routes under `/api/v1`.
-pub fn routes(_cfg: &mut ServiceConfig) {}
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/councils")
+            .service(list)
+            .service(create)
+            .service(get)
+            .service(update)
+            .service(list_sessions)
+            .service(create_session)
+            .service(get_session)
+            .service(set_attendance)
+            .service(open_session)
+            .service(close_session)
+            .service(recuse)
+            .service(vote)
+            .service(minutes),
+    );
+}
+
+// Councils -----------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng", "name": "Nguyễn Văn An"}))]
+pub struct MemberResponse {
+    pub user_id: String,
+    /// "Chủ tịch Hội đồng", "Phó Chủ tịch Hội đồng", "Ủy viên thường trực", "Ủy viên"…
+    pub position: String,
+    /// The linked staff member's name, else the username.
+    pub name: String,
+}
+
+impl From<Member> for MemberResponse {
+    fn from(m: Member) -> Self {
+        let Member {
+            user_id,
+            position,
+            name,
+        } = m;
+        MemberResponse {
+            user_id,
+            position,
+            name,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a4-f000-7000-8000-000000000001", "name": "Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh",
+    "org_unit_id": "019ab0a4-a000-7000-8000-000000000001", "active": true,
+    "members": [{"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng", "name": "Nguyễn Văn An"}],
+    "version": 1, "created_at": "2025-12-01T08:00:00Z", "updated_at": "2025-12-01T08:00:00Z"
+}))]
+pub struct CouncilResponse {
+    pub id: String,
+    pub name: String,
+    /// The unit whose council it is: it votes on the nominations this unit grants.
+    pub org_unit_id: String,
+    pub active: bool,
+    /// Members, chair first (absent in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<MemberResponse>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CouncilResponse {
+    fn new(c: Council, members: Option<Vec<Member>>) -> Self {
+        let Council {
+            id,
+            name,
+            org_unit_id,
+            active,
+            version,
+            created_at,
+            updated_at,
+        } = c;
+        CouncilResponse {
+            id,
+            name,
+            org_unit_id,
+            active,
+            members: members.map(|m| m.into_iter().map(MemberResponse::from).collect()),
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+impl From<CouncilDetail> for CouncilResponse {
+    fn from(d: CouncilDetail) -> Self {
+        CouncilResponse::new(d.council, Some(d.members))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    #[validate(custom(function = "validate::id"))]
+    pub user_id: String,
+    #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub position: String,
+}
+
+fn member_inputs(requested: Vec<MemberRequest>) -> Vec<MemberInput> {
+    requested
+        .into_iter()
+        .map(|m| MemberInput {
+            user_id: m.user_id,
+            position: m.position.trim().to_string(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh",
+    "org_unit_id": "019ab0a4-a000-7000-8000-000000000001",
+    "members": [{"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng"},
+                {"user_id": "019ab0a4-d000-7000-8000-000000000002", "position": "Ủy viên thường trực"}]}))]
+pub struct CreateCouncil {
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub name: String,
+    #[validate(custom(function = "validate::id"))]
+    pub org_unit_id: String,
+    /// Active accounts whose unit lies below or above the council's unit.
+    #[serde(default)]
+    #[validate(length(max = 200), nested)]
+    pub members: Vec<MemberRequest>,
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"members": [{"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng"}]}))]
+pub struct UpdateCouncil {
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
+    pub name: Option<String>,
+    /// Replaces the members; refused (409 `session_open`) while a session is open.
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = 200), nested)]
+    #[schema(nullable = false)]
+    pub members: Option<Vec<MemberRequest>>,
+    /// `false` archives the council.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CouncilQuery {
+    /// Councils of this unit.
+    pub org_unit_id: Option<String>,
+    pub active: Option<bool>,
+    /// Councils this account is a member of.
+    pub member_id: Option<String>,
+}
+
+fn visible_council(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Council, String), ApiError> {
+    let (c, path) = councils::find(conn, id)?.ok_or_else(|| ApiError::not_found("council"))?;
+    policy::ensure_visible(policy::can_read_council(principal, &path), "council")?;
+    Ok((c, path))
+}
+
+/// A council the caller keeps: 404 when hidden, 403 when only readable.
+fn kept_council(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Council, String), ApiError> {
+    let (c, path) = visible_council(conn, principal, id)?;
+    policy::ensure(policy::can_keep_unit_awards(principal, &path))?;
+    Ok((c, path))
+}
+
+/// List the councils you may see (of units below or above yours), by name.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(ListParams, CouncilQuery),
+    responses((status = 200, body = Page<CouncilResponse>), (status = 422, description = "Invalid parameters"))
+)]
+#[get("")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    Query(params): Query<ListParams>,
+    Query(query): Query<CouncilQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let filter = CouncilFilter {
+        q: params.q(),
+        org_unit_id: query.org_unit_id,
+        active: query.active,
+        member_id: query.member_id,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = db::run(&state.pool, move |conn| {
+        Ok(councils::list(conn, &principal.scope, &filter, page)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |c| {
+        CouncilResponse::new(c, None)
+    })))
+}
+
+/// Make the council of a unit, with its members (officers of the unit's subtree).
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    request_body = CreateCouncil,
+    responses(
+        (status = 201, body = CouncilResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only officers of the unit's subtree keep its council"),
+        (status = 422, description = "Invalid fields; a member that is not an active account able to see the council's unit"),
+    )
+)]
+#[post("")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    Json(body): Json<CreateCouncil>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
+            policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
+            let fields = CouncilFields {
+                name: body.name.trim().to_string(),
+                org_unit_id: unit.id.clone(),
+                members: member_inputs(body.members),
+                active: true,
+            };
+            councils::create(conn, &actor, &unit.path, fields)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        d.council.version,
+        &CouncilResponse::from(d),
+    ))
+}
+
+/// Get a council with its members.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id")),
+    responses((status = 200, body = CouncilResponse, headers(("ETag" = String))), (status = 404, description = "No such council, or not visible to you"))
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let d = db::run(&state.pool, move |conn| {
+        let (c, _) = visible_council(conn, &principal, &id)?;
+        Ok(councils::detail(conn, c)?)
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        d.council.version,
+        &CouncilResponse::from(d),
+    ))
+}
+
+/// Change a council: its name, its members (not while a session is open), or archive it.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateCouncil,
+    responses(
+        (status = 200, body = CouncilResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only officers of the unit's subtree keep its council"),
+        (status = 404, description = "No such council, or not visible to you"),
+        (status = 409, description = "`session_open`: members change, and the council is archived, only while no session is open"),
+        (status = 412, description = "The council changed since you read it"),
+        (status = 422, description = "Invalid fields, or a member that is not an active account able to see the council's unit"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateCouncil>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (c, path) = kept_council(conn, &principal, &id)?;
+            let current = councils::detail(conn, c)?;
+            let fields = CouncilFields {
+                name: body
+                    .name
+                    .map(|n| n.trim().to_string())
+                    .unwrap_or_else(|| current.council.name.clone()),
+                org_unit_id: current.council.org_unit_id.clone(),
+                members: match body.members {
+                    Some(requested) => member_inputs(requested),
+                    None => current
+                        .members
+                        .iter()
+                        .map(|m| MemberInput {
+                            user_id: m.user_id.clone(),
+                            position: m.position.clone(),
+                        })
+                        .collect(),
+                },
+                active: body.active.unwrap_or(current.council.active),
+            };
+            councils::update(conn, &actor, current, &path, version, fields)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        d.council.version,
+        &CouncilResponse::from(d),
+    ))
+}
+
+// Sessions -----------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a5-0000-7000-8000-000000000001", "council_id": "019ab0a4-f000-7000-8000-000000000001",
+    "title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15", "status": "scheduled",
+    "quorum": 7, "members_total": null, "opened_at": null, "closed_at": null,
+    "version": 1, "created_at": "2025-12-01T08:00:00Z", "updated_at": "2025-12-01T08:00:00Z"
+}))]
+pub struct SessionSummary {
+    pub id: String,
+    pub council_id: String,
+    pub title: String,
+    pub meets_on: NaiveDate,
+    pub status: SessionStatus,
+    /// Members that must be present for the session to be valid and open.
+    pub quorum: i32,
+    /// All members of the council when the session opened (null before): thresholds count them.
+    pub members_total: Option<i32>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Session> for SessionSummary {
+    fn from(s: Session) -> Self {
+        let status = s.status();
+        let Session {
+            id,
+            council_id,
+            title,
+            meets_on,
+            quorum,
+            status: _,
+            members_total,
+            opened_at,
+            closed_at,
+            version,
+            created_at,
+            updated_at,
+        } = s;
+        SessionSummary {
+            id,
+            council_id,
+            title,
+            meets_on,
+            status,
+            quorum,
+            members_total,
+            opened_at: opened_at.map(|t| t.and_utc()),
+            closed_at: closed_at.map(|t| t.and_utc()),
+            version,
+            created_at: created_at.and_utc(),
+            updated_at: updated_at.and_utc(),
+        }
+    }
+}
+
+/// A nomination put to a session. How anyone voted is never shown; the tally appears once
+/// the session is closed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionNominationResponse {
+    pub nomination_id: String,
+    /// The staff member's or the unit's name.
+    pub nominee_name: String,
+    /// The nominee, for an individual; null for a collective.
+    pub staff_id: Option<String>,
+    /// The nominee's unit (the unit itself for a collective).
+    pub nominee_unit_id: String,
+    pub award_type_code: String,
+    pub award_type_name: String,
+    pub nomination_status: NominationStatus,
+    /// How many members voted on it so far (not how they voted).
+    pub votes_cast: i64,
+    /// Agree, disagree and abstain counts: null until the session is closed.
+    pub tally: Option<Tally>,
+    /// Passed or failed, once the session is closed.
+    pub outcome: Option<Outcome>,
+}
+
+impl From<SessionItem> for SessionNominationResponse {
+    fn from(i: SessionItem) -> Self {
+        let SessionItem {
+            nomination_id,
+            nominee_name,
+            staff_id,
+            nominee_unit_id,
+            award_type_code,
+            award_type_name,
+            nomination_status,
+            votes_cast,
+            tally,
+            outcome,
+        } = i;
+        SessionNominationResponse {
+            nomination_id,
+            nominee_name,
+            staff_id,
+            nominee_unit_id,
+            award_type_code,
+            award_type_name,
+            nomination_status,
+            votes_cast,
+            tally,
+            outcome,
+        }
+    }
+}
+
+/// A session with attendance, nominations and recusals. Its `ETag` is the version of the
+/// session record (title, attendance, status): ballots and recusals are records of their
+/// own and do not change it, so members voting never make an officer's `If-Match` stale.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019ab0a5-0000-7000-8000-000000000001", "council_id": "019ab0a4-f000-7000-8000-000000000001",
+    "title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15", "status": "closed",
+    "quorum": 7, "members_total": 10, "present": 9, "quorum_met": true,
+    "attendance": ["019ab0a4-d000-7000-8000-000000000001"],
+    "nominations": [{"nomination_id": "019ab0a4-e000-7000-8000-000000000009", "nominee_name": "Trần Thị Bình",
+        "staff_id": "019ab0a4-a100-7000-8000-000000000002", "nominee_unit_id": "019ab0a4-a000-7000-8000-000000000002",
+        "award_type_code": "chien_si_thi_dua_toan_quoc", "award_type_name": "Chiến sĩ thi đua toàn quốc",
+        "nomination_status": "approved", "votes_cast": 9, "tally": {"agree": 9, "disagree": 0, "abstain": 0}, "outcome": "passed"}],
+    "recusals": [], "opened_at": "2025-12-15T01:30:00Z", "closed_at": "2025-12-15T03:00:00Z",
+    "version": 4, "created_at": "2025-12-01T08:00:00Z", "updated_at": "2025-12-15T03:00:00Z"
+}))]
+pub struct SessionResponse {
+    pub id: String,
+    pub council_id: String,
+    pub title: String,
+    pub meets_on: NaiveDate,
+    pub status: SessionStatus,
+    pub quorum: i32,
+    /// Members of the council: counted when the session opened, the current count before.
+    pub members_total: i32,
+    /// Members recorded present.
+    pub present: i32,
+    /// Whether enough members are present for the session to be valid.
+    pub quorum_met: bool,
+    /// Accounts recorded present.
+    pub attendance: Vec<String>,
+    pub nominations: Vec<SessionNominationResponse>,
+    pub recusals: Vec<Recusal>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SessionDetail> for SessionResponse {
+    fn from(d: SessionDetail) -> Self {
+        let present = d.present();
+        let quorum_met = d.quorum_met();
+        let SessionDetail {
+            session,
+            members_total,
+            attendance,
+            items,
+            recusals,
+        } = d;
+        let s = SessionSummary::from(session);
+        SessionResponse {
+            id: s.id,
+            council_id: s.council_id,
+            title: s.title,
+            meets_on: s.meets_on,
+            status: s.status,
+            quorum: s.quorum,
+            members_total,
+            present,
+            quorum_met,
+            attendance,
+            nominations: items
+                .into_iter()
+                .map(SessionNominationResponse::from)
+                .collect(),
+            recusals,
+            opened_at: s.opened_at,
+            closed_at: s.closed_at,
+            version: s.version,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15",
+    "nomination_ids": ["019ab0a4-e000-7000-8000-000000000009"]}))]
+pub struct CreateSession {
+    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub title: String,
+    /// The day the council meets. Nominations whose rules ask for public disclosure must
+    /// have been published that many working days before it.
+    pub meets_on: NaiveDate,
+    /// Members that must be present; default two thirds of the members, rounded up.
+    #[schema(minimum = 1)]
+    pub quorum: Option<i32>,
+    /// Nominations granted by the council's unit, in `council_review` or `disclosed`, and in
+    /// no other session that is not over.
+    #[validate(length(min = 1, max = 200), custom(function = "validate::ids"))]
+    #[schema(min_items = 1, max_items = 200)]
+    pub nomination_ids: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionQuery {
+    pub status: Option<SessionStatus>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"user_ids": ["019ab0a4-d000-7000-8000-000000000001", "019ab0a4-d000-7000-8000-000000000002"]}))]
+pub struct Attendance {
+    /// Members present; replaces the list.
+    #[validate(length(max = 200), custom(function = "validate::ids"))]
+    #[schema(max_items = 200)]
+    pub user_ids: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"nomination_id": "019ab0a4-e000-7000-8000-000000000009",
+    "reason": "Là thủ trưởng đơn vị của cá nhân được đề nghị"}))]
+pub struct RecuseRequest {
+    #[validate(custom(function = "validate::id"))]
+    pub nomination_id: String,
+    #[validate(length(min = 1, max = 2000), custom(function = "validate::text"))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+    /// The member who recuses; default yourself. Officers keeping the council may record it
+    /// for a member.
+    #[validate(custom(function = "validate::id"))]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"nomination_id": "019ab0a4-e000-7000-8000-000000000009", "choice": "agree"}))]
+pub struct VoteRequest {
+    #[validate(custom(function = "validate::id"))]
+    pub nomination_id: String,
+    pub choice: Choice,
+}
+
+/// That a member voted on a nomination: never what they chose.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"session_id": "019ab0a5-0000-7000-8000-000000000001",
+    "nomination_id": "019ab0a4-e000-7000-8000-000000000009", "user_id": "019ab0a4-d000-7000-8000-000000000001"}))]
+pub struct BallotReceipt {
+    pub session_id: String,
+    pub nomination_id: String,
+    pub user_id: String,
+}
+
+fn visible_session(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    council_id: &str,
+    session_id: &str,
+) -> Result<(Council, String, Session), ApiError> {
+    let (c, path) = visible_council(conn, principal, council_id)?;
+    let s = councils::find_session(conn, &c.id, session_id)?
+        .ok_or_else(|| ApiError::not_found("council session"))?;
+    Ok((c, path, s))
+}
+
+/// A session the caller runs (officers keeping the council): 404 hidden, 403 read-only.
+fn kept_session(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    council_id: &str,
+    session_id: &str,
+) -> Result<(Council, SessionDetail), ApiError> {
+    let (c, path, s) = visible_session(conn, principal, council_id, session_id)?;
+    policy::ensure(policy::can_keep_unit_awards(principal, &path))?;
+    let detail = councils::session_detail(conn, s)?;
+    Ok((c, detail))
+}
+
+/// Changes a session the caller keeps in one transaction, and answers it with its new ETag.
+async fn change_session(
+    req: &HttpRequest,
+    state: &AppState,
+    principal: Principal,
+    (id, sid): (String, String),
+    change: impl FnOnce(
+        &mut AnyConnection,
+        &Actor,
+        Council,
+        SessionDetail,
+    ) -> Result<SessionDetail, ApiError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(req, Some(&principal.user_id));
+    let d = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (c, current) = kept_session(conn, &principal, &id, &sid)?;
+            change(conn, &actor, c, current)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        d.session.version,
+        &SessionResponse::from(d),
+    ))
+}
+
+/// List a council's sessions, latest meeting first.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ListParams, SessionQuery),
+    responses(
+        (status = 200, body = Page<SessionSummary>),
+        (status = 404, description = "No such council, or not visible to you"),
+        (status = 422, description = "Invalid parameters"),
+    )
+)]
+#[get("/{id}/sessions")]
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Query(params): Query<ListParams>,
+    Query(query): Query<SessionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let (items, total) = db::run(&state.pool, move |conn| {
+        let (c, _) = visible_council(conn, &principal, &id)?;
+        Ok(councils::list_sessions(conn, &c.id, query.status, page)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, SessionSummary::from)))
+}
+
+/// Schedule a session of the council over nominations its unit grants (officers keeping
+/// the council).
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id")),
+    request_body = CreateSession,
+    responses(
+        (status = 201, body = SessionResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only officers of the unit's subtree keep its council"),
+        (status = 404, description = "No such council, or not visible to you"),
+        (status = 409, description = "`council_archived`, `no_members`; for a nomination (named in `errors`): `not_before_council` (not in council_review or disclosed), `in_another_session`, or `disclosure_too_short` (its rules ask for publication a number of working days before `meets_on`)"),
+        (status = 422, description = "Invalid fields: a nomination not found or granted by another unit (`wrong_council`), a quorum out of 1..members"),
+    )
+)]
+#[post("/{id}/sessions")]
+pub async fn create_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    Json(body): Json<CreateSession>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (c, _) = kept_council(conn, &principal, &id)?;
+            let fields = SessionFields {
+                title: body.title.trim().to_string(),
+                meets_on: body.meets_on,
+                quorum: body.quorum,
+                nomination_ids: body.nomination_ids,
+            };
+            let visible = |path: &str, staff_id: Option<&str>| {
+                policy::can_read_subject(&principal, path, staff_id)
+            };
+            councils::create_session(conn, &actor, &c, fields, &visible)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::CREATED,
+        d.session.version,
+        &SessionResponse::from(d),
+    ))
+}
+
+/// Get a session: attendance, nominations with how many voted, recusals with reasons, and,
+/// once closed, each tally and outcome.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
+    responses(
+        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 404, description = "No such council or session, or not visible to you"),
+    )
+)]
+#[get("/{id}/sessions/{sid}")]
+pub async fn get_session(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, sid) = path.into_inner();
+    let d = db::run(&state.pool, move |conn| {
+        let (_, _, s) = visible_session(conn, &principal, &id, &sid)?;
+        Ok(councils::session_detail(conn, s)?)
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        d.session.version,
+        &SessionResponse::from(d),
+    ))
+}
+
+/// Record the members present, while the session is scheduled.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
+           ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = Attendance,
+    responses(
+        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only officers keeping the council record attendance"),
+        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 409, description = "`session_not_scheduled`: attendance is taken before the session opens"),
+        (status = 412, description = "The session changed since you read it"),
+        (status = 422, description = "An account that is not a member, or listed twice"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[put("/{id}/sessions/{sid}/attendance")]
+pub async fn set_attendance(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<Attendance>,
+) -> Result<HttpResponse, ApiError> {
+    change_session(
+        &req,
+        &state,
+        principal,
+        path.into_inner(),
+        move |conn, actor, _, current| {
+            councils::set_attendance(conn, actor, current, version, &body.user_ids)
+        },
+    )
+    .await
+}
+
+/// Open a scheduled session: only with its quorum of members present (otherwise it stays
+/// scheduled, not valid to vote). The council's membership is counted now: thresholds are
+/// over all members, not those present.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
+           ("If-Match" = String, Header, description = "The ETag you read")),
+    responses(
+        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only officers keeping the council open its sessions"),
+        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 409, description = "`below_quorum`: fewer members present than the quorum; `session_not_scheduled`"),
+        (status = 412, description = "The session changed since you read it"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[post("/{id}/sessions/{sid}/open")]
+pub async fn open_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    change_session(
+        &req,
+        &state,
+        principal,
+        path.into_inner(),
+        move |conn, actor, _, current| councils::open(conn, actor, current, version),
+    )
+    .await
+}
+
+/// Close a session. An open one closes with its results: a nomination passes when its
+/// agree votes reach its award's threshold of all members (≥ 90 % for Chiến sĩ thi đua
+/// toàn quốc, ≥ 80 % for Cờ thi đua của Chính phủ, else more than half, from the rules in
+/// force) and moves to `approved`, otherwise to `rejected`. A scheduled one, never opened,
+/// ends `invalid` and its nominations wait for another session.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
+           ("If-Match" = String, Header, description = "The ETag you read")),
+    responses(
+        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 403, description = "Only officers keeping the council close its sessions"),
+        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 409, description = "`session_over`: already closed or invalid"),
+        (status = 412, description = "The session or one of its nominations changed since you read it"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[post("/{id}/sessions/{sid}/close")]
+pub async fn close_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    change_session(
+        &req,
+        &state,
+        principal,
+        path.into_inner(),
+        move |conn, actor, c, current| councils::close(conn, actor, current, &c, version),
+    )
+    .await
+}
+
+/// Recuse from a nomination, with the reason, while the session is open: a member for
+/// themself, or an officer keeping the council for a member (`user_id`). A member who is
+/// the nominee, or heads the nominee's unit, must recuse instead of voting.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
+    request_body = RecuseRequest,
+    responses(
+        (status = 201, body = Recusal),
+        (status = 403, description = "Not a member of the council, nor an officer keeping it"),
+        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 409, description = "`session_not_open`, `already_recused`, or `already_voted` (a member who voted can no longer recuse)"),
+        (status = 422, description = "Invalid fields; a nomination not in the session; a `user_id` that is not a member"),
+    )
+)]
+#[post("/{id}/sessions/{sid}/recusals")]
+pub async fn recuse(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    Json(body): Json<RecuseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, sid) = path.into_inner();
+    let actor = actor(&req, Some(&principal.user_id));
+    let r = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (c, path, s) = visible_session(conn, &principal, &id, &sid)?;
+            let member = body.user_id.unwrap_or_else(|| principal.user_id.clone());
+            policy::ensure(policy::can_record_recusal(&principal, &path, &member))?;
+            if !councils::is_member(conn, &c.id, &member)? {
+                return Err(if member == principal.user_id {
+                    ApiError::forbidden()
+                } else {
+                    ApiError::invalid("user_id", "not_member", "not a member of the council")
+                });
+            }
+            councils::recuse(
+                conn,
+                &actor,
+                &s,
+                &body.nomination_id,
+                &member,
+                body.reason.trim(),
+            )
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(r))
+}
+
+/// Cast your secret ballot on a nomination of an open session you attend: agree, disagree
+/// or abstain, once. Only the receipt is answered; nobody — an admin included — can read
+/// who chose what, and the tally appears when the session closes.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
+    request_body = VoteRequest,
+    responses(
+        (status = 201, body = BallotReceipt),
+        (status = 403, description = "Only the council's members vote, each for themself"),
+        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 409, description = "`session_not_open` (before it opens or after it closes), `not_present`, `already_voted`, `recused`, or `must_recuse` (you are the nominee or head the nominee's unit)"),
+        (status = 422, description = "Invalid fields, or a nomination not in the session"),
+    )
+)]
+#[post("/{id}/sessions/{sid}/votes")]
+pub async fn vote(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    Json(body): Json<VoteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, sid) = path.into_inner();
+    let actor = actor(&req, Some(&principal.user_id));
+    let receipt = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
+            let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
+            policy::ensure(policy::can_vote(is_member))?;
+            let member = users::find(conn, &principal.user_id)?
+                .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
+            councils::vote(conn, &actor, &s, &body.nomination_id, &member, body.choice)?;
+            Ok(BallotReceipt {
+                session_id: s.id,
+                nomination_id: body.nomination_id,
+                user_id: member.id,
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(receipt))
+}
+
+/// The minutes (biên bản) of a session that is over, drawn up from its record: council,
+/// date, members present and absent, recusals with reasons, and for each nomination the
+/// tally, the threshold, the result and the public feedback received while it was
+/// published; as parts and as Vietnamese text.
+#[utoipa::path(
+    tag = "councils",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
+    responses(
+        (status = 200, body = Minutes),
+        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 409, description = "`session_not_closed`: minutes are drawn up once the session is closed or invalid"),
+    )
+)]
+#[get("/{id}/sessions/{sid}/minutes")]
+pub async fn minutes(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, sid) = path.into_inner();
+    let m: Minutes = db::run(&state.pool, move |conn| {
+        let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
+        let detail = councils::session_detail(conn, s)?;
+        councils::minutes(conn, detail, &c)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(m))
+}

@@ -247,6 +247,17 @@ pub fn can_read_council(p: &Principal, unit_path: &str) -> bool {
     crate::domain::plans::visible(&p.scope, unit_path)
 }
 
+/// Ballots are cast by the council's members, each for themself: no role, the admin's
+/// included, votes for another or in a council it does not sit on.
+pub fn can_vote(is_member: bool) -> bool {
+    is_member
+}
+
+/// A recusal is the member's own to record, or an officer's keeping the council for them.
+pub fn can_record_recusal(p: &Principal, council_path: &str, member_user_id: &str) -> bool {
+    p.user_id == member_user_id || can_keep_unit_awards(p, council_path)
+}
+
 // Users -------------------------------------------------------------------------------
 
 /// Accounts are the admin's.
