@@ -620,7 +620,7 @@ fn move_one(
         (status = 200, body = NominationResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not act at the level the nomination waits at, or it is about you"),
         (status = 404, description = "No such nomination, or not visible to you"),
-        (status = 409, description = "The action does not apply in its status, or submitting would exceed a quota"),
+        (status = 409, description = "The action does not apply in its status, submitting would exceed a quota, or a council session has it"),
         (status = 412, description = "The nomination changed since you read it"),
         (status = 422, description = "A return or rejection without a reason"),
         (status = 428, description = "If-Match is missing"),
@@ -658,6 +658,15 @@ pub async fn act(
                 v.nomination.staff_id.as_deref(),
             ))?;
             crate::domain::ensure_version(v.nomination.version, version)?;
+            // Once put to a council, the council's vote decides it.
+            if v.nomination.status().before_council()
+                && crate::domain::councils::in_pending_session(conn, &v.nomination.id)?
+            {
+                return Err(ApiError::conflict(
+                    "in_session",
+                    "the nomination is before a council session; its vote decides it",
+                ));
+            }
             let views = if body.action == NominationAction::Submit {
                 submit_all(conn, &actor, vec![v])?
             } else {

@@ -20,6 +20,7 @@ mod learning;
 mod registrations;
 mod scores;
 
+mod award_cycle;
 mod awards;
 mod councils;
 mod credentials;

@@ -1,0 +1,278 @@
+//! The whole commendation cycle over HTTP: a nomination goes up, is published, voted by
+//! the council, decided, and its award proves itself as a credential until revoked.
+
+use actix_web::http::StatusCode;
+use serde_json::json;
+
+use crate::awards::{DECISIONS, NOMINATIONS, act, nominate, to_council};
+use crate::db_tests;
+use crate::harness::TestApp;
+use crate::work::work;
+
+db_tests!(
+    a_nomination_goes_from_proposal_to_a_verifiable_award,
+    the_highest_titles_are_public_ten_working_days_before_the_council_meets,
+);
+
+async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
+    let w = work(app).await;
+    let an = &w.staff_a[0];
+    // The division proposes An (who has an account) for Lao động tiên tiến.
+    let res = nominate(
+        app,
+        &w.manager_a,
+        json!({"award_type": "lao_dong_tien_tien", "staff_id": an, "year": 2026,
+               "summary": "Hoàn thành tốt nhiệm vụ; sáng kiến số hóa hồ sơ một cửa."}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = res.id();
+    let res = act(app, &w.manager_a, &id, "submit", None).await;
+    assert_eq!(res.body["status"], "submitted", "{}", res.body);
+    let res = act(app, &w.officer, &id, "approve", None).await;
+    assert_eq!(res.body["status"], "council_review", "{}", res.body);
+
+    // Published for comment; anyone comments without logging in.
+    let res = app
+        .post("/api/v1/disclosures")
+        .token(&w.officer)
+        .json(
+            json!({"title": "Công khai danh sách đề nghị Lao động tiên tiến năm 2026",
+            "org_unit_id": w.office, "working_days": 5, "nomination_ids": [id]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let disclosure = res.id();
+    let res = app
+        .post(&format!("/api/v1/public/disclosures/{disclosure}/feedback"))
+        .json(json!({"nomination_id": id, "author_name": "Một công dân",
+            "content": "Đề nghị làm rõ hiệu quả áp dụng của sáng kiến."}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+
+    // The office's council: three members, none of them the nominee.
+    let mut members = Vec::new();
+    let mut tokens = Vec::new();
+    let positions = ["Chủ tịch Hội đồng", "Phó Chủ tịch Hội đồng", "Ủy viên"];
+    for (name, position) in ["hd.chutich", "hd.pho", "hd.uyvien"].iter().zip(positions) {
+        let token = app
+            .user(&w.admin, name, &["council"], Some(&w.office))
+            .await;
+        let me = app.get("/api/v1/auth/me").token(&token).await;
+        members.push(json!({"user_id": me.body["user"]["id"], "position": position}));
+        tokens.push((me.body["user"]["id"].as_str().unwrap().to_string(), token));
+    }
+    let res = app
+        .post("/api/v1/councils")
+        .token(&w.officer)
+        .json(
+            json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh",
+            "org_unit_id": w.office, "members": members}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let council = res.id();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let res = app
+        .post(&format!("/api/v1/councils/{council}/sessions"))
+        .token(&w.officer)
+        .json(json!({"title": "Phiên họp xét khen thưởng năm 2026", "meets_on": today, "nomination_ids": [id]}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let session = res.id();
+    // Put to the council, the nomination is the council's to decide.
+    act(app, &w.officer, &id, "return", Some("Bổ sung hồ sơ."))
+        .await
+        .problem(409, "in_session");
+    let base = format!("/api/v1/councils/{council}/sessions/{session}");
+    let ids: Vec<&str> = tokens.iter().map(|(u, _)| u.as_str()).collect();
+    let etag = |res: &crate::harness::Res| res.etag();
+    let res = app.get(&base).token(&w.officer).await;
+    let res = app
+        .req(actix_web::http::Method::PUT, &format!("{base}/attendance"))
+        .token(&w.officer)
+        .if_match(&etag(&res))
+        .json(json!({"user_ids": ids}))
+        .await;
+    assert!(res.status.is_success(), "{}", res.body);
+    let res = app
+        .post(&format!("{base}/open"))
+        .token(&w.officer)
+        .if_match(&etag(&res))
+        .json(json!({}))
+        .await;
+    assert!(res.status.is_success(), "{}", res.body);
+    for (_, token) in &tokens {
+        let res = app
+            .post(&format!("{base}/votes"))
+            .token(token)
+            .json(json!({"nomination_id": id, "choice": "agree"}))
+            .await;
+        assert!(res.status.is_success(), "{}", res.body);
+    }
+    let res = app.get(&base).token(&w.officer).await;
+    let res = app
+        .post(&format!("{base}/close"))
+        .token(&w.officer)
+        .if_match(&etag(&res))
+        .json(json!({}))
+        .await;
+    assert!(res.status.is_success(), "{}", res.body);
+    let res = app
+        .get(&format!("{NOMINATIONS}/{id}"))
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.body["status"], "approved", "{}", res.body);
+    // The minutes tell the tally and the public's objection.
+    let res = app.get(&format!("{base}/minutes")).token(&w.officer).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let text = res.body["text"].as_str().unwrap();
+    assert!(text.contains("BIÊN BẢN"), "{text}");
+    assert!(text.contains("Nguyễn Văn An"), "{text}");
+    assert!(
+        text.contains("Đề nghị làm rõ hiệu quả áp dụng của sáng kiến."),
+        "{text}"
+    );
+
+    // The decision grants it, with the cash of the base salary in force.
+    let res = app
+        .post(DECISIONS)
+        .token(&w.officer)
+        .json(
+            json!({"number": "120/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
+            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
+            "nomination_ids": [id]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let decision = res.id();
+    let award = res.body["awards"][0]["id"].as_str().unwrap().to_string();
+    // 0.3 × 2 340 000 = 702 000, rounded up to 710 000.
+    assert_eq!(res.body["awards"][0]["cash_amount"], 710_000);
+    assert_eq!(res.body["awards"][0]["nomination_id"], id.as_str());
+    // Decided once only.
+    app.post(DECISIONS)
+        .token(&w.officer)
+        .json(
+            json!({"number": "121/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
+            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
+            "nomination_ids": [id]}),
+        )
+        .await
+        .problem(409, "not_approved");
+    // The whole way is kept.
+    let res = app
+        .get(&format!("{NOMINATIONS}/{id}"))
+        .token(&w.member_a)
+        .await;
+    assert_eq!(res.body["status"], "decided");
+    let steps: Vec<&str> = res.body["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "draft",
+            "submitted",
+            "council_review",
+            "disclosed",
+            "approved",
+            "decided"
+        ],
+        "{}",
+        res.body
+    );
+
+    // The holder fetches the credential; anyone verifies it without logging in.
+    let res = app
+        .get(&format!("/api/v1/awards/{award}/credential"))
+        .token(&w.member_a)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let credential = res.body.clone();
+    let res = app
+        .post("/api/v1/public/verify")
+        .json(credential.clone())
+        .await;
+    assert_eq!(res.body["status"], "valid", "{}", res.body);
+    let res = app
+        .get(&format!("{DECISIONS}/{decision}"))
+        .token(&w.officer)
+        .await;
+    app.post(&format!("{DECISIONS}/{decision}/revoke"))
+        .token(&w.officer)
+        .if_match(&res.etag())
+        .json(json!({"reason": "Kê khai thành tích không trung thực."}))
+        .await;
+    let res = app.post("/api/v1/public/verify").json(credential).await;
+    assert_eq!(res.body["status"], "revoked", "{}", res.body);
+}
+
+async fn the_highest_titles_are_public_ten_working_days_before_the_council_meets(app: &TestApp) {
+    let w = work(app).await;
+    let id = to_council(
+        app,
+        &w,
+        json!({"award_type": "chien_si_thi_dua_toan_quoc", "staff_id": w.staff_b[1], "year": 2026,
+               "summary": "Hai năm liền Chiến sĩ thi đua cấp tỉnh; sáng kiến có phạm vi toàn quốc."}),
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    let me = app.get("/api/v1/auth/me").token(&w.admin).await;
+    let admin_id = me.body["user"]["id"].as_str().unwrap().to_string();
+    let res = app
+        .post("/api/v1/councils")
+        .token(&w.admin)
+        .json(
+            json!({"name": "Hội đồng Thi đua – Khen thưởng tỉnh", "org_unit_id": w.province,
+            "members": [{"user_id": admin_id, "position": "Chủ tịch Hội đồng"}]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let council = res.id();
+    let schedule = |meets_on: String| {
+        let (council, id, admin) = (council.clone(), id.clone(), w.admin.clone());
+        async move {
+            app.post(&format!("/api/v1/councils/{council}/sessions"))
+                .token(&admin)
+                .json(json!({"title": "Phiên họp xét Chiến sĩ thi đua toàn quốc", "meets_on": meets_on,
+                    "nomination_ids": [id]}))
+                .await
+        }
+    };
+    // Not yet published at all.
+    schedule((today + chrono::Duration::days(30)).to_string())
+        .await
+        .problem(409, "disclosure_too_short");
+    // Published from today: the law's 10 working days (the rules say so) end on `due`.
+    let res = app
+        .post("/api/v1/disclosures")
+        .token(&w.admin)
+        .json(json!({"title": "Công khai đề nghị Chiến sĩ thi đua toàn quốc", "org_unit_id": w.province,
+            "starts_on": today.to_string(), "working_days": 5, "nomination_ids": [id]}))
+        .await;
+    res.invalid("working_days");
+    let res = app
+        .post("/api/v1/disclosures")
+        .token(&w.admin)
+        .json(json!({"title": "Công khai đề nghị Chiến sĩ thi đua toàn quốc", "org_unit_id": w.province,
+            "starts_on": today.to_string(), "nomination_ids": [id]}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.body["working_days"], 10, "{}", res.body);
+    let res = app
+        .get(&format!(
+            "/api/v1/calendar/working-days?from={today}&days=10"
+        ))
+        .token(&w.admin)
+        .await;
+    let due: chrono::NaiveDate = res.body["due"].as_str().unwrap().parse().unwrap();
+    schedule(due.to_string())
+        .await
+        .problem(409, "disclosure_too_short");
+    let res = schedule((due + chrono::Duration::days(1)).to_string()).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+}
