@@ -252,6 +252,17 @@ impl From<diesel::result::Error> for ApiError {
                 "reference",
                 "A referenced record does not exist or is still referenced.",
             ),
+            // A value PostgreSQL cannot store (a date before 4713 BC, a number too large)
+            // that slipped past the field checks is the client's, not ours.
+            Error::DatabaseError(_, info) if info.message().contains("out of range") => {
+                let mut e = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "out_of_range",
+                    "A date or a number is outside what can be stored.",
+                );
+                e.cause = Some(info.message().to_string());
+                e
+            }
             Error::DatabaseError(Kind::SerializationFailure, info) => {
                 let mut e = ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -21,6 +21,7 @@ use crate::domain::award_types::{
     self, AwardKind, AwardLevel, AwardRules, AwardType, BaseSalary, RuleSetFields, RuleSetRow,
     RulesInForce,
 };
+use crate::domain::org_units::OrgUnitKind;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::error::ApiError;
 
@@ -157,7 +158,10 @@ pub async fn get(
             Some(u) => referenced_unit(conn, &principal, u, "org_unit_id")?.path,
             None => "/".to_string(),
         };
-        let on = query.on.unwrap_or_else(crate::domain::today);
+        let on = match query.on {
+            Some(day) => crate::api::calendar::check_date("on", day)?,
+            None => crate::domain::today(),
+        };
         let rules = award_types::rules_for(conn, &t.code, &path, on)?;
         Ok((t, rules))
     })
@@ -231,9 +235,12 @@ pub struct CreateRuleSet {
     #[validate(length(min = 1, max = 1000), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 1000)]
     pub legal_source: String,
+    #[validate(custom(function = "validate::date"))]
     pub valid_from: NaiveDate,
+    #[validate(custom(function = "validate::date"))]
     pub valid_to: Option<NaiveDate>,
-    /// A province's (or unit's) override; absent: national (admins only).
+    /// A province's override (of its own and grassroots awards; State awards follow the
+    /// national rules); absent: national (admins only).
     #[validate(custom(function = "validate::id"))]
     pub org_unit_id: Option<String>,
     /// Rules per award type code; an award type not named falls back to the national set.
@@ -254,9 +261,11 @@ pub struct UpdateRuleSet {
     pub legal_source: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
+    #[validate(custom(function = "validate::date"))]
     pub valid_from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
+    #[validate(custom(function = "validate::date"))]
     pub valid_to: Option<Option<NaiveDate>>,
     /// Replaces the rules.
     #[serde(default, deserialize_with = "present")]
@@ -341,7 +350,7 @@ pub async fn get_rule_set(
         (status = 201, body = RuleSetResponse, headers(("ETag" = String))),
         (status = 403, description = "Only admins write national sets; officers their unit's overrides"),
         (status = 409, description = "The code is taken"),
-        (status = 422, description = "Invalid fields: an unknown award type in the rules, a percentage outside 0–100, an end before the start"),
+        (status = 422, description = "Invalid fields: a unit that is not a province, an unknown award type in the rules, a percentage outside 0–100, an end before the start"),
     )
 )]
 #[post("")]
@@ -359,6 +368,18 @@ pub async fn create_rule_set(
                 Some(id) => Some(referenced_unit(conn, &principal, id, "org_unit_id")?),
                 None => None,
             };
+            // Provinces set their own rules; a department or division may not lower the
+            // bar its own nominees are judged by.
+            if unit
+                .as_ref()
+                .is_some_and(|u| u.kind != OrgUnitKind::Province.as_str())
+            {
+                return Err(ApiError::invalid(
+                    "org_unit_id",
+                    "not_a_province",
+                    "an override belongs to a province (UBND tỉnh)",
+                ));
+            }
             policy::ensure(policy::can_edit_rule_set(
                 &principal,
                 unit.as_ref().map(|u| u.path.as_str()),
@@ -470,6 +491,7 @@ pub struct BaseSalaryList {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"valid_from": "2026-07-01", "amount": 2530000, "legal_source": "Nghị định số …/2026/NĐ-CP"}))]
 pub struct CreateBaseSalary {
+    #[validate(custom(function = "validate::date"))]
     pub valid_from: NaiveDate,
     #[validate(range(min = 1, max = 1_000_000_000))]
     #[schema(minimum = 1, maximum = 1000000000)]

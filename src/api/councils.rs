@@ -569,7 +569,8 @@ pub struct CreateSession {
     /// The day the council meets. Nominations whose rules ask for public disclosure must
     /// have been published that many working days before it.
     pub meets_on: NaiveDate,
-    /// Members that must be present; default two thirds of the members, rounded up.
+    /// Members that must be present: from two thirds of the members, rounded up (the
+    /// default), to all of them.
     #[schema(minimum = 1)]
     pub quorum: Option<i32>,
     /// Nominations granted by the council's unit, in `council_review` or `disclosed`, and in
@@ -630,6 +631,8 @@ pub struct BallotReceipt {
     pub user_id: String,
 }
 
+/// A session of a council the caller reads: its members' and its keepers' only. Anyone
+/// else (who may read the council's name and members) finds no session: 404.
 fn visible_session(
     conn: &mut AnyConnection,
     principal: &Principal,
@@ -637,6 +640,11 @@ fn visible_session(
     session_id: &str,
 ) -> Result<(Council, String, Session), ApiError> {
     let (c, path) = visible_council(conn, principal, council_id)?;
+    let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
+    policy::ensure_visible(
+        policy::can_read_session(principal, &path, is_member),
+        "council session",
+    )?;
     let s = councils::find_session(conn, &c.id, session_id)?
         .ok_or_else(|| ApiError::not_found("council session"))?;
     Ok((c, path, s))
@@ -725,7 +733,8 @@ pub async fn list_sessions(
         (status = 403, description = "Only officers of the unit's subtree keep its council"),
         (status = 404, description = "No such council, or not visible to you"),
         (status = 409, description = "`council_archived`, `no_members`; for a nomination (named in `errors`): `not_before_council` (not in council_review or disclosed), `in_another_session`, or `disclosure_too_short` (its rules ask for publication a number of working days before `meets_on`)"),
-        (status = 422, description = "Invalid fields: a nomination not found or granted by another unit (`wrong_council`), a quorum out of 1..members"),
+        (status = 412, description = "A nomination changed meanwhile (another session took it at the same time)"),
+        (status = 422, description = "Invalid fields: a nomination not found or granted by another unit (`wrong_council`), a quorum below two thirds of the members (rounded up) or above their number"),
     )
 )]
 #[post("/{id}/sessions")]
@@ -761,14 +770,15 @@ pub async fn create_session(
 }
 
 /// Get a session: attendance, nominations with how many voted, recusals with reasons, and,
-/// once closed, each tally and outcome.
+/// once closed, each tally and outcome. For the council's members and the officers keeping
+/// it only.
 #[utoipa::path(
     tag = "councils",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     responses(
         (status = 200, body = SessionResponse, headers(("ETag" = String))),
-        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
     )
 )]
 #[get("/{id}/sessions/{sid}")]
@@ -800,7 +810,7 @@ pub async fn get_session(
     responses(
         (status = 200, body = SessionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers keeping the council record attendance"),
-        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_scheduled`: attendance is taken before the session opens"),
         (status = 412, description = "The session changed since you read it"),
         (status = 422, description = "An account that is not a member, or listed twice"),
@@ -828,9 +838,9 @@ pub async fn set_attendance(
     .await
 }
 
-/// Open a scheduled session: only with its quorum of members present (otherwise it stays
-/// scheduled, not valid to vote). The council's membership is counted now: thresholds are
-/// over all members, not those present.
+/// Open a scheduled session: not before the day it meets, and only with its quorum of
+/// members present (otherwise it stays scheduled, not valid to vote). The council's
+/// membership is counted now: thresholds are over all members, not those present.
 #[utoipa::path(
     tag = "councils",
     security(("bearer" = [])),
@@ -839,8 +849,8 @@ pub async fn set_attendance(
     responses(
         (status = 200, body = SessionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers keeping the council open its sessions"),
-        (status = 404, description = "No such council or session, or not visible to you"),
-        (status = 409, description = "`below_quorum`: fewer members present than the quorum; `session_not_scheduled`"),
+        (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
+        (status = 409, description = "`too_early`: before the session's `meets_on`; `below_quorum`: fewer members present than the quorum; `session_not_scheduled`"),
         (status = 412, description = "The session changed since you read it"),
         (status = 428, description = "If-Match is missing"),
     )
@@ -866,7 +876,8 @@ pub async fn open_session(
 /// Close a session. An open one closes with its results: a nomination passes when its
 /// agree votes reach its award's threshold of all members (≥ 90 % for Chiến sĩ thi đua
 /// toàn quốc, ≥ 80 % for Cờ thi đua của Chính phủ, else more than half, from the rules in
-/// force) and moves to `approved`, otherwise to `rejected`. A scheduled one, never opened,
+/// force) and moves to `approved`, otherwise to `rejected`; it closes only once every member
+/// present has voted on (or recused from) every nomination. A scheduled one, never opened,
 /// ends `invalid` and its nominations wait for another session.
 #[utoipa::path(
     tag = "councils",
@@ -876,8 +887,8 @@ pub async fn open_session(
     responses(
         (status = 200, body = SessionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers keeping the council close its sessions"),
-        (status = 404, description = "No such council or session, or not visible to you"),
-        (status = 409, description = "`session_over`: already closed or invalid"),
+        (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
+        (status = 409, description = "`votes_outstanding`: a member present has neither voted on nor recused from a nomination; `session_over`: already closed or invalid"),
         (status = 412, description = "The session or one of its nominations changed since you read it"),
         (status = 428, description = "If-Match is missing"),
     )
@@ -910,8 +921,8 @@ pub async fn close_session(
     request_body = RecuseRequest,
     responses(
         (status = 201, body = Recusal),
-        (status = 403, description = "Not a member of the council, nor an officer keeping it"),
-        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 403, description = "Recusing yourself from a council you do not sit on, or another member without keeping the council"),
+        (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_open`, `already_recused`, or `already_voted` (a member who voted can no longer recuse)"),
         (status = 422, description = "Invalid fields; a nomination not in the session; a `user_id` that is not a member"),
     )
@@ -930,13 +941,14 @@ pub async fn recuse(
         db::write_tx(conn, |conn| {
             let (c, path, s) = visible_session(conn, &principal, &id, &sid)?;
             let member = body.user_id.unwrap_or_else(|| principal.user_id.clone());
-            policy::ensure(policy::can_record_recusal(&principal, &path, &member))?;
-            if !councils::is_member(conn, &c.id, &member)? {
-                return Err(if member == principal.user_id {
-                    ApiError::forbidden()
-                } else {
-                    ApiError::invalid("user_id", "not_member", "not a member of the council")
-                });
+            let is_member = councils::is_member(conn, &c.id, &member)?;
+            policy::ensure(policy::can_recuse(&principal, &path, &member, is_member))?;
+            if !is_member {
+                return Err(ApiError::invalid(
+                    "user_id",
+                    "not_member",
+                    "not a member of the council",
+                ));
             }
             councils::recuse(
                 conn,
@@ -963,7 +975,7 @@ pub async fn recuse(
     responses(
         (status = 201, body = BallotReceipt),
         (status = 403, description = "Only the council's members vote, each for themself"),
-        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_open` (before it opens or after it closes), `not_present`, `already_voted`, `recused`, or `must_recuse` (you are the nominee or head the nominee's unit)"),
         (status = 422, description = "Invalid fields, or a nomination not in the session"),
     )
@@ -1000,14 +1012,15 @@ pub async fn vote(
 /// The minutes (biên bản) of a session that is over, drawn up from its record: council,
 /// date, members present and absent, recusals with reasons, and for each nomination the
 /// tally, the threshold, the result and the public feedback received while it was
-/// published; as parts and as Vietnamese text.
+/// published; as parts and as Vietnamese text. For the council's members and the officers
+/// keeping it only: the feedback names its authors.
 #[utoipa::path(
     tag = "councils",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     responses(
         (status = 200, body = Minutes),
-        (status = 404, description = "No such council or session, or not visible to you"),
+        (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_closed`: minutes are drawn up once the session is closed or invalid"),
     )
 )]

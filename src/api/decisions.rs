@@ -187,6 +187,7 @@ pub struct CreateDecision {
     #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 100)]
     pub number: String,
+    #[validate(custom(function = "validate::date"))]
     pub decided_on: NaiveDate,
     #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 300)]
@@ -201,8 +202,10 @@ pub struct CreateDecision {
     #[schema(minimum = 1900, maximum = 2200)]
     pub award_year: i32,
     /// Default: 1 January of `award_year`.
+    #[validate(custom(function = "validate::date"))]
     pub period_from: Option<NaiveDate>,
     /// Default: 31 December of `award_year`.
+    #[validate(custom(function = "validate::date"))]
     pub period_to: Option<NaiveDate>,
     /// Default `annual`.
     pub occasion: Option<Occasion>,
@@ -210,7 +213,8 @@ pub struct CreateDecision {
     #[serde(default)]
     #[validate(length(max = 2000), custom(function = "validate::ids"))]
     pub nomination_ids: Vec<String>,
-    /// Awards recorded without a nomination (award history from before the service).
+    /// Awards recorded without a nomination: award history from before the service
+    /// (admins only, as nothing here was voted).
     #[serde(default)]
     #[validate(length(max = 2000), nested)]
     pub recipients: Vec<Recipient>,
@@ -276,7 +280,11 @@ fn grants(
     principal: &Principal,
     issuer_path: &str,
     body: &CreateDecision,
+    decision: &DecisionFields,
 ) -> Result<Vec<Grant>, ApiError> {
+    if !body.recipients.is_empty() {
+        policy::ensure(policy::can_record_past_awards(principal))?;
+    }
     let mut out = Vec::new();
     for (i, id) in body.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
@@ -306,14 +314,28 @@ fn grants(
                 ),
             ));
         }
+        if let Some(s) = &v.nomination.staff_id
+            && decisions::under_discipline(conn, s, decision.decided_on)?
+        {
+            return Err(ApiError::conflict_field(
+                &field,
+                "under_discipline",
+                "the nominee is under discipline on the decision date: no award while it runs",
+            ));
+        }
         let award_type = award_types::find(conn, &v.nomination.award_type_id)?
             .ok_or_else(|| ApiError::internal("nomination without award type"))?;
+        let n = v.nomination;
         out.push(Grant {
             award_type,
-            staff_id: v.nomination.staff_id.clone(),
-            subject_unit_id: v.nomination.nominee_unit_id.clone(),
+            staff_id: n.staff_id.clone(),
+            subject_unit_id: n.nominee_unit_id.clone(),
             recipient_name: v.nominee_name.clone(),
-            nomination: Some(v.nomination),
+            year: n.year,
+            period_from: n.period_from,
+            period_to: n.period_to,
+            occasion: Occasion::from_db(&n.occasion),
+            nomination: Some(n),
         });
     }
     for (i, r) in body.recipients.iter().enumerate() {
@@ -331,13 +353,11 @@ fn grants(
         } else {
             CriterionSubject::Collective
         };
-        if !award_type.accepts(kind == CriterionSubject::Collective) {
-            return Err(ApiError::invalid(
-                &format!("{field}.award_type"),
-                "wrong_subject",
-                format!("{} is not given to this kind of recipient", award_type.name),
-            ));
-        }
+        award_types::ensure_accepts(
+            &award_type,
+            kind == CriterionSubject::Collective,
+            &format!("{field}.award_type"),
+        )?;
         let subject = subjects::resolve(
             conn,
             kind,
@@ -365,6 +385,10 @@ fn grants(
             subject_unit_id: subject.org_unit_id,
             recipient_name,
             nomination: None,
+            year: decision.award_year,
+            period_from: decision.period_from,
+            period_to: decision.period_to,
+            occasion: decision.occasion,
         });
     }
     if out.is_empty() {
@@ -385,8 +409,8 @@ fn grants(
     request_body = CreateDecision,
     responses(
         (status = 201, body = DecisionResponse, headers(("ETag" = String))),
-        (status = 403, description = "Only officers of the issuing unit issue its decisions"),
-        (status = 409, description = "A nomination did not pass the council, or the number is taken"),
+        (status = 403, description = "Only officers of the issuing unit issue its decisions; only admins record past awards"),
+        (status = 409, description = "A nomination did not pass the council, its nominee is under discipline, or the number is taken"),
         (status = 422, description = "Invalid fields: an unknown nomination or recipient, an award of the wrong kind, no base salary in force on the date"),
     )
 )]
@@ -422,7 +446,7 @@ pub async fn create(
                     "the achievement period ends before it starts",
                 ));
             }
-            let grants = grants(conn, &principal, &unit.path, &body)?;
+            let grants = grants(conn, &principal, &unit.path, &body, &fields)?;
             decisions::create(conn, &actor, fields, grants)
         })
     })
@@ -456,11 +480,7 @@ pub async fn list(
             year,
             under: subjects::subtree_filter(conn, query.org_unit_id.as_deref())?,
         };
-        let prefix = match &principal.scope {
-            crate::auth::Scope::All => None,
-            crate::auth::Scope::Subtree(p) => Some(p.clone()),
-            crate::auth::Scope::Nothing => Some("/-/".to_string()),
-        };
+        let prefix = principal.scope.path_prefix();
         Ok(decisions::list(conn, prefix.as_deref(), &filter, page)?)
     })
     .await?;
@@ -469,7 +489,7 @@ pub async fn list(
     })))
 }
 
-/// Get a decision with its awards.
+/// Get a decision with the awards you may see.
 #[utoipa::path(
     tag = "award-decisions",
     security(("bearer" = [])),
@@ -484,7 +504,13 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let d = db::run(&state.pool, move |conn| {
         let (d, _) = visible_decision(conn, &principal, &id)?;
-        Ok(decisions::detail(conn, d)?)
+        let mut d = decisions::detail(conn, d)?;
+        // A decision is public within its subtree; each recipient's award (and cash) only
+        // to those who read that recipient's records.
+        d.awards.retain(|a| {
+            policy::can_read_subject(&principal, &a.subject_path, a.award.staff_id.as_deref())
+        });
+        Ok(d)
     })
     .await?;
     Ok(tagged(
@@ -543,11 +569,7 @@ fn award_filter(
     year: Option<i32>,
 ) -> Result<AwardFilter, ApiError> {
     let award_type_id = match &query.award_type {
-        Some(key) => Some(
-            award_types::find_by_id_or_code(conn, key)?
-                .map(|t| t.id)
-                .unwrap_or_else(|| "-".into()),
-        ),
+        Some(key) => Some(award_types::filter_id(conn, key)?),
         None => None,
     };
     Ok(AwardFilter {

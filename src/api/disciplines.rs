@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{Json, Query, actor};
 use crate::api::validate;
-use crate::auth::{Principal, Scope, policy};
+use crate::auth::{Principal, policy};
 use crate::db;
 use crate::domain::disciplines::{self, Discipline, DisciplineFields, DisciplineLevel};
 use crate::domain::staff;
@@ -61,7 +61,9 @@ pub struct CreateDiscipline {
     #[validate(length(min = 1, max = 4000), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 4000)]
     pub reason: String,
+    #[validate(custom(function = "validate::date"))]
     pub starts_on: NaiveDate,
+    #[validate(custom(function = "validate::date"))]
     pub ends_on: Option<NaiveDate>,
 }
 
@@ -137,11 +139,7 @@ pub async fn list(
     principal: Principal,
     Query(query): Query<DisciplineQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let under = match &principal.scope {
-        Scope::All => None,
-        Scope::Subtree(p) => Some(p.clone()),
-        Scope::Nothing => return Err(ApiError::forbidden()),
-    };
+    let under = principal.scope.path_prefix();
     policy::ensure(policy::can_read_discipline(
         &principal,
         under.as_deref().unwrap_or("/"),

@@ -497,7 +497,11 @@ pub async fn public_list(
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
     let (items, total) = db::run(&state.pool, move |conn| {
-        Ok(disclosures::list_public(conn, page)?)
+        Ok(disclosures::list_public(
+            conn,
+            page,
+            crate::domain::today(),
+        )?)
     })
     .await?;
     Ok(
@@ -520,8 +524,9 @@ pub async fn public_get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let public = db::run(&state.pool, move |conn| {
-        let (d, _) =
-            disclosures::find(conn, &id)?.ok_or_else(|| ApiError::not_found("disclosure"))?;
+        let (d, _) = disclosures::find(conn, &id)?
+            .filter(|(d, _)| d.starts_on <= crate::domain::today())
+            .ok_or_else(|| ApiError::not_found("disclosure"))?;
         let unit = disclosures::unit_name(conn, &d.org_unit_id)?;
         let candidates = disclosures::candidates(conn, &d.id)?;
         Ok(PublicDisclosure::new(d, unit, Some(candidates)))

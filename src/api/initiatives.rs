@@ -94,6 +94,7 @@ pub struct CreateInitiative {
     #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 100)]
     pub document_number: String,
+    #[validate(custom(function = "validate::date"))]
     pub recognised_on: NaiveDate,
     /// Staff of the unit's subtree who wrote it.
     #[validate(length(min = 1, max = 50), custom(function = "validate::ids"))]
@@ -122,6 +123,7 @@ pub struct UpdateInitiative {
     pub document_number: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
+    #[validate(custom(function = "validate::date"))]
     pub recognised_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 50), custom(function = "validate::ids"))]
@@ -174,11 +176,7 @@ pub async fn list(
         scope: query.scope,
         year: check_year(query.year)?,
     };
-    let under = match &principal.scope {
-        crate::auth::Scope::All => None,
-        crate::auth::Scope::Subtree(p) => Some(p.clone()),
-        crate::auth::Scope::Nothing => Some("/-/".into()),
-    };
+    let under = principal.scope.path_prefix();
     let (items, total) = db::run(&state.pool, move |conn| {
         Ok(initiatives::list(conn, under.as_deref(), &filter, page)?)
     })
@@ -195,7 +193,7 @@ pub async fn list(
     request_body = CreateInitiative,
     responses(
         (status = 201, body = InitiativeResponse, headers(("ETag" = String))),
-        (status = 403, description = "Only officers and heads of the unit record its initiatives"),
+        (status = 403, description = "Only officers and heads of the unit record its initiatives; a province-wide scope is for officers, a national one for admins"),
         (status = 422, description = "Invalid fields, or an author who is not staff of the unit's subtree"),
     )
 )]
@@ -211,6 +209,9 @@ pub async fn create(
         db::write_tx(conn, |conn| {
             let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
             policy::ensure(policy::can_edit_unit_records(&principal, &unit.path))?;
+            policy::ensure(policy::can_record_initiative(
+                &principal, &unit.path, body.scope,
+            ))?;
             let fields = InitiativeFields {
                 title: body.title.trim().to_string(),
                 org_unit_id: unit.id,
@@ -267,7 +268,7 @@ pub async fn get(
     request_body = UpdateInitiative,
     responses(
         (status = 200, body = InitiativeResponse, headers(("ETag" = String))),
-        (status = 403, description = "Only officers and heads of the unit change its initiatives"),
+        (status = 403, description = "Only officers and heads of the unit change its initiatives; a province-wide scope is for officers, a national one for admins"),
         (status = 404, description = "No such initiative, or not visible to you"),
         (status = 412, description = "The initiative changed since you read it"),
         (status = 428, description = "If-Match is missing"),
@@ -312,6 +313,11 @@ pub async fn update(
                     .unwrap_or_else(|| current.author_ids.clone()),
                 active: body.active.unwrap_or(c.active),
             };
+            policy::ensure(policy::can_record_initiative(
+                &principal,
+                &path,
+                fields.scope,
+            ))?;
             initiatives::update(
                 conn,
                 &actor,

@@ -165,8 +165,10 @@ pub struct CreateNomination {
     /// Default `annual`; one of the award type's occasions.
     pub occasion: Option<Occasion>,
     /// Default: 1 January of `year`.
+    #[validate(custom(function = "validate::date"))]
     pub period_from: Option<NaiveDate>,
     /// Default: 31 December of `year`.
+    #[validate(custom(function = "validate::date"))]
     pub period_to: Option<NaiveDate>,
     /// Tóm tắt thành tích.
     #[validate(length(min = 1, max = 20000), custom(function = "validate::text"))]
@@ -195,9 +197,11 @@ pub struct UpdateNomination {
     pub occasion: Option<Occasion>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
+    #[validate(custom(function = "validate::date"))]
     pub period_from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
+    #[validate(custom(function = "validate::date"))]
     pub period_to: Option<NaiveDate>,
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 20000), custom(function = "validate::text"))]
@@ -352,11 +356,7 @@ pub async fn list(
     let year = check_year(query.year)?;
     let (items, total) = db::run(&state.pool, move |conn| {
         let award_type_id = match &query.award_type {
-            Some(key) => Some(
-                award_types::find_by_id_or_code(conn, key)?
-                    .map(|t| t.id)
-                    .unwrap_or_else(|| "-".into()),
-            ),
+            Some(key) => Some(award_types::filter_id(conn, key)?),
             None => None,
         };
         let filter = NominationFilter {
@@ -412,21 +412,11 @@ pub async fn create(
             } else {
                 CriterionSubject::Collective
             };
-            if !award.accepts(kind == CriterionSubject::Collective) {
-                return Err(ApiError::invalid(
-                    "award_type",
-                    "wrong_subject",
-                    format!(
-                        "{} is not given to {}",
-                        award.name,
-                        if kind == CriterionSubject::Collective {
-                            "a collective (tập thể)"
-                        } else {
-                            "an individual (cá nhân)"
-                        }
-                    ),
-                ));
-            }
+            award_types::ensure_accepts(
+                &award,
+                kind == CriterionSubject::Collective,
+                "award_type",
+            )?;
             let subject = subjects::resolve(
                 conn,
                 kind,
@@ -754,7 +744,14 @@ pub async fn eligibility(
 ) -> Result<HttpResponse, ApiError> {
     let result = db::run(&state.pool, move |conn| {
         let v = visible_nomination(conn, &principal, &id)?;
-        evaluate_nomination(conn, &v, crate::domain::today())
+        let mut result = evaluate_nomination(conn, &v, crate::domain::today())?;
+        // Discipline is personal: others see only whether the check passed.
+        if !policy::can_read_discipline(&principal, &v.nominee_path) {
+            for c in result.checks.iter_mut().filter(|c| c.rule == "discipline") {
+                c.detail = "not shown to you".into();
+            }
+        }
+        Ok(result)
     })
     .await?;
     Ok(HttpResponse::Ok().json(result))

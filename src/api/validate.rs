@@ -98,3 +98,14 @@ pub fn text_items(items: &[String]) -> Result<(), ValidationError> {
 pub fn ids(items: &[String]) -> Result<(), ValidationError> {
     items.iter().try_for_each(|i| id(i))
 }
+
+/// A date of the years the service keeps (1900–2200): PostgreSQL stores no date before
+/// 4713 BC, and nothing in this domain lies outside these years.
+pub fn date(value: &chrono::NaiveDate) -> Result<(), ValidationError> {
+    use chrono::Datelike;
+    if (1900..=2200).contains(&value.year()) {
+        Ok(())
+    } else {
+        Err(error("range", "must be a date of the years 1900 to 2200"))
+    }
+}

@@ -218,6 +218,22 @@ pub fn can_edit_unit_records(p: &Principal, unit_path: &str) -> bool {
     can_edit_staff(p, unit_path)
 }
 
+/// Who records an initiative of a scope: the unit's officers and heads for its own effect,
+/// officers for a province-wide one, admins for a national one — so nobody raises the
+/// scope that higher titles ask for on their own say.
+pub fn can_record_initiative(
+    p: &Principal,
+    unit_path: &str,
+    scope: crate::domain::initiatives::InitiativeScope,
+) -> bool {
+    use crate::domain::initiatives::InitiativeScope;
+    match scope {
+        InitiativeScope::Unit => can_edit_unit_records(p, unit_path),
+        InitiativeScope::Province => can_edit_plan(p, unit_path),
+        InitiativeScope::Nation => p.is_admin(),
+    }
+}
+
 /// Discipline is personal: read by officers and heads of the unit, never by other members.
 pub fn can_read_discipline(p: &Principal, unit_path: &str) -> bool {
     can_edit_staff(p, unit_path)
@@ -234,6 +250,12 @@ pub fn can_propose(p: &Principal, proposer_path: &str) -> bool {
 pub fn can_act_at_level(p: &Principal, level_path: &str, nominee_staff_id: Option<&str>) -> bool {
     let own = nominee_staff_id.is_some() && p.staff_id.as_deref() == nominee_staff_id;
     !own && can_propose(p, level_path)
+}
+
+/// Awards decided before the service kept them are recorded without nomination or vote:
+/// only admins may, or any officer could grant any award.
+pub fn can_record_past_awards(p: &Principal) -> bool {
+    p.is_admin()
 }
 
 /// Councils, their members and sessions, disclosures and decisions of a unit: its officers.
@@ -256,6 +278,57 @@ pub fn can_vote(is_member: bool) -> bool {
 /// A recusal is the member's own to record, or an officer's keeping the council for them.
 pub fn can_record_recusal(p: &Principal, council_path: &str, member_user_id: &str) -> bool {
     p.user_id == member_user_id || can_keep_unit_awards(p, council_path)
+}
+
+/// A council's sessions and minutes name the nominees, their votes and the public's
+/// feedback: read by the council's members and the officers keeping the council only,
+/// not by every account that reads the council.
+pub fn can_read_session(p: &Principal, council_path: &str, is_member: bool) -> bool {
+    is_member || can_keep_unit_awards(p, council_path)
+}
+
+/// A recusal is recorded for a member of the council (`is_member`): by themself, or by an
+/// officer keeping the council. An account that is no member has nothing to recuse from.
+pub fn can_recuse(
+    p: &Principal,
+    council_path: &str,
+    member_user_id: &str,
+    is_member: bool,
+) -> bool {
+    can_record_recusal(p, council_path, member_user_id)
+        && (is_member || p.user_id != member_user_id)
+}
+
+/// An account sits on a council only if it reads the council (its unit lies below or above
+/// the council's; an admin's everywhere), or it could not read what it votes on.
+pub fn can_sit_on_council(roles: &[Role], unit_path: Option<&str>, council_path: &str) -> bool {
+    let scope = if roles.contains(&Role::Admin) {
+        Scope::All
+    } else {
+        unit_path
+            .map(|path| Scope::Subtree(path.to_string()))
+            .unwrap_or(Scope::Nothing)
+    };
+    crate::domain::plans::visible(&scope, council_path)
+}
+
+/// Why a council member may not vote on a nomination, if they may not: they are the
+/// nominee, or they head the nominee's unit (for a person, the unit they work in; for a
+/// collective, the unit itself). They must recuse instead.
+pub fn vote_conflict(
+    member_staff_id: Option<&str>,
+    member_roles: &[Role],
+    member_unit_id: Option<&str>,
+    nominee_staff_id: Option<&str>,
+    nominee_unit_id: &str,
+) -> Option<&'static str> {
+    if member_staff_id.is_some() && member_staff_id == nominee_staff_id {
+        return Some("the member is the nominee");
+    }
+    if member_roles.contains(&Role::Manager) && member_unit_id == Some(nominee_unit_id) {
+        return Some("the member heads the nominee's unit");
+    }
+    None
 }
 
 // Users -------------------------------------------------------------------------------

@@ -29,6 +29,16 @@ impl Scope {
             Scope::Nothing => false,
         }
     }
+
+    /// The path prefix a list filters on: None for every unit; for no unit, a prefix no
+    /// path has (paths are made of UUIDs), so nothing matches.
+    pub fn path_prefix(&self) -> Option<String> {
+        match self {
+            Scope::All => None,
+            Scope::Subtree(prefix) => Some(prefix.clone()),
+            Scope::Nothing => Some("/-/".into()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -261,14 +261,21 @@ pub struct RulesInForce {
 }
 
 /// The rules for `award_code` in force on `on` for a nominee under `unit_path`: the
-/// override of the nearest unit above the nominee that has one, else the national set.
-/// None when no set in force names the award.
+/// override of the province above the nominee, else the national set. State awards follow
+/// the national set only: provinces write the rules of their own and grassroots awards
+/// (NĐ 152/2025 Đ.6.2), not the State's. None when no set in force names the award.
 pub fn rules_for(
     conn: &mut AnyConnection,
     award_code: &str,
     unit_path: &str,
     on: NaiveDate,
 ) -> QueryResult<Option<RulesInForce>> {
+    let state_award = award_types::table
+        .filter(award_types::code.eq(award_code))
+        .select(award_types::level)
+        .first::<String>(conn)
+        .optional()?
+        .is_some_and(|level| level == AwardLevel::State.as_str());
     let sets: Vec<(RuleSetRow, Option<String>)> = rule_sets::table
         .left_join(org_units::table)
         .select((RuleSetRow::as_select(), org_units::path.nullable()))
@@ -277,7 +284,11 @@ pub fn rules_for(
     let best = sets
         .into_iter()
         .filter(|(s, path)| {
-            s.in_force(on) && path.as_deref().is_none_or(|p| unit_path.starts_with(p))
+            s.in_force(on)
+                && match path {
+                    None => true,
+                    Some(p) => !state_award && unit_path.starts_with(p.as_str()),
+                }
         })
         .filter_map(|(s, path)| {
             let rules = s.rules().remove(award_code)?;
@@ -320,6 +331,34 @@ pub fn find_by_id_or_code(conn: &mut AnyConnection, key: &str) -> QueryResult<Op
         Some(t) => Ok(Some(t)),
         None => find_by_code(conn, key),
     }
+}
+
+/// The id a list filters on for an award type named by id or code; an unknown one gives
+/// an id nothing has, so the list is empty rather than unfiltered.
+pub fn filter_id(conn: &mut AnyConnection, key: &str) -> QueryResult<String> {
+    Ok(find_by_id_or_code(conn, key)?
+        .map(|t| t.id)
+        .unwrap_or_else(|| "-".into()))
+}
+
+/// Refuses an award for a recipient of the wrong kind, naming `field`.
+pub fn ensure_accepts(award: &AwardType, collective: bool, field: &str) -> Result<(), ApiError> {
+    if award.accepts(collective) {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        field,
+        "wrong_subject",
+        format!(
+            "{} is not given to {}",
+            award.name,
+            if collective {
+                "a collective (tập thể)"
+            } else {
+                "an individual (cá nhân)"
+            }
+        ),
+    ))
 }
 
 /// The catalogue, highest award first, filtered by a folded search text.

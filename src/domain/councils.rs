@@ -11,6 +11,12 @@
 //! "voted" with the nomination only; no answer carries a choice, and the counters are read
 //! out only once the session is closed. Thresholds count all members of the council
 //! (snapshot when the session opens), not those present (Luật TĐKT 2022, NĐ 152/2025 Đ.33).
+//!
+//! Nor does the tally give a choice away: a quorum is at least two thirds of the members,
+//! and an open session closes only once every member present has voted on (or recused
+//! from) each nomination, so the counts are never those of one or two early ballots. A
+//! session opens no sooner than the day it meets, which its disclosure lead time is
+//! counted against.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -19,7 +25,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::Scope;
+use crate::auth::{Scope, policy};
 use crate::db::AnyConnection;
 use crate::db::schema::{
     ballot_receipts, council_members, council_sessions, councils, disclosure_feedback,
@@ -29,7 +35,7 @@ use crate::db::schema::{
 use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::award_types::{self, AwardRules};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
-use crate::domain::users::{Role, User};
+use crate::domain::users::User;
 use crate::domain::{
     Actor, PageRequest, calendar, changed_meanwhile, disclosures, ensure_version, new_id, now,
     subjects, text_enum,
@@ -194,15 +200,6 @@ pub fn is_member(conn: &mut AnyConnection, council_id: &str, user_id: &str) -> Q
     Ok(n > 0)
 }
 
-/// The scope an account acts in, as its principal would have it.
-fn scope_of(roles: &[Role], unit_path: Option<String>) -> Scope {
-    if roles.contains(&Role::Admin) {
-        Scope::All
-    } else {
-        unit_path.map(Scope::Subtree).unwrap_or(Scope::Nothing)
-    }
-}
-
 /// Members are distinct active accounts that see the council (their unit lies below or
 /// above the council's), or they could not read what they vote on. Those already members
 /// (`kept`) are not checked again: an account disabled since stays until someone removes it.
@@ -236,7 +233,7 @@ fn check_members(
                 "the account is disabled",
             ));
         }
-        if !crate::domain::plans::visible(&scope_of(&user.roles(), unit_path), council_path) {
+        if !policy::can_sit_on_council(&user.roles(), unit_path.as_deref(), council_path) {
             return Err(ApiError::invalid(
                 &field,
                 "out_of_scope",
@@ -839,7 +836,7 @@ fn check_nomination(
     field: &str,
     id: &str,
     visible: &dyn Fn(&str, Option<&str>) -> bool,
-) -> Result<(), ApiError> {
+) -> Result<Nomination, ApiError> {
     let found = match nominations::find(conn, id)? {
         Some(n) => {
             let path = subjects::unit_path(conn, &n.nominee_unit_id)?;
@@ -895,6 +892,26 @@ fn check_nomination(
             ));
         }
     }
+    Ok(n)
+}
+
+/// Takes a nomination for a session: raises its version from the one read when it was
+/// checked (412 when another change came first). Two sessions scheduled at once over one
+/// nomination both find it in no pending session; the second to write here then waits on
+/// the first's row lock (PostgreSQL) and fails, instead of both going through.
+fn take_nomination(conn: &mut AnyConnection, n: &Nomination) -> Result<(), ApiError> {
+    diesel::update(
+        nomination_rows::table
+            .find(&n.id)
+            .filter(nomination_rows::version.eq(n.version)),
+    )
+    .set((
+        nomination_rows::version.eq(n.version + 1),
+        nomination_rows::updated_at.eq(now()),
+    ))
+    .returning(nomination_rows::version)
+    .get_result::<i64>(conn)
+    .map_err(changed_meanwhile)?;
     Ok(())
 }
 
@@ -927,23 +944,34 @@ pub fn create_session(
             "The council has no members yet.",
         ));
     }
+    // Fewer present would let a handful of voters, and whoever reads the tally, tell
+    // each choice from the counts.
+    let least = default_quorum(members);
     let quorum = match f.quorum {
-        None => default_quorum(members),
-        Some(q) if (1..=members).contains(&q) => q,
+        None => least,
+        Some(q) if (least..=members).contains(&q) => q,
         Some(_) => {
             return Err(ApiError::invalid(
                 "quorum",
                 "range",
-                format!("must be between 1 and the {members} members of the council"),
+                format!(
+                    "must be between {least} (two thirds of the {members} members, rounded up) and {members}"
+                ),
             ));
         }
     };
+    let mut taken = Vec::with_capacity(f.nomination_ids.len());
     for (i, id) in f.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
         if f.nomination_ids[..i].contains(id) {
             return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
         }
-        check_nomination(conn, council, f.meets_on, &field, id, visible)?;
+        taken.push(check_nomination(
+            conn, council, f.meets_on, &field, id, visible,
+        )?);
+    }
+    for n in &taken {
+        take_nomination(conn, n)?;
     }
     let at = now();
     let session: Session = diesel::insert_into(council_sessions::table)
@@ -1061,9 +1089,10 @@ pub fn set_attendance(
     Ok(detail)
 }
 
-/// Opens a scheduled session when its quorum of members is present (409 `below_quorum`
-/// otherwise, and it stays scheduled — not valid to vote). The membership is counted now:
-/// thresholds are over it.
+/// Opens a scheduled session on or after the day it meets (409 `too_early` before: the
+/// disclosure lead time was checked against that day) when its quorum of members is
+/// present (409 `below_quorum` otherwise, and it stays scheduled — not valid to vote). The
+/// membership is counted now: thresholds are over it.
 pub fn open(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -1074,6 +1103,15 @@ pub fn open(
     let status = current.session.status();
     if status != SessionStatus::Scheduled {
         return Err(not_status(SessionStatus::Scheduled, status));
+    }
+    let meets_on = current.session.meets_on;
+    if crate::domain::today() < meets_on {
+        return Err(ApiError::conflict(
+            "too_early",
+            format!(
+                "The session meets on {meets_on}: it opens on that day, not before (its nominations were published against that day)."
+            ),
+        ));
     }
     let council_id = current.session.council_id.clone();
     // Accounts removed from the council since attendance was taken are not present members.
@@ -1192,21 +1230,6 @@ fn has_recused(
     Ok(n > 0)
 }
 
-/// Why a member may not vote on a nomination, if they may not: they are the nominee, or
-/// they head the nominee's unit (for a person, the unit they work in; for a collective,
-/// the unit itself).
-pub fn conflict_of(member: &User, n: &Nomination) -> Option<&'static str> {
-    if member.staff_id.is_some() && member.staff_id == n.staff_id {
-        return Some("the member is the nominee");
-    }
-    if member.roles().contains(&Role::Manager)
-        && member.org_unit_id.as_deref() == Some(n.nominee_unit_id.as_str())
-    {
-        return Some("the member heads the nominee's unit");
-    }
-    None
-}
-
 /// Records a member's recusal from one nomination of an open session, with its reason.
 /// A member who already voted on it can no longer recuse.
 pub fn recuse(
@@ -1291,7 +1314,14 @@ pub fn vote(
             "You recused from this nomination.",
         ));
     }
-    if let Some(why) = conflict_of(member, &n) {
+    let conflict = policy::vote_conflict(
+        member.staff_id.as_deref(),
+        &member.roles(),
+        member.org_unit_id.as_deref(),
+        n.staff_id.as_deref(),
+        &n.nominee_unit_id,
+    );
+    if let Some(why) = conflict {
         return Err(ApiError::conflict(
             "must_recuse",
             format!("You may not vote on this nomination ({why}): record your recusal instead."),
@@ -1352,6 +1382,10 @@ fn already_voted() -> ApiError {
 /// or `rejected` with the tally as the reason. A scheduled one (never opened, no quorum)
 /// ends `invalid`, its nominations untouched.
 ///
+/// An open session closes only once every member present has voted on (or recused from)
+/// each of its nominations (409 `votes_outstanding`): closed early, its tallies would show
+/// the few choices cast so far, down to a single member's.
+///
 /// A nomination that left council review while the session was open keeps where its own
 /// workflow took it; its tally and outcome are recorded all the same.
 pub fn close(
@@ -1366,6 +1400,15 @@ pub fn close(
     let session = match s.status() {
         SessionStatus::Scheduled => bump(conn, s, SessionStatus::Invalid, None, None, Some(now()))?,
         SessionStatus::Open => {
+            let outstanding = outstanding_ballots(conn, s)?;
+            if outstanding > 0 {
+                return Err(ApiError::conflict(
+                    "votes_outstanding",
+                    format!(
+                        "{outstanding} ballots are outstanding: every member present votes on each nomination (they may abstain) or recuses from it before the session closes."
+                    ),
+                ));
+            }
             let session = bump(
                 conn,
                 s,
@@ -1394,6 +1437,30 @@ pub fn close(
     let detail = session_detail(conn, session)?;
     record_session(conn, actor, ChangeAction::Updated, Some(&current), &detail)?;
     Ok(detail)
+}
+
+/// How many (member present, nomination) pairs of a session have neither a ballot receipt
+/// nor a recusal.
+fn outstanding_ballots(conn: &mut AnyConnection, session: &Session) -> QueryResult<usize> {
+    let present = attendance(conn, &session.id)?;
+    let nominations: Vec<String> = session_nominations::table
+        .filter(session_nominations::session_id.eq(&session.id))
+        .select(session_nominations::nomination_id)
+        .load(conn)?;
+    let receipts: Vec<(String, String)> = ballot_receipts::table
+        .filter(ballot_receipts::session_id.eq(&session.id))
+        .select((ballot_receipts::nomination_id, ballot_receipts::user_id))
+        .load(conn)?;
+    let recused: Vec<(String, String)> = recusals::table
+        .filter(recusals::session_id.eq(&session.id))
+        .select((recusals::nomination_id, recusals::user_id))
+        .load(conn)?;
+    let done: HashSet<(String, String)> = receipts.into_iter().chain(recused).collect();
+    Ok(nominations
+        .iter()
+        .flat_map(|n| present.iter().map(move |u| (n.clone(), u.clone())))
+        .filter(|pair| !done.contains(pair))
+        .count())
 }
 
 fn decide(
@@ -1847,6 +1914,17 @@ mod tests {
             created_at: now(),
             updated_at: now(),
         }
+    }
+
+    /// The policy's answer for a member account and a nomination.
+    fn conflict_of(member: &User, n: &Nomination) -> Option<&'static str> {
+        policy::vote_conflict(
+            member.staff_id.as_deref(),
+            &member.roles(),
+            member.org_unit_id.as_deref(),
+            n.staff_id.as_deref(),
+            &n.nominee_unit_id,
+        )
     }
 
     #[test]

@@ -92,6 +92,32 @@ pub struct Grant {
     pub recipient_name: String,
     /// The nomination it grants, which must have passed the council.
     pub nomination: Option<Nomination>,
+    /// The achievement this award is for: the nomination's year, period and occasion (an
+    /// ad hoc nomination stays ad hoc), or the decision's for a recorded past award.
+    pub year: i32,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub occasion: Occasion,
+}
+
+/// Whether a discipline of the staff member runs on `day`: no award while it does.
+pub fn under_discipline(
+    conn: &mut AnyConnection,
+    staff_id: &str,
+    day: NaiveDate,
+) -> QueryResult<bool> {
+    use crate::db::schema::disciplines;
+    let running: i64 = disciplines::table
+        .filter(disciplines::staff_id.eq(staff_id))
+        .filter(disciplines::starts_on.le(day))
+        .filter(
+            disciplines::ends_on
+                .is_null()
+                .or(disciplines::ends_on.ge(day)),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(running > 0)
 }
 
 /// A decision with its awards, as stored and audited.
@@ -291,16 +317,31 @@ pub fn create(
                 awards::subject_unit_id.eq(&g.subject_unit_id),
                 awards::name_search.eq(fold(&g.recipient_name)),
                 awards::recipient_name.eq(&g.recipient_name),
-                awards::year.eq(decision.award_year),
-                awards::period_from.eq(decision.period_from),
-                awards::period_to.eq(decision.period_to),
-                awards::occasion.eq(&decision.occasion),
+                awards::year.eq(g.year),
+                awards::period_from.eq(g.period_from),
+                awards::period_to.eq(g.period_to),
+                awards::occasion.eq(g.occasion.as_str()),
                 awards::cash_amount.eq(g.award_type.cash_amount(base, g.staff_id.is_none())),
                 awards::status.eq(GrantStatus::Active.as_str()),
                 awards::created_at.eq(at),
                 awards::updated_at.eq(at),
             ))
             .execute(conn)?;
+        audit::record_change(
+            conn,
+            actor,
+            ChangeAction::Created,
+            Resource {
+                kind: "award",
+                id: &id,
+                version: 1,
+            },
+            None,
+            Some(
+                &serde_json::json!({"decision_id": decision.id, "award_type": g.award_type.code,
+                "staff_id": g.staff_id, "subject_unit_id": g.subject_unit_id, "year": g.year}),
+            ),
+        )?;
         if let Some(n) = &g.nomination {
             nominations::move_to(
                 conn,
@@ -360,12 +401,28 @@ pub fn revoke(
     .returning(award_decisions::all_columns)
     .get_result(conn)
     .map_err(changed_meanwhile)?;
-    diesel::update(awards::table.filter(awards::decision_id.eq(&decision.id)))
-        .set((
-            awards::status.eq(GrantStatus::Revoked.as_str()),
-            awards::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    let revoked: Vec<String> =
+        diesel::update(awards::table.filter(awards::decision_id.eq(&decision.id)))
+            .set((
+                awards::status.eq(GrantStatus::Revoked.as_str()),
+                awards::updated_at.eq(at),
+            ))
+            .returning(awards::id)
+            .get_results(conn)?;
+    for id in &revoked {
+        audit::record_change(
+            conn,
+            actor,
+            ChangeAction::Updated,
+            Resource {
+                kind: "award",
+                id,
+                version: 2,
+            },
+            None,
+            Some(&serde_json::json!({"status": GrantStatus::Revoked.as_str(), "reason": reason})),
+        )?;
+    }
     let d = detail(conn, decision)?;
     audit::record_change(
         conn,

@@ -316,14 +316,20 @@ pub fn list(
 
 // Public ----------------------------------------------------------------------------------
 
-/// Every disclosure as the public reads it, with its unit's name, newest first.
+/// Every disclosure published by `today` as the public reads it, with its unit's name,
+/// newest first (one that starts later is not public yet).
 pub fn list_public(
     conn: &mut AnyConnection,
     page: PageRequest,
+    today: NaiveDate,
 ) -> QueryResult<(Vec<(Disclosure, String)>, i64)> {
-    let total = disclosures::table.count().get_result(conn)?;
+    let total = disclosures::table
+        .filter(disclosures::starts_on.le(today))
+        .count()
+        .get_result(conn)?;
     let items = disclosures::table
         .inner_join(org_units::table)
+        .filter(disclosures::starts_on.le(today))
         .order((
             disclosures::starts_on.desc(),
             disclosures::created_at.desc(),
@@ -350,13 +356,20 @@ pub struct Candidate {
     pub summary: String,
 }
 
-/// The candidates of a disclosure, highest award first, then by name in Vietnamese order.
+/// The candidates of a disclosure still standing (a nomination returned or rejected since
+/// is no longer published), highest award first, then by name in Vietnamese order.
 /// Three queries whatever their number: the public reads this without logging in.
 pub fn candidates(conn: &mut AnyConnection, disclosure_id: &str) -> QueryResult<Vec<Candidate>> {
     type Row = (String, Option<String>, String, String, i32, i32, String);
+    let standing = [
+        NominationStatus::Disclosed.as_str(),
+        NominationStatus::Approved.as_str(),
+        NominationStatus::Decided.as_str(),
+    ];
     let rows: Vec<Row> = disclosure_nominations::table
         .inner_join(nominations_table::table.inner_join(award_types::table))
         .filter(disclosure_nominations::disclosure_id.eq(disclosure_id))
+        .filter(nominations_table::status.eq_any(standing))
         .select((
             nominations_table::id,
             nominations_table::staff_id,

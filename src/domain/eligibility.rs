@@ -11,11 +11,11 @@ use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
 use crate::db::prefix_pattern;
-use crate::db::schema::{award_types, awards, disciplines, nominations, org_units, staff};
+use crate::db::schema::{award_types, awards, disciplines, org_units, staff};
 use crate::domain::award_types::{AwardRules, AwardType, RulesInForce, rules_for};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::initiatives::{self, InitiativeScope};
-use crate::domain::nominations::{NominationStatus, NominationView};
+use crate::domain::nominations::{self, NominationStatus, NominationView};
 use crate::domain::plans::Occasion;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
@@ -348,42 +348,25 @@ fn past_awards(
 /// A collective's active staff (its subtree) and how many hold each award in `year`:
 /// awarded, or approved by the council and waiting for the decision.
 fn members(conn: &mut AnyConnection, unit_path: &str, year: i32) -> QueryResult<Members> {
-    let total: i64 = staff::table
+    let active: BTreeSet<String> = staff::table
         .inner_join(org_units::table)
         .filter(staff::active.eq(true))
         .filter(org_units::path.like(prefix_pattern(unit_path)))
-        .count()
-        .get_result(conn)?;
-    let awarded: Vec<(String, Option<String>)> = awards::table
-        .inner_join(award_types::table)
-        .inner_join(staff::table.inner_join(org_units::table))
-        .filter(awards::status.eq("active"))
-        .filter(awards::year.eq(year))
-        .filter(staff::active.eq(true))
-        .filter(org_units::path.like(prefix_pattern(unit_path)))
-        .select((award_types::code, awards::staff_id))
-        .load(conn)?;
-    let approved: Vec<(String, Option<String>)> = nominations::table
-        .inner_join(award_types::table)
-        .inner_join(staff::table.inner_join(org_units::table))
-        .filter(nominations::status.eq(NominationStatus::Approved.as_str()))
-        .filter(nominations::year.eq(year))
-        .filter(staff::active.eq(true))
-        .filter(org_units::path.like(prefix_pattern(unit_path)))
-        .select((award_types::code, nominations::staff_id))
-        .load(conn)?;
-    let mut by_code: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for (code, staff_id) in awarded.into_iter().chain(approved) {
-        if let Some(s) = staff_id {
-            by_code.entry(code).or_default().insert(s);
+        .select(staff::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .map(|id| format!("s:{id}"))
+        .collect();
+    let mut holders: HashMap<String, u32> = HashMap::new();
+    let held = nominations::holders(conn, year, unit_path, None, &[NominationStatus::Approved])?;
+    for (code, key) in held {
+        if active.contains(&key) {
+            *holders.entry(code).or_default() += 1;
         }
     }
     Ok(Members {
-        total: total as u32,
-        holders: by_code
-            .into_iter()
-            .map(|(code, set)| (code, set.len() as u32))
-            .collect(),
+        total: active.len() as u32,
+        holders,
     })
 }
 

@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{
-    award_types, awards, nomination_files, nomination_steps, nominations, org_units, staff,
+    award_decisions, award_types, awards, nomination_files, nomination_steps, nominations,
+    org_units, staff,
 };
 use crate::db::{contains_pattern, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
@@ -485,39 +486,53 @@ pub struct QuotaExcess {
     pub max_percent: f64,
 }
 
-/// Subjects (staff or units) under `under` with `award_id` in `year`: awarded (active), or
-/// proposed and not refused. Keys are "s:<staff id>" or "u:<unit id>".
-fn holders(
+/// Who holds awards in `year` under `under` (a unit path): awarded and in force, or
+/// proposed and in one of the `proposed` statuses. Pairs of award type code and subject key
+/// ("s:<staff id>" or "u:<unit id>"); `award_id` narrows to one award type.
+pub fn holders(
     conn: &mut AnyConnection,
-    award_id: &str,
     year: i32,
     under: &str,
-) -> QueryResult<HashSet<String>> {
+    award_id: Option<&str>,
+    proposed: &[NominationStatus],
+) -> QueryResult<HashSet<(String, String)>> {
     let key = |staff: Option<String>, unit: String| match staff {
         Some(s) => format!("s:{s}"),
         None => format!("u:{unit}"),
     };
-    let live: Vec<&str> = LIVE.iter().map(|s| s.as_str()).collect();
-    let proposed: Vec<(Option<String>, String)> = nominations::table
+    let statuses: Vec<&str> = proposed.iter().map(|s| s.as_str()).collect();
+    let mut q = nominations::table
+        .inner_join(award_types::table)
         .inner_join(org_units::table.on(org_units::id.eq(nominations::nominee_unit_id)))
-        .filter(nominations::award_type_id.eq(award_id))
         .filter(nominations::year.eq(year))
-        .filter(nominations::status.eq_any(&live))
+        .filter(nominations::status.eq_any(&statuses))
         .filter(org_units::path.like(prefix_pattern(under)))
-        .select((nominations::staff_id, nominations::nominee_unit_id))
-        .load(conn)?;
-    let awarded: Vec<(Option<String>, String)> = awards::table
+        .select((
+            award_types::code,
+            nominations::staff_id,
+            nominations::nominee_unit_id,
+        ))
+        .into_boxed();
+    let mut a = awards::table
+        .inner_join(award_types::table)
+        .inner_join(award_decisions::table)
         .inner_join(org_units::table.on(org_units::id.eq(awards::subject_unit_id)))
-        .filter(awards::award_type_id.eq(award_id))
         .filter(awards::year.eq(year))
         .filter(awards::status.eq("active"))
+        .filter(award_decisions::status.eq("active"))
         .filter(org_units::path.like(prefix_pattern(under)))
-        .select((awards::staff_id, awards::subject_unit_id))
-        .load(conn)?;
+        .select((award_types::code, awards::staff_id, awards::subject_unit_id))
+        .into_boxed();
+    if let Some(id) = award_id {
+        q = q.filter(nominations::award_type_id.eq(id.to_string()));
+        a = a.filter(awards::award_type_id.eq(id.to_string()));
+    }
+    let proposed: Vec<(String, Option<String>, String)> = q.load(conn)?;
+    let awarded: Vec<(String, Option<String>, String)> = a.load(conn)?;
     Ok(proposed
         .into_iter()
         .chain(awarded)
-        .map(|(s, u)| key(s, u))
+        .map(|(code, s, u)| (code, key(s, u)))
         .collect())
 }
 
@@ -556,7 +571,7 @@ pub fn check_quotas(
         else {
             continue;
         };
-        let base = holders(conn, &base_type.id, year, &proposer_path)?.len() as i64;
+        let base = holders(conn, year, &proposer_path, Some(&base_type.id), &LIVE)?.len() as i64;
         let live: Vec<&str> = LIVE.iter().map(|s| s.as_str()).collect();
         let batch_ids: Vec<&str> = members.iter().map(|v| v.nomination.id.as_str()).collect();
         let already: i64 = nominations::table
@@ -684,12 +699,19 @@ pub fn add_file(
         ))
         .execute(conn)?;
     // The dossier is part of the nomination: its version moves, so concurrent edits see it.
-    diesel::update(nominations::table.filter(nominations::id.eq(&n.id)))
-        .set((
-            nominations::version.eq(n.version + 1),
-            nominations::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    let moved = diesel::update(
+        nominations::table
+            .filter(nominations::id.eq(&n.id))
+            .filter(nominations::version.eq(n.version)),
+    )
+    .set((
+        nominations::version.eq(n.version + 1),
+        nominations::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if moved == 0 {
+        return Err(ApiError::precondition_failed());
+    }
     audit::record_change(
         conn,
         actor,

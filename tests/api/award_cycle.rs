@@ -134,12 +134,31 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         "{text}"
     );
 
+    // No award while a discipline runs: disciplined from today for ten days, An is
+    // refused today and granted once it has ended.
+    let res = app
+        .post("/api/v1/disciplines")
+        .token(&w.officer)
+        .json(json!({"staff_id": an, "level": "reprimand", "reason": "Đi muộn nhiều lần",
+            "starts_on": today, "ends_on": (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string()}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    app.post(DECISIONS)
+        .token(&w.officer)
+        .json(
+            json!({"number": "120/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
+            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
+            "nomination_ids": [id]}),
+        )
+        .await
+        .problem(409, "under_discipline");
+    let later = (chrono::Utc::now().date_naive() + chrono::Duration::days(11)).to_string();
     // The decision grants it, with the cash of the base salary in force.
     let res = app
         .post(DECISIONS)
         .token(&w.officer)
         .json(
-            json!({"number": "120/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
+            json!({"number": "120/QĐ-VP", "decided_on": later, "signer": "Trần Văn Hùng",
             "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
             "nomination_ids": [id]}),
         )

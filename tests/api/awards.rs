@@ -224,6 +224,20 @@ async fn nominations_go_up_the_hierarchy_to_the_granting_level(app: &TestApp) {
     )
     .await
     .invalid("award_type");
+    // Dates outside the years kept (PostgreSQL stores none before 4713 BC).
+    nominate(
+        app,
+        &w.officer,
+        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0], "year": 2025,
+               "period_from": "-10000-01-01", "summary": "x"}),
+    )
+    .await
+    .invalid("period_from");
+    let res = app
+        .get("/api/v1/award-types/giay_khen?on=-10000-01-01")
+        .token(&w.officer)
+        .await;
+    assert_eq!(res.status.as_u16(), 422, "{}", res.body);
     // A member sees their own nomination; not others'.
     let res = app
         .get(&format!("{NOMINATIONS}/{ldtt}"))
@@ -241,10 +255,19 @@ async fn nominations_go_up_the_hierarchy_to_the_granting_level(app: &TestApp) {
 
 async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &TestApp) {
     let w = work(app).await;
+    // Past awards are recorded by admins only: nothing of them was voted here.
+    let past = json!({"number": "14/QĐ-VP", "decided_on": "2025-01-20", "signer": "Trần Văn Hùng",
+        "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2024,
+        "recipients": [{"award_type": "huan_chuong_lao_dong_hang_nhat", "staff_id": w.staff_a[0]}]});
+    app.post(DECISIONS)
+        .token(&w.officer)
+        .json(past)
+        .await
+        .problem(403, "forbidden");
     // 2024-07-01 onwards the base salary is 2 340 000 VND.
     let res = app
         .post(DECISIONS)
-        .token(&w.officer)
+        .token(&w.admin)
         .json(
             json!({"number": "15/QĐ-VP", "decided_on": "2025-01-20", "signer": "Trần Văn Hùng",
             "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2024,
@@ -280,7 +303,7 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
         b
     };
     app.post(DECISIONS)
-        .token(&w.officer)
+        .token(&w.admin)
         .json(body(
             "15/QĐ-VP",
             json!({"recipients": [{"award_type": "giay_khen", "staff_id": w.staff_b[0]}]}),
@@ -288,7 +311,7 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
         .await
         .problem(409, "duplicate");
     app.post(DECISIONS)
-        .token(&w.officer)
+        .token(&w.admin)
         .json(body("16/QĐ-VP", json!({"recipients": [{"award_type": "tap_the_lao_dong_tien_tien", "staff_id": w.staff_b[0]}]})))
         .await
         .invalid("recipients[0].award_type");
@@ -452,10 +475,16 @@ async fn draft(app: &TestApp, w: &Work, body: Value) -> String {
     res.id()
 }
 
+/// Records an initiative of `author`: a national scope is the admin's to record.
 async fn initiative(app: &TestApp, w: &Work, author: &str, scope: &str, on: &str) {
+    let token = if scope == "nation" {
+        &w.admin
+    } else {
+        &w.officer
+    };
     let res = app
         .post("/api/v1/initiatives")
-        .token(&w.officer)
+        .token(token)
         .json(json!({"title": format!("Sáng kiến số hóa quy trình ({scope})"), "org_unit_id": w.office,
             "scope": scope, "recognised_by": "Hội đồng Sáng kiến", "document_number": format!("{on}/QĐ-HĐSK"),
             "recognised_on": on, "author_ids": [author]}))
@@ -1213,6 +1242,16 @@ async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) 
         .json(outside)
         .await
         .invalid("author_ids");
+    // A head records their unit's own initiatives, not a province-wide or national scope.
+    for scope in ["province", "nation"] {
+        let mut wider = body.clone();
+        wider["scope"] = json!(scope);
+        app.post("/api/v1/initiatives")
+            .token(&w.manager_a)
+            .json(wider)
+            .await
+            .problem(403, "forbidden");
+    }
     let res = app
         .post("/api/v1/initiatives")
         .token(&w.manager_a)
@@ -1220,6 +1259,12 @@ async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) 
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let initiative = res.id();
+    app.patch(&format!("/api/v1/initiatives/{initiative}"))
+        .token(&w.officer)
+        .if_match(&res.etag())
+        .json(json!({"scope": "nation"}))
+        .await
+        .problem(403, "forbidden");
     let res = app
         .patch(&format!("/api/v1/initiatives/{initiative}"))
         .token(&w.officer)

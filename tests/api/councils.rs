@@ -20,6 +20,10 @@ db_tests!(
     thresholds_count_all_members_and_pass_exactly_at_the_mark,
     members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_their_reason,
     minutes_are_drawn_up_from_the_record_with_the_public_feedback,
+    no_tally_shows_a_lone_ballot_the_quorum_is_two_thirds_and_a_session_closes_once_all_present_have_voted,
+    a_session_opens_no_sooner_than_the_day_it_meets,
+    sessions_and_minutes_are_read_by_the_council_members_and_its_keepers_only,
+    a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at_once,
 );
 
 const COUNCILS: &str = "/api/v1/councils";
@@ -196,15 +200,16 @@ async fn nomination_status(app: &TestApp, w: &Work, id: &str) -> Value {
         .body
 }
 
-/// The office's override rule set, written by its officer, in force from 2025.
+/// The province's override rule set (overrides are a province's), written by the admin,
+/// in force from 2025: it holds for the office's nominees.
 async fn override_rules(app: &TestApp, w: &Work, code: &str, rules: Value) {
     let res = app
         .post("/api/v1/rule-sets")
-        .token(&w.officer)
+        .token(&w.admin)
         .json(
-            json!({"code": code, "name": "Quy chế hoạt động của Hội đồng Thi đua – Khen thưởng",
-                     "legal_source": "Quyết định của Chánh Văn phòng", "valid_from": "2025-01-01",
-                     "org_unit_id": w.office, "rules": rules}),
+            json!({"code": code, "name": "Quy định về công tác thi đua, khen thưởng của tỉnh",
+                     "legal_source": "Quyết định của Ủy ban nhân dân tỉnh", "valid_from": "2025-01-01",
+                     "org_unit_id": w.province, "rules": rules}),
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
@@ -442,14 +447,17 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
         .await
         .problem(409, "not_before_council");
     assert_eq!(fields, ["nomination_ids[1]"]);
-    schedule(
-        app,
-        &w,
-        &council,
-        json!({"title": "Phiên họp", "meets_on": "2025-12-15", "quorum": 5, "nomination_ids": [waiting]}),
-    )
-    .await
-    .invalid("quorum");
+    // The quorum runs from two thirds of the 4 members, rounded up, to all of them.
+    for quorum in [0, 1, 2, 5] {
+        schedule(
+            app,
+            &w,
+            &council,
+            json!({"title": "Phiên họp", "meets_on": "2025-12-15", "quorum": quorum, "nomination_ids": [waiting]}),
+        )
+        .await
+        .invalid("quorum");
+    }
     schedule(
         app,
         &w,
@@ -573,6 +581,22 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
             .body["total"],
         0
     );
+    // It closes once the members present have voted.
+    step(app, &w, &council, &sid, "close")
+        .await
+        .problem(409, "votes_outstanding");
+    for i in 0..3 {
+        let res = vote(
+            app,
+            &member(app, i).await,
+            &council,
+            &sid,
+            &waiting,
+            "agree",
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
     let res = step(app, &w, &council, &sid, "close").await;
     assert_eq!(res.body["status"], "closed", "{}", res.body);
     step(app, &w, &council, &sid, "close")
@@ -655,12 +679,16 @@ async fn members_present_vote_once_and_only_while_the_session_is_open(app: &Test
         .problem(409, "session_not_open");
     step(app, &w, &council, &sid, "open").await;
 
-    // Only members vote, each for themself: not a stranger, an officer or the admin.
-    for token in [&stranger, &w.officer, &w.admin] {
+    // Only members vote, each for themself: not the officer or the admin who keep the
+    // council; an account outside it does not even see the session.
+    for token in [&w.officer, &w.admin] {
         vote(app, token, &council, &sid, &n, "agree")
             .await
             .problem(403, "forbidden");
     }
+    vote(app, &stranger, &council, &sid, &n, "agree")
+        .await
+        .problem(404, "not_found");
     vote(app, &absent, &council, &sid, &n, "agree")
         .await
         .problem(409, "not_present");
@@ -694,16 +722,18 @@ async fn members_present_vote_once_and_only_while_the_session_is_open(app: &Test
     let res = get_session(app, &first, &council, &sid).await;
     assert_eq!(entry(&res.body, &n)["votes_cast"], 1);
 
-    // After it closes.
+    // After it closes (once the other member present has voted too).
+    let second = member(app, 1).await;
+    let res = vote(app, &second, &council, &sid, &n, "abstain").await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let res = step(app, &w, &council, &sid, "close").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let second = member(app, 1).await;
     vote(app, &second, &council, &sid, &n, "agree")
         .await
         .problem(409, "session_not_open");
     let res = get_session(app, &second, &council, &sid).await;
     let e = entry(&res.body, &n);
-    assert_eq!(e["tally"], json!({"agree": 1, "disagree": 0, "abstain": 0}));
+    assert_eq!(e["tally"], json!({"agree": 1, "disagree": 0, "abstain": 1}));
     // 1 of 3 members is not more than half.
     assert_eq!(e["outcome"], "failed");
     assert_eq!(e["nomination_status"], "rejected");
@@ -786,7 +816,7 @@ async fn ballots_are_secret_from_everyone_until_the_session_closes(app: &TestApp
 async fn thresholds_count_all_members_and_pass_exactly_at_the_mark(app: &TestApp) {
     let w = work(app).await;
     let (council, members) = board(app, &w, 10).await;
-    // The office's council rules ask 90 % of all members for a Giấy khen; Lao động tiên
+    // The province's rules ask 90 % of all members for a Giấy khen; Lao động tiên
     // tiến keeps the default, more than half.
     override_rules(
         app,
@@ -975,17 +1005,22 @@ async fn members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_thei
         .await
         .problem(409, "already_voted");
     // An officer keeping the council records a member's recusal; nobody else does, and
-    // only members recuse.
+    // only members recuse (an account outside the council does not see the session).
     app.post(&recusals)
         .token(&plain_token)
         .json(json!({"nomination_id": own, "user_id": head, "reason": "Trưởng phòng"}))
         .await
         .problem(403, "forbidden");
     app.post(&recusals)
-        .token(&stranger)
+        .token(&w.officer)
         .json(json!({"nomination_id": own, "reason": "Không phải thành viên"}))
         .await
         .problem(403, "forbidden");
+    app.post(&recusals)
+        .token(&stranger)
+        .json(json!({"nomination_id": own, "reason": "Không phải thành viên"}))
+        .await
+        .problem(404, "not_found");
     let admin_id = my_id(app, &w.admin).await;
     app.post(&recusals)
         .token(&w.officer)
@@ -1029,7 +1064,12 @@ async fn members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_thei
     let rows = session_audit(app, &sid).await;
     assert_eq!(rows.iter().filter(|r| r.1 == "recused").count(), 2);
 
-    step(app, &w, &council, &sid, "close").await;
+    for token in [&plain_token, &nominee_token] {
+        let res = vote(app, token, &council, &sid, &other, "agree").await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    let res = step(app, &w, &council, &sid, "close").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     app.post(&recusals)
         .token(&plain_token)
         .json(json!({"nomination_id": own, "reason": "Sau khi đóng"}))
@@ -1202,7 +1242,7 @@ async fn minutes_are_drawn_up_from_the_record_with_the_public_feedback(app: &Tes
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
-    // Read by whoever reads the council; not outside.
+    // Not read outside the council.
     let other = app
         .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
         .await;
@@ -1213,4 +1253,290 @@ async fn minutes_are_drawn_up_from_the_record_with_the_public_feedback(app: &Tes
         .token(&outsider)
         .await
         .problem(404, "not_found");
+}
+
+async fn no_tally_shows_a_lone_ballot_the_quorum_is_two_thirds_and_a_session_closes_once_all_present_have_voted(
+    app: &TestApp,
+) {
+    let w = work(app).await;
+    let (council, members) = board(app, &w, 3).await;
+    let person = ldtt(app, &w, &w.staff_b[0]).await;
+    let unit = giay_khen(app, &w, &w.division_b).await;
+    let body = |quorum: i32| {
+        json!({"title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15",
+               "quorum": quorum, "nomination_ids": [person, unit]})
+    };
+    // One member present, whose ballot the tally would show, is no quorum: two of three.
+    schedule(app, &w, &council, body(1)).await.invalid("quorum");
+    let res = schedule(app, &w, &council, body(2)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.body["quorum"], 2);
+    let sid = res.id();
+    attend(app, &w, &council, &sid, &members[..2]).await;
+    let res = step(app, &w, &council, &sid, "open").await;
+    assert_eq!(res.body["status"], "open", "{}", res.body);
+    let (first, second) = (member(app, 0).await, member(app, 1).await);
+
+    // One ballot cast: the session does not close on it, so its tally is never read.
+    let res = vote(app, &first, &council, &sid, &person, "agree").await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    step(app, &w, &council, &sid, "close")
+        .await
+        .problem(409, "votes_outstanding");
+    let res = get_session(app, &w.officer, &council, &sid).await;
+    assert_eq!(res.body["status"], "open");
+    assert_eq!(entry(&res.body, &person)["votes_cast"], 1);
+    assert_eq!(entry(&res.body, &person)["tally"], Value::Null);
+    // Every member present, on every nomination: one missing ballot still holds it open.
+    vote(app, &first, &council, &sid, &unit, "disagree").await;
+    vote(app, &second, &council, &sid, &person, "abstain").await;
+    step(app, &w, &council, &sid, "close")
+        .await
+        .problem(409, "votes_outstanding");
+    // A recusal answers for the member; the absent member is not waited for.
+    let res = app
+        .post(&format!("{}/{sid}/recusals", sessions(&council)))
+        .token(&second)
+        .json(json!({"nomination_id": unit, "reason": "Có quan hệ gia đình với Trưởng phòng"}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = step(app, &w, &council, &sid, "close").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["status"], "closed");
+    assert_eq!(
+        entry(&res.body, &person)["tally"],
+        json!({"agree": 1, "disagree": 0, "abstain": 1})
+    );
+    assert_eq!(
+        entry(&res.body, &unit)["tally"],
+        json!({"agree": 0, "disagree": 1, "abstain": 0})
+    );
+}
+
+async fn a_session_opens_no_sooner_than_the_day_it_meets(app: &TestApp) {
+    let w = work(app).await;
+    let (council, members) = board(app, &w, 3).await;
+    let today = thidua::domain::today();
+    let later = ldtt(app, &w, &w.staff_b[0]).await;
+    let due = ldtt(app, &w, &w.staff_b[1]).await;
+    let body = |meets_on: chrono::NaiveDate, n: &str| {
+        json!({"title": "Phiên họp xét khen thưởng", "meets_on": meets_on.to_string(),
+               "nomination_ids": [n]})
+    };
+    // Scheduled for tomorrow, with its quorum present: it does not open today.
+    let res = schedule(
+        app,
+        &w,
+        &council,
+        body(today + chrono::Duration::days(1), &later),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let early = res.id();
+    let res = attend(app, &w, &council, &early, &members).await;
+    assert_eq!(res.body["quorum_met"], true, "{}", res.body);
+    step(app, &w, &council, &early, "open")
+        .await
+        .problem(409, "too_early");
+    let res = get_session(app, &w.officer, &council, &early).await;
+    assert_eq!(res.body["status"], "scheduled");
+    assert_eq!(res.body["opened_at"], Value::Null);
+    vote(
+        app,
+        &member(app, 0).await,
+        &council,
+        &early,
+        &later,
+        "agree",
+    )
+    .await
+    .problem(409, "session_not_open");
+
+    // Scheduled for today, it opens.
+    let res = schedule(app, &w, &council, body(today, &due)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let sid = res.id();
+    attend(app, &w, &council, &sid, &members).await;
+    let res = step(app, &w, &council, &sid, "open").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["status"], "open");
+}
+
+async fn sessions_and_minutes_are_read_by_the_council_members_and_its_keepers_only(app: &TestApp) {
+    let w = work(app).await;
+    let (council, members) = board(app, &w, 3).await;
+    account(app, &w.admin, "ngoai.hd", &["council"], &w.office, None).await;
+    let n = ldtt(app, &w, &w.staff_b[0]).await;
+    feedback(
+        app,
+        &w.office,
+        &n,
+        "Lê Thị Hoa",
+        "Đề nghị làm rõ số ngày nghỉ không lý do.",
+    )
+    .await;
+    let sid = session(app, &w, &council, &[&n]).await;
+    attend(app, &w, &council, &sid, &members).await;
+    step(app, &w, &council, &sid, "open").await;
+    let mut voters = Vec::new();
+    for i in 0..3 {
+        let token = member(app, i).await;
+        vote(app, &token, &council, &sid, &n, "agree").await;
+        voters.push(token);
+    }
+    let res = step(app, &w, &council, &sid, "close").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let session_path = format!("{}/{sid}", sessions(&council));
+    let minutes_path = format!("{session_path}/minutes");
+
+    // Members of the council and the officers keeping it read the session and the minutes,
+    // the public feedback with its author among them.
+    for token in [&voters[0], &w.officer, &w.admin] {
+        let res = app.get(&session_path).token(token).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(entry(&res.body, &n)["nominee_name"], "Phạm Thị Dung");
+        let res = app.get(&minutes_path).token(token).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(
+            res.body["nominations"][0]["feedback"][0]["author_name"],
+            "Lê Thị Hoa"
+        );
+    }
+    // Others who read the council (its name and members) do not: a staff member and a head
+    // of a division below it, an account of its unit that does not sit on it.
+    let stranger = app.login("ngoai.hd", PASSWORD).await;
+    for token in [&w.member_a, &w.manager_a, &stranger] {
+        let res = app.get(&format!("{COUNCILS}/{council}")).token(token).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        app.get(&session_path)
+            .token(token)
+            .await
+            .problem(404, "not_found");
+        app.get(&minutes_path)
+            .token(token)
+            .await
+            .problem(404, "not_found");
+    }
+    // The staff member does not see the nominee through the nomination either.
+    app.get(&format!("{NOMINATIONS}/{n}"))
+        .token(&w.member_a)
+        .await
+        .problem(404, "not_found");
+}
+
+/// The version in an ETag `"v7"`.
+fn version_of(etag: &str) -> i64 {
+    etag.trim_matches('"')
+        .trim_start_matches('v')
+        .parse()
+        .unwrap()
+}
+
+fn is_postgres(app: &TestApp) -> bool {
+    matches!(
+        *app.state.pool.get().unwrap(),
+        thidua::db::AnyConnection::Postgresql(_)
+    )
+}
+
+/// Whether a connection to the test database waits on a lock (PostgreSQL).
+async fn lock_waited(app: &TestApp) -> bool {
+    #[derive(diesel::QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let pool = app.state.pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().unwrap();
+        let thidua::db::AnyConnection::Postgresql(pg) = &mut *conn else {
+            return false;
+        };
+        let rows: Vec<Waiting> = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .load(pg)
+        .unwrap();
+        rows[0].n > 0
+    })
+    .await
+    .unwrap()
+}
+
+async fn a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at_once(
+    app: &TestApp,
+) {
+    let w = work(app).await;
+    let (council, _) = board(app, &w, 3).await;
+    let n = ldtt(app, &w, &w.staff_b[0]).await;
+    let nomination = format!("{NOMINATIONS}/{n}");
+    let before = version_of(&etag(app, &w.officer, &nomination).await);
+
+    // A first scheduling runs to its last step and waits there, uncommitted, ...
+    let (scheduled_tx, scheduled_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let pool = app.state.pool.clone();
+    let council_id = council.clone();
+    let nomination_id = n.clone();
+    let rival = std::thread::spawn(move || {
+        use thidua::domain::councils;
+        let mut conn = pool.get().unwrap();
+        thidua::db::write_tx(&mut conn, |conn| {
+            let (c, _) = councils::find(conn, &council_id)?.unwrap();
+            let fields = councils::SessionFields {
+                title: "Phiên họp xét khen thưởng năm 2025".into(),
+                meets_on: chrono::NaiveDate::from_ymd_opt(2025, 12, 15).unwrap(),
+                quorum: None,
+                nomination_ids: vec![nomination_id],
+            };
+            let actor = thidua::domain::Actor {
+                user_id: None,
+                request_id: None,
+            };
+            councils::create_session(conn, &actor, &c, fields, &|_, _| true)?;
+            scheduled_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Ok::<_, thidua::error::ApiError>(())
+        })
+    });
+    actix_web::web::block(move || scheduled_rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    // ... while a second one over the same nomination starts: it finds the nomination in no
+    // other session (the first is not committed), then waits on the first (PostgreSQL's row
+    // lock; SQLite's single writer) and fails once the first commits.
+    let postgres = is_postgres(app);
+    let second = schedule(
+        app,
+        &w,
+        &council,
+        json!({"title": "Phiên họp bổ sung", "meets_on": "2025-12-15", "nomination_ids": [n]}),
+    );
+    let release = async {
+        if postgres {
+            for _ in 0..100 {
+                if lock_waited(app).await {
+                    break;
+                }
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        } else {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        release_tx.send(()).unwrap();
+    };
+    let (res, ()) = futures_util::future::join(second, release).await;
+    rival.join().unwrap().unwrap();
+    if postgres {
+        res.problem(412, "version_mismatch");
+    } else {
+        res.problem(409, "in_another_session");
+    }
+    let res = app.get(&sessions(&council)).token(&w.officer).await;
+    assert_eq!(res.body["total"], 1, "{}", res.body);
+    // Taken by the first session, the nomination moved on one version.
+    let after = version_of(&etag(app, &w.officer, &nomination).await);
+    assert_eq!(after, before + 1);
 }

@@ -611,11 +611,12 @@ async fn only_nominations_waiting_for_the_units_council_are_published(app: &Test
     publish(&w.officer, json!([waiting]))
         .await
         .problem(409, "not_in_council_review");
-    // Not yet open: listed publicly, feedback refused.
+    // Not yet open: not public yet, and feedback refused.
     let id = res.id();
     let res = app.get(PUBLIC).await;
-    assert_eq!(res.ids(), [id.as_str()]);
-    assert_eq!(res.items()[0]["open"], false);
+    assert!(res.ids().is_empty(), "{}", res.body);
+    let res = app.get(&format!("{PUBLIC}/{id}")).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
     app.post(&format!("{PUBLIC}/{id}/feedback"))
         .json(json!({"content": "Sớm quá."}))
         .await
