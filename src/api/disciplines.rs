@@ -1,14 +1,14 @@
 //! `/api/v1/disciplines` (kỷ luật): discipline periods of staff, which hold back awards.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::AppState;
-use crate::api::extract::{Json, Query, actor};
+use crate::api::extract::{IfMatch, Json, Query, actor, double_option, present, tagged};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db;
@@ -20,7 +20,8 @@ use crate::error::ApiError;
 #[schema(example = json!({
     "id": "019ab0a4-f400-7000-8000-000000000001", "staff_id": "019ab0a4-a300-7000-8000-000000000001",
     "level": "reprimand", "reason": "Vi phạm quy chế làm việc (Quyết định số 05/QĐ-VP)",
-    "starts_on": "2025-03-01", "ends_on": "2025-08-31", "created_at": "2025-03-01T08:00:00Z"
+    "starts_on": "2025-03-01", "ends_on": "2025-08-31", "version": 1,
+    "created_at": "2025-03-01T08:00:00Z", "updated_at": "2025-03-01T08:00:00Z"
 }))]
 pub struct DisciplineResponse {
     pub id: String,
@@ -30,7 +31,9 @@ pub struct DisciplineResponse {
     pub starts_on: NaiveDate,
     /// Absent while it runs without a set end.
     pub ends_on: Option<NaiveDate>,
+    pub version: i64,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<Discipline> for DisciplineResponse {
@@ -42,7 +45,9 @@ impl From<Discipline> for DisciplineResponse {
             reason: d.reason,
             starts_on: d.starts_on,
             ends_on: d.ends_on,
+            version: d.version,
             created_at: d.created_at.and_utc(),
+            updated_at: d.updated_at.and_utc(),
         }
     }
 }
@@ -84,7 +89,7 @@ pub struct DisciplineList {
     security(("bearer" = [])),
     request_body = CreateDiscipline,
     responses(
-        (status = 201, body = DisciplineResponse),
+        (status = 201, body = DisciplineResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers and heads of the person's unit record discipline"),
         (status = 422, description = "Invalid fields: an unknown staff member, an end before the start"),
     )
@@ -123,7 +128,11 @@ pub async fn create(
         })
     })
     .await?;
-    Ok(HttpResponse::build(StatusCode::CREATED).json(DisciplineResponse::from(d)))
+    Ok(tagged(
+        StatusCode::CREATED,
+        d.version,
+        &DisciplineResponse::from(d),
+    ))
 }
 
 /// Discipline records of staff in your scope (officers and heads only: it is personal).
@@ -155,4 +164,98 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(DisciplineList {
         items: items.into_iter().map(Into::into).collect(),
     }))
+}
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ends_on": "2025-08-31"}))]
+pub struct UpdateDiscipline {
+    /// When it ends (`null`: it runs on).
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::date"))]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub ends_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 4000), custom(function = "validate::text"))]
+    #[schema(nullable = false, min_length = 1, max_length = 4000)]
+    pub reason: Option<String>,
+}
+
+/// A discipline record you may read, with the path of the person's unit.
+fn readable(
+    conn: &mut db::AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Discipline, String), ApiError> {
+    disciplines::find(conn, id)?
+        .filter(|(_, path)| policy::can_read_discipline(principal, path))
+        .ok_or_else(|| ApiError::not_found("discipline"))
+}
+
+/// Get a discipline record (officers and heads of the person's unit).
+#[utoipa::path(
+    tag = "disciplines",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Discipline id")),
+    responses((status = 200, body = DisciplineResponse, headers(("ETag" = String))), (status = 404, description = "No such record, or not yours to read"))
+)]
+#[get("/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (d, _) = db::run(&state.pool, move |conn| readable(conn, &principal, &id)).await?;
+    Ok(tagged(
+        StatusCode::OK,
+        d.version,
+        &DisciplineResponse::from(d),
+    ))
+}
+
+/// Set when a discipline ends, or correct its reason. The record stays: eligibility counts
+/// achievements from its end.
+#[utoipa::path(
+    tag = "disciplines",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Discipline id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = UpdateDiscipline,
+    responses(
+        (status = 200, body = DisciplineResponse, headers(("ETag" = String))),
+        (status = 404, description = "No such record, or not yours to read"),
+        (status = 412, description = "The record changed since you read it"),
+        (status = 422, description = "An end before the start"),
+        (status = 428, description = "If-Match is missing"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<UpdateDiscipline>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let (current, path) = readable(conn, &principal, &id)?;
+            policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
+            let reason = body
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&current.reason)
+                .to_string();
+            let ends_on = body.ends_on.unwrap_or(current.ends_on);
+            disciplines::update(conn, &actor, &current, version, &reason, ends_on)
+        })
+    })
+    .await?;
+    Ok(tagged(
+        StatusCode::OK,
+        d.version,
+        &DisciplineResponse::from(d),
+    ))
 }

@@ -153,7 +153,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(
                     scope::scope("/disciplines")
                         .service(disciplines::list)
-                        .service(disciplines::create),
+                        .service(disciplines::create)
+                        .service(disciplines::get)
+                        .service(disciplines::update),
                 )
                 .service(
                     scope::scope("/nominations")

@@ -460,7 +460,9 @@ diesel::table! {
         reason -> Text,
         starts_on -> Date,
         ends_on -> Nullable<Date>,
+        version -> BigInt,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 

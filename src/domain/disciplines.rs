@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::db::schema::{disciplines, org_units, staff};
 use crate::db::{AnyConnection, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
-use crate::domain::{Actor, new_id, now, text_enum};
+use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
+use crate::error::ApiError;
 
 text_enum! {
     /// The form of discipline (hình thức kỷ luật).
@@ -35,7 +36,9 @@ pub struct Discipline {
     pub reason: String,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
+    pub version: i64,
     pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
 }
 
 pub struct DisciplineFields {
@@ -58,7 +61,9 @@ pub fn create(
         reason: f.reason,
         starts_on: f.starts_on,
         ends_on: f.ends_on,
+        version: 1,
         created_at: now(),
+        updated_at: now(),
     };
     diesel::insert_into(disciplines::table)
         .values((
@@ -68,7 +73,9 @@ pub fn create(
             disciplines::reason.eq(&d.reason),
             disciplines::starts_on.eq(d.starts_on),
             disciplines::ends_on.eq(d.ends_on),
+            disciplines::version.eq(1),
             disciplines::created_at.eq(d.created_at),
+            disciplines::updated_at.eq(d.updated_at),
         ))
         .execute(conn)?;
     audit::record_change(
@@ -104,4 +111,60 @@ pub fn list(
         q = q.filter(disciplines::staff_id.eq(s.to_string()));
     }
     q.limit(1000).load(conn)
+}
+
+/// A discipline record with the path of the person's unit, which decides who sees it.
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Discipline, String)>> {
+    disciplines::table
+        .inner_join(staff::table.inner_join(org_units::table))
+        .filter(disciplines::id.eq(id))
+        .select((Discipline::as_select(), org_units::path))
+        .first(conn)
+        .optional()
+}
+
+/// Changes when a discipline ends (or corrects its reason): the record is kept, and the
+/// change audited.
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: &Discipline,
+    expected_version: i64,
+    reason: &str,
+    ends_on: Option<NaiveDate>,
+) -> Result<Discipline, ApiError> {
+    if ends_on.is_some_and(|end| end < current.starts_on) {
+        return Err(ApiError::invalid(
+            "ends_on",
+            "before_start",
+            "the discipline ends before it starts",
+        ));
+    }
+    let row: Discipline = diesel::update(
+        disciplines::table
+            .filter(disciplines::id.eq(&current.id))
+            .filter(disciplines::version.eq(expected_version)),
+    )
+    .set((
+        disciplines::reason.eq(reason),
+        disciplines::ends_on.eq(ends_on),
+        disciplines::version.eq(expected_version + 1),
+        disciplines::updated_at.eq(now()),
+    ))
+    .returning(disciplines::all_columns)
+    .get_result(conn)
+    .map_err(changed_meanwhile)?;
+    audit::record_change(
+        conn,
+        actor,
+        ChangeAction::Updated,
+        Resource {
+            kind: "discipline",
+            id: &row.id,
+            version: row.version,
+        },
+        Some(current),
+        Some(&row),
+    )?;
+    Ok(row)
 }

@@ -536,6 +536,28 @@ pub fn holders(
         .collect())
 }
 
+/// Serialises quota checks of one award type, proposer and year until the transaction
+/// ends: two batches counted at once would each see room for themselves. SQLite already
+/// runs one writer at a time (`write_tx` begins IMMEDIATE); PostgreSQL takes an advisory
+/// lock on the group.
+fn lock_quota(
+    conn: &mut AnyConnection,
+    award_id: &str,
+    proposer_id: &str,
+    year: i32,
+) -> QueryResult<()> {
+    use sha2::Digest;
+    if let AnyConnection::Postgresql(c) = conn {
+        // A key every instance derives alike, whatever its build.
+        let digest = sha2::Sha256::digest(format!("quota/{award_id}/{proposer_id}/{year}"));
+        let key = i64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Checks a batch about to be submitted against the quotas of the rules in force: per award
 /// type and proposing unit, the nominations already on their way plus the batch may not
 /// exceed `max_percent` of the holders of the base award in that year under the proposer.
@@ -553,6 +575,7 @@ pub fn check_quotas(
     }
     let mut excess = Vec::new();
     for ((award_id, proposer_id, year), members) in groups {
+        lock_quota(conn, &award_id, &proposer_id, year)?;
         let first = members[0];
         let Some(rules) = rules_for(
             conn,

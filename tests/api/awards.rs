@@ -897,6 +897,39 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let e = eligibility(app, &w, &id).await;
     assert!(!passed(&e, "discipline"), "{e}");
     assert!(e["checks"].to_string().contains("under discipline"), "{e}");
+    // Ended on 30 June 2025: 2025 still does not count, 2026 does. Only those who keep
+    // Dung's unit see or end it.
+    let res = app
+        .get(&format!("/api/v1/disciplines?staff_id={dung}"))
+        .token(&w.officer)
+        .await;
+    let discipline = res.body["items"][0]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/disciplines/{discipline}");
+    let res = app.get(&path).token(&w.manager_a).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app.get(&path).token(&w.officer).await;
+    app.patch(&path)
+        .token(&w.officer)
+        .if_match(&res.etag())
+        .json(json!({"ends_on": "2025-05-01"}))
+        .await
+        .invalid("ends_on");
+    let res = app
+        .patch(&path)
+        .token(&w.officer)
+        .if_match(&res.etag())
+        .json(json!({"ends_on": "2025-06-30"}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["version"], 2);
+    assert!(!passed(&eligibility(app, &w, &id).await, "discipline"));
+    let next = draft(
+        app,
+        &w,
+        json!({"award_type": "lao_dong_tien_tien", "staff_id": dung, "year": 2026}),
+    )
+    .await;
+    assert!(passed(&eligibility(app, &w, &next).await, "discipline"));
     // Lao động tiên tiến asks nothing else.
     let id = draft(
         app,

@@ -89,7 +89,9 @@ CREATE TABLE disciplines (
     reason      TEXT NOT NULL,
     starts_on   DATE NOT NULL,
     ends_on     DATE,
-    created_at  TIMESTAMP NOT NULL
+    version     BIGINT NOT NULL DEFAULT 1,
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
 );
 CREATE INDEX disciplines_staff_id ON disciplines (staff_id);
 
