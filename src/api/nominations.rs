@@ -370,12 +370,7 @@ pub async fn list(
             updated_since: params.updated_since(),
         };
         let seen = Seen::from(policy::staff_visibility(&principal));
-        let (rows, total) = nominations::list(conn, &seen, &filter, page)?;
-        let views = rows
-            .into_iter()
-            .map(|n| nominations::view(conn, n))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((views, total))
+        Ok(nominations::list(conn, &seen, &filter, page)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |v| {

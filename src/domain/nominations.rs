@@ -636,17 +636,19 @@ pub struct NominationFilter {
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
-/// Nominations the caller sees, newest first.
+/// Nominations the caller sees, newest first, each with its award type and nominee in
+/// the same query.
 pub fn list(
     conn: &mut AnyConnection,
     seen: &Seen,
     f: &NominationFilter,
     page: PageRequest,
-) -> QueryResult<(Vec<Nomination>, i64)> {
+) -> QueryResult<(Vec<NominationView>, i64)> {
     let query = || {
         let mut q = nominations::table
             .inner_join(org_units::table.on(org_units::id.eq(nominations::nominee_unit_id)))
-            .select(Nomination::as_select())
+            .inner_join(award_types::table)
+            .left_join(staff::table)
             .into_boxed();
         q = match seen {
             Seen::All => q,
@@ -681,11 +683,32 @@ pub fn list(
         q
     };
     let total = query().count().get_result(conn)?;
-    let items = query()
+    type Row = (Nomination, String, String, String, String, Option<String>);
+    let rows: Vec<Row> = query()
+        .select((
+            Nomination::as_select(),
+            award_types::code,
+            award_types::name,
+            org_units::name,
+            org_units::path,
+            staff::full_name.nullable(),
+        ))
         .order((nominations::updated_at.desc(), nominations::id.desc()))
         .limit(page.per_page)
         .offset(page.offset())
         .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(
+            |(nomination, code, type_name, unit_name, path, person)| NominationView {
+                nomination,
+                award_type_code: code,
+                award_type_name: type_name,
+                nominee_name: person.unwrap_or(unit_name),
+                nominee_path: path,
+            },
+        )
+        .collect();
     Ok((items, total))
 }
 

@@ -18,6 +18,7 @@ db_tests!(
     quotas_are_checked_when_a_batch_is_submitted,
     dossiers_and_initiatives_are_kept_by_the_proposing_unit,
     a_minimum_score_reads_the_plan_board,
+    the_seeded_quotas_hold_for_grassroots_and_state_titles,
 );
 
 pub const NOMINATIONS: &str = "/api/v1/nominations";
@@ -1362,4 +1363,105 @@ async fn a_minimum_score_reads_the_plan_board(app: &TestApp) {
         !passed(&e, "min_score") && e["checks"].to_string().contains("names no plan"),
         "{e}"
     );
+}
+
+async fn the_seeded_quotas_hold_for_grassroots_and_state_titles(app: &TestApp) {
+    let w = work(app).await;
+    // Chiến sĩ thi đua cơ sở: at most 15 % of Lao động tiên tiến. Five holders allow none.
+    let everyone: Vec<&str> = w
+        .staff_a
+        .iter()
+        .chain(&w.staff_b)
+        .map(String::as_str)
+        .collect();
+    let ldtt: Vec<(&str, &str)> = everyone
+        .iter()
+        .map(|s| ("lao_dong_tien_tien", *s))
+        .collect();
+    past_decision(app, &w, "1/QĐ", 2026, "annual", &ldtt).await;
+    let res = nominate(
+        app,
+        &w.officer,
+        json!({"award_type": "chien_si_thi_dua_co_so", "staff_id": w.staff_a[0], "proposer_unit_id": w.office,
+               "year": 2026, "summary": "Hoàn thành xuất sắc nhiệm vụ, có sáng kiến."}),
+    )
+    .await;
+    let res = act(app, &w.officer, &res.id(), "submit", None).await;
+    res.problem(409, "quota_exceeded");
+    assert!(
+        res.body["detail"].as_str().unwrap().contains("quota of 0"),
+        "{}",
+        res.body
+    );
+
+    // Cờ thi đua của Chính phủ: proposals at most 20 % of the units holding the
+    // provincial flag. Five flags allow one.
+    let mut units = vec![w.office.clone(), w.division_a.clone(), w.division_b.clone()];
+    for (code, name) in [("NA-SNV", "Sở Nội vụ"), ("NA-STC", "Sở Tài chính")] {
+        units.push(app.unit(&w.admin, code, name, Some(&w.province)).await);
+    }
+    let flags: Vec<Value> = units
+        .iter()
+        .map(|u| json!({"award_type": "co_thi_dua_cap_tinh", "org_unit_id": u}))
+        .collect();
+    let res = app
+        .post(DECISIONS)
+        .token(&w.admin)
+        .json(json!({"number": "2/QĐ-UBND", "decided_on": "2027-01-20", "signer": "Nguyễn Văn Đệ",
+            "authority": "Chủ tịch UBND tỉnh Nghệ An", "org_unit_id": w.province, "award_year": 2026,
+            "recipients": flags}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let mut ids = Vec::new();
+    for u in &units[3..] {
+        let res = nominate(
+            app,
+            &w.admin,
+            json!({"award_type": "co_thi_dua_chinh_phu", "org_unit_id": u, "proposer_unit_id": w.province,
+                   "year": 2026, "summary": "Dẫn đầu khối thi đua các sở, ban, ngành năm 2026."}),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        ids.push(res.id());
+    }
+    let res = app
+        .post(&format!("{NOMINATIONS}/submit"))
+        .token(&w.admin)
+        .json(json!({"ids": ids}))
+        .await;
+    res.problem(409, "quota_exceeded");
+    assert!(
+        res.body["detail"].as_str().unwrap().contains("quota of 1"),
+        "{}",
+        res.body
+    );
+    let res = app
+        .post(&format!("{NOMINATIONS}/submit"))
+        .token(&w.admin)
+        .json(json!({"ids": [ids[0]]}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // Tập thể lao động tiên tiến needs at least half its members Lao động tiên tiến: a
+    // unit where one of three holds it fails.
+    let res = app
+        .post(DECISIONS)
+        .token(&w.admin)
+        .json(
+            json!({"number": "3/QĐ", "decided_on": "2026-01-20", "signer": "Nguyễn Văn Đệ",
+            "authority": "Chánh Văn phòng", "org_unit_id": w.office, "award_year": 2025,
+            "recipients": [{"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0]}]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = draft(
+        app,
+        &w,
+        json!({"award_type": "tap_the_lao_dong_tien_tien", "org_unit_id": w.division_a,
+        "proposer_unit_id": w.office, "year": 2025}),
+    )
+    .await;
+    let e = eligibility(app, &w, &id).await;
+    assert!(!passed(&e, "members_share"), "{e}");
+    assert!(e["checks"].to_string().contains("1 of 3"), "{e}");
 }
