@@ -789,23 +789,7 @@ pub async fn upload(
         } = files::check(&name, declared_type.as_deref(), &content, limit)?;
         let writable = |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
             let v = proposed_by_caller(conn, &principal, &id)?;
-            if !matches!(
-                v.nomination.status(),
-                NominationStatus::Draft | NominationStatus::Returned
-            ) {
-                return Err(ApiError::conflict(
-                    "not_editable",
-                    "the dossier changes only while the nomination is a draft or returned",
-                ));
-            }
-            if nominations::files(conn, &v.nomination.id)?.len() as i64
-                >= crate::domain::evidence::MAX_FILES
-            {
-                return Err(ApiError::conflict(
-                    "too_many_files",
-                    "the dossier has 50 files",
-                ));
-            }
+            nominations::ensure_accepts_file(conn, &v.nomination)?;
             Ok(v)
         };
         writable(conn)?;

@@ -712,6 +712,34 @@ pub fn list(
     Ok((items, total))
 }
 
+/// The dossier takes another file while the proposer holds the nomination (a draft or
+/// returned), up to the same number of files as evidence.
+pub fn ensure_accepts_file(conn: &mut AnyConnection, n: &Nomination) -> Result<(), ApiError> {
+    if !matches!(
+        n.status(),
+        NominationStatus::Draft | NominationStatus::Returned
+    ) {
+        return Err(ApiError::conflict(
+            "not_editable",
+            "the dossier changes only while the nomination is a draft or returned",
+        ));
+    }
+    let count: i64 = nomination_files::table
+        .filter(nomination_files::nomination_id.eq(&n.id))
+        .count()
+        .get_result(conn)?;
+    if count >= crate::domain::evidence::MAX_FILES {
+        return Err(ApiError::conflict(
+            "too_many_files",
+            format!(
+                "A dossier carries at most {} files.",
+                crate::domain::evidence::MAX_FILES
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Adds a stored file to the dossier.
 pub fn add_file(
     conn: &mut AnyConnection,
