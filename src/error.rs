@@ -67,6 +67,12 @@ impl ApiError {
         }
     }
 
+    /// The same problem under a more precise machine code (OAuth's `invalid_client`).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
     pub fn malformed(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "malformed_request", detail)
     }
@@ -81,6 +87,11 @@ impl ApiError {
             "forbidden",
             "Your roles do not allow this action.",
         )
+    }
+
+    /// A service-client token without the scope an endpoint needs.
+    pub fn insufficient_scope(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "insufficient_scope", detail)
     }
 
     /// Absent, or outside the caller's scope: the answer must not tell which.

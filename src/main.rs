@@ -37,6 +37,17 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Work with the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit trail's hash chain; exits 1 if an entry was edited or removed.
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -104,6 +115,36 @@ fn run(command: Command) -> Result<(), String> {
                 println!("created admin {username} with password: {password}");
             }
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let pool = db::pool(&config.database_url, Some(1))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            let report = domain::audit::verify_chain(&mut conn).map_err(|e| e.to_string())?;
+            for p in &report.problems {
+                println!(
+                    "{}: entry {} (chain position {})",
+                    p.problem,
+                    p.id.map_or("-".into(), |v| v.to_string()),
+                    p.chain_seq.map_or("-".into(), |v| v.to_string()),
+                );
+            }
+            if report.ok {
+                println!(
+                    "audit trail intact: {} entries, head {}",
+                    report.entries, report.head_hash
+                );
+                Ok(())
+            } else {
+                Err(format!(
+                    "audit trail broken: {} problem(s) in {} entries",
+                    report.problems.len(),
+                    report.entries
+                ))
+            }
         }
         Command::Openapi => unreachable!("handled above"),
     }

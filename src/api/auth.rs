@@ -6,13 +6,14 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::AppState;
-use crate::api::extract::{Json, actor};
+use crate::api::extract::{Form, Json, actor};
 use crate::api::org_units::OrgUnitResponse;
 use crate::api::users::UserResponse;
 use crate::api::validate;
 use crate::auth::tokens::ACCESS_TTL_SECS;
 use crate::auth::{Principal, password};
 use crate::db;
+use crate::domain::clients;
 use crate::domain::sessions::{self, Opened, Refreshed};
 use crate::domain::users;
 use crate::domain::{org_units, staff};
@@ -287,4 +288,153 @@ pub async fn change_password(
         ));
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// An OAuth 2.0 token request (RFC 6749 §4.4). The client's credentials come in the form or
+/// as HTTP Basic.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"grant_type": "client_credentials", "client_id": "thidua-5f1c2a9e0b7d4c3a1e2f6a7b", "client_secret": "tds_…", "scope": "reports:read"}))]
+pub struct ClientTokenRequest {
+    /// Only `client_credentials`.
+    pub grant_type: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    /// Space-separated scopes to ask for; all of the client's scopes when absent.
+    pub scope: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "Bearer", "expires_in": 900, "scope": "reports:read changes:read"}))]
+pub struct ClientTokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    /// The scopes granted, space-separated.
+    pub scope: String,
+}
+
+/// `Authorization: Basic base64(client_id:client_secret)`, if sent.
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    // RFC 6749 §2.3.1: both halves are form-urlencoded before encoding.
+    let unescape = |s: &str| {
+        form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some((unescape(id), unescape(secret)))
+}
+
+/// Obtain a token for a service client (OAuth 2.0 client-credentials grant).
+///
+/// The token opens only the endpoints of its scopes and lives 15 minutes; ask again for a
+/// new one. Failed attempts are throttled per client id and per address.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = ClientTokenResponse),
+        (status = 400, description = "`unsupported_grant_type` or `invalid_scope`"),
+        (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled"),
+        (status = 415, description = "Not a form body"),
+        (status = 422, description = "Invalid fields"),
+        (status = 429, description = "Too many failed attempts; see Retry-After"),
+    )
+)]
+#[post("/token")]
+pub async fn token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(body): Form<ClientTokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    use actix_web::http::StatusCode;
+    if body.grant_type != "client_credentials" {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Only grant_type=client_credentials is supported.",
+        ));
+    }
+    let Some((client_id, secret)) =
+        basic_credentials(&req).or_else(|| body.client_id.clone().zip(body.client_secret.clone()))
+    else {
+        return Err(ApiError::unauthorized(
+            "Send client_id and client_secret in the form or as HTTP Basic.",
+        )
+        .with_code("invalid_client"));
+    };
+    let asked = match body.scope.as_deref() {
+        None => None,
+        Some(s) => Some(clients::parse_scopes(s).map_err(|unknown| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                format!("Unknown scope {unknown}."),
+            )
+        })?),
+    };
+    let throttle_key = format!("client:{client_id}");
+    let address = client_address(&req);
+    state
+        .throttle
+        .check(&throttle_key, &address)
+        .map_err(ApiError::too_many_requests)?;
+    let actor = actor(&req, None);
+    let id = client_id.clone();
+    let client = db::run(&state.pool, move |conn| {
+        let client = clients::authenticate(conn, &id, &secret)?;
+        if let Some(client) = &client {
+            db::write_tx(conn, |conn| clients::record_token(conn, &actor, client))?;
+        }
+        Ok(client)
+    })
+    .await?;
+    let Some(client) = client else {
+        state.throttle.record_failure(&throttle_key, &address);
+        return Err(
+            ApiError::unauthorized("Unknown client, wrong secret, or a disabled client.")
+                .with_code("invalid_client"),
+        );
+    };
+    state.throttle.record_success(&throttle_key);
+    let held = client.scopes();
+    let granted = match asked {
+        None => held,
+        Some(asked) => {
+            if let Some(extra) = asked.iter().find(|s| !held.contains(s)) {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    format!("This client does not hold the scope {}.", extra.as_str()),
+                ));
+            }
+            asked
+        }
+    };
+    let scope = clients::scope_string(&granted);
+    let access_token = state.keys.issue_client(&client.id, scope.clone())?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(ClientTokenResponse {
+            access_token,
+            token_type: "Bearer",
+            expires_in: ACCESS_TTL_SECS,
+            scope,
+        }))
 }

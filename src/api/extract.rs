@@ -172,6 +172,48 @@ fn join_path(base: &str, name: Option<&str>) -> String {
     }
 }
 
+/// The largest form body accepted (token requests are a few hundred bytes).
+pub const FORM_LIMIT: usize = 16 * 1024;
+
+/// An `application/x-www-form-urlencoded` body (the OAuth token request), deserialised
+/// with the name of any bad field (422).
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let essence = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if essence.as_deref() != Some("application/x-www-form-urlencoded") {
+                return Err(ApiError::unsupported_media_type(
+                    "application/x-www-form-urlencoded",
+                ));
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk =
+                    chunk.map_err(|e| ApiError::malformed(format!("cannot read the body: {e}")))?;
+                if body.len() + chunk.len() > FORM_LIMIT {
+                    return Err(ApiError::too_large(FORM_LIMIT));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&body));
+            serde_path_to_error::deserialize(de)
+                .map(Form)
+                .map_err(|e| shape_error(e.path(), e.inner()))
+        })
+    }
+}
+
 /// Query parameters, deserialised with the name of any bad parameter (422).
 /// Unknown parameters are ignored, so a list's common and own parameters can be read apart.
 pub struct Query<T>(pub T);

@@ -1,9 +1,12 @@
 //! The HTTP API: one module per resource, and the one place that lists every route.
 
+pub mod audit;
 pub mod auth;
 pub mod award_types;
 pub mod blocs;
 pub mod calendar;
+pub mod changes;
+pub mod clients;
 pub mod councils;
 pub mod credentials;
 pub mod criteria;
@@ -43,7 +46,22 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(auth::refresh)
                         .service(auth::logout)
                         .service(auth::me)
-                        .service(auth::change_password),
+                        .service(auth::change_password)
+                        .service(auth::token),
+                )
+                .service(scope::scope("/changes").service(changes::list))
+                .service(
+                    scope::scope("/audit-log")
+                        .service(audit::list)
+                        .service(audit::verify),
+                )
+                .service(
+                    scope::scope("/clients")
+                        .service(clients::list)
+                        .service(clients::create)
+                        .service(clients::get)
+                        .service(clients::update)
+                        .service(clients::rotate_secret),
                 )
                 .service(
                     scope::scope("/org-units")

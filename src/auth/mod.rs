@@ -7,4 +7,4 @@ pub mod principal;
 pub mod throttle;
 pub mod tokens;
 
-pub use principal::{Principal, Scope};
+pub use principal::{Caller, ClientPrincipal, Principal, Scope};

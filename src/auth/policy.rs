@@ -3,7 +3,8 @@
 //! Handlers load the object, then ask here. An object the caller may not see answers 404
 //! (its existence is not revealed); one it sees but may not change answers 403.
 
-use crate::auth::{Principal, Scope};
+use crate::auth::{Caller, Principal, Scope};
+use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
 use crate::error::ApiError;
 
@@ -336,6 +337,40 @@ pub fn vote_conflict(
 /// Accounts are the admin's.
 pub fn can_manage_users(p: &Principal) -> bool {
     p.is_admin()
+}
+
+// Data leaving the service: service clients, the feed, exports, the audit trail -------
+
+/// Service clients are the admin's to register, change and disable.
+pub fn can_manage_clients(p: &Principal) -> bool {
+    p.is_admin()
+}
+
+/// The audit trail holds every change's before and after: admins only.
+pub fn can_read_audit_log(p: &Principal) -> bool {
+    p.is_admin()
+}
+
+/// Webhook subscriptions are the admin's, like service clients.
+pub fn can_manage_webhooks(p: &Principal) -> bool {
+    p.is_admin()
+}
+
+/// For what either a user (by `user_may`) or a service client (by `scope`) may read.
+/// A client without the scope is told which scope it lacks.
+pub fn ensure_caller(
+    caller: &Caller,
+    scope: ClientScope,
+    user_may: impl FnOnce(&Principal) -> bool,
+) -> Result<(), ApiError> {
+    match caller {
+        Caller::User(p) => ensure(user_may(p)),
+        Caller::Client(c) if c.has(scope) => Ok(()),
+        Caller::Client(_) => Err(ApiError::insufficient_scope(format!(
+            "This endpoint needs the scope {}.",
+            scope.as_str()
+        ))),
+    }
 }
 
 #[cfg(test)]

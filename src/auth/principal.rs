@@ -4,7 +4,9 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use futures_util::future::LocalBoxFuture;
 
 use crate::AppState;
+use crate::auth::tokens::Claims;
 use crate::db;
+use crate::domain::clients::{self, ClientScope};
 use crate::domain::sessions;
 use crate::domain::users::Role;
 use crate::error::ApiError;
@@ -86,10 +88,101 @@ impl FromRequest for Principal {
             });
         Box::pin(async move {
             let claims = claims?;
+            if claims.scope.is_some() {
+                return Err(ApiError::insufficient_scope(
+                    "A service-client token opens only the endpoints of its scopes.",
+                ));
+            }
+            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
+            db::run(&state.pool, move |conn| user_principal(conn, &claims)).await
+        })
+    }
+}
+
+fn user_principal(conn: &mut db::AnyConnection, claims: &Claims) -> Result<Principal, ApiError> {
+    sessions::principal(conn, &claims.sid, &claims.sub)?
+        .ok_or_else(|| ApiError::unauthorized("The session has ended; log in again."))
+}
+
+/// A service client acting with a client-credentials token.
+#[derive(Debug, Clone)]
+pub struct ClientPrincipal {
+    pub id: String,
+    pub name: String,
+    /// The scopes both the token and the client still have: removing a scope from a
+    /// client takes effect at once, not when its tokens expire.
+    pub scopes: Vec<ClientScope>,
+}
+
+impl ClientPrincipal {
+    pub fn has(&self, scope: ClientScope) -> bool {
+        self.scopes.contains(&scope)
+    }
+}
+
+/// Whoever calls an endpoint that service clients may also read.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    User(Principal),
+    Client(ClientPrincipal),
+}
+
+impl Caller {
+    /// The user id for the audit log; clients are recorded by the request id alone.
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Caller::User(p) => Some(&p.user_id),
+            Caller::Client(_) => None,
+        }
+    }
+}
+
+fn client_principal(
+    conn: &mut db::AnyConnection,
+    claims: &Claims,
+) -> Result<ClientPrincipal, ApiError> {
+    let revoked = || ApiError::unauthorized("The client is disabled or its secret was rotated.");
+    let client = clients::find(conn, &claims.sub)?.ok_or_else(revoked)?;
+    // A token made before the secret was last rotated dies with the old secret.
+    if !client.active || claims.iat < client.secret_rotated_at.and_utc().timestamp() {
+        return Err(revoked());
+    }
+    let granted = clients::parse_scopes(claims.scope.as_deref().unwrap_or("")).unwrap_or_default();
+    let scopes = client
+        .scopes()
+        .into_iter()
+        .filter(|s| granted.contains(s))
+        .collect();
+    Ok(ClientPrincipal {
+        id: client.id,
+        name: client.name,
+        scopes,
+    })
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let claims = bearer(req)
+            .ok_or_else(|| ApiError::unauthorized("Send an access token: Authorization: Bearer …"))
+            .and_then(|token| {
+                let state = state
+                    .as_ref()
+                    .ok_or_else(|| ApiError::internal("no app state"))?;
+                state.keys.verify(token)
+            });
+        Box::pin(async move {
+            let claims = claims?;
             let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
             db::run(&state.pool, move |conn| {
-                sessions::principal(conn, &claims.sid, &claims.sub)?
-                    .ok_or_else(|| ApiError::unauthorized("The session has ended; log in again."))
+                if claims.scope.is_some() {
+                    client_principal(conn, &claims).map(Caller::Client)
+                } else {
+                    user_principal(conn, &claims).map(Caller::User)
+                }
             })
             .await
         })

@@ -29,6 +29,10 @@ pub struct Claims {
     pub sid: String,
     pub jti: String,
     pub roles: Vec<String>,
+    /// Set only on service-client tokens: the OAuth scopes granted, space-separated.
+    /// A token with a scope is never a user's, and user endpoints refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
@@ -105,6 +109,26 @@ impl TokenKeys {
             sid: session_id.into(),
             jti: uuid::Uuid::now_v7().to_string(),
             roles,
+            scope: None,
+            iat: now,
+            nbf: now,
+            exp: now + ACCESS_TTL_SECS,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)
+    }
+
+    /// A signed access token for a service client (client-credentials grant).
+    pub fn issue_client(&self, client_row_id: &str, scope: String) -> Result<String, ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: client_row_id.into(),
+            sid: client_row_id.into(),
+            jti: uuid::Uuid::now_v7().to_string(),
+            roles: Vec::new(),
+            scope: Some(scope),
             iat: now,
             nbf: now,
             exp: now + ACCESS_TTL_SECS,
@@ -130,7 +154,7 @@ impl TokenKeys {
     }
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     rand::rng().fill_bytes(&mut buf);
     buf

@@ -151,7 +151,8 @@ pub fn revert_all(conn: &mut AnyConnection) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
-/// Runs a write as one transaction. On SQLite it begins IMMEDIATE, taking the write lock up
+/// Runs a write as one transaction, its change events and audit rows sealed into the
+/// feed and the hash chain just before it commits. On SQLite it begins IMMEDIATE, taking the write lock up
 /// front: a deferred transaction that reads, then writes, fails with "database is locked"
 /// instead of waiting when another writer got in between.
 pub fn write_tx<T, E>(
@@ -168,7 +169,10 @@ where
         }
         AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
     }
-    match f(conn) {
+    match f(conn).and_then(|value| {
+        crate::domain::audit::seal(conn)?;
+        Ok(value)
+    }) {
         Ok(value) => {
             Tm::commit_transaction(conn)?;
             Ok(value)

@@ -85,6 +85,9 @@ diesel::table! {
         resource_id -> Text,
         before -> Nullable<Text>,
         after -> Nullable<Text>,
+        chain_seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
     }
 }
 
@@ -96,6 +99,69 @@ diesel::table! {
         resource_id -> Text,
         action -> Text,
         version -> BigInt,
+        position -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    ledger_head (id) {
+        id -> Integer,
+        feed_position -> BigInt,
+        audit_seq -> BigInt,
+        audit_hash -> Text,
+    }
+}
+
+diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        name -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        active -> Bool,
+        secret_rotated_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        name -> Text,
+        url -> Text,
+        secret -> Text,
+        event_types -> Text,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+        consecutive_failures -> Integer,
+        cursor -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_id -> Text,
+        event_type -> Text,
+        position -> Nullable<BigInt>,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -720,6 +786,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     audit_log,
     change_events,
+    ledger_head,
+    api_clients,
+    webhook_subscriptions,
+    webhook_deliveries,
     legal_documents,
     movements,
     plans,

@@ -4,7 +4,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{audit_log, change_events};
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{audit_log, change_events, ledger_head};
 use crate::domain::{Actor, now};
 
 /// What a write did to a resource, as the change feed tells it.
@@ -125,4 +127,292 @@ fn record(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Ends a write transaction's ledger work, just before it commits: gives its change events
+/// their feed positions and chains its audit rows onto the trail.
+///
+/// The update of `ledger_head` locks that row until commit, so on PostgreSQL writers pass
+/// this point one at a time: positions are handed out in commit order, and a reader never
+/// sees position N+1 before N is committed — the feed has no gap even under concurrent
+/// writers. It is taken last, after every other lock of the transaction, so it cannot
+/// close a deadlock cycle. On SQLite the write lock already serialises writers.
+pub fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
+    // Rows without a position or hash are this transaction's own: every other
+    // transaction sealed its rows before committing them.
+    let new_events: i64 = change_events::table
+        .filter(change_events::position.is_null())
+        .count()
+        .get_result(conn)?;
+    let new_entries: Vec<Entry> = audit_log::table
+        .filter(audit_log::hash.is_null())
+        .order(audit_log::id)
+        .select(Entry::as_select())
+        .load(conn)?;
+    if new_events == 0 && new_entries.is_empty() {
+        return Ok(());
+    }
+    let (feed_position, mut seq, mut prev_hash): (i64, i64, String) =
+        diesel::update(ledger_head::table.find(1))
+            .set(ledger_head::feed_position.eq(ledger_head::feed_position + new_events))
+            .returning((
+                ledger_head::feed_position,
+                ledger_head::audit_seq,
+                ledger_head::audit_hash,
+            ))
+            .get_result(conn)?;
+    if new_events > 0 {
+        // Positions follow the order the events were written in. The base comes from our
+        // own database row, never from a client.
+        let first = feed_position - new_events;
+        diesel::sql_query(format!(
+            "UPDATE change_events SET position = {first} + ranked.n \
+             FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS n \
+                   FROM change_events WHERE position IS NULL) AS ranked \
+             WHERE change_events.seq = ranked.seq"
+        ))
+        .execute(conn)?;
+    }
+    if !new_entries.is_empty() {
+        for entry in &new_entries {
+            seq += 1;
+            let hash = entry.hash(seq, &prev_hash);
+            diesel::update(audit_log::table.find(entry.id))
+                .set((
+                    audit_log::chain_seq.eq(seq),
+                    audit_log::prev_hash.eq(&prev_hash),
+                    audit_log::hash.eq(&hash),
+                ))
+                .execute(conn)?;
+            prev_hash = hash;
+        }
+        diesel::update(ledger_head::table.find(1))
+            .set((
+                ledger_head::audit_seq.eq(seq),
+                ledger_head::audit_hash.eq(&prev_hash),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The data's version: the newest position of the change feed. Any committed write moves it.
+pub fn data_version(conn: &mut AnyConnection) -> QueryResult<i64> {
+    ledger_head::table
+        .find(1)
+        .select(ledger_head::feed_position)
+        .first(conn)
+}
+
+/// An audit row as the hash chain covers it.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = audit_log)]
+pub struct Entry {
+    pub id: i64,
+    pub at: chrono::NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub request_id: Option<String>,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Entry {
+    /// SHA-256 over the previous hash and every field, as one JSON array so no two
+    /// different entries can read the same.
+    fn hash(&self, chain_seq: i64, prev_hash: &str) -> String {
+        let canonical = serde_json::json!([
+            chain_seq,
+            prev_hash,
+            self.id,
+            self.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+            self.actor_id,
+            self.request_id,
+            self.action,
+            self.resource_type,
+            self.resource_id,
+            self.before,
+            self.after,
+        ]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+/// What is wrong with one place of the chain.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChainProblem {
+    /// The audit row's id, when the problem is a row.
+    pub id: Option<i64>,
+    pub chain_seq: Option<i64>,
+    /// `altered`, `missing`, `broken_link`, `unsealed` or `head_mismatch`.
+    pub problem: String,
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChainReport {
+    pub ok: bool,
+    /// Entries checked.
+    pub entries: i64,
+    /// The hash of the newest entry, as the head records it.
+    pub head_hash: String,
+    /// At most 100 problems, oldest first.
+    pub problems: Vec<ChainProblem>,
+}
+
+const MAX_PROBLEMS: usize = 100;
+
+/// An entry with its place in the chain, its link and its hash, as stored.
+type ChainedEntry = (Entry, Option<i64>, Option<String>, Option<String>);
+
+fn note(problems: &mut Vec<ChainProblem>, id: Option<i64>, chain_seq: Option<i64>, problem: &str) {
+    if problems.len() < MAX_PROBLEMS {
+        problems.push(ChainProblem {
+            id,
+            chain_seq,
+            problem: problem.into(),
+        });
+    }
+}
+const VERIFY_PAGE: i64 = 2_000;
+
+/// Recomputes every hash of the audit trail, in chain order, in pages so memory stays flat.
+/// An edited row no longer matches its hash; a removed row leaves a hole in `chain_seq`
+/// and a link that points at nothing; a removed newest row disagrees with the head.
+pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
+    let (head_seq, head_hash): (i64, String) = ledger_head::table
+        .find(1)
+        .select((ledger_head::audit_seq, ledger_head::audit_hash))
+        .first(conn)?;
+    let mut problems = Vec::new();
+    let mut expected_seq = 0i64;
+    let mut prev_hash = String::new();
+    let mut entries = 0i64;
+    let mut broken = false;
+    loop {
+        let page: Vec<ChainedEntry> = audit_log::table
+            .filter(audit_log::chain_seq.gt(expected_seq))
+            .order(audit_log::chain_seq)
+            .limit(VERIFY_PAGE)
+            .select((
+                Entry::as_select(),
+                audit_log::chain_seq,
+                audit_log::prev_hash,
+                audit_log::hash,
+            ))
+            .load(conn)?;
+        let Some(last) = page.last() else { break };
+        let last_seq = last.1.unwrap_or(expected_seq);
+        for (entry, chain_seq, stored_prev, stored_hash) in page {
+            let chain_seq = chain_seq.unwrap_or_default();
+            entries += 1;
+            if chain_seq != expected_seq + 1 {
+                broken = true;
+                note(&mut problems, None, Some(expected_seq + 1), "missing");
+            }
+            if stored_prev.as_deref() != Some(prev_hash.as_str()) {
+                broken = true;
+                note(
+                    &mut problems,
+                    Some(entry.id),
+                    Some(chain_seq),
+                    "broken_link",
+                );
+            }
+            let stored = stored_hash.unwrap_or_default();
+            if entry.hash(chain_seq, stored_prev.as_deref().unwrap_or("")) != stored {
+                broken = true;
+                note(&mut problems, Some(entry.id), Some(chain_seq), "altered");
+            }
+            expected_seq = chain_seq;
+            prev_hash = stored;
+        }
+        expected_seq = last_seq;
+    }
+    if expected_seq != head_seq || prev_hash != head_hash {
+        broken = true;
+        note(&mut problems, None, Some(head_seq), "head_mismatch");
+    }
+    let unsealed: Vec<i64> = audit_log::table
+        .filter(audit_log::hash.is_null())
+        .select(audit_log::id)
+        .limit(MAX_PROBLEMS as i64)
+        .load(conn)?;
+    for id in unsealed {
+        broken = true;
+        note(&mut problems, Some(id), None, "unsealed");
+    }
+    Ok(ChainReport {
+        ok: !broken,
+        entries,
+        head_hash,
+        problems,
+    })
+}
+
+/// An audit row as the audit-log endpoint shows it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct LoggedEntry {
+    pub id: i64,
+    pub at: chrono::NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub request_id: Option<String>,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub chain_seq: Option<i64>,
+    pub hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<chrono::NaiveDateTime>,
+    pub to: Option<chrono::NaiveDateTime>,
+}
+
+/// The audit trail, newest first.
+pub fn list(
+    conn: &mut AnyConnection,
+    filter: &AuditFilter,
+    page: crate::domain::PageRequest,
+) -> QueryResult<(Vec<LoggedEntry>, i64)> {
+    let build = || {
+        let mut q = audit_log::table.into_boxed();
+        if let Some(v) = &filter.actor_id {
+            q = q.filter(audit_log::actor_id.eq(v.clone()));
+        }
+        if let Some(v) = &filter.resource_type {
+            q = q.filter(audit_log::resource_type.eq(v.clone()));
+        }
+        if let Some(v) = &filter.resource_id {
+            q = q.filter(audit_log::resource_id.eq(v.clone()));
+        }
+        if let Some(v) = &filter.action {
+            q = q.filter(audit_log::action.eq(v.clone()));
+        }
+        if let Some(v) = filter.from {
+            q = q.filter(audit_log::at.ge(v));
+        }
+        if let Some(v) = filter.to {
+            q = q.filter(audit_log::at.lt(v));
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let items = build()
+        .order(audit_log::id.desc())
+        .offset(page.offset())
+        .limit(page.per_page)
+        .select(LoggedEntry::as_select())
+        .load(conn)?;
+    Ok((items, total))
 }

@@ -86,6 +86,24 @@ async fn schema_rs_matches_the_migrated_database(app: &TestApp) {
             columns_in_schema_rs(change_events::table.select(change_events::all_columns)),
         ),
         (
+            "ledger_head",
+            columns_in_schema_rs(ledger_head::table.select(ledger_head::all_columns)),
+        ),
+        (
+            "api_clients",
+            columns_in_schema_rs(api_clients::table.select(api_clients::all_columns)),
+        ),
+        (
+            "webhook_subscriptions",
+            columns_in_schema_rs(
+                webhook_subscriptions::table.select(webhook_subscriptions::all_columns),
+            ),
+        ),
+        (
+            "webhook_deliveries",
+            columns_in_schema_rs(webhook_deliveries::table.select(webhook_deliveries::all_columns)),
+        ),
+        (
             "legal_documents",
             columns_in_schema_rs(legal_documents::table.select(legal_documents::all_columns)),
         ),

@@ -1,0 +1,14 @@
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_subscriptions;
+DROP TABLE api_clients;
+DROP TABLE ledger_head;
+DROP INDEX audit_log_actor;
+DROP INDEX audit_log_at;
+DROP INDEX audit_log_unsealed;
+DROP INDEX audit_log_chain_seq;
+ALTER TABLE audit_log DROP COLUMN hash;
+ALTER TABLE audit_log DROP COLUMN prev_hash;
+ALTER TABLE audit_log DROP COLUMN chain_seq;
+DROP INDEX change_events_unpositioned;
+DROP INDEX change_events_position;
+ALTER TABLE change_events DROP COLUMN position;
