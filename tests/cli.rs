@@ -272,3 +272,41 @@ fn seed_demo_keeps_the_first_admin_and_runs_twice() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn audit_verify_finds_an_edited_entry() {
+    use diesel::{Connection, RunQueryDsl};
+    let dir = tempfile::tempdir().unwrap();
+    let out = thidua(dir.path())
+        .args(["create-admin", "ops"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verify = || {
+        thidua(dir.path())
+            .args(["audit", "verify"])
+            .output()
+            .unwrap()
+    };
+    let out = verify();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit trail intact: 1 entries"));
+
+    let db = dir.path().join("data/thidua.db");
+    let mut conn = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    diesel::sql_query("UPDATE audit_log SET actor_id = 'someone-else'")
+        .execute(&mut conn)
+        .unwrap();
+    let out = verify();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("altered: entry 1"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("audit trail broken"));
+}

@@ -14,7 +14,7 @@ use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
+use crate::auth::{Caller, Principal, policy};
 use crate::db::{self, AnyConnection};
 use crate::domain::award_types::{self, AwardKind};
 use crate::domain::criteria::CriterionSubject;
@@ -592,7 +592,7 @@ fn award_filter(
 #[get("")]
 pub async fn list_awards(
     state: web::Data<AppState>,
-    principal: Principal,
+    caller: Caller,
     Query(params): Query<ListParams>,
     Query(query): Query<AwardQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -600,7 +600,7 @@ pub async fn list_awards(
     let year = check_year(query.year)?;
     let (items, total) = db::run(&state.pool, move |conn| {
         let filter = award_filter(conn, params.q(), &query, year)?;
-        let seen = Seen::from(policy::staff_visibility(&principal));
+        let seen = Seen::from(policy::award_visibility(&caller)?);
         Ok(decisions::list_awards(conn, &seen, &filter, Some(page))?)
     })
     .await?;
@@ -617,11 +617,17 @@ pub async fn list_awards(
 #[get("/{id}")]
 pub async fn get_award(
     state: web::Data<AppState>,
-    principal: Principal,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let visibility = policy::award_visibility(&caller)?;
     let a = db::run(&state.pool, move |conn| {
-        visible_award(conn, &principal, &id)
+        let a = decisions::find_award(conn, &id)?.ok_or_else(|| ApiError::not_found("award"))?;
+        policy::ensure_visible(
+            policy::can_see_subject(&visibility, &a.subject_path, a.award.staff_id.as_deref()),
+            "award",
+        )?;
+        Ok(a)
     })
     .await?;
     Ok(HttpResponse::Ok().json(AwardResponse::from(a)))

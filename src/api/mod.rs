@@ -14,6 +14,7 @@ pub mod decisions;
 pub mod disciplines;
 pub mod disclosures;
 pub mod evidence;
+pub mod export;
 pub mod extract;
 pub mod health;
 pub mod initiatives;
@@ -50,6 +51,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(auth::token),
                 )
                 .service(scope::scope("/changes").service(changes::list))
+                .service(scope::scope("/export").service(export::stream_all))
                 .service(
                     scope::scope("/audit-log")
                         .service(audit::list)

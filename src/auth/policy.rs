@@ -78,6 +78,16 @@ pub fn staff_visibility(p: &Principal) -> StaffVisibility {
     }
 }
 
+/// Whose awards a caller sees: a user by their staff visibility, a service client with
+/// `awards:read` every award (the award register is public record once decided).
+pub fn award_visibility(caller: &Caller) -> Result<StaffVisibility, ApiError> {
+    ensure_caller(caller, ClientScope::AwardsRead, |_| true)?;
+    Ok(match caller {
+        Caller::User(p) => staff_visibility(p),
+        Caller::Client(_) => StaffVisibility::Units(Scope::All),
+    })
+}
+
 pub fn can_read_staff(p: &Principal, staff_id: &str, unit_path: &str) -> bool {
     match staff_visibility(p) {
         StaffVisibility::Units(scope) => scope.contains(unit_path),
@@ -125,7 +135,12 @@ pub fn can_edit_plan(p: &Principal, issuer_path: &str) -> bool {
 /// A subject's registrations and evidence are read by those who read its staff register,
 /// and by the person themself.
 pub fn can_read_subject(p: &Principal, unit_path: &str, staff_id: Option<&str>) -> bool {
-    match staff_visibility(p) {
+    can_see_subject(&staff_visibility(p), unit_path, staff_id)
+}
+
+/// Whether a visibility covers a subject (a unit, or a staff member in a unit).
+pub fn can_see_subject(v: &StaffVisibility, unit_path: &str, staff_id: Option<&str>) -> bool {
+    match v {
         StaffVisibility::Units(scope) => scope.contains(unit_path),
         StaffVisibility::Own(own) => staff_id.is_some() && own.as_deref() == staff_id,
     }

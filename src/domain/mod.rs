@@ -13,6 +13,7 @@ pub mod disciplines;
 pub mod disclosures;
 pub mod eligibility;
 pub mod evidence;
+pub mod export;
 pub mod feed;
 pub mod files;
 pub mod initiatives;

@@ -24,4 +24,5 @@ mod award_cycle;
 mod awards;
 mod councils;
 mod credentials;
+mod data_out;
 mod disclosures;
