@@ -10,7 +10,9 @@ pub mod criteria;
 pub mod decisions;
 pub mod disciplines;
 pub mod disclosures;
+pub mod documents;
 pub mod evidence;
+pub mod exports;
 pub mod extract;
 pub mod health;
 pub mod initiatives;
@@ -22,6 +24,7 @@ pub mod nominations;
 pub mod org_units;
 pub mod plans;
 pub mod registrations;
+pub mod reports;
 pub mod scores;
 pub mod staff;
 pub mod uploads;
@@ -177,7 +180,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(decisions::list)
                         .service(decisions::create)
                         .service(decisions::get)
-                        .service(decisions::revoke),
+                        .service(decisions::revoke)
+                        .service(reports::decision_document),
                 )
                 .service(
                     scope::scope("/awards")
@@ -191,6 +195,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .configure(credentials::public_routes),
                 )
                 .configure(credentials::routes)
+                .configure(reports::routes)
                 .service(
                     scope::scope("/users")
                         .service(users::list)

@@ -331,6 +331,19 @@ pub fn vote_conflict(
     None
 }
 
+// Reports -----------------------------------------------------------------------------
+
+/// Reports of a unit subtree (figures of every unit and person in it): admins, and the
+/// officers whose scope holds the unit. The one check every report endpoint asks.
+pub fn can_read_reports(p: &Principal, unit_path: &str) -> bool {
+    p.is_admin() || (p.has(Role::Officer) && p.scope.contains(unit_path))
+}
+
+/// The Word draft of a decision, to be signed: the officers keeping the issuing unit's awards.
+pub fn can_draft_decision(p: &Principal, unit_path: &str) -> bool {
+    can_keep_unit_awards(p, unit_path)
+}
+
 // Users -------------------------------------------------------------------------------
 
 /// Accounts are the admin's.
@@ -402,6 +415,18 @@ mod tests {
         assert!(!can_keep_unit_awards(&p, "/x/"));
         assert!(can_edit_rule_set(&p, Some("/a/")));
         assert!(!can_edit_rule_set(&p, None));
+    }
+
+    #[test]
+    fn reports_are_for_admins_and_officers_of_the_scope() {
+        let mut p = principal(&[Role::Officer], Scope::Subtree("/a/".into()));
+        assert!(can_read_reports(&p, "/a/b/"));
+        assert!(!can_read_reports(&p, "/x/"));
+        p.roles = vec![Role::Manager];
+        assert!(!can_read_reports(&p, "/a/"));
+        p.roles = vec![Role::Admin];
+        p.scope = Scope::All;
+        assert!(can_read_reports(&p, "/x/"));
     }
 
     #[test]
