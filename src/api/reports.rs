@@ -18,7 +18,7 @@ use crate::api::list::check_year;
 use crate::api::plans::visible_plan;
 use crate::auth::{Principal, Scope, policy};
 use crate::db::{self, AnyConnection};
-use crate::domain::award_types::{AwardKind, AwardLevel, rules_for};
+use crate::domain::award_types::{AwardKind, AwardLevel};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::decisions::{self, GrantStatus};
 use crate::domain::evidence::EvidenceStatus;
@@ -1189,15 +1189,6 @@ fn occasion_phrase(occasion: Occasion, year: i32, from: NaiveDate, to: NaiveDate
     }
 }
 
-/// The signer's position from the authority: its leading title ("Chủ tịch UBND tỉnh Nghệ
-/// An" → "Chủ tịch"), the words before the first capitalised one after the first.
-fn position_of(authority: &str) -> String {
-    let mut words = authority.split_whitespace();
-    let mut out: Vec<&str> = words.next().into_iter().collect();
-    out.extend(words.take_while(|w| w.chars().next().is_some_and(char::is_lowercase)));
-    out.join(" ")
-}
-
 /// Get a decision as a Word draft (.docx) in the NĐ 30/2020 layout, ready to be signed: the
 /// issuing body and the national motto, number and symbol, place and date, "QUYẾT ĐỊNH"
 /// with its summary, the legal bases in force on the decision date, Điều 1 with every
@@ -1251,16 +1242,7 @@ pub async fn decision_document(
             let unit = org_units::find(conn, &d.org_unit_id)?
                 .ok_or_else(|| ApiError::not_found("org unit"))?;
             let awards = decisions::decision_awards(conn, &d.id)?;
-            let mut bases: Vec<String> = Vec::new();
-            for a in &awards {
-                if let Some(r) = rules_for(conn, &a.award_type_code, &path, d.decided_on)? {
-                    for source in r.legal_source.split(';').map(str::trim) {
-                        if !source.is_empty() && !bases.iter().any(|b| b == source) {
-                            bases.push(source.to_string());
-                        }
-                    }
-                }
-            }
+            let bases = reports::legal_bases(conn, &path, d.decided_on)?;
             let mut unit_names: Vec<(String, String)> = Vec::new();
             for a in &awards {
                 if !unit_names.iter().any(|u| u.0 == a.award.subject_unit_id) {
@@ -1345,7 +1327,9 @@ pub async fn decision_document(
                 authority: Some(d.authority.clone()),
                 body,
                 recipients,
-                signer_position: position_of(&d.authority),
+                // The authority in full (e.g. "Chánh Văn phòng UBND tỉnh"): the drafter shortens it
+                // where the form "TM. …" or a bare title is wanted.
+                signer_position: d.authority.clone(),
                 signer_name: d.signer.clone(),
             };
             Ok(Outcome::Fresh(Box::new((document, d.number.clone())), etag))
@@ -1375,11 +1359,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn place_and_position_are_read_from_names() {
+    fn places_are_read_from_names() {
         assert_eq!(place_name("Ủy ban nhân dân tỉnh Nghệ An"), "Nghệ An");
         assert_eq!(place_name("UBND thành phố Hà Nội"), "Hà Nội");
         assert_eq!(place_name("Bộ Nội vụ"), "Bộ Nội vụ");
-        assert_eq!(position_of("Chủ tịch UBND tỉnh Nghệ An"), "Chủ tịch");
-        assert_eq!(position_of("Giám đốc Sở Nội vụ"), "Giám đốc");
     }
 }

@@ -636,3 +636,31 @@ pub fn province(
     }
     Ok((lines, total))
 }
+
+/// The legal bases a decision of a unit cites on a day: the sources of the rule sets in
+/// force then, national ones first, then the overrides of the unit's ancestors — each once.
+pub fn legal_bases(
+    conn: &mut AnyConnection,
+    unit_path: &str,
+    on: NaiveDate,
+) -> QueryResult<Vec<String>> {
+    let mut sets: Vec<_> = crate::domain::award_types::list_rule_sets(conn)?
+        .into_iter()
+        .filter(|s| s.in_force(on))
+        .filter(|s| {
+            s.org_unit_id
+                .as_ref()
+                .is_none_or(|id| unit_path.contains(&format!("/{id}/")))
+        })
+        .collect();
+    sets.sort_by_key(|s| (s.org_unit_id.is_some(), s.valid_from));
+    let mut out: Vec<String> = Vec::new();
+    for s in &sets {
+        for source in s.legal_source.split(';').map(str::trim) {
+            if !source.is_empty() && !out.iter().any(|b| b == source) {
+                out.push(source.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
