@@ -271,15 +271,21 @@ pub fn learning_by_unit(
         e.2 = records;
     }
     let ids: Vec<&String> = by_unit.keys().collect();
-    let names: Vec<(String, String, String, String)> = org_units::table
-        .filter(org_units::id.eq_any(ids))
-        .select((
-            org_units::id,
-            org_units::name,
-            org_units::name_sort,
-            org_units::path,
-        ))
-        .load(conn)?;
+    let mut names: Vec<(String, String, String, String)> = Vec::new();
+    // Bounded IN lists: PostgreSQL takes at most 65 535 parameters per statement.
+    for chunk in ids.chunks(10_000) {
+        names.extend(
+            org_units::table
+                .filter(org_units::id.eq_any(chunk))
+                .select((
+                    org_units::id,
+                    org_units::name,
+                    org_units::name_sort,
+                    org_units::path,
+                ))
+                .load::<(String, String, String, String)>(conn)?,
+        );
+    }
     let mut out: Vec<LearningLine> = names
         .into_iter()
         .map(|(id, name, name_sort, path)| {
