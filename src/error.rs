@@ -163,6 +163,23 @@ impl ApiError {
         )
     }
 
+    /// None of the representations asked for (by `field`: a `format` parameter or the
+    /// `Accept` header) is one we produce (406).
+    pub fn not_acceptable(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not_acceptable",
+            message.clone(),
+        );
+        e.errors.push(FieldError {
+            field: field.into(),
+            code: "unknown".into(),
+            message,
+        });
+        e
+    }
+
     pub fn unsupported_media_type(expected: &str) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -38,6 +38,7 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
         (name = "calendar", description = "Public holidays and working-day deadlines"),
         (name = "award-decisions", description = "Quyết định khen thưởng: decisions and their revocation"),
         (name = "awards", description = "Awards granted by decisions, their export and verifiable credentials"),
+        (name = "reports", description = "Báo cáo: the yearly report of a plan and the province-wide roll-up, as JSON, CSV, XLSX or Word"),
         (name = "users", description = "Tài khoản: accounts (admins only)"),
         (name = "operations", description = "Health checks"),
     ),

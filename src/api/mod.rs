@@ -13,6 +13,7 @@ pub mod criteria;
 pub mod decisions;
 pub mod disciplines;
 pub mod disclosures;
+pub mod documents;
 pub mod evidence;
 pub mod export;
 pub mod extract;
@@ -26,6 +27,8 @@ pub mod nominations;
 pub mod org_units;
 pub mod plans;
 pub mod registrations;
+pub mod report_formats;
+pub mod reports;
 pub mod scores;
 pub mod staff;
 pub mod uploads;
@@ -197,7 +200,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(decisions::list)
                         .service(decisions::create)
                         .service(decisions::get)
-                        .service(decisions::revoke),
+                        .service(decisions::revoke)
+                        .service(reports::decision_document),
                 )
                 .service(
                     scope::scope("/awards")
@@ -211,6 +215,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .configure(credentials::public_routes),
                 )
                 .configure(credentials::routes)
+                .configure(reports::routes)
                 .service(
                     scope::scope("/users")
                         .service(users::list)

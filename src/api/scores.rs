@@ -15,7 +15,9 @@ use crate::db::{self, AnyConnection};
 use crate::domain::criteria::{CriterionSubject, Frequency};
 use crate::domain::org_units;
 use crate::domain::plans::Plan;
-use crate::domain::scoring::{self, Cell, ProgressStatus, Staleness, SubjectRow, SubjectSet};
+use crate::domain::scoring::{
+    self, Cell, CriterionRollup, Staleness, SubjectRow, SubjectSet, rollup,
+};
 use crate::domain::subjects::Seen;
 use crate::error::ApiError;
 
@@ -140,25 +142,6 @@ pub async fn scores(
     }))
 }
 
-/// One criterion rolled up over a subtree's units.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CriterionRollup {
-    pub criterion_id: String,
-    pub code: String,
-    pub title: String,
-    pub subject: CriterionSubject,
-    pub target: Option<f64>,
-    /// Units (with registration or evidence) in the subtree.
-    pub units: i64,
-    pub achieved: i64,
-    pub in_progress: i64,
-    pub pending: i64,
-    pub not_started: i64,
-    pub stale: i64,
-    /// The mean of the units' values, where they have one.
-    pub mean_value: Option<f64>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanProgress {
     pub plan_id: String,
@@ -169,65 +152,6 @@ pub struct PlanProgress {
     pub units: Vec<SubjectRow>,
     /// Every criterion over all those units.
     pub rollup: Vec<CriterionRollup>,
-}
-
-/// Rolls the units' cells up per criterion: collective criteria, then individual ones
-/// (as shares of staff).
-fn rollup(rows: &[SubjectRow]) -> Vec<CriterionRollup> {
-    let mut out: Vec<CriterionRollup> = Vec::new();
-    let cells = rows.iter().flat_map(|r| {
-        r.cells
-            .iter()
-            .map(|c| (CriterionSubject::Collective, c))
-            .chain(
-                r.staff_progress
-                    .iter()
-                    .map(|c| (CriterionSubject::Individual, c)),
-            )
-    });
-    let mut sums: Vec<(f64, i64)> = Vec::new();
-    for (subject, cell) in cells {
-        let i = match out.iter().position(|r| r.criterion_id == cell.criterion_id) {
-            Some(i) => i,
-            None => {
-                out.push(CriterionRollup {
-                    criterion_id: cell.criterion_id.clone(),
-                    code: cell.code.clone(),
-                    title: cell.title.clone(),
-                    subject,
-                    target: cell.target,
-                    units: 0,
-                    achieved: 0,
-                    in_progress: 0,
-                    pending: 0,
-                    not_started: 0,
-                    stale: 0,
-                    mean_value: None,
-                });
-                sums.push((0.0, 0));
-                out.len() - 1
-            }
-        };
-        let r = &mut out[i];
-        r.units += 1;
-        match cell.status {
-            ProgressStatus::Achieved => r.achieved += 1,
-            ProgressStatus::InProgress => r.in_progress += 1,
-            ProgressStatus::Pending => r.pending += 1,
-            ProgressStatus::NotStarted => r.not_started += 1,
-        }
-        if cell.staleness.is_some() {
-            r.stale += 1;
-        }
-        if let Some(v) = cell.value {
-            sums[i].0 += v;
-            sums[i].1 += 1;
-        }
-    }
-    for (r, (sum, n)) in out.iter_mut().zip(sums) {
-        r.mean_value = (n > 0).then(|| scoring::round2(sum / n as f64));
-    }
-    out
 }
 
 /// Progress of a plan's year: each unit's criteria with target, value, status and

@@ -347,6 +347,38 @@ pub fn vote_conflict(
     None
 }
 
+// Reports -----------------------------------------------------------------------------
+
+/// Reports of a unit subtree (figures of every unit and person in it): admins, and the
+/// officers whose scope holds the unit. The one check every report endpoint asks.
+pub fn can_read_reports(p: &Principal, unit_path: &str) -> bool {
+    p.is_admin() || (p.has(Role::Officer) && p.scope.contains(unit_path))
+}
+
+/// Who a report is computed for. A service client with `reports:read` reads as an officer
+/// of the whole tree would; this principal serves only the report handlers, which write
+/// nothing.
+pub fn report_reader(caller: &Caller) -> Result<Principal, ApiError> {
+    ensure_caller(caller, ClientScope::ReportsRead, |_| true)?;
+    Ok(match caller {
+        Caller::User(p) => p.clone(),
+        Caller::Client(c) => Principal {
+            user_id: String::new(),
+            username: format!("client:{}", c.id),
+            roles: vec![Role::Officer],
+            org_unit_id: None,
+            staff_id: None,
+            session_id: String::new(),
+            scope: Scope::All,
+        },
+    })
+}
+
+/// The Word draft of a decision, to be signed: the officers keeping the issuing unit's awards.
+pub fn can_draft_decision(p: &Principal, unit_path: &str) -> bool {
+    can_keep_unit_awards(p, unit_path)
+}
+
 // Users -------------------------------------------------------------------------------
 
 /// Accounts are the admin's.
@@ -452,6 +484,18 @@ mod tests {
         assert!(!can_keep_unit_awards(&p, "/x/"));
         assert!(can_edit_rule_set(&p, Some("/a/")));
         assert!(!can_edit_rule_set(&p, None));
+    }
+
+    #[test]
+    fn reports_are_for_admins_and_officers_of_the_scope() {
+        let mut p = principal(&[Role::Officer], Scope::Subtree("/a/".into()));
+        assert!(can_read_reports(&p, "/a/b/"));
+        assert!(!can_read_reports(&p, "/x/"));
+        p.roles = vec![Role::Manager];
+        assert!(!can_read_reports(&p, "/a/"));
+        p.roles = vec![Role::Admin];
+        p.scope = Scope::All;
+        assert!(can_read_reports(&p, "/x/"));
     }
 
     #[test]

@@ -184,6 +184,24 @@ where
     }
 }
 
+/// Runs reads on one snapshot of the data, so figures computed by several queries agree
+/// with each other and with the data version read beside them. PostgreSQL needs REPEATABLE
+/// READ for that; a SQLite read transaction (WAL) is a snapshot already.
+pub fn snapshot<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if let AnyConnection::Postgresql(c) = conn {
+            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        f(conn)
+    })
+}
+
 /// Runs blocking database work on actix's blocking pool, never on an async worker.
 /// The pool checkout happens there too, because it can wait.
 pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>

@@ -246,7 +246,7 @@ impl RuleSetRow {
         })
     }
 
-    fn in_force(&self, on: NaiveDate) -> bool {
+    pub fn in_force(&self, on: NaiveDate) -> bool {
         self.valid_from <= on && self.valid_to.is_none_or(|to| on <= to)
     }
 }

@@ -24,6 +24,7 @@ pub mod nominations;
 pub mod org_units;
 pub mod plans;
 pub mod registrations;
+pub mod reports;
 pub mod scoring;
 pub mod sessions;
 pub mod staff;

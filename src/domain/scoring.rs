@@ -438,6 +438,86 @@ pub fn board(
     Ok(subjects)
 }
 
+// Roll-ups ------------------------------------------------------------------------
+
+/// One criterion rolled up over a subtree's units.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CriterionRollup {
+    pub criterion_id: String,
+    pub code: String,
+    pub title: String,
+    pub subject: CriterionSubject,
+    pub target: Option<f64>,
+    /// Units (with registration or evidence) in the subtree.
+    pub units: i64,
+    pub achieved: i64,
+    pub in_progress: i64,
+    pub pending: i64,
+    pub not_started: i64,
+    pub stale: i64,
+    /// The mean of the units' values, where they have one.
+    pub mean_value: Option<f64>,
+}
+
+/// Rolls the units' cells up per criterion: collective criteria, then individual ones
+/// (as shares of staff).
+pub fn rollup(rows: &[SubjectRow]) -> Vec<CriterionRollup> {
+    let mut out: Vec<CriterionRollup> = Vec::new();
+    let cells = rows.iter().flat_map(|r| {
+        r.cells
+            .iter()
+            .map(|c| (CriterionSubject::Collective, c))
+            .chain(
+                r.staff_progress
+                    .iter()
+                    .map(|c| (CriterionSubject::Individual, c)),
+            )
+    });
+    let mut sums: Vec<(f64, i64)> = Vec::new();
+    for (subject, cell) in cells {
+        let i = match out.iter().position(|r| r.criterion_id == cell.criterion_id) {
+            Some(i) => i,
+            None => {
+                out.push(CriterionRollup {
+                    criterion_id: cell.criterion_id.clone(),
+                    code: cell.code.clone(),
+                    title: cell.title.clone(),
+                    subject,
+                    target: cell.target,
+                    units: 0,
+                    achieved: 0,
+                    in_progress: 0,
+                    pending: 0,
+                    not_started: 0,
+                    stale: 0,
+                    mean_value: None,
+                });
+                sums.push((0.0, 0));
+                out.len() - 1
+            }
+        };
+        let r = &mut out[i];
+        r.units += 1;
+        match cell.status {
+            ProgressStatus::Achieved => r.achieved += 1,
+            ProgressStatus::InProgress => r.in_progress += 1,
+            ProgressStatus::Pending => r.pending += 1,
+            ProgressStatus::NotStarted => r.not_started += 1,
+        }
+        if cell.staleness.is_some() {
+            r.stale += 1;
+        }
+        if let Some(v) = cell.value {
+            sums[i].0 += v;
+            sums[i].1 += 1;
+        }
+    }
+    for (r, (sum, n)) in out.iter_mut().zip(sums) {
+        r.mean_value = (n > 0).then(|| round2(sum / n as f64));
+    }
+    out
+}
+
 /// Each criterion id, amended or not, to the id of the version in force.
 fn current_versions(all: &[Criterion]) -> HashMap<String, String> {
     let next: HashMap<&str, &str> = all

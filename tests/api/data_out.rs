@@ -103,6 +103,31 @@ async fn client_credentials_open_only_their_scopes(app: &TestApp) {
         .token(&token)
         .await
         .problem(403, "insufficient_scope");
+    app.get("/api/v1/reports/province")
+        .token(&token)
+        .await
+        .problem(403, "insufficient_scope");
+
+    // A client with reports:read pulls the province report; its version is the feed's head.
+    let reporter = new_client(app, &admin, &["reports:read"]).await;
+    let reports = client_token(
+        app,
+        reporter["client_id"].as_str().unwrap(),
+        reporter["client_secret"].as_str().unwrap(),
+    )
+    .await;
+    let res = app
+        .get("/api/v1/reports/province?year=2026")
+        .token(&reports)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["data_version"], head(app, &admin).await);
+    let again = app
+        .get("/api/v1/reports/province?year=2026")
+        .token(&reports)
+        .header("If-None-Match", &res.etag())
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 
     // HTTP Basic works as well as the form, and a narrower scope may be asked for.
     let awards = new_client(app, &admin, &["awards:read", "export:read"]).await;

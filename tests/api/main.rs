@@ -18,6 +18,7 @@ mod blocs;
 mod evidence;
 mod learning;
 mod registrations;
+mod reports;
 mod scores;
 
 mod award_cycle;
