@@ -77,26 +77,30 @@ impl FromRequest for Principal {
     type Future = LocalBoxFuture<'static, Result<Principal, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let claims = bearer(req)
-            .ok_or_else(|| ApiError::unauthorized("Send an access token: Authorization: Bearer …"))
-            .and_then(|token| {
-                let state = state
-                    .as_ref()
-                    .ok_or_else(|| ApiError::internal("no app state"))?;
-                state.keys.verify(token)
-            });
+        let verified = verified_claims(req);
         Box::pin(async move {
-            let claims = claims?;
+            let (state, claims) = verified?;
             if claims.scope.is_some() {
                 return Err(ApiError::insufficient_scope(
                     "A service-client token opens only the endpoints of its scopes.",
                 ));
             }
-            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
             db::run(&state.pool, move |conn| user_principal(conn, &claims)).await
         })
     }
+}
+
+/// The app state and the claims of the request's bearer token, checked (signature,
+/// algorithm, issuer, audience, time) but not yet looked up.
+fn verified_claims(req: &HttpRequest) -> Result<(web::Data<AppState>, Claims), ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("no app state"))?;
+    let token = bearer(req)
+        .ok_or_else(|| ApiError::unauthorized("Send an access token: Authorization: Bearer …"))?;
+    let claims = state.keys.verify(token)?;
+    Ok((state, claims))
 }
 
 fn user_principal(conn: &mut db::AnyConnection, claims: &Claims) -> Result<Principal, ApiError> {
@@ -165,18 +169,9 @@ impl FromRequest for Caller {
     type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let claims = bearer(req)
-            .ok_or_else(|| ApiError::unauthorized("Send an access token: Authorization: Bearer …"))
-            .and_then(|token| {
-                let state = state
-                    .as_ref()
-                    .ok_or_else(|| ApiError::internal("no app state"))?;
-                state.keys.verify(token)
-            });
+        let verified = verified_claims(req);
         Box::pin(async move {
-            let claims = claims?;
-            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
+            let (state, claims) = verified?;
             db::run(&state.pool, move |conn| {
                 if claims.scope.is_some() {
                     client_principal(conn, &claims).map(Caller::Client)

@@ -37,9 +37,9 @@ fn form(pairs: &[(&str, &str)]) -> String {
         .finish()
 }
 
-async fn client_token(app: &TestApp, client_id: &str, secret: &str) -> String {
-    let res = app
-        .post("/api/v1/auth/token")
+/// A client-credentials token request with its credentials in the form.
+async fn ask_token(app: &TestApp, client_id: &str, secret: &str) -> crate::harness::Res {
+    app.post("/api/v1/auth/token")
         .raw(
             "application/x-www-form-urlencoded",
             form(&[
@@ -48,7 +48,11 @@ async fn client_token(app: &TestApp, client_id: &str, secret: &str) -> String {
                 ("client_secret", secret),
             ]),
         )
-        .await;
+        .await
+}
+
+async fn client_token(app: &TestApp, client_id: &str, secret: &str) -> String {
+    let res = ask_token(app, client_id, secret).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.header("cache-control"), Some("no-store"));
     res.body["access_token"].as_str().unwrap().to_string()
@@ -217,15 +221,7 @@ async fn rotating_or_disabling_a_client_ends_its_tokens(app: &TestApp) {
         .token(&old_token)
         .await
         .problem(401, "unauthorized");
-    app.post("/api/v1/auth/token")
-        .raw(
-            "application/x-www-form-urlencoded",
-            form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", old_secret),
-            ]),
-        )
+    ask_token(app, client_id, old_secret)
         .await
         .problem(401, "invalid_client");
     let token = client_token(app, client_id, new_secret).await;
@@ -260,15 +256,7 @@ async fn rotating_or_disabling_a_client_ends_its_tokens(app: &TestApp) {
         .token(&token)
         .await
         .problem(401, "unauthorized");
-    app.post("/api/v1/auth/token")
-        .raw(
-            "application/x-www-form-urlencoded",
-            form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", new_secret),
-            ]),
-        )
+    ask_token(app, client_id, new_secret)
         .await
         .problem(401, "invalid_client");
     // The feed records the disabling as a tombstone of the client.
