@@ -37,6 +37,12 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Copy the SQLite database, consistently, while the server runs (PostgreSQL: use
+    /// pg_dump). Restore by stopping thidua and putting the copy in the database's place.
+    Backup {
+        /// The new file to write; it must not exist.
+        file: std::path::PathBuf,
+    },
     /// Work with the audit trail.
     Audit {
         #[command(subcommand)]
@@ -114,6 +120,15 @@ fn run(command: Command) -> Result<(), String> {
             } else {
                 println!("created admin {username} with password: {password}");
             }
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let pool = db::pool(&config.database_url, Some(1))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            db::backup(&mut conn, &file)?;
+            println!("backed up to {}", file.display());
             Ok(())
         }
         Command::Audit {

@@ -142,6 +142,23 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, String> {
     result.map_err(|e| e.to_string())
 }
 
+/// Writes a consistent copy of a SQLite database to a new file while others keep reading
+/// and writing (`VACUUM INTO` reads one snapshot). PostgreSQL has pg_dump for this.
+pub fn backup(conn: &mut AnyConnection, file: &std::path::Path) -> Result<(), String> {
+    let AnyConnection::Sqlite(c) = conn else {
+        return Err("backup copies SQLite databases; for PostgreSQL use pg_dump".into());
+    };
+    if file.exists() {
+        return Err(format!("{} exists; name a new file", file.display()));
+    }
+    let path = file
+        .to_str()
+        .ok_or_else(|| format!("{} is not a UTF-8 path", file.display()))?;
+    // A string literal, so quotes in the path are doubled.
+    c.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .map_err(|e| format!("cannot write {}: {e}", file.display()))
+}
+
 /// Reverts every migration, newest first (used by the test that proves each `down.sql`).
 pub fn revert_all(conn: &mut AnyConnection) -> Result<(), String> {
     match conn {
