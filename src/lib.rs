@@ -87,6 +87,8 @@ pub fn build_app(
     app.app_data(state)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
         .default_service(web::to(middleware::not_found))
+        .wrap(actix_web::middleware::from_fn(middleware::idempotency))
+        .wrap(middleware::security_headers())
         .wrap(cors)
         .wrap(actix_web::middleware::from_fn(middleware::request_id))
         .wrap(actix_web::middleware::Logger::new(

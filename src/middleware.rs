@@ -72,12 +72,14 @@ pub fn cors(origins: &CorsOrigins) -> Condition<actix_cors::Cors> {
             header::IF_MATCH,
             header::IF_NONE_MATCH,
             X_REQUEST_ID,
+            IDEMPOTENCY_KEY,
         ])
         .expose_headers([
             header::ETAG,
             header::RETRY_AFTER,
             header::LOCATION,
             X_REQUEST_ID,
+            IDEMPOTENT_REPLAYED,
         ])
         .max_age(3600);
     let cors = match origins {
@@ -99,8 +101,205 @@ pub fn cors(origins: &CorsOrigins) -> Condition<actix_cors::Cors> {
     Condition::new(*origins != CorsOrigins::None, cors)
 }
 
+/// Headers every answer carries: no content sniffing, no framing (clickjacking), no
+/// referrer leaking ids in URLs. TLS and HSTS belong to the reverse proxy in front.
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+}
+
 /// Unknown paths answer 404 problem+json like everything else.
 pub async fn not_found() -> actix_web::HttpResponse {
     use actix_web::ResponseError;
     ApiError::not_found("resource at this path").error_response()
+}
+
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// A key is 1 to 255 printable ASCII characters (a UUID, say).
+fn acceptable_key(key: &str) -> bool {
+    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// `Idempotency-Key` on a POST: the first answer is kept for 24 hours and sent again for a
+/// retry of the same request by the same caller (`Idempotent-Replayed: true`); the same key
+/// with a different request is refused (422), and a retry while the first still runs waits
+/// for nothing and answers 409. Answers of 5xx, and answers carrying a secret
+/// (`Cache-Control: no-store`), are not kept, so a retry runs again. Only authenticated
+/// requests are covered: logging in is not a write to repeat.
+pub async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    use actix_web::body::{BoxBody, EitherBody};
+    use futures_util::StreamExt;
+
+    let key = req
+        .headers()
+        .get(&IDEMPOTENCY_KEY)
+        .map(|v| v.to_str().unwrap_or("").to_string());
+    let state = req
+        .app_data::<actix_web::web::Data<crate::AppState>>()
+        .cloned();
+    let (Some(key), Some(state), true) =
+        (key, state, req.method() == actix_web::http::Method::POST)
+    else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let refuse = |req: ServiceRequest,
+                  e: ApiError|
+     -> Result<ServiceResponse<EitherBody<_, BoxBody>>, Error> {
+        Ok(req.error_response(e).map_into_right_body())
+    };
+    if !acceptable_key(&key) {
+        let mut e =
+            ApiError::malformed("Idempotency-Key must be 1 to 255 printable ASCII characters.");
+        e.errors.push(crate::error::FieldError {
+            field: "Idempotency-Key".into(),
+            code: "format".into(),
+            message: "1 to 255 printable ASCII characters".into(),
+        });
+        return refuse(req, e);
+    }
+    // Keys belong to a verified caller. Without one (log in, refresh, public feedback) the
+    // request runs as usual: nothing is buffered or stored for a stranger, and a token
+    // that does not verify is left to the handler's 401.
+    let owner = match crate::auth::principal::bearer(req.request()).map(|t| state.keys.verify(t)) {
+        Some(Ok(claims)) if claims.scope.is_some() => format!("client:{}", claims.sub),
+        Some(Ok(claims)) => format!("user:{}", claims.sub),
+        _ => return Ok(next.call(req).await?.map_into_left_body()),
+    };
+    // The whole body is read to fingerprint the request, then handed on unchanged.
+    let limit = state
+        .config
+        .max_import_bytes
+        .max(state.config.max_file_bytes)
+        + 1024 * 1024;
+    let mut payload = req.take_payload();
+    let mut body = actix_web::web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > limit {
+            return refuse(req, ApiError::too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let hash = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(req.path().as_bytes());
+        h.update(b"?");
+        h.update(req.query_string().as_bytes());
+        h.update(b"\n");
+        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+            h.update(ct.as_bytes());
+        }
+        h.update(b"\n");
+        h.update(&body);
+        hex::encode(h.finalize())
+    };
+    let (o, k, h) = (owner.clone(), key.clone(), hash);
+    let claim = crate::db::run(&state.pool, move |conn| {
+        use crate::domain::idempotency::{Claim, claim};
+        match crate::db::write_tx(conn, |conn| claim(conn, &o, &k, &h)) {
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Ok(Claim::InProgress),
+            other => Ok(other?),
+        }
+    })
+    .await;
+    use crate::domain::idempotency::{self as idem, Claim, StoredAnswer};
+    match claim {
+        Err(e) => return refuse(req, e),
+        Ok(Claim::Mismatch) => {
+            return refuse(
+                req,
+                ApiError::invalid(
+                    "Idempotency-Key",
+                    "reused",
+                    "this key was used for a different request; use a new key",
+                ),
+            );
+        }
+        Ok(Claim::InProgress) => {
+            return refuse(
+                req,
+                ApiError::conflict(
+                    "idempotency_in_progress",
+                    "A request with this Idempotency-Key is still running; retry shortly.",
+                ),
+            );
+        }
+        Ok(Claim::Replay(answer)) => {
+            let mut res = actix_web::HttpResponse::build(
+                actix_web::http::StatusCode::from_u16(answer.status as u16)
+                    .unwrap_or(actix_web::http::StatusCode::OK),
+            );
+            for (name, value) in [
+                (header::CONTENT_TYPE, &answer.content_type),
+                (header::ETAG, &answer.etag),
+                (header::LOCATION, &answer.location),
+            ] {
+                if let Some(v) = value {
+                    res.insert_header((name, v.as_str()));
+                }
+            }
+            res.insert_header((IDEMPOTENT_REPLAYED, "true"));
+            let res = res.body(answer.body);
+            return Ok(req.into_response(res).map_into_right_body());
+        }
+        Ok(Claim::Run) => {}
+    }
+    req.set_payload(actix_web::dev::Payload::from(body));
+    let res = next.call(req).await?;
+    let (req, res) = res.into_parts();
+    let status = res.status();
+    let header_of = |name| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    // An answer that carries a secret is never kept; a retry runs again.
+    let keep = !header_of(header::CACHE_CONTROL).is_some_and(|c| c.contains("no-store"));
+    let (content_type, etag, location) = (
+        header_of(header::CONTENT_TYPE),
+        header_of(header::ETAG),
+        header_of(header::LOCATION),
+    );
+    let (head, body) = res.into_parts();
+    let bytes = actix_web::body::to_bytes(body).await.ok();
+    let (o, k, answer) = (owner, key, bytes.clone());
+    // The answer goes out even if it cannot be kept; the claim then goes stale and a
+    // retry runs again.
+    let _ = crate::db::run(&state.pool, move |conn| {
+        crate::db::write_tx(conn, |conn| match &answer {
+            Some(bytes) if keep && !status.is_server_error() => idem::store(
+                conn,
+                &o,
+                &k,
+                &StoredAnswer {
+                    status: i32::from(status.as_u16()),
+                    content_type,
+                    etag,
+                    location,
+                    body: bytes.to_vec(),
+                },
+            ),
+            _ => idem::release(conn, &o, &k),
+        })?;
+        Ok(())
+    })
+    .await;
+    let res = match bytes {
+        Some(bytes) => head.set_body(BoxBody::new(bytes)),
+        None => head.set_body(BoxBody::new(())),
+    };
+    Ok(ServiceResponse::new(req, res).map_into_right_body())
 }

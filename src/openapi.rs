@@ -73,8 +73,49 @@ pub fn document(collected: OpenApi) -> OpenApi {
         for op in operations.into_iter().flatten() {
             complete(op);
         }
+        if let Some(op) = &mut item.post {
+            idempotent(op);
+        }
     }
     api
+}
+
+/// Every POST takes an `Idempotency-Key` (see `middleware::idempotency`).
+fn idempotent(op: &mut Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    let param = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "Any unique string (a UUID): a retry with the same key and request gets the first \
+             answer again, with `Idempotent-Replayed: true`, for 24 hours.",
+        ))
+        .schema(Some(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255)),
+        ))
+        .build();
+    op.parameters
+        .get_or_insert_with(Vec::new)
+        .push(RefOr::T(param));
+    let responses = &mut op.responses.responses;
+    for (status, description) in [
+        (
+            "409",
+            "A request with this Idempotency-Key is still running",
+        ),
+        (
+            "422",
+            "The Idempotency-Key was used for a different request",
+        ),
+    ] {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::T(problem_response(description)));
+    }
 }
 
 fn problem_response(description: &str) -> Response {

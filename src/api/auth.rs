@@ -149,7 +149,9 @@ pub async fn login(
         return Err(ApiError::unauthorized("Wrong username or password."));
     };
     state.throttle.record_success(&username);
-    Ok(HttpResponse::Ok().json(token_response(&state, &opened)?))
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(token_response(&state, &opened)?))
 }
 
 /// Exchange a refresh token for new tokens.
@@ -180,7 +182,9 @@ pub async fn refresh(
     })
     .await?;
     match outcome {
-        Refreshed::Renewed(opened) => Ok(HttpResponse::Ok().json(token_response(&state, &opened)?)),
+        Refreshed::Renewed(opened) => Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .json(token_response(&state, &opened)?)),
         Refreshed::Reused => Err(ApiError::unauthorized(
             "This refresh token was already used; the session is ended. Log in again.",
         )),

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::AppState;
-use crate::api::extract::{IfMatch, Json, actor, present, tagged};
+use crate::api::extract::{IfMatch, Json, actor, no_store, present, tagged};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db;
@@ -160,14 +160,14 @@ pub async fn create(
         })
     })
     .await?;
-    Ok(tagged(
+    Ok(no_store(tagged(
         StatusCode::CREATED,
         client.version,
         &ClientWithSecret {
             client: client.into(),
             client_secret: secret,
         },
-    ))
+    )))
 }
 
 /// Get a service client.
@@ -278,12 +278,12 @@ pub async fn rotate_secret(
         })
     })
     .await?;
-    Ok(tagged(
+    Ok(no_store(tagged(
         StatusCode::OK,
         client.version,
         &ClientWithSecret {
             client: client.into(),
             client_secret: secret.unwrap_or_default(),
         },
-    ))
+    )))
 }

@@ -277,6 +277,14 @@ pub fn tagged<T: Serialize>(
     res.json(body)
 }
 
+/// Marks an answer that carries a secret (a client secret, a token) `Cache-Control:
+/// no-store`: no cache keeps it, and neither does the idempotency store.
+pub fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
 /// The envelope of every list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {

@@ -217,6 +217,17 @@ impl Value {
     }
 }
 
+impl Value {
+    /// As written in CSV: text that a spreadsheet would run as a formula (a name typed as
+    /// "=HYPERLINK(…)") is quoted with a leading apostrophe, which Excel shows as text.
+    pub fn csv_text(&self) -> String {
+        match self {
+            Value::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
+            other => other.text(),
+        }
+    }
+}
+
 /// A section of a report as a table: a sheet of the XLSX, a block of the CSV, a table of
 /// the Word document.
 #[derive(Debug, Clone)]
@@ -252,7 +263,7 @@ pub fn csv(tables: &[Table]) -> Result<Vec<u8>, ApiError> {
             .map_err(ApiError::internal)?;
         out.write_record(&t.headers).map_err(ApiError::internal)?;
         for row in &t.rows {
-            out.write_record(row.iter().map(Value::text))
+            out.write_record(row.iter().map(Value::csv_text))
                 .map_err(ApiError::internal)?;
         }
     }
@@ -344,6 +355,16 @@ pub fn xlsx(
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
+
+    #[test]
+    fn csv_text_that_a_spreadsheet_would_run_is_quoted() {
+        for formula in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)"] {
+            let text = Value::Text(formula.into()).csv_text();
+            assert_eq!(text, format!("'{formula}"));
+        }
+        assert_eq!(Value::Text("Xã Hưng Lộc".into()).csv_text(), "Xã Hưng Lộc");
+        assert_eq!(Value::Number(-3.0).csv_text(), "-3");
+    }
 
     #[test]
     fn the_format_parameter_wins_over_accept() {

@@ -113,6 +113,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (owner, key) {
+        owner -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_clients (id) {
         id -> Text,
         name -> Text,
@@ -787,6 +801,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     change_events,
     ledger_head,
+    idempotency_keys,
     api_clients,
     webhook_subscriptions,
     webhook_deliveries,

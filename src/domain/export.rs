@@ -15,7 +15,7 @@ use crate::domain::{
     criteria::Criterion, decisions::Award, decisions::Decision, disciplines::Discipline,
     evidence::Evidence, initiatives::Initiative, legal_documents::LegalDocument,
     movements::Movement, nominations::Nomination, org_units::OrgUnit, plans::Plan,
-    registrations::Registration, staff::Staff,
+    registrations::Registration, staff::Staff, staff::mask_personal_id,
 };
 
 /// Records read per database round trip while streaming.
@@ -82,7 +82,10 @@ impl ExportResource {
 
 /// Loads up to `CHUNK` rows of one table after an id, as JSON lines.
 macro_rules! lines_after {
-    ($conn:expr, $after:expr, $table:ident, $row:ty) => {{
+    ($conn:expr, $after:expr, $table:ident, $row:ty) => {
+        lines_after!($conn, $after, $table, $row, |r: $row| r)
+    };
+    ($conn:expr, $after:expr, $table:ident, $row:ty, $shown:expr) => {{
         let rows: Vec<$row> = $table::table
             .filter($table::id.gt($after))
             .order($table::id)
@@ -90,6 +93,7 @@ macro_rules! lines_after {
             .select(<$row>::as_select())
             .load($conn)?;
         rows.into_iter()
+            .map($shown)
             .map(|r| {
                 let line = serde_json::to_string(&r).unwrap_or_default();
                 (r.id, line)
@@ -107,7 +111,11 @@ pub fn chunk(
 ) -> QueryResult<Vec<(String, String)>> {
     Ok(match resource {
         ExportResource::OrgUnits => lines_after!(conn, after, org_units, OrgUnit),
-        ExportResource::Staff => lines_after!(conn, after, staff, Staff),
+        // The personal id is shown whole to admins only, and an export goes to systems.
+        ExportResource::Staff => lines_after!(conn, after, staff, Staff, |mut r: Staff| {
+            r.personal_id = r.personal_id.as_deref().map(mask_personal_id);
+            r
+        }),
         ExportResource::Movements => lines_after!(conn, after, movements, Movement),
         ExportResource::LegalDocuments => {
             lines_after!(conn, after, legal_documents, LegalDocument)

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod export;
 pub mod feed;
 pub mod files;
+pub mod idempotency;
 pub mod initiatives;
 pub mod learning;
 pub mod legal_documents;

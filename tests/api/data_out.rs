@@ -706,6 +706,21 @@ async fn export_streams_every_record_as_json_lines(app: &TestApp) {
     let exported: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(exported, ids.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(lines[1]["name"], "Xã 0");
+    // People's personal ids leave masked, as non-admins see them.
+    let person = app.staff(&admin, &province, "Nguyễn Thị Hoa").await;
+    let read = app
+        .get(&format!("/api/v1/staff/{person}"))
+        .token(&admin)
+        .await;
+    app.patch(&format!("/api/v1/staff/{person}"))
+        .token(&admin)
+        .if_match(&read.etag())
+        .json(json!({"personal_id": "040190001234"}))
+        .await;
+    let staff = app.get("/api/v1/export/staff").token(&admin).await;
+    let text = String::from_utf8(staff.bytes).unwrap();
+    assert!(!text.contains("040190001234"), "{text}");
+    assert!(text.contains("\"*********234\""), "{text}");
     // Every exportable type answers, empty or not.
     for resource in [
         "staff",

@@ -27,3 +27,4 @@ mod councils;
 mod credentials;
 mod data_out;
 mod disclosures;
+mod idempotency;

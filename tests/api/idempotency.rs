@@ -1,0 +1,197 @@
+//! `Idempotency-Key`: a retried POST gets the first answer and creates one record.
+
+use actix_web::http::StatusCode;
+use serde_json::json;
+
+use crate::db_tests;
+use crate::harness::TestApp;
+
+db_tests!(
+    a_retried_post_returns_the_first_answer_and_creates_once,
+    a_key_reused_for_another_request_is_refused,
+    keys_belong_to_their_caller,
+    concurrent_retries_create_once,
+    answers_carrying_a_secret_are_never_kept,
+);
+
+async fn a_retried_post_returns_the_first_answer_and_creates_once(app: &TestApp) {
+    let admin = app.admin().await;
+    let body = json!({"code": "T", "name": "Tỉnh Nghệ An", "kind": "province"});
+    let first = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "4f6c1f7e-unit-T")
+        .json(body.clone())
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert!(first.header("idempotent-replayed").is_none());
+    let again = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "4f6c1f7e-unit-T")
+        .json(body.clone())
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.etag(), first.etag());
+    assert_eq!(
+        app.get("/api/v1/org-units").token(&admin).await.ids(),
+        [first.id()]
+    );
+    // A refusal is an answer too: it is replayed, not re-run.
+    let bad = json!({"code": "", "name": "x", "kind": "province"});
+    let refused = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "bad-1")
+        .json(bad.clone())
+        .await;
+    refused.invalid("code");
+    let replayed = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "bad-1")
+        .json(bad)
+        .await;
+    replayed.invalid("code");
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    // Without a key, the same body makes a second attempt (a duplicate code here).
+    app.post("/api/v1/org-units")
+        .token(&admin)
+        .json(body)
+        .await
+        .problem(409, "duplicate");
+}
+
+async fn a_key_reused_for_another_request_is_refused(app: &TestApp) {
+    let admin = app.admin().await;
+    let first = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "k-1")
+        .json(json!({"code": "A", "name": "Tỉnh A", "kind": "province"}))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let res = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "k-1")
+        .json(json!({"code": "B", "name": "Tỉnh B", "kind": "province"}))
+        .await;
+    res.invalid("Idempotency-Key");
+    assert_eq!(
+        app.get("/api/v1/org-units").token(&admin).await.ids().len(),
+        1
+    );
+    let res = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", &"x".repeat(256))
+        .json(json!({"code": "C", "name": "Tỉnh C", "kind": "province"}))
+        .await;
+    let fields = res.problem(400, "malformed_request");
+    assert_eq!(fields, ["Idempotency-Key"]);
+    assert_eq!(
+        app.get("/api/v1/org-units").token(&admin).await.ids().len(),
+        1
+    );
+}
+
+async fn keys_belong_to_their_caller(app: &TestApp) {
+    let admin = app.admin().await;
+    let province = app.unit(&admin, "T", "Tỉnh Nghệ An", None).await;
+    let officer = app
+        .user(&admin, "canbo", &["officer"], Some(&province))
+        .await;
+    let by_admin = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "shared")
+        .json(json!({"code": "H1", "name": "Huyện 1", "kind": "agency", "parent_id": province}))
+        .await;
+    assert_eq!(by_admin.status, StatusCode::CREATED, "{}", by_admin.body);
+    // Another caller's same key is their own: it runs, and never sees the admin's answer.
+    let by_officer = app
+        .post("/api/v1/org-units")
+        .token(&officer)
+        .header("Idempotency-Key", "shared")
+        .json(json!({"code": "H2", "name": "Huyện 2", "kind": "agency", "parent_id": province}))
+        .await;
+    assert_eq!(
+        by_officer.status,
+        StatusCode::CREATED,
+        "{}",
+        by_officer.body
+    );
+    assert!(by_officer.header("idempotent-replayed").is_none());
+    assert_ne!(by_officer.id(), by_admin.id());
+    // A forged token with a key is simply unauthorised.
+    app.post("/api/v1/org-units")
+        .token("not-a-token")
+        .header("Idempotency-Key", "shared")
+        .json(json!({"code": "H3", "name": "Huyện 3", "kind": "agency", "parent_id": province}))
+        .await
+        .problem(401, "unauthorized");
+}
+
+async fn concurrent_retries_create_once(app: &TestApp) {
+    let admin = app.admin().await;
+    let body = json!({"code": "C", "name": "Tỉnh C", "kind": "province"});
+    let tries = (0..6).map(|_| {
+        app.post("/api/v1/org-units")
+            .token(&admin)
+            .header("Idempotency-Key", "same-everywhere")
+            .json(body.clone())
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let mut created = Vec::new();
+    for res in &answers {
+        match res.status {
+            StatusCode::CREATED => created.push(res.id()),
+            StatusCode::CONFLICT => {
+                res.problem(409, "idempotency_in_progress");
+            }
+            other => panic!("unexpected {other}: {}", res.body),
+        }
+    }
+    assert!(!created.is_empty());
+    created.dedup();
+    assert_eq!(created.len(), 1, "one record, whatever the answers");
+    assert_eq!(
+        app.get("/api/v1/org-units").token(&admin).await.ids(),
+        created
+    );
+}
+
+async fn answers_carrying_a_secret_are_never_kept(app: &TestApp) {
+    use diesel::prelude::*;
+    let admin = app.admin().await;
+    let body = json!({"name": "Cổng dữ liệu tỉnh", "scopes": ["changes:read"]});
+    let first = app
+        .post("/api/v1/clients")
+        .token(&admin)
+        .header("Idempotency-Key", "client-1")
+        .json(body.clone())
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.header("cache-control"), Some("no-store"));
+    // The secret is shown once: a retry runs again rather than replaying it.
+    let again = app
+        .post("/api/v1/clients")
+        .token(&admin)
+        .header("Idempotency-Key", "client-1")
+        .json(body)
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert!(again.header("idempotent-replayed").is_none());
+    let mut conn = app.state.pool.get().unwrap();
+    let kept: i64 = thidua::db::schema::idempotency_keys::table
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(kept, 0);
+    // Every answer carries the security headers.
+    assert_eq!(first.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(first.header("x-frame-options"), Some("DENY"));
+}
