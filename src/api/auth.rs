@@ -121,7 +121,7 @@ pub async fn login(
     let address = client_address(&req);
     state
         .throttle
-        .check(&username, &address)
+        .begin(&username, &address)
         .map_err(ApiError::too_many_requests)?;
     let request_id = actor(&req, None).request_id;
     let name = username.clone();
@@ -145,10 +145,9 @@ pub async fn login(
     })
     .await?;
     let Some(opened) = opened else {
-        state.throttle.record_failure(&username, &address);
         return Err(ApiError::unauthorized("Wrong username or password."));
     };
-    state.throttle.record_success(&username);
+    state.throttle.succeeded(&username, &address);
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(token_response(&state, &opened)?))
@@ -265,7 +264,7 @@ pub async fn change_password(
     let (username, address) = (principal.username.clone(), client_address(&req));
     state
         .throttle
-        .check(&username, &address)
+        .begin(&username, &address)
         .map_err(ApiError::too_many_requests)?;
     let changed = db::run(&state.pool, move |conn| {
         let user =
@@ -283,8 +282,9 @@ pub async fn change_password(
         Ok(true)
     })
     .await?;
-    if !changed {
-        state.throttle.record_failure(&username, &address);
+    if changed {
+        state.throttle.succeeded(&username, &address);
+    } else {
         return Err(ApiError::invalid(
             "current_password",
             "wrong_password",
@@ -397,7 +397,7 @@ pub async fn token(
     let address = client_address(&req);
     state
         .throttle
-        .check(&throttle_key, &address)
+        .begin(&throttle_key, &address)
         .map_err(ApiError::too_many_requests)?;
     let actor = actor(&req, None);
     let id = client_id.clone();
@@ -410,13 +410,12 @@ pub async fn token(
     })
     .await?;
     let Some(client) = client else {
-        state.throttle.record_failure(&throttle_key, &address);
         return Err(
             ApiError::unauthorized("Unknown client, wrong secret, or a disabled client.")
                 .with_code("invalid_client"),
         );
     };
-    state.throttle.record_success(&throttle_key);
+    state.throttle.succeeded(&throttle_key, &address);
     let held = client.scopes();
     let granted = match asked {
         None => held,

@@ -70,8 +70,7 @@ impl Default for FeedbackThrottle {
 impl FeedbackThrottle {
     /// Counts one post from `address`; `Err(seconds)` once the address used its allowance.
     fn take(&self, address: &str) -> Result<(), u64> {
-        self.0.check(address, address)?;
-        self.0.record_failure(address, address);
+        self.0.begin(address, address)?;
         Ok(())
     }
 }

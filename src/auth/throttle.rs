@@ -47,49 +47,53 @@ impl LoginThrottle {
         }
     }
 
-    /// `Err(seconds)` while the username or the address has used up its failures.
-    pub fn check(&self, username: &str, address: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let mut wait = 0;
-        for (key, kind) in Self::keys(username, address) {
-            if let Some(w) = windows.get(&key)
-                && w.failures >= self.limit(kind)
-            {
-                let left = (w.started + self.window).saturating_duration_since(now);
-                if !left.is_zero() {
-                    wait = wait.max(left.as_secs() + 1);
-                }
-            }
-        }
-        if wait > 0 { Err(wait) } else { Ok(()) }
-    }
-
-    pub fn record_failure(&self, username: &str, address: &str) {
+    /// Counts an attempt before its password is checked, so attempts sent in parallel
+    /// all count; `Err(seconds)` (and nothing counted) while the username or the address
+    /// has used up its attempts. A success gives the attempt back (`succeeded`).
+    pub fn begin(&self, username: &str, address: &str) -> Result<(), u64> {
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         if windows.len() > 100_000 {
             // Bound the memory an attacker can make us hold.
             windows.retain(|_, w| now.duration_since(w.started) < self.window);
         }
+        let mut wait = 0;
+        for (key, kind) in Self::keys(username, address) {
+            if let Some(w) = windows.get_mut(&key) {
+                if now.duration_since(w.started) >= self.window {
+                    *w = Window {
+                        started: now,
+                        failures: 0,
+                    };
+                } else if w.failures >= self.limit(kind) {
+                    let left = (w.started + self.window).saturating_duration_since(now);
+                    wait = wait.max(left.as_secs() + 1);
+                }
+            }
+        }
+        if wait > 0 {
+            return Err(wait);
+        }
         for (key, _) in Self::keys(username, address) {
-            let w = windows.entry(key).or_insert(Window {
-                started: now,
-                failures: 0,
-            });
-            if now.duration_since(w.started) >= self.window {
-                *w = Window {
+            windows
+                .entry(key)
+                .or_insert(Window {
                     started: now,
                     failures: 0,
-                };
-            }
-            w.failures += 1;
+                })
+                .failures += 1;
         }
+        Ok(())
     }
 
-    pub fn record_success(&self, username: &str) {
+    /// The attempt succeeded: the username starts afresh, and the address gets its
+    /// attempt back, so an office behind one address is not throttled by its own logins.
+    pub fn succeeded(&self, username: &str, address: &str) {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         windows.remove(&format!("u:{username}"));
+        if let Some(w) = windows.get_mut(&format!("a:{address}")) {
+            w.failures = w.failures.saturating_sub(1);
+        }
     }
 }
 
@@ -101,22 +105,38 @@ mod tests {
     fn locks_after_limit_and_success_resets_username() {
         let t = LoginThrottle::new(3, 100, Duration::from_secs(60));
         for _ in 0..3 {
-            assert!(t.check("an", "1.2.3.4").is_ok());
-            t.record_failure("an", "1.2.3.4");
+            assert!(t.begin("an", "1.2.3.4").is_ok());
         }
-        let wait = t.check("an", "1.2.3.4").unwrap_err();
+        let wait = t.begin("an", "1.2.3.4").unwrap_err();
         assert!((2..=61).contains(&wait));
-        assert!(t.check("binh", "1.2.3.4").is_ok());
-        t.record_success("an");
-        assert!(t.check("an", "5.6.7.8").is_ok());
+        assert!(t.begin("binh", "1.2.3.4").is_ok());
+        t.succeeded("an", "1.2.3.4");
+        assert!(t.begin("an", "5.6.7.8").is_ok());
     }
 
     #[test]
     fn address_limit_covers_many_usernames() {
         let t = LoginThrottle::new(100, 2, Duration::from_secs(60));
-        t.record_failure("a", "9.9.9.9");
-        t.record_failure("b", "9.9.9.9");
-        assert!(t.check("c", "9.9.9.9").is_err());
-        assert!(t.check("c", "8.8.8.8").is_ok());
+        assert!(t.begin("a", "9.9.9.9").is_ok());
+        assert!(t.begin("b", "9.9.9.9").is_ok());
+        assert!(t.begin("c", "9.9.9.9").is_err());
+        assert!(t.begin("c", "8.8.8.8").is_ok());
+    }
+
+    #[test]
+    fn attempts_count_before_they_are_checked() {
+        // Parallel guesses: each is counted as it starts, not when its check fails.
+        let t = LoginThrottle::new(3, 100, Duration::from_secs(60));
+        let started = (0..10).filter(|_| t.begin("an", "1.2.3.4").is_ok()).count();
+        assert_eq!(started, 3);
+    }
+
+    #[test]
+    fn successes_give_the_address_its_attempt_back() {
+        let t = LoginThrottle::new(100, 2, Duration::from_secs(60));
+        for user in ["a", "b", "c", "d"] {
+            assert!(t.begin(user, "9.9.9.9").is_ok());
+            t.succeeded(user, "9.9.9.9");
+        }
     }
 }
