@@ -39,6 +39,7 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
         (name = "award-decisions", description = "Quyết định khen thưởng: decisions and their revocation"),
         (name = "awards", description = "Awards granted by decisions, their export and verifiable credentials"),
         (name = "users", description = "Tài khoản: accounts (admins only)"),
+        (name = "webhooks", description = "Webhooks: the change feed pushed to other systems, signed and retried (admins only)"),
         (name = "operations", description = "Health checks"),
     ),
     components(schemas(Problem, FieldError)),
