@@ -23,6 +23,7 @@ db_tests!(
     refused_urls_write_nothing,
     only_admins_manage_webhooks,
     instances_side_by_side_send_each_event_once,
+    https_targets_are_spoken_to_in_tls,
 );
 
 /// One request the receiver got.
@@ -633,4 +634,31 @@ async fn instances_side_by_side_send_each_event_once(app: &TestApp) {
     ids.dedup();
     assert_eq!(ids.len(), 12, "twelve events");
     assert_eq!(got.len(), 12, "each once: {got:?}");
+}
+
+/// An https target gets a TLS handshake (here refused, by a plain HTTP receiver), never
+/// plain HTTP: the client is built with TLS.
+async fn https_targets_are_spoken_to_in_tls(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0).await;
+    let url = receiver.url.replace("http://", "https://");
+    let hook = subscribe(app, &admin, &url, json!(["*"])).await;
+    let id = hook["id"].as_str().unwrap();
+    let ping = app
+        .post(&format!("/api/v1/webhooks/{id}/ping"))
+        .token(&admin)
+        .send()
+        .await;
+    assert_eq!(ping.status, StatusCode::ACCEPTED, "{}", ping.body);
+    let log = wait_until(app, &admin, &deliveries_path(&hook), |b| {
+        b["items"][0]["attempts"].as_i64() >= Some(1)
+    })
+    .await;
+    let d = &log["items"][0];
+    assert_eq!(d["status"], "pending");
+    assert_eq!(d["last_status_code"], Value::Null);
+    let error = d["last_error"].as_str().unwrap();
+    assert!(error.to_lowercase().contains("ssl"), "{error}");
+    assert!(!error.contains("not supported"), "{error}");
+    assert!(receiver.received().is_empty());
 }
