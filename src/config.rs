@@ -15,6 +15,13 @@ Configuration (environment variables, also read from ./.env):
   THIDUA_DB_POOL_SIZE    database connections                [default: 4 on SQLite, 10 on PostgreSQL]
   THIDUA_MAX_FILE_MB     largest evidence or dossier file, MiB [default: 20]
   THIDUA_MAX_IMPORT_MB   largest import body (CSV or JSON), MiB [default: 64]
+  THIDUA_WEBHOOK_ALLOWED_HOSTS  comma-separated hosts webhooks may target: names, IPs,
+                         *.example.vn  [default: any host but internal IP literals and localhost]
+  THIDUA_WEBHOOK_RETRY_BASE_MS  wait before a failed delivery's first retry, doubled for
+                         each further one, at most 1 hour  [default: 10000]
+  THIDUA_WEBHOOK_MAX_ATTEMPTS   attempts before a delivery is given up  [default: 10]
+  THIDUA_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook  [default: 20]
+  THIDUA_WEBHOOK_TICK_MS how often the webhook worker looks for work  [default: 250]
   RUST_LOG               log filter                          [default: info]";
 
 #[derive(Debug, Clone)]
@@ -31,6 +38,7 @@ pub struct Config {
     pub max_file_bytes: usize,
     /// The largest import body, in bytes.
     pub max_import_bytes: usize,
+    pub webhooks: crate::domain::webhooks::Settings,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +150,7 @@ impl Config {
         };
         let max_file_bytes = mebibytes("THIDUA_MAX_FILE_MB", 20)?;
         let max_import_bytes = mebibytes("THIDUA_MAX_IMPORT_MB", 64)?;
+        let webhooks = webhook_settings(&var)?;
         Ok(Config {
             bind,
             database_url,
@@ -152,8 +161,59 @@ impl Config {
             db_pool_size,
             max_file_bytes,
             max_import_bytes,
+            webhooks,
         })
     }
+}
+
+/// The `THIDUA_WEBHOOK_*` variables.
+fn webhook_settings(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<crate::domain::webhooks::Settings, ConfigError> {
+    use crate::domain::webhooks::{Settings, parse_allowed_hosts};
+    use std::time::Duration;
+    let number =
+        |name: &'static str, range: std::ops::RangeInclusive<u64>, default: u64| match var(name) {
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        name,
+                        format!("must be a number from {} to {}", range.start(), range.end()),
+                    )
+                }),
+            None => Ok(default),
+        };
+    let defaults = Settings::default();
+    let allowed_hosts = var("THIDUA_WEBHOOK_ALLOWED_HOSTS")
+        .map(|v| parse_allowed_hosts(&v).map_err(|m| bad("THIDUA_WEBHOOK_ALLOWED_HOSTS", m)))
+        .transpose()?;
+    Ok(Settings {
+        allowed_hosts,
+        retry_base: Duration::from_millis(number(
+            "THIDUA_WEBHOOK_RETRY_BASE_MS",
+            1..=3_600_000,
+            defaults.retry_base.as_millis() as u64,
+        )?),
+        max_attempts: number(
+            "THIDUA_WEBHOOK_MAX_ATTEMPTS",
+            1..=100,
+            defaults.max_attempts as u64,
+        )? as i32,
+        disable_after: number(
+            "THIDUA_WEBHOOK_DISABLE_AFTER",
+            1..=10_000,
+            defaults.disable_after as u64,
+        )? as i32,
+        tick: Duration::from_millis(number(
+            "THIDUA_WEBHOOK_TICK_MS",
+            10..=60_000,
+            defaults.tick.as_millis() as u64,
+        )?),
+    })
 }
 
 #[cfg(test)]
@@ -174,6 +234,21 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(c.database_url, "./data/thidua.db");
         assert_eq!(c.cors_origins, CorsOrigins::None);
+        assert_eq!(c.webhooks, crate::domain::webhooks::Settings::default());
+    }
+
+    #[test]
+    fn webhook_settings() {
+        let c = with(&[
+            ("THIDUA_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1, *.tinh.gov.vn"),
+            ("THIDUA_WEBHOOK_RETRY_BASE_MS", "50"),
+            ("THIDUA_WEBHOOK_MAX_ATTEMPTS", "3"),
+        ])
+        .unwrap();
+        assert_eq!(c.webhooks.allowed_hosts.map(|h| h.len()), Some(2));
+        assert_eq!(c.webhooks.retry_base.as_millis(), 50);
+        assert_eq!(c.webhooks.max_attempts, 3);
+        assert_eq!(c.webhooks.disable_after, 20);
     }
 
     #[test]
@@ -187,6 +262,14 @@ mod tests {
             ("THIDUA_MAX_FILE_MB", "0"),
             ("THIDUA_MAX_IMPORT_MB", "lots"),
             ("THIDUA_ADMIN_PASSWORD", "123"),
+            (
+                "THIDUA_WEBHOOK_ALLOWED_HOSTS",
+                "hooks.example.vn, not a host",
+            ),
+            ("THIDUA_WEBHOOK_RETRY_BASE_MS", "0"),
+            ("THIDUA_WEBHOOK_MAX_ATTEMPTS", "many"),
+            ("THIDUA_WEBHOOK_DISABLE_AFTER", "-1"),
+            ("THIDUA_WEBHOOK_TICK_MS", "1"),
         ] {
             let e = with(&[(k, v)]).unwrap_err();
             assert_eq!(e.var, k);

@@ -13,6 +13,7 @@ pub mod error;
 pub mod middleware;
 pub mod openapi;
 pub mod text;
+pub mod worker;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

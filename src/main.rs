@@ -214,11 +214,15 @@ async fn serve(config: Config) -> Result<(), String> {
         );
     }
     log::info!("thidua listening on http://{bind} (docs at http://{bind}/docs/)");
-    actix_web::HttpServer::new(move || thidua::build_app(state.clone()))
+    let worker = thidua::worker::spawn(state.clone());
+    let served = actix_web::HttpServer::new(move || thidua::build_app(state.clone()))
         .bind(bind)
         .map_err(|e| format!("THIDUA_BIND: cannot listen on {bind}: {e}"))?
         .shutdown_timeout(30)
         .run()
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string());
+    // After the server has drained: a delivery being sent is finished and recorded.
+    worker.stop().await;
+    served
 }

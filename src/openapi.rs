@@ -40,6 +40,7 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
         (name = "awards", description = "Awards granted by decisions, their export and verifiable credentials"),
         (name = "reports", description = "Báo cáo: the yearly report of a plan and the province-wide roll-up, as JSON, CSV, XLSX or Word"),
         (name = "users", description = "Tài khoản: accounts (admins only)"),
+        (name = "webhooks", description = "Webhooks: the change feed pushed to other systems, signed and retried (admins only)"),
         (name = "operations", description = "Health checks"),
     ),
     components(schemas(Problem, FieldError)),

@@ -34,6 +34,7 @@ pub mod staff;
 pub mod uploads;
 pub mod users;
 pub mod validate;
+pub mod webhooks;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -67,6 +68,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(clients::get)
                         .service(clients::update)
                         .service(clients::rotate_secret),
+                )
+                .service(
+                    scope::scope("/webhooks")
+                        .service(webhooks::list)
+                        .service(webhooks::create)
+                        .service(webhooks::get)
+                        .service(webhooks::update)
+                        .service(webhooks::rotate_secret)
+                        .service(webhooks::deliveries)
+                        .service(webhooks::replay)
+                        .service(webhooks::ping),
                 )
                 .service(
                     scope::scope("/org-units")

@@ -18,14 +18,9 @@ pub struct Change {
     pub version: i64,
 }
 
-/// Up to `limit` changes after `after`, oldest first, optionally of some resource types.
-/// A cursor past the head was never issued: 422 on `after`.
-pub fn read(
-    conn: &mut AnyConnection,
-    after: i64,
-    limit: i64,
-    types: &[String],
-) -> Result<(Vec<Change>, i64), ApiError> {
+/// Checks that `after` is a position the feed has issued (0 to the head; 422 on `after`
+/// otherwise) and returns the head.
+pub fn check_cursor(conn: &mut AnyConnection, after: i64) -> Result<i64, ApiError> {
     let head = crate::domain::audit::data_version(conn)?;
     if after < 0 || after > head {
         return Err(ApiError::invalid(
@@ -34,6 +29,18 @@ pub fn read(
             format!("no such position: the feed runs from 0 to {head}"),
         ));
     }
+    Ok(head)
+}
+
+/// Up to `limit` changes after `after`, oldest first, optionally of some resource types.
+/// A cursor past the head was never issued: 422 on `after`.
+pub fn read(
+    conn: &mut AnyConnection,
+    after: i64,
+    limit: i64,
+    types: &[String],
+) -> Result<(Vec<Change>, i64), ApiError> {
+    let head = check_cursor(conn, after)?;
     let mut query = change_events::table
         .filter(change_events::position.gt(after))
         .filter(change_events::position.le(head))

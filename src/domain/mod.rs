@@ -31,6 +31,7 @@ pub mod sessions;
 pub mod staff;
 pub mod subjects;
 pub mod users;
+pub mod webhooks;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 
@@ -222,5 +223,9 @@ mod tests {
             criteria::CriterionSubject::as_str,
         );
         check(criteria::Measure::ALL, criteria::Measure::as_str);
+        check(
+            webhooks::DeliveryStatus::ALL,
+            webhooks::DeliveryStatus::as_str,
+        );
     }
 }

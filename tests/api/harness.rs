@@ -15,6 +15,10 @@ use thidua::config::Config;
 
 pub const ADMIN_PASSWORD: &str = "admin-pass-2026";
 pub const PASSWORD: &str = "mat-khau-2026";
+/// Attempts of one webhook delivery before it is given up.
+pub const WEBHOOK_MAX_ATTEMPTS: i32 = 5;
+/// Failed webhook attempts in a row that disable a subscription.
+pub const WEBHOOK_DISABLE_AFTER: i32 = 4;
 
 /// Runs each named async test function on SQLite and on PostgreSQL.
 #[macro_export]
@@ -68,6 +72,8 @@ pub struct TestApp {
     pub client: awc::Client,
     pub state: actix_web::web::Data<thidua::AppState>,
     server: actix_web::dev::ServerHandle,
+    /// The background worker, as `thidua serve` runs it; stopped on drop.
+    _worker: thidua::worker::Worker,
     _db: TestDb,
 }
 
@@ -96,6 +102,12 @@ fn config(database_url: String, data_dir: &std::path::Path) -> Config {
         "THIDUA_CORS_ORIGINS" => Some("https://portal.example.vn".into()),
         // Small, so the oversized-file tests stay quick.
         "THIDUA_MAX_FILE_MB" => Some("1".into()),
+        // Webhooks go to receivers the tests run on 127.0.0.1, fast and with small limits.
+        "THIDUA_WEBHOOK_ALLOWED_HOSTS" => Some("127.0.0.1".into()),
+        "THIDUA_WEBHOOK_RETRY_BASE_MS" => Some("50".into()),
+        "THIDUA_WEBHOOK_MAX_ATTEMPTS" => Some(WEBHOOK_MAX_ATTEMPTS.to_string()),
+        "THIDUA_WEBHOOK_DISABLE_AFTER" => Some(WEBHOOK_DISABLE_AFTER.to_string()),
+        "THIDUA_WEBHOOK_TICK_MS" => Some("50".into()),
         _ => None,
     })
     .expect("test configuration")
@@ -197,6 +209,7 @@ impl TestApp {
         let server = server.run();
         let handle = server.handle();
         actix_web::rt::spawn(server);
+        let worker = thidua::worker::spawn(state.clone());
         TestApp {
             base: format!("http://{addr}"),
             client: awc::Client::builder()
@@ -204,6 +217,7 @@ impl TestApp {
                 .finish(),
             state,
             server: handle,
+            _worker: worker,
             _db: db,
         }
     }

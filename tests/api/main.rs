@@ -12,6 +12,7 @@ mod review_fixes;
 mod schema;
 mod staff;
 mod users;
+mod webhooks;
 mod work;
 
 mod blocs;

@@ -1,0 +1,664 @@
+//! Webhooks against a receiver run by the test on 127.0.0.1: signatures, order, retries,
+//! disabling, ping, replay, and URLs that are refused.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::db_tests;
+use crate::harness::{TestApp, WEBHOOK_DISABLE_AFTER};
+
+db_tests!(
+    deliveries_are_signed_and_in_order_without_duplicates,
+    a_failing_receiver_gets_the_same_event_again,
+    a_receiver_that_keeps_failing_disables_the_webhook,
+    ping_and_rotated_secret,
+    replay_sends_the_same_event_ids_again,
+    refused_urls_write_nothing,
+    only_admins_manage_webhooks,
+    instances_side_by_side_send_each_event_once,
+    https_targets_are_spoken_to_in_tls,
+);
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+struct Received {
+    event_id: String,
+    event_type: String,
+    timestamp: String,
+    signature: String,
+    content_type: String,
+    body: String,
+}
+
+impl Received {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).expect("JSON body")
+    }
+
+    /// Checks the signature as a receiver would, with nothing but the secret.
+    fn assert_signed_with(&self, secret: &str) {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{}.{}", self.timestamp, self.body).as_bytes());
+        let expected = format!("v1={}", hex::encode(mac.finalize().into_bytes()));
+        assert_eq!(self.signature, expected, "signature of {}", self.body);
+        let age = chrono::Utc::now().timestamp() - self.timestamp.parse::<i64>().unwrap();
+        assert!(
+            (0..60).contains(&age),
+            "timestamp {} is current",
+            self.timestamp
+        );
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    received: Mutex<Vec<Received>>,
+    /// Answers 500 while this is above zero, counting down.
+    failures_left: AtomicUsize,
+}
+
+/// A webhook receiver on 127.0.0.1 that records every request.
+struct Receiver {
+    url: String,
+    shared: Arc<Shared>,
+    server: actix_web::dev::ServerHandle,
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        drop(self.server.stop(false));
+    }
+}
+
+async fn receive(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    shared.received.lock().unwrap().push(Received {
+        event_id: header("thidua-event-id"),
+        event_type: header("thidua-event-type"),
+        timestamp: header("thidua-timestamp"),
+        signature: header("thidua-signature"),
+        content_type: header("content-type"),
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    });
+    let failing = shared
+        .failures_left
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if failing {
+        HttpResponse::InternalServerError().finish()
+    } else {
+        HttpResponse::NoContent().finish()
+    }
+}
+
+impl Receiver {
+    /// A receiver that fails the first `failures` requests with 500.
+    async fn start(failures: usize) -> Receiver {
+        let shared = Arc::new(Shared {
+            failures_left: AtomicUsize::new(failures),
+            ..Shared::default()
+        });
+        let data = web::Data::from(shared.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .default_service(web::to(receive))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind(("127.0.0.1", 0))
+        .expect("bind receiver");
+        let addr = server.addrs()[0];
+        let server = server.run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        Receiver {
+            url: format!("http://{addr}/hooks/thidua"),
+            shared,
+            server: handle,
+        }
+    }
+
+    fn fail_next(&self, n: usize) {
+        self.shared.failures_left.store(n, Ordering::SeqCst);
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.shared.received.lock().unwrap().clone()
+    }
+
+    /// Waits until `n` requests have arrived (a few seconds at most).
+    async fn wait_for(&self, n: usize) -> Vec<Received> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {n} requests, got {}: {got:?}",
+                got.len()
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Polls `GET path` until `done` holds for its body (a few seconds at most).
+async fn wait_until(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let res = app.get(path).token(token).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
+        if done(&res.body) {
+            return res.body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{path} never got there: {}",
+            res.body
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Several worker ticks: time enough for anything wrongly sent to arrive.
+async fn settle() {
+    actix_web::rt::time::sleep(Duration::from_millis(400)).await;
+}
+
+/// The change feed's newest position.
+async fn feed_head(app: &TestApp, token: &str) -> i64 {
+    let res = app.get("/api/v1/changes?limit=1").token(token).await;
+    res.body["head"].as_i64().expect("head")
+}
+
+async fn subscribe(app: &TestApp, admin: &str, url: &str, types: Value) -> Value {
+    let res = app
+        .post("/api/v1/webhooks")
+        .token(admin)
+        .json(json!({"name": "Cổng dữ liệu tỉnh", "url": url, "event_types": types}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.etag(), "\"v1\"");
+    res.body
+}
+
+fn deliveries_path(webhook: &Value) -> String {
+    format!(
+        "/api/v1/webhooks/{}/deliveries",
+        webhook["id"].as_str().unwrap()
+    )
+}
+
+async fn deliveries_are_signed_and_in_order_without_duplicates(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0).await;
+    // A change made before the subscription is not sent: it starts at the feed's head.
+    let before = app.unit(&admin, "H00", "Tỉnh Trước", None).await;
+    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.*"])).await;
+    let secret = hook["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_") && secret.len() > 40);
+    assert_eq!(hook["event_types"], json!(["org_unit.*"]));
+    assert_eq!(hook["active"], true);
+
+    let province = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
+    // Not an org unit: not wanted.
+    app.staff(&admin, &province, "Nguyễn Văn An").await;
+    let office = app
+        .unit(&admin, "H42.01", "Sở Nội vụ", Some(&province))
+        .await;
+    let read = app
+        .get(&format!("/api/v1/org-units/{province}"))
+        .token(&admin)
+        .await;
+    let renamed = app
+        .patch(&format!("/api/v1/org-units/{province}"))
+        .token(&admin)
+        .if_match(&read.etag())
+        .json(json!({"name": "Ủy ban nhân dân tỉnh Hà Tĩnh"}))
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+
+    let log = wait_until(app, &admin, &deliveries_path(&hook), |b| {
+        b["total"] == 3
+            && b["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["status"] == "delivered")
+    })
+    .await;
+    settle().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 3, "each event once: {got:?}");
+    let expected = [
+        (&province, "org_unit.created"),
+        (&office, "org_unit.created"),
+        (&province, "org_unit.updated"),
+    ];
+    let mut last_position = hook["cursor"].as_i64().unwrap();
+    for (r, (resource, kind)) in got.iter().zip(expected) {
+        r.assert_signed_with(&secret);
+        assert_eq!(r.content_type, "application/json");
+        let body = r.json();
+        let position = body["data"]["position"].as_i64().unwrap();
+        assert!(position > last_position, "in feed order: {got:?}");
+        last_position = position;
+        assert_eq!(body["id"], format!("evt_{position}"));
+        assert_eq!(r.event_id, body["id"]);
+        assert_eq!(r.event_type, kind);
+        assert_eq!(body["type"], kind);
+        assert_eq!(body["data"]["resource_type"], "org_unit");
+        assert_eq!(body["data"]["resource_id"], resource.as_str());
+        assert_ne!(body["data"]["resource_id"], before.as_str());
+        assert!(body["created_at"].as_str().unwrap().ends_with('Z'));
+    }
+    assert_eq!(got[2].json()["data"]["version"], 2);
+    assert_eq!(got[2].json()["data"]["action"], "updated");
+
+    // The log, newest first, tells the same.
+    let items = log["items"].as_array().unwrap();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|d| d["event_id"].as_str().unwrap())
+        .collect();
+    let sent: Vec<&str> = got.iter().rev().map(|r| r.event_id.as_str()).collect();
+    assert_eq!(ids, sent);
+    for d in items {
+        assert_eq!(d["attempts"], 1);
+        assert_eq!(d["last_status_code"], 204);
+        assert_eq!(d["last_error"], Value::Null);
+        assert!(d["delivered_at"].is_string());
+    }
+    // The cursor has moved past them.
+    let now = app
+        .get(&format!(
+            "/api/v1/webhooks/{}",
+            hook["id"].as_str().unwrap()
+        ))
+        .token(&admin)
+        .await;
+    assert!(now.body["cursor"].as_i64().unwrap() >= last_position);
+    assert!(now.body.get("secret").is_none(), "the secret is shown once");
+    assert_eq!(now.etag(), "\"v1\"", "the worker makes no new version");
+}
+
+async fn a_failing_receiver_gets_the_same_event_again(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(2).await;
+    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.*", "staff.*"])).await;
+    let secret = hook["secret"].as_str().unwrap();
+    let unit = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
+
+    let log = wait_until(app, &admin, &deliveries_path(&hook), |b| {
+        b["items"][0]["status"] == "delivered"
+    })
+    .await;
+    settle().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 3, "two failures, then delivered: {got:?}");
+    for r in &got {
+        r.assert_signed_with(secret);
+        assert_eq!(r.event_id, got[0].event_id);
+        assert_eq!(r.body, got[0].body);
+    }
+    assert_eq!(got[0].json()["data"]["resource_id"], unit.as_str());
+    assert_eq!(log["total"], 1);
+    let d = &log["items"][0];
+    assert_eq!(d["attempts"], 3);
+    assert_eq!(d["last_status_code"], 204);
+    assert_eq!(d["event_id"], got[0].event_id.as_str());
+    // A success ends the run of failures.
+    let now = app
+        .get(&format!(
+            "/api/v1/webhooks/{}",
+            hook["id"].as_str().unwrap()
+        ))
+        .token(&admin)
+        .await;
+    assert_eq!(now.body["consecutive_failures"], 0);
+    assert_eq!(now.body["active"], true);
+}
+
+async fn a_receiver_that_keeps_failing_disables_the_webhook(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(usize::MAX).await;
+    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.created"])).await;
+    let id = hook["id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/{id}");
+    app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
+
+    let disabled = wait_until(app, &admin, &path, |b| b["active"] == false).await;
+    let reason = disabled["disabled_reason"].as_str().unwrap();
+    assert_eq!(
+        reason,
+        format!(
+            "{WEBHOOK_DISABLE_AFTER} consecutive failed deliveries; last: HTTP 500 from {}",
+            receiver.url
+        )
+    );
+    assert_eq!(disabled["consecutive_failures"], WEBHOOK_DISABLE_AFTER);
+    assert_eq!(disabled["version"], 2);
+    settle().await;
+    // Nothing more is sent to a disabled webhook.
+    assert_eq!(receiver.received().len(), WEBHOOK_DISABLE_AFTER as usize);
+    let log = app.get(&deliveries_path(&hook)).token(&admin).await;
+    let d = &log.body["items"][0];
+    assert_eq!(d["status"], "pending");
+    assert_eq!(d["attempts"], WEBHOOK_DISABLE_AFTER);
+    assert_eq!(d["last_status_code"], 500);
+    assert_eq!(d["last_error"], "HTTP 500");
+    // The change feed tells of it, and the audit log keeps who did it: no one.
+    let changes = app
+        .get("/api/v1/changes?resource_type=webhook_subscription")
+        .token(&admin)
+        .await;
+    let items = changes.body["items"].as_array().unwrap();
+    assert_eq!(items.last().unwrap()["action"], "updated");
+    assert_eq!(items.last().unwrap()["version"], 2);
+
+    // Re-enabled once the receiver is fixed: the failures are forgotten, and the waiting
+    // delivery goes out.
+    receiver.fail_next(0);
+    let res = app
+        .patch(&path)
+        .token(&admin)
+        .if_match("\"v2\"")
+        .json(json!({"active": true}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["disabled_reason"], Value::Null);
+    assert_eq!(res.body["consecutive_failures"], 0);
+    let log = wait_until(app, &admin, &deliveries_path(&hook), |b| {
+        b["items"][0]["status"] == "delivered"
+    })
+    .await;
+    assert_eq!(log["items"][0]["attempts"], WEBHOOK_DISABLE_AFTER + 1);
+}
+
+async fn ping_and_rotated_secret(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0).await;
+    let hook = subscribe(app, &admin, &receiver.url, json!(["evidence.*"])).await;
+    let id = hook["id"].as_str().unwrap();
+
+    // Rotation needs If-Match, and answers the new secret once.
+    let res = app
+        .post(&format!("/api/v1/webhooks/{id}/rotate-secret"))
+        .token(&admin)
+        .send()
+        .await;
+    res.problem(428, "if_match_required");
+    let rotated = app
+        .post(&format!("/api/v1/webhooks/{id}/rotate-secret"))
+        .token(&admin)
+        .if_match("\"v1\"")
+        .send()
+        .await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.body);
+    assert_eq!(rotated.etag(), "\"v2\"");
+    let secret = rotated.body["secret"].as_str().unwrap();
+    assert_ne!(secret, hook["secret"].as_str().unwrap());
+
+    let ping = app
+        .post(&format!("/api/v1/webhooks/{id}/ping"))
+        .token(&admin)
+        .send()
+        .await;
+    assert_eq!(ping.status, StatusCode::ACCEPTED, "{}", ping.body);
+    assert_eq!(ping.body["event_type"], "ping");
+    assert_eq!(ping.body["status"], "pending");
+    let event_id = ping.body["event_id"].as_str().unwrap();
+    assert!(event_id.starts_with("ping_"));
+
+    let got = receiver.wait_for(1).await;
+    got[0].assert_signed_with(secret);
+    assert_eq!(got[0].event_type, "ping");
+    assert_eq!(got[0].event_id, event_id);
+    let body = got[0].json();
+    assert_eq!(body["type"], "ping");
+    assert_eq!(body["data"]["subscription_id"], id);
+    wait_until(app, &admin, &deliveries_path(&hook), |b| {
+        b["items"][0]["status"] == "delivered" && b["items"][0]["event_id"] == event_id
+    })
+    .await;
+
+    let missing = app
+        .post("/api/v1/webhooks/019ab0a4-0000-7000-8000-000000000000/ping")
+        .token(&admin)
+        .send()
+        .await;
+    missing.problem(404, "not_found");
+}
+
+async fn replay_sends_the_same_event_ids_again(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0).await;
+    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.created"])).await;
+    let id = hook["id"].as_str().unwrap();
+    let start = hook["cursor"].as_i64().unwrap();
+    let province = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
+    app.unit(&admin, "H42.01", "Sở Nội vụ", Some(&province))
+        .await;
+    let first = receiver.wait_for(2).await;
+
+    let replay = app
+        .post(&format!("/api/v1/webhooks/{id}/replay"))
+        .token(&admin)
+        .json(json!({"after": start}))
+        .await;
+    assert_eq!(replay.status, StatusCode::ACCEPTED, "{}", replay.body);
+    assert_eq!(replay.body["cursor"], start);
+    let all = receiver.wait_for(4).await;
+    settle().await;
+    assert_eq!(receiver.received().len(), 4, "replayed once");
+    let ids = |r: &[Received]| r.iter().map(|r| r.event_id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&all[2..]), ids(&first));
+    assert_eq!(all[2].body, first[0].body);
+    all[3].assert_signed_with(hook["secret"].as_str().unwrap());
+    let log = app.get(&deliveries_path(&hook)).token(&admin).await;
+    assert_eq!(log.body["total"], 4);
+
+    // A position the feed never issued.
+    for after in [-1, feed_head(app, &admin).await + 1] {
+        let res = app
+            .post(&format!("/api/v1/webhooks/{id}/replay"))
+            .token(&admin)
+            .json(json!({"after": after}))
+            .await;
+        res.invalid("after");
+    }
+    let res = app
+        .post("/api/v1/webhooks/019ab0a4-0000-7000-8000-000000000000/replay")
+        .token(&admin)
+        .json(json!({"after": 0}))
+        .await;
+    res.problem(404, "not_found");
+}
+
+async fn refused_urls_write_nothing(app: &TestApp) {
+    let admin = app.admin().await;
+    let before = feed_head(app, &admin).await;
+    for (url, types, field) in [
+        ("ftp://127.0.0.1/hook", json!(["*"]), "url"),
+        // Not on the allow-list (127.0.0.1 in the tests).
+        ("http://10.0.0.1/hook", json!(["*"]), "url"),
+        ("https://hooks.example.vn/hook", json!(["*"]), "url"),
+        ("http://user:secret@127.0.0.1/hook", json!(["*"]), "url"),
+        ("not a url", json!(["*"]), "url"),
+        (
+            "http://127.0.0.1/hook",
+            json!(["org_unit.*", "org-unit.*"]),
+            "event_types[1]",
+        ),
+        (
+            "http://127.0.0.1/hook",
+            json!(["evidence.deleted"]),
+            "event_types[0]",
+        ),
+        ("http://127.0.0.1/hook", json!([]), "event_types[0]"),
+    ] {
+        let res = app
+            .post("/api/v1/webhooks")
+            .token(&admin)
+            .json(json!({"name": "Hook", "url": url, "event_types": types}))
+            .await;
+        res.invalid(field);
+    }
+    let list = app.get("/api/v1/webhooks").token(&admin).await;
+    assert_eq!(list.body["total"], 0, "{}", list.body);
+    assert_eq!(feed_head(app, &admin).await, before, "nothing in the feed");
+
+    // A change to a refused URL leaves the webhook as it was.
+    let hook = subscribe(app, &admin, "http://127.0.0.1:9/hook", json!(["*"])).await;
+    let path = format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap());
+    let res = app
+        .patch(&path)
+        .token(&admin)
+        .if_match("\"v1\"")
+        .json(json!({"url": "http://169.254.169.254/latest/meta-data"}))
+        .await;
+    res.invalid("url");
+    let res = app
+        .patch(&path)
+        .token(&admin)
+        .if_match("\"v0\"")
+        .json(json!({"name": "Renamed"}))
+        .await;
+    res.problem(412, "version_mismatch");
+    let now = app.get(&path).token(&admin).await;
+    assert_eq!(now.etag(), "\"v1\"");
+    assert_eq!(now.body["url"], "http://127.0.0.1:9/hook");
+}
+
+async fn only_admins_manage_webhooks(app: &TestApp) {
+    let admin = app.admin().await;
+    let unit = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
+    let officer = app.user(&admin, "can_bo", &["officer"], Some(&unit)).await;
+    let hook = subscribe(app, &admin, "http://127.0.0.1:9/hook", json!(["*"])).await;
+    let id = hook["id"].as_str().unwrap();
+    app.get("/api/v1/webhooks")
+        .token(&officer)
+        .await
+        .problem(403, "forbidden");
+    app.get(&format!("/api/v1/webhooks/{id}/deliveries"))
+        .token(&officer)
+        .await
+        .problem(403, "forbidden");
+    app.post(&format!("/api/v1/webhooks/{id}/ping"))
+        .token(&officer)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.post("/api/v1/webhooks")
+        .token(&officer)
+        .json(json!({"name": "Hook", "url": "http://127.0.0.1/x", "event_types": ["*"]}))
+        .await
+        .problem(403, "forbidden");
+    app.get("/api/v1/webhooks")
+        .await
+        .problem(401, "unauthorized");
+    let list = app.get("/api/v1/webhooks").token(&admin).await;
+    assert_eq!(list.body["total"], 1);
+    assert_eq!(list.ids(), [id]);
+}
+
+/// Several instances on one database: their workers fan out and claim side by side, and
+/// still each event goes out once.
+async fn instances_side_by_side_send_each_event_once(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0).await;
+    let province = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
+    let start = feed_head(app, &admin).await;
+    for i in 0..12 {
+        app.unit(
+            &admin,
+            &format!("H42.{i:02}"),
+            &format!("Phòng {i}"),
+            Some(&province),
+        )
+        .await;
+    }
+    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.created"])).await;
+    let id = hook["id"].as_str().unwrap();
+    // Back to before the units, so every worker finds the same work at once: the app's
+    // own and three more, as other instances would run them.
+    let replay = app
+        .post(&format!("/api/v1/webhooks/{id}/replay"))
+        .token(&admin)
+        .json(json!({"after": start}))
+        .await;
+    assert_eq!(replay.status, StatusCode::ACCEPTED, "{}", replay.body);
+    let clients: Vec<awc::Client> = (0..3).map(|_| thidua::worker::http_client()).collect();
+    for _ in 0..5 {
+        let steps = clients
+            .iter()
+            .map(|c| thidua::worker::run_once(&app.state, c));
+        for step in futures_util::future::join_all(steps).await {
+            step.expect("worker step");
+        }
+    }
+    wait_until(app, &admin, &deliveries_path(&hook), |b| {
+        b["total"] == 12
+            && b["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["status"] == "delivered")
+    })
+    .await;
+    settle().await;
+    let got = receiver.received();
+    let mut ids: Vec<&str> = got.iter().map(|r| r.event_id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 12, "twelve events");
+    assert_eq!(got.len(), 12, "each once: {got:?}");
+}
+
+/// An https target gets a TLS handshake (here refused, by a plain HTTP receiver), never
+/// plain HTTP: the client is built with TLS.
+async fn https_targets_are_spoken_to_in_tls(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0).await;
+    let url = receiver.url.replace("http://", "https://");
+    let hook = subscribe(app, &admin, &url, json!(["*"])).await;
+    let id = hook["id"].as_str().unwrap();
+    let ping = app
+        .post(&format!("/api/v1/webhooks/{id}/ping"))
+        .token(&admin)
+        .send()
+        .await;
+    assert_eq!(ping.status, StatusCode::ACCEPTED, "{}", ping.body);
+    let log = wait_until(app, &admin, &deliveries_path(&hook), |b| {
+        b["items"][0]["attempts"].as_i64() >= Some(1)
+    })
+    .await;
+    let d = &log["items"][0];
+    assert_eq!(d["status"], "pending");
+    assert_eq!(d["last_status_code"], Value::Null);
+    let error = d["last_error"].as_str().unwrap();
+    assert!(error.to_lowercase().contains("ssl"), "{error}");
+    assert!(!error.contains("not supported"), "{error}");
+    assert!(receiver.received().is_empty());
+}
