@@ -85,7 +85,9 @@ pub fn build_app(
         .configure(api::routes)
         .split_for_parts();
     let document = openapi::document(collected);
+    let routes = web::Data::new(middleware::RouteTable::from_openapi(&document));
     app.app_data(state)
+        .app_data(routes)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
         .default_service(web::to(middleware::not_found))
         .wrap(actix_web::middleware::from_fn(middleware::idempotency))

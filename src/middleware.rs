@@ -110,10 +110,80 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
         .add((header::REFERRER_POLICY, "no-referrer"))
 }
 
-/// Unknown paths answer 404 problem+json like everything else.
-pub async fn not_found() -> actix_web::HttpResponse {
+/// Every route's path pattern and methods, read from the OpenAPI document (which is read
+/// from the router), so a known path with another method answers 405, not 404.
+pub struct RouteTable(Vec<(regex::Regex, Vec<&'static str>)>);
+
+impl RouteTable {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> RouteTable {
+        let mut routes = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            // `/org-units/{id}/tree` → `^/org-units/[^/]+/tree$`
+            let pattern: Vec<String> = path
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        "[^/]+".to_string()
+                    } else {
+                        regex::escape(segment)
+                    }
+                })
+                .collect();
+            let pattern = pattern.join("/");
+            let Ok(pattern) = regex::Regex::new(&format!("^{pattern}$")) else {
+                continue;
+            };
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(m, on)| on.then_some(m))
+            .collect();
+            routes.push((pattern, methods));
+        }
+        RouteTable(routes)
+    }
+
+    /// The methods a path answers to; empty when no route has this path.
+    pub fn methods(&self, path: &str) -> Vec<&'static str> {
+        let mut methods: Vec<&'static str> = self
+            .0
+            .iter()
+            .filter(|(pattern, _)| pattern.is_match(path))
+            .flat_map(|(_, m)| m.iter().copied())
+            .collect();
+        methods.sort_unstable();
+        methods.dedup();
+        methods
+    }
+}
+
+/// What matches no route: 405 with `Allow` when the path exists under other methods, else
+/// 404 — both problem+json like everything else.
+pub async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     use actix_web::ResponseError;
-    ApiError::not_found("resource at this path").error_response()
+    let methods = req
+        .app_data::<actix_web::web::Data<RouteTable>>()
+        .map(|t| t.methods(req.path()))
+        .unwrap_or_default();
+    if methods.is_empty() {
+        return ApiError::not_found("resource at this path").error_response();
+    }
+    let allow = methods.join(", ");
+    let mut res = ApiError::new(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("This path answers to {allow}."),
+    )
+    .error_response();
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
 }
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");

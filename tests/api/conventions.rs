@@ -1,6 +1,6 @@
 //! The conventions every resource shares (DESIGN.md section 3).
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -100,6 +100,19 @@ async fn unknown_paths_answer_problem_json(app: &TestApp) {
         .token(&admin)
         .await
         .problem(404, "not_found");
+    // A known path under a method it does not have: 405, naming the ones it has.
+    let res = app
+        .req(Method::DELETE, "/api/v1/org-units/some-id")
+        .token(&admin)
+        .send()
+        .await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("GET, PATCH"));
+    let res = app.req(Method::TRACE, "/healthz").send().await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("GET"));
+    let res = app.req(Method::PUT, "/api/v1/org-units").send().await;
+    assert_eq!(res.header("allow"), Some("GET, POST"));
 }
 
 async fn health_and_readiness(app: &TestApp) {
