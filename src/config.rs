@@ -10,6 +10,7 @@ Configuration (environment variables, also read from ./.env):
   DATABASE_URL           postgres://… or a SQLite file path  [default: $THIDUA_DATA_DIR/thidua.db]
   THIDUA_DATA_DIR        data directory (database, keys, files) [default: ./data]
   THIDUA_JWT_SECRET      token signing secret, >= 32 bytes   [default: generated once into the data directory]
+  THIDUA_ISSUER_KEY      Ed25519 key signing award credentials, multibase (z…) [default: generated once into the data directory]
   THIDUA_ADMIN_PASSWORD  password of the first admin account [default: generated, printed once]
   THIDUA_CORS_ORIGINS    comma-separated origins allowed by CORS, or *  [default: none]
   THIDUA_DB_POOL_SIZE    database connections                [default: 4 on SQLite, 10 on PostgreSQL]
@@ -31,6 +32,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Unset: read from, or generated into, `data_dir/jwt-secret`.
     pub jwt_secret: Option<String>,
+    /// Unset: read from, or generated into, `data_dir/issuer-ed25519.key`. Several
+    /// instances must share it, as they share the JWT secret.
+    pub issuer_key: Option<String>,
     pub admin_password: Option<String>,
     pub cors_origins: CorsOrigins,
     pub db_pool_size: Option<u32>,
@@ -101,6 +105,15 @@ impl Config {
         {
             return Err(bad("THIDUA_JWT_SECRET", "must be at least 32 bytes long"));
         }
+        let issuer_key = var("THIDUA_ISSUER_KEY");
+        if let Some(k) = &issuer_key
+            && crate::domain::credentials::IssuerKey::from_multibase(k.trim()).is_none()
+        {
+            return Err(bad(
+                "THIDUA_ISSUER_KEY",
+                "is not an Ed25519 private key in multibase (z…)",
+            ));
+        }
         let admin_password = var("THIDUA_ADMIN_PASSWORD");
         if let Some(p) = &admin_password
             && let Err(m) = crate::domain::users::check_password_strength(p)
@@ -156,6 +169,7 @@ impl Config {
             database_url,
             data_dir,
             jwt_secret,
+            issuer_key,
             admin_password,
             cors_origins,
             db_pool_size,

@@ -55,8 +55,13 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
     drop(conn);
     let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)
         .map_err(|e| format!("THIDUA_JWT_SECRET: {e}"))?;
-    let issuer = domain::credentials::IssuerKey::load(&config.data_dir)
-        .map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?;
+    let issuer = match config.issuer_key.as_deref() {
+        // Checked when the configuration was read.
+        Some(key) => domain::credentials::IssuerKey::from_multibase(key.trim())
+            .ok_or_else(|| "THIDUA_ISSUER_KEY: not an Ed25519 key".to_string())?,
+        None => domain::credentials::IssuerKey::load(&config.data_dir)
+            .map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?,
+    };
     let state = AppState {
         pool,
         keys,

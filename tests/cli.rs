@@ -25,14 +25,28 @@ fn free_port() -> u16 {
 
 /// One HTTP/1.1 request over a plain socket: (status, body).
 fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    http_as(port, method, path, None, body)
+}
+
+/// The same with `Authorization: Bearer <token>` when a token is given.
+fn http_as(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     let body = body.unwrap_or("");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -385,4 +399,220 @@ fn backup_copies_a_live_sqlite_database_that_restores() {
     assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(login)).0, 200);
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// A webhook receiver on a plain socket: answers 200 to everything and keeps each
+/// delivery's `Thidua-Event-Id`.
+fn webhook_receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let (mut length, mut event) = (0usize, None);
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    if lower.starts_with("thidua-event-id:") {
+                        event = line.split_once(':').map(|(_, v)| v.trim().to_string());
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                if let Some(event) = event {
+                    kept.lock().unwrap().push(event);
+                }
+                let _ = reader.get_mut().write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            });
+        }
+    });
+    (port, seen)
+}
+
+fn json_field(body: &str, pointer: &str) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    value.pointer(pointer).cloned().unwrap_or_default()
+}
+
+/// Two instances on one PostgreSQL serve as one service: a token from one works on the
+/// other, both show the same change feed and credential issuer, and with both workers
+/// running each webhook event is delivered once.
+#[test]
+fn two_instances_on_one_postgresql_serve_as_one() {
+    use diesel::{Connection, RunQueryDsl};
+    let Ok(admin_url) = std::env::var("THIDUA_TEST_DATABASE_URL") else {
+        eprintln!("skipped: THIDUA_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let name = format!("thidua_test_{}_instances", std::process::id());
+    let mut admin_conn = diesel::PgConnection::establish(&admin_url).unwrap();
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin_conn)
+        .unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin_conn)
+        .unwrap();
+    let (base, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
+    let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
+    let url = format!(
+        "{server}/{name}{}",
+        if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        }
+    );
+
+    let issuer_key = {
+        // A key made by one instance, given to both through configuration.
+        let dir = tempfile::tempdir().unwrap();
+        let out = thidua(dir.path())
+            .args(["migrate"])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = free_port();
+        let mut child = thidua(dir.path())
+            .env("DATABASE_URL", &url)
+            .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+            .env("THIDUA_ADMIN_PASSWORD", "admin-pass-2026")
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_ready(port, &mut child);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        std::fs::read_to_string(dir.path().join("data/issuer-ed25519.key")).unwrap()
+    };
+    let (hook_port, delivered) = webhook_receiver();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let ports = [free_port(), free_port()];
+    let mut children: Vec<Child> = dirs
+        .iter()
+        .zip(ports)
+        .map(|(dir, port)| {
+            thidua(dir.path())
+                .env("DATABASE_URL", &url)
+                .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+                .env(
+                    "THIDUA_JWT_SECRET",
+                    "one-secret-shared-by-every-instance-2026",
+                )
+                .env("THIDUA_ISSUER_KEY", issuer_key.trim())
+                .env("THIDUA_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+                .env("THIDUA_WEBHOOK_TICK_MS", "50")
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (child, port) in children.iter_mut().zip(ports) {
+        wait_ready(port, child);
+    }
+    let [a, b] = ports;
+
+    // A token from one instance works on the other.
+    let login = r#"{"username": "admin", "password": "admin-pass-2026"}"#;
+    let (status, body) = http(a, "POST", "/api/v1/auth/login", Some(login));
+    assert_eq!(status, 200, "{body}");
+    let token = json_field(&body, "/access_token")
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        http_as(b, "GET", "/api/v1/auth/me", Some(&token), None).0,
+        200
+    );
+
+    // One subscription; both instances' workers run.
+    let hook = format!(
+        r#"{{"name": "Cổng dữ liệu", "url": "http://127.0.0.1:{hook_port}/hook", "event_types": ["org_unit.*"]}}"#
+    );
+    let (status, body) = http_as(a, "POST", "/api/v1/webhooks", Some(&token), Some(&hook));
+    assert_eq!(status, 201, "{body}");
+
+    // Writes through both instances at once.
+    let writers: Vec<_> = (0..10)
+        .map(|i| {
+            let (port, token) = (ports[i % 2], token.clone());
+            std::thread::spawn(move || {
+                let unit = format!(r#"{{"code": "T{i}", "name": "Tỉnh {i}", "kind": "province"}}"#);
+                let (status, body) =
+                    http_as(port, "POST", "/api/v1/org-units", Some(&token), Some(&unit));
+                assert_eq!(status, 201, "{body}");
+                json_field(&body, "/id").as_str().unwrap().to_string()
+            })
+        })
+        .collect();
+    let mut created: Vec<String> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    created.sort();
+
+    // The same feed from both, with every unit in it.
+    let feed = |port| {
+        let (status, body) = http_as(
+            port,
+            "GET",
+            "/api/v1/changes?resource_type=org_unit&limit=1000",
+            Some(&token),
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        json_field(&body, "/items")
+    };
+    let from_a = feed(a);
+    assert_eq!(from_a, feed(b));
+    let mut in_feed: Vec<String> = from_a
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["resource_id"].as_str().unwrap().to_string())
+        .collect();
+    in_feed.sort();
+    assert_eq!(in_feed, created);
+    let events: Vec<String> = from_a
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("evt_{}", c["position"]))
+        .collect();
+
+    // Each event delivered exactly once, though two workers compete for it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while delivered.lock().unwrap().len() < events.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let mut got = delivered.lock().unwrap().clone();
+    got.sort();
+    let mut expected = events.clone();
+    expected.sort();
+    assert_eq!(got, expected, "each event once");
+
+    // One credential issuer for both.
+    assert_eq!(
+        http(a, "GET", "/api/v1/public/issuer", None),
+        http(b, "GET", "/api/v1/public/issuer", None)
+    );
+    for child in &mut children {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin_conn);
 }

@@ -121,7 +121,7 @@ impl IssuerKey {
         multibase(&ED25519_PRIV, self.signing.as_bytes())
     }
 
-    fn from_multibase(text: &str) -> Option<IssuerKey> {
+    pub fn from_multibase(text: &str) -> Option<IssuerKey> {
         let bytes = bs58::decode(text.strip_prefix('z')?).into_vec().ok()?;
         let seed: [u8; 32] = bytes.strip_prefix(&ED25519_PRIV)?.try_into().ok()?;
         Some(IssuerKey::from_seed(&seed))
