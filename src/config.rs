@@ -16,6 +16,9 @@ Configuration (environment variables, also read from ./.env):
   THIDUA_DB_POOL_SIZE    database connections                [default: 4 on SQLite, 10 on PostgreSQL]
   THIDUA_MAX_FILE_MB     largest evidence or dossier file, MiB [default: 20]
   THIDUA_MAX_IMPORT_MB   largest import body (CSV or JSON), MiB [default: 64]
+  THIDUA_FILE_STORE      s3://bucket[/prefix] to keep attachments in S3-compatible storage,
+                         with AWS_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                         AWS_ALLOW_HTTP [default: $THIDUA_DATA_DIR/files]
   THIDUA_WEBHOOK_ALLOWED_HOSTS  comma-separated hosts webhooks may target: names, IPs,
                          *.example.vn  [default: any host but internal IP literals and localhost]
   THIDUA_WEBHOOK_RETRY_BASE_MS  wait before a failed delivery's first retry, doubled for
@@ -42,6 +45,10 @@ pub struct Config {
     pub max_file_bytes: usize,
     /// The largest import body, in bytes.
     pub max_import_bytes: usize,
+    /// `s3://bucket[/prefix]`; unset: the `files` directory under `data_dir`.
+    pub file_store: Option<String>,
+    /// The `AWS_*` settings of the S3 store, as given.
+    pub s3: Vec<(String, String)>,
     pub webhooks: crate::domain::webhooks::Settings,
 }
 
@@ -163,6 +170,19 @@ impl Config {
         };
         let max_file_bytes = mebibytes("THIDUA_MAX_FILE_MB", 20)?;
         let max_import_bytes = mebibytes("THIDUA_MAX_IMPORT_MB", 64)?;
+        let file_store = var("THIDUA_FILE_STORE");
+        if let Some(url) = &file_store
+            && !url.starts_with("s3://")
+        {
+            return Err(bad(
+                "THIDUA_FILE_STORE",
+                format!("'{url}' is not an s3://bucket URL"),
+            ));
+        }
+        let s3 = crate::storage::S3_VARIABLES
+            .iter()
+            .filter_map(|name| var(name).map(|v| (name.to_string(), v)))
+            .collect();
         let webhooks = webhook_settings(&var)?;
         Ok(Config {
             bind,
@@ -175,6 +195,8 @@ impl Config {
             db_pool_size,
             max_file_bytes,
             max_import_bytes,
+            file_store,
+            s3,
             webhooks,
         })
     }

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod middleware;
 pub mod openapi;
+pub mod storage;
 pub mod text;
 pub mod worker;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     /// The key that signs award credentials, kept in the data directory.
     pub issuer: domain::credentials::IssuerKey,
     pub throttle: LoginThrottle,
+    /// Where attachments are kept.
+    pub files: storage::FileStore,
     pub config: Config,
 }
 
@@ -62,11 +65,14 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         None => domain::credentials::IssuerKey::load(&config.data_dir)
             .map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?,
     };
+    let files =
+        storage::FileStore::from_config(&config).map_err(|e| format!("THIDUA_FILE_STORE: {e}"))?;
     let state = AppState {
         pool,
         keys,
         issuer,
         throttle: LoginThrottle::default(),
+        files,
         config,
     };
     Ok((web::Data::new(state), generated))

@@ -20,7 +20,6 @@ use crate::domain::evidence::{
     self, Evidence, EvidenceFields, EvidenceFile, EvidenceFilter, EvidenceSource, EvidenceStatus,
     HistoryEntry, Transition,
 };
-use crate::domain::files;
 use crate::domain::subjects::{self, Seen};
 use crate::error::ApiError;
 
@@ -592,35 +591,22 @@ pub async fn upload(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = state.config.max_file_bytes;
-    let (name, declared_type, content) = uploads::read_file_part(&req, payload, limit).await?;
-    let data_dir = state.config.data_dir.clone();
+    let upload = uploads::read_file_part(&req, payload, state.config.max_file_bytes).await?;
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::run(&state.pool, move |conn| {
-        // Everything that can refuse the file is decided before it is stored, so a refusal
-        // leaves nothing behind; the content is written outside the transaction, so no
-        // write lock waits on the disk.
-        let files::Checked {
-            name,
-            content_type,
-            sha256,
-        } = files::check(&name, declared_type.as_deref(), &content, limit)?;
+    let id = id.into_inner();
+    let writable = move |conn: &mut AnyConnection| {
         let (current, _) = writable_evidence(conn, &principal, &id)?;
         evidence::ensure_accepts_file(conn, &current)?;
-        files::put(&data_dir, &sha256, &content)
-            .map_err(|e| ApiError::internal(format!("cannot store the file: {e}")))?;
-        // Only a lost race can fail from here; its content stays unreferenced until an
-        // upload of the same content uses it.
-        db::write_tx(conn, |conn| {
-            let (current, _) = writable_evidence(conn, &principal, &id)?;
-            let (e, _) = evidence::add_file(
-                conn,
-                &actor,
-                current,
-                (&sha256, &name, content_type, content.len()),
-            )?;
-            detail(conn, e)
-        })
+        Ok(current)
+    };
+    let e = uploads::add_checked(&state, upload, writable, move |conn, current, f, size| {
+        let (e, _) = evidence::add_file(
+            conn,
+            &actor,
+            current,
+            (&f.sha256, &f.name, f.content_type, size),
+        )?;
+        detail(conn, e)
     })
     .await?;
     Ok(tagged(StatusCode::CREATED, e.version, &e))
@@ -643,15 +629,12 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
-    let data_dir = state.config.data_dir.clone();
-    let (file, content) = db::run(&state.pool, move |conn| {
+    let file = db::run(&state.pool, move |conn| {
         let (e, _) = visible_evidence(conn, &principal, &id)?;
-        let file = evidence::find_file(conn, &e.id, &file_id)?
-            .ok_or_else(|| ApiError::not_found("file"))?;
-        let content = files::read(&data_dir, &file.sha256)?;
-        Ok((file, content))
+        evidence::find_file(conn, &e.id, &file_id)?.ok_or_else(|| ApiError::not_found("file"))
     })
     .await?;
+    let content = state.files.get(&file.sha256).await?;
     Ok(uploads::attachment(
         file.file_name,
         file.content_type,

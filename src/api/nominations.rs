@@ -777,41 +777,29 @@ pub async fn upload(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = state.config.max_file_bytes;
-    let (name, declared_type, content) = uploads::read_file_part(&req, payload, limit).await?;
-    let data_dir = state.config.data_dir.clone();
+    let upload = uploads::read_file_part(&req, payload, state.config.max_file_bytes).await?;
     let actor = actor(&req, Some(&principal.user_id));
-    let res = db::run(&state.pool, move |conn| {
-        let files::Checked {
-            name,
-            content_type,
-            sha256,
-        } = files::check(&name, declared_type.as_deref(), &content, limit)?;
-        let writable = |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
-            let v = proposed_by_caller(conn, &principal, &id)?;
-            nominations::ensure_accepts_file(conn, &v.nomination)?;
-            Ok(v)
-        };
-        writable(conn)?;
-        files::put(&data_dir, &sha256, &content)
-            .map_err(|e| ApiError::internal(format!("cannot store the file: {e}")))?;
-        db::write_tx(conn, |conn| {
-            let v = writable(conn)?;
-            files::record(conn, &sha256, content.len(), content_type)?;
-            nominations::add_file(
-                conn,
-                &actor,
-                &v.nomination,
-                &sha256,
-                &name,
-                content_type,
-                content.len() as i64,
-            )?;
-            let n = nominations::find(conn, &v.nomination.id)?
-                .ok_or_else(|| ApiError::not_found("nomination"))?;
-            let v = nominations::view(conn, n)?;
-            detail(conn, v)
-        })
+    let id = id.into_inner();
+    let writable = move |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
+        let v = proposed_by_caller(conn, &principal, &id)?;
+        nominations::ensure_accepts_file(conn, &v.nomination)?;
+        Ok(v)
+    };
+    let res = uploads::add_checked(&state, upload, writable, move |conn, v, f, size| {
+        files::record(conn, &f.sha256, size, f.content_type)?;
+        nominations::add_file(
+            conn,
+            &actor,
+            &v.nomination,
+            &f.sha256,
+            &f.name,
+            f.content_type,
+            size as i64,
+        )?;
+        let n = nominations::find(conn, &v.nomination.id)?
+            .ok_or_else(|| ApiError::not_found("nomination"))?;
+        let v = nominations::view(conn, n)?;
+        detail(conn, v)
     })
     .await?;
     Ok(tagged(StatusCode::CREATED, res.version, &res))
@@ -834,15 +822,13 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
-    let data_dir = state.config.data_dir.clone();
-    let (file, content) = db::run(&state.pool, move |conn| {
+    let file = db::run(&state.pool, move |conn| {
         let v = visible_nomination(conn, &principal, &id)?;
-        let file = nominations::find_file(conn, &v.nomination.id, &file_id)?
-            .ok_or_else(|| ApiError::not_found("file"))?;
-        let content = files::read(&data_dir, &file.sha256)?;
-        Ok((file, content))
+        nominations::find_file(conn, &v.nomination.id, &file_id)?
+            .ok_or_else(|| ApiError::not_found("file"))
     })
     .await?;
+    let content = state.files.get(&file.sha256).await?;
     Ok(uploads::attachment(
         file.file_name,
         file.content_type,

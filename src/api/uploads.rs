@@ -6,7 +6,51 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
+use crate::AppState;
+use crate::db::{self, AnyConnection};
+use crate::domain::files::{self, Checked};
 use crate::error::ApiError;
+
+/// An uploaded file as it was read from the form: its name, declared type and content.
+pub type Upload = (String, Option<String>, Vec<u8>);
+
+/// Adds an uploaded file to a record. Everything that can refuse it is decided before the
+/// content is stored — its name and content (`files::check`), then whether the record takes
+/// a file (`writable`) — so a refusal leaves nothing behind. The content goes to the file
+/// store outside any transaction, so no write lock waits on storage; then `writable` runs
+/// again inside the write, whose `record` adds the file. Only a lost race can fail after the
+/// store, and its content stays unreferenced until an upload of the same content uses it.
+pub async fn add_checked<V, T, W, R>(
+    state: &AppState,
+    (name, declared_type, content): Upload,
+    writable: W,
+    record: R,
+) -> Result<T, ApiError>
+where
+    W: Fn(&mut AnyConnection) -> Result<V, ApiError> + Send + Clone + 'static,
+    R: FnOnce(&mut AnyConnection, V, &Checked, usize) -> Result<T, ApiError> + Send + 'static,
+    V: Send + 'static,
+    T: Send + 'static,
+{
+    let limit = state.config.max_file_bytes;
+    // Telling the type and hashing up to the size limit is CPU work: off the async worker.
+    let (checked, content) = web::block(move || {
+        files::check(&name, declared_type.as_deref(), &content, limit).map(|c| (c, content))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let first = writable.clone();
+    db::run(&state.pool, move |conn| first(conn).map(|_| ())).await?;
+    let size = content.len();
+    state.files.put(&checked.sha256, content).await?;
+    db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = writable(conn)?;
+            record(conn, current, &checked, size)
+        })
+    })
+    .await
+}
 
 /// Reads the one part named `file` of a multipart body, up to `limit` bytes.
 pub async fn read_file_part(

@@ -1,9 +1,6 @@
 //! Uploaded files: the kinds accepted (told from the content, never from the name), and the
 //! store under the data directory where each content is kept once, by its SHA-256.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -128,28 +125,6 @@ pub fn sha256_hex(content: &[u8]) -> String {
     hex::encode(Sha256::digest(content))
 }
 
-/// Where a content lives: `files/ab/abcdef…` under the data directory.
-pub fn path(data_dir: &Path, sha256: &str) -> PathBuf {
-    data_dir.join("files").join(&sha256[..2]).join(sha256)
-}
-
-/// Writes a content to the store, unless it is there already. Returns whether this call
-/// created it.
-pub fn put(data_dir: &Path, sha256: &str, content: &[u8]) -> std::io::Result<bool> {
-    let target = path(data_dir, sha256);
-    if target.exists() {
-        return Ok(false);
-    }
-    let dir = target.parent().expect("a file path has a parent");
-    std::fs::create_dir_all(dir)?;
-    // Write aside and rename, so a reader never sees half a file.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(content)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(true)
-}
-
 /// An upload that passed every check: its name, its type told from the content, and the
 /// SHA-256 it is stored under.
 pub struct Checked {
@@ -172,12 +147,6 @@ pub fn check(
         content_type,
         sha256: sha256_hex(content),
     })
-}
-
-/// The content of a stored file, for a download.
-pub fn read(data_dir: &Path, sha256: &str) -> Result<Vec<u8>, ApiError> {
-    std::fs::read(path(data_dir, sha256))
-        .map_err(|e| ApiError::internal(format!("stored file {sha256}: {e}")))
 }
 
 /// Records a stored content once.

@@ -94,21 +94,35 @@ fn init_logging() {
 }
 
 fn config(database_url: String, data_dir: &std::path::Path) -> Config {
+    config_with(database_url, data_dir, &[])
+}
+
+/// The test configuration with some variables set (or overridden) by a test.
+fn config_with(
+    database_url: String,
+    data_dir: &std::path::Path,
+    extra: &[(&str, String)],
+) -> Config {
     let dir = data_dir.to_string_lossy().into_owned();
-    Config::from_lookup(|k| match k {
-        "DATABASE_URL" => Some(database_url.clone()),
-        "THIDUA_DATA_DIR" => Some(dir.clone()),
-        "THIDUA_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
-        "THIDUA_CORS_ORIGINS" => Some("https://portal.example.vn".into()),
-        // Small, so the oversized-file tests stay quick.
-        "THIDUA_MAX_FILE_MB" => Some("1".into()),
-        // Webhooks go to receivers the tests run on 127.0.0.1, fast and with small limits.
-        "THIDUA_WEBHOOK_ALLOWED_HOSTS" => Some("127.0.0.1".into()),
-        "THIDUA_WEBHOOK_RETRY_BASE_MS" => Some("50".into()),
-        "THIDUA_WEBHOOK_MAX_ATTEMPTS" => Some(WEBHOOK_MAX_ATTEMPTS.to_string()),
-        "THIDUA_WEBHOOK_DISABLE_AFTER" => Some(WEBHOOK_DISABLE_AFTER.to_string()),
-        "THIDUA_WEBHOOK_TICK_MS" => Some("50".into()),
-        _ => None,
+    Config::from_lookup(|k| {
+        if let Some((_, v)) = extra.iter().find(|(name, _)| *name == k) {
+            return Some(v.clone());
+        }
+        match k {
+            "DATABASE_URL" => Some(database_url.clone()),
+            "THIDUA_DATA_DIR" => Some(dir.clone()),
+            "THIDUA_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+            "THIDUA_CORS_ORIGINS" => Some("https://portal.example.vn".into()),
+            // Small, so the oversized-file tests stay quick.
+            "THIDUA_MAX_FILE_MB" => Some("1".into()),
+            // Webhooks go to receivers the tests run on 127.0.0.1, fast and with small limits.
+            "THIDUA_WEBHOOK_ALLOWED_HOSTS" => Some("127.0.0.1".into()),
+            "THIDUA_WEBHOOK_RETRY_BASE_MS" => Some("50".into()),
+            "THIDUA_WEBHOOK_MAX_ATTEMPTS" => Some(WEBHOOK_MAX_ATTEMPTS.to_string()),
+            "THIDUA_WEBHOOK_DISABLE_AFTER" => Some(WEBHOOK_DISABLE_AFTER.to_string()),
+            "THIDUA_WEBHOOK_TICK_MS" => Some("50".into()),
+            _ => None,
+        }
     })
     .expect("test configuration")
 }
@@ -156,9 +170,14 @@ fn database_url(admin_url: &str, name: &str) -> String {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
+        Self::sqlite_with(&[]).await
+    }
+
+    /// On SQLite, with some configuration variables of the test's own.
+    pub async fn sqlite_with(extra: &[(&str, String)]) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = dir.path().join("thidua.db").to_string_lossy().into_owned();
-        let config = config(url, dir.path());
+        let config = config_with(url, dir.path(), extra);
         Self::start(config, TestDb::Sqlite { _dir: dir }).await
     }
 

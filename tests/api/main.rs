@@ -29,3 +29,4 @@ mod credentials;
 mod data_out;
 mod disclosures;
 mod idempotency;
+mod storage;
