@@ -194,10 +194,13 @@ where
             Tm::commit_transaction(conn)?;
             Ok(value)
         }
-        Err(e) => {
-            Tm::rollback_transaction(conn)?;
-            Err(e)
-        }
+        // As diesel's own `transaction`: when the rollback fails because the connection is
+        // gone (the transaction manager is then broken), the first error says more — a lost
+        // connection answers 503 where "broken transaction manager" would answer 500.
+        Err(e) => match Tm::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+            Err(rollback) => Err(rollback.into()),
+        },
     }
 }
 
