@@ -48,9 +48,23 @@ pub fn spawn(state: web::Data<AppState>) -> Worker {
     let task = actix_web::rt::spawn(async move {
         let client = http_client();
         let tick = state.config.webhooks.tick;
+        // An unreachable database fails every step, four times a second by default: say
+        // so once, and again when it answers.
+        let mut unreachable = false;
         while !stopping.load(Ordering::Relaxed) {
-            if let Err(e) = run_once(&state, &client).await {
-                log::warn!("webhook worker: {e}");
+            match run_once(&state, &client).await {
+                Err(e) if e.code == "unavailable" => {
+                    if !unreachable {
+                        log::warn!("webhook worker: {e}; waiting for the database");
+                    }
+                    unreachable = true;
+                }
+                Err(e) => log::warn!("webhook worker: {e}"),
+                Ok(()) if unreachable => {
+                    log::info!("webhook worker: the database answers again");
+                    unreachable = false;
+                }
+                Ok(()) => {}
             }
             actix_web::rt::time::sleep(tick).await;
         }

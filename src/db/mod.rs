@@ -3,7 +3,9 @@
 
 pub mod schema;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -22,8 +24,60 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+
+/// How long a request waits for a pooled connection while the database answers (all
+/// connections may be busy); then 503.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a connection while the database is down — the last
+/// attempt to open a connection failed and none has succeeded since; then 503 at once
+/// rather than after `CHECKOUT_TIMEOUT`. r2d2 keeps reopening the missing connections in
+/// the background (every `CHECKOUT_TIMEOUT / 2` at most), and its first success ends the
+/// outage, with no restart.
+const DOWN_WAIT: Duration = Duration::from_millis(250);
+/// libpq's own limit on opening a connection, unless `DATABASE_URL` sets one: without it a
+/// server that drops packets holds each attempt for minutes, and r2d2 has few threads to
+/// make them.
+const PG_CONNECT_TIMEOUT_SECS: u32 = 5;
+
+/// The connection pool, and whether the database answered the last time a connection was
+/// opened (see `checkout`).
+#[derive(Clone)]
+pub struct Pool {
+    inner: r2d2::Pool<ConnectionManager>,
+    down: Arc<AtomicBool>,
+}
+
+impl std::ops::Deref for Pool {
+    type Target = r2d2::Pool<ConnectionManager>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl Pool {
+    /// A connection for one request: within `CHECKOUT_TIMEOUT` while the database
+    /// answers, within `DOWN_WAIT` while it is down. A request that began waiting before
+    /// the outage was noticed stops waiting as soon as it is.
+    pub fn checkout(&self) -> Result<PooledConn, r2d2::PoolError> {
+        let deadline = Instant::now() + CHECKOUT_TIMEOUT;
+        loop {
+            let down = self.is_down();
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.inner.get_timeout(DOWN_WAIT.min(left)) {
+                Ok(conn) => return Ok(conn),
+                Err(e) if down || self.is_down() || Instant::now() >= deadline => return Err(e),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// The last attempt to open a connection failed, and none has succeeded since.
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+}
 
 /// Which backend a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,13 +108,12 @@ fn sqlite_path(url: &str) -> &str {
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: String,
+    /// Set when opening a connection fails, cleared when one opens.
+    down: Arc<AtomicBool>,
 }
 
-impl ManageConnection for ConnectionManager {
-    type Connection = AnyConnection;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+impl ConnectionManager {
+    fn open(&self) -> Result<AnyConnection, r2d2::Error> {
         match Backend::of(&self.url) {
             Backend::Postgres => diesel::PgConnection::establish(&self.url)
                 .map(AnyConnection::Postgresql)
@@ -77,6 +130,17 @@ impl ManageConnection for ConnectionManager {
                 Ok(AnyConnection::Sqlite(conn))
             }
         }
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        let conn = self.open();
+        self.down.store(conn.is_err(), Ordering::Relaxed);
+        conn
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
@@ -113,13 +177,29 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         Backend::Sqlite if url.contains(":memory:") => 1,
         Backend::Sqlite => 4,
     };
-    r2d2::Pool::builder()
+    let url = match Backend::of(url) {
+        Backend::Postgres => with_connect_timeout(url),
+        Backend::Sqlite => url.to_string(),
+    };
+    let down = Arc::new(AtomicBool::new(false));
+    let inner = r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
-        .connection_timeout(Duration::from_secs(5))
+        .connection_timeout(CHECKOUT_TIMEOUT)
         .build(ConnectionManager {
-            url: url.to_string(),
+            url,
+            down: down.clone(),
         })
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    Ok(Pool { inner, down })
+}
+
+/// A PostgreSQL URL with libpq's `connect_timeout`, unless it names one already.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}connect_timeout={PG_CONNECT_TIMEOUT_SECS}")
 }
 
 /// Applies pending migrations. On PostgreSQL an advisory lock serialises instances that
@@ -194,10 +274,13 @@ where
             Tm::commit_transaction(conn)?;
             Ok(value)
         }
-        Err(e) => {
-            Tm::rollback_transaction(conn)?;
-            Err(e)
-        }
+        // As diesel's own `transaction`: when the rollback fails because the connection is
+        // gone (the transaction manager is then broken), the first error says more — a lost
+        // connection answers 503 where "broken transaction manager" would answer 500.
+        Err(e) => match Tm::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+            Err(rollback) => Err(rollback.into()),
+        },
     }
 }
 
@@ -228,7 +311,7 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::unavailable)?;
+        let mut conn = pool.checkout().map_err(ApiError::unavailable)?;
         f(&mut conn)
     })
     .await
@@ -264,4 +347,25 @@ pub fn contains_pattern(needle: &str) -> String {
 /// `LIKE` pattern matching strings that start with `prefix` (ids and paths hold no wildcards).
 pub fn prefix_pattern(prefix: &str) -> String {
     format!("{prefix}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_connect_timeout;
+
+    #[test]
+    fn postgres_urls_get_a_connect_timeout_unless_they_name_one() {
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db"),
+            "postgres://u@h/db?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?sslmode=require"),
+            "postgres://u@h/db?sslmode=require&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?connect_timeout=2"),
+            "postgres://u@h/db?connect_timeout=2"
+        );
+    }
 }
