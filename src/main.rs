@@ -26,6 +26,33 @@ enum Command {
     /// Load the demo data set: both seed plans with their units, staff and accounts.
     /// Running it again changes nothing. Accounts get THIDUA_DEMO_PASSWORD or a generated password.
     SeedDemo,
+    /// Fill the database with a province's worth of realistic, deterministic data for the
+    /// benchmark (bench/run.sh). Refuses a database that holds bench data unless --force.
+    SeedBench {
+        /// Org units: the province, its offices and divisions, communes.
+        #[arg(long, default_value_t = 300)]
+        units: usize,
+        #[arg(long, default_value_t = 20_000)]
+        staff: usize,
+        #[arg(long, default_value_t = 3)]
+        plans: usize,
+        /// Criteria per plan, half collective and half individual.
+        #[arg(long, default_value_t = 40)]
+        criteria: usize,
+        /// Evidence rows in all, a tenth of them learning records.
+        #[arg(long, default_value_t = 200_000)]
+        evidence: usize,
+        #[arg(long, default_value_t = 10_000)]
+        nominations: usize,
+        /// Years of data, ending with this one.
+        #[arg(long, default_value_t = 5)]
+        years: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Add another data set to a database that already holds one.
+        #[arg(long)]
+        force: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create an admin account; the password is read from standard input or generated.
@@ -84,6 +111,30 @@ fn run(command: Command) -> Result<(), String> {
             serve(config)
         }
         Command::SeedDemo => seed_demo(&config),
+        Command::SeedBench {
+            units,
+            staff,
+            plans,
+            criteria,
+            evidence,
+            nominations,
+            years,
+            seed,
+            force,
+        } => seed_bench(
+            &config,
+            &thidua::bench_seed::Options {
+                units,
+                staff,
+                plans,
+                criteria,
+                evidence,
+                nominations,
+                years,
+                seed,
+                force,
+            },
+        ),
         Command::Migrate => {
             let pool = db::pool(&config.database_url, Some(1))?;
             let mut conn = pool
@@ -201,6 +252,41 @@ fn seed_demo(config: &Config) -> Result<(), String> {
             println!("  {username:<24} {roles}");
         }
     }
+    Ok(())
+}
+
+/// Loads the benchmark's data set and prints what it made, the ids the benchmark uses (as
+/// `key=value` lines) and the time it took.
+fn seed_bench(config: &Config, opts: &thidua::bench_seed::Options) -> Result<(), String> {
+    let pool = db::pool(&config.database_url, Some(1))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+    db::migrate(&mut conn)?;
+    let generated = domain::users::ensure_first_admin(&mut conn, config.admin_password.as_deref())
+        .map_err(|e| format!("cannot create the first admin: {e}"))?;
+    if let Some(password) = generated {
+        println!(
+            "created the first account: username 'admin', password '{password}' (shown once; change it)"
+        );
+    }
+    // The award catalogue and base salaries the nominations and awards refer to.
+    domain::award_types::seed(&mut conn)?;
+    domain::calendar::seed(&mut conn)?;
+    let s = thidua::bench_seed::seed(&mut conn, opts).map_err(|e| e.to_string())?;
+    for (what, n) in &s.counts {
+        println!("created {n} {what}");
+    }
+    println!("root_unit_id={}", s.root_unit_id);
+    println!("unit_id={}", s.unit_id);
+    println!("plan_id={}", s.plan_ids[0]);
+    println!("collective_criterion_id={}", s.collective_criterion_id);
+    println!("learning_criterion_id={}", s.learning_criterion_id);
+    println!("staff_code_prefix={}-", s.code_prefix);
+    println!("first_year={}", s.first_year);
+    println!("last_year={}", s.last_year);
+    println!("seconds={:.2}", s.seconds);
+    println!("seeded in {:.1} s", s.seconds);
     Ok(())
 }
 
