@@ -147,12 +147,11 @@ const HO: &[(u32, &str)] = &[
     (4, "Hà"),
 ];
 const DEM_NAM: &[&str] = &[
-    "Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành", "Xuân", "Anh", "Trọng", "Đình",
-    "Quốc", "Tiến", "Hoàng",
+    "Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành", "Xuân", "Anh", "Trọng", "Đình", "Quốc",
+    "Tiến", "Hoàng",
 ];
 const DEM_NU: &[&str] = &[
-    "Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Kim", "Phương", "Mai", "Thùy", "Bích", "Diệu",
-    "Khánh",
+    "Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Kim", "Phương", "Mai", "Thùy", "Bích", "Diệu", "Khánh",
 ];
 const TEN_NAM: &[&str] = &[
     "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Minh", "Nam",
@@ -197,8 +196,8 @@ const PLACE_A: &[&str] = &[
     "Kỳ", "Cẩm", "Thạch", "Xuân", "Sơn", "Hương", "Đông", "Nam",
 ];
 const PLACE_B: &[&str] = &[
-    "Lộc", "Phú", "Thành", "Sơn", "Hà", "Long", "An", "Bình", "Xuân", "Mỹ", "Trung", "Lâm",
-    "Hải", "Tiến", "Phong", "Châu", "Đồng", "Liên",
+    "Lộc", "Phú", "Thành", "Sơn", "Hà", "Long", "An", "Bình", "Xuân", "Mỹ", "Trung", "Lâm", "Hải",
+    "Tiến", "Phong", "Châu", "Đồng", "Liên",
 ];
 const POSITIONS: &[(u32, Option<&str>)] = &[
     (60, Some("Chuyên viên")),
@@ -230,11 +229,7 @@ const COLLECTIVE_CRITERIA: &[(&str, Measure, &str)] = &[
         Measure::Count,
         "sáng kiến",
     ),
-    (
-        "Tỷ lệ văn bản đi được ký số",
-        Measure::Percent,
-        "%",
-    ),
+    ("Tỷ lệ văn bản đi được ký số", Measure::Percent, "%"),
     (
         "Số buổi tuyên truyền phong trào thi đua",
         Measure::Count,
@@ -345,7 +340,9 @@ fn rows_per_insert(columns: usize) -> usize {
 macro_rules! bulk {
     ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {
         for chunk in $rows.chunks(rows_per_insert($columns)) {
-            on_backend!($conn, |c| diesel::insert_into($table).values(chunk).execute(c))?;
+            on_backend!($conn, |c| diesel::insert_into($table)
+                .values(chunk)
+                .execute(c))?;
         }
     };
 }
@@ -414,8 +411,7 @@ pub fn seed(conn: &mut AnyConnection, opts: &Options) -> Result<Seeded, ApiError
             "The database already holds bench data; give --force to add another set.",
         ));
     }
-    if opts.units < 2 || opts.staff < 1 || opts.plans < 1 || opts.criteria < 2 || opts.years < 1
-    {
+    if opts.units < 2 || opts.staff < 1 || opts.plans < 1 || opts.criteria < 2 || opts.years < 1 {
         return Err(ApiError::invalid(
             "options",
             "too_small",
@@ -466,10 +462,7 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                          parent: Option<usize>| {
         let id = new_id();
         let (parent_id, path) = match parent {
-            Some(i) => (
-                Some(units[i].id.clone()),
-                format!("{}{id}/", units[i].path),
-            ),
+            Some(i) => (Some(units[i].id.clone()), format!("{}{id}/", units[i].path)),
             None => (None, format!("/{id}/")),
         };
         let name = nfc(&name);
@@ -488,7 +481,11 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             org_units::created_at.eq(load_at),
             org_units::updated_at.eq(load_at),
         ));
-        units.push(Unit { id, path, name: name_copy });
+        units.push(Unit {
+            id,
+            path,
+            name: name_copy,
+        });
     };
     push_unit(
         &mut units,
@@ -675,7 +672,8 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             movement_ids: vec![movement.id.clone()],
             legal_basis_ids: vec![law.clone(), decree.clone()],
             purposes: vec![
-                "Động viên cán bộ, công chức, viên chức thi đua hoàn thành xuất sắc nhiệm vụ.".into(),
+                "Động viên cán bộ, công chức, viên chức thi đua hoàn thành xuất sắc nhiệm vụ."
+                    .into(),
                 "Phát hiện, bồi dưỡng, nhân rộng các điển hình tiên tiến.".into(),
             ],
             requirements: vec![
@@ -739,7 +737,11 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             } else {
                 title.to_string()
             };
-            let max_points = if measure == Measure::Score { 100.0 } else { 10.0 };
+            let max_points = if measure == Measure::Score {
+                100.0
+            } else {
+                10.0
+            };
             let target = match measure {
                 Measure::Percent => Some(90.0),
                 Measure::Count => Some(5.0),
@@ -933,7 +935,11 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 .then(|| created + Duration::days(3));
             let updated = reviewed.or(submitted).unwrap_or(created);
             let links = if rng.chance(40) {
-                format!("https://vanban.{}.gov.vn/{}", fold(&province).replace(' ', ""), rng.below(1_000_000))
+                format!(
+                    "https://vanban.{}.gov.vn/{}",
+                    fold(&province).replace(' ', ""),
+                    rng.below(1_000_000)
+                )
             } else {
                 String::new()
             };
@@ -943,7 +949,11 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 evidence::criterion_id.eq(criterion.id.clone()),
                 evidence::plan_id.eq(plan.0.clone()),
                 evidence::year.eq(year),
-                evidence::subject.eq(if individual { "individual" } else { "collective" }),
+                evidence::subject.eq(if individual {
+                    "individual"
+                } else {
+                    "collective"
+                }),
                 evidence::org_unit_id.eq(units[unit].id.clone()),
                 evidence::staff_id.eq(staff_id),
                 evidence::value.eq(Some(value)),
@@ -955,9 +965,15 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 evidence::source.eq("manual"),
                 evidence::submitted_at.eq(submitted),
                 evidence::reviewed_at.eq(reviewed),
-                evidence::review_note.eq((status == "returned")
-                    .then_some("Đề nghị bổ sung tài liệu minh chứng")),
-                evidence::version.eq(if reviewed.is_some() { 3i64 } else if submitted.is_some() { 2 } else { 1 }),
+                evidence::review_note
+                    .eq((status == "returned").then_some("Đề nghị bổ sung tài liệu minh chứng")),
+                evidence::version.eq(if reviewed.is_some() {
+                    3i64
+                } else if submitted.is_some() {
+                    2
+                } else {
+                    1
+                }),
                 evidence::created_at.eq(created),
                 evidence::updated_at.eq(updated),
             ));
@@ -1088,8 +1104,10 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             award_decisions::authority.eq("Chủ tịch Ủy ban nhân dân tỉnh"),
             award_decisions::org_unit_id.eq(units[0].id.clone()),
             award_decisions::award_year.eq(year),
-            award_decisions::period_from.eq(NaiveDate::from_ymd_opt(year, 1, 1).expect("valid date")),
-            award_decisions::period_to.eq(NaiveDate::from_ymd_opt(year, 12, 31).expect("valid date")),
+            award_decisions::period_from
+                .eq(NaiveDate::from_ymd_opt(year, 1, 1).expect("valid date")),
+            award_decisions::period_to
+                .eq(NaiveDate::from_ymd_opt(year, 12, 31).expect("valid date")),
             award_decisions::occasion.eq("annual"),
             award_decisions::status.eq("active"),
             award_decisions::version.eq(1i64),
@@ -1100,7 +1118,10 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
         decision_of_year.insert(year, (id, at, decided_on, base));
     }
     bulk!(conn, award_decisions::table, decisions, 14);
-    let ids: Vec<_> = decision_of_year.values().map(|d| (d.0.clone(), d.1)).collect();
+    let ids: Vec<_> = decision_of_year
+        .values()
+        .map(|d| (d.0.clone(), d.1))
+        .collect();
     change_events(conn, "award_decision", &ids)?;
 
     let mut noms = Vec::new();
@@ -1148,7 +1169,9 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
         );
         let created = at_on(
             &mut rng,
-            NaiveDate::from_ymd_opt(year, 11, 1).expect("valid date").min(today),
+            NaiveDate::from_ymd_opt(year, 11, 1)
+                .expect("valid date")
+                .min(today),
         );
         let id = new_id();
         // The proposing unit is the subject's own; grassroots titles are granted by the
@@ -1184,7 +1207,11 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
         if status == "decided"
             && let Some((decision_id, at, _, base)) = decision_of_year.get(&year)
         {
-            let factor = if staff_id.is_none() && type_row.3 { 2 } else { 1 };
+            let factor = if staff_id.is_none() && type_row.3 {
+                2
+            } else {
+                1
+            };
             let exact = base * i64::from(type_row.2) * factor;
             let step = 10_000 * 100;
             let cash = (exact + step - 1) / step * 10_000;
@@ -1218,7 +1245,8 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
     out.counts.insert(0, ("org units", units.len()));
     out.counts.insert(1, ("staff", people.len()));
     out.counts.insert(2, ("plans", plans.len()));
-    out.counts.insert(3, ("criteria", plans.len() * opts.criteria));
+    out.counts
+        .insert(3, ("criteria", plans.len() * opts.criteria));
     out.counts.push(("nominations", nom_ids.len()));
     out.counts.push(("award decisions", decision_of_year.len()));
     out.counts.push(("awards", award_ids.len()));
