@@ -48,7 +48,7 @@ cleanup() {
   if [[ " $BACKENDS " == *" postgres "* ]]; then
     psql -X -q "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
   fi
-  rm -rf "$WORK"
+  if [ -n "${KEEP:-}" ]; then echo "bench: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -72,7 +72,7 @@ run_wrk() {
   R[$b.${name}_p99]=$(ms "$(awk '$1 == "99%" { print $2 }' "$WORK/$b.$name.wrk")")
   R[$b.${name}_errors]=$(awk '/Non-2xx/ { print $5 }' "$WORK/$b.$name.wrk")
   R[$b.${name}_errors]=${R[$b.${name}_errors]:-0}
-  R[$b.${name}_total]=$(awk '/requests in/ { print $1 }' "$WORK/$b.$name.wrk")
+  R[$b.${name}_requests]=$(awk '/requests in/ { print $1 }' "$WORK/$b.$name.wrk")
   printf '   %-10s %8s req/s  p50 %6s ms  p99 %6s ms  non-2xx %s\n' "$name" "${R[$b.${name}_rps]}" \
     "${R[$b.${name}_p50]}" "${R[$b.${name}_p99]}" "${R[$b.${name}_errors]}"
 }
@@ -156,7 +156,8 @@ for b in $BACKENDS; do
   run_wrk plan "$BASE/api/v1/plans/$PLAN" get.lua
   run_wrk criteria "$BASE/api/v1/plans/$PLAN/criteria" get.lua
   export LIST_PATH="/api/v1/evidence?plan_id=$PLAN&year=$REPORT_YEAR&status=approved&subject=individual&per_page=50&sort=-updated_at"
-  LIST_TOTAL=$(curl -s "$BASE$LIST_PATH&page=1" -H "$AUTH" | sed -E 's/.*"total":([0-9]+).*/\1/')
+  curl -s "$BASE$LIST_PATH&page=1" -H "$AUTH" -o "$WORK/$b.list.json"
+  LIST_TOTAL=$(grep -o '"total":[0-9]*' "$WORK/$b.list.json" | tail -1 | cut -d: -f2)
   R[$b.list_total]=$LIST_TOTAL
   run_wrk list "$BASE/api/v1/evidence" list.lua
 
@@ -214,7 +215,7 @@ for b in $BACKENDS; do
   R[$b.import_s]=$(curl -s -X POST "$BASE/api/v1/learning-records/import?criterion_id=$LEARNING" \
     -H "$AUTH" -H 'Content-Type: text/csv' --data-binary "@$WORK/import.csv" \
     -o "$WORK/$b.import.json" -w '%{time_total}')
-  R[$b.imported]=$(sed -E 's/.*"imported":([0-9]+).*/\1/' "$WORK/$b.import.json")
+  R[$b.imported]=$(grep -o '"imported":[0-9]*' "$WORK/$b.import.json" | cut -d: -f2)
   echo "   import     ${R[$b.imported]} of $IMPORT_ROWS rows in ${R[$b.import_s]} s"
 
   kill "$SAMPLER_PID" 2>/dev/null || true
