@@ -284,7 +284,7 @@ row() { # label, then per backend: value, target text, verdict
     row "POST /evidence: the ledger_head lock" "${args[@]}"
   fi
   args=(); for b in $BACKENDS; do
-    r=$(awk -v a="$(cell "$b" report_ms)" -v c="$(cell "$b" raw_ms)" 'BEGIN { if (c > 0) printf "%.1f", a / c; else print "–" }')
+    r=$(awk -v a="$(cell "$b" report_ms)" -v c="$(cell "$b" raw_ms)" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "–" }')
     args+=("$(cell "$b" report_ms) ms; raw SQL $(cell "$b" raw_ms) ms = **${r}×**" "< 300 ms: $(verdict "$(cell "$b" report_ms)" "<" 300); ≤ 1.5× raw: $(verdict "$r" "<=" 1.5)"); done
   row "yearly report, whole province" "${args[@]}"
   args=(); for b in $BACKENDS; do args+=("$(cell "$b" import_s) s ($(cell "$b" imported) imported)" "< 10 s: $(verdict "$(cell "$b" import_s)" "<" 10)"); done
