@@ -496,17 +496,16 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
     );
     let rest = opts.units - 1;
     let agencies = (rest / 15).clamp(1, AGENCIES.len()).min(rest);
-    let divisions_each = if agencies > 0 {
-        ((rest - agencies) / 3 / agencies).min(DIVISIONS.len())
-    } else {
-        0
-    };
-    for a in 0..agencies {
+    let divisions_each = ((rest - agencies) / 3)
+        .checked_div(agencies)
+        .unwrap_or(0)
+        .min(DIVISIONS.len());
+    for (a, agency_name) in AGENCIES.iter().enumerate().take(agencies) {
         push_unit(
             &mut units,
             format!("{p}-S{:02}", a + 1),
-            AGENCIES[a].to_string(),
-            if AGENCIES[a].starts_with("Trường") || AGENCIES[a].starts_with("Đài") {
+            agency_name.to_string(),
+            if agency_name.starts_with("Trường") || agency_name.starts_with("Đài") {
                 "service_unit"
             } else {
                 "agency"
@@ -514,11 +513,11 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             Some(0),
         );
         let agency = units.len() - 1;
-        for d in 0..divisions_each {
+        for (d, division) in DIVISIONS.iter().enumerate().take(divisions_each) {
             push_unit(
                 &mut units,
                 format!("{p}-S{:02}-P{:02}", a + 1, d + 1),
-                DIVISIONS[d].to_string(),
+                division.to_string(),
                 "division",
                 Some(agency),
             );
@@ -925,9 +924,10 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 Measure::Score => (rng.below(201) as f64) / 2.0,
             };
             let status = *rng.weighted(STATUSES);
+            let period: &str = PERIODS[rng.below(PERIODS.len())];
             let description = EVIDENCE_TEXT[rng.below(EVIDENCE_TEXT.len())]
                 .replace("{c}", &criterion.title.to_lowercase())
-                .replace("{p}", *rng.pick(PERIODS))
+                .replace("{p}", period)
                 .replace("{y}", &year.to_string());
             let created = at_on(&mut rng, as_of);
             let submitted = (status != "draft").then(|| created + Duration::hours(2));
