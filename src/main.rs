@@ -26,6 +26,9 @@ enum Command {
     /// Load the demo data set: both seed plans with their units, staff and accounts.
     /// Running it again changes nothing. Accounts get THIDUA_DEMO_PASSWORD or a generated password.
     SeedDemo,
+    /// Fill the database with a province's worth of realistic, deterministic data for the
+    /// benchmark (bench/run.sh). Refuses a database that holds bench data unless --force.
+    SeedBench(thidua::bench_seed::Options),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create an admin account; the password is read from standard input or generated.
@@ -84,11 +87,9 @@ fn run(command: Command) -> Result<(), String> {
             serve(config)
         }
         Command::SeedDemo => seed_demo(&config),
+        Command::SeedBench(options) => seed_bench(&config, &options),
         Command::Migrate => {
-            let pool = db::pool(&config.database_url, Some(1))?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            let mut conn = connect(&config)?;
             let applied = db::migrate(&mut conn)?;
             println!("applied {applied} migration(s)");
             Ok(())
@@ -108,10 +109,7 @@ fn run(command: Command) -> Result<(), String> {
             };
             domain::users::check_password_strength(&password)
                 .map_err(|m| format!("password {m}"))?;
-            let pool = db::pool(&config.database_url, Some(1))?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            let mut conn = connect(&config)?;
             db::migrate(&mut conn)?;
             domain::users::create_admin(&mut conn, &username, &password)
                 .map_err(|e| e.to_string())?;
@@ -123,10 +121,7 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Backup { file } => {
-            let pool = db::pool(&config.database_url, Some(1))?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            let mut conn = connect(&config)?;
             db::backup(&mut conn, &file)?;
             println!("backed up to {}", file.display());
             Ok(())
@@ -134,10 +129,7 @@ fn run(command: Command) -> Result<(), String> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let pool = db::pool(&config.database_url, Some(1))?;
-            let mut conn = pool
-                .get()
-                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
+            let mut conn = connect(&config)?;
             let report = domain::audit::verify_chain(&mut conn).map_err(|e| e.to_string())?;
             for p in &report.problems {
                 println!(
@@ -165,22 +157,32 @@ fn run(command: Command) -> Result<(), String> {
     }
 }
 
-/// Loads the demo data set and prints what it made.
-fn seed_demo(config: &Config) -> Result<(), String> {
-    let pool = db::pool(&config.database_url, Some(1))?;
-    let mut conn = pool
+/// One connection to the configured database, for a command.
+fn connect(config: &Config) -> Result<db::PooledConn, String> {
+    db::pool(&config.database_url, Some(1))?
         .get()
-        .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
-    db::migrate(&mut conn)?;
-    // The first admin comes first: once the demo's accounts exist, a later start would
-    // otherwise see accounts and make none.
-    let generated = domain::users::ensure_first_admin(&mut conn, config.admin_password.as_deref())
+        .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))
+}
+
+/// Makes the first admin when there is no account yet, and prints a generated password.
+fn first_admin(conn: &mut db::AnyConnection, config: &Config) -> Result<(), String> {
+    let generated = domain::users::ensure_first_admin(conn, config.admin_password.as_deref())
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
     if let Some(password) = generated {
         println!(
             "created the first account: username 'admin', password '{password}' (shown once; change it)"
         );
     }
+    Ok(())
+}
+
+/// Loads the demo data set and prints what it made.
+fn seed_demo(config: &Config) -> Result<(), String> {
+    let mut conn = connect(config)?;
+    db::migrate(&mut conn)?;
+    // The first admin comes first: once the demo's accounts exist, a later start would
+    // otherwise see accounts and make none.
+    first_admin(&mut conn, config)?;
     let password = std::env::var("THIDUA_DEMO_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
@@ -201,6 +203,32 @@ fn seed_demo(config: &Config) -> Result<(), String> {
             println!("  {username:<24} {roles}");
         }
     }
+    Ok(())
+}
+
+/// Loads the benchmark's data set and prints what it made, the ids the benchmark uses (as
+/// `key=value` lines) and the time it took.
+fn seed_bench(config: &Config, opts: &thidua::bench_seed::Options) -> Result<(), String> {
+    let mut conn = connect(config)?;
+    db::migrate(&mut conn)?;
+    first_admin(&mut conn, config)?;
+    // The award catalogue and base salaries the nominations and awards refer to.
+    domain::award_types::seed(&mut conn)?;
+    domain::calendar::seed(&mut conn)?;
+    let s = thidua::bench_seed::seed(&mut conn, opts).map_err(|e| e.to_string())?;
+    for (what, n) in &s.counts {
+        println!("created {n} {what}");
+    }
+    println!("root_unit_id={}", s.root_unit_id);
+    println!("unit_id={}", s.unit_id);
+    println!("plan_id={}", s.plan_ids[0]);
+    println!("collective_criterion_id={}", s.collective_criterion_id);
+    println!("learning_criterion_id={}", s.learning_criterion_id);
+    println!("staff_code_prefix={}-", s.code_prefix);
+    println!("first_year={}", s.first_year);
+    println!("last_year={}", s.last_year);
+    println!("seconds={:.2}", s.seconds);
+    println!("seeded in {:.1} s", s.seconds);
     Ok(())
 }
 

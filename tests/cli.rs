@@ -616,3 +616,85 @@ fn two_instances_on_one_postgresql_serve_as_one() {
     let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin_conn);
 }
+
+#[test]
+fn seed_bench_fills_a_database_the_api_serves_and_refuses_a_second_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = "bench-password-2026";
+    let out = thidua(dir.path())
+        .args([
+            "seed-bench",
+            "--units",
+            "5",
+            "--staff",
+            "50",
+            "--evidence",
+            "200",
+        ])
+        .args(["--nominations", "30", "--plans", "2", "--criteria", "6"])
+        .env("THIDUA_ADMIN_PASSWORD", password)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("created 200 evidence"), "{stdout}");
+    let value = |key: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("{key} in {stdout}"))
+            .to_string()
+    };
+    let plan_id = value("plan_id");
+    let last_year: i32 = value("last_year").parse().unwrap();
+
+    // Bench data is there: a second run refuses, unless told to add another set.
+    let again = thidua(dir.path())
+        .args(["seed-bench", "--units", "5", "--staff", "50"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+
+    let port = free_port();
+    let mut child = thidua(dir.path())
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    let login = format!(r#"{{"username": "admin", "password": "{password}"}}"#);
+    let (status, body) = http(port, "POST", "/api/v1/auth/login", Some(&login));
+    assert_eq!(status, 200, "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = body["access_token"].as_str().unwrap();
+
+    let json = |path: &str| {
+        let (status, body) = http_as(port, "GET", path, Some(token), None);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    assert_eq!(json("/api/v1/evidence?per_page=1")["total"], 200);
+    assert_eq!(json("/api/v1/staff?per_page=1")["total"], 50);
+    let plan = json(&format!("/api/v1/plans/{plan_id}"));
+    assert_eq!(plan["status"], "issued");
+    assert_eq!(
+        json(&format!("/api/v1/plans/{plan_id}/criteria"))["total"],
+        6
+    );
+    let report = json(&format!(
+        "/api/v1/reports/plans/{plan_id}/yearly?year={}",
+        last_year - 1
+    ));
+    assert!(report["summary"]["units_taking_part"].as_i64().unwrap() > 0);
+    assert_eq!(json("/api/v1/nominations?per_page=1")["total"], 30);
+    assert!(json("/api/v1/awards?per_page=1")["total"].as_i64().unwrap() > 0);
+    // The load is in the audit trail, sealed into its hash chain.
+    assert_eq!(json("/api/v1/audit-log/verify")["ok"], true);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

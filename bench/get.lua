@@ -1,0 +1,2 @@
+-- An authenticated GET: the token comes from the environment.
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
