@@ -198,7 +198,8 @@ fn acceptable_key(key: &str) -> bool {
 /// retry of the same request by the same caller (`Idempotent-Replayed: true`); the same key
 /// with a different request is refused (422), and a retry while the first still runs waits
 /// for nothing and answers 409. Answers of 5xx, and answers carrying a secret
-/// (`Cache-Control: no-store`), are not kept, so a retry runs again. Only authenticated
+/// (`Cache-Control: no-store`), and 401s (a session that ended), are not kept, so a retry
+/// runs again. Only authenticated
 /// requests are covered: logging in is not a write to repeat.
 pub async fn idempotency(
     mut req: ServiceRequest,
@@ -336,8 +337,11 @@ pub async fn idempotency(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    // An answer that carries a secret is never kept; a retry runs again.
-    let keep = !header_of(header::CACHE_CONTROL).is_some_and(|c| c.contains("no-store"));
+    // Not kept, so a retry runs again: an answer carrying a secret, a failure of ours, and
+    // a 401 (the session ended; the retry comes after logging in again).
+    let keep = !header_of(header::CACHE_CONTROL).is_some_and(|c| c.contains("no-store"))
+        && !status.is_server_error()
+        && status != actix_web::http::StatusCode::UNAUTHORIZED;
     let (content_type, etag, location) = (
         header_of(header::CONTENT_TYPE),
         header_of(header::ETAG),
@@ -350,7 +354,7 @@ pub async fn idempotency(
     // retry runs again.
     let _ = crate::db::run(&state.pool, move |conn| {
         crate::db::write_tx(conn, |conn| match &answer {
-            Some(bytes) if keep && !status.is_server_error() => idem::store(
+            Some(bytes) if keep => idem::store(
                 conn,
                 &o,
                 &k,

@@ -12,6 +12,7 @@ db_tests!(
     keys_belong_to_their_caller,
     concurrent_retries_create_once,
     answers_carrying_a_secret_are_never_kept,
+    a_retry_after_logging_in_again_runs,
 );
 
 async fn a_retried_post_returns_the_first_answer_and_creates_once(app: &TestApp) {
@@ -194,4 +195,27 @@ async fn answers_carrying_a_secret_are_never_kept(app: &TestApp) {
     // Every answer carries the security headers.
     assert_eq!(first.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(first.header("x-frame-options"), Some("DENY"));
+}
+
+async fn a_retry_after_logging_in_again_runs(app: &TestApp) {
+    let admin = app.admin().await;
+    let body = json!({"code": "T", "name": "Tỉnh Nghệ An", "kind": "province"});
+    let res = app.post("/api/v1/auth/logout").token(&admin).send().await;
+    assert!(res.status.is_success(), "{}", res.body);
+    // The session ended: 401, and that answer is not what a later retry gets.
+    app.post("/api/v1/org-units")
+        .token(&admin)
+        .header("Idempotency-Key", "after-logout")
+        .json(body.clone())
+        .await
+        .problem(401, "unauthorized");
+    let again = app.admin().await;
+    let res = app
+        .post("/api/v1/org-units")
+        .token(&again)
+        .header("Idempotency-Key", "after-logout")
+        .json(body)
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert!(res.header("idempotent-replayed").is_none());
 }
