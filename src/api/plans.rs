@@ -628,7 +628,7 @@ pub async fn deadlines(
             "must be between 1 and 50",
         ));
     }
-    let from = query.from.unwrap_or_else(|| Utc::now().date_naive());
+    let from = query.from.unwrap_or_else(crate::domain::today);
     let detail = db::run(&state.pool, move |conn| {
         let (plan, _) = visible_plan(conn, &principal, &id)?;
         Ok(plans::detail(conn, plan)?)

@@ -1717,13 +1717,12 @@ pub fn minutes(
 
 /// The time in Việt Nam (UTC+7), "14 giờ 30".
 fn vietnam_time(t: chrono::NaiveDateTime) -> String {
-    let local = t + chrono::Duration::hours(7);
-    local.format("%H giờ %M").to_string()
+    super::vietnam_local(t).format("%H giờ %M").to_string()
 }
 
 /// The day in Việt Nam (UTC+7) of a UTC time.
 fn vietnam_day(t: chrono::NaiveDateTime) -> NaiveDate {
-    (t + chrono::Duration::hours(7)).date()
+    super::vietnam_local(t).date()
 }
 
 fn minutes_text(m: &Minutes, session: &Session) -> String {

@@ -41,9 +41,14 @@ pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
-/// Today in Việt Nam (UTC+7, no daylight saving), the day deadlines are counted in.
+/// A UTC time as the clock reads in Việt Nam (UTC+7, no daylight saving).
+pub fn vietnam_local(utc: NaiveDateTime) -> NaiveDateTime {
+    utc + chrono::Duration::hours(7)
+}
+
+/// Today in Việt Nam, the day deadlines are counted in.
 pub fn today() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+    vietnam_local(Utc::now().naive_utc()).date()
 }
 
 /// A new id: UUIDv7, so ids sort by creation time.

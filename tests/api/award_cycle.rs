@@ -72,7 +72,7 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let council = res.id();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = thidua::domain::today().to_string();
     let res = app
         .post(&format!("/api/v1/councils/{council}/sessions"))
         .token(&w.officer)
@@ -140,7 +140,7 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         .post("/api/v1/disciplines")
         .token(&w.officer)
         .json(json!({"staff_id": an, "level": "reprimand", "reason": "Đi muộn nhiều lần",
-            "starts_on": today, "ends_on": (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string()}))
+            "starts_on": today, "ends_on": (thidua::domain::today() + chrono::Duration::days(10)).to_string()}))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     app.post(DECISIONS)
@@ -152,7 +152,7 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         )
         .await
         .problem(409, "under_discipline");
-    let later = (chrono::Utc::now().date_naive() + chrono::Duration::days(11)).to_string();
+    let later = (thidua::domain::today() + chrono::Duration::days(11)).to_string();
     // The decision grants it, with the cash of the base salary in force.
     let res = app
         .post(DECISIONS)
@@ -239,7 +239,7 @@ async fn the_highest_titles_are_public_ten_working_days_before_the_council_meets
                "summary": "Hai năm liền Chiến sĩ thi đua cấp tỉnh; sáng kiến có phạm vi toàn quốc."}),
     )
     .await;
-    let today = chrono::Utc::now().date_naive();
+    let today = thidua::domain::today();
     let me = app.get("/api/v1/auth/me").token(&w.admin).await;
     let admin_id = me.body["user"]["id"].as_str().unwrap().to_string();
     let res = app

@@ -49,11 +49,6 @@ fn error_code(res: &Res, field: &str) -> String {
         .to_string()
 }
 
-/// Today in Việt Nam (UTC+7), as the deadlines count it.
-fn today_vn() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
-
 async fn registering_checks_titles_subjects_years_and_plans(app: &TestApp) {
     let w = work(app).await;
 
@@ -1006,7 +1001,7 @@ async fn deadlines_close_registration_and_officers_reopen_it(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // Replacing a deadline needs the version read.
-    let until = (today_vn() + chrono::Duration::days(30)).to_string();
+    let until = (thidua::domain::today() + chrono::Duration::days(30)).to_string();
     let reopen = json!({"closes_on": "2025-03-31", "reopened_until": until,
         "reopen_reason": "Công văn số 120/SNV-TĐKT gia hạn đăng ký thi đua"});
     put("2025", reopen.clone(), None)

@@ -56,7 +56,7 @@ async fn example(app: &TestApp) -> Work {
 
 /// The latest day of 2026 that has come: evidence is never dated in the future.
 fn recent_2026() -> String {
-    let today = chrono::Utc::now().date_naive();
+    let today = thidua::domain::today();
     let end = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
     today.min(end).to_string()
 }
