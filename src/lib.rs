@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod bench_seed;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -37,6 +38,8 @@ pub struct AppState {
     /// Where attachments are kept.
     pub files: storage::FileStore,
     pub config: Config,
+    /// Hot reads kept while nothing is written (see `cache`).
+    pub reads: cache::Reads,
 }
 
 /// Opens the database, applies migrations, loads the signing key and makes the first
@@ -75,6 +78,7 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         throttle: LoginThrottle::default(),
         files,
         config,
+        reads: cache::Reads::default(),
     };
     Ok((web::Data::new(state), generated))
 }

@@ -1,5 +1,6 @@
 //! The background worker of each instance: it fans the change feed out into webhook
-//! deliveries and sends them. Started by `thidua serve` and by the tests alike.
+//! deliveries and sends them, and watches the ledger's head so the read cache learns of
+//! other instances' writes (see `cache`). Started by `thidua serve` and by the tests alike.
 //!
 //! Every database step runs on the blocking pool (`db::run`); only the HTTP sends run on
 //! the async worker. Instances sharing a database coordinate through it (see
@@ -16,20 +17,21 @@ use futures_util::future::join_all;
 
 use crate::AppState;
 use crate::db;
+use crate::domain::audit;
 use crate::domain::webhooks::{self, Claimed, LEASE, Outcome, Settings, TIMEOUT};
 use crate::error::ApiError;
 
 /// A running worker. Dropping it asks it to stop after its current step.
 pub struct Worker {
     stop: Arc<AtomicBool>,
-    task: Option<JoinHandle<()>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Worker {
     /// Stops the worker and waits until its current step is done.
     pub async fn stop(mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
@@ -45,6 +47,7 @@ impl Drop for Worker {
 pub fn spawn(state: web::Data<AppState>) -> Worker {
     let stop = Arc::new(AtomicBool::new(false));
     let stopping = stop.clone();
+    let watcher = actix_web::rt::spawn(watch_head(state.clone(), stop.clone()));
     let task = actix_web::rt::spawn(async move {
         let client = http_client();
         let tick = state.config.webhooks.tick;
@@ -71,7 +74,17 @@ pub fn spawn(state: web::Data<AppState>) -> Worker {
     });
     Worker {
         stop,
-        task: Some(task),
+        tasks: vec![task, watcher],
+    }
+}
+
+/// Reads the ledger's head every `cache::WATCH`, so that what another instance wrote
+/// expires this one's cached reads.
+async fn watch_head(state: web::Data<AppState>, stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::Relaxed) {
+        let head = db::run(&state.pool, |conn| Ok(audit::head(conn)?)).await;
+        state.reads.generation.observe(head.ok());
+        actix_web::rt::time::sleep(crate::cache::WATCH).await;
     }
 }
 

@@ -540,6 +540,26 @@ fn two_instances_on_one_postgresql_serve_as_one() {
         200
     );
 
+    // A logout on one instance ends the session on the other, though the other has just
+    // read it (and keeps what it read until it sees the database written).
+    let (_, body) = http(a, "POST", "/api/v1/auth/login", Some(login));
+    let leaving = json_field(&body, "/access_token")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = |port| http_as(port, "GET", "/api/v1/auth/me", Some(&leaving), None).0;
+    assert_eq!(me(b), 200);
+    assert_eq!(
+        http_as(a, "POST", "/api/v1/auth/logout", Some(&leaving), None).0,
+        204
+    );
+    assert_eq!(me(a), 401, "at once on the instance that wrote");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while me(b) != 401 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(me(b), 401, "soon on the other");
+
     // One subscription; both instances' workers run.
     let hook = format!(
         r#"{{"name": "Cổng dữ liệu", "url": "http://127.0.0.1:{hook_port}/hook", "event_types": ["org_unit.*"]}}"#

@@ -317,7 +317,8 @@ fn detail(conn: &mut AnyConnection, e: Evidence) -> Result<EvidenceResponse, Api
     Ok(EvidenceResponse::new(e, files, Some(history)))
 }
 
-/// List the evidence you may see, newest first.
+/// List the evidence you may see, newest first unless `sort` says otherwise
+/// (`created_at`, `updated_at`, `as_of`; `-` for descending).
 #[utoipa::path(
     tag = "evidence",
     security(("bearer" = [])),
@@ -332,6 +333,7 @@ pub async fn list(
     Query(query): Query<EvidenceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
+    let sort = params.sort_or(evidence::NEWEST_FIRST)?;
     let year = check_year(query.year)?;
     let seen = Seen::from(policy::staff_visibility(&principal));
     let q = params.q();
@@ -350,7 +352,7 @@ pub async fn list(
             staff_id: query.staff_id,
             updated_since,
         };
-        let (items, total) = evidence::list(conn, &seen, &filter, page)?;
+        let (items, total) = evidence::list(conn, &seen, &filter, sort, page)?;
         let ids: Vec<String> = items.iter().map(|e| e.id.clone()).collect();
         let files = evidence::files_of(conn, &ids)?;
         Ok((items, total, files))

@@ -270,11 +270,26 @@ pub fn tagged<T: Serialize>(
     version: i64,
     body: &T,
 ) -> HttpResponse {
+    with_etag(status, version).json(body)
+}
+
+/// As `tagged`, for a body serialised already (a cached answer).
+pub fn tagged_json(
+    status: actix_web::http::StatusCode,
+    version: i64,
+    json: actix_web::web::Bytes,
+) -> HttpResponse {
+    with_etag(status, version)
+        .content_type(header::ContentType::json())
+        .body(json)
+}
+
+fn with_etag(status: actix_web::http::StatusCode, version: i64) -> actix_web::HttpResponseBuilder {
     let mut res = HttpResponse::build(status);
     if let Ok(v) = HeaderValue::from_str(&etag(version)) {
         res.insert_header((header::ETAG, v));
     }
-    res.json(body)
+    res
 }
 
 /// Marks an answer that carries a secret (a client secret, a token) `Cache-Control:

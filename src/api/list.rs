@@ -63,18 +63,23 @@ impl ListParams {
         Ok(PageRequest { page, per_page })
     }
 
-    /// The requested order, or `default` when none is asked for.
+    /// The requested order, or `default` ascending when none is asked for.
     pub fn sort<F: SortField>(&self, default: F) -> Result<Sort<F>, ApiError> {
+        self.sort_or(Sort {
+            field: default,
+            descending: false,
+        })
+    }
+
+    /// The requested order, or `default` when none is asked for.
+    pub fn sort_or<F: SortField>(&self, default: Sort<F>) -> Result<Sort<F>, ApiError> {
         let Some(text) = self
             .sort
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
         else {
-            return Ok(Sort {
-                field: default,
-                descending: false,
-            });
+            return Ok(default);
         };
         let (name, descending) = match text.strip_prefix('-') {
             Some(name) => (name, true),

@@ -1,5 +1,7 @@
 //! `/api/v1/plans`: implementation plans (kế hoạch), with every part of the document.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -8,11 +10,14 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::AppState;
-use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
+use crate::api::extract::{
+    IfMatch, Json, Page, Query, actor, double_option, present, tagged, tagged_json,
+};
 use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
+use crate::cache::CachedPlan;
 use crate::db::{self, AnyConnection};
 use crate::domain::plans::{
     self, AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
@@ -502,16 +507,32 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let detail = db::run(&state.pool, move |conn| {
-        let (plan, _) = visible_plan(conn, &principal, &id)?;
-        Ok(plans::detail(conn, plan)?)
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        detail.plan.version,
-        &PlanResponse::from(detail),
-    ))
+    let reads = &state.reads;
+    let stamp = reads.generation.stamp();
+    let plan = match reads.plans.get(&id, stamp) {
+        Some(plan) => plan,
+        None => {
+            let key = id.clone();
+            let plan = db::run(&state.pool, move |conn| {
+                let (plan, issuer_path) =
+                    plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
+                let detail = plans::detail(conn, plan)?;
+                let version = detail.plan.version;
+                let json =
+                    serde_json::to_vec(&PlanResponse::from(detail)).map_err(ApiError::internal)?;
+                Ok(Arc::new(CachedPlan {
+                    issuer_path,
+                    version,
+                    json: json.into(),
+                }))
+            })
+            .await?;
+            reads.plans.put(key, stamp, plan.clone());
+            plan
+        }
+    };
+    policy::ensure_visible(policy::can_read_plan(&principal, &plan.issuer_path), "plan")?;
+    Ok(tagged_json(StatusCode::OK, plan.version, plan.json.clone()))
 }
 
 /// Change a draft plan. Lists given replace the plan's as a whole.

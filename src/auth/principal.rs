@@ -85,7 +85,7 @@ impl FromRequest for Principal {
                     "A service-client token opens only the endpoints of its scopes.",
                 ));
             }
-            db::run(&state.pool, move |conn| user_principal(conn, &claims)).await
+            user_principal(&state, claims).await
         })
     }
 }
@@ -103,9 +103,25 @@ fn verified_claims(req: &HttpRequest) -> Result<(web::Data<AppState>, Claims), A
     Ok((state, claims))
 }
 
-fn user_principal(conn: &mut db::AnyConnection, claims: &Claims) -> Result<Principal, ApiError> {
-    sessions::principal(conn, &claims.sid, &claims.sub)?
-        .ok_or_else(|| ApiError::unauthorized("The session has ended; log in again."))
+/// The account behind a user's token: from the cache while nothing was written since it
+/// was read (a logout, a disabled account or a moved unit is a write), else looked up.
+async fn user_principal(state: &AppState, claims: Claims) -> Result<Principal, ApiError> {
+    let reads = &state.reads;
+    let stamp = reads.generation.stamp();
+    if let Some((principal, ends)) = reads.principals.get(&claims.sid, stamp)
+        && principal.user_id == claims.sub
+        && ends > crate::domain::now()
+    {
+        return Ok(principal);
+    }
+    let sid = claims.sid.clone();
+    let (principal, ends) = db::run(&state.pool, move |conn| {
+        sessions::principal(conn, &claims.sid, &claims.sub)?
+            .ok_or_else(|| ApiError::unauthorized("The session has ended; log in again."))
+    })
+    .await?;
+    reads.principals.put(sid, stamp, (principal.clone(), ends));
+    Ok(principal)
 }
 
 /// A service client acting with a client-credentials token.
@@ -172,14 +188,13 @@ impl FromRequest for Caller {
         let verified = verified_claims(req);
         Box::pin(async move {
             let (state, claims) = verified?;
-            db::run(&state.pool, move |conn| {
-                if claims.scope.is_some() {
-                    client_principal(conn, &claims).map(Caller::Client)
-                } else {
-                    user_principal(conn, &claims).map(Caller::User)
-                }
-            })
-            .await
+            if claims.scope.is_some() {
+                db::run(&state.pool, move |conn| client_principal(conn, &claims))
+                    .await
+                    .map(Caller::Client)
+            } else {
+                user_principal(&state, claims).await.map(Caller::User)
+            }
         })
     }
 }

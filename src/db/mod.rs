@@ -272,6 +272,7 @@ where
     }) {
         Ok(value) => {
             Tm::commit_transaction(conn)?;
+            crate::cache::written();
             Ok(value)
         }
         // As diesel's own `transaction`: when the rollback fails because the connection is

@@ -204,6 +204,14 @@ pub fn data_version(conn: &mut AnyConnection) -> QueryResult<i64> {
         .first(conn)
 }
 
+/// The ledger's head: (feed position, audit sequence). Every write moves it.
+pub fn head(conn: &mut AnyConnection) -> QueryResult<(i64, i64)> {
+    ledger_head::table
+        .find(1)
+        .select((ledger_head::feed_position, ledger_head::audit_seq))
+        .first(conn)
+}
+
 /// An audit row as the hash chain covers it.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = audit_log)]

@@ -12,7 +12,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, fits_measure};
 use crate::domain::plans::{self, Plan};
 use crate::domain::subjects::{Seen, Subject};
 use crate::domain::{
-    Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
+    Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
 use crate::error::ApiError;
 use crate::text::fold;
@@ -709,10 +709,33 @@ pub struct EvidenceFilter {
 }
 
 /// The evidence the caller sees, newest first.
+#[derive(Debug, Clone, Copy)]
+pub enum EvidenceSort {
+    CreatedAt,
+    UpdatedAt,
+    AsOf,
+}
+
+impl SortField for EvidenceSort {
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("created_at", EvidenceSort::CreatedAt),
+        ("updated_at", EvidenceSort::UpdatedAt),
+        ("as_of", EvidenceSort::AsOf),
+    ];
+}
+
+/// Newest first, the order a review queue is read in (and the one the
+/// `evidence_queue` index serves).
+pub const NEWEST_FIRST: Sort<EvidenceSort> = Sort {
+    field: EvidenceSort::CreatedAt,
+    descending: true,
+};
+
 pub fn list(
     conn: &mut AnyConnection,
     seen: &Seen,
     filter: &EvidenceFilter,
+    sort: Sort<EvidenceSort>,
     page: PageRequest,
 ) -> QueryResult<(Vec<Evidence>, i64)> {
     let query = || {
@@ -760,8 +783,20 @@ pub fn list(
         q
     };
     let total = query().count().get_result(conn)?;
-    let items = query()
-        .order((evidence::created_at.desc(), evidence::id.desc()))
+    // The id breaks ties in the same direction, so pages never overlap.
+    let ordered = match (sort.field, sort.descending) {
+        (EvidenceSort::CreatedAt, false) => query().order((evidence::created_at, evidence::id)),
+        (EvidenceSort::CreatedAt, true) => {
+            query().order((evidence::created_at.desc(), evidence::id.desc()))
+        }
+        (EvidenceSort::UpdatedAt, false) => query().order((evidence::updated_at, evidence::id)),
+        (EvidenceSort::UpdatedAt, true) => {
+            query().order((evidence::updated_at.desc(), evidence::id.desc()))
+        }
+        (EvidenceSort::AsOf, false) => query().order((evidence::as_of, evidence::id)),
+        (EvidenceSort::AsOf, true) => query().order((evidence::as_of.desc(), evidence::id.desc())),
+    };
+    let items = ordered
         .offset(page.offset())
         .limit(page.per_page)
         .select(Evidence::as_select())

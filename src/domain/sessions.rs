@@ -1,6 +1,6 @@
 //! Logins: sessions, rotating refresh tokens, and the principal behind an access token.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::auth::tokens::{SESSION_TTL_DAYS, hash_refresh_token, new_refresh_token};
@@ -156,30 +156,35 @@ pub fn close(conn: &mut AnyConnection, actor: &Actor, session_id: &str) -> Query
     audit::record_event(conn, actor, "logout", "session", session_id)
 }
 
-/// The caller behind a verified access token, if its session is open and its account active.
+/// The caller behind a verified access token, if its session is open and its account
+/// active, with the time the session ends.
 pub fn principal(
     conn: &mut AnyConnection,
     session_id: &str,
     user_id: &str,
-) -> QueryResult<Option<Principal>> {
-    let row: Option<(User, Option<String>)> = sessions::table
+) -> QueryResult<Option<(Principal, NaiveDateTime)>> {
+    let row: Option<(User, Option<String>, NaiveDateTime)> = sessions::table
         .inner_join(users::table.left_join(org_units::table))
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now()))
         .filter(users::active.eq(true))
-        .select((User::as_select(), org_units::path.nullable()))
+        .select((
+            User::as_select(),
+            org_units::path.nullable(),
+            sessions::expires_at,
+        ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(user, unit_path)| {
+    Ok(row.map(|(user, unit_path, expires_at)| {
         let roles = roles_from_db(&user.roles);
         let scope = if roles.contains(&crate::domain::users::Role::Admin) {
             Scope::All
         } else {
             unit_path.map(Scope::Subtree).unwrap_or(Scope::Nothing)
         };
-        Principal {
+        let principal = Principal {
             user_id: user.id,
             username: user.username,
             roles,
@@ -187,6 +192,7 @@ pub fn principal(
             staff_id: user.staff_id,
             session_id: session_id.to_string(),
             scope,
-        }
+        };
+        (principal, expires_at)
     }))
 }

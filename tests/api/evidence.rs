@@ -361,6 +361,25 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
     assert_eq!(mine.body["total"], 2, "{}", mine.body);
     assert!(mine.ids().contains(&own));
     assert!(mine.column("staff_id").iter().all(|s| *s == w.staff_a[0]));
+    // Newest first unless asked otherwise; an unknown order is refused, naming `sort`.
+    let oldest_first = app
+        .get("/api/v1/evidence?sort=created_at")
+        .token(&w.member_a)
+        .await;
+    let mut newest_first = mine.ids();
+    newest_first.reverse();
+    assert_eq!(oldest_first.ids(), newest_first);
+    assert_eq!(
+        app.get("/api/v1/evidence?sort=-created_at")
+            .token(&w.member_a)
+            .await
+            .ids(),
+        mine.ids()
+    );
+    app.get("/api/v1/evidence?sort=score")
+        .token(&w.member_a)
+        .await
+        .invalid("sort");
     let a_only = app
         .get("/api/v1/evidence?subject=collective")
         .token(&w.manager_a)

@@ -181,6 +181,13 @@ async fn a_plan_holds_every_part(app: &TestApp) {
     assert_eq!(res.body["contents"], body["contents"]);
     assert_eq!(res.body["number"], "12/KH-VP");
     assert_eq!(res.etag(), "\"v2\"");
+    // Read again at once: the change shows, though the plan was read before it.
+    let got = app
+        .get(&format!("/api/v1/plans/{id}"))
+        .token(&f.admin)
+        .await;
+    assert_eq!(got.etag(), "\"v2\"");
+    assert_eq!(got.body["number"], "12/KH-VP");
 
     // Lists, filters and search without diacritics.
     let admin = &f.admin;
@@ -578,7 +585,9 @@ async fn plans_are_seen_down_and_up_the_tree_and_changed_only_by_their_officers(
 
     let plan = create_plan(app, &officer, plan_body(&f)).await;
     let path = format!("/api/v1/plans/{plan}");
-    // Another office's officer: absent.
+    // Another office's officer: absent, though its own officer has just read it (what is
+    // kept of a read is checked again for each caller).
+    assert_eq!(app.get(&path).token(&officer).await.status, StatusCode::OK);
     app.get(&path)
         .token(&other_officer)
         .await

@@ -1,0 +1,169 @@
+//! Answers to hot reads, kept in memory for as long as nothing has been written.
+//!
+//! Every entry is stamped with the write generation current before its data was read, and
+//! used only while the generation is still the same. The generation moves when this
+//! process commits a write (`db::write_tx` calls [`written`]) and when the watcher sees
+//! `ledger_head` move (a write of another instance, or of a CLI command), at most
+//! [`WATCH`] later. So an instance reads its own writes at once and those of another
+//! instance sharing the database within [`WATCH`]; while the database cannot be read, the
+//! generation moves on every watch and nothing cached is used.
+//!
+//! Entries hold what every request would read the same way (a session's account, a
+//! plan); the policy is still checked per request against the entry.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How often the watcher reads `ledger_head`.
+pub const WATCH: Duration = Duration::from_millis(100);
+
+/// Entries per cache; a full cache starts again empty (simple, and a full cache means the
+/// working set is larger than the cache anyway).
+const CAPACITY: usize = 10_000;
+
+/// Writes committed by this process. Global because `db::write_tx` sees only a
+/// connection; in a process with several databases (the tests) one database's writes
+/// also expire another's entries, which costs a read, never a stale answer.
+static LOCAL_WRITES: AtomicU64 = AtomicU64::new(0);
+
+/// Called after every committed write of this process.
+pub fn written() {
+    LOCAL_WRITES.fetch_add(1, Ordering::Release);
+}
+
+/// The write generation an entry was read at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    local: u64,
+    seen: u64,
+}
+
+/// What the watcher knows of the database's writes.
+#[derive(Debug)]
+pub struct Generation {
+    /// This process's writes: [`LOCAL_WRITES`], or a test's own counter.
+    local: &'static AtomicU64,
+    /// Moves on every change of the head the watcher sees, and on every failed watch.
+    seen: AtomicU64,
+    /// The head as last read: (feed position, audit sequence).
+    head: Mutex<Option<(i64, i64)>>,
+}
+
+impl Default for Generation {
+    fn default() -> Self {
+        Generation {
+            local: &LOCAL_WRITES,
+            seen: AtomicU64::default(),
+            head: Mutex::default(),
+        }
+    }
+}
+
+impl Generation {
+    /// Take the stamp before reading the data it will stamp.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            local: self.local.load(Ordering::Acquire),
+            seen: self.seen.load(Ordering::Acquire),
+        }
+    }
+
+    /// Records a read of `ledger_head` (None: it could not be read).
+    pub fn observe(&self, head: Option<(i64, i64)>) {
+        let mut last = self.head.lock().unwrap_or_else(|e| e.into_inner());
+        if head.is_none() || *last != head {
+            self.seen.fetch_add(1, Ordering::AcqRel);
+        }
+        *last = head;
+    }
+}
+
+/// One kind of cached answer, by key.
+pub struct ReadCache<K, V> {
+    entries: Mutex<HashMap<K, (Stamp, V)>>,
+}
+
+impl<K, V> Default for ReadCache<K, V> {
+    fn default() -> Self {
+        ReadCache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
+    /// The entry for `key` if it was read at generation `now`.
+    pub fn get(&self, key: &K, now: Stamp) -> Option<V> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match entries.get(key) {
+            Some((stamp, value)) if *stamp == now => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keeps `value`, read after `stamp` was taken.
+    pub fn put(&self, key: K, stamp: Stamp, value: V) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= CAPACITY && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, (stamp, value));
+    }
+}
+
+/// The cached reads of an instance.
+#[derive(Default)]
+pub struct Reads {
+    pub generation: Generation,
+    /// By session id: the account behind it, and when the session ends.
+    pub principals: ReadCache<String, (crate::auth::Principal, chrono::NaiveDateTime)>,
+    /// By plan id: a plan with its parts, as answered.
+    pub plans: ReadCache<String, std::sync::Arc<CachedPlan>>,
+}
+
+/// A plan as `GET /plans/{id}` answers it, with what its policy check needs.
+pub struct CachedPlan {
+    pub issuer_path: String,
+    pub version: i64,
+    pub json: actix_web::web::Bytes,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_serves_until_anything_is_written() {
+        // A counter of its own: other tests' writes would move the process's.
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let generation = Generation {
+            local: &WRITES,
+            ..Generation::default()
+        };
+        let cache = ReadCache::<&str, i32>::default();
+        generation.observe(Some((1, 1)));
+        let stamp = generation.stamp();
+        cache.put("plan", stamp, 7);
+        assert_eq!(cache.get(&"plan", generation.stamp()), Some(7));
+        // The watcher reads the same head: still good.
+        generation.observe(Some((1, 1)));
+        assert_eq!(cache.get(&"plan", generation.stamp()), Some(7));
+        // Another instance wrote.
+        generation.observe(Some((2, 2)));
+        assert_eq!(cache.get(&"plan", generation.stamp()), None);
+        // This process wrote.
+        cache.put("plan", generation.stamp(), 8);
+        WRITES.fetch_add(1, Ordering::Release);
+        assert_eq!(cache.get(&"plan", generation.stamp()), None);
+        // The database cannot be read: nothing is trusted, on every watch.
+        cache.put("plan", generation.stamp(), 9);
+        generation.observe(None);
+        assert_eq!(cache.get(&"plan", generation.stamp()), None);
+        let blind = generation.stamp();
+        generation.observe(None);
+        assert_ne!(generation.stamp(), blind);
+    }
+}
