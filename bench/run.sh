@@ -155,7 +155,7 @@ for b in $BACKENDS; do
   run_wrk healthz "$BASE/healthz"
   run_wrk plan "$BASE/api/v1/plans/$PLAN" get.lua
   run_wrk criteria "$BASE/api/v1/plans/$PLAN/criteria" get.lua
-  export LIST_PATH="/api/v1/evidence?plan_id=$PLAN&year=$REPORT_YEAR&status=approved&subject=individual&per_page=50&sort=-updated_at"
+  export LIST_PATH="/api/v1/evidence?plan_id=$PLAN&year=$REPORT_YEAR&status=approved&subject=individual&per_page=50"
   curl -s "$BASE$LIST_PATH&page=1" -H "$AUTH" -o "$WORK/$b.list.json"
   LIST_TOTAL=$(grep -o '"total":[0-9]*' "$WORK/$b.list.json" | tail -1 | cut -d: -f2)
   R[$b.list_total]=$LIST_TOTAL
