@@ -55,9 +55,9 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
     domain::award_types::seed(&mut conn)?;
     domain::calendar::seed(&mut conn)?;
-    // Chains audit rows written before the trail had hashes (a database from an older
-    // version); afterwards every write seals its own.
-    db::write_tx(&mut conn, |_| Ok::<_, diesel::result::Error>(()))
+    // Seals what was written while no server ran (imports, seeding, an older version's
+    // rows); afterwards the worker and the readers of the feed seal as they go.
+    domain::audit::seal_committed(&mut conn)
         .map_err(|e| format!("cannot seal the audit trail: {e}"))?;
     drop(conn);
     let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)

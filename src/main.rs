@@ -130,7 +130,9 @@ fn run(command: Command) -> Result<(), String> {
             command: AuditCommand::Verify,
         } => {
             let mut conn = connect(&config)?;
-            let report = domain::audit::verify_chain(&mut conn).map_err(|e| e.to_string())?;
+            let report = domain::audit::seal_committed(&mut conn)
+                .and_then(|()| domain::audit::verify_chain(&mut conn))
+                .map_err(|e| e.to_string())?;
             for p in &report.problems {
                 println!(
                     "{}: entry {} (chain position {})",

@@ -78,11 +78,16 @@ pub fn spawn(state: web::Data<AppState>) -> Worker {
     }
 }
 
-/// Reads the ledger's head every `cache::WATCH`, so that what another instance wrote
-/// expires this one's cached reads.
+/// Every `cache::WATCH`: seals what was committed (into the feed and the audit chain),
+/// then reads the ledger's head, so that what another instance wrote expires this one's
+/// cached reads.
 async fn watch_head(state: web::Data<AppState>, stop: Arc<AtomicBool>) {
     while !stop.load(Ordering::Relaxed) {
-        let head = db::run(&state.pool, |conn| Ok(audit::head(conn)?)).await;
+        let head = db::run(&state.pool, |conn| {
+            audit::seal_committed(conn)?;
+            Ok(audit::head(conn)?)
+        })
+        .await;
         state.reads.generation.observe(head.ok());
         actix_web::rt::time::sleep(crate::cache::WATCH).await;
     }

@@ -122,6 +122,7 @@ pub async fn list(
         to: query.to.map(|t| t.naive_utc()),
     };
     let (items, total) = db::run(&state.pool, move |conn| {
+        audit::seal_committed(conn)?;
         Ok(audit::list(conn, &filter, page)?)
     })
     .await?;
@@ -147,6 +148,10 @@ pub async fn verify(
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_read_audit_log(&principal))?;
-    let report = db::run(&state.pool, |conn| Ok(audit::verify_chain(conn)?)).await?;
+    let report = db::run(&state.pool, |conn| {
+        audit::seal_committed(conn)?;
+        Ok(audit::verify_chain(conn)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -82,9 +82,10 @@ pub struct ChangeQuery {
 
 /// Read the change feed.
 ///
-/// Every create, update and archive of every resource, in commit order, each once. Resume
-/// from the last `position` seen (or `next_after`): nothing is skipped, even while writes
-/// commit concurrently. Tombstones (`archived`) tell of removals. Admins, and service
+/// Every create, update and archive of every resource, each once, in commit order: a
+/// change comes after every change its transaction could see (the changes of one record
+/// in the order they were committed). Resume from the last `position` seen (or
+/// `next_after`): nothing is skipped, even while writes commit concurrently. Tombstones (`archived`) tell of removals. Admins, and service
 /// clients with `changes:read`.
 #[utoipa::path(
     tag = "changes",

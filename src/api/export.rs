@@ -51,7 +51,11 @@ pub async fn stream_all(
     policy::ensure_caller(&caller, ClientScope::ExportRead, |p| p.is_admin())?;
     let resource = ExportResource::from_path(&resource)
         .ok_or_else(|| ApiError::not_found("resource type to export"))?;
-    let version = db::run(&state.pool, |conn| Ok(audit::data_version(conn)?)).await?;
+    let version = db::run(&state.pool, |conn| {
+        audit::seal_committed(conn)?;
+        Ok(audit::data_version(conn)?)
+    })
+    .await?;
     let start = Cursor {
         state,
         resource,

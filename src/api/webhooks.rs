@@ -14,6 +14,7 @@ use crate::api::list::ListParams;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db;
+use crate::domain::audit;
 use crate::domain::webhooks::{
     self, Delivery, DeliveryStatus, NewSubscription, Subscription, SubscriptionChanges,
 };
@@ -279,6 +280,8 @@ pub async fn create(
     };
     let settings = state.config.webhooks.clone();
     let (sub, secret) = db::run(&state.pool, move |conn| {
+        // A new subscription starts after every change committed before it.
+        audit::seal_committed(conn)?;
         db::write_tx(conn, |conn| webhooks::create(conn, &actor, new, &settings))
     })
     .await?;

@@ -129,74 +129,88 @@ fn record(
     Ok(())
 }
 
-/// Ends a write transaction's ledger work, just before it commits: gives its change events
-/// their feed positions and chains its audit rows onto the trail.
+/// Seals what has been committed and not yet sealed: gives the change events their feed
+/// positions and chains the audit rows onto the trail, in a transaction of its own.
 ///
-/// The update of `ledger_head` locks that row until commit, so on PostgreSQL writers pass
-/// this point one at a time: positions are handed out in commit order, and a reader never
-/// sees position N+1 before N is committed — the feed has no gap even under concurrent
-/// writers. It is taken last, after every other lock of the transaction, so it cannot
-/// close a deadlock cycle. On SQLite the write lock already serialises writers.
-pub fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
-    // Rows without a position or hash are this transaction's own: every other
-    // transaction sealed its rows before committing them.
-    let new_events: i64 = change_events::table
-        .filter(change_events::position.is_null())
-        .count()
-        .get_result(conn)?;
-    let new_entries: Vec<Entry> = audit_log::table
-        .filter(audit_log::hash.is_null())
-        .order(audit_log::id)
-        .select(Entry::as_select())
-        .load(conn)?;
-    if new_events == 0 && new_entries.is_empty() {
+/// Writes only append, so PostgreSQL commits them side by side; the ordering happens
+/// here, under the row lock of `ledger_head`, one sealer at a time: the worker of every
+/// instance each `cache::WATCH`, and every reader of the feed, the trail or the data
+/// version just before it reads, so it sees every write committed before it. Positions
+/// are given out contiguously after the head, so a reader never sees N+1 without N.
+/// A transaction's events become visible at its commit all at once, and they are
+/// numbered in the order they were written (`seq`): a write that waited for another
+/// transaction's row lock writes its event after that transaction committed, so every
+/// record's changes stay in commit order.
+pub fn seal_committed(conn: &mut AnyConnection) -> QueryResult<()> {
+    if !has_unsealed(conn)? {
         return Ok(());
     }
+    crate::db::write_tx(conn, seal)
+}
+
+/// Whether anything waits to be sealed (two lookups in partial indexes).
+fn has_unsealed(conn: &mut AnyConnection) -> QueryResult<bool> {
+    use diesel::dsl::exists;
+    let events: bool = diesel::select(exists(
+        change_events::table.filter(change_events::position.is_null()),
+    ))
+    .get_result(conn)?;
+    if events {
+        return Ok(true);
+    }
+    diesel::select(exists(audit_log::table.filter(audit_log::hash.is_null()))).get_result(conn)
+}
+
+fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
+    // The lock first: each statement after it reads what was committed before it was
+    // granted, so two sealers never number the same rows.
     let (feed_position, mut seq, mut prev_hash): (i64, i64, String) =
         diesel::update(ledger_head::table.find(1))
-            .set(ledger_head::feed_position.eq(ledger_head::feed_position + new_events))
+            .set(ledger_head::feed_position.eq(ledger_head::feed_position))
             .returning((
                 ledger_head::feed_position,
                 ledger_head::audit_seq,
                 ledger_head::audit_hash,
             ))
             .get_result(conn)?;
-    if new_events > 0 {
-        // Positions follow the order the events were written in. The base comes from our
-        // own database row, never from a client.
-        let first = feed_position - new_events;
-        diesel::sql_query(format!(
-            "UPDATE change_events SET position = {first} + ranked.n \
-             FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS n \
-                   FROM change_events WHERE position IS NULL) AS ranked \
-             WHERE change_events.seq = ranked.seq"
-        ))
-        .execute(conn)?;
-    }
-    if !new_entries.is_empty() {
-        for entry in &new_entries {
-            seq += 1;
-            let hash = entry.hash(seq, &prev_hash);
-            diesel::update(audit_log::table.find(entry.id))
-                .set((
-                    audit_log::chain_seq.eq(seq),
-                    audit_log::prev_hash.eq(&prev_hash),
-                    audit_log::hash.eq(&hash),
-                ))
-                .execute(conn)?;
-            prev_hash = hash;
-        }
-        diesel::update(ledger_head::table.find(1))
+    // The base comes from our own database row, never from a client. The row count is
+    // the number of events numbered, whatever committed since the lock.
+    let numbered = diesel::sql_query(format!(
+        "UPDATE change_events SET position = {feed_position} + ranked.n \
+         FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS n \
+               FROM change_events WHERE position IS NULL) AS ranked \
+         WHERE change_events.seq = ranked.seq"
+    ))
+    .execute(conn)?;
+    let new_entries: Vec<Entry> = audit_log::table
+        .filter(audit_log::hash.is_null())
+        .order(audit_log::id)
+        .select(Entry::as_select())
+        .load(conn)?;
+    for entry in &new_entries {
+        seq += 1;
+        let hash = entry.hash(seq, &prev_hash);
+        diesel::update(audit_log::table.find(entry.id))
             .set((
-                ledger_head::audit_seq.eq(seq),
-                ledger_head::audit_hash.eq(&prev_hash),
+                audit_log::chain_seq.eq(seq),
+                audit_log::prev_hash.eq(&prev_hash),
+                audit_log::hash.eq(&hash),
             ))
             .execute(conn)?;
+        prev_hash = hash;
     }
+    diesel::update(ledger_head::table.find(1))
+        .set((
+            ledger_head::feed_position.eq(feed_position + numbered as i64),
+            ledger_head::audit_seq.eq(seq),
+            ledger_head::audit_hash.eq(&prev_hash),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
-/// The data's version: the newest position of the change feed. Any committed write moves it.
+/// The data's version: the newest position of the change feed. Every committed write moves
+/// it once sealed (call `seal_committed` first to count the latest).
 pub fn data_version(conn: &mut AnyConnection) -> QueryResult<i64> {
     ledger_head::table
         .find(1)

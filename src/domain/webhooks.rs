@@ -781,6 +781,7 @@ pub const CLAIM_BATCH: i64 = 50;
 /// changes after its cursor into deliveries and moves the cursor past them. Returns the
 /// deliveries made. An idle step only reads.
 pub fn fan_out(conn: &mut AnyConnection) -> Result<usize, ApiError> {
+    audit::seal_committed(conn)?;
     let head = audit::data_version(conn)?;
     let behind: Vec<String> = webhook_subscriptions::table
         .filter(webhook_subscriptions::active.eq(true))
