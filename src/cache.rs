@@ -13,16 +13,23 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use actix_web::web::Bytes;
+
+use crate::db;
+use crate::error::ApiError;
 
 /// How often the watcher reads `ledger_head`.
 pub const WATCH: Duration = Duration::from_millis(100);
 
-/// Entries per cache; a full cache starts again empty (simple, and a full cache means the
+/// Sessions kept; a full cache starts again empty (simple, and a full cache means the
 /// working set is larger than the cache anyway).
-const CAPACITY: usize = 10_000;
+const SESSIONS: usize = 10_000;
+/// Whole answers kept: up to ~20 KB each (a plan's 40 criteria), so ~20 MB at most.
+const ANSWERS: usize = 1_000;
 
 /// Writes committed by this process. Global because `db::write_tx` sees only a
 /// connection; in a process with several databases (the tests) one database's writes
@@ -84,17 +91,17 @@ impl Generation {
 /// One kind of cached answer, by key.
 pub struct ReadCache<K, V> {
     entries: Mutex<HashMap<K, (Stamp, V)>>,
-}
-
-impl<K, V> Default for ReadCache<K, V> {
-    fn default() -> Self {
-        ReadCache {
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
+    capacity: usize,
 }
 
 impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        ReadCache {
+            entries: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
     /// The entry for `key` if it was read at generation `now`.
     pub fn get(&self, key: &K, now: Stamp) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -107,7 +114,7 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
     /// Keeps `value`, read after `stamp` was taken.
     pub fn put(&self, key: K, stamp: Stamp, value: V) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= CAPACITY && !entries.contains_key(&key) {
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
             entries.clear();
         }
         entries.insert(key, (stamp, value));
@@ -115,20 +122,73 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
 }
 
 /// The cached reads of an instance.
-#[derive(Default)]
 pub struct Reads {
     pub generation: Generation,
     /// By session id: the account behind it, and when the session ends.
     pub principals: ReadCache<String, (crate::auth::Principal, chrono::NaiveDateTime)>,
-    /// By plan id: a plan with its parts, as answered.
-    pub plans: ReadCache<String, std::sync::Arc<CachedPlan>>,
+    /// Whole answers, by what identifies the request (`plan:{id}`, …).
+    answers: ReadCache<String, Arc<CachedJson>>,
 }
 
-/// A plan as `GET /plans/{id}` answers it, with what its policy check needs.
-pub struct CachedPlan {
-    pub issuer_path: String,
-    pub version: i64,
-    pub json: actix_web::web::Bytes,
+impl Default for Reads {
+    fn default() -> Self {
+        Reads {
+            generation: Generation::default(),
+            principals: ReadCache::new(SESSIONS),
+            answers: ReadCache::new(ANSWERS),
+        }
+    }
+}
+
+/// An answer kept whole, with what its policy check needs: the path of the unit that
+/// owns what it shows. The caller checks that path for every request.
+pub struct CachedJson {
+    pub unit_path: String,
+    /// For the `ETag`, when the answer is one resource.
+    pub version: Option<i64>,
+    pub json: Bytes,
+}
+
+impl CachedJson {
+    /// The answer, 200 with its `ETag` when it has a version.
+    pub fn response(&self) -> actix_web::HttpResponse {
+        use actix_web::http::{StatusCode, header::ContentType};
+        match self.version {
+            Some(v) => crate::api::extract::tagged_json(StatusCode::OK, v, self.json.clone()),
+            None => actix_web::HttpResponse::Ok()
+                .content_type(ContentType::json())
+                .body(self.json.clone()),
+        }
+    }
+}
+
+impl Reads {
+    /// The answer kept under `key` if nothing was written since it was read; else `load`
+    /// reads it (on the blocking pool) and it is kept.
+    pub async fn answer<F>(
+        &self,
+        pool: &db::Pool,
+        key: String,
+        load: F,
+    ) -> Result<Arc<CachedJson>, ApiError>
+    where
+        F: FnOnce(&mut db::AnyConnection) -> Result<CachedJson, ApiError> + Send + 'static,
+    {
+        let stamp = self.generation.stamp();
+        if let Some(answer) = self.answers.get(&key, stamp) {
+            return Ok(answer);
+        }
+        let answer = Arc::new(db::run(pool, load).await?);
+        self.answers.put(key, stamp, answer.clone());
+        Ok(answer)
+    }
+}
+
+/// Serialises an answer to keep.
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<Bytes, ApiError> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(ApiError::internal)
 }
 
 #[cfg(test)]
@@ -143,7 +203,7 @@ mod tests {
             local: &WRITES,
             ..Generation::default()
         };
-        let cache = ReadCache::<&str, i32>::default();
+        let cache = ReadCache::<&str, i32>::new(10);
         generation.observe(Some((1, 1)));
         let stamp = generation.stamp();
         cache.put("plan", stamp, 7);

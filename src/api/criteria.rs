@@ -12,12 +12,13 @@ use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, pres
 use crate::api::list::ListParams;
 use crate::api::plans::{editable_plan, visible_plan};
 use crate::api::validate;
-use crate::auth::Principal;
+use crate::auth::{Principal, policy};
+use crate::cache::{self, CachedJson};
 use crate::db::{self, AnyConnection};
 use crate::domain::criteria::{
     self, Criterion, CriterionFields, CriterionFilter, CriterionSubject, Frequency, Measure,
 };
-use crate::domain::plans::Plan;
+use crate::domain::plans::{self, Plan};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -253,6 +254,7 @@ fn visible_criterion(
 )]
 #[get("/{id}/criteria")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
@@ -266,12 +268,23 @@ pub async fn list(
         include_superseded: query.include_superseded.unwrap_or(false),
         updated_since: params.updated_since(),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
-        let (plan, _) = visible_plan(conn, &principal, &id)?;
-        Ok(criteria::list(conn, &plan.id, &filter, page)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, CriterionResponse::from)))
+    // Kept by plan and query: the same page for every reader, visibility checked per reader.
+    let key = format!("criteria:{id}?{}", req.query_string());
+    let answer = state
+        .reads
+        .answer(&state.pool, key, move |conn| {
+            let (plan, issuer_path) =
+                plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
+            let (items, total) = criteria::list(conn, &plan.id, &filter, page)?;
+            Ok(CachedJson {
+                unit_path: issuer_path,
+                version: None,
+                json: cache::to_json(&Page::of(items, total, page, CriterionResponse::from))?,
+            })
+        })
+        .await?;
+    policy::ensure_visible(policy::can_read_plan(&principal, &answer.unit_path), "plan")?;
+    Ok(answer.response())
 }
 
 /// Add a criterion to a plan (to an issued plan only as an amendment, with a reason).

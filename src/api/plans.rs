@@ -1,7 +1,5 @@
 //! `/api/v1/plans`: implementation plans (kế hoạch), with every part of the document.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,14 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::AppState;
-use crate::api::extract::{
-    IfMatch, Json, Page, Query, actor, double_option, present, tagged, tagged_json,
-};
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::cache::CachedPlan;
+use crate::cache::{self, CachedJson};
 use crate::db::{self, AnyConnection};
 use crate::domain::plans::{
     self, AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
@@ -507,32 +503,22 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let reads = &state.reads;
-    let stamp = reads.generation.stamp();
-    let plan = match reads.plans.get(&id, stamp) {
-        Some(plan) => plan,
-        None => {
-            let key = id.clone();
-            let plan = db::run(&state.pool, move |conn| {
-                let (plan, issuer_path) =
-                    plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
-                let detail = plans::detail(conn, plan)?;
-                let version = detail.plan.version;
-                let json =
-                    serde_json::to_vec(&PlanResponse::from(detail)).map_err(ApiError::internal)?;
-                Ok(Arc::new(CachedPlan {
-                    issuer_path,
-                    version,
-                    json: json.into(),
-                }))
+    let key = format!("plan:{id}");
+    let plan = state
+        .reads
+        .answer(&state.pool, key, move |conn| {
+            let (plan, issuer_path) =
+                plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
+            let detail = plans::detail(conn, plan)?;
+            Ok(CachedJson {
+                unit_path: issuer_path,
+                version: Some(detail.plan.version),
+                json: cache::to_json(&PlanResponse::from(detail))?,
             })
-            .await?;
-            reads.plans.put(key, stamp, plan.clone());
-            plan
-        }
-    };
-    policy::ensure_visible(policy::can_read_plan(&principal, &plan.issuer_path), "plan")?;
-    Ok(tagged_json(StatusCode::OK, plan.version, plan.json.clone()))
+        })
+        .await?;
+    policy::ensure_visible(policy::can_read_plan(&principal, &plan.unit_path), "plan")?;
+    Ok(plan.response())
 }
 
 /// Change a draft plan. Lists given replace the plan's as a whole.

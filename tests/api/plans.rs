@@ -329,6 +329,13 @@ async fn criteria_freeze_when_issued_and_change_by_amendment(app: &TestApp) {
         .json(json!({"status": "issued"}))
         .await;
 
+    // Read (and kept) before the amendment below: the list read after it shows the change.
+    let before = app
+        .get(&format!("/api/v1/plans/{plan}/criteria"))
+        .token(&f.admin)
+        .await;
+    assert!(before.ids().contains(&tt6), "{}", before.body);
+
     // Issued: frozen. A change needs a reason and makes a new version.
     let path = format!("/api/v1/criteria/{tt6}");
     app.patch(&path)
