@@ -30,6 +30,8 @@ pub const WATCH: Duration = Duration::from_millis(100);
 const SESSIONS: usize = 10_000;
 /// Whole answers kept: up to ~20 KB each (a plan's 40 criteria), so ~20 MB at most.
 const ANSWERS: usize = 1_000;
+/// Rendered reports kept: a province's XLSX is a few hundred KB.
+const REPORTS: usize = 32;
 
 /// Writes committed by this process. Global because `db::write_tx` sees only a
 /// connection; in a process with several databases (the tests) one database's writes
@@ -46,6 +48,15 @@ pub fn written() {
 pub struct Stamp {
     local: u64,
     seen: u64,
+}
+
+impl Stamp {
+    /// For entries whose key names the data's version already (a report's `ETag`): they
+    /// never go stale, so no generation is compared.
+    pub const KEYED_BY_VERSION: Stamp = Stamp {
+        local: u64::MAX,
+        seen: u64::MAX,
+    };
 }
 
 /// What the watcher knows of the database's writes.
@@ -128,6 +139,8 @@ pub struct Reads {
     pub principals: ReadCache<String, (crate::auth::Principal, chrono::NaiveDateTime)>,
     /// Whole answers, by what identifies the request (`plan:{id}`, …).
     answers: ReadCache<String, Arc<CachedJson>>,
+    /// Rendered reports, by their `ETag` (`Stamp::KEYED_BY_VERSION`).
+    pub reports: ReadCache<String, Arc<crate::api::report_formats::Rendered>>,
 }
 
 impl Default for Reads {
@@ -136,6 +149,7 @@ impl Default for Reads {
             generation: Generation::default(),
             principals: ReadCache::new(SESSIONS),
             answers: ReadCache::new(ANSWERS),
+            reports: ReadCache::new(REPORTS),
         }
     }
 }

@@ -148,11 +148,29 @@ fn headers(res: &mut actix_web::HttpResponseBuilder, etag: &str) {
 
 /// A report's answer: its bytes as `content_type`, tagged, and as a named attachment for
 /// the files.
-pub fn file(
+/// A report rendered in its format, kept for the next reader of the same version.
+pub struct Rendered {
+    pub content_type: &'static str,
+    pub file_name: Option<String>,
+    pub body: actix_web::web::Bytes,
+}
+
+impl Rendered {
+    pub fn response(&self, etag: &str) -> HttpResponse {
+        file(
+            self.content_type,
+            etag,
+            self.file_name.as_deref(),
+            self.body.clone(),
+        )
+    }
+}
+
+fn file(
     content_type: &str,
     etag: &str,
     file_name: Option<&str>,
-    body: Vec<u8>,
+    body: impl actix_web::body::MessageBody + 'static,
 ) -> HttpResponse {
     let mut res = HttpResponse::Ok();
     res.content_type(content_type);

@@ -5,6 +5,8 @@
 //! The figures come from `domain::reports`; this module shapes them for the wire and into
 //! the tables every file format shares.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,8 +17,9 @@ use crate::api::documents::{AdminDocument, Block};
 use crate::api::extract::Query;
 use crate::api::list::check_year;
 use crate::api::plans::visible_plan;
-use crate::api::report_formats::{self, ChartSpec, Format, Table, Value};
+use crate::api::report_formats::{self, ChartSpec, Format, Rendered, Table, Value};
 use crate::auth::{Caller, Principal, Scope, policy};
+use crate::cache::Stamp;
 use crate::db::{self, AnyConnection};
 use crate::domain::audit;
 use crate::domain::award_types::{AwardKind, AwardLevel};
@@ -273,7 +276,28 @@ fn parent_name(conn: &mut AnyConnection, unit: &OrgUnit) -> Result<Option<String
 /// A report computed, or the caller's copy still current.
 enum Outcome<T> {
     Unchanged(String),
+    /// Rendered for an earlier reader of the same version, parameters and scope.
+    Kept(Arc<Rendered>, String),
     Fresh(Box<T>, String),
+}
+
+/// The kept rendering of a report, if an earlier reader asked for the same `etag` (which
+/// names the version, the parameters and the reader's scope).
+fn kept(state: &AppState, etag: &str) -> Option<Arc<Rendered>> {
+    state
+        .reads
+        .reports
+        .get(&etag.to_string(), Stamp::KEYED_BY_VERSION)
+}
+
+/// Answers a fresh rendering and keeps it for the next reader of the same version.
+fn keep(state: &AppState, etag: String, rendered: Rendered) -> HttpResponse {
+    let res = rendered.response(&etag);
+    state
+        .reads
+        .reports
+        .put(etag, Stamp::KEYED_BY_VERSION, Arc::new(rendered));
+    res
 }
 
 fn year_or_now(year: Option<i32>) -> Result<i32, ApiError> {
@@ -324,6 +348,7 @@ pub async fn yearly(
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let year = year_or_now(query.year)?;
     let held = report_formats::if_none_match(&req);
+    let shared = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
         db::snapshot(conn, |conn| {
             let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)?;
@@ -342,9 +367,12 @@ pub async fn yearly(
             )?;
             policy::ensure(policy::can_read_reports(&principal, &unit.path))?;
             let version = audit::data_version(conn)?;
+            // Statuses (stale, pending) are judged as of today: a new day is a new report.
+            let today = crate::domain::today();
             let etag = report_formats::report_etag(
                 &[
                     "yearly",
+                    &today.to_string(),
                     &plan.id,
                     &year.to_string(),
                     &unit.id,
@@ -356,6 +384,9 @@ pub async fn yearly(
             if report_formats::held(&held, &etag) {
                 return Ok(Outcome::Unchanged(etag));
             }
+            if let Some(rendered) = kept(&shared, &etag) {
+                return Ok(Outcome::Kept(rendered, etag));
+            }
             let figures = reports::yearly(
                 conn,
                 &plan,
@@ -363,7 +394,7 @@ pub async fn yearly(
                 &unit.path,
                 year,
                 Seen::from(policy::staff_visibility(&principal)),
-                crate::domain::today(),
+                today,
             )?;
             let context = DocContext {
                 issuer_name: unit.name.clone(),
@@ -380,6 +411,7 @@ pub async fn yearly(
     .await?;
     let (report, etag) = match outcome {
         Outcome::Unchanged(etag) => return Ok(report_formats::unchanged(&etag)),
+        Outcome::Kept(rendered, etag) => return Ok(rendered.response(&etag)),
         Outcome::Fresh(r, etag) => (r, etag),
     };
     let tables = yearly_tables(&report);
@@ -389,27 +421,26 @@ pub async fn yearly(
         year,
         format.extension()
     );
-    render(
+    let rendered = render(
         format,
-        &etag,
         &name,
         &*report,
         &tables,
         || yearly_document(&report, tables.clone()),
         &yearly_charts(&report),
-    )
+    )?;
+    Ok(keep(&state, etag, rendered))
 }
 
-/// Answers a report in its format.
+/// A report in its format.
 fn render<T: Serialize>(
     format: Format,
-    etag: &str,
     file_name: &str,
     json: &T,
     tables: &[Table],
     document: impl FnOnce() -> AdminDocument,
     charts: &[ChartSpec],
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Rendered, ApiError> {
     let (content_type, body, name) = match format {
         Format::Json => (
             "application/json",
@@ -432,7 +463,11 @@ fn render<T: Serialize>(
             Some(file_name),
         ),
     };
-    Ok(report_formats::file(content_type, etag, name, body))
+    Ok(Rendered {
+        content_type,
+        file_name: name.map(str::to_string),
+        body: body.into(),
+    })
 }
 
 fn yearly_report(
@@ -1026,15 +1061,19 @@ pub async fn province(
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let year = year_or_now(query.year)?;
     let held = report_formats::if_none_match(&req);
+    let shared = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
         db::snapshot(conn, |conn| {
             let root = report_unit(conn, &principal, query.unit_id.as_deref(), None)?;
             let root_path = root.as_ref().map_or("/".to_string(), |u| u.path.clone());
             policy::ensure(policy::can_read_reports(&principal, &root_path))?;
             let version = audit::data_version(conn)?;
+            // Statuses (stale, pending) are judged as of today: a new day is a new report.
+            let today = crate::domain::today();
             let etag = report_formats::report_etag(
                 &[
                     "province",
+                    &today.to_string(),
                     &year.to_string(),
                     &root_path,
                     format.name(),
@@ -1045,6 +1084,9 @@ pub async fn province(
             if report_formats::held(&held, &etag) {
                 return Ok(Outcome::Unchanged(etag));
             }
+            if let Some(rendered) = kept(&shared, &etag) {
+                return Ok(Outcome::Kept(rendered, etag));
+            }
             let units = reports::units_below(conn, root.as_ref().map(|u| u.id.as_str()))?;
             let (lines, total) = reports::province(
                 conn,
@@ -1053,7 +1095,7 @@ pub async fn province(
                 year,
                 Seen::from(policy::staff_visibility(&principal)),
                 |issuer_path| policy::can_read_plan(&principal, issuer_path),
-                crate::domain::today(),
+                today,
             )?;
             let context = match &root {
                 Some(u) => DocContext {
@@ -1089,19 +1131,20 @@ pub async fn province(
     .await?;
     let (report, etag) = match outcome {
         Outcome::Unchanged(etag) => return Ok(report_formats::unchanged(&etag)),
+        Outcome::Kept(rendered, etag) => return Ok(rendered.response(&etag)),
         Outcome::Fresh(r, etag) => (r, etag),
     };
     let tables = province_tables(&report);
     let name = format!("bao-cao-tong-hop-{year}.{}", format.extension());
-    render(
+    let rendered = render(
         format,
-        &etag,
         &name,
         &*report,
         &tables,
         || province_document(&report, tables.clone()),
         &[],
-    )
+    )?;
+    Ok(keep(&state, etag, rendered))
 }
 
 pub const SHEET_PROVINCE: &str = "Tổng hợp theo đơn vị";
@@ -1225,6 +1268,7 @@ pub async fn decision_document(
     Query(query): Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let held = report_formats::if_none_match(&req);
+    let shared = state.clone();
     let outcome = db::run(&state.pool, move |conn| {
         db::snapshot(conn, |conn| {
             let (d, path) =
@@ -1245,6 +1289,9 @@ pub async fn decision_document(
             let etag = report_formats::report_etag(&["decision", &d.id, &place, "docx"], version);
             if report_formats::held(&held, &etag) {
                 return Ok(Outcome::Unchanged(etag));
+            }
+            if let Some(rendered) = kept(&shared, &etag) {
+                return Ok(Outcome::Kept(rendered, etag));
             }
             let unit = org_units::find(conn, &d.org_unit_id)?
                 .ok_or_else(|| ApiError::not_found("org unit"))?;
@@ -1345,6 +1392,7 @@ pub async fn decision_document(
     .await?;
     let ((document, number), etag) = match outcome {
         Outcome::Unchanged(etag) => return Ok(report_formats::unchanged(&etag)),
+        Outcome::Kept(rendered, etag) => return Ok(rendered.response(&etag)),
         Outcome::Fresh(r, etag) => (*r, etag),
     };
     let body = crate::api::documents::docx(&document)?;
@@ -1358,12 +1406,12 @@ pub async fn decision_document(
             }
         })
         .collect();
-    Ok(report_formats::file(
-        report_formats::DOCX,
-        &etag,
-        Some(&name),
-        body,
-    ))
+    let rendered = Rendered {
+        content_type: report_formats::DOCX,
+        file_name: Some(name),
+        body: body.into(),
+    };
+    Ok(keep(&state, etag, rendered))
 }
 
 #[cfg(test)]

@@ -422,6 +422,10 @@ async fn unchanged_reports_answer_304_until_the_data_changes(app: &TestApp) {
     let first = yearly(app, w, "").await;
     let etag = first.etag();
     assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{etag}");
+    // Read again without a tag: the same report (rendered once for this version, kept).
+    let kept = yearly(app, w, "").await;
+    assert_eq!(kept.etag(), etag);
+    assert_eq!(kept.bytes, first.bytes);
     let again = app
         .get(&yearly_path(w, ""))
         .token(&w.officer)
