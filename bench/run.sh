@@ -98,6 +98,9 @@ stop_server() {
 }
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status"; }
+# The anonymous part: the heap and stacks, without the binary's and the (memory-mapped)
+# SQLite file's pages, which the kernel can drop and reread.
+anon_kb() { awk '/^RssAnon/ { print $2 }' "/proc/$SERVER_PID/status"; }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
@@ -142,11 +145,14 @@ for b in $BACKENDS; do
   curl -sf "$BASE/api/v1/plans/$PLAN" -H "$AUTH" >/dev/null
   sleep 1
   R[$b.rss_idle_kb]=$(rss_kb)
+  R[$b.anon_idle_kb]=$(anon_kb)
 
   # Resident memory under load: the highest VmRSS seen while wrk runs.
-  ( peak=0; while true; do
+  ( peak=0; apeak=0; while true; do
       v=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
       [ "${v:-0}" -gt "$peak" ] && peak=$v && echo "$peak" >"$WORK/$b.rss_peak"
+      a=$(awk '/^RssAnon/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
+      [ "${a:-0}" -gt "$apeak" ] && apeak=$a && echo "$apeak" >"$WORK/$b.anon_peak"
       sleep 0.2
     done ) &
   SAMPLER_PID=$!
@@ -229,6 +235,7 @@ for b in $BACKENDS; do
   wait "$SAMPLER_PID" 2>/dev/null || true
   SAMPLER_PID=
   R[$b.rss_load_kb]=$(cat "$WORK/$b.rss_peak" 2>/dev/null || echo 0)
+  R[$b.anon_load_kb]=$(cat "$WORK/$b.anon_peak" 2>/dev/null || echo 0)
   R[$b.hwm_kb]=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
 
   # Start to ready on the existing database (median of 3 restarts).
@@ -296,7 +303,7 @@ row() { # label, then per backend: value, target text, verdict
   row "yearly report, whole province" "${args[@]}"
   args=(); for b in $BACKENDS; do args+=("$(cell "$b" import_s) s ($(cell "$b" imported) imported)" "< 10 s: $(verdict "$(cell "$b" import_s)" "<" 10)"); done
   row "import $IMPORT_ROWS learning records" "${args[@]}"
-  args=(); for b in $BACKENDS; do args+=("$(mb "$b" rss_idle_kb) MB idle; $(mb "$b" rss_load_kb) MB under load (peak RSS $(mb "$b" hwm_kb) MB)" "< 50 MB idle: $(verdict "$(mb "$b" rss_idle_kb)" "<" 50)"); done
+  args=(); for b in $BACKENDS; do args+=("$(mb "$b" rss_idle_kb) MB idle ($(mb "$b" anon_idle_kb) MB anonymous); $(mb "$b" rss_load_kb) MB under load ($(mb "$b" anon_load_kb) MB anonymous; peak RSS $(mb "$b" hwm_kb) MB)" "< 50 MB idle: $(verdict "$(mb "$b" rss_idle_kb)" "<" 50)"); done
   row "resident memory" "${args[@]}"
   args=(); for b in $BACKENDS; do args+=("$(cell "$b" ready_ms) ms" ""); done
   row "start → ready, existing database" "${args[@]}"

@@ -7,7 +7,8 @@
 //! multi-row `INSERT`s through `on_backend!`, as the learning-record import does, with the
 //! derived columns the app keeps (search and sort keys, unit paths, versions) and one change
 //! event per row; one audit row per kind of record tells of the whole load. Everything is
-//! one transaction (`db::write_tx`), sealed into the feed and the hash chain at commit.
+//! one transaction (`db::write_tx`), then sealed into the feed and the hash chain (counted
+//! in the time: a server would otherwise do it at its start).
 //!
 //! The same `--seed` gives the same names, texts, values and shapes on every run and both
 //! backends. Ids are UUIDv7 and timestamps are the load's, as for any other write.
@@ -433,6 +434,7 @@ pub fn seed(conn: &mut AnyConnection, opts: &Options) -> Result<Seeded, ApiError
         ));
     }
     let mut out = db::write_tx(conn, |conn| write(conn, opts, run))?;
+    crate::domain::audit::seal_committed(conn)?;
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)
 }
