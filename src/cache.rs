@@ -9,7 +9,9 @@
 //! generation moves on every watch and nothing cached is used.
 //!
 //! Entries hold what every request would read the same way (a session's account, a
-//! plan); the policy is still checked per request against the entry.
+//! plan); the policy is still checked per request against the entry. An edit made in
+//! the database by hand (psql, sqlite3) moves no generation: restart the instances after
+//! one, or it shows when the next write happens.
 
 use std::collections::HashMap;
 use std::hash::Hash;

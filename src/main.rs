@@ -130,8 +130,7 @@ fn run(command: Command) -> Result<(), String> {
             command: AuditCommand::Verify,
         } => {
             let mut conn = connect(&config)?;
-            let report = domain::audit::seal_committed(&mut conn)
-                .and_then(|()| domain::audit::verify_chain(&mut conn))
+            let report = thidua::db::snapshot(&mut conn, domain::audit::verify_chain)
                 .map_err(|e| e.to_string())?;
             for p in &report.problems {
                 println!(

@@ -149,8 +149,7 @@ pub async fn verify(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_read_audit_log(&principal))?;
     let report = db::run(&state.pool, |conn| {
-        audit::seal_committed(conn)?;
-        Ok(audit::verify_chain(conn)?)
+        Ok(db::snapshot(conn, audit::verify_chain)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::api::extract::Query;
 use crate::auth::{Caller, policy};
 use crate::db;
+use crate::domain::audit;
 use crate::domain::clients::ClientScope;
 use crate::domain::feed::{self, Change};
 use crate::error::ApiError;
@@ -83,8 +84,8 @@ pub struct ChangeQuery {
 /// Read the change feed.
 ///
 /// Every create, update and archive of every resource, each once, in commit order: a
-/// change comes after every change its transaction could see (the changes of one record
-/// in the order they were committed). Resume from the last `position` seen (or
+/// change comes after every change committed before it was written (so the changes of
+/// one record are in the order they were committed). Resume from the last `position` seen (or
 /// `next_after`): nothing is skipped, even while writes commit concurrently. Tombstones (`archived`) tell of removals. Admins, and service
 /// clients with `changes:read`.
 #[utoipa::path(
@@ -122,6 +123,7 @@ pub async fn list(
         .filter(|t| !t.is_empty())
         .collect();
     let (items, head) = db::run(&state.pool, move |conn| {
+        audit::seal_committed(conn)?;
         feed::read(conn, after, limit, &types)
     })
     .await?;

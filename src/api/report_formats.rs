@@ -146,9 +146,8 @@ fn headers(res: &mut actix_web::HttpResponseBuilder, etag: &str) {
     ));
 }
 
-/// A report's answer: its bytes as `content_type`, tagged, and as a named attachment for
-/// the files.
-/// A report rendered in its format, kept for the next reader of the same version.
+/// A report rendered in its format, kept for the next reader of the same version (its
+/// `generated_at` is the first reader's).
 pub struct Rendered {
     pub content_type: &'static str,
     pub file_name: Option<String>,
@@ -166,6 +165,8 @@ impl Rendered {
     }
 }
 
+/// A report's answer: its bytes as `content_type`, tagged, and as a named attachment for
+/// the files.
 fn file(
     content_type: &str,
     etag: &str,

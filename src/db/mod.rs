@@ -286,9 +286,12 @@ where
 }
 
 /// Runs reads on one snapshot of the data, so figures computed by several queries agree
-/// with each other and with the data version read beside them (sealed first, so the
-/// version counts every write committed before). PostgreSQL needs REPEATABLE READ for
-/// that; a SQLite read transaction (WAL) is a snapshot already.
+/// with each other and with the data version read beside them. PostgreSQL needs REPEATABLE
+/// READ for that; a SQLite read transaction (WAL) is a snapshot already. The version counts
+/// a write once it is sealed: what committed is sealed first, and when a write committed
+/// between that seal and the snapshot, it seals and takes the snapshot again — up to four
+/// times, then it reads anyway (under a steady stream of writes), and the version may lag
+/// the figures by a few milliseconds of writes until the next seal.
 pub fn snapshot<T, E>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
@@ -296,13 +299,25 @@ pub fn snapshot<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    crate::domain::audit::seal_committed(conn)?;
-    conn.transaction(|conn| {
-        if let AnyConnection::Postgresql(c) = conn {
-            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+    use crate::domain::audit;
+    let mut f = Some(f);
+    for attempt in 1.. {
+        audit::seal_committed(conn)?;
+        let read = conn.transaction(|conn| {
+            if let AnyConnection::Postgresql(c) = conn {
+                c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            }
+            if attempt < 4 && audit::has_unsealed(conn)? {
+                return Ok(None);
+            }
+            let f = f.take().expect("read once");
+            f(conn).map(Some)
+        })?;
+        if let Some(value) = read {
+            return Ok(value);
         }
-        f(conn)
-    })
+    }
+    unreachable!("the fourth attempt reads")
 }
 
 /// Runs blocking database work on actix's blocking pool, never on an async worker.

@@ -138,9 +138,9 @@ fn record(
 /// version just before it reads, so it sees every write committed before it. Positions
 /// are given out contiguously after the head, so a reader never sees N+1 without N.
 /// A transaction's events become visible at its commit all at once, and they are
-/// numbered in the order they were written (`seq`): a write that waited for another
-/// transaction's row lock writes its event after that transaction committed, so every
-/// record's changes stay in commit order.
+/// numbered in the order they were written (`seq`), so an event comes after every event
+/// committed before it was written — a write that waited for another transaction's row
+/// lock writes its event after that commit, so one record's changes stay in commit order.
 pub fn seal_committed(conn: &mut AnyConnection) -> QueryResult<()> {
     if !has_unsealed(conn)? {
         return Ok(());
@@ -149,7 +149,7 @@ pub fn seal_committed(conn: &mut AnyConnection) -> QueryResult<()> {
 }
 
 /// Whether anything waits to be sealed (two lookups in partial indexes).
-fn has_unsealed(conn: &mut AnyConnection) -> QueryResult<bool> {
+pub(crate) fn has_unsealed(conn: &mut AnyConnection) -> QueryResult<bool> {
     use diesel::dsl::exists;
     let events: bool = diesel::select(exists(
         change_events::table.filter(change_events::position.is_null()),
@@ -303,6 +303,7 @@ const VERIFY_PAGE: i64 = 2_000;
 /// Recomputes every hash of the audit trail, in chain order, in pages so memory stays flat.
 /// An edited row no longer matches its hash; a removed row leaves a hole in `chain_seq`
 /// and a link that points at nothing; a removed newest row disagrees with the head.
+/// Run it in `db::snapshot`, so the head and the rows read agree while sealers run.
 pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
     let (head_seq, head_hash): (i64, String) = ledger_head::table
         .find(1)
@@ -357,8 +358,11 @@ pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
         broken = true;
         note(&mut problems, None, Some(head_seq), "head_mismatch");
     }
+    // Rows wait up to a sealer's period to be chained; one left unchained for long was
+    // put there past the sealer.
     let unsealed: Vec<i64> = audit_log::table
         .filter(audit_log::hash.is_null())
+        .filter(audit_log::at.lt(now() - chrono::Duration::minutes(10)))
         .select(audit_log::id)
         .limit(MAX_PROBLEMS as i64)
         .load(conn)?;

@@ -708,7 +708,7 @@ pub struct EvidenceFilter {
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
-/// The evidence the caller sees, newest first.
+/// The orders the evidence list offers.
 #[derive(Debug, Clone, Copy)]
 pub enum EvidenceSort {
     CreatedAt,
@@ -731,6 +731,7 @@ pub const NEWEST_FIRST: Sort<EvidenceSort> = Sort {
     descending: true,
 };
 
+/// The evidence the caller sees, filtered, in `sort` order, a page and the total.
 pub fn list(
     conn: &mut AnyConnection,
     seen: &Seen,

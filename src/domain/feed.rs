@@ -1,5 +1,5 @@
 //! Reading the change feed: every committed create, update and archive, in commit order.
-//! Positions are given out by `audit::seal_committed`, which a read calls first.
+//! Positions are given out by `audit::seal_committed`, which a reader calls first.
 
 use diesel::prelude::*;
 
@@ -32,16 +32,15 @@ pub fn check_cursor(conn: &mut AnyConnection, after: i64) -> Result<i64, ApiErro
     Ok(head)
 }
 
-/// Up to `limit` changes after `after`, oldest first, optionally of some resource types,
-/// counting every write committed before the call. A cursor past the head was never
-/// issued: 422 on `after`.
+/// Up to `limit` changes after `after`, oldest first, optionally of some resource types.
+/// A cursor past the head was never issued: 422 on `after`. Call `seal_committed` first
+/// (outside any transaction) to count every write committed before.
 pub fn read(
     conn: &mut AnyConnection,
     after: i64,
     limit: i64,
     types: &[String],
 ) -> Result<(Vec<Change>, i64), ApiError> {
-    crate::domain::audit::seal_committed(conn)?;
     let head = check_cursor(conn, after)?;
     let mut query = change_events::table
         .filter(change_events::position.gt(after))
