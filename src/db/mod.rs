@@ -285,6 +285,15 @@ where
     }
 }
 
+/// Whether a transaction is open on the connection.
+pub fn in_transaction(conn: &mut AnyConnection) -> bool {
+    type Tm = <AnyConnection as Connection>::TransactionManager;
+    matches!(
+        Tm::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(Some(_))
+    )
+}
+
 /// Runs reads on one snapshot of the data, so figures computed by several queries agree
 /// with each other and with the data version read beside them. PostgreSQL needs REPEATABLE
 /// READ for that; a SQLite read transaction (WAL) is a snapshot already. The version counts
@@ -369,7 +378,19 @@ pub fn prefix_pattern(prefix: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::with_connect_timeout;
+    use super::*;
+
+    #[test]
+    fn a_transaction_is_seen_open_only_inside_it() {
+        let pool = pool(":memory:", None).unwrap();
+        let mut conn = pool.checkout().unwrap();
+        assert!(!in_transaction(&mut conn));
+        let inside = write_tx(&mut conn, |conn| {
+            Ok::<_, diesel::result::Error>(in_transaction(conn))
+        });
+        assert_eq!(inside, Ok(true));
+        assert!(!in_transaction(&mut conn));
+    }
 
     #[test]
     fn postgres_urls_get_a_connect_timeout_unless_they_name_one() {

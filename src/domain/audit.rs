@@ -142,6 +142,12 @@ fn record(
 /// committed before it was written — a write that waited for another transaction's row
 /// lock writes its event after that commit, so one record's changes stay in commit order.
 pub fn seal_committed(conn: &mut AnyConnection) -> QueryResult<()> {
+    // Inside another transaction it would hold the ledger lock to that one's end (and on
+    // SQLite fail to begin): seal before, never within.
+    debug_assert!(
+        !crate::db::in_transaction(conn),
+        "seal_committed runs outside any transaction"
+    );
     if !has_unsealed(conn)? {
         return Ok(());
     }
