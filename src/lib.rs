@@ -18,9 +18,12 @@ pub mod storage;
 pub mod text;
 pub mod worker;
 
+use std::sync::OnceLock;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::{App, web};
+use actix_web::http::header::ContentType;
+use actix_web::{App, HttpResponse, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -100,11 +103,33 @@ pub fn build_app(
         .into_utoipa_app()
         .configure(api::routes)
         .split_for_parts();
-    let document = openapi::document(collected);
-    let routes = web::Data::new(middleware::RouteTable::from_openapi(&document));
+    // The document and the route table built from it are the same for every worker (and
+    // every app of the process): built once, shared, served as ready bytes.
+    static SHARED: OnceLock<(web::Bytes, web::Data<middleware::RouteTable>)> = OnceLock::new();
+    let (document, routes) = SHARED.get_or_init(|| {
+        let document = openapi::document(collected);
+        let json = serde_json::to_vec(&document).expect("the OpenAPI document serialises");
+        let routes = middleware::RouteTable::from_openapi(&document);
+        (json.into(), web::Data::new(routes))
+    });
+    let document = document.clone();
     app.app_data(state)
-        .app_data(routes)
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
+        .app_data(routes.clone())
+        .route(
+            "/api-docs/openapi.json",
+            web::get().to(move || {
+                let document = document.clone();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type(ContentType::json())
+                        .body(document)
+                }
+            }),
+        )
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::new(["/api-docs/openapi.json"])),
+        )
         .default_service(web::to(middleware::not_found))
         .wrap(actix_web::middleware::from_fn(middleware::idempotency))
         .wrap(middleware::security_headers())
