@@ -57,6 +57,33 @@ fn http_as(
     (status, body)
 }
 
+/// `thidua` serving on a free port, with its log dropped; stopped (killed) when dropped.
+struct Server {
+    port: u16,
+    child: Child,
+}
+
+impl Server {
+    /// Serves as `command` (a `thidua(dir)` with its settings) says, once it listens.
+    fn start(command: &mut Command) -> Server {
+        let port = free_port();
+        let mut child = command
+            .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_ready(port, &mut child);
+        Server { port, child }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn wait_ready(port: u16, child: &mut Child) {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -213,21 +240,16 @@ fn migrate_and_create_admin() {
         .unwrap();
     assert!(!again.status.success(), "the username is taken");
 
-    let port = free_port();
-    let mut child = thidua(dir.path())
-        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
-        .env("THIDUA_ADMIN_PASSWORD", "unused-because-an-account-exists")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_ready(port, &mut child);
+    let server = Server::start(
+        thidua(dir.path()).env("THIDUA_ADMIN_PASSWORD", "unused-because-an-account-exists"),
+    );
+    let port = server.port;
     let login = r#"{"username": "ops", "password": "ops-password-2026"}"#;
     assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(login)).0, 200);
     // No `admin` was made: an account already existed.
     let admin = r#"{"username": "admin", "password": "unused-because-an-account-exists"}"#;
     assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(admin)).0, 401);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
 }
 
 #[test]
@@ -265,13 +287,8 @@ fn seed_demo_keeps_the_first_admin_and_runs_twice() {
     let again = thidua(dir.path()).arg("seed-demo").output().unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("nothing changed"));
 
-    let port = free_port();
-    let mut child = thidua(dir.path())
-        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_ready(port, &mut child);
+    let server = Server::start(&mut thidua(dir.path()));
+    let port = server.port;
     for (user, password) in [
         ("admin", admin_password.as_str()),
         ("officer.na", "demo-password-2026"),
@@ -283,8 +300,7 @@ fn seed_demo_keeps_the_first_admin_and_runs_twice() {
             "{user}"
         );
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
 }
 
 #[test]
@@ -329,14 +345,8 @@ fn audit_verify_finds_an_edited_entry() {
 fn backup_copies_a_live_sqlite_database_that_restores() {
     use diesel::{Connection, QueryableByName, RunQueryDsl};
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut child = thidua(dir.path())
-        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
-        .env("THIDUA_ADMIN_PASSWORD", "admin-pass-2026")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_ready(port, &mut child);
+    let server = Server::start(thidua(dir.path()).env("THIDUA_ADMIN_PASSWORD", "admin-pass-2026"));
+    let port = server.port;
     let login = r#"{"username": "admin", "password": "admin-pass-2026"}"#;
     // Logins write (a session and an audit row each) while the copy is taken.
     let writer = std::thread::spawn(move || {
@@ -361,8 +371,7 @@ fn backup_copies_a_live_sqlite_database_that_restores() {
         .output()
         .unwrap();
     assert!(!again.status.success());
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
 
     #[derive(QueryableByName)]
     struct Check {
@@ -389,16 +398,10 @@ fn backup_copies_a_live_sqlite_database_that_restores() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let port = free_port();
-    let mut child = thidua(restored.path())
-        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_ready(port, &mut child);
+    let server = Server::start(&mut thidua(restored.path()));
+    let port = server.port;
     assert_eq!(http(port, "POST", "/api/v1/auth/login", Some(login)).0, 200);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
 }
 
 /// A webhook receiver on a plain socket: answers 200 to everything and keeps each
@@ -680,13 +683,8 @@ fn seed_bench_fills_a_database_the_api_serves_and_refuses_a_second_run() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
 
-    let port = free_port();
-    let mut child = thidua(dir.path())
-        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_ready(port, &mut child);
+    let server = Server::start(&mut thidua(dir.path()));
+    let port = server.port;
     let login = format!(r#"{{"username": "admin", "password": "{password}"}}"#);
     let (status, body) = http(port, "POST", "/api/v1/auth/login", Some(&login));
     assert_eq!(status, 200, "{body}");
@@ -715,6 +713,5 @@ fn seed_bench_fills_a_database_the_api_serves_and_refuses_a_second_run() {
     assert!(json("/api/v1/awards?per_page=1")["total"].as_i64().unwrap() > 0);
     // The load is in the audit trail, sealed into its hash chain.
     assert_eq!(json("/api/v1/audit-log/verify")["ok"], true);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
 }
