@@ -32,6 +32,8 @@ pub const WATCH: Duration = Duration::from_millis(100);
 const SESSIONS: usize = 10_000;
 /// Whole answers kept: up to ~20 KB each (a plan's 40 criteria), so ~20 MB at most.
 const ANSWERS: usize = 1_000;
+/// List pages kept: 50 items of ~1 KB each, so ~13 MB at most.
+const PAGES: usize = 256;
 /// Rendered reports kept: a province's XLSX is a few hundred KB.
 const REPORTS: usize = 32;
 
@@ -141,6 +143,8 @@ pub struct Reads {
     pub principals: ReadCache<String, (crate::auth::Principal, chrono::NaiveDateTime)>,
     /// Whole answers, by what identifies the request (`plan:{id}`, …).
     answers: ReadCache<String, Arc<CachedJson>>,
+    /// Pages of a list, by the caller's visibility and the query string.
+    pages: ReadCache<String, Arc<CachedJson>>,
     /// Rendered reports, by their `ETag` (`Stamp::KEYED_BY_VERSION`).
     pub reports: ReadCache<String, Arc<crate::api::report_formats::Rendered>>,
 }
@@ -151,6 +155,7 @@ impl Default for Reads {
             generation: Generation::default(),
             principals: ReadCache::new(SESSIONS),
             answers: ReadCache::new(ANSWERS),
+            pages: ReadCache::new(PAGES),
             reports: ReadCache::new(REPORTS),
         }
     }
@@ -159,6 +164,7 @@ impl Default for Reads {
 /// An answer kept whole, with what its policy check needs: the path of the unit that
 /// owns what it shows. The caller checks that path for every request.
 pub struct CachedJson {
+    /// Empty for list pages, whose key names the visibility instead.
     pub unit_path: String,
     /// For the `ETag`, when the answer is one resource.
     pub version: Option<i64>,
@@ -190,14 +196,42 @@ impl Reads {
     where
         F: FnOnce(&mut db::AnyConnection) -> Result<CachedJson, ApiError> + Send + 'static,
     {
-        let stamp = self.generation.stamp();
-        if let Some(answer) = self.answers.get(&key, stamp) {
-            return Ok(answer);
-        }
-        let answer = Arc::new(db::run(pool, load).await?);
-        self.answers.put(key, stamp, answer.clone());
-        Ok(answer)
+        kept_or_load(&self.answers, &self.generation, pool, key, load).await
     }
+
+    /// A list page, as [`Reads::answer`]. The key must name everything the page depends
+    /// on, the caller's visibility included: lists are narrowed in SQL, so no check
+    /// per request follows.
+    pub async fn page<F>(
+        &self,
+        pool: &db::Pool,
+        key: String,
+        load: F,
+    ) -> Result<Arc<CachedJson>, ApiError>
+    where
+        F: FnOnce(&mut db::AnyConnection) -> Result<CachedJson, ApiError> + Send + 'static,
+    {
+        kept_or_load(&self.pages, &self.generation, pool, key, load).await
+    }
+}
+
+async fn kept_or_load<F>(
+    cache: &ReadCache<String, Arc<CachedJson>>,
+    generation: &Generation,
+    pool: &db::Pool,
+    key: String,
+    load: F,
+) -> Result<Arc<CachedJson>, ApiError>
+where
+    F: FnOnce(&mut db::AnyConnection) -> Result<CachedJson, ApiError> + Send + 'static,
+{
+    let stamp = generation.stamp();
+    if let Some(answer) = cache.get(&key, stamp) {
+        return Ok(answer);
+    }
+    let answer = Arc::new(db::run(pool, load).await?);
+    cache.put(key, stamp, answer.clone());
+    Ok(answer)
 }
 
 /// Serialises an answer to keep.

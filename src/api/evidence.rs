@@ -14,6 +14,7 @@ use crate::api::plans::visible_plan;
 use crate::api::uploads;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
+use crate::cache::{self, CachedJson};
 use crate::db::{self, AnyConnection};
 use crate::domain::criteria::{self, Criterion, CriterionSubject};
 use crate::domain::evidence::{
@@ -327,6 +328,7 @@ fn detail(conn: &mut AnyConnection, e: Evidence) -> Result<EvidenceResponse, Api
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -338,34 +340,44 @@ pub async fn list(
     let seen = Seen::from(policy::staff_visibility(&principal));
     let q = params.q();
     let updated_since = params.updated_since();
-    let (items, total, files) = db::run(&state.pool, move |conn| {
-        let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
-        let filter = EvidenceFilter {
-            q,
-            plan_id: query.plan_id,
-            criterion_id: query.criterion_id,
-            year,
-            status: query.status,
-            subject: query.subject,
-            source: query.source,
-            under_unit_path,
-            staff_id: query.staff_id,
-            updated_since,
-        };
-        let (items, total) = evidence::list(conn, &seen, &filter, sort, page)?;
-        let ids: Vec<String> = items.iter().map(|e| e.id.clone()).collect();
-        let files = evidence::files_of(conn, &ids)?;
-        Ok((items, total, files))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |e| {
-        let own: Vec<EvidenceFile> = files
-            .iter()
-            .filter(|f| f.evidence_id == e.id)
-            .cloned()
-            .collect();
-        EvidenceResponse::new(e, own, None)
-    })))
+    // The same page for everyone who sees the same records: a review queue that many
+    // officers of one office open is read once until the next write.
+    let key = format!("evidence:{seen:?}?{}", req.query_string());
+    let answer = state
+        .reads
+        .page(&state.pool, key, move |conn| {
+            let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
+            let filter = EvidenceFilter {
+                q,
+                plan_id: query.plan_id,
+                criterion_id: query.criterion_id,
+                year,
+                status: query.status,
+                subject: query.subject,
+                source: query.source,
+                under_unit_path,
+                staff_id: query.staff_id,
+                updated_since,
+            };
+            let (items, total) = evidence::list(conn, &seen, &filter, sort, page)?;
+            let ids: Vec<String> = items.iter().map(|e| e.id.clone()).collect();
+            let files = evidence::files_of(conn, &ids)?;
+            let page = Page::of(items, total, page, |e| {
+                let own: Vec<EvidenceFile> = files
+                    .iter()
+                    .filter(|f| f.evidence_id == e.id)
+                    .cloned()
+                    .collect();
+                EvidenceResponse::new(e, own, None)
+            });
+            Ok(CachedJson {
+                unit_path: String::new(),
+                version: None,
+                json: cache::to_json(&page)?,
+            })
+        })
+        .await?;
+    Ok(answer.response())
 }
 
 /// Record evidence (a draft) against a criterion for a unit or a staff member and a year.

@@ -395,6 +395,26 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
             .iter()
             .all(|u| *u == w.division_a)
     );
+    // Pages are kept until the next write, by the caller's sight: the same page asked
+    // in a row by callers who see different records gives each their own.
+    let page = "/api/v1/evidence?subject=collective&per_page=100";
+    let everything = app.get(page).token(&w.officer).await;
+    assert!(everything.ids().contains(&unit_a), "{}", everything.body);
+    let b_sees = app.get(page).token(&manager_b).await;
+    assert_eq!(b_sees.status, StatusCode::OK, "{}", b_sees.body);
+    assert!(!b_sees.ids().contains(&unit_a), "{}", b_sees.body);
+    assert_eq!(app.get(page).token(&outsider).await.body["total"], 0);
+    assert_eq!(app.get(page).token(&w.officer).await.body, everything.body);
+    // A write shows on the next read of the same page.
+    let fresh = record(
+        app,
+        &w.manager_a,
+        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 3}),
+    )
+    .await
+    .id();
+    let after = app.get(page).token(&w.officer).await;
+    assert!(after.ids().contains(&fresh), "{}", after.body);
     // A score given on approval stays within the criterion's points.
     let more = submitted(
         w.manager_a.clone(),
