@@ -2,6 +2,7 @@
 //! the helpers every repository function uses.
 
 pub mod schema;
+mod writer;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,12 +41,17 @@ const DOWN_WAIT: Duration = Duration::from_millis(250);
 /// make them.
 const PG_CONNECT_TIMEOUT_SECS: u32 = 5;
 
+/// How long a SQLite writer waits for the write lock before "database is locked".
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The connection pool, and whether the database answered the last time a connection was
 /// opened (see `checkout`).
 #[derive(Clone)]
 pub struct Pool {
     inner: r2d2::Pool<ConnectionManager>,
     down: Arc<AtomicBool>,
+    /// SQLite's one writing connection (`writer`), which `run` hands the writes to.
+    writer: Option<Arc<writer::Writer>>,
 }
 
 impl std::ops::Deref for Pool {
@@ -125,10 +131,11 @@ impl ConnectionManager {
                 // mode survives a process crash (WAL itself is set once, in `pool`).
                 // Reads through a memory map skip a read() copy per page: a list counting
                 // 20 000 rows took half the time (measured with sqlite3, BENCHMARKS.md).
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                     PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;",
-                )
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; \
+                         PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;",
+                    SQLITE_BUSY_TIMEOUT.as_millis()
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(conn))
             }
@@ -172,8 +179,11 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         // here: connections opening together would otherwise race for the lock to set it.
         let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))
             .map_err(|e| format!("cannot open {url}: {e}"))?;
-        conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
-            .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL;",
+            SQLITE_BUSY_TIMEOUT.as_millis()
+        ))
+        .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
     }
     let default_size = match Backend::of(url) {
         Backend::Postgres => 10,
@@ -185,15 +195,21 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         Backend::Sqlite => url.to_string(),
     };
     let down = Arc::new(AtomicBool::new(false));
+    let manager = ConnectionManager {
+        url,
+        down: down.clone(),
+    };
+    let writer = manager.writer();
     let inner = r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
         .connection_timeout(CHECKOUT_TIMEOUT)
-        .build(ConnectionManager {
-            url,
-            down: down.clone(),
-        })
+        .build(manager)
         .map_err(|e| e.to_string())?;
-    Ok(Pool { inner, down })
+    Ok(Pool {
+        inner,
+        down,
+        writer,
+    })
 }
 
 /// A PostgreSQL URL with libpq's `connect_timeout`, unless it names one already.
@@ -252,9 +268,13 @@ pub fn revert_all(conn: &mut AnyConnection) -> Result<(), String> {
 }
 
 /// Runs a write as one transaction (its change events and audit rows are sealed into the
-/// feed and the hash chain afterwards, by `audit::seal_committed`). On SQLite it begins
-/// IMMEDIATE, taking the write lock up front: a deferred transaction that reads, then writes, fails with "database is locked"
-/// instead of waiting when another writer got in between.
+/// feed and the hash chain afterwards, by `audit::seal_committed`).
+///
+/// On SQLite, under `run`, the write goes to the database's one writing connection and may
+/// share its commit with writes queued behind it (`writer`); it returns once committed.
+/// Elsewhere it begins IMMEDIATE, taking the write lock up front: a deferred transaction
+/// that reads, then writes, fails with "database is locked" instead of waiting when
+/// another writer got in between. A write inside a write is a savepoint of it.
 pub fn write_tx<T, E>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
@@ -264,8 +284,15 @@ where
 {
     type Tm = <AnyConnection as Connection>::TransactionManager;
     match conn {
-        AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        AnyConnection::Sqlite(_) if writer::in_write() => return conn.transaction(f),
+        AnyConnection::Sqlite(_) => {
+            if let Some(writer) = writer::current() {
+                return writer.write(f);
+            }
+            let AnyConnection::Sqlite(c) = conn else {
+                unreachable!()
+            };
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
         }
         AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
     }
@@ -339,6 +366,7 @@ where
     let pool = pool.clone();
     actix_web::web::block(move || {
         let mut conn = pool.checkout().map_err(ApiError::unavailable)?;
+        let _writer = writer::Scope::enter(pool.writer.clone());
         f(&mut conn)
     })
     .await

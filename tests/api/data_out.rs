@@ -16,6 +16,7 @@ db_tests!(
     feed_tells_creates_updates_and_tombstones_in_order,
     feed_cursors_resume_and_refuse_what_was_never_issued,
     feed_has_no_gap_or_duplicate_under_concurrent_writers,
+    writes_sharing_a_commit_keep_their_own_outcome,
     audit_log_shows_before_and_after_to_admins_only,
     audit_chain_detects_an_edited_or_removed_entry,
     export_streams_every_record_as_json_lines,
@@ -555,6 +556,57 @@ async fn feed_has_no_gap_or_duplicate_under_concurrent_writers(app: &TestApp) {
     created.sort();
     expected.sort();
     assert_eq!(created, expected);
+}
+
+/// Writes that queue up for SQLite's writer share one commit: each still gets its own
+/// answer, a refused one leaves nothing, and a later write in the same commit sees the
+/// earlier (the taken code). PostgreSQL runs the same requests side by side.
+async fn writes_sharing_a_commit_keep_their_own_outcome(app: &TestApp) {
+    let admin = app.admin().await;
+    let tries = (0..24).map(|i| {
+        let admin = admin.clone();
+        // Every third asks for the same code; the others are new.
+        let code = if i % 3 == 0 {
+            "TRUNG".to_string()
+        } else {
+            format!("U{i}")
+        };
+        async move {
+            let res = app
+                .post("/api/v1/org-units")
+                .token(&admin)
+                .json(json!({"code": code, "name": format!("Đơn vị số {i}"), "kind": "province"}))
+                .await;
+            (code, res)
+        }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let mut created = Vec::new();
+    let mut taken = 0;
+    for (code, res) in &answers {
+        match res.status.as_u16() {
+            201 => created.push(res.id()),
+            409 if code == "TRUNG" => taken += 1,
+            other => panic!("{code}: {other} {}", res.body),
+        }
+    }
+    assert_eq!(created.len(), 17, "16 new codes and one TRUNG");
+    assert_eq!(taken, 7);
+    let units = app
+        .get("/api/v1/org-units?per_page=200")
+        .token(&admin)
+        .await;
+    let mut listed = units.ids();
+    listed.sort();
+    created.sort();
+    assert_eq!(listed, created);
+    let audit = app
+        .get("/api/v1/audit-log?resource_type=org_unit&action=created&per_page=200")
+        .token(&admin)
+        .await;
+    assert_eq!(audit.body["total"], 17, "{}", audit.body);
+    let verify = app.get("/api/v1/audit-log/verify").token(&admin).await;
+    assert_eq!(verify.body["ok"], true, "{}", verify.body);
 }
 
 async fn audit_log_shows_before_and_after_to_admins_only(app: &TestApp) {
