@@ -103,7 +103,7 @@ pub async fn import(
             let parsed: LearningImport = parse_json(&body)?;
             (learning::json_rows(parsed.records)?, Vec::<RowError>::new())
         };
-        db::write_tx(conn, |conn| {
+        db::write_tx_alone(conn, |conn| {
             let not_found = || {
                 ApiError::invalid(
                     "criterion_id",

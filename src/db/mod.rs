@@ -131,9 +131,12 @@ impl ConnectionManager {
                 // mode survives a process crash (WAL itself is set once, in `pool`).
                 // Reads through a memory map skip a read() copy per page: a list counting
                 // 20 000 rows took half the time (measured with sqlite3, BENCHMARKS.md).
+                // Temporary files in memory: each savepoint of the writer's shared commit
+                // (`writer`) journals the pages it changes, ~20 page writes per evidence.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; \
-                         PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;",
+                     PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; \
+                     PRAGMA temp_store = MEMORY;",
                     SQLITE_BUSY_TIMEOUT.as_millis()
                 ))
                 .map_err(r2d2::Error::QueryError)?;
@@ -282,12 +285,38 @@ pub fn write_tx<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    write(conn, false, f)
+}
+
+/// `write_tx` for a large write (an import): on SQLite's writer it commits alone, so the
+/// small writes queued behind it do not wait for it to answer theirs.
+pub fn write_tx_alone<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    write(conn, true, f)
+}
+
+fn write<T, E>(
+    conn: &mut AnyConnection,
+    alone: bool,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
     type Tm = <AnyConnection as Connection>::TransactionManager;
     match conn {
         AnyConnection::Sqlite(_) if writer::in_write() => return conn.transaction(f),
         AnyConnection::Sqlite(_) => {
             if let Some(writer) = writer::current() {
-                return writer.write(f);
+                // The write leaves this connection: any transaction open on it would
+                // neither hold the write nor let the writer in.
+                debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
+                return writer.write(alone, f);
             }
             let AnyConnection::Sqlite(c) = conn else {
                 unreachable!()

@@ -7,9 +7,12 @@
 //! leaves), and each connection found its page cache stale after another's commit and read
 //! the pages back. Here a writer takes the turn, runs its work inside a savepoint of the
 //! open transaction, and if others are waiting for the turn, leaves the commit to the last
-//! of them; it answers only once that commit is done, so nothing is acknowledged that a
-//! crash could lose. A write that fails rolls back to its savepoint alone; a commit that
-//! fails fails every write in it (503, "retry": none of them was made).
+//! of them; it answers only once that commit is done, so nothing is acknowledged before it
+//! is committed (and, with `synchronous = NORMAL`, as before, a commit survives a crash
+//! of the process, not of the machine). A write that fails rolls back to its savepoint
+//! alone; a commit that fails fails every write in it (503, "retry": none was made). A
+//! large write (an import) commits the open group before it starts and commits alone, so
+//! small writes do not wait for it to answer.
 //!
 //! Writes reach the writer from `db::run` (which names the pool's writer for its thread);
 //! code holding a connection of its own (the CLI, tests) writes on it as before, and
@@ -101,7 +104,12 @@ impl Writer {
     }
 
     /// Runs `f` as one write, and answers after the transaction holding it committed.
-    pub fn write<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    /// `alone`: commit what is open first, and this write by itself.
+    pub fn write<T, E>(
+        &self,
+        alone: bool,
+        f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+    ) -> Result<T, E>
     where
         E: From<Error>,
     {
@@ -109,7 +117,19 @@ impl Writer {
         let mut turn = self.turn.lock().unwrap_or_else(|e| e.into_inner());
         self.waiting.fetch_sub(1, Ordering::AcqRel);
 
+        if alone && turn.open {
+            commit(&mut turn);
+        }
         let outcome = self.run_in_savepoint(&mut turn, f);
+        // A failure SQLite answers by rolling back the whole transaction (disk full, I/O)
+        // leaves no group to commit: every write in it failed.
+        if turn.open && !only_the_group_is_open(&mut turn) {
+            abandon(&mut turn);
+            return match outcome {
+                Ok(_) => Err(commit_failed("the transaction was rolled back".into()).into()),
+                Err(e) => Err(e),
+            };
+        }
         let committed = match &outcome {
             Ok(_) => {
                 let (tell, told) = sync_channel(1);
@@ -119,7 +139,8 @@ impl Writer {
             Err(_) => None,
         };
         // The last writer in line commits; the others leave it open for the next.
-        if turn.open && (self.waiting.load(Ordering::Acquire) == 0 || turn.done >= MOST_PER_COMMIT)
+        if turn.open
+            && (alone || self.waiting.load(Ordering::Acquire) == 0 || turn.done >= MOST_PER_COMMIT)
         {
             commit(&mut turn);
         }
@@ -207,6 +228,27 @@ fn commit(turn: &mut Turn) {
     }
     turn.open = false;
     turn.done = 0;
+}
+
+/// Whether the connection is inside the group's transaction and no deeper.
+fn only_the_group_is_open(turn: &mut Turn) -> bool {
+    turn.conn.as_mut().is_some_and(|conn| {
+        matches!(
+            Tm::transaction_manager_status_mut(conn).transaction_depth(),
+            Ok(Some(depth)) if depth.get() == 1
+        )
+    })
+}
+
+/// Gives up the open group: each write in it is told it failed, and the connection, in
+/// whatever state it is, is closed (which rolls back what is left).
+fn abandon(turn: &mut Turn) {
+    turn.conn = None;
+    turn.open = false;
+    turn.done = 0;
+    for tell in turn.waiting_for_commit.drain(..) {
+        let _ = tell.send(Err("the transaction was rolled back".into()));
+    }
 }
 
 /// The answer to a write whose commit failed: it was not made, and may be sent again.

@@ -936,16 +936,18 @@ pub fn claim_due(conn: &mut AnyConnection) -> Result<Vec<Claimed>, ApiError> {
 
 /// Hands claimed deliveries back unsent (their turn comes at the next step).
 pub fn release(conn: &mut AnyConnection, claimed: &[Claimed]) -> QueryResult<()> {
-    for d in claimed {
-        diesel::update(
-            webhook_deliveries::table
-                .find(&d.id)
-                .filter(webhook_deliveries::locked_until.eq(d.lease_until)),
-        )
-        .set(webhook_deliveries::locked_until.eq(None::<NaiveDateTime>))
-        .execute(conn)?;
-    }
-    Ok(())
+    crate::db::write_tx(conn, |conn| {
+        for d in claimed {
+            diesel::update(
+                webhook_deliveries::table
+                    .find(&d.id)
+                    .filter(webhook_deliveries::locked_until.eq(d.lease_until)),
+            )
+            .set(webhook_deliveries::locked_until.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 /// Records one attempt: delivered; or failed, to be retried after the backoff or given
