@@ -4,11 +4,11 @@
 //!
 //! The plans, their criteria, movements and legal bases go through the domain functions the
 //! API uses. The bulk (staff, registrations, evidence, nominations, awards) is written as
-//! multi-row `INSERT`s through `on_backend!`, as the learning-record import does, with the
-//! derived columns the app keeps (search and sort keys, unit paths, versions) and one change
-//! event per row; one audit row per kind of record tells of the whole load. Everything is
-//! one transaction (`db::write_tx`), then sealed into the feed and the hash chain (counted
-//! in the time: a server would otherwise do it at its start).
+//! multi-row `INSERT`s through `on_backend!`, as the learning-record import does on SQLite,
+//! with the derived columns the app keeps (search and sort keys, unit paths, versions) and
+//! one change event per row; one audit row per kind of record tells of the whole load.
+//! Everything is one transaction (`db::write_tx`), then sealed into the feed and the hash
+//! chain (counted in the time: a server would otherwise do it at its start).
 //!
 //! The same `--seed` gives the same names, texts, values and shapes on every run and both
 //! backends. Ids are UUIDv7 and timestamps are the load's, as for any other write.

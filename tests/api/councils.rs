@@ -1432,7 +1432,7 @@ fn version_of(etag: &str) -> i64 {
         .unwrap()
 }
 
-fn is_postgres(app: &TestApp) -> bool {
+pub fn is_postgres(app: &TestApp) -> bool {
     matches!(
         *app.state.pool.get().unwrap(),
         thidua::db::AnyConnection::Postgresql(_)
@@ -1440,7 +1440,7 @@ fn is_postgres(app: &TestApp) -> bool {
 }
 
 /// Whether a connection to the test database waits on a lock (PostgreSQL).
-async fn lock_waited(app: &TestApp) -> bool {
+pub async fn lock_waited(app: &TestApp) -> bool {
     #[derive(diesel::QueryableByName)]
     struct Waiting {
         #[diesel(sql_type = diesel::sql_types::BigInt)]

@@ -22,6 +22,8 @@ db_tests!(
     the_computed_share_follows_imports_and_archives,
     units_whose_staff_have_records_are_on_the_board,
     a_hundred_thousand_rows_in_one_request,
+    records_are_stored_as_written,
+    an_import_meeting_records_committed_meanwhile_writes_nothing,
 );
 
 /// Gives the fixture's staff codes and e-mails: division A `NA-A1`… (`a1@nghean.gov.vn`…),
@@ -1044,4 +1046,268 @@ async fn a_hundred_thousand_rows_in_one_request(app: &TestApp) {
     eprintln!("re-import of {rows} rows: {:?}", started.elapsed());
     assert_eq!(report(&res, rows, 0, rows), rejected(&[]));
     assert_eq!(imported_total(app, &w).await, rows as i64);
+}
+
+/// A title with what a text format would escape or read as NULL (`\N`, a tab, a line
+/// break, quotes, a comma) besides Vietnamese.
+const ODD_TITLE: &str = "Kỹ năng số – “Bình dân học vụ số”, phần 1\n\"Ứng dụng\"\tVNeID \\N";
+const CERTIFICATE_URL: &str = "https://binhdanhocvuso.gov.vn/chung-chi/CC-2026-000123";
+
+/// What an import writes, read back from the tables: text byte for byte, absent cells as
+/// NULL, and one change event per record that the seal numbers in the file's order.
+async fn records_are_stored_as_written(app: &TestApp) {
+    use chrono::NaiveDate;
+    use diesel::prelude::*;
+    use thidua::db::schema::{change_events, evidence, evidence_history, learning_records};
+
+    assert_eq!(
+        thidua::text::nfc(ODD_TITLE),
+        ODD_TITLE,
+        "the import keeps NFC"
+    );
+    let w = with_codes(app).await;
+    let quoted = format!("\"{}\"", ODD_TITLE.replace('"', "\"\""));
+    let csv = format!(
+        "staff_code,course_code,completed_on,course_title,certificate_id,certificate_url\n\
+         NA-A1,BDHVS-01,2026-05-20,{quoted},CC-2026-000123,{CERTIFICATE_URL}\n\
+         NA-A2,BDHVS-01,2026-05-21,,,\n\
+         NA-B1,BDHVS-02,2026-05-22,\\N,,\n"
+    );
+    let res = import_csv(app, &w.officer, &w.individual, csv).await;
+    assert_eq!(report(&res, 3, 3, 0), rejected(&[]));
+
+    let mut conn = app.state.pool.get().unwrap();
+    let conn = &mut *conn;
+    type Record = (
+        String,
+        String,
+        Option<String>,
+        NaiveDate,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let records: Vec<Record> = learning_records::table
+        .filter(learning_records::criterion_id.eq(&w.individual))
+        .order(learning_records::completed_on)
+        .select((
+            learning_records::staff_id,
+            learning_records::course_code,
+            learning_records::course_title,
+            learning_records::completed_on,
+            learning_records::certificate_id,
+            learning_records::certificate_url,
+            learning_records::evidence_id,
+        ))
+        .load(conn)
+        .unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
+    let text = |s: &str| Some(s.to_string());
+    let expected = [
+        (
+            &w.staff_a[0],
+            "BDHVS-01",
+            text(ODD_TITLE),
+            day(20),
+            text("CC-2026-000123"),
+            text(CERTIFICATE_URL),
+        ),
+        (&w.staff_a[1], "BDHVS-01", None, day(21), None, None),
+        (&w.staff_b[0], "BDHVS-02", text("\\N"), day(22), None, None),
+    ];
+    assert_eq!(records.len(), expected.len(), "{records:?}");
+    for (got, want) in records.iter().zip(&expected) {
+        let (staff, code, title, on, certificate, url, _) = got;
+        assert_eq!(
+            (staff, code.as_str(), title, on, certificate, url),
+            (want.0, want.1, &want.2, &want.3, &want.4, &want.5)
+        );
+    }
+
+    type Evidence = (
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        NaiveDate,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+    );
+    let evidence_ids: Vec<String> = records.iter().map(|r| r.6.clone()).collect();
+    for (record, (staff, code, title, on, certificate, url)) in records.iter().zip(&expected) {
+        let e: Evidence = evidence::table
+            .find(&record.6)
+            .select((
+                evidence::description,
+                evidence::links,
+                evidence::search_text,
+                evidence::review_note,
+                evidence::staff_id,
+                evidence::value,
+                evidence::self_score,
+                evidence::reviewed_score,
+                evidence::as_of,
+                evidence::status,
+                evidence::source,
+                evidence::version,
+                evidence::created_by,
+                evidence::reviewed_by,
+            ))
+            .first(conn)
+            .unwrap();
+        let description = match title {
+            Some(t) => format!("{code} – {t}"),
+            None => code.to_string(),
+        };
+        assert_eq!(e.0.as_deref(), Some(description.as_str()));
+        assert_eq!(e.1, url.clone().unwrap_or_default(), "links");
+        assert_eq!(e.2, thidua::text::fold(&description), "search_text");
+        assert_eq!(&e.3, certificate, "review_note");
+        assert_eq!(e.4.as_ref(), Some(*staff));
+        assert_eq!((e.5, e.6, e.7), (Some(1.0), None, None), "value and scores");
+        assert_eq!(&e.8, on);
+        assert_eq!(
+            (e.9.as_str(), e.10.as_str(), e.11),
+            ("approved", "import", 1)
+        );
+        assert!(
+            e.12.is_some() && e.12 == e.13,
+            "created and reviewed by the importer"
+        );
+
+        // from_status, to_status, note, actor_id
+        type History = (Option<String>, String, Option<String>, Option<String>);
+        let history: Vec<History> = evidence_history::table
+            .filter(evidence_history::evidence_id.eq(&record.6))
+            .select((
+                evidence_history::from_status,
+                evidence_history::to_status,
+                evidence_history::note,
+                evidence_history::actor_id,
+            ))
+            .load(conn)
+            .unwrap();
+        assert_eq!(
+            history,
+            [(
+                None::<String>,
+                "approved".to_string(),
+                text("imported learning record"),
+                e.12
+            )]
+        );
+    }
+
+    // One event each, numbered by the feed's sequence in the file's order, then positioned
+    // by the seal.
+    thidua::domain::audit::seal_committed(conn).unwrap();
+    let events: Vec<(i64, Option<i64>, String, String, i64)> = change_events::table
+        .filter(change_events::resource_id.eq_any(&evidence_ids[..]))
+        .order(change_events::seq)
+        .select((
+            change_events::seq,
+            change_events::position,
+            change_events::resource_id,
+            change_events::action,
+            change_events::version,
+        ))
+        .load(conn)
+        .unwrap();
+    let ids: Vec<String> = events.iter().map(|e| e.2.clone()).collect();
+    assert_eq!(ids, evidence_ids, "{events:?}");
+    for e in &events {
+        assert_eq!((e.3.as_str(), e.4), ("created", 1), "{e:?}");
+    }
+    let positions: Vec<i64> = events.iter().map(|e| e.1.expect("sealed")).collect();
+    assert!(positions.windows(2).all(|p| p[0] < p[1]), "{events:?}");
+}
+
+/// Another writer commits one of the file's records while the import runs. On PostgreSQL
+/// the import does not see the uncommitted record, waits on it at the unique key and then
+/// fails: 409, nothing of the file written, and the file sent again goes in. On SQLite the
+/// import waits for the single writer before it reads and finds the record a duplicate.
+async fn an_import_meeting_records_committed_meanwhile_writes_nothing(app: &TestApp) {
+    use crate::councils::{is_postgres, lock_waited};
+    use diesel::prelude::*;
+
+    let w = with_codes(app).await;
+    let first = "staff_code,course_code,completed_on\nNA-A2,BDHVS-01,2026-05-20\n";
+    let res = import_csv(app, &w.officer, &w.individual, first).await;
+    assert_eq!(report(&res, 1, 1, 0), rejected(&[]));
+
+    // The rival records A1's course (on the evidence of A2's) and waits, uncommitted.
+    let (inserted_tx, inserted_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let pool = app.state.pool.clone();
+    let staff = w.staff_a[0].clone();
+    let rival = std::thread::spawn(move || {
+        let mut conn = pool.get().unwrap();
+        thidua::db::write_tx(&mut conn, |conn| {
+            diesel::sql_query(format!(
+                "INSERT INTO learning_records \
+                 (id, staff_id, criterion_id, course_code, completed_on, evidence_id, created_at) \
+                 SELECT 'rival', '{staff}', criterion_id, 'BDHVS-01', completed_on, evidence_id, \
+                 created_at FROM learning_records"
+            ))
+            .execute(conn)?;
+            inserted_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Ok::<_, diesel::result::Error>(())
+        })
+    });
+    actix_web::web::block(move || inserted_rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+
+    let postgres = is_postgres(app);
+    let csv = "staff_code,course_code,completed_on,course_title\n\
+               NA-A3,BDHVS-01,2026-05-20,Kỹ năng số cơ bản\n\
+               NA-A1,BDHVS-01,2026-05-20,Kỹ năng số cơ bản\n\
+               NA-B1,BDHVS-01,2026-05-20,\n";
+    let import = import_csv(app, &w.officer, &w.individual, csv);
+    let release = async {
+        if postgres {
+            for _ in 0..100 {
+                if lock_waited(app).await {
+                    break;
+                }
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        } else {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        release_tx.send(()).unwrap();
+    };
+    let (res, ()) = futures_util::future::join(import, release).await;
+    rival.join().unwrap().unwrap();
+    if postgres {
+        res.problem(409, "concurrent_import");
+        assert_eq!(
+            imported_total(app, &w).await,
+            1,
+            "the failed import wrote nothing"
+        );
+        let res = import_csv(app, &w.officer, &w.individual, csv).await;
+        assert_eq!(report(&res, 3, 2, 1), rejected(&[]));
+    } else {
+        assert_eq!(report(&res, 3, 2, 1), rejected(&[]));
+    }
+    assert_eq!(
+        imported_staff(app, &w).await,
+        sorted(&[&w.staff_a[1], &w.staff_a[2], &w.staff_b[0]])
+    );
+    let mut conn = app.state.pool.get().unwrap();
+    let records: i64 = thidua::db::schema::learning_records::table
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(records, 4, "A2's, the rival's, A3's and B1's");
 }
