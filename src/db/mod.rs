@@ -402,7 +402,6 @@ where
     .map_err(ApiError::internal)?
 }
 
-/// `LIKE` pattern matching `needle` anywhere, with the wildcards in it escaped by `\`.
 /// Runs a statement on the concrete connection behind an `AnyConnection`, for what the
 /// multi-backend cannot express — multi-row `INSERT … VALUES (…), (…)` above all.
 #[macro_export]
@@ -415,6 +414,7 @@ macro_rules! on_backend {
     };
 }
 
+/// `LIKE` pattern matching `needle` anywhere, with the wildcards in it escaped by `\`.
 pub fn contains_pattern(needle: &str) -> String {
     let mut p = String::with_capacity(needle.len() + 2);
     p.push('%');
