@@ -1439,8 +1439,24 @@ pub fn is_postgres(app: &TestApp) -> bool {
     )
 }
 
+/// Lets a rival transaction go once the request under test waits on its lock: seen on
+/// PostgreSQL, assumed after 300 ms on SQLite (where the wait is inside SQLite).
+pub async fn release_once_blocked(app: &TestApp, release: std::sync::mpsc::Sender<()>) {
+    if is_postgres(app) {
+        for _ in 0..100 {
+            if lock_waited(app).await {
+                break;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    } else {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    release.send(()).unwrap();
+}
+
 /// Whether a connection to the test database waits on a lock (PostgreSQL).
-pub async fn lock_waited(app: &TestApp) -> bool {
+async fn lock_waited(app: &TestApp) -> bool {
     #[derive(diesel::QueryableByName)]
     struct Waiting {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -1514,19 +1530,7 @@ async fn a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at
         &council,
         json!({"title": "Phiên họp bổ sung", "meets_on": "2025-12-15", "nomination_ids": [n]}),
     );
-    let release = async {
-        if postgres {
-            for _ in 0..100 {
-                if lock_waited(app).await {
-                    break;
-                }
-                actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-        } else {
-            actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
-        }
-        release_tx.send(()).unwrap();
-    };
+    let release = release_once_blocked(app, release_tx);
     let (res, ()) = futures_util::future::join(second, release).await;
     rival.join().unwrap().unwrap();
     if postgres {

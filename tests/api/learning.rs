@@ -1234,7 +1234,7 @@ async fn records_are_stored_as_written(app: &TestApp) {
 /// fails: 409, nothing of the file written, and the file sent again goes in. On SQLite the
 /// import waits for the single writer before it reads and finds the record a duplicate.
 async fn an_import_meeting_records_committed_meanwhile_writes_nothing(app: &TestApp) {
-    use crate::councils::{is_postgres, lock_waited};
+    use crate::councils::{is_postgres, release_once_blocked};
     use diesel::prelude::*;
 
     let w = with_codes(app).await;
@@ -1273,19 +1273,7 @@ async fn an_import_meeting_records_committed_meanwhile_writes_nothing(app: &Test
                NA-A1,BDHVS-01,2026-05-20,Kỹ năng số cơ bản\n\
                NA-B1,BDHVS-01,2026-05-20,\n";
     let import = import_csv(app, &w.officer, &w.individual, csv);
-    let release = async {
-        if postgres {
-            for _ in 0..100 {
-                if lock_waited(app).await {
-                    break;
-                }
-                actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-        } else {
-            actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
-        }
-        release_tx.send(()).unwrap();
-    };
+    let release = release_once_blocked(app, release_tx);
     let (res, ()) = futures_util::future::join(import, release).await;
     rival.join().unwrap().unwrap();
     if postgres {
