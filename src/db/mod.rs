@@ -309,19 +309,20 @@ where
     E: From<diesel::result::Error>,
 {
     type Tm = <AnyConnection as Connection>::TransactionManager;
+    if matches!(conn, AnyConnection::Sqlite(_)) {
+        if writer::in_write() {
+            return conn.transaction(f);
+        }
+        if let Some(writer) = writer::current() {
+            // The write leaves this connection: any transaction open on it would neither
+            // hold the write nor let the writer in.
+            debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
+            return writer.write(alone, f);
+        }
+    }
     match conn {
-        AnyConnection::Sqlite(_) if writer::in_write() => return conn.transaction(f),
-        AnyConnection::Sqlite(_) => {
-            if let Some(writer) = writer::current() {
-                // The write leaves this connection: any transaction open on it would
-                // neither hold the write nor let the writer in.
-                debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
-                return writer.write(alone, f);
-            }
-            let AnyConnection::Sqlite(c) = conn else {
-                unreachable!()
-            };
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
         }
         AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
     }
