@@ -282,3 +282,194 @@ impl ConnectionManager {
             .then(|| Arc::new(Writer::new(self.clone())))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The writer's paths that no client request can take on purpose: several writes in one
+    //! transaction where one fails or panics, and a transaction SQLite itself rolls back.
+
+    use std::sync::mpsc::{Sender, channel};
+    use std::thread::{self, JoinHandle};
+    use std::time::{Duration, Instant};
+
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::Integer;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Integer)]
+        n: i32,
+    }
+
+    struct Db {
+        _dir: tempfile::TempDir,
+        path: String,
+        writer: Arc<Writer>,
+    }
+
+    impl Db {
+        fn new() -> Db {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.db").to_str().unwrap().to_string();
+            let writer = crate::db::pool(&path, Some(1)).unwrap().writer.unwrap();
+            writer
+                .write(false, |c| {
+                    c.batch_execute("CREATE TABLE t (n INTEGER NOT NULL)")
+                })
+                .unwrap();
+            Db {
+                _dir: dir,
+                path,
+                writer,
+            }
+        }
+
+        /// What is committed, read on a connection of its own.
+        fn committed(&self) -> Vec<i32> {
+            let mut c = diesel::SqliteConnection::establish(&self.path).unwrap();
+            diesel::sql_query("SELECT n FROM t ORDER BY n")
+                .load::<Row>(&mut c)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.n)
+                .collect()
+        }
+
+        /// Starts a write of `n` that holds the turn until told to go on, and returns once
+        /// it has the turn (and its row is written, uncommitted).
+        fn holding(&self, n: i32) -> (JoinHandle<QueryResult<()>>, Sender<()>) {
+            let (go_on, wait) = channel::<()>();
+            let (has_turn, turn_taken) = channel::<()>();
+            let writer = self.writer.clone();
+            let handle = thread::spawn(move || {
+                writer.write(false, |c| {
+                    insert(c, n)?;
+                    has_turn.send(()).unwrap();
+                    wait.recv().unwrap();
+                    Ok(())
+                })
+            });
+            turn_taken.recv().unwrap();
+            (handle, go_on)
+        }
+
+        /// Starts a write behind the one holding the turn.
+        fn queued<T: Send + 'static>(
+            &self,
+            f: impl FnOnce(&mut AnyConnection) -> QueryResult<T> + Send + 'static,
+        ) -> JoinHandle<QueryResult<T>> {
+            let writer = self.writer.clone();
+            thread::spawn(move || writer.write(false, f))
+        }
+
+        fn until_waiting(&self, n: usize) {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while self.writer.waiting.load(Ordering::Acquire) < n {
+                assert!(Instant::now() < deadline, "{n} writes never queued");
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+
+    fn insert(c: &mut AnyConnection, n: i32) -> QueryResult<()> {
+        c.batch_execute(&format!("INSERT INTO t VALUES ({n})"))
+    }
+
+    fn join<T>(h: JoinHandle<T>) -> T {
+        h.join().expect("the write did not panic")
+    }
+
+    fn no_commit_in(r: QueryResult<()>) {
+        match r {
+            Err(Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => {}
+            other => panic!("expected a failed commit, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_write_that_fails_in_a_shared_commit_is_the_only_one_undone() {
+        let db = Db::new();
+        let (first, go_on) = db.holding(1);
+        let failing = db.queued(|c| {
+            insert(c, 2)?;
+            Err::<(), _>(Error::NotFound)
+        });
+        let third = db.queued(|c| insert(c, 3));
+        db.until_waiting(2);
+        go_on.send(()).unwrap();
+
+        assert_eq!(join(first), Ok(()));
+        assert_eq!(join(failing), Err(Error::NotFound));
+        assert_eq!(join(third), Ok(()));
+        assert_eq!(db.committed(), [1, 3]);
+    }
+
+    #[test]
+    fn a_write_that_panics_in_a_shared_commit_leaves_the_others_committed() {
+        let db = Db::new();
+        let (first, go_on) = db.holding(1);
+        let panicking = db.queued(|c| -> QueryResult<()> {
+            insert(c, 2)?;
+            panic!("a bug in the middle of a write");
+        });
+        let third = db.queued(|c| insert(c, 3));
+        db.until_waiting(2);
+        go_on.send(()).unwrap();
+
+        assert_eq!(join(first), Ok(()));
+        assert!(
+            panicking.join().is_err(),
+            "the panic reaches its own caller"
+        );
+        assert_eq!(join(third), Ok(()));
+        assert_eq!(db.committed(), [1, 3]);
+        // The turn is usable after the panic (its lock was poisoned).
+        assert_eq!(db.writer.write(false, |c| insert(c, 4)), Ok(()));
+        assert_eq!(db.committed(), [1, 3, 4]);
+    }
+
+    #[test]
+    fn a_transaction_sqlite_rolls_back_fails_every_write_in_it_and_the_next_begins_anew() {
+        let db = Db::new();
+        let (first, go_on) = db.holding(1);
+        // What SQLite does on a full disk or an I/O error: the whole transaction ends.
+        let rolling_back = db.queued(|c| {
+            insert(c, 2)?;
+            c.batch_execute("ROLLBACK")
+        });
+        // Runs before it (then it is rolled back with it) or after (in a new transaction).
+        let third = db.queued(|c| insert(c, 3));
+        db.until_waiting(2);
+        go_on.send(()).unwrap();
+
+        no_commit_in(join(first));
+        assert!(join(rolling_back).is_err());
+        let third = join(third);
+        let expected: &[i32] = if third.is_ok() { &[3] } else { &[] };
+        assert_eq!(db.committed(), expected, "answered {third:?}");
+        assert_eq!(db.writer.write(false, |c| insert(c, 4)), Ok(()));
+        assert_eq!(db.committed().last(), Some(&4));
+    }
+
+    #[test]
+    fn an_import_commits_the_open_group_first_and_itself_alone() {
+        let db = Db::new();
+        let (first, go_on) = db.holding(1);
+        let writer = db.writer.clone();
+        let import = thread::spawn(move || {
+            writer.write(true, |c| {
+                insert(c, 2)?;
+                Err::<(), _>(Error::NotFound)
+            })
+        });
+        db.until_waiting(1);
+        go_on.send(()).unwrap();
+
+        assert_eq!(join(first), Ok(()));
+        assert_eq!(join(import), Err(Error::NotFound));
+        assert_eq!(db.committed(), [1]);
+    }
+}
