@@ -47,6 +47,31 @@ pub fn written() {
     LOCAL_WRITES.fetch_add(1, Ordering::Release);
 }
 
+/// Writes of this process that change what a session's caller is read from: an account,
+/// a session, a unit's place in the tree. Principals are kept across every other write;
+/// under a stream of writes, each request read its session again (a second trip to the
+/// blocking pool for every write).
+static ACCESS_WRITES: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Set while the write running on this thread changes an account, a session or a unit.
+    static ACCESS_CHANGED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Called inside a write that changes an account, a session or a unit (by the audit
+/// trail, which each of them passes through).
+pub fn access_changing() {
+    ACCESS_CHANGED.set(true);
+}
+
+/// Called by `db::write_tx` when the outermost write on this thread is over (committed,
+/// or not: moving the generation for nothing costs one read).
+pub fn write_ended() {
+    if ACCESS_CHANGED.replace(false) {
+        ACCESS_WRITES.fetch_add(1, Ordering::Release);
+    }
+}
+
 /// The write generation an entry was read at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
@@ -68,6 +93,8 @@ impl Stamp {
 pub struct Generation {
     /// This process's writes: [`LOCAL_WRITES`], or a test's own counter.
     local: &'static AtomicU64,
+    /// This process's writes of accounts, sessions and units: [`ACCESS_WRITES`].
+    access: &'static AtomicU64,
     /// Moves on every change of the head the watcher sees, and on every failed watch.
     seen: AtomicU64,
     /// The head as last read: (feed position, audit sequence).
@@ -78,6 +105,7 @@ impl Default for Generation {
     fn default() -> Self {
         Generation {
             local: &LOCAL_WRITES,
+            access: &ACCESS_WRITES,
             seen: AtomicU64::default(),
             head: Mutex::default(),
         }
@@ -89,6 +117,15 @@ impl Generation {
     pub fn stamp(&self) -> Stamp {
         Stamp {
             local: self.local.load(Ordering::Acquire),
+            seen: self.seen.load(Ordering::Acquire),
+        }
+    }
+
+    /// The stamp of a session's principal: it moves with the writes of accounts, sessions
+    /// and units only (and, like every stamp, with the writes the watcher sees).
+    pub fn access_stamp(&self) -> Stamp {
+        Stamp {
+            local: self.access.load(Ordering::Acquire),
             seen: self.seen.load(Ordering::Acquire),
         }
     }

@@ -103,11 +103,12 @@ fn verified_claims(req: &HttpRequest) -> Result<(web::Data<AppState>, Claims), A
     Ok((state, claims))
 }
 
-/// The account behind a user's token: from the cache while nothing was written since it
-/// was read (a logout, a disabled account or a moved unit is a write), else looked up.
+/// The account behind a user's token: from the cache while no account, session or unit
+/// was written since it was read (a logout, a disabled account, a moved unit), else
+/// looked up.
 async fn user_principal(state: &AppState, claims: Claims) -> Result<Principal, ApiError> {
     let reads = &state.reads;
-    let stamp = reads.generation.stamp();
+    let stamp = reads.generation.access_stamp();
     if let Some((principal, ends)) = reads.principals.get(&claims.sid, stamp)
         && principal.user_id == claims.sub
         && ends > crate::domain::now()

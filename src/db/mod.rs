@@ -308,11 +308,27 @@ fn write<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    if matches!(conn, AnyConnection::Sqlite(_)) && writer::in_write() {
+        return conn.transaction(f);
+    }
+    let outermost = !in_transaction(conn);
+    let result = write_on_backend(conn, alone, f);
+    if outermost {
+        crate::cache::write_ended();
+    }
+    result
+}
+
+fn write_on_backend<T, E>(
+    conn: &mut AnyConnection,
+    alone: bool,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
     type Tm = <AnyConnection as Connection>::TransactionManager;
     if matches!(conn, AnyConnection::Sqlite(_)) {
-        if writer::in_write() {
-            return conn.transaction(f);
-        }
         if let Some(writer) = writer::current() {
             // The write leaves this connection: any transaction open on it would neither
             // hold the write nor let the writer in.

@@ -114,6 +114,11 @@ fn record(
     before: Option<String>,
     after: Option<String>,
 ) -> QueryResult<()> {
+    // What a session's caller is read from (`sessions::principal`): its kept copies
+    // expire when this write is over.
+    if matches!(kind, "user" | "session" | "org_unit") {
+        crate::cache::access_changing();
+    }
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::at.eq(at),

@@ -147,6 +147,15 @@ async fn moves_reroot_the_subtree_and_cycles_are_refused(app: &TestApp) {
     let b = app.unit(&admin, "B", "Sở B", Some(&a)).await;
     let c = app.unit(&admin, "C", "Phòng C", Some(&b)).await;
     let d = app.unit(&admin, "D", "Sở D", Some(&a)).await;
+    // An officer of B, whose unit moves below: the account is read again after the move.
+    let officer_b = app.user(&admin, "officer.b", &["officer"], Some(&b)).await;
+    let sees_c = || async {
+        app.get(&format!("/api/v1/org-units/{c}"))
+            .token(&officer_b)
+            .await
+            .status
+    };
+    assert_eq!(sees_c().await, StatusCode::OK);
 
     // B cannot go below itself or its child.
     for target in [&b, &c] {
@@ -177,6 +186,11 @@ async fn moves_reroot_the_subtree_and_cycles_are_refused(app: &TestApp) {
     let mut expected = vec![b.clone(), c.clone(), d.clone()];
     expected.sort();
     assert_eq!(ids, expected);
+    assert_eq!(
+        sees_c().await,
+        StatusCode::OK,
+        "B's officer, at B's new place"
+    );
     // An officer of D now sees C, which came with B.
     let officer = app.user(&admin, "officer.d", &["officer"], Some(&d)).await;
     assert_eq!(
