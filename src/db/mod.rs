@@ -328,13 +328,13 @@ where
     E: From<diesel::result::Error>,
 {
     type Tm = <AnyConnection as Connection>::TransactionManager;
-    if matches!(conn, AnyConnection::Sqlite(_)) {
-        if let Some(writer) = writer::current() {
-            // The write leaves this connection: any transaction open on it would neither
-            // hold the write nor let the writer in.
-            debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
-            return writer.write(alone, f);
-        }
+    if matches!(conn, AnyConnection::Sqlite(_))
+        && let Some(writer) = writer::current()
+    {
+        // The write leaves this connection: any transaction open on it would neither
+        // hold the write nor let the writer in.
+        debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
+        return writer.write(alone, f);
     }
     match conn {
         AnyConnection::Sqlite(c) => {
