@@ -432,8 +432,9 @@ pub async fn create(
                 links: body.links,
                 self_score: body.self_score,
             };
-            let e = evidence::create(conn, &actor, &c, &subject, body.year, fields)?;
-            detail(conn, e)
+            let (e, first) = evidence::create(conn, &actor, &c, &subject, body.year, fields)?;
+            // What `detail` would read back: no files yet, one history entry.
+            Ok(EvidenceResponse::new(e, Vec::new(), Some(vec![first])))
         })
     })
     .await?;

@@ -292,7 +292,7 @@ pub fn insert(
     actor: &Actor,
     new: NewEvidence<'_>,
     note: Option<&str>,
-) -> QueryResult<Evidence> {
+) -> QueryResult<(Evidence, HistoryEntry)> {
     let at = now();
     let f = new.fields;
     let reviewed = new.status == EvidenceStatus::Approved;
@@ -327,8 +327,8 @@ pub fn insert(
         ))
         .returning(evidence::all_columns)
         .get_result(conn)?;
-    add_history(conn, actor, &row.id, None, new.status, note)?;
-    Ok(row)
+    let first = add_history(conn, actor, &row.id, None, new.status, note)?;
+    Ok((row, first))
 }
 
 fn add_history(
@@ -338,7 +338,7 @@ fn add_history(
     from: Option<EvidenceStatus>,
     to: EvidenceStatus,
     note: Option<&str>,
-) -> QueryResult<()> {
+) -> QueryResult<HistoryEntry> {
     diesel::insert_into(evidence_history::table)
         .values((
             evidence_history::id.eq(new_id()),
@@ -349,8 +349,8 @@ fn add_history(
             evidence_history::to_status.eq(to.as_str()),
             evidence_history::note.eq(note),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(evidence_history::all_columns)
+        .get_result(conn)
 }
 
 fn audit_change(
@@ -368,7 +368,7 @@ fn audit_change(
     audit::record_change(conn, actor, action, resource, before, Some(after))
 }
 
-/// Creates a draft.
+/// Creates a draft; with its one history entry.
 pub fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -376,9 +376,9 @@ pub fn create(
     subject: &Subject,
     year: i32,
     fields: EvidenceFields,
-) -> Result<Evidence, ApiError> {
+) -> Result<(Evidence, HistoryEntry), ApiError> {
     check_fields(criterion, year, &fields)?;
-    let row = insert(
+    let (row, first) = insert(
         conn,
         actor,
         NewEvidence {
@@ -392,7 +392,7 @@ pub fn create(
         None,
     )?;
     audit_change(conn, actor, ChangeAction::Created, None, &row)?;
-    Ok(row)
+    Ok((row, first))
 }
 
 fn ensure_editable(e: &Evidence) -> Result<(), ApiError> {

@@ -30,6 +30,14 @@ async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["status"], "draft");
     let id = res.id();
+    // The answer to the POST is what a GET reads: no files, the one history entry.
+    let read = app
+        .get(&format!("/api/v1/evidence/{id}"))
+        .token(&w.manager_a)
+        .await;
+    assert_eq!(res.body, read.body);
+    assert_eq!(res.body["files"], json!([]));
+    assert_eq!(res.body["history"][0]["to_status"], "draft");
 
     let (ct, body) = multipart("file", "Báo cáo tháng 10.pdf", "application/pdf", PDF);
     let res = app
