@@ -1,5 +1,10 @@
 //! The database: one connection type over SQLite and PostgreSQL, its pool, migrations and
 //! the helpers every repository function uses.
+//!
+//! A row looked up by its key is read with `get_result`, not `first`: `first` adds
+//! `LIMIT ?`, and SQLite marks a statement whose limit is a parameter as expired each time
+//! the parameter is bound again, so it was prepared anew on every run although diesel
+//! keeps it (four statements of each evidence POST, counted with `perf probe`).
 
 pub mod schema;
 mod writer;

@@ -226,7 +226,7 @@ pub fn data_version(conn: &mut AnyConnection) -> QueryResult<i64> {
     ledger_head::table
         .find(1)
         .select(ledger_head::feed_position)
-        .first(conn)
+        .get_result(conn)
 }
 
 /// The ledger's head: (feed position, audit sequence). Every write moves it.
@@ -234,7 +234,7 @@ pub fn head(conn: &mut AnyConnection) -> QueryResult<(i64, i64)> {
     ledger_head::table
         .find(1)
         .select((ledger_head::feed_position, ledger_head::audit_seq))
-        .first(conn)
+        .get_result(conn)
 }
 
 /// An audit row as the hash chain covers it.
@@ -319,7 +319,7 @@ pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
     let (head_seq, head_hash): (i64, String) = ledger_head::table
         .find(1)
         .select((ledger_head::audit_seq, ledger_head::audit_hash))
-        .first(conn)?;
+        .get_result(conn)?;
     let mut problems = Vec::new();
     let mut expected_seq = 0i64;
     let mut prev_hash = String::new();

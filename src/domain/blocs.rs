@@ -94,7 +94,7 @@ fn check_members(
         let unit: Option<(String, bool)> = org_units::table
             .find(id)
             .select((org_units::path, org_units::active))
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         match unit {
             Some((path, true)) if path.starts_with(owner_path) && path != owner_path => {}

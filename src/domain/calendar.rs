@@ -178,7 +178,7 @@ pub fn find(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<Option<Holi
     holidays::table
         .find(day)
         .select(Holiday::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -125,7 +125,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ApiClient>
     api_clients::table
         .find(id)
         .select(ApiClient::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

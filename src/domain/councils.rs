@@ -1654,7 +1654,7 @@ pub fn minutes(
     let unit_name: String = org_units::table
         .find(&council.org_unit_id)
         .select(org_units::name)
-        .first(conn)?;
+        .get_result(conn)?;
     let members = members(conn, &council.id)?;
     let attending: HashSet<&String> = detail.attendance.iter().collect();
     let (present, absent): (Vec<&Member>, Vec<&Member>) =

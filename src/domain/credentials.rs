@@ -809,11 +809,11 @@ pub fn award_facts(
     let subject_path: String = org_units::table
         .find(&subject_unit_id)
         .select(org_units::path)
-        .first(conn)?;
+        .get_result(conn)?;
     let issuing_unit: String = org_units::table
         .find(&issuing_unit_id)
         .select(org_units::name)
-        .first(conn)?;
+        .get_result(conn)?;
     let award_type = AwardType::from(t);
     let legal_source =
         rules_for(conn, &award_type.code, &subject_path, decided_on)?.map(|r| r.legal_source);

@@ -174,7 +174,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Criterion>
     criteria::table
         .find(id)
         .select(Criterion::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

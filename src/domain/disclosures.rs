@@ -427,7 +427,7 @@ pub fn unit_name(conn: &mut AnyConnection, unit_id: &str) -> QueryResult<String>
     org_units::table
         .find(unit_id)
         .select(org_units::name)
-        .first(conn)
+        .get_result(conn)
 }
 
 // Feedback --------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ pub fn claim(
             idempotency_keys::body,
             idempotency_keys::created_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     match found {
         Some((hash, ..)) if hash != request_hash => Ok(Claim::Mismatch),

@@ -85,7 +85,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<LegalDocum
     legal_documents::table
         .find(id)
         .select(LegalDocument::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

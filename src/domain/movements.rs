@@ -112,7 +112,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Movement>>
     movements::table
         .find(id)
         .select(Movement::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -240,13 +240,16 @@ pub fn view(conn: &mut AnyConnection, n: Nomination) -> QueryResult<NominationVi
     let (code, type_name): (String, String) = award_types::table
         .find(&n.award_type_id)
         .select((award_types::code, award_types::name))
-        .first(conn)?;
+        .get_result(conn)?;
     let (unit_name, nominee_path): (String, String) = org_units::table
         .find(&n.nominee_unit_id)
         .select((org_units::name, org_units::path))
-        .first(conn)?;
+        .get_result(conn)?;
     let nominee_name = match &n.staff_id {
-        Some(id) => staff::table.find(id).select(staff::full_name).first(conn)?,
+        Some(id) => staff::table
+            .find(id)
+            .select(staff::full_name)
+            .get_result(conn)?,
         None => unit_name,
     };
     Ok(NominationView {

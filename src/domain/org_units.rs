@@ -57,7 +57,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<OrgUnit>> 
     org_units::table
         .find(id)
         .select(OrgUnit::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -321,7 +321,7 @@ fn check_parent_active(conn: &mut AnyConnection, parent_id: Option<&str>) -> Res
         let active: bool = org_units::table
             .find(id)
             .select(org_units::active)
-            .first(conn)?;
+            .get_result(conn)?;
         if !active {
             return Err(ApiError::invalid(
                 "active",

@@ -368,7 +368,7 @@ fn check(
         org_units::table
             .find(id)
             .select((org_units::path, org_units::active))
-            .first(conn)
+            .get_result(conn)
             .optional()
     };
     match unit_path(conn, &c.issuer_id)? {
@@ -441,7 +441,7 @@ fn check(
         let span: Option<(NaiveDate, NaiveDate)> = movements::table
             .find(id)
             .select((movements::start_date, movements::end_date))
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         let Some((start, end)) = span else {
             return Err(ApiError::invalid(
@@ -795,7 +795,7 @@ pub fn ensure_year_in_plan(
             diesel::dsl::min(plan_phases::start_date),
             diesel::dsl::max(plan_phases::end_date),
         ))
-        .first(conn)?;
+        .get_result(conn)?;
     match (first, last) {
         (Some(first), Some(last)) if year < first.year() || year > last.year() => {
             Err(ApiError::invalid(

@@ -155,7 +155,7 @@ pub fn find_deadline(
     registration_deadlines::table
         .find((plan_id, year))
         .select(Deadline::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

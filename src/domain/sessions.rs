@@ -85,7 +85,7 @@ pub fn refresh(
     let (session_id, token_expires): (String, chrono::NaiveDateTime) = refresh_tokens::table
         .find(&hash)
         .select((refresh_tokens::session_id, refresh_tokens::expires_at))
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or_else(invalid)?;
     let at = now();

@@ -249,7 +249,7 @@ pub fn update(
         let active: bool = org_units::table
             .find(&unit_id)
             .select(org_units::active)
-            .first(conn)?;
+            .get_result(conn)?;
         check_unit_active(active)?;
     }
     normalize(&mut fields);

@@ -94,7 +94,7 @@ pub fn unit_path(conn: &mut AnyConnection, unit_id: &str) -> QueryResult<String>
     org_units::table
         .find(unit_id)
         .select(org_units::path)
-        .first(conn)
+        .get_result(conn)
 }
 
 /// The path prefix of a "this unit and below" filter. An unknown unit gives a prefix no

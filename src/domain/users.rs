@@ -86,7 +86,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<User>> {
     users::table
         .find(id)
         .select(User::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -410,7 +410,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Subscripti
     webhook_subscriptions::table
         .find(id)
         .select(Subscription::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -738,7 +738,7 @@ fn find_delivery(conn: &mut AnyConnection, id: &str) -> QueryResult<Delivery> {
     webhook_deliveries::table
         .find(id)
         .select(Delivery::as_select())
-        .first(conn)
+        .get_result(conn)
 }
 
 /// A subscription's delivery log, newest first.
