@@ -247,7 +247,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Plan, Str
         .inner_join(org_units::table)
         .filter(plans::id.eq(id))
         .select((Plan::as_select(), org_units::path))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

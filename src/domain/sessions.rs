@@ -175,7 +175,7 @@ pub fn principal(
             org_units::path.nullable(),
             sessions::expires_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(row.map(|(user, unit_path, expires_at)| {
         let roles = roles_from_db(&user.roles);
