@@ -6,7 +6,9 @@
 //! `ledger_head` move (a write of another instance, or of a CLI command), at most
 //! [`WATCH`] later. So an instance reads its own writes at once and those of another
 //! instance sharing the database within [`WATCH`]; while the database cannot be read, the
-//! generation moves on every watch and nothing cached is used.
+//! generation moves on every watch and nothing cached is used. The account behind a
+//! session has a stamp of its own ([`Generation::access_stamp`]): this process's writes
+//! move it only when they change an account, a session or a unit.
 //!
 //! Entries hold what every request would read the same way (a session's account, a
 //! plan); the policy is still checked per request against the entry. An edit made in
