@@ -313,34 +313,36 @@ fn write<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    if matches!(conn, AnyConnection::Sqlite(_)) && writer::in_write() {
-        return conn.transaction(f);
+    if matches!(conn, AnyConnection::Sqlite(_)) {
+        if writer::in_write() {
+            return conn.transaction(f);
+        }
+        if let Some(writer) = writer::current() {
+            // The write leaves this connection: any transaction open on it would neither
+            // hold the write nor let the writer in.
+            debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
+            let result = writer.write(alone, f);
+            crate::cache::write_ended();
+            return result;
+        }
     }
     let outermost = !in_transaction(conn);
-    let result = write_on_backend(conn, alone, f);
+    let result = write_on_connection(conn, f);
     if outermost {
         crate::cache::write_ended();
     }
     result
 }
 
-fn write_on_backend<T, E>(
+/// A write in a transaction of `conn` itself (a savepoint if one is open).
+fn write_on_connection<T, E>(
     conn: &mut AnyConnection,
-    alone: bool,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
     type Tm = <AnyConnection as Connection>::TransactionManager;
-    if matches!(conn, AnyConnection::Sqlite(_))
-        && let Some(writer) = writer::current()
-    {
-        // The write leaves this connection: any transaction open on it would neither
-        // hold the write nor let the writer in.
-        debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
-        return writer.write(alone, f);
-    }
     match conn {
         AnyConnection::Sqlite(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?

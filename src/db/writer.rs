@@ -288,7 +288,7 @@ mod tests {
     //! The writer's paths that no client request can take on purpose: several writes in one
     //! transaction where one fails or panics, and a transaction SQLite itself rolls back.
 
-    use std::sync::mpsc::{Sender, channel};
+    use std::sync::mpsc::{Receiver, Sender, channel};
     use std::thread::{self, JoinHandle};
     use std::time::{Duration, Instant};
 
@@ -341,6 +341,18 @@ mod tests {
         /// Starts a write of `n` that holds the turn until told to go on, and returns once
         /// it has the turn (and its row is written, uncommitted).
         fn holding(&self, n: i32) -> (JoinHandle<QueryResult<()>>, Sender<()>) {
+            let (handle, go_on, turn_taken) = self.holder(n, |_| Ok(()));
+            turn_taken.recv().unwrap();
+            (handle, go_on)
+        }
+
+        /// Starts a write of `n` that, once it has the turn, tells so and waits to be told
+        /// to go on, then does `then`.
+        fn holder(
+            &self,
+            n: i32,
+            then: fn(&mut AnyConnection) -> QueryResult<()>,
+        ) -> (JoinHandle<QueryResult<()>>, Sender<()>, Receiver<()>) {
             let (go_on, wait) = channel::<()>();
             let (has_turn, turn_taken) = channel::<()>();
             let writer = self.writer.clone();
@@ -349,11 +361,10 @@ mod tests {
                     insert(c, n)?;
                     has_turn.send(()).unwrap();
                     wait.recv().unwrap();
-                    Ok(())
+                    then(c)
                 })
             });
-            turn_taken.recv().unwrap();
-            (handle, go_on)
+            (handle, go_on, turn_taken)
         }
 
         /// Starts a write behind the one holding the turn.
@@ -434,24 +445,22 @@ mod tests {
     #[test]
     fn a_transaction_sqlite_rolls_back_fails_every_write_in_it_and_the_next_begins_anew() {
         let db = Db::new();
-        let (first, go_on) = db.holding(1);
+        let (first, go_on_first) = db.holding(1);
         // What SQLite does on a full disk or an I/O error: the whole transaction ends.
-        let rolling_back = db.queued(|c| {
-            insert(c, 2)?;
-            c.batch_execute("ROLLBACK")
-        });
-        // Runs before it (then it is rolled back with it) or after (in a new transaction).
-        let third = db.queued(|c| insert(c, 3));
-        db.until_waiting(2);
-        go_on.send(()).unwrap();
+        let (rolling_back, go_on_rolling_back, its_turn) =
+            db.holder(2, |c| c.batch_execute("ROLLBACK"));
+        db.until_waiting(1);
+        go_on_first.send(()).unwrap();
+        its_turn.recv().unwrap();
+        // A write queued behind it, while the group it joins is gone.
+        let next = db.queued(|c| insert(c, 3));
+        db.until_waiting(1);
+        go_on_rolling_back.send(()).unwrap();
 
         no_commit_in(join(first));
         assert!(join(rolling_back).is_err());
-        let third = join(third);
-        let expected: &[i32] = if third.is_ok() { &[3] } else { &[] };
-        assert_eq!(db.committed(), expected, "answered {third:?}");
-        assert_eq!(db.writer.write(false, |c| insert(c, 4)), Ok(()));
-        assert_eq!(db.committed().last(), Some(&4));
+        assert_eq!(join(next), Ok(()), "it began a transaction of its own");
+        assert_eq!(db.committed(), [3]);
     }
 
     #[test]
