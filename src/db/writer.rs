@@ -480,5 +480,35 @@ mod tests {
         assert_eq!(join(first), Ok(()));
         assert_eq!(join(import), Err(Error::NotFound));
         assert_eq!(db.committed(), [1]);
+
+        // An import that succeeds answers once it is committed, though a write waits.
+        let (go_on, wait) = channel::<()>();
+        let (has_turn, turn_taken) = channel::<()>();
+        let (answer, answered) = channel();
+        let writer = db.writer.clone();
+        thread::spawn(move || {
+            let outcome = writer.write(true, |c| {
+                insert(c, 3)?;
+                has_turn.send(()).unwrap();
+                wait.recv().unwrap();
+                Ok::<_, Error>(())
+            });
+            answer.send(outcome).unwrap();
+        });
+        turn_taken.recv().unwrap();
+        let (small, go_on_small, small_has_turn) = db.holder(4, |_| Ok(()));
+        db.until_waiting(1);
+        go_on.send(()).unwrap();
+        let outcome = answered.recv_timeout(Duration::from_secs(10));
+        assert_eq!(
+            outcome,
+            Ok(Ok(())),
+            "the import answered without the write behind it"
+        );
+        small_has_turn.recv().unwrap();
+        assert_eq!(db.committed(), [1, 3]);
+        go_on_small.send(()).unwrap();
+        assert_eq!(join(small), Ok(()));
+        assert_eq!(db.committed(), [1, 3, 4]);
     }
 }
