@@ -76,11 +76,8 @@ impl Drop for Scope {
     }
 }
 
-/// This thread's writer, unless it is already inside a write.
+/// This thread's writer (`in_write` tells whether the thread is already inside a write).
 pub fn current() -> Option<Arc<Writer>> {
-    if IN_WRITE.get() {
-        return None;
-    }
     CURRENT.with(|c| c.borrow().clone())
 }
 

@@ -1439,6 +1439,38 @@ pub fn is_postgres(app: &TestApp) -> bool {
     )
 }
 
+/// Runs `work` in a rival write transaction on a thread of its own and returns once it is
+/// done, the transaction still open: it commits when the sender is used (see
+/// `release_once_blocked`), and the handle answers how it went.
+pub async fn hold_uncommitted<E>(
+    app: &TestApp,
+    work: impl FnOnce(&mut thidua::db::AnyConnection) -> Result<(), E> + Send + 'static,
+) -> (
+    std::thread::JoinHandle<Result<(), E>>,
+    std::sync::mpsc::Sender<()>,
+)
+where
+    E: From<diesel::result::Error> + Send + 'static,
+{
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let pool = app.state.pool.clone();
+    let rival = std::thread::spawn(move || {
+        let mut conn = pool.get().unwrap();
+        thidua::db::write_tx(&mut conn, |conn| {
+            work(conn)?;
+            done_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Ok(())
+        })
+    });
+    actix_web::web::block(move || done_rx.recv())
+        .await
+        .unwrap()
+        .expect("the rival's work failed");
+    (rival, release_tx)
+}
+
 /// Lets a rival transaction go once the request under test waits on its lock: seen on
 /// PostgreSQL, assumed after 300 ms on SQLite (where the wait is inside SQLite).
 pub async fn release_once_blocked(app: &TestApp, release: std::sync::mpsc::Sender<()>) {
@@ -1490,36 +1522,25 @@ async fn a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at
     let before = version_of(&etag(app, &w.officer, &nomination).await);
 
     // A first scheduling runs to its last step and waits there, uncommitted, ...
-    let (scheduled_tx, scheduled_rx) = std::sync::mpsc::channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let pool = app.state.pool.clone();
     let council_id = council.clone();
     let nomination_id = n.clone();
-    let rival = std::thread::spawn(move || {
+    let (rival, release_tx) = hold_uncommitted(app, move |conn| {
         use thidua::domain::councils;
-        let mut conn = pool.get().unwrap();
-        thidua::db::write_tx(&mut conn, |conn| {
-            let (c, _) = councils::find(conn, &council_id)?.unwrap();
-            let fields = councils::SessionFields {
-                title: "Phiên họp xét khen thưởng năm 2025".into(),
-                meets_on: chrono::NaiveDate::from_ymd_opt(2025, 12, 15).unwrap(),
-                quorum: None,
-                nomination_ids: vec![nomination_id],
-            };
-            let actor = thidua::domain::Actor {
-                user_id: None,
-                request_id: None,
-            };
-            councils::create_session(conn, &actor, &c, fields, &|_, _| true)?;
-            scheduled_tx.send(()).unwrap();
-            release_rx.recv().unwrap();
-            Ok::<_, thidua::error::ApiError>(())
-        })
-    });
-    actix_web::web::block(move || scheduled_rx.recv())
-        .await
-        .unwrap()
-        .unwrap();
+        let (c, _) = councils::find(conn, &council_id)?.unwrap();
+        let fields = councils::SessionFields {
+            title: "Phiên họp xét khen thưởng năm 2025".into(),
+            meets_on: chrono::NaiveDate::from_ymd_opt(2025, 12, 15).unwrap(),
+            quorum: None,
+            nomination_ids: vec![nomination_id],
+        };
+        let actor = thidua::domain::Actor {
+            user_id: None,
+            request_id: None,
+        };
+        councils::create_session(conn, &actor, &c, fields, &|_, _| true)?;
+        Ok::<_, thidua::error::ApiError>(())
+    })
+    .await;
     // ... while a second one over the same nomination starts: it finds the nomination in no
     // other session (the first is not committed), then waits on the first (PostgreSQL's row
     // lock; SQLite's single writer) and fails once the first commits.

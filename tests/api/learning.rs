@@ -1234,7 +1234,7 @@ async fn records_are_stored_as_written(app: &TestApp) {
 /// fails: 409, nothing of the file written, and the file sent again goes in. On SQLite the
 /// import waits for the single writer before it reads and finds the record a duplicate.
 async fn an_import_meeting_records_committed_meanwhile_writes_nothing(app: &TestApp) {
-    use crate::councils::{is_postgres, release_once_blocked};
+    use crate::councils::{hold_uncommitted, is_postgres, release_once_blocked};
     use diesel::prelude::*;
 
     let w = with_codes(app).await;
@@ -1243,29 +1243,18 @@ async fn an_import_meeting_records_committed_meanwhile_writes_nothing(app: &Test
     assert_eq!(report(&res, 1, 1, 0), rejected(&[]));
 
     // The rival records A1's course (on the evidence of A2's) and waits, uncommitted.
-    let (inserted_tx, inserted_rx) = std::sync::mpsc::channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let pool = app.state.pool.clone();
     let staff = w.staff_a[0].clone();
-    let rival = std::thread::spawn(move || {
-        let mut conn = pool.get().unwrap();
-        thidua::db::write_tx(&mut conn, |conn| {
-            diesel::sql_query(format!(
-                "INSERT INTO learning_records \
-                 (id, staff_id, criterion_id, course_code, completed_on, evidence_id, created_at) \
-                 SELECT 'rival', '{staff}', criterion_id, 'BDHVS-01', completed_on, evidence_id, \
-                 created_at FROM learning_records"
-            ))
-            .execute(conn)?;
-            inserted_tx.send(()).unwrap();
-            release_rx.recv().unwrap();
-            Ok::<_, diesel::result::Error>(())
-        })
-    });
-    actix_web::web::block(move || inserted_rx.recv())
-        .await
-        .unwrap()
-        .unwrap();
+    let (rival, release_tx) = hold_uncommitted(app, move |conn| {
+        diesel::sql_query(format!(
+            "INSERT INTO learning_records \
+             (id, staff_id, criterion_id, course_code, completed_on, evidence_id, created_at) \
+             SELECT 'rival', '{staff}', criterion_id, 'BDHVS-01', completed_on, evidence_id, \
+             created_at FROM learning_records"
+        ))
+        .execute(conn)?;
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await;
 
     let postgres = is_postgres(app);
     let csv = "staff_code,course_code,completed_on,course_title\n\
