@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod memory;
 pub mod middleware;
 pub mod openapi;
 pub mod storage;

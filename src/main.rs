@@ -60,6 +60,7 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
+    thidua::memory::configure();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
@@ -244,13 +245,18 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     log::info!("thidua listening on http://{bind} (docs at http://{bind}/docs/)");
     let worker = thidua::worker::spawn(state.clone());
-    let served = actix_web::HttpServer::new(move || thidua::build_app(state.clone()))
+    let server = actix_web::HttpServer::new(move || thidua::build_app(state.clone()))
         .bind(bind)
         .map_err(|e| format!("THIDUA_BIND: cannot listen on {bind}: {e}"))?
         .shutdown_timeout(30)
-        .run()
-        .await
-        .map_err(|e| e.to_string());
+        .run();
+    // Once the workers have built their routes: what they freed doing so goes back.
+    actix_web::rt::spawn(async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+        let released = thidua::memory::release_freed();
+        log::debug!("startup memory given back: {released}");
+    });
+    let served = server.await.map_err(|e| e.to_string());
     // After the server has drained: a delivery being sent is finished and recorded.
     worker.stop().await;
     served
