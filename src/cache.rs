@@ -16,6 +16,7 @@
 //! one, or it shows when the next write happens.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -145,6 +146,10 @@ impl Generation {
 /// One kind of cached answer, by key.
 pub struct ReadCache<K, V> {
     entries: Mutex<HashMap<K, (Stamp, V)>>,
+    /// A turn per key being loaded: concurrent misses of one key wait for a single load
+    /// instead of each reading the same rows (64 readers of a fresh list page made it
+    /// ~1 s of loads before every page was kept; see `get_or_load`).
+    turns: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
     capacity: usize,
 }
 
@@ -152,6 +157,7 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
     pub fn new(capacity: usize) -> Self {
         ReadCache {
             entries: Mutex::new(HashMap::new()),
+            turns: Mutex::new(HashMap::new()),
             capacity,
         }
     }
@@ -172,6 +178,86 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
             entries.clear();
         }
         entries.insert(key, (stamp, value));
+    }
+
+    /// The entry for `key` if it was read at `since` or later: data at least as new as a
+    /// request that arrived at `since` (stamps only grow).
+    fn get_since(&self, key: &K, since: Stamp) -> Option<V> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match entries.get(key) {
+            Some((stamp, value)) if stamp.local >= since.local && stamp.seen >= since.seen => {
+                Some(value.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> ReadCache<K, V> {
+    /// The entry for `key` if nothing was written since it was read; else `load`'s answer,
+    /// kept. Concurrent misses of one key take turns: the first loads, and each after it
+    /// takes that answer when it was read after the request arrived (so a request never
+    /// gets data older than itself, and a caller reads its own writes), or else loads in
+    /// its turn. A failed load keeps nothing; the next in line loads again.
+    pub async fn get_or_load<E, Fut>(
+        &self,
+        generation: &Generation,
+        key: K,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<V, E>
+    where
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let arrived = generation.stamp();
+        if let Some(value) = self.get(&key, arrived) {
+            return Ok(value);
+        }
+        let _turn = self.turn(&key).await;
+        if let Some(value) = self.get_since(&key, arrived) {
+            return Ok(value);
+        }
+        let stamp = generation.stamp();
+        let value = load().await?;
+        self.put(key, stamp, value.clone());
+        Ok(value)
+    }
+
+    /// Waits for the turn to load `key`.
+    async fn turn(&self, key: &K) -> Turn<'_, K, V> {
+        let gate = {
+            let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+            if turns.len() >= self.capacity {
+                // Turns left behind by requests cancelled while they waited.
+                turns.retain(|_, gate| Arc::strong_count(gate) > 1);
+            }
+            turns.entry(key.clone()).or_default().clone()
+        };
+        Turn {
+            guard: Some(gate.lock_owned().await),
+            cache: self,
+            key: key.clone(),
+        }
+    }
+}
+
+/// A key's turn to load; the last to leave removes it.
+struct Turn<'a, K: Eq + Hash, V> {
+    cache: &'a ReadCache<K, V>,
+    key: K,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<K: Eq + Hash, V> Drop for Turn<'_, K, V> {
+    fn drop(&mut self) {
+        // Under the lock of the turns, so no request takes this turn while it is removed.
+        let mut turns = self.cache.turns.lock().unwrap_or_else(|e| e.into_inner());
+        self.guard.take();
+        if turns
+            .get(&self.key)
+            .is_some_and(|gate| Arc::strong_count(gate) == 1)
+        {
+            turns.remove(&self.key);
+        }
     }
 }
 
@@ -264,13 +350,11 @@ async fn kept_or_load<F>(
 where
     F: FnOnce(&mut db::AnyConnection) -> Result<CachedJson, ApiError> + Send + 'static,
 {
-    let stamp = generation.stamp();
-    if let Some(answer) = cache.get(&key, stamp) {
-        return Ok(answer);
-    }
-    let answer = Arc::new(db::run(pool, load).await?);
-    cache.put(key, stamp, answer.clone());
-    Ok(answer)
+    cache
+        .get_or_load(generation, key, || async {
+            db::run(pool, load).await.map(Arc::new)
+        })
+        .await
 }
 
 /// Serialises an answer to keep.
@@ -314,5 +398,83 @@ mod tests {
         let blind = generation.stamp();
         generation.observe(None);
         assert_ne!(generation.stamp(), blind);
+    }
+
+    /// A load that takes a while, so that the requests around it overlap.
+    async fn slow<T>(value: T) -> T {
+        actix_web::rt::time::sleep(Duration::from_millis(30)).await;
+        value
+    }
+
+    #[actix_web::test]
+    async fn concurrent_misses_of_one_key_load_it_once() {
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let generation = Generation {
+            local: &WRITES,
+            ..Generation::default()
+        };
+        let cache = ReadCache::<&str, i32>::new(10);
+        let loads = std::sync::atomic::AtomicUsize::new(0);
+        let load = || async {
+            loads.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(slow(7).await)
+        };
+        let answers = futures_util::future::join_all(
+            (0..8).map(|_| cache.get_or_load(&generation, "page", load)),
+        )
+        .await;
+        assert_eq!(answers, vec![Ok(7); 8]);
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert!(
+            cache.turns.lock().unwrap().is_empty(),
+            "the turn is removed"
+        );
+        // Kept: the next request loads nothing.
+        assert_eq!(cache.get_or_load(&generation, "page", load).await, Ok(7));
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+    }
+
+    #[actix_web::test]
+    async fn a_request_after_a_write_never_takes_a_load_begun_before_it() {
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let generation = Generation {
+            local: &WRITES,
+            ..Generation::default()
+        };
+        let cache = ReadCache::<&str, i32>::new(10);
+        // The first request loads what was there before the write; the second arrives
+        // after the write, while that load runs, and waits for its turn.
+        let before =
+            cache.get_or_load(&generation, "page", || async { Ok::<_, ()>(slow(1).await) });
+        let after = async {
+            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+            WRITES.fetch_add(1, Ordering::Release);
+            cache
+                .get_or_load(&generation, "page", || async { Ok::<_, ()>(2) })
+                .await
+        };
+        assert_eq!(
+            futures_util::future::join(before, after).await,
+            (Ok(1), Ok(2))
+        );
+    }
+
+    #[actix_web::test]
+    async fn a_failed_load_keeps_nothing_and_the_next_in_line_loads() {
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let generation = Generation {
+            local: &WRITES,
+            ..Generation::default()
+        };
+        let cache = ReadCache::<&str, i32>::new(10);
+        let failing = cache.get_or_load(&generation, "page", || async {
+            Err::<i32, _>(slow("down").await)
+        });
+        let next = cache.get_or_load(&generation, "page", || async { Ok::<_, &str>(5) });
+        assert_eq!(
+            futures_util::future::join(failing, next).await,
+            (Err("down"), Ok(5))
+        );
+        assert_eq!(cache.get(&"page", generation.stamp()), Some(5));
     }
 }
