@@ -17,7 +17,7 @@
 //!   within the last period (a month, a quarter, a year) before the reference day — today,
 //!   or the year's last day for a past year.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
 use diesel::prelude::*;
@@ -236,31 +236,30 @@ struct EvidenceRow {
     updated_at: chrono::NaiveDateTime,
 }
 
-/// What a unit's staff (its whole subtree) did on the individual criteria.
-#[derive(Default)]
+/// What a unit's staff (its whole subtree) did on the individual criteria, each at the
+/// criterion's place in [`StaffIndex::criteria`].
 struct Tally {
     headcount: usize,
     /// Per criterion: active staff who reached it.
-    reached: HashMap<String, usize>,
+    reached: Vec<usize>,
     /// Per criterion: the latest day any of them submitted or had approved evidence for.
-    last_reported: HashMap<String, NaiveDate>,
+    last_reported: Vec<Option<NaiveDate>>,
 }
 
 /// The tallies of the board's units, by unit path.
 struct StaffIndex {
+    /// A criterion's place in the tallies, by id.
+    criteria: HashMap<String, usize>,
     tallies: HashMap<String, Tally>,
 }
 
 impl StaffIndex {
     /// (staff who reached the criterion, headcount, latest report) under a unit.
     fn share(&self, criterion_id: &str, unit_path: &str) -> (usize, usize, Option<NaiveDate>) {
-        match self.tallies.get(unit_path) {
-            Some(t) => (
-                t.reached.get(criterion_id).copied().unwrap_or(0),
-                t.headcount,
-                t.last_reported.get(criterion_id).copied(),
-            ),
-            None => (0, 0, None),
+        match (self.tallies.get(unit_path), self.criteria.get(criterion_id)) {
+            (Some(t), Some(&i)) => (t.reached[i], t.headcount, t.last_reported[i]),
+            (Some(t), None) => (0, t.headcount, None),
+            (None, _) => (0, 0, None),
         }
     }
 
@@ -331,12 +330,12 @@ pub fn board(
     // Evidence by subject key (staff id, or unit id for collective evidence). A unit whose
     // staff have evidence takes part too: its percentages of staff depend on it.
     let mut by_subject: HashMap<(String, String), Vec<&EvidenceRow>> = HashMap::new();
-    let mut staff_units: HashSet<String> = HashSet::new();
+    let mut staff_units: HashSet<&str> = HashSet::new();
     for r in &rows {
         let individual = r.staff_id.is_some();
         if individual != (set.kind == CriterionSubject::Individual) {
             if individual {
-                staff_units.insert(r.org_unit_id.clone());
+                staff_units.insert(r.org_unit_id.as_str());
             }
             continue;
         }
@@ -681,13 +680,13 @@ fn subjects(
     set: &SubjectSet,
     registered: &HashSet<String>,
     by_subject: &HashMap<(String, String), Vec<&EvidenceRow>>,
-    staff_units: &HashSet<String>,
+    staff_units: &HashSet<&str>,
 ) -> QueryResult<Vec<SubjectRow>> {
     let mut ids: Vec<String> = set.units.clone();
     if !set.only_these {
         let mut more: Vec<String> = registered.iter().cloned().collect();
         more.extend(by_subject.keys().map(|(k, _)| k.clone()));
-        more.extend(staff_units.iter().cloned());
+        more.extend(staff_units.iter().map(|id| id.to_string()));
         ids.extend(more);
     }
     ids.sort();
@@ -771,10 +770,17 @@ fn staff_index(
         .filter(org_units::path.like(prefix_pattern(issuer_path)))
         .select((staff::id, org_units::path))
         .load(conn)?;
-    let by_id: HashMap<&str, &Criterion> = all.iter().map(|c| (c.id.as_str(), c)).collect();
-    // Approved values per (criterion, person) in date order, and each person's latest report.
-    let mut values: BTreeMap<(&str, &str), Vec<f64>> = BTreeMap::new();
-    let mut reported: HashMap<&str, HashMap<&str, NaiveDate>> = HashMap::new();
+    // Criteria by place, and people by id: a province's board folds ~20 000 rows and
+    // 20 000 people, so each step below hashes a 36-character id as rarely as it can.
+    let criteria: HashMap<String, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
+    // Approved values per (person, criterion) in date order, and each person's latest
+    // report per criterion.
+    let mut values: HashMap<(&str, usize), Vec<f64>> = HashMap::new();
+    let mut people: HashMap<&str, PersonFacts> = HashMap::new();
     for r in rows {
         let Some(person) = r.staff_id.as_deref() else {
             continue;
@@ -785,48 +791,69 @@ fn staff_index(
         ) {
             continue;
         }
-        let day = reported
-            .entry(person)
-            .or_default()
-            .entry(r.criterion_id.as_str())
-            .or_insert(r.as_of);
-        *day = (*day).max(r.as_of);
-        if let (EvidenceStatus::Approved, Some(v)) = (r.status, r.value) {
-            values
-                .entry((r.criterion_id.as_str(), person))
-                .or_default()
-                .push(v);
-        }
-    }
-    let mut reached: HashMap<&str, Vec<&str>> = HashMap::new();
-    for ((criterion_id, person), vals) in &values {
-        let Some(c) = by_id.get(criterion_id) else {
+        let Some(&i) = criteria.get(r.criterion_id.as_str()) else {
             continue;
         };
-        if combine(c.measure(), vals).is_some_and(|v| achieved(c.measure(), c.target, v)) {
-            reached.entry(person).or_default().push(criterion_id);
+        let facts = people.entry(person).or_default();
+        match facts.reported.iter_mut().find(|(c, _)| *c == i) {
+            Some((_, day)) => *day = (*day).max(r.as_of),
+            None => facts.reported.push((i, r.as_of)),
+        }
+        if let (EvidenceStatus::Approved, Some(v)) = (r.status, r.value) {
+            values.entry((person, i)).or_default().push(v);
         }
     }
-    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    for ((person, i), vals) in &values {
+        let c = &all[*i];
+        if combine(c.measure(), vals).is_some_and(|v| achieved(c.measure(), c.target, v)) {
+            people.entry(person).or_default().reached.push(*i);
+        }
+    }
+    let mut tallies: HashMap<String, Tally> = unit_paths
+        .iter()
+        .map(|path| {
+            let tally = Tally {
+                headcount: 0,
+                reached: vec![0; all.len()],
+                last_reported: vec![None; all.len()],
+            };
+            (path.to_string(), tally)
+        })
+        .collect();
     for (id, path) in &active {
+        let facts = people.get(id.as_str());
         // The unit's path and each ancestor's: "/a/", "/a/b/", …
         let ancestors = path
             .char_indices()
             .filter(|(i, ch)| *i > 0 && *ch == '/')
             .map(|(i, _)| &path[..=i]);
-        for unit in ancestors.filter(|p| unit_paths.contains(p)) {
-            let t = tallies.entry(unit.to_string()).or_default();
+        for unit in ancestors {
+            let Some(t) = tallies.get_mut(unit) else {
+                continue;
+            };
             t.headcount += 1;
-            for c in reached.get(id.as_str()).into_iter().flatten() {
-                *t.reached.entry(c.to_string()).or_default() += 1;
+            let Some(facts) = facts else {
+                continue;
+            };
+            for &i in &facts.reached {
+                t.reached[i] += 1;
             }
-            for (c, day) in reported.get(id.as_str()).into_iter().flatten() {
-                let last = t.last_reported.entry(c.to_string()).or_insert(*day);
-                *last = (*last).max(*day);
+            for &(i, day) in &facts.reported {
+                let last = &mut t.last_reported[i];
+                *last = Some(last.map_or(day, |d| d.max(day)));
             }
         }
     }
-    Ok(StaffIndex { tallies })
+    Ok(StaffIndex { criteria, tallies })
+}
+
+/// One person's part in [`staff_index`], by the criteria's places.
+#[derive(Default)]
+struct PersonFacts {
+    /// Criteria whose target the person's approved values reach.
+    reached: Vec<usize>,
+    /// The latest day the person submitted or had approved evidence for, per criterion.
+    reported: Vec<(usize, NaiveDate)>,
 }
 
 #[cfg(test)]

@@ -279,6 +279,21 @@ async fn progress_and_stale_follow_the_evidence(app: &TestApp) {
     .token(&w.admin)
     .await
     .invalid("plan");
+
+    // A unit's share of staff is dated by the latest report of any of them: an older
+    // report of a third person leaves it where it was.
+    let progress = || async {
+        let res = app
+            .get(&format!("/api/v1/plans/{}/progress?year=2026", w.plan))
+            .token(&w.officer)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        cell(row(&res.body, &w.division_a), &w.computed)["last_as_of"].clone()
+    };
+    let latest = progress().await;
+    assert_ne!(latest, Value::Null);
+    approved(app, &w.manager_a, &w.officer, json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[2], "value": 0, "as_of": "2026-01-15"})).await;
+    assert_eq!(progress().await, latest);
 }
 
 async fn scores_are_seen_only_within_scope(app: &TestApp) {
