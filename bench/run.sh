@@ -167,17 +167,20 @@ for b in $BACKENDS; do
   R[$b.list_total]=$LIST_TOTAL
   run_wrk list "$BASE/api/v1/evidence" list.lua
 
-  # The province's yearly report through the API (median of 5 after a warm-up), and the
-  # same aggregates as plain SQL in sqlite3 / psql (median of 5 sums of statement times).
-  # Computed: a write before each request moves the data's version, so no kept rendering
-  # serves it. Kept: the same version asked again.
+  # The province's yearly report through the API (median and slowest of 9 after a
+  # warm-up: past the fifth run of a kept statement PostgreSQL may change its plan), and
+  # the same aggregates as plain SQL in sqlite3 / psql (median of 5 sums of statement
+  # times). Computed: a write before each request moves the data's version, so no kept
+  # rendering serves it. Kept: the same version asked again.
   REPORT_URL="$BASE/api/v1/reports/plans/$PLAN/yearly?year=$REPORT_YEAR"
   curl -s --retry 3 "$REPORT_URL" -H "$AUTH" -o "$WORK/$b.report.json"
-  R[$b.report_ms]=$(for i in 1 2 3 4 5; do
-      curl -s -o /dev/null "$BASE/api/v1/evidence" -H "$AUTH" -H 'Content-Type: application/json' \
-        -d "{\"criterion_id\":\"$CRITERION\",\"year\":$LAST_YEAR,\"org_unit_id\":\"$UNIT\",\"value\":$i}"
-      curl -s "$REPORT_URL" -H "$AUTH" -o /dev/null -w '%{time_total}\n'; done |
-    awk '{ printf "%.1f\n", $1 * 1000 }' | median)
+  for i in 1 2 3 4 5 6 7 8 9; do
+    curl -s -o /dev/null "$BASE/api/v1/evidence" -H "$AUTH" -H 'Content-Type: application/json' \
+      -d "{\"criterion_id\":\"$CRITERION\",\"year\":$LAST_YEAR,\"org_unit_id\":\"$UNIT\",\"value\":$i}"
+    curl -s "$REPORT_URL" -H "$AUTH" -o /dev/null -w '%{time_total}\n'
+  done | awk '{ printf "%.1f\n", $1 * 1000 }' >"$WORK/$b.report.times"
+  R[$b.report_ms]=$(median <"$WORK/$b.report.times")
+  R[$b.report_max_ms]=$(sort -n "$WORK/$b.report.times" | tail -1)
   R[$b.report_kept_ms]=$(for _ in 1 2 3 4 5; do
       curl -s "$REPORT_URL" -H "$AUTH" -o /dev/null -w '%{time_total}\n'; done |
     awk '{ printf "%.1f\n", $1 * 1000 }' | median)
@@ -192,7 +195,7 @@ for b in $BACKENDS; do
           awk '/^Time:/ { s += $2 } END { printf "%.1f\n", s }'
       fi
     done | tail -5 | median)
-  echo "   report     ${R[$b.report_ms]} ms computed, ${R[$b.report_kept_ms]} ms kept (raw SQL ${R[$b.raw_ms]} ms)"
+  echo "   report     ${R[$b.report_ms]} ms computed (slowest ${R[$b.report_max_ms]}), ${R[$b.report_kept_ms]} ms kept (raw SQL ${R[$b.raw_ms]} ms)"
 
   # Evidence writes; on PostgreSQL, sample who waits on a lock meanwhile (the ledger_head
   # row, which only the sealers take now: this should stay near 0).
@@ -299,7 +302,7 @@ row() { # label, then per backend: value, target text, verdict
   fi
   args=(); for b in $BACKENDS; do
     r=$(awk -v a="$(cell "$b" report_ms)" -v c="$(cell "$b" raw_ms)" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "–" }')
-    args+=("computed $(cell "$b" report_ms) ms; raw SQL $(cell "$b" raw_ms) ms = **${r}×**; same version again (kept) $(cell "$b" report_kept_ms) ms" "< 300 ms: $(verdict "$(cell "$b" report_ms)" "<" 300); ≤ 1.5× raw: $(verdict "$r" "<=" 1.5)"); done
+    args+=("computed $(cell "$b" report_ms) ms (slowest of 9: $(cell "$b" report_max_ms) ms); raw SQL $(cell "$b" raw_ms) ms = **${r}×**; same version again (kept) $(cell "$b" report_kept_ms) ms" "< 300 ms: $(verdict "$(cell "$b" report_ms)" "<" 300); ≤ 1.5× raw: $(verdict "$r" "<=" 1.5)"); done
   row "yearly report, whole province" "${args[@]}"
   args=(); for b in $BACKENDS; do args+=("$(cell "$b" import_s) s ($(cell "$b" imported) imported)" "< 10 s: $(verdict "$(cell "$b" import_s)" "<" 10)"); done
   row "import $IMPORT_ROWS learning records" "${args[@]}"
