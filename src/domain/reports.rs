@@ -3,7 +3,7 @@
 //! request — achievement by the scoring board (`domain::scoring`), counts by `GROUP BY` —
 //! so the same data always gives the same report.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::dsl::{count, count_star, sql};
@@ -104,14 +104,26 @@ pub fn yearly(
         units: Vec::new(),
         only_these: false,
     };
-    let units = scoring::board(conn, &plan.id, issuer_path, year, &set, today)?;
+    let (units, evidence_by_unit) =
+        scoring::board_with_evidence(conn, &plan.id, issuer_path, year, &set, today)?;
     // The plan reaches only below its issuer: a subtree above it is read as the issuer's.
     let reach = deeper(under, issuer_path);
+    let in_reach: HashSet<String> = org_units::table
+        .filter(org_units::path.like(prefix_pattern(reach)))
+        .select(org_units::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let evidence = evidence_by_unit
+        .into_iter()
+        .filter(|(unit, _)| in_reach.contains(unit))
+        .map(|(_, counts)| counts)
+        .fold(EvidenceCounts::default(), add_counts);
     Ok(YearlyFigures {
         rollup: scoring::rollup(&units),
         units,
         registrations: registration_counts(conn, &plan.id, year, reach)?,
-        evidence: evidence_counts(conn, Some(&plan.id), year, reach)?,
+        evidence,
         learning: learning_by_unit(conn, Some(&plan.id), year, reach)?,
         nominations: nomination_counts(conn, year, reach)?,
         awards: award_counts(conn, year, reach)?,
@@ -156,18 +168,6 @@ pub fn registration_counts(
     Ok(out)
 }
 
-/// Evidence of the year by status (withdrawn evidence is not counted), for one plan or all.
-pub fn evidence_counts(
-    conn: &mut AnyConnection,
-    plan_id: Option<&str>,
-    year: i32,
-    under: &str,
-) -> QueryResult<EvidenceCounts> {
-    Ok(evidence_by_unit(conn, plan_id, year, under)?
-        .into_values()
-        .fold(EvidenceCounts::default(), add_counts))
-}
-
 fn add_counts(mut a: EvidenceCounts, b: EvidenceCounts) -> EvidenceCounts {
     a.draft += b.draft;
     a.submitted += b.submitted;
@@ -177,34 +177,25 @@ fn add_counts(mut a: EvidenceCounts, b: EvidenceCounts) -> EvidenceCounts {
     a
 }
 
-/// Evidence counts by the unit they are about (a person's evidence under their unit).
+/// Evidence of every plan counted by the unit it is about (a person's evidence under
+/// their unit). One plan's counts come with its board (`scoring::board_with_evidence`).
 fn evidence_by_unit(
     conn: &mut AnyConnection,
-    plan_id: Option<&str>,
     year: i32,
     under: &str,
 ) -> QueryResult<HashMap<String, EvidenceCounts>> {
-    let q = evidence::table
+    let rows: Vec<(String, String, i64)> = evidence::table
         .inner_join(org_units::table)
         .filter(evidence::year.eq(year))
         .filter(org_units::path.like(prefix_pattern(under)))
         .group_by((evidence::org_unit_id, evidence::status))
-        .select((evidence::org_unit_id, evidence::status, count_star()));
-    let rows: Vec<(String, String, i64)> = match plan_id {
-        Some(plan_id) => q.filter(evidence::plan_id.eq(plan_id)).load(conn)?,
-        None => q.load(conn)?,
-    };
+        .select((evidence::org_unit_id, evidence::status, count_star()))
+        .load(conn)?;
     let mut out: HashMap<String, EvidenceCounts> = HashMap::new();
     for (unit, status, n) in rows {
-        let c = out.entry(unit).or_default();
-        match EvidenceStatus::from_db(&status) {
-            EvidenceStatus::Draft => c.draft += n,
-            EvidenceStatus::Submitted => c.submitted += n,
-            EvidenceStatus::Approved => c.approved += n,
-            EvidenceStatus::Rejected => c.rejected += n,
-            EvidenceStatus::Returned => c.returned += n,
-            EvidenceStatus::Withdrawn => {}
-        }
+        out.entry(unit)
+            .or_default()
+            .add_n(EvidenceStatus::from_db(&status), n);
     }
     Ok(out)
 }
@@ -563,7 +554,7 @@ pub fn province(
             add(path, &|t| t.staff_registered += people);
         }
     }
-    for (unit, c) in evidence_by_unit(conn, None, year, scope_path)? {
+    for (unit, c) in evidence_by_unit(conn, year, scope_path)? {
         add(path_of(&unit), &|t| {
             t.evidence = add_counts(t.evidence.clone(), c.clone())
         });

@@ -158,6 +158,25 @@ pub struct EvidenceCounts {
     pub returned: i64,
 }
 
+impl EvidenceCounts {
+    /// Counts `n` more of a status (withdrawn evidence is not counted).
+    pub fn add_n(&mut self, status: EvidenceStatus, n: i64) {
+        match status {
+            EvidenceStatus::Draft => self.draft += n,
+            EvidenceStatus::Submitted => self.submitted += n,
+            EvidenceStatus::Approved => self.approved += n,
+            EvidenceStatus::Rejected => self.rejected += n,
+            EvidenceStatus::Returned => self.returned += n,
+            EvidenceStatus::Withdrawn => {}
+        }
+    }
+
+    /// Counts one more of a status.
+    pub fn add(&mut self, status: EvidenceStatus) {
+        self.add_n(status, 1);
+    }
+}
+
 /// One criterion for one subject.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Cell {
@@ -278,6 +297,20 @@ pub fn board(
     set: &SubjectSet,
     today: NaiveDate,
 ) -> QueryResult<Vec<SubjectRow>> {
+    board_with_evidence(conn, plan_id, issuer_path, year, set, today).map(|(rows, _)| rows)
+}
+
+/// The board, and the plan's evidence of the year (withdrawn evidence aside) counted by
+/// status per unit it is about, whoever's board holds it: the board reads every such row
+/// anyway, and a report then needs no second pass over the evidence table.
+pub fn board_with_evidence(
+    conn: &mut AnyConnection,
+    plan_id: &str,
+    issuer_path: &str,
+    year: i32,
+    set: &SubjectSet,
+    today: NaiveDate,
+) -> QueryResult<(Vec<SubjectRow>, HashMap<String, EvidenceCounts>)> {
     let all: Vec<Criterion> = criteria::table
         .filter(criteria::plan_id.eq(plan_id))
         .select(Criterion::as_select())
@@ -331,7 +364,12 @@ pub fn board(
     // staff have evidence takes part too: its percentages of staff depend on it.
     let mut by_subject: HashMap<(String, String), Vec<&EvidenceRow>> = HashMap::new();
     let mut staff_units: HashSet<&str> = HashSet::new();
+    let mut by_unit: HashMap<&str, EvidenceCounts> = HashMap::new();
     for r in &rows {
+        by_unit
+            .entry(r.org_unit_id.as_str())
+            .or_default()
+            .add(r.status);
         let individual = r.staff_id.is_some();
         if individual != (set.kind == CriterionSubject::Individual) {
             if individual {
@@ -434,7 +472,11 @@ pub fn board(
             .cmp(&b.name_sort)
             .then(a.org_unit_id.cmp(&b.org_unit_id))
     });
-    Ok(subjects)
+    let by_unit = by_unit
+        .into_iter()
+        .map(|(unit, counts)| (unit.to_string(), counts))
+        .collect();
+    Ok((subjects, by_unit))
 }
 
 // Roll-ups ------------------------------------------------------------------------
