@@ -198,18 +198,18 @@ fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
         .order(audit_log::id)
         .select(Entry::as_select())
         .load(conn)?;
+    let mut links = Vec::with_capacity(new_entries.len());
     for entry in &new_entries {
         seq += 1;
         let hash = entry.hash(seq, &prev_hash);
-        diesel::update(audit_log::table.find(entry.id))
-            .set((
-                audit_log::chain_seq.eq(seq),
-                audit_log::prev_hash.eq(&prev_hash),
-                audit_log::hash.eq(&hash),
-            ))
-            .execute(conn)?;
-        prev_hash = hash;
+        links.push(Link {
+            id: entry.id,
+            seq,
+            prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+        });
     }
+    store_links(conn, &links)?;
     diesel::update(ledger_head::table.find(1))
         .set((
             ledger_head::feed_position.eq(feed_position + numbered as i64),
@@ -217,6 +217,48 @@ fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
             ledger_head::audit_hash.eq(&prev_hash),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// An audit row's place in the chain.
+struct Link {
+    id: i64,
+    seq: i64,
+    prev_hash: String,
+    hash: String,
+}
+
+fn store_links(conn: &mut AnyConnection, links: &[Link]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, BigInt, Text};
+    match conn {
+        // One statement for the batch: a row at a time, each link cost PostgreSQL a parse,
+        // a bind and an execute (~100 µs), a third of a core at 1 000 writes/s.
+        AnyConnection::Postgresql(pg) if !links.is_empty() => {
+            diesel::sql_query(
+                "UPDATE audit_log SET chain_seq = link.seq, prev_hash = link.prev, \
+                 hash = link.hash FROM unnest($1, $2, $3, $4) AS link(id, seq, prev, hash) \
+                 WHERE audit_log.id = link.id",
+            )
+            .bind::<Array<BigInt>, _>(links.iter().map(|l| l.id).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(links.iter().map(|l| l.seq).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(links.iter().map(|l| &l.prev_hash).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(links.iter().map(|l| &l.hash).collect::<Vec<_>>())
+            .execute(pg)?;
+        }
+        AnyConnection::Postgresql(_) => {}
+        // In process, a row at a time costs SQLite no round trip.
+        AnyConnection::Sqlite(_) => {
+            for link in links {
+                diesel::update(audit_log::table.find(link.id))
+                    .set((
+                        audit_log::chain_seq.eq(link.seq),
+                        audit_log::prev_hash.eq(&link.prev_hash),
+                        audit_log::hash.eq(&link.hash),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
     Ok(())
 }
 
