@@ -83,6 +83,12 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// Whether data read at this stamp is at least as new as data read at `other`
+    /// (both counters only grow).
+    fn covers(&self, other: Stamp) -> bool {
+        self.local >= other.local && self.seen >= other.seen
+    }
+
     /// For entries whose key names the data's version already (a report's `ETag`): they
     /// never go stale, so no generation is compared.
     pub const KEYED_BY_VERSION: Stamp = Stamp {
@@ -146,10 +152,10 @@ impl Generation {
 /// One kind of cached answer, by key.
 pub struct ReadCache<K, V> {
     entries: Mutex<HashMap<K, (Stamp, V)>>,
-    /// A turn per key being loaded: concurrent misses of one key wait for a single load
-    /// instead of each reading the same rows (64 readers of a fresh list page made it
-    /// ~1 s of loads before every page was kept; see `get_or_load`).
-    turns: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
+    /// The load under way per key that later misses may wait for, instead of each
+    /// reading the same rows (64 readers of a fresh list page made ~1 s of loads before
+    /// every page was kept; see `get_or_load`).
+    loading: Mutex<HashMap<K, Loading>>,
     capacity: usize,
 }
 
@@ -157,7 +163,7 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
     pub fn new(capacity: usize) -> Self {
         ReadCache {
             entries: Mutex::new(HashMap::new()),
-            turns: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
             capacity,
         }
     }
@@ -181,13 +187,11 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
     }
 
     /// The entry for `key` if it was read at `since` or later: data at least as new as a
-    /// request that arrived at `since` (stamps only grow).
+    /// request that arrived at `since`.
     fn get_since(&self, key: &K, since: Stamp) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         match entries.get(key) {
-            Some((stamp, value)) if stamp.local >= since.local && stamp.seen >= since.seen => {
-                Some(value.clone())
-            }
+            Some((stamp, value)) if stamp.covers(since) => Some(value.clone()),
             _ => None,
         }
     }
@@ -195,10 +199,10 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
 
 impl<K: Eq + Hash + Clone, V: Clone> ReadCache<K, V> {
     /// The entry for `key` if nothing was written since it was read; else `load`'s answer,
-    /// kept. Concurrent misses of one key take turns: the first loads, and each after it
-    /// takes that answer when it was read after the request arrived (so a request never
-    /// gets data older than itself, and a caller reads its own writes), or else loads in
-    /// its turn. A failed load keeps nothing; the next in line loads again.
+    /// kept. A miss while another request loads the key, from data at least as new as
+    /// this request, waits for that load and takes its answer; so 64 misses of one page
+    /// read it once, and a caller still reads its own writes. If that load fails, or
+    /// the load under way began before this request arrived, the request loads itself.
     pub async fn get_or_load<E, Fut>(
         &self,
         generation: &Generation,
@@ -212,52 +216,84 @@ impl<K: Eq + Hash + Clone, V: Clone> ReadCache<K, V> {
         if let Some(value) = self.get(&key, arrived) {
             return Ok(value);
         }
-        let _turn = self.turn(&key).await;
-        if let Some(value) = self.get_since(&key, arrived) {
-            return Ok(value);
-        }
-        let stamp = generation.stamp();
+        let stamp = match self.lead_or_follow(&key, arrived) {
+            Role::Lead(lead) => {
+                let value = load().await?;
+                self.put(key, arrived, value.clone());
+                drop(lead);
+                return Ok(value);
+            }
+            Role::Follow(done) => {
+                // Resolves when the leader's load is over, answered or not.
+                drop(done.lock().await);
+                if let Some(value) = self.get_since(&key, arrived) {
+                    return Ok(value);
+                }
+                generation.stamp()
+            }
+        };
         let value = load().await?;
         self.put(key, stamp, value.clone());
         Ok(value)
     }
 
-    /// Waits for the turn to load `key`.
-    async fn turn(&self, key: &K) -> Turn<'_, K, V> {
-        let gate = {
-            let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
-            if turns.len() >= self.capacity {
-                // Turns left behind by requests cancelled while they waited.
-                turns.retain(|_, gate| Arc::strong_count(gate) > 1);
-            }
-            turns.entry(key.clone()).or_default().clone()
+    /// Follows the load of `key` under way if it reads data at least as new as a request
+    /// that arrived at `arrived`; else leads a load of its own, which later misses follow.
+    fn lead_or_follow(&self, key: &K, arrived: Stamp) -> Role<'_, K, V> {
+        let mut loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(under_way) = loading.get(key)
+            && under_way.since.covers(arrived)
+        {
+            return Role::Follow(under_way.done.clone());
+        }
+        let done = Arc::new(tokio::sync::Mutex::new(()));
+        let held = done.clone().try_lock_owned().expect("a new lock is free");
+        let under_way = Loading {
+            since: arrived,
+            done: done.clone(),
         };
-        Turn {
-            guard: Some(gate.lock_owned().await),
+        loading.insert(key.clone(), under_way);
+        Role::Lead(Lead {
             cache: self,
             key: key.clone(),
-        }
+            done,
+            held: Some(held),
+        })
     }
 }
 
-/// A key's turn to load; the last to leave removes it.
-struct Turn<'a, K: Eq + Hash, V> {
-    cache: &'a ReadCache<K, V>,
-    key: K,
-    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+/// A load under way: the stamp taken before it read, and a lock its leader holds until
+/// it is over.
+struct Loading {
+    since: Stamp,
+    done: Arc<tokio::sync::Mutex<()>>,
 }
 
-impl<K: Eq + Hash, V> Drop for Turn<'_, K, V> {
+enum Role<'a, K: Eq + Hash, V> {
+    Lead(Lead<'a, K, V>),
+    Follow(Arc<tokio::sync::Mutex<()>>),
+}
+
+/// A request's lead of a load; when it ends (answered, failed or cancelled) its
+/// followers go on.
+struct Lead<'a, K: Eq + Hash, V> {
+    cache: &'a ReadCache<K, V>,
+    key: K,
+    done: Arc<tokio::sync::Mutex<()>>,
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<K: Eq + Hash, V> Drop for Lead<'_, K, V> {
     fn drop(&mut self) {
-        // Under the lock of the turns, so no request takes this turn while it is removed.
-        let mut turns = self.cache.turns.lock().unwrap_or_else(|e| e.into_inner());
-        self.guard.take();
-        if turns
+        let mut loading = self.cache.loading.lock().unwrap_or_else(|e| e.into_inner());
+        // A newer load may have taken the key's place meanwhile; that one stays.
+        if loading
             .get(&self.key)
-            .is_some_and(|gate| Arc::strong_count(gate) == 1)
+            .is_some_and(|l| Arc::ptr_eq(&l.done, &self.done))
         {
-            turns.remove(&self.key);
+            loading.remove(&self.key);
         }
+        self.held.take();
     }
 }
 
@@ -425,10 +461,7 @@ mod tests {
         .await;
         assert_eq!(answers, vec![Ok(7); 8]);
         assert_eq!(loads.load(Ordering::SeqCst), 1);
-        assert!(
-            cache.turns.lock().unwrap().is_empty(),
-            "the turn is removed"
-        );
+        assert!(cache.loading.lock().unwrap().is_empty(), "the load is over");
         // Kept: the next request loads nothing.
         assert_eq!(cache.get_or_load(&generation, "page", load).await, Ok(7));
         assert_eq!(loads.load(Ordering::SeqCst), 1);
@@ -443,24 +476,36 @@ mod tests {
         };
         let cache = ReadCache::<&str, i32>::new(10);
         // The first request loads what was there before the write; the second arrives
-        // after the write, while that load runs, and waits for its turn.
-        let before =
-            cache.get_or_load(&generation, "page", || async { Ok::<_, ()>(slow(1).await) });
+        // after the write, while that load runs, and loads for itself without waiting.
+        let first_done = std::sync::atomic::AtomicBool::new(false);
+        let before = async {
+            let answer = cache
+                .get_or_load(&generation, "page", || async { Ok::<_, ()>(slow(1).await) })
+                .await;
+            first_done.store(true, Ordering::SeqCst);
+            answer
+        };
         let after = async {
             actix_web::rt::time::sleep(Duration::from_millis(10)).await;
             WRITES.fetch_add(1, Ordering::Release);
-            cache
+            let answer = cache
                 .get_or_load(&generation, "page", || async { Ok::<_, ()>(2) })
-                .await
+                .await;
+            assert!(!first_done.load(Ordering::SeqCst), "it did not wait");
+            answer
         };
         assert_eq!(
             futures_util::future::join(before, after).await,
             (Ok(1), Ok(2))
         );
+        assert!(
+            cache.loading.lock().unwrap().is_empty(),
+            "both loads are over"
+        );
     }
 
     #[actix_web::test]
-    async fn a_failed_load_keeps_nothing_and_the_next_in_line_loads() {
+    async fn when_a_load_fails_the_requests_that_waited_load_side_by_side() {
         static WRITES: AtomicU64 = AtomicU64::new(0);
         let generation = Generation {
             local: &WRITES,
@@ -470,11 +515,23 @@ mod tests {
         let failing = cache.get_or_load(&generation, "page", || async {
             Err::<i32, _>(slow("down").await)
         });
-        let next = cache.get_or_load(&generation, "page", || async { Ok::<_, &str>(5) });
-        assert_eq!(
-            futures_util::future::join(failing, next).await,
-            (Err("down"), Ok(5))
+        let (running, most) = (
+            std::sync::atomic::AtomicUsize::new(0),
+            std::sync::atomic::AtomicUsize::new(0),
         );
+        let load = || async {
+            most.fetch_max(running.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+            let answer = slow(5).await;
+            running.fetch_sub(1, Ordering::SeqCst);
+            Ok::<_, &str>(answer)
+        };
+        let waiting = futures_util::future::join_all(
+            (0..3).map(|_| cache.get_or_load(&generation, "page", load)),
+        );
+        let (failed, answers) = futures_util::future::join(failing, waiting).await;
+        assert_eq!(failed, Err("down"));
+        assert_eq!(answers, vec![Ok(5); 3]);
+        assert_eq!(most.load(Ordering::SeqCst), 3, "not one after another");
         assert_eq!(cache.get(&"page", generation.stamp()), Some(5));
     }
 }

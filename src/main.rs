@@ -60,10 +60,13 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
-    thidua::memory::configure();
+    let memory_configured = thidua::memory::configure();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    if !memory_configured {
+        log::warn!("the allocator refused its threshold for large blocks; memory use may grow");
+    }
     match run(cli.command.unwrap_or(Command::Serve { demo: false })) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -250,7 +253,8 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("THIDUA_BIND: cannot listen on {bind}: {e}"))?
         .shutdown_timeout(30)
         .run();
-    // Once the workers have built their routes: what they freed doing so goes back.
+    // What the workers freed building their routes goes back. Best effort: they are
+    // built within milliseconds of the start, but nothing waits for them.
     actix_web::rt::spawn(async {
         actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
         let released = thidua::memory::release_freed();

@@ -117,8 +117,10 @@ pub fn yearly(
     let evidence = evidence_by_unit
         .into_iter()
         .filter(|(unit, _)| in_reach.contains(unit))
-        .map(|(_, counts)| counts)
-        .fold(EvidenceCounts::default(), add_counts);
+        .fold(EvidenceCounts::default(), |mut sum, (_, counts)| {
+            sum += &counts;
+            sum
+        });
     Ok(YearlyFigures {
         rollup: scoring::rollup(&units),
         units,
@@ -166,15 +168,6 @@ pub fn registration_counts(
         }
     }
     Ok(out)
-}
-
-fn add_counts(mut a: EvidenceCounts, b: EvidenceCounts) -> EvidenceCounts {
-    a.draft += b.draft;
-    a.submitted += b.submitted;
-    a.approved += b.approved;
-    a.rejected += b.rejected;
-    a.returned += b.returned;
-    a
 }
 
 /// Evidence of every plan counted by the unit it is about (a person's evidence under
@@ -555,9 +548,7 @@ pub fn province(
         }
     }
     for (unit, c) in evidence_by_unit(conn, year, scope_path)? {
-        add(path_of(&unit), &|t| {
-            t.evidence = add_counts(t.evidence.clone(), c.clone())
-        });
+        add(path_of(&unit), &|t| t.evidence += &c);
     }
     for l in learning_by_unit(conn, None, year, scope_path)? {
         add(&l.path, &|t| {

@@ -172,8 +172,18 @@ impl EvidenceCounts {
     }
 
     /// Counts one more of a status.
-    pub fn add(&mut self, status: EvidenceStatus) {
+    pub fn count(&mut self, status: EvidenceStatus) {
         self.add_n(status, 1);
+    }
+}
+
+impl std::ops::AddAssign<&EvidenceCounts> for EvidenceCounts {
+    fn add_assign(&mut self, other: &EvidenceCounts) {
+        self.draft += other.draft;
+        self.submitted += other.submitted;
+        self.approved += other.approved;
+        self.rejected += other.rejected;
+        self.returned += other.returned;
     }
 }
 
@@ -300,9 +310,10 @@ pub fn board(
     board_with_evidence(conn, plan_id, issuer_path, year, set, today).map(|(rows, _)| rows)
 }
 
-/// The board, and the plan's evidence of the year (withdrawn evidence aside) counted by
-/// status per unit it is about, whoever's board holds it: the board reads every such row
-/// anyway, and a report then needs no second pass over the evidence table.
+/// The board, and every row of the plan's evidence of the year (withdrawn evidence aside)
+/// counted by status per unit it is about, whatever `set` selects: the board reads every
+/// such row anyway, and a report then needs no second pass over the evidence table (the
+/// count costs `board`'s other callers one hash insert per row).
 pub fn board_with_evidence(
     conn: &mut AnyConnection,
     plan_id: &str,
@@ -369,7 +380,7 @@ pub fn board_with_evidence(
         by_unit
             .entry(r.org_unit_id.as_str())
             .or_default()
-            .add(r.status);
+            .count(r.status);
         let individual = r.staff_id.is_some();
         if individual != (set.kind == CriterionSubject::Individual) {
             if individual {
