@@ -404,15 +404,20 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Result<Bytes, ApiError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_entry_serves_until_anything_is_written() {
-        // A counter of its own: other tests' writes would move the process's.
-        static WRITES: AtomicU64 = AtomicU64::new(0);
+    /// A generation that counts writes of its own (other tests' writes would move the
+    /// process's), and an empty cache.
+    fn fresh() -> (&'static AtomicU64, Generation, ReadCache<&'static str, i32>) {
+        let writes: &'static AtomicU64 = Box::leak(Box::new(AtomicU64::new(0)));
         let generation = Generation {
-            local: &WRITES,
+            local: writes,
             ..Generation::default()
         };
-        let cache = ReadCache::<&str, i32>::new(10);
+        (writes, generation, ReadCache::new(10))
+    }
+
+    #[test]
+    fn an_entry_serves_until_anything_is_written() {
+        let (writes, generation, cache) = fresh();
         generation.observe(Some((1, 1)));
         let stamp = generation.stamp();
         cache.put("plan", stamp, 7);
@@ -425,7 +430,7 @@ mod tests {
         assert_eq!(cache.get(&"plan", generation.stamp()), None);
         // This process wrote.
         cache.put("plan", generation.stamp(), 8);
-        WRITES.fetch_add(1, Ordering::Release);
+        writes.fetch_add(1, Ordering::Release);
         assert_eq!(cache.get(&"plan", generation.stamp()), None);
         // The database cannot be read: nothing is trusted, on every watch.
         cache.put("plan", generation.stamp(), 9);
@@ -444,12 +449,7 @@ mod tests {
 
     #[actix_web::test]
     async fn concurrent_misses_of_one_key_load_it_once() {
-        static WRITES: AtomicU64 = AtomicU64::new(0);
-        let generation = Generation {
-            local: &WRITES,
-            ..Generation::default()
-        };
-        let cache = ReadCache::<&str, i32>::new(10);
+        let (_, generation, cache) = fresh();
         let loads = std::sync::atomic::AtomicUsize::new(0);
         let load = || async {
             loads.fetch_add(1, Ordering::SeqCst);
@@ -469,12 +469,7 @@ mod tests {
 
     #[actix_web::test]
     async fn a_request_after_a_write_never_takes_a_load_begun_before_it() {
-        static WRITES: AtomicU64 = AtomicU64::new(0);
-        let generation = Generation {
-            local: &WRITES,
-            ..Generation::default()
-        };
-        let cache = ReadCache::<&str, i32>::new(10);
+        let (writes, generation, cache) = fresh();
         // The first request loads what was there before the write; the second arrives
         // after the write, while that load runs, and loads for itself without waiting.
         let first_done = std::sync::atomic::AtomicBool::new(false);
@@ -487,7 +482,7 @@ mod tests {
         };
         let after = async {
             actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-            WRITES.fetch_add(1, Ordering::Release);
+            writes.fetch_add(1, Ordering::Release);
             let answer = cache
                 .get_or_load(&generation, "page", || async { Ok::<_, ()>(2) })
                 .await;
@@ -506,12 +501,7 @@ mod tests {
 
     #[actix_web::test]
     async fn when_a_load_fails_the_requests_that_waited_load_side_by_side() {
-        static WRITES: AtomicU64 = AtomicU64::new(0);
-        let generation = Generation {
-            local: &WRITES,
-            ..Generation::default()
-        };
-        let cache = ReadCache::<&str, i32>::new(10);
+        let (_, generation, cache) = fresh();
         let failing = cache.get_or_load(&generation, "page", || async {
             Err::<i32, _>(slow("down").await)
         });
