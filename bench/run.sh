@@ -161,6 +161,7 @@ for b in $BACKENDS; do
   run_wrk healthz "$BASE/healthz"
   run_wrk plan "$BASE/api/v1/plans/$PLAN" get.lua
   run_wrk criteria "$BASE/api/v1/plans/$PLAN/criteria" get.lua
+  run_wrk criteria_gz "$BASE/api/v1/plans/$PLAN/criteria" get-gzip.lua
   export LIST_PATH="/api/v1/evidence?plan_id=$PLAN&year=$REPORT_YEAR&status=approved&subject=individual&per_page=50"
   curl -s "$BASE$LIST_PATH&page=1" -H "$AUTH" -o "$WORK/$b.list.json"
   LIST_TOTAL=$(grep -o '"total":[0-9]*' "$WORK/$b.list.json" | tail -1 | cut -d: -f2)
@@ -289,6 +290,11 @@ row() { # label, then per backend: value, target text, verdict
     r=$(ratio "$b" criteria_rps healthz_rps)
     args+=("$(cell "$b" criteria_rps) req/s = **${r}×** ceiling; p50 $(cell "$b" criteria_p50) / p99 $(cell "$b" criteria_p99) ms" "≥ ${t}×: $(verdict "$r" ">=" $t); p99 < 25 ms: $(verdict "$(cell "$b" criteria_p99)" "<" 25)"); done
   row "GET /plans/{id}/criteria, 40 criteria (auth)" "${args[@]}"
+  args=(); for b in $BACKENDS; do
+    t=0.5; [ "$b" = postgres ] && t=0.25
+    r=$(ratio "$b" criteria_gz_rps healthz_rps)
+    args+=("$(cell "$b" criteria_gz_rps) req/s = **${r}×** ceiling; p50 $(cell "$b" criteria_gz_p50) / p99 $(cell "$b" criteria_gz_p99) ms" "≥ ${t}×: $(verdict "$r" ">=" $t); p99 < 25 ms: $(verdict "$(cell "$b" criteria_gz_p99)" "<" 25)"); done
+  row "the same, \`Accept-Encoding: gzip\` (as browsers send)" "${args[@]}"
   args=(); for b in $BACKENDS; do args+=("$(cell "$b" list_rps) req/s ($(ratio "$b" list_rps healthz_rps)×); p50 $(cell "$b" list_p50) / p99 $(cell "$b" list_p99) ms; total $(cell "$b" list_total)" "p99 < 25 ms: $(verdict "$(cell "$b" list_p99)" "<" 25)"); done
   row "GET /evidence, filtered, 50 per page, with total" "${args[@]}"
   args=(); for b in $BACKENDS; do

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use actix_web::web::Bytes;
@@ -329,20 +329,79 @@ pub struct CachedJson {
     pub unit_path: String,
     /// For the `ETag`, when the answer is one resource.
     pub version: Option<i64>,
-    pub json: Bytes,
+    json: Bytes,
+    /// The same bytes gzip-compressed, made at the first request that accepts gzip (`None`
+    /// when the answer is too small to gain from it): every later one is served the kept
+    /// copy, so compression costs nothing per request.
+    gzip: OnceLock<Option<Bytes>>,
 }
 
+/// Answers shorter than this are sent as they are: headers and framing would eat the gain.
+const GZIP_FROM: usize = 1024;
+
 impl CachedJson {
-    /// The answer, 200 with its `ETag` when it has a version.
-    pub fn response(&self) -> actix_web::HttpResponse {
-        use actix_web::http::{StatusCode, header::ContentType};
-        match self.version {
-            Some(v) => crate::api::extract::tagged_json(StatusCode::OK, v, self.json.clone()),
-            None => actix_web::HttpResponse::Ok()
-                .content_type(ContentType::json())
-                .body(self.json.clone()),
+    pub fn new(unit_path: String, version: Option<i64>, json: Bytes) -> CachedJson {
+        CachedJson {
+            unit_path,
+            version,
+            json,
+            gzip: OnceLock::new(),
         }
     }
+
+    /// The answer, 200 with its `ETag` when it has a version; gzip-compressed when the
+    /// request accepts gzip (`Vary: Accept-Encoding` either way).
+    pub fn response(&self, req: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+        use actix_web::http::header::{CONTENT_ENCODING, ContentType, ETAG, VARY};
+        let gzip = accepts_gzip(req)
+            .then(|| self.gzip.get_or_init(|| gzip(&self.json)).clone())
+            .flatten();
+        let mut res = actix_web::HttpResponse::Ok();
+        res.content_type(ContentType::json())
+            .insert_header((VARY, "accept-encoding"));
+        if let Some(version) = self.version {
+            let tag = crate::api::extract::etag(version);
+            // A strong ETag names one representation; as nginx does, the compressed one
+            // carries the weak tag of the same version (`If-Match` reads either).
+            res.insert_header((
+                ETAG,
+                if gzip.is_some() {
+                    format!("W/{tag}")
+                } else {
+                    tag
+                },
+            ));
+        }
+        match gzip {
+            Some(body) => res.insert_header((CONTENT_ENCODING, "gzip")).body(body),
+            None => res.body(self.json.clone()),
+        }
+    }
+}
+
+/// Whether the request's `Accept-Encoding` prefers gzip to sending the bytes as they are.
+fn accepts_gzip(req: &actix_web::HttpRequest) -> bool {
+    use actix_web::HttpMessage;
+    use actix_web::http::header::{AcceptEncoding, Encoding};
+    req.get_header::<AcceptEncoding>().is_some_and(|accepted| {
+        accepted.negotiate([Encoding::gzip(), Encoding::identity()].iter())
+            == Some(Encoding::gzip())
+    })
+}
+
+/// `json` gzip-compressed at the fastest level (JSON shrinks 5–8× even so), or `None`
+/// when it is too short to gain.
+fn gzip(json: &Bytes) -> Option<Bytes> {
+    use std::io::Write;
+    if json.len() < GZIP_FROM {
+        return None;
+    }
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(json.len() / 4),
+        flate2::Compression::fast(),
+    );
+    encoder.write_all(json).ok()?;
+    encoder.finish().ok().map(Bytes::from)
 }
 
 impl Reads {

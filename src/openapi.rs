@@ -17,7 +17,9 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
                        in Vietnamese government offices — plans, criteria, evidence, awards and reports.\n\n\
                        Errors are `application/problem+json` (RFC 9457) with a stable `code` and, for \
                        invalid fields, `errors: [{field, code, message}]`. Lists take `page`, `per_page` \
-                       (≤ 200), `sort`, `q` and `updated_since`. Changes need `If-Match` with the `ETag` you read.",
+                       (≤ 200), `sort`, `q` and `updated_since`. Changes need `If-Match` with the `ETag` you read. \
+                       With `Accept-Encoding: gzip`, plans, criteria and evidence pages above 1 KB \
+                       come gzip-compressed.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     tags(

@@ -276,15 +276,15 @@ pub async fn list(
             let (plan, issuer_path) =
                 plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
             let (items, total) = criteria::list(conn, &plan.id, &filter, page)?;
-            Ok(CachedJson {
-                unit_path: issuer_path,
-                version: None,
-                json: cache::to_json(&Page::of(items, total, page, CriterionResponse::from))?,
-            })
+            Ok(CachedJson::new(
+                issuer_path,
+                None,
+                cache::to_json(&Page::of(items, total, page, CriterionResponse::from))?,
+            ))
         })
         .await?;
     policy::ensure_visible(policy::can_read_plan(&principal, &answer.unit_path), "plan")?;
-    Ok(answer.response())
+    Ok(answer.response(&req))
 }
 
 /// Add a criterion to a plan (to an issued plan only as an amendment, with a reason).

@@ -370,14 +370,10 @@ pub async fn list(
                     .collect();
                 EvidenceResponse::new(e, own, None)
             });
-            Ok(CachedJson {
-                unit_path: String::new(),
-                version: None,
-                json: cache::to_json(&page)?,
-            })
+            Ok(CachedJson::new(String::new(), None, cache::to_json(&page)?))
         })
         .await?;
-    Ok(answer.response())
+    Ok(answer.response(&req))
 }
 
 /// Record evidence (a draft) against a criterion for a unit or a staff member and a year.

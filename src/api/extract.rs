@@ -273,17 +273,6 @@ pub fn tagged<T: Serialize>(
     with_etag(status, version).json(body)
 }
 
-/// As `tagged`, for a body serialised already (a cached answer).
-pub fn tagged_json(
-    status: actix_web::http::StatusCode,
-    version: i64,
-    json: actix_web::web::Bytes,
-) -> HttpResponse {
-    with_etag(status, version)
-        .content_type(header::ContentType::json())
-        .body(json)
-}
-
 fn with_etag(status: actix_web::http::StatusCode, version: i64) -> actix_web::HttpResponseBuilder {
     let mut res = HttpResponse::build(status);
     if let Ok(v) = HeaderValue::from_str(&etag(version)) {

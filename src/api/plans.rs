@@ -502,6 +502,7 @@ pub async fn get(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let key = format!("plan:{id}");
     let plan = state
@@ -510,15 +511,15 @@ pub async fn get(
             let (plan, issuer_path) =
                 plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
             let detail = plans::detail(conn, plan)?;
-            Ok(CachedJson {
-                unit_path: issuer_path,
-                version: Some(detail.plan.version),
-                json: cache::to_json(&PlanResponse::from(detail))?,
-            })
+            Ok(CachedJson::new(
+                issuer_path,
+                Some(detail.plan.version),
+                cache::to_json(&PlanResponse::from(detail))?,
+            ))
         })
         .await?;
     policy::ensure_visible(policy::can_read_plan(&principal, &plan.unit_path), "plan")?;
-    Ok(plan.response())
+    Ok(plan.response(&req))
 }
 
 /// Change a draft plan. Lists given replace the plan's as a whole.

@@ -12,6 +12,7 @@ db_tests!(
     plans_are_seen_down_and_up_the_tree_and_changed_only_by_their_officers,
     report_deadlines_follow_the_yearly_rule,
     movements_and_legal_documents_are_searchable_reference_data,
+    kept_answers_are_gzipped_for_clients_that_ask,
 );
 
 /// Reference data for a plan: a province, an office, two movements and two legal documents.
@@ -789,4 +790,77 @@ async fn movements_and_legal_documents_are_searchable_reference_data(app: &TestA
         .await
         .column("number");
     assert_eq!(sorted, ["430/KH-UBND", "378/KH-UBND"]);
+}
+
+/// The plan as a client that accepts gzip gets it: the same JSON, compressed, with a weak
+/// `ETag` that still names the version for `If-Match`.
+async fn kept_answers_are_gzipped_for_clients_that_ask(app: &TestApp) {
+    use std::io::Read;
+    let f = fixture(app).await;
+    let id = create_plan(app, &f.admin, plan_body(&f)).await;
+    let path = format!("/api/v1/plans/{id}");
+
+    let plain = app.get(&path).token(&f.admin).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert_eq!(plain.header("content-encoding"), None);
+    let varies = |res: &crate::harness::Res| {
+        res.header("vary")
+            .is_some_and(|v| v.split(", ").any(|h| h == "accept-encoding"))
+    };
+    assert!(varies(&plain), "{:?}", plain.header("vary"));
+    assert_eq!(plain.etag(), "\"v1\"");
+    assert!(plain.bytes.len() > 1024, "a plan is worth compressing");
+
+    // Twice: the first request makes the compressed copy, the second is served it.
+    for _ in 0..2 {
+        let zipped = app
+            .get(&path)
+            .token(&f.admin)
+            .header("Accept-Encoding", "br;q=1.0, gzip;q=0.8, *;q=0.1")
+            .await;
+        assert_eq!(zipped.status, StatusCode::OK);
+        assert_eq!(zipped.header("content-encoding"), Some("gzip"));
+        assert!(varies(&zipped));
+        assert_eq!(zipped.etag(), "W/\"v1\"");
+        assert!(
+            zipped.bytes.len() < plain.bytes.len(),
+            "{} bytes",
+            zipped.bytes.len()
+        );
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(&zipped.bytes[..])
+            .read_to_end(&mut json)
+            .expect("a gzip stream");
+        assert_eq!(json, plain.bytes);
+    }
+
+    // Refused or not asked for: the bytes as they are.
+    for accepted in ["gzip;q=0", "identity", "br"] {
+        let res = app
+            .get(&path)
+            .token(&f.admin)
+            .header("Accept-Encoding", accepted)
+            .await;
+        assert_eq!(res.header("content-encoding"), None, "{accepted}");
+        assert_eq!(res.bytes, plain.bytes, "{accepted}");
+    }
+
+    // The weak tag names the version a change is made against.
+    let res = app
+        .patch(&path)
+        .token(&f.admin)
+        .if_match("W/\"v1\"")
+        .json(json!({"solutions": ["Khen thưởng kịp thời"]}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // A short answer is not worth compressing: an empty page of criteria.
+    let res = app
+        .get(&format!("{path}/criteria"))
+        .token(&f.admin)
+        .header("Accept-Encoding", "gzip")
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header("content-encoding"), None);
+    assert_eq!(res.body["total"], 0);
 }
