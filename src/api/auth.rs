@@ -174,10 +174,8 @@ pub async fn refresh(
     Json(body): Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request_id = actor(&req, None).request_id;
-    let outcome = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            sessions::refresh(conn, &body.refresh_token, request_id)
-        })
+    let outcome = db::write(&state.pool, move |conn| {
+        sessions::refresh(conn, &body.refresh_token, request_id)
     })
     .await?;
     match outcome {
@@ -203,10 +201,8 @@ pub async fn logout(
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            sessions::close(conn, &actor, &principal.session_id).map_err(ApiError::from)
-        })
+    db::write(&state.pool, move |conn| {
+        sessions::close(conn, &actor, &principal.session_id).map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -362,42 +362,40 @@ pub async fn create_rule_set(
 ) -> Result<HttpResponse, ApiError> {
     check_period(body.valid_from, body.valid_to)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let row = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let unit = match &body.org_unit_id {
-                Some(id) => Some(referenced_unit(conn, &principal, id, "org_unit_id")?),
-                None => None,
-            };
-            // Provinces set their own rules; a department or division may not lower the
-            // bar its own nominees are judged by.
-            if unit
-                .as_ref()
-                .is_some_and(|u| u.kind != OrgUnitKind::Province.as_str())
-            {
-                return Err(ApiError::invalid(
-                    "org_unit_id",
-                    "not_a_province",
-                    "an override belongs to a province (UBND tỉnh)",
-                ));
-            }
-            policy::ensure(policy::can_edit_rule_set(
-                &principal,
-                unit.as_ref().map(|u| u.path.as_str()),
-            ))?;
-            award_types::create_rule_set(
-                conn,
-                &actor,
-                RuleSetFields {
-                    code: body.code.trim().to_string(),
-                    name: body.name.trim().to_string(),
-                    legal_source: body.legal_source.trim().to_string(),
-                    valid_from: body.valid_from,
-                    valid_to: body.valid_to,
-                    org_unit_id: unit.map(|u| u.id),
-                    rules: body.rules,
-                },
-            )
-        })
+    let row = db::write(&state.pool, move |conn| {
+        let unit = match &body.org_unit_id {
+            Some(id) => Some(referenced_unit(conn, &principal, id, "org_unit_id")?),
+            None => None,
+        };
+        // Provinces set their own rules; a department or division may not lower the
+        // bar its own nominees are judged by.
+        if unit
+            .as_ref()
+            .is_some_and(|u| u.kind != OrgUnitKind::Province.as_str())
+        {
+            return Err(ApiError::invalid(
+                "org_unit_id",
+                "not_a_province",
+                "an override belongs to a province (UBND tỉnh)",
+            ));
+        }
+        policy::ensure(policy::can_edit_rule_set(
+            &principal,
+            unit.as_ref().map(|u| u.path.as_str()),
+        ))?;
+        award_types::create_rule_set(
+            conn,
+            &actor,
+            RuleSetFields {
+                code: body.code.trim().to_string(),
+                name: body.name.trim().to_string(),
+                legal_source: body.legal_source.trim().to_string(),
+                valid_from: body.valid_from,
+                valid_to: body.valid_to,
+                org_unit_id: unit.map(|u| u.id),
+                rules: body.rules,
+            },
+        )
     })
     .await?;
     Ok(tagged(
@@ -433,27 +431,25 @@ pub async fn update_rule_set(
     Json(body): Json<UpdateRuleSet>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let row = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = editable_rule_set(conn, &principal, &id)?;
-            let fields = RuleSetFields {
-                code: current.code.clone(),
-                name: body
-                    .name
-                    .map(|n| n.trim().to_string())
-                    .unwrap_or_else(|| current.name.clone()),
-                legal_source: body
-                    .legal_source
-                    .map(|n| n.trim().to_string())
-                    .unwrap_or_else(|| current.legal_source.clone()),
-                valid_from: body.valid_from.unwrap_or(current.valid_from),
-                valid_to: body.valid_to.unwrap_or(current.valid_to),
-                org_unit_id: current.org_unit_id.clone(),
-                rules: body.rules.unwrap_or_else(|| current.rules()),
-            };
-            check_period(fields.valid_from, fields.valid_to)?;
-            award_types::update_rule_set(conn, &actor, current, version, fields)
-        })
+    let row = db::write(&state.pool, move |conn| {
+        let current = editable_rule_set(conn, &principal, &id)?;
+        let fields = RuleSetFields {
+            code: current.code.clone(),
+            name: body
+                .name
+                .map(|n| n.trim().to_string())
+                .unwrap_or_else(|| current.name.clone()),
+            legal_source: body
+                .legal_source
+                .map(|n| n.trim().to_string())
+                .unwrap_or_else(|| current.legal_source.clone()),
+            valid_from: body.valid_from.unwrap_or(current.valid_from),
+            valid_to: body.valid_to.unwrap_or(current.valid_to),
+            org_unit_id: current.org_unit_id.clone(),
+            rules: body.rules.unwrap_or_else(|| current.rules()),
+        };
+        check_period(fields.valid_from, fields.valid_to)?;
+        award_types::update_rule_set(conn, &actor, current, version, fields)
     })
     .await?;
     Ok(tagged(
@@ -539,16 +535,14 @@ pub async fn create_base_salary(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_edit_award_catalogue(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let row = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            award_types::add_base_salary(
-                conn,
-                &actor,
-                body.valid_from,
-                body.amount,
-                body.legal_source.trim(),
-            )
-        })
+    let row = db::write(&state.pool, move |conn| {
+        award_types::add_base_salary(
+            conn,
+            &actor,
+            body.valid_from,
+            body.amount,
+            body.legal_source.trim(),
+        )
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(BaseSalaryResponse::from(row)))

@@ -183,19 +183,17 @@ pub async fn create(
     Json(body): Json<CreateBloc>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let owner = referenced_unit(conn, &principal, &body.owner_id, "owner_id")?;
-            policy::ensure(policy::can_edit_bloc(&principal, &owner.path))?;
-            let fields = BlocFields {
-                name: body.name.trim().to_string(),
-                description: body.description,
-                owner_id: owner.id.clone(),
-                member_ids: body.member_ids,
-                active: true,
-            };
-            blocs::create(conn, &actor, &owner.path, fields)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let owner = referenced_unit(conn, &principal, &body.owner_id, "owner_id")?;
+        policy::ensure(policy::can_edit_bloc(&principal, &owner.path))?;
+        let fields = BlocFields {
+            name: body.name.trim().to_string(),
+            description: body.description,
+            owner_id: owner.id.clone(),
+            member_ids: body.member_ids,
+            active: true,
+        };
+        blocs::create(conn, &actor, &owner.path, fields)
     })
     .await?;
     Ok(tagged(
@@ -254,27 +252,25 @@ pub async fn update(
     Json(body): Json<UpdateBloc>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (b, owner_path) = visible_bloc(conn, &principal, &id)?;
-            policy::ensure(policy::can_edit_bloc(&principal, &owner_path))?;
-            let current = blocs::detail(conn, b)?;
-            let fields = BlocFields {
-                name: body
-                    .name
-                    .map(|n| n.trim().to_string())
-                    .unwrap_or_else(|| current.bloc.name.clone()),
-                description: body
-                    .description
-                    .unwrap_or_else(|| current.bloc.description.clone()),
-                owner_id: current.bloc.owner_id.clone(),
-                member_ids: body
-                    .member_ids
-                    .unwrap_or_else(|| current.member_ids.clone()),
-                active: body.active.unwrap_or(current.bloc.active),
-            };
-            blocs::update(conn, &actor, current, &owner_path, version, fields)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (b, owner_path) = visible_bloc(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_bloc(&principal, &owner_path))?;
+        let current = blocs::detail(conn, b)?;
+        let fields = BlocFields {
+            name: body
+                .name
+                .map(|n| n.trim().to_string())
+                .unwrap_or_else(|| current.bloc.name.clone()),
+            description: body
+                .description
+                .unwrap_or_else(|| current.bloc.description.clone()),
+            owner_id: current.bloc.owner_id.clone(),
+            member_ids: body
+                .member_ids
+                .unwrap_or_else(|| current.member_ids.clone()),
+            active: body.active.unwrap_or(current.bloc.active),
+        };
+        blocs::update(conn, &actor, current, &owner_path, version, fields)
     })
     .await?;
     Ok(tagged(

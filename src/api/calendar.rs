@@ -152,8 +152,8 @@ pub async fn add_holiday(
     let day = check_date("day", body.day)?;
     let actor = actor(&req, Some(&principal.user_id));
     let name = body.name.trim().to_string();
-    let holiday = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| calendar::add(conn, &actor, day, &name))
+    let holiday = db::write(&state.pool, move |conn| {
+        calendar::add(conn, &actor, day, &name)
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(HolidayResponse::from(holiday)))
@@ -184,10 +184,7 @@ pub async fn remove_holiday(
         .map_err(|_| ApiError::invalid("day", "format", "must be a date, YYYY-MM-DD"))?;
     let day = check_date("day", day)?;
     let actor = actor(&req, Some(&principal.user_id));
-    db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| calendar::remove(conn, &actor, day))
-    })
-    .await?;
+    db::write(&state.pool, move |conn| calendar::remove(conn, &actor, day)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -154,10 +154,8 @@ pub async fn create(
     policy::ensure(policy::can_manage_clients(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let name = body.name.trim().to_string();
-    let (client, secret) = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            clients::create(conn, &actor, name, &body.scopes)
-        })
+    let (client, secret) = db::write(&state.pool, move |conn| {
+        clients::create(conn, &actor, name, &body.scopes)
     })
     .await?;
     Ok(no_store(tagged(
@@ -228,11 +226,9 @@ pub async fn update(
         active: body.active,
         rotate_secret: false,
     };
-    let (client, _) = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = found(clients::find(conn, &id)?)?;
-            clients::update(conn, &actor, current, version, changes)
-        })
+    let (client, _) = db::write(&state.pool, move |conn| {
+        let current = found(clients::find(conn, &id)?)?;
+        clients::update(conn, &actor, current, version, changes)
     })
     .await?;
     Ok(tagged(
@@ -271,11 +267,9 @@ pub async fn rotate_secret(
         active: None,
         rotate_secret: true,
     };
-    let (client, secret) = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = found(clients::find(conn, &id)?)?;
-            clients::update(conn, &actor, current, version, changes)
-        })
+    let (client, secret) = db::write(&state.pool, move |conn| {
+        let current = found(clients::find(conn, &id)?)?;
+        clients::update(conn, &actor, current, version, changes)
     })
     .await?;
     Ok(no_store(tagged(

@@ -264,18 +264,16 @@ pub async fn create(
     Json(body): Json<CreateCouncil>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-            policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
-            let fields = CouncilFields {
-                name: body.name.trim().to_string(),
-                org_unit_id: unit.id.clone(),
-                members: member_inputs(body.members),
-                active: true,
-            };
-            councils::create(conn, &actor, &unit.path, fields)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
+        policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
+        let fields = CouncilFields {
+            name: body.name.trim().to_string(),
+            org_unit_id: unit.id.clone(),
+            members: member_inputs(body.members),
+            active: true,
+        };
+        councils::create(conn, &actor, &unit.path, fields)
     })
     .await?;
     Ok(tagged(
@@ -336,31 +334,29 @@ pub async fn update(
     Json(body): Json<UpdateCouncil>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (c, path) = kept_council(conn, &principal, &id)?;
-            let current = councils::detail(conn, c)?;
-            let fields = CouncilFields {
-                name: body
-                    .name
-                    .map(|n| n.trim().to_string())
-                    .unwrap_or_else(|| current.council.name.clone()),
-                org_unit_id: current.council.org_unit_id.clone(),
-                members: match body.members {
-                    Some(requested) => member_inputs(requested),
-                    None => current
-                        .members
-                        .iter()
-                        .map(|m| MemberInput {
-                            user_id: m.user_id.clone(),
-                            position: m.position.clone(),
-                        })
-                        .collect(),
-                },
-                active: body.active.unwrap_or(current.council.active),
-            };
-            councils::update(conn, &actor, current, &path, version, fields)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (c, path) = kept_council(conn, &principal, &id)?;
+        let current = councils::detail(conn, c)?;
+        let fields = CouncilFields {
+            name: body
+                .name
+                .map(|n| n.trim().to_string())
+                .unwrap_or_else(|| current.council.name.clone()),
+            org_unit_id: current.council.org_unit_id.clone(),
+            members: match body.members {
+                Some(requested) => member_inputs(requested),
+                None => current
+                    .members
+                    .iter()
+                    .map(|m| MemberInput {
+                        user_id: m.user_id.clone(),
+                        position: m.position.clone(),
+                    })
+                    .collect(),
+            },
+            active: body.active.unwrap_or(current.council.active),
+        };
+        councils::update(conn, &actor, current, &path, version, fields)
     })
     .await?;
     Ok(tagged(
@@ -679,11 +675,9 @@ async fn change_session(
     + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (c, current) = kept_session(conn, &principal, &id, &sid)?;
-            change(conn, &actor, c, current)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (c, current) = kept_session(conn, &principal, &id, &sid)?;
+        change(conn, &actor, c, current)
     })
     .await?;
     Ok(tagged(
@@ -746,20 +740,18 @@ pub async fn create_session(
     Json(body): Json<CreateSession>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (c, _) = kept_council(conn, &principal, &id)?;
-            let fields = SessionFields {
-                title: body.title.trim().to_string(),
-                meets_on: body.meets_on,
-                quorum: body.quorum,
-                nomination_ids: body.nomination_ids,
-            };
-            let visible = |path: &str, staff_id: Option<&str>| {
-                policy::can_read_subject(&principal, path, staff_id)
-            };
-            councils::create_session(conn, &actor, &c, fields, &visible)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (c, _) = kept_council(conn, &principal, &id)?;
+        let fields = SessionFields {
+            title: body.title.trim().to_string(),
+            meets_on: body.meets_on,
+            quorum: body.quorum,
+            nomination_ids: body.nomination_ids,
+        };
+        let visible = |path: &str, staff_id: Option<&str>| {
+            policy::can_read_subject(&principal, path, staff_id)
+        };
+        councils::create_session(conn, &actor, &c, fields, &visible)
     })
     .await?;
     Ok(tagged(
@@ -937,28 +929,26 @@ pub async fn recuse(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let r = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (c, path, s) = visible_session(conn, &principal, &id, &sid)?;
-            let member = body.user_id.unwrap_or_else(|| principal.user_id.clone());
-            let is_member = councils::is_member(conn, &c.id, &member)?;
-            policy::ensure(policy::can_recuse(&principal, &path, &member, is_member))?;
-            if !is_member {
-                return Err(ApiError::invalid(
-                    "user_id",
-                    "not_member",
-                    "not a member of the council",
-                ));
-            }
-            councils::recuse(
-                conn,
-                &actor,
-                &s,
-                &body.nomination_id,
-                &member,
-                body.reason.trim(),
-            )
-        })
+    let r = db::write(&state.pool, move |conn| {
+        let (c, path, s) = visible_session(conn, &principal, &id, &sid)?;
+        let member = body.user_id.unwrap_or_else(|| principal.user_id.clone());
+        let is_member = councils::is_member(conn, &c.id, &member)?;
+        policy::ensure(policy::can_recuse(&principal, &path, &member, is_member))?;
+        if !is_member {
+            return Err(ApiError::invalid(
+                "user_id",
+                "not_member",
+                "not a member of the council",
+            ));
+        }
+        councils::recuse(
+            conn,
+            &actor,
+            &s,
+            &body.nomination_id,
+            &member,
+            body.reason.trim(),
+        )
     })
     .await?;
     Ok(HttpResponse::Created().json(r))
@@ -990,19 +980,17 @@ pub async fn vote(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let receipt = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
-            let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
-            policy::ensure(policy::can_vote(is_member))?;
-            let member = users::find(conn, &principal.user_id)?
-                .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
-            councils::vote(conn, &actor, &s, &body.nomination_id, &member, body.choice)?;
-            Ok(BallotReceipt {
-                session_id: s.id,
-                nomination_id: body.nomination_id,
-                user_id: member.id,
-            })
+    let receipt = db::write(&state.pool, move |conn| {
+        let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
+        let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
+        policy::ensure(policy::can_vote(is_member))?;
+        let member = users::find(conn, &principal.user_id)?
+            .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
+        councils::vote(conn, &actor, &s, &body.nomination_id, &member, body.choice)?;
+        Ok(BallotReceipt {
+            session_id: s.id,
+            nomination_id: body.nomination_id,
+            user_id: member.id,
         })
     })
     .await?;

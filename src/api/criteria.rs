@@ -310,32 +310,30 @@ pub async fn create(
     Json(body): Json<CreateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let c = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let plan = editable_plan(conn, &principal, &id)?;
-            let fields = CriterionFields {
-                subject: body.subject,
-                code: body.code.trim().to_uppercase(),
-                position: body.position,
-                title: body.title.trim().to_string(),
-                description: body.description,
-                measure: body.measure,
-                target: body.target,
-                unit: body.unit,
-                max_points: body.max_points,
-                evidence_expected: body.evidence_expected,
-                content_no: body.content_no,
-                frequency: body.frequency,
-                source_criterion_id: body.source_criterion_id,
-            };
-            criteria::create(
-                conn,
-                &actor,
-                &plan,
-                fields,
-                body.amendment_reason.as_deref(),
-            )
-        })
+    let c = db::write(&state.pool, move |conn| {
+        let plan = editable_plan(conn, &principal, &id)?;
+        let fields = CriterionFields {
+            subject: body.subject,
+            code: body.code.trim().to_uppercase(),
+            position: body.position,
+            title: body.title.trim().to_string(),
+            description: body.description,
+            measure: body.measure,
+            target: body.target,
+            unit: body.unit,
+            max_points: body.max_points,
+            evidence_expected: body.evidence_expected,
+            content_no: body.content_no,
+            frequency: body.frequency,
+            source_criterion_id: body.source_criterion_id,
+        };
+        criteria::create(
+            conn,
+            &actor,
+            &plan,
+            fields,
+            body.amendment_reason.as_deref(),
+        )
     })
     .await?;
     Ok(tagged(
@@ -396,60 +394,58 @@ pub async fn update(
     Json(body): Json<UpdateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let c = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, plan) = visible_criterion(conn, &principal, &id)?;
-            let plan = editable_plan(conn, &principal, &plan.id)?;
-            let mut f = current.fields();
-            if let Some(v) = body.subject {
-                f.subject = v;
-            }
-            if let Some(v) = body.code {
-                f.code = v.trim().to_uppercase();
-            }
-            if let Some(v) = body.position {
-                f.position = Some(v);
-            }
-            if let Some(v) = body.title {
-                f.title = v.trim().to_string();
-            }
-            if let Some(v) = body.description {
-                f.description = v;
-            }
-            if let Some(v) = body.measure {
-                f.measure = v;
-            }
-            if let Some(v) = body.target {
-                f.target = v;
-            }
-            if let Some(v) = body.unit {
-                f.unit = v;
-            }
-            if let Some(v) = body.max_points {
-                f.max_points = v;
-            }
-            if let Some(v) = body.evidence_expected {
-                f.evidence_expected = v;
-            }
-            if let Some(v) = body.content_no {
-                f.content_no = v;
-            }
-            if let Some(v) = body.frequency {
-                f.frequency = v;
-            }
-            if let Some(v) = body.source_criterion_id {
-                f.source_criterion_id = v;
-            }
-            criteria::update(
-                conn,
-                &actor,
-                &plan,
-                current,
-                version,
-                f,
-                body.amendment_reason.as_deref(),
-            )
-        })
+    let c = db::write(&state.pool, move |conn| {
+        let (current, plan) = visible_criterion(conn, &principal, &id)?;
+        let plan = editable_plan(conn, &principal, &plan.id)?;
+        let mut f = current.fields();
+        if let Some(v) = body.subject {
+            f.subject = v;
+        }
+        if let Some(v) = body.code {
+            f.code = v.trim().to_uppercase();
+        }
+        if let Some(v) = body.position {
+            f.position = Some(v);
+        }
+        if let Some(v) = body.title {
+            f.title = v.trim().to_string();
+        }
+        if let Some(v) = body.description {
+            f.description = v;
+        }
+        if let Some(v) = body.measure {
+            f.measure = v;
+        }
+        if let Some(v) = body.target {
+            f.target = v;
+        }
+        if let Some(v) = body.unit {
+            f.unit = v;
+        }
+        if let Some(v) = body.max_points {
+            f.max_points = v;
+        }
+        if let Some(v) = body.evidence_expected {
+            f.evidence_expected = v;
+        }
+        if let Some(v) = body.content_no {
+            f.content_no = v;
+        }
+        if let Some(v) = body.frequency {
+            f.frequency = v;
+        }
+        if let Some(v) = body.source_criterion_id {
+            f.source_criterion_id = v;
+        }
+        criteria::update(
+            conn,
+            &actor,
+            &plan,
+            current,
+            version,
+            f,
+            body.amendment_reason.as_deref(),
+        )
     })
     .await?;
     Ok(tagged(

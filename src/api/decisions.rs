@@ -424,31 +424,29 @@ pub async fn create(
     let actor = actor(&req, Some(&principal.user_id));
     let (from, to) = crate::domain::year_range(body.award_year)
         .ok_or_else(|| ApiError::invalid("award_year", "range", "no such year"))?;
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-            policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
-            let fields = DecisionFields {
-                number: body.number.trim().to_string(),
-                decided_on: body.decided_on,
-                signer: body.signer.trim().to_string(),
-                authority: body.authority.trim().to_string(),
-                org_unit_id: unit.id.clone(),
-                award_year: body.award_year,
-                period_from: body.period_from.unwrap_or(from),
-                period_to: body.period_to.unwrap_or(to),
-                occasion: body.occasion.unwrap_or(Occasion::Annual),
-            };
-            if fields.period_from > fields.period_to {
-                return Err(ApiError::invalid(
-                    "period_to",
-                    "before_start",
-                    "the achievement period ends before it starts",
-                ));
-            }
-            let grants = grants(conn, &principal, &unit.path, &body, &fields)?;
-            decisions::create(conn, &actor, fields, grants)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
+        policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
+        let fields = DecisionFields {
+            number: body.number.trim().to_string(),
+            decided_on: body.decided_on,
+            signer: body.signer.trim().to_string(),
+            authority: body.authority.trim().to_string(),
+            org_unit_id: unit.id.clone(),
+            award_year: body.award_year,
+            period_from: body.period_from.unwrap_or(from),
+            period_to: body.period_to.unwrap_or(to),
+            occasion: body.occasion.unwrap_or(Occasion::Annual),
+        };
+        if fields.period_from > fields.period_to {
+            return Err(ApiError::invalid(
+                "period_to",
+                "before_start",
+                "the achievement period ends before it starts",
+            ));
+        }
+        let grants = grants(conn, &principal, &unit.path, &body, &fields)?;
+        decisions::create(conn, &actor, fields, grants)
     })
     .await?;
     Ok(tagged(
@@ -546,13 +544,11 @@ pub async fn revoke(
     Json(body): Json<RevokeDecision>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (d, path) = visible_decision(conn, &principal, &id)?;
-            policy::ensure(policy::can_keep_unit_awards(&principal, &path))?;
-            let current = decisions::detail(conn, d)?;
-            decisions::revoke(conn, &actor, current, version, body.reason.trim())
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (d, path) = visible_decision(conn, &principal, &id)?;
+        policy::ensure(policy::can_keep_unit_awards(&principal, &path))?;
+        let current = decisions::detail(conn, d)?;
+        decisions::revoke(conn, &actor, current, version, body.reason.trim())
     })
     .await?;
     Ok(tagged(

@@ -109,23 +109,19 @@ pub async fn create(
         ));
     }
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (person, path) = staff::find(conn, &body.staff_id)?
-                .filter(|(s, path)| policy::can_read_staff(&principal, &s.id, path))
-                .ok_or_else(|| {
-                    ApiError::invalid("staff_id", "not_found", "no such staff member")
-                })?;
-            policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
-            let fields = DisciplineFields {
-                staff_id: person.id,
-                level: body.level,
-                reason: body.reason.trim().to_string(),
-                starts_on: body.starts_on,
-                ends_on: body.ends_on,
-            };
-            Ok(disciplines::create(conn, &actor, fields)?)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (person, path) = staff::find(conn, &body.staff_id)?
+            .filter(|(s, path)| policy::can_read_staff(&principal, &s.id, path))
+            .ok_or_else(|| ApiError::invalid("staff_id", "not_found", "no such staff member"))?;
+        policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
+        let fields = DisciplineFields {
+            staff_id: person.id,
+            level: body.level,
+            reason: body.reason.trim().to_string(),
+            starts_on: body.starts_on,
+            ends_on: body.ends_on,
+        };
+        Ok(disciplines::create(conn, &actor, fields)?)
     })
     .await?;
     Ok(tagged(
@@ -238,19 +234,17 @@ pub async fn update(
     Json(body): Json<UpdateDiscipline>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, path) = readable(conn, &principal, &id)?;
-            policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
-            let reason = body
-                .reason
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&current.reason)
-                .to_string();
-            let ends_on = body.ends_on.unwrap_or(current.ends_on);
-            disciplines::update(conn, &actor, &current, version, &reason, ends_on)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (current, path) = readable(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
+        let reason = body
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or(&current.reason)
+            .to_string();
+        let ends_on = body.ends_on.unwrap_or(current.ends_on);
+        disciplines::update(conn, &actor, &current, version, &reason, ends_on)
     })
     .await?;
     Ok(tagged(

@@ -278,20 +278,18 @@ pub async fn create(
             "publication starts today or later",
         ));
     }
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-            policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
-            let fields = DisclosureFields {
-                title: body.title.trim().to_string(),
-                org_unit_id: unit.id.clone(),
-                starts_on,
-                working_days: body.working_days,
-                nomination_ids: body.nomination_ids,
-            };
-            disclosures::create(conn, &actor, &unit.path, fields, |path, staff| {
-                policy::can_read_subject(&principal, path, staff)
-            })
+    let d = db::write(&state.pool, move |conn| {
+        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
+        policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
+        let fields = DisclosureFields {
+            title: body.title.trim().to_string(),
+            org_unit_id: unit.id.clone(),
+            starts_on,
+            working_days: body.working_days,
+            nomination_ids: body.nomination_ids,
+        };
+        disclosures::create(conn, &actor, &unit.path, fields, |path, staff| {
+            policy::can_read_subject(&principal, path, staff)
         })
     })
     .await?;
@@ -605,12 +603,10 @@ pub async fn post_feedback(
         contact: trimmed(body.contact),
         content: body.content.trim().to_string(),
     };
-    let f = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (d, _) =
-                disclosures::find(conn, &id)?.ok_or_else(|| ApiError::not_found("disclosure"))?;
-            disclosures::add_feedback(conn, &actor, &d, today(), fields)
-        })
+    let f = db::write(&state.pool, move |conn| {
+        let (d, _) =
+            disclosures::find(conn, &id)?.ok_or_else(|| ApiError::not_found("disclosure"))?;
+        disclosures::add_feedback(conn, &actor, &d, today(), fields)
     })
     .await?;
     Ok(HttpResponse::Created().json(FeedbackReceipt {

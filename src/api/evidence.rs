@@ -396,42 +396,40 @@ pub async fn create(
     Json(body): Json<CreateEvidence>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let not_found = || {
-                ApiError::invalid(
-                    "criterion_id",
-                    "not_found",
-                    "no such criterion visible to you",
-                )
-            };
-            let c = criteria::find(conn, &body.criterion_id)?.ok_or_else(not_found)?;
-            let (plan, issuer_path) =
-                visible_plan(conn, &principal, &c.plan_id).map_err(|_| not_found())?;
-            let subject = subjects::resolve(
-                conn,
-                c.subject(),
-                body.org_unit_id.as_deref(),
-                body.staff_id.as_deref(),
-                |path, staff| policy::can_read_subject(&principal, path, staff),
-            )?;
-            policy::ensure(policy::can_act_for_subject(
-                &principal,
-                &subject.unit_path,
-                subject.staff_id.as_deref(),
-            ))?;
-            evidence::check_context(conn, &plan, &issuer_path, &c, &subject, body.year)?;
-            let fields = EvidenceFields {
-                value: body.value,
-                as_of: body.as_of,
-                description: body.description,
-                links: body.links,
-                self_score: body.self_score,
-            };
-            let (e, first) = evidence::create(conn, &actor, &c, &subject, body.year, fields)?;
-            // What `detail` would read back: no files yet, one history entry.
-            Ok(EvidenceResponse::new(e, Vec::new(), Some(vec![first])))
-        })
+    let e = db::write(&state.pool, move |conn| {
+        let not_found = || {
+            ApiError::invalid(
+                "criterion_id",
+                "not_found",
+                "no such criterion visible to you",
+            )
+        };
+        let c = criteria::find(conn, &body.criterion_id)?.ok_or_else(not_found)?;
+        let (plan, issuer_path) =
+            visible_plan(conn, &principal, &c.plan_id).map_err(|_| not_found())?;
+        let subject = subjects::resolve(
+            conn,
+            c.subject(),
+            body.org_unit_id.as_deref(),
+            body.staff_id.as_deref(),
+            |path, staff| policy::can_read_subject(&principal, path, staff),
+        )?;
+        policy::ensure(policy::can_act_for_subject(
+            &principal,
+            &subject.unit_path,
+            subject.staff_id.as_deref(),
+        ))?;
+        evidence::check_context(conn, &plan, &issuer_path, &c, &subject, body.year)?;
+        let fields = EvidenceFields {
+            value: body.value,
+            as_of: body.as_of,
+            description: body.description,
+            links: body.links,
+            self_score: body.self_score,
+        };
+        let (e, first) = evidence::create(conn, &actor, &c, &subject, body.year, fields)?;
+        // What `detail` would read back: no files yet, one history entry.
+        Ok(EvidenceResponse::new(e, Vec::new(), Some(vec![first])))
     })
     .await?;
     Ok(tagged(StatusCode::CREATED, e.version, &e))
@@ -483,28 +481,26 @@ pub async fn update(
     Json(body): Json<UpdateEvidence>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, c) = writable_evidence(conn, &principal, &id)?;
-            let mut f = current.fields();
-            if let Some(v) = body.value {
-                f.value = v;
-            }
-            if let Some(v) = body.as_of {
-                f.as_of = Some(v);
-            }
-            if let Some(v) = body.description {
-                f.description = v;
-            }
-            if let Some(v) = body.links {
-                f.links = v;
-            }
-            if let Some(v) = body.self_score {
-                f.self_score = v;
-            }
-            let e = evidence::update(conn, &actor, &c, current, version, f)?;
-            detail(conn, e)
-        })
+    let e = db::write(&state.pool, move |conn| {
+        let (current, c) = writable_evidence(conn, &principal, &id)?;
+        let mut f = current.fields();
+        if let Some(v) = body.value {
+            f.value = v;
+        }
+        if let Some(v) = body.as_of {
+            f.as_of = Some(v);
+        }
+        if let Some(v) = body.description {
+            f.description = v;
+        }
+        if let Some(v) = body.links {
+            f.links = v;
+        }
+        if let Some(v) = body.self_score {
+            f.self_score = v;
+        }
+        let e = evidence::update(conn, &actor, &c, current, version, f)?;
+        detail(conn, e)
     })
     .await?;
     Ok(tagged(StatusCode::OK, e.version, &e))
@@ -538,30 +534,23 @@ pub async fn change_status(
     Json(body): Json<ChangeEvidenceStatus>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, path) = visible_evidence(conn, &principal, &id)?;
-            let allowed = if evidence::is_review(body.status) {
-                let authored = evidence::authors(conn, &current)?.contains(&principal.user_id);
-                policy::can_review_evidence(
-                    &principal,
-                    &path,
-                    current.staff_id.as_deref(),
-                    authored,
-                )
-            } else {
-                policy::can_act_for_subject(&principal, &path, current.staff_id.as_deref())
-            };
-            policy::ensure(allowed)?;
-            let c = criterion_of(conn, &current)?;
-            let t = Transition {
-                to: body.status,
-                note: body.note,
-                reviewed_score: body.reviewed_score,
-            };
-            let e = evidence::transition(conn, &actor, &c, current, version, t)?;
-            detail(conn, e)
-        })
+    let e = db::write(&state.pool, move |conn| {
+        let (current, path) = visible_evidence(conn, &principal, &id)?;
+        let allowed = if evidence::is_review(body.status) {
+            let authored = evidence::authors(conn, &current)?.contains(&principal.user_id);
+            policy::can_review_evidence(&principal, &path, current.staff_id.as_deref(), authored)
+        } else {
+            policy::can_act_for_subject(&principal, &path, current.staff_id.as_deref())
+        };
+        policy::ensure(allowed)?;
+        let c = criterion_of(conn, &current)?;
+        let t = Transition {
+            to: body.status,
+            note: body.note,
+            reviewed_score: body.reviewed_score,
+        };
+        let e = evidence::transition(conn, &actor, &c, current, version, t)?;
+        detail(conn, e)
     })
     .await?;
     Ok(tagged(StatusCode::OK, e.version, &e))
@@ -681,12 +670,10 @@ pub async fn remove_file(
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, _) = writable_evidence(conn, &principal, &id)?;
-            let e = evidence::remove_file(conn, &actor, current, version, &file_id)?;
-            detail(conn, e)
-        })
+    let e = db::write(&state.pool, move |conn| {
+        let (current, _) = writable_evidence(conn, &principal, &id)?;
+        let e = evidence::remove_file(conn, &actor, current, version, &file_id)?;
+        detail(conn, e)
     })
     .await?;
     Ok(tagged(StatusCode::OK, e.version, &e))

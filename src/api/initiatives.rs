@@ -205,26 +205,24 @@ pub async fn create(
     Json(body): Json<CreateInitiative>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-            policy::ensure(policy::can_edit_unit_records(&principal, &unit.path))?;
-            policy::ensure(policy::can_record_initiative(
-                &principal, &unit.path, body.scope,
-            ))?;
-            let fields = InitiativeFields {
-                title: body.title.trim().to_string(),
-                org_unit_id: unit.id,
-                scope: body.scope,
-                recognised_by: body.recognised_by.trim().to_string(),
-                document_number: body.document_number.trim().to_string(),
-                recognised_on: body.recognised_on,
-                author_ids: body.author_ids,
-                active: true,
-            };
-            let under = unit.path;
-            initiatives::create(conn, &actor, &|path| path.starts_with(&under), fields)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
+        policy::ensure(policy::can_edit_unit_records(&principal, &unit.path))?;
+        policy::ensure(policy::can_record_initiative(
+            &principal, &unit.path, body.scope,
+        ))?;
+        let fields = InitiativeFields {
+            title: body.title.trim().to_string(),
+            org_unit_id: unit.id,
+            scope: body.scope,
+            recognised_by: body.recognised_by.trim().to_string(),
+            document_number: body.document_number.trim().to_string(),
+            recognised_on: body.recognised_on,
+            author_ids: body.author_ids,
+            active: true,
+        };
+        let under = unit.path;
+        initiatives::create(conn, &actor, &|path| path.starts_with(&under), fields)
     })
     .await?;
     Ok(tagged(
@@ -284,49 +282,47 @@ pub async fn update(
     Json(body): Json<UpdateInitiative>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (i, path) = visible_initiative(conn, &principal, &id)?;
-            policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
-            let current = initiatives::detail(conn, i)?;
-            let c = &current.initiative;
-            let fields = InitiativeFields {
-                title: body
-                    .title
-                    .map(|t| t.trim().to_string())
-                    .unwrap_or_else(|| c.title.clone()),
-                org_unit_id: c.org_unit_id.clone(),
-                scope: body
-                    .scope
-                    .unwrap_or_else(|| InitiativeScope::from_db(&c.scope)),
-                recognised_by: body
-                    .recognised_by
-                    .map(|t| t.trim().to_string())
-                    .unwrap_or_else(|| c.recognised_by.clone()),
-                document_number: body
-                    .document_number
-                    .map(|t| t.trim().to_string())
-                    .unwrap_or_else(|| c.document_number.clone()),
-                recognised_on: body.recognised_on.unwrap_or(c.recognised_on),
-                author_ids: body
-                    .author_ids
-                    .unwrap_or_else(|| current.author_ids.clone()),
-                active: body.active.unwrap_or(c.active),
-            };
-            policy::ensure(policy::can_record_initiative(
-                &principal,
-                &path,
-                fields.scope,
-            ))?;
-            initiatives::update(
-                conn,
-                &actor,
-                current,
-                version,
-                &|p| p.starts_with(&path),
-                fields,
-            )
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let (i, path) = visible_initiative(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
+        let current = initiatives::detail(conn, i)?;
+        let c = &current.initiative;
+        let fields = InitiativeFields {
+            title: body
+                .title
+                .map(|t| t.trim().to_string())
+                .unwrap_or_else(|| c.title.clone()),
+            org_unit_id: c.org_unit_id.clone(),
+            scope: body
+                .scope
+                .unwrap_or_else(|| InitiativeScope::from_db(&c.scope)),
+            recognised_by: body
+                .recognised_by
+                .map(|t| t.trim().to_string())
+                .unwrap_or_else(|| c.recognised_by.clone()),
+            document_number: body
+                .document_number
+                .map(|t| t.trim().to_string())
+                .unwrap_or_else(|| c.document_number.clone()),
+            recognised_on: body.recognised_on.unwrap_or(c.recognised_on),
+            author_ids: body
+                .author_ids
+                .unwrap_or_else(|| current.author_ids.clone()),
+            active: body.active.unwrap_or(c.active),
+        };
+        policy::ensure(policy::can_record_initiative(
+            &principal,
+            &path,
+            fields.scope,
+        ))?;
+        initiatives::update(
+            conn,
+            &actor,
+            current,
+            version,
+            &|p| p.starts_with(&path),
+            fields,
+        )
     })
     .await?;
     Ok(tagged(

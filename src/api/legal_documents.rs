@@ -187,10 +187,7 @@ pub async fn create(
         title: body.title.trim().to_string(),
         url: body.url,
     };
-    let doc = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| docs::create(conn, &actor, fields))
-    })
-    .await?;
+    let doc = db::write(&state.pool, move |conn| docs::create(conn, &actor, fields)).await?;
     Ok(tagged(
         StatusCode::CREATED,
         doc.version,
@@ -246,30 +243,28 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_edit_reference_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let doc = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = found(docs::find(conn, &id)?)?;
-            let mut f = current.fields();
-            if let Some(v) = body.number {
-                f.number = v.trim().to_string();
-            }
-            if let Some(v) = body.doc_type {
-                f.doc_type = v;
-            }
-            if let Some(v) = body.issuer {
-                f.issuer = v.trim().to_string();
-            }
-            if let Some(v) = body.issued_on {
-                f.issued_on = v;
-            }
-            if let Some(v) = body.title {
-                f.title = v.trim().to_string();
-            }
-            if let Some(v) = body.url {
-                f.url = v;
-            }
-            docs::update(conn, &actor, current, version, f)
-        })
+    let doc = db::write(&state.pool, move |conn| {
+        let current = found(docs::find(conn, &id)?)?;
+        let mut f = current.fields();
+        if let Some(v) = body.number {
+            f.number = v.trim().to_string();
+        }
+        if let Some(v) = body.doc_type {
+            f.doc_type = v;
+        }
+        if let Some(v) = body.issuer {
+            f.issuer = v.trim().to_string();
+        }
+        if let Some(v) = body.issued_on {
+            f.issued_on = v;
+        }
+        if let Some(v) = body.title {
+            f.title = v.trim().to_string();
+        }
+        if let Some(v) = body.url {
+            f.url = v;
+        }
+        docs::update(conn, &actor, current, version, f)
     })
     .await?;
     Ok(tagged(

@@ -215,22 +215,20 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_edit_reference_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let m = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            check_launcher(conn, &principal, body.launched_by_id.as_deref())?;
-            let f = MovementFields {
-                name: body.name.trim().to_string(),
-                short_name: body.short_name,
-                description: body.description,
-                level: body.level,
-                kind: body.kind,
-                launched_by_id: body.launched_by_id,
-                start_date: body.start_date,
-                end_date: body.end_date,
-                status: MovementStatus::Active,
-            };
-            movements::create(conn, &actor, f)
-        })
+    let m = db::write(&state.pool, move |conn| {
+        check_launcher(conn, &principal, body.launched_by_id.as_deref())?;
+        let f = MovementFields {
+            name: body.name.trim().to_string(),
+            short_name: body.short_name,
+            description: body.description,
+            level: body.level,
+            kind: body.kind,
+            launched_by_id: body.launched_by_id,
+            start_date: body.start_date,
+            end_date: body.end_date,
+            status: MovementStatus::Active,
+        };
+        movements::create(conn, &actor, f)
     })
     .await?;
     Ok(tagged(
@@ -287,40 +285,38 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_edit_reference_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let m = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = found(movements::find(conn, &id)?)?;
-            let mut f = current.fields();
-            if let Some(v) = body.name {
-                f.name = v.trim().to_string();
-            }
-            if let Some(v) = body.short_name {
-                f.short_name = v;
-            }
-            if let Some(v) = body.description {
-                f.description = v;
-            }
-            if let Some(v) = body.level {
-                f.level = v;
-            }
-            if let Some(v) = body.kind {
-                f.kind = v;
-            }
-            if let Some(v) = body.launched_by_id {
-                check_launcher(conn, &principal, v.as_deref())?;
-                f.launched_by_id = v;
-            }
-            if let Some(v) = body.start_date {
-                f.start_date = v;
-            }
-            if let Some(v) = body.end_date {
-                f.end_date = v;
-            }
-            if let Some(v) = body.status {
-                f.status = v;
-            }
-            movements::update(conn, &actor, current, version, f)
-        })
+    let m = db::write(&state.pool, move |conn| {
+        let current = found(movements::find(conn, &id)?)?;
+        let mut f = current.fields();
+        if let Some(v) = body.name {
+            f.name = v.trim().to_string();
+        }
+        if let Some(v) = body.short_name {
+            f.short_name = v;
+        }
+        if let Some(v) = body.description {
+            f.description = v;
+        }
+        if let Some(v) = body.level {
+            f.level = v;
+        }
+        if let Some(v) = body.kind {
+            f.kind = v;
+        }
+        if let Some(v) = body.launched_by_id {
+            check_launcher(conn, &principal, v.as_deref())?;
+            f.launched_by_id = v;
+        }
+        if let Some(v) = body.start_date {
+            f.start_date = v;
+        }
+        if let Some(v) = body.end_date {
+            f.end_date = v;
+        }
+        if let Some(v) = body.status {
+            f.status = v;
+        }
+        movements::update(conn, &actor, current, version, f)
     })
     .await?;
     Ok(tagged(

@@ -399,57 +399,51 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let (from, to) = year_bounds(body.year)?;
-    let res = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let award = award_type_named(conn, &body.award_type, "award_type")?;
-            let kind = if body.staff_id.is_some() {
-                CriterionSubject::Individual
-            } else {
-                CriterionSubject::Collective
-            };
-            award_types::ensure_accepts(
-                &award,
-                kind == CriterionSubject::Collective,
-                "award_type",
-            )?;
-            let subject = subjects::resolve(
-                conn,
-                kind,
-                body.org_unit_id.as_deref(),
-                body.staff_id.as_deref(),
-                |path, staff| policy::can_read_subject(&principal, path, staff),
-            )?;
-            let proposer_id = body
-                .proposer_unit_id
-                .clone()
-                .unwrap_or_else(|| subject.org_unit_id.clone());
-            let proposer = referenced_unit(conn, &principal, &proposer_id, "proposer_unit_id")?;
-            policy::ensure(policy::can_propose(&principal, &proposer.path))?;
-            if !subject.unit_path.starts_with(&proposer.path) {
-                return Err(ApiError::invalid(
-                    if subject.staff_id.is_some() {
-                        "staff_id"
-                    } else {
-                        "org_unit_id"
-                    },
-                    "outside_proposer",
-                    "the nominee is not in the proposing unit's subtree",
-                ));
-            }
-            let fields = NominationFields {
-                plan_id: body.plan_id,
-                movement_id: body.movement_id,
-                year: body.year,
-                occasion: body.occasion.unwrap_or(Occasion::Annual),
-                period_from: body.period_from.unwrap_or(from),
-                period_to: body.period_to.unwrap_or(to),
-                summary: body.summary.trim().to_string(),
-            };
-            check_fields(conn, &principal, &award, &fields)?;
-            let n = nominations::create(conn, &actor, &award, &subject, &proposer, fields)?;
-            let v = nominations::view(conn, n)?;
-            detail(conn, v)
-        })
+    let res = db::write(&state.pool, move |conn| {
+        let award = award_type_named(conn, &body.award_type, "award_type")?;
+        let kind = if body.staff_id.is_some() {
+            CriterionSubject::Individual
+        } else {
+            CriterionSubject::Collective
+        };
+        award_types::ensure_accepts(&award, kind == CriterionSubject::Collective, "award_type")?;
+        let subject = subjects::resolve(
+            conn,
+            kind,
+            body.org_unit_id.as_deref(),
+            body.staff_id.as_deref(),
+            |path, staff| policy::can_read_subject(&principal, path, staff),
+        )?;
+        let proposer_id = body
+            .proposer_unit_id
+            .clone()
+            .unwrap_or_else(|| subject.org_unit_id.clone());
+        let proposer = referenced_unit(conn, &principal, &proposer_id, "proposer_unit_id")?;
+        policy::ensure(policy::can_propose(&principal, &proposer.path))?;
+        if !subject.unit_path.starts_with(&proposer.path) {
+            return Err(ApiError::invalid(
+                if subject.staff_id.is_some() {
+                    "staff_id"
+                } else {
+                    "org_unit_id"
+                },
+                "outside_proposer",
+                "the nominee is not in the proposing unit's subtree",
+            ));
+        }
+        let fields = NominationFields {
+            plan_id: body.plan_id,
+            movement_id: body.movement_id,
+            year: body.year,
+            occasion: body.occasion.unwrap_or(Occasion::Annual),
+            period_from: body.period_from.unwrap_or(from),
+            period_to: body.period_to.unwrap_or(to),
+            summary: body.summary.trim().to_string(),
+        };
+        check_fields(conn, &principal, &award, &fields)?;
+        let n = nominations::create(conn, &actor, &award, &subject, &proposer, fields)?;
+        let v = nominations::view(conn, n)?;
+        detail(conn, v)
     })
     .await?;
     Ok(tagged(StatusCode::CREATED, res.version, &res))
@@ -501,41 +495,39 @@ pub async fn update(
     Json(body): Json<UpdateNomination>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let res = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let v = proposed_by_caller(conn, &principal, &id)?;
-            let n = &v.nomination;
-            let award = award_types::find(conn, &n.award_type_id)?
-                .ok_or_else(|| ApiError::internal("nomination without award type"))?;
-            let year = body.year.unwrap_or(n.year);
-            let (from, to) = if body.year.is_some() {
-                year_bounds(year)?
-            } else {
-                (n.period_from, n.period_to)
-            };
-            let fields = NominationFields {
-                plan_id: body.plan_id.clone().unwrap_or_else(|| n.plan_id.clone()),
-                movement_id: body
-                    .movement_id
-                    .clone()
-                    .unwrap_or_else(|| n.movement_id.clone()),
-                year,
-                occasion: body
-                    .occasion
-                    .unwrap_or_else(|| Occasion::from_db(&n.occasion)),
-                period_from: body.period_from.unwrap_or(from),
-                period_to: body.period_to.unwrap_or(to),
-                summary: body
-                    .summary
-                    .as_deref()
-                    .map(|s| s.trim().to_string())
-                    .unwrap_or_else(|| n.summary.clone()),
-            };
-            check_fields(conn, &principal, &award, &fields)?;
-            let n = nominations::update(conn, &actor, n, version, fields)?;
-            let v = nominations::view(conn, n)?;
-            detail(conn, v)
-        })
+    let res = db::write(&state.pool, move |conn| {
+        let v = proposed_by_caller(conn, &principal, &id)?;
+        let n = &v.nomination;
+        let award = award_types::find(conn, &n.award_type_id)?
+            .ok_or_else(|| ApiError::internal("nomination without award type"))?;
+        let year = body.year.unwrap_or(n.year);
+        let (from, to) = if body.year.is_some() {
+            year_bounds(year)?
+        } else {
+            (n.period_from, n.period_to)
+        };
+        let fields = NominationFields {
+            plan_id: body.plan_id.clone().unwrap_or_else(|| n.plan_id.clone()),
+            movement_id: body
+                .movement_id
+                .clone()
+                .unwrap_or_else(|| n.movement_id.clone()),
+            year,
+            occasion: body
+                .occasion
+                .unwrap_or_else(|| Occasion::from_db(&n.occasion)),
+            period_from: body.period_from.unwrap_or(from),
+            period_to: body.period_to.unwrap_or(to),
+            summary: body
+                .summary
+                .as_deref()
+                .map(|s| s.trim().to_string())
+                .unwrap_or_else(|| n.summary.clone()),
+        };
+        check_fields(conn, &principal, &award, &fields)?;
+        let n = nominations::update(conn, &actor, n, version, fields)?;
+        let v = nominations::view(conn, n)?;
+        detail(conn, v)
     })
     .await?;
     Ok(tagged(StatusCode::OK, res.version, &res))
@@ -633,37 +625,35 @@ pub async fn act(
         ));
     }
     let actor = actor(&req, Some(&principal.user_id));
-    let res = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let v = visible_nomination(conn, &principal, &id)?;
-            let acting = subjects::unit_path(conn, nominations::acting_unit(&v.nomination))?;
-            policy::ensure(policy::can_act_at_level(
-                &principal,
-                &acting,
-                v.nomination.staff_id.as_deref(),
-            ))?;
-            crate::domain::ensure_version(v.nomination.version, version)?;
-            // Once put to a council, the council's vote decides it.
-            if v.nomination.status().before_council()
-                && crate::domain::councils::in_pending_session(conn, &v.nomination.id)?
-            {
-                return Err(ApiError::conflict(
-                    "in_session",
-                    "the nomination is before a council session; its vote decides it",
-                ));
-            }
-            let views = if body.action == NominationAction::Submit {
-                submit_all(conn, &actor, vec![v])?
-            } else {
-                let n = move_one(conn, &actor, &v.nomination, body.action, reason.as_deref())?;
-                vec![nominations::view(conn, n)?]
-            };
-            let v = views
-                .into_iter()
-                .next()
-                .ok_or_else(|| ApiError::internal("no nomination"))?;
-            detail(conn, v)
-        })
+    let res = db::write(&state.pool, move |conn| {
+        let v = visible_nomination(conn, &principal, &id)?;
+        let acting = subjects::unit_path(conn, nominations::acting_unit(&v.nomination))?;
+        policy::ensure(policy::can_act_at_level(
+            &principal,
+            &acting,
+            v.nomination.staff_id.as_deref(),
+        ))?;
+        crate::domain::ensure_version(v.nomination.version, version)?;
+        // Once put to a council, the council's vote decides it.
+        if v.nomination.status().before_council()
+            && crate::domain::councils::in_pending_session(conn, &v.nomination.id)?
+        {
+            return Err(ApiError::conflict(
+                "in_session",
+                "the nomination is before a council session; its vote decides it",
+            ));
+        }
+        let views = if body.action == NominationAction::Submit {
+            submit_all(conn, &actor, vec![v])?
+        } else {
+            let n = move_one(conn, &actor, &v.nomination, body.action, reason.as_deref())?;
+            vec![nominations::view(conn, n)?]
+        };
+        let v = views
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::internal("no nomination"))?;
+        detail(conn, v)
     })
     .await?;
     Ok(tagged(StatusCode::OK, res.version, &res))
@@ -691,32 +681,30 @@ pub async fn submit_batch(
     Json(body): Json<BatchSubmit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let items = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let mut batch = Vec::with_capacity(body.ids.len());
-            for (i, id) in body.ids.iter().enumerate() {
-                if body.ids[..i].contains(id) {
-                    return Err(ApiError::invalid(
-                        &format!("ids[{i}]"),
-                        "duplicate",
-                        "named twice",
-                    ));
-                }
-                let v = proposed_by_caller(conn, &principal, id).map_err(|e| {
-                    if e.status == StatusCode::NOT_FOUND {
-                        ApiError::invalid(&format!("ids[{i}]"), "not_found", "no such nomination")
-                    } else {
-                        e
-                    }
-                })?;
-                batch.push(v);
+    let items = db::write(&state.pool, move |conn| {
+        let mut batch = Vec::with_capacity(body.ids.len());
+        for (i, id) in body.ids.iter().enumerate() {
+            if body.ids[..i].contains(id) {
+                return Err(ApiError::invalid(
+                    &format!("ids[{i}]"),
+                    "duplicate",
+                    "named twice",
+                ));
             }
-            let views = submit_all(conn, &actor, batch)?;
-            views
-                .into_iter()
-                .map(|v| detail(conn, v))
-                .collect::<Result<Vec<_>, _>>()
-        })
+            let v = proposed_by_caller(conn, &principal, id).map_err(|e| {
+                if e.status == StatusCode::NOT_FOUND {
+                    ApiError::invalid(&format!("ids[{i}]"), "not_found", "no such nomination")
+                } else {
+                    e
+                }
+            })?;
+            batch.push(v);
+        }
+        let views = submit_all(conn, &actor, batch)?;
+        views
+            .into_iter()
+            .map(|v| detail(conn, v))
+            .collect::<Result<Vec<_>, _>>()
     })
     .await?;
     Ok(HttpResponse::Ok().json(BatchSubmitted { items }))

@@ -233,24 +233,22 @@ pub async fn create(
     Json(body): Json<CreateOrgUnit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let parent = match &body.parent_id {
-                Some(id) => Some(referenced_unit(conn, &principal, id, "parent_id")?),
-                None => None,
-            };
-            policy::ensure(policy::can_create_org_unit(
-                &principal,
-                parent.as_ref().map(|p| p.path.as_str()),
-            ))?;
-            let new = NewOrgUnit {
-                code: body.code,
-                name: body.name.trim().to_string(),
-                kind: body.kind,
-                active: true,
-            };
-            org_units::create(conn, &actor, new, parent.as_ref())
-        })
+    let unit = db::write(&state.pool, move |conn| {
+        let parent = match &body.parent_id {
+            Some(id) => Some(referenced_unit(conn, &principal, id, "parent_id")?),
+            None => None,
+        };
+        policy::ensure(policy::can_create_org_unit(
+            &principal,
+            parent.as_ref().map(|p| p.path.as_str()),
+        ))?;
+        let new = NewOrgUnit {
+            code: body.code,
+            name: body.name.trim().to_string(),
+            kind: body.kind,
+            active: true,
+        };
+        org_units::create(conn, &actor, new, parent.as_ref())
     })
     .await?;
     Ok(tagged(
@@ -310,36 +308,34 @@ pub async fn update(
     Json(body): Json<UpdateOrgUnit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = visible_unit(conn, &principal, &id)?;
-            policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
-            let new_parent = match &body.parent_id {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(pid)) => Some(Some(referenced_unit(conn, &principal, pid, "parent_id")?)),
-            };
-            if let Some(parent) = &new_parent {
-                policy::ensure(policy::can_create_org_unit(
-                    &principal,
-                    parent.as_ref().map(|p| p.path.as_str()),
-                ))?;
-            }
-            let changes = OrgUnitChanges {
-                code: body.code,
-                name: body.name.map(|n| n.trim().to_string()),
-                kind: body.kind,
-                active: body.active,
-            };
-            org_units::update(
-                conn,
-                &actor,
-                current,
-                version,
-                changes,
-                new_parent.as_ref().map(|p| p.as_ref()),
-            )
-        })
+    let unit = db::write(&state.pool, move |conn| {
+        let current = visible_unit(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
+        let new_parent = match &body.parent_id {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(pid)) => Some(Some(referenced_unit(conn, &principal, pid, "parent_id")?)),
+        };
+        if let Some(parent) = &new_parent {
+            policy::ensure(policy::can_create_org_unit(
+                &principal,
+                parent.as_ref().map(|p| p.path.as_str()),
+            ))?;
+        }
+        let changes = OrgUnitChanges {
+            code: body.code,
+            name: body.name.map(|n| n.trim().to_string()),
+            kind: body.kind,
+            active: body.active,
+        };
+        org_units::update(
+            conn,
+            &actor,
+            current,
+            version,
+            changes,
+            new_parent.as_ref().map(|p| p.as_ref()),
+        )
     })
     .await?;
     Ok(tagged(
@@ -372,12 +368,10 @@ pub async fn archive(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = visible_unit(conn, &principal, &id)?;
-            policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
-            org_units::archive(conn, &actor, current, version)
-        })
+    let unit = db::write(&state.pool, move |conn| {
+        let current = visible_unit(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
+        org_units::archive(conn, &actor, current, version)
     })
     .await?;
     Ok(tagged(

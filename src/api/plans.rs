@@ -473,14 +473,12 @@ pub async fn create(
     Json(body): Json<CreatePlan>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let content = body.into_content();
-            let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
-            policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
-            let sees = |path: &str| policy::can_read_org_unit(&principal, path);
-            plans::create(conn, &actor, content, &sees)
-        })
+    let detail = db::write(&state.pool, move |conn| {
+        let content = body.into_content();
+        let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
+        policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
+        let sees = |path: &str| policy::can_read_org_unit(&principal, path);
+        plans::create(conn, &actor, content, &sees)
     })
     .await?;
     Ok(tagged(
@@ -548,18 +546,16 @@ pub async fn update(
     Json(body): Json<UpdatePlan>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let plan = editable_plan(conn, &principal, &id)?;
-            let current = plans::detail(conn, plan)?;
-            let content = body.apply(current.content.clone());
-            if content.issuer_id != current.content.issuer_id {
-                let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
-                policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
-            }
-            let sees = |path: &str| policy::can_read_org_unit(&principal, path);
-            plans::update(conn, &actor, current, version, content, &sees)
-        })
+    let detail = db::write(&state.pool, move |conn| {
+        let plan = editable_plan(conn, &principal, &id)?;
+        let current = plans::detail(conn, plan)?;
+        let content = body.apply(current.content.clone());
+        if content.issuer_id != current.content.issuer_id {
+            let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
+            policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
+        }
+        let sees = |path: &str| policy::can_read_org_unit(&principal, path);
+        plans::update(conn, &actor, current, version, content, &sees)
     })
     .await?;
     Ok(tagged(
@@ -595,12 +591,10 @@ pub async fn change_status(
     Json(body): Json<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let plan = editable_plan(conn, &principal, &id)?;
-            let current = plans::detail(conn, plan)?;
-            plans::transition(conn, &actor, current, version, body.status)
-        })
+    let detail = db::write(&state.pool, move |conn| {
+        let plan = editable_plan(conn, &principal, &id)?;
+        let current = plans::detail(conn, plan)?;
+        plans::transition(conn, &actor, current, version, body.status)
     })
     .await?;
     Ok(tagged(

@@ -213,35 +213,32 @@ pub async fn create(
     Json(body): Json<CreateRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let r = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (plan, issuer_path) =
-                visible_plan(conn, &principal, &body.plan_id).map_err(|_| {
-                    ApiError::invalid("plan_id", "not_found", "no such plan visible to you")
-                })?;
-            let subject = subjects::resolve(
-                conn,
-                body.subject,
-                body.org_unit_id.as_deref(),
-                body.staff_id.as_deref(),
-                |path, staff| policy::can_read_subject(&principal, path, staff),
-            )?;
-            policy::ensure(policy::can_act_for_subject(
-                &principal,
-                &subject.unit_path,
-                subject.staff_id.as_deref(),
-            ))?;
-            registrations::create(
-                conn,
-                &actor,
-                &plan,
-                &issuer_path,
-                &subject,
-                body.year,
-                &body.titles,
-                body.note,
-            )
-        })
+    let r = db::write(&state.pool, move |conn| {
+        let (plan, issuer_path) = visible_plan(conn, &principal, &body.plan_id).map_err(|_| {
+            ApiError::invalid("plan_id", "not_found", "no such plan visible to you")
+        })?;
+        let subject = subjects::resolve(
+            conn,
+            body.subject,
+            body.org_unit_id.as_deref(),
+            body.staff_id.as_deref(),
+            |path, staff| policy::can_read_subject(&principal, path, staff),
+        )?;
+        policy::ensure(policy::can_act_for_subject(
+            &principal,
+            &subject.unit_path,
+            subject.staff_id.as_deref(),
+        ))?;
+        registrations::create(
+            conn,
+            &actor,
+            &plan,
+            &issuer_path,
+            &subject,
+            body.year,
+            &body.titles,
+            body.note,
+        )
     })
     .await?;
     Ok(tagged(
@@ -300,22 +297,20 @@ pub async fn update(
     Json(body): Json<UpdateRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let r = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, path) = visible_registration(conn, &principal, &id)?;
-            policy::ensure(policy::can_act_for_subject(
-                &principal,
-                &path,
-                current.staff_id.as_deref(),
-            ))?;
-            let (plan, _) = visible_plan(conn, &principal, &current.plan_id)?;
-            let change = RegistrationChange {
-                titles: body.titles,
-                note: body.note,
-                status: body.status,
-            };
-            registrations::update(conn, &actor, &plan, current, version, change)
-        })
+    let r = db::write(&state.pool, move |conn| {
+        let (current, path) = visible_registration(conn, &principal, &id)?;
+        policy::ensure(policy::can_act_for_subject(
+            &principal,
+            &path,
+            current.staff_id.as_deref(),
+        ))?;
+        let (plan, _) = visible_plan(conn, &principal, &current.plan_id)?;
+        let change = RegistrationChange {
+            titles: body.titles,
+            note: body.note,
+            status: body.status,
+        };
+        registrations::update(conn, &actor, &plan, current, version, change)
     })
     .await?;
     Ok(tagged(
@@ -446,16 +441,14 @@ pub async fn set_deadline(
         Err(_) => None,
     };
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let plan = editable_plan(conn, &principal, &id)?;
-            let fields = DeadlineFields {
-                closes_on: body.closes_on,
-                reopened_until: body.reopened_until,
-                reopen_reason: body.reopen_reason,
-            };
-            registrations::set_deadline(conn, &actor, &plan, year, fields, expected)
-        })
+    let d = db::write(&state.pool, move |conn| {
+        let plan = editable_plan(conn, &principal, &id)?;
+        let fields = DeadlineFields {
+            closes_on: body.closes_on,
+            reopened_until: body.reopened_until,
+            reopen_reason: body.reopen_reason,
+        };
+        registrations::set_deadline(conn, &actor, &plan, year, fields, expected)
     })
     .await?;
     Ok(tagged(

@@ -296,27 +296,25 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let viewer = principal.clone();
-    let row = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let unit = target_unit(conn, &principal, &body.org_unit_id)?;
-            if body.personal_id.is_some() {
-                policy::ensure(policy::can_set_personal_id(&principal))?;
-            }
-            if body.personal_id.is_some() {
-                policy::ensure(policy::can_set_personal_id(&principal))?;
-            }
-            let fields = StaffFields {
-                full_name: body.full_name,
-                staff_code: body.staff_code,
-                position: body.position,
-                category: body.category,
-                email: body.email,
-                gender: body.gender,
-                personal_id: body.personal_id,
-                active: true,
-            };
-            staff_domain::create(conn, &actor, &unit.id, unit.active, fields)
-        })
+    let row = db::write(&state.pool, move |conn| {
+        let unit = target_unit(conn, &principal, &body.org_unit_id)?;
+        if body.personal_id.is_some() {
+            policy::ensure(policy::can_set_personal_id(&principal))?;
+        }
+        if body.personal_id.is_some() {
+            policy::ensure(policy::can_set_personal_id(&principal))?;
+        }
+        let fields = StaffFields {
+            full_name: body.full_name,
+            staff_code: body.staff_code,
+            position: body.position,
+            category: body.category,
+            email: body.email,
+            gender: body.gender,
+            personal_id: body.personal_id,
+            active: true,
+        };
+        staff_domain::create(conn, &actor, &unit.id, unit.active, fields)
     })
     .await?;
     Ok(tagged(
@@ -381,30 +379,28 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let viewer = principal.clone();
-    let row = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, unit_path) = visible_staff(conn, &principal, &id)?;
-            policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
-            let new_unit = match &body.org_unit_id {
-                Some(uid) => Some(target_unit(conn, &principal, uid)?),
-                None => None,
-            };
-            if body.personal_id.is_some() {
-                policy::ensure(policy::can_set_personal_id(&principal))?;
-            }
-            if body.personal_id.is_some() {
-                policy::ensure(policy::can_set_personal_id(&principal))?;
-            }
-            let fields = body.apply(current.fields());
-            staff_domain::update(
-                conn,
-                &actor,
-                current,
-                version,
-                fields,
-                new_unit.as_ref().map(|u| (u.id.as_str(), u.active)),
-            )
-        })
+    let row = db::write(&state.pool, move |conn| {
+        let (current, unit_path) = visible_staff(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
+        let new_unit = match &body.org_unit_id {
+            Some(uid) => Some(target_unit(conn, &principal, uid)?),
+            None => None,
+        };
+        if body.personal_id.is_some() {
+            policy::ensure(policy::can_set_personal_id(&principal))?;
+        }
+        if body.personal_id.is_some() {
+            policy::ensure(policy::can_set_personal_id(&principal))?;
+        }
+        let fields = body.apply(current.fields());
+        staff_domain::update(
+            conn,
+            &actor,
+            current,
+            version,
+            fields,
+            new_unit.as_ref().map(|u| (u.id.as_str(), u.active)),
+        )
     })
     .await?;
     Ok(tagged(
@@ -437,16 +433,14 @@ pub async fn archive(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let viewer = principal.clone();
-    let row = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let (current, unit_path) = visible_staff(conn, &principal, &id)?;
-            policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
-            let fields = StaffFields {
-                active: false,
-                ..current.fields()
-            };
-            staff_domain::update(conn, &actor, current, version, fields, None)
-        })
+    let row = db::write(&state.pool, move |conn| {
+        let (current, unit_path) = visible_staff(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
+        let fields = StaffFields {
+            active: false,
+            ..current.fields()
+        };
+        staff_domain::update(conn, &actor, current, version, fields, None)
     })
     .await?;
     Ok(tagged(

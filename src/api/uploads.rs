@@ -43,11 +43,9 @@ where
     db::run(&state.pool, move |conn| first(conn).map(|_| ())).await?;
     let size = content.len();
     state.files.put(&checked.sha256, content).await?;
-    db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = writable(conn)?;
-            record(conn, current, &checked, size)
-        })
+    db::write(&state.pool, move |conn| {
+        let current = writable(conn)?;
+        record(conn, current, &checked, size)
     })
     .await
 }

@@ -276,17 +276,15 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&principal)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let user = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = existing_user(conn, &id)?;
-            let changes = UserChanges {
-                roles: body.roles,
-                org_unit_id: body.org_unit_id,
-                staff_id: body.staff_id,
-                active: body.active,
-            };
-            users::update(conn, &actor, current, version, changes)
-        })
+    let user = db::write(&state.pool, move |conn| {
+        let current = existing_user(conn, &id)?;
+        let changes = UserChanges {
+            roles: body.roles,
+            org_unit_id: body.org_unit_id,
+            staff_id: body.staff_id,
+            active: body.active,
+        };
+        users::update(conn, &actor, current, version, changes)
     })
     .await?;
     Ok(tagged(

@@ -408,11 +408,9 @@ async fn change(
 ) -> Result<(Subscription, Option<String>), ApiError> {
     let actor = actor(req, Some(&principal.user_id));
     let settings = state.config.webhooks.clone();
-    db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = found(webhooks::find(conn, &id)?)?;
-            webhooks::update(conn, &actor, current, version, changes, &settings)
-        })
+    db::write(&state.pool, move |conn| {
+        let current = found(webhooks::find(conn, &id)?)?;
+        webhooks::update(conn, &actor, current, version, changes, &settings)
     })
     .await
 }
@@ -470,8 +468,8 @@ pub async fn replay(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let sub = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| webhooks::replay(conn, &actor, &id, body.after))
+    let sub = db::write(&state.pool, move |conn| {
+        webhooks::replay(conn, &actor, &id, body.after)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(WebhookResponse::from(sub)))
@@ -497,11 +495,9 @@ pub async fn ping(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let delivery = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let sub = found(webhooks::find(conn, &id)?)?;
-            webhooks::ping(conn, &actor, &sub)
-        })
+    let delivery = db::write(&state.pool, move |conn| {
+        let sub = found(webhooks::find(conn, &id)?)?;
+        webhooks::ping(conn, &actor, &sub)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(DeliveryResponse::from(delivery)))

@@ -193,12 +193,13 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         ))
         .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
     }
-    let default_size = match Backend::of(url) {
+    let backend = Backend::of(url);
+    let default_size = match backend {
         Backend::Postgres => 10,
         Backend::Sqlite if url.contains(":memory:") => 1,
         Backend::Sqlite => 4,
     };
-    let url = match Backend::of(url) {
+    let url = match backend {
         Backend::Postgres => with_connect_timeout(url),
         Backend::Sqlite => url.to_string(),
     };
@@ -210,6 +211,10 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
     let writer = manager.writer();
     let inner = r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
+        // A PostgreSQL connection is a socket that may have died in the pool, so it is
+        // pinged before use. A SQLite one is a file handle that cannot: no ping, as it
+        // cost a statement per request.
+        .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(CHECKOUT_TIMEOUT)
         .build(manager)
         .map_err(|e| e.to_string())?;
@@ -290,7 +295,7 @@ pub fn write_tx<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    write(conn, false, f)
+    write_from(conn, false, f)
 }
 
 /// `write_tx` for a large write (an import): on SQLite's writer it commits alone, so the
@@ -302,10 +307,10 @@ pub fn write_tx_alone<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    write(conn, true, f)
+    write_from(conn, true, f)
 }
 
-fn write<T, E>(
+fn write_from<T, E>(
     conn: &mut AnyConnection,
     alone: bool,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
@@ -321,9 +326,7 @@ where
             // The write leaves this connection: any transaction open on it would neither
             // hold the write nor let the writer in.
             debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
-            let result = writer.write(alone, f);
-            crate::cache::write_ended();
-            return result;
+            return on_writer(&writer, alone, f);
         }
     }
     let outermost = !in_transaction(conn);
@@ -331,6 +334,20 @@ where
     if outermost {
         crate::cache::write_ended();
     }
+    result
+}
+
+/// A write handed to SQLite's writer.
+fn on_writer<T, E>(
+    writer: &writer::Writer,
+    alone: bool,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let result = writer.write(alone, f);
+    crate::cache::write_ended();
     result
 }
 
@@ -414,6 +431,25 @@ where
         }
     }
     unreachable!("the fourth attempt reads")
+}
+
+/// `run` for a request that is one write (`write_tx`). On SQLite it goes to the writer
+/// without taking a pooled connection it would not use: with 16 writers and a pool of
+/// four, twelve waited for a connection only to queue for the writer after it.
+pub async fn write<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let Some(writer) = pool.writer.clone() else {
+        return run(pool, move |conn| write_tx(conn, f)).await;
+    };
+    actix_web::web::block(move || {
+        let _scope = writer::Scope::enter(Some(writer.clone()));
+        on_writer(&writer, false, f)
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 /// Runs blocking database work on actix's blocking pool, never on an async worker.
