@@ -55,9 +55,18 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Pool {
     inner: r2d2::Pool<ConnectionManager>,
     down: Arc<AtomicBool>,
-    /// SQLite's one writing connection (`writer`), which `run` hands the writes to.
+    /// SQLite's one writing connection (`writer`), which `run` and `write` hand the
+    /// writes to.
     writer: Option<Arc<writer::Writer>>,
+    /// Places in line for the writer (`write`).
+    writer_line: Arc<tokio::sync::Semaphore>,
 }
+
+/// Writes in line for SQLite's writer at most, each holding a blocking thread while it
+/// waits: twice the writes one commit takes, so commits stay full. Past them a write waits
+/// up to `CHECKOUT_TIMEOUT` for a place and is then answered 503, as a request waiting for
+/// a pooled connection is, rather than queueing without end.
+const WRITER_LINE: usize = 128;
 
 impl std::ops::Deref for Pool {
     type Target = r2d2::Pool<ConnectionManager>;
@@ -222,6 +231,7 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         inner,
         down,
         writer,
+        writer_line: Arc::new(tokio::sync::Semaphore::new(WRITER_LINE)),
     })
 }
 
@@ -283,7 +293,7 @@ pub fn revert_all(conn: &mut AnyConnection) -> Result<(), String> {
 /// Runs a write as one transaction (its change events and audit rows are sealed into the
 /// feed and the hash chain afterwards, by `audit::seal_committed`).
 ///
-/// On SQLite, under `run`, the write goes to the database's one writing connection and may
+/// On SQLite, under `run` or `write`, the write goes to the database's one writing connection and may
 /// share its commit with writes queued behind it (`writer`); it returns once committed.
 /// Elsewhere it begins IMMEDIATE, taking the write lock up front: a deferred transaction
 /// that reads, then writes, fails with "database is locked" instead of waiting when
@@ -444,12 +454,29 @@ where
     let Some(writer) = pool.writer.clone() else {
         return run(pool, move |conn| write_tx(conn, f)).await;
     };
+    let place = place_in_line(&pool.writer_line, CHECKOUT_TIMEOUT).await?;
     actix_web::web::block(move || {
+        // Held until the write is over, even if the client has gone.
+        let _place = place;
         let _scope = writer::Scope::enter(Some(writer.clone()));
         on_writer(&writer, false, f)
     })
     .await
     .map_err(ApiError::internal)?
+}
+
+/// A place in `line` within `wait`, or 503.
+async fn place_in_line(
+    line: &Arc<tokio::sync::Semaphore>,
+    wait: Duration,
+) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    match actix_web::rt::time::timeout(wait, line.clone().acquire_owned()).await {
+        Ok(Ok(place)) => Ok(place),
+        Ok(Err(closed)) => Err(ApiError::internal(closed)),
+        Err(_) => Err(ApiError::unavailable(
+            "too many writes in line for the writer",
+        )),
+    }
 }
 
 /// Runs blocking database work on actix's blocking pool, never on an async worker.
@@ -514,6 +541,27 @@ mod tests {
         });
         assert_eq!(inside, Ok(true));
         assert!(!in_transaction(&mut conn));
+    }
+
+    #[actix_web::test]
+    async fn a_write_with_no_place_in_line_is_answered_503_once_it_has_waited() {
+        let line = Arc::new(tokio::sync::Semaphore::new(1));
+        let wait = Duration::from_millis(50);
+        let first = place_in_line(&line, wait).await.expect("a free place");
+        let started = Instant::now();
+        let refused = place_in_line(&line, wait)
+            .await
+            .expect_err("the line is full");
+        assert_eq!(
+            refused.status,
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert!(started.elapsed() >= wait);
+        drop(first);
+        assert!(
+            place_in_line(&line, wait).await.is_ok(),
+            "a place freed is taken"
+        );
     }
 
     #[test]

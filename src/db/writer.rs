@@ -14,7 +14,8 @@
 //! large write (an import) commits the open group before it starts and commits alone, so
 //! small writes do not wait for it to answer.
 //!
-//! Writes reach the writer from `db::run` (which names the pool's writer for its thread);
+//! Writes reach the writer from `db::write`, and from `db::run` (which names the pool's
+//! writer for its thread);
 //! code holding a connection of its own (the CLI, tests) writes on it as before, and
 //! SQLite's busy timeout orders it with the writer.
 

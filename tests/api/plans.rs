@@ -835,7 +835,7 @@ async fn kept_answers_are_gzipped_for_clients_that_ask(app: &TestApp) {
     }
 
     // Refused or not asked for: the bytes as they are.
-    for accepted in ["gzip;q=0", "identity", "br"] {
+    for accepted in ["gzip;q=0", "identity", "br", "*", ""] {
         let res = app
             .get(&path)
             .token(&f.admin)
