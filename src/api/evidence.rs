@@ -407,18 +407,13 @@ pub async fn create(
         let c = criteria::find(conn, &body.criterion_id)?.ok_or_else(not_found)?;
         let (plan, issuer_path) =
             visible_plan(conn, &principal, &c.plan_id).map_err(|_| not_found())?;
-        let subject = subjects::resolve(
+        let subject = subjects::resolve_to_act_for(
             conn,
+            &principal,
             c.subject(),
             body.org_unit_id.as_deref(),
             body.staff_id.as_deref(),
-            |path, staff| policy::can_read_subject(&principal, path, staff),
         )?;
-        policy::ensure(policy::can_act_for_subject(
-            &principal,
-            &subject.unit_path,
-            subject.staff_id.as_deref(),
-        ))?;
         evidence::check_context(conn, &plan, &issuer_path, &c, &subject, body.year)?;
         let fields = EvidenceFields {
             value: body.value,

@@ -217,18 +217,13 @@ pub async fn create(
         let (plan, issuer_path) = visible_plan(conn, &principal, &body.plan_id).map_err(|_| {
             ApiError::invalid("plan_id", "not_found", "no such plan visible to you")
         })?;
-        let subject = subjects::resolve(
+        let subject = subjects::resolve_to_act_for(
             conn,
+            &principal,
             body.subject,
             body.org_unit_id.as_deref(),
             body.staff_id.as_deref(),
-            |path, staff| policy::can_read_subject(&principal, path, staff),
         )?;
-        policy::ensure(policy::can_act_for_subject(
-            &principal,
-            &subject.unit_path,
-            subject.staff_id.as_deref(),
-        ))?;
         registrations::create(
             conn,
             &actor,

@@ -3,8 +3,8 @@
 
 use diesel::prelude::*;
 
-use crate::auth::Scope;
-use crate::auth::policy::StaffVisibility;
+use crate::auth::policy::{self, StaffVisibility};
+use crate::auth::{Principal, Scope};
 use crate::db::AnyConnection;
 use crate::db::schema::org_units;
 use crate::domain::criteria::CriterionSubject;
@@ -19,6 +19,26 @@ pub struct Subject {
     pub org_unit_id: String,
     pub unit_path: String,
     pub staff_id: Option<String>,
+}
+
+/// The subject named, as [`resolve`] finds it for `principal`, who must also be allowed to
+/// act for it (register it, record its evidence): one they may only read is refused (403).
+pub fn resolve_to_act_for(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    kind: CriterionSubject,
+    org_unit_id: Option<&str>,
+    staff_id: Option<&str>,
+) -> Result<Subject, ApiError> {
+    let subject = resolve(conn, kind, org_unit_id, staff_id, |path, staff| {
+        policy::can_read_subject(principal, path, staff)
+    })?;
+    policy::ensure(policy::can_act_for_subject(
+        principal,
+        &subject.unit_path,
+        subject.staff_id.as_deref(),
+    ))?;
+    Ok(subject)
 }
 
 /// Finds the subject named by `org_unit_id` (collective) or `staff_id` (individual): exactly
