@@ -62,8 +62,7 @@ pub struct Pool {
     writer_line: Arc<tokio::sync::Semaphore>,
 }
 
-/// Writes in line for SQLite's writer at most, each holding a blocking thread while it
-/// waits: twice the writes one commit takes, so commits stay full. Past them a write waits
+/// Writes in line for SQLite's writer at most (queued for its thread): twice the writes one commit takes, so commits stay full. Past them a write waits
 /// up to `CHECKOUT_TIMEOUT` for a place and is then answered 503, as a request waiting for
 /// a pooled connection is, rather than queueing without end.
 const WRITER_LINE: usize = 128;
@@ -455,14 +454,13 @@ where
         return run(pool, move |conn| write_tx(conn, f)).await;
     };
     let place = place_in_line(&pool.writer_line, CHECKOUT_TIMEOUT).await?;
-    actix_web::web::block(move || {
-        // Held until the write is over, even if the client has gone.
-        let _place = place;
-        let _scope = writer::Scope::enter(Some(writer.clone()));
-        on_writer(&writer, false, f)
-    })
-    .await
-    .map_err(ApiError::internal)?
+    writer
+        .queue(move |conn| {
+            // Held until the write is over, even if the client has gone.
+            let _place = place;
+            f(conn)
+        })
+        .await
 }
 
 /// A place in `line` within `wait`, or 503.
