@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{audit_log, change_events, ledger_head};
 use crate::domain::{Actor, now};
+use crate::on_backend;
 
 /// What a write did to a resource, as the change feed tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,15 +59,14 @@ pub fn record_change<T: Serialize>(
         to_json(before),
         to_json(after),
     )?;
-    diesel::insert_into(change_events::table)
-        .values((
-            change_events::at.eq(at),
-            change_events::resource_type.eq(resource.kind),
-            change_events::resource_id.eq(resource.id),
-            change_events::action.eq(action.as_str()),
-            change_events::version.eq(resource.version),
-        ))
-        .execute(conn)?;
+    let event = diesel::insert_into(change_events::table).values((
+        change_events::at.eq(at),
+        change_events::resource_type.eq(resource.kind),
+        change_events::resource_id.eq(resource.id),
+        change_events::action.eq(action.as_str()),
+        change_events::version.eq(resource.version),
+    ));
+    on_backend!(conn, |c| event.execute(c))?;
     Ok(())
 }
 
@@ -119,18 +119,17 @@ fn record(
     if matches!(kind, "user" | "session" | "org_unit") {
         crate::cache::access_changing();
     }
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::at.eq(at),
-            audit_log::actor_id.eq(actor.user_id.as_deref()),
-            audit_log::request_id.eq(actor.request_id.as_deref()),
-            audit_log::action.eq(action),
-            audit_log::resource_type.eq(kind),
-            audit_log::resource_id.eq(id),
-            audit_log::before.eq(before),
-            audit_log::after.eq(after),
-        ))
-        .execute(conn)?;
+    let row = diesel::insert_into(audit_log::table).values((
+        audit_log::at.eq(at),
+        audit_log::actor_id.eq(actor.user_id.as_deref()),
+        audit_log::request_id.eq(actor.request_id.as_deref()),
+        audit_log::action.eq(action),
+        audit_log::resource_type.eq(kind),
+        audit_log::resource_id.eq(id),
+        audit_log::before.eq(before),
+        audit_log::after.eq(after),
+    ));
+    on_backend!(conn, |c| row.execute(c))?;
     Ok(())
 }
 

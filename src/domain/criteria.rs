@@ -11,6 +11,7 @@ use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::plans::{Plan, PlanStatus};
 use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
+use crate::on_backend;
 use crate::text::fold;
 
 text_enum! {
@@ -171,11 +172,11 @@ pub fn check_target(
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Criterion>> {
-    criteria::table
+    on_backend!(conn, |c| criteria::table
         .find(id)
         .select(Criterion::as_select())
-        .get_result(conn)
-        .optional()
+        .get_result(c))
+    .optional()
 }
 
 /// What may happen to the criteria of a plan in a status: edited in place (draft),

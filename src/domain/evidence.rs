@@ -15,6 +15,7 @@ use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
 use crate::error::ApiError;
+use crate::on_backend;
 use crate::text::fold;
 
 text_enum! {
@@ -296,7 +297,7 @@ pub fn insert(
     let at = now();
     let f = new.fields;
     let reviewed = new.status == EvidenceStatus::Approved;
-    let row: Evidence = diesel::insert_into(evidence::table)
+    let insert = diesel::insert_into(evidence::table)
         .values((
             evidence::id.eq(new_id()),
             evidence::criterion_id.eq(&new.criterion.id),
@@ -325,8 +326,8 @@ pub fn insert(
             evidence::created_at.eq(at),
             evidence::updated_at.eq(at),
         ))
-        .returning(evidence::all_columns)
-        .get_result(conn)?;
+        .returning(evidence::all_columns);
+    let row: Evidence = on_backend!(conn, |c| insert.get_result(c))?;
     let first = add_history(conn, actor, &row.id, None, new.status, note)?;
     Ok((row, first))
 }
@@ -339,7 +340,7 @@ fn add_history(
     to: EvidenceStatus,
     note: Option<&str>,
 ) -> QueryResult<HistoryEntry> {
-    diesel::insert_into(evidence_history::table)
+    let insert = diesel::insert_into(evidence_history::table)
         .values((
             evidence_history::id.eq(new_id()),
             evidence_history::evidence_id.eq(evidence_id),
@@ -349,8 +350,8 @@ fn add_history(
             evidence_history::to_status.eq(to.as_str()),
             evidence_history::note.eq(note),
         ))
-        .returning(evidence_history::all_columns)
-        .get_result(conn)
+        .returning(evidence_history::all_columns);
+    on_backend!(conn, |c| insert.get_result(c))
 }
 
 fn audit_change(

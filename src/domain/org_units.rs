@@ -9,6 +9,7 @@ use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
+use crate::on_backend;
 use crate::text::{fold, sort_key};
 
 text_enum! {
@@ -54,11 +55,11 @@ pub fn normalize_code(code: &str) -> String {
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<OrgUnit>> {
-    org_units::table
+    on_backend!(conn, |c| org_units::table
         .find(id)
         .select(OrgUnit::as_select())
-        .get_result(conn)
-        .optional()
+        .get_result(c))
+    .optional()
 }
 
 fn check_code_free(

@@ -16,6 +16,7 @@ use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
 use crate::error::ApiError;
+use crate::on_backend;
 use crate::text::fold;
 
 text_enum! {
@@ -243,12 +244,12 @@ fn section_ref<'a>(c: &'a PlanContent, section: &str) -> &'a Vec<String> {
 
 /// A plan with the path of its issuing unit, which decides who sees it.
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Plan, String)>> {
-    plans::table
+    on_backend!(conn, |c| plans::table
         .inner_join(org_units::table)
         .filter(plans::id.eq(id))
         .select((Plan::as_select(), org_units::path))
-        .get_result(conn)
-        .optional()
+        .get_result(c))
+    .optional()
 }
 
 /// Loads every part of a plan.
@@ -789,13 +790,14 @@ pub fn ensure_year_in_plan(
     plan_id: &str,
     year: i32,
 ) -> Result<(), ApiError> {
-    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = plan_phases::table
+    let years = plan_phases::table
         .filter(plan_phases::plan_id.eq(plan_id))
         .select((
             diesel::dsl::min(plan_phases::start_date),
             diesel::dsl::max(plan_phases::end_date),
-        ))
-        .get_result(conn)?;
+        ));
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) =
+        on_backend!(conn, |c| years.get_result(c))?;
     match (first, last) {
         (Some(first), Some(last)) if year < first.year() || year > last.year() => {
             Err(ApiError::invalid(
