@@ -8,7 +8,9 @@
 #
 # Needs: wrk, curl, sqlite3, psql (and a PostgreSQL at $PG_URL, trust or password in the
 # URL). Settings (environment): DURATION (s per wrk run, 10), CONNECTIONS (reads, 64),
-# WRITE_CONNECTIONS (16), PG_URL (postgres://postgres@127.0.0.1:5432), PORT (18780),
+# WRITE_CONNECTIONS (16), PG_URL (postgres://postgres@127.0.0.1:5432), PG_PARAMS (the
+# connection's parameters, sslmode=disable: on loopback, libpq's default of negotiating TLS
+# with a server that has it on, as Debian's has, cost 15-20 % of the writes), PORT (18780),
 # SEED_ARGS (extra seed-bench options), OUT (BENCHMARKS.md), BUILD (1: cargo build --release).
 set -euo pipefail
 
@@ -20,6 +22,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 WRITE_CONNECTIONS=${WRITE_CONNECTIONS:-16}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PG_DB=thidua_bench
+PG_PARAMS=${PG_PARAMS-sslmode=disable}
 PORT=${PORT:-18780}
 OUT=${OUT:-$ROOT/BENCHMARKS.md}
 SEED_ARGS=${SEED_ARGS:-}
@@ -110,7 +113,7 @@ for b in $BACKENDS; do
     sqlite) DB=$WORK/thidua-bench.db ;;
     postgres)
       psql -X -q "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
-      DB=$PG_URL/$PG_DB ;;
+      DB=$PG_URL/$PG_DB${PG_PARAMS:+?$PG_PARAMS} ;;
     *) echo "bench: unknown backend $b" >&2; exit 1 ;;
   esac
 

@@ -134,9 +134,12 @@ pub struct ConnectionManager {
 impl ConnectionManager {
     fn open(&self) -> Result<AnyConnection, r2d2::Error> {
         match Backend::of(&self.url) {
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(AnyConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&self.url)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(Liveness::default());
+                Ok(AnyConnection::Postgresql(conn))
+            }
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(sqlite_path(&self.url))
                     .map_err(r2d2::Error::ConnectionError)?;
@@ -170,11 +173,58 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        if liveness(conn).is_some_and(|l| l.answered_within(TRUSTED_AFTER_USE)) {
+            return Ok(());
+        }
         conn.ping().map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        conn.is_broken()
+        conn.is_broken() || liveness(conn).is_some_and(|l| l.lost)
+    }
+}
+
+/// How long after its last answer a PostgreSQL connection is handed out without a ping.
+/// The ping (`SELECT 1`, a round trip) came before every request's work; under load every
+/// connection is used every few milliseconds. A connection that died within this time
+/// fails the one request that finds it (503, "retry") and is then dropped (`lost`).
+const TRUSTED_AFTER_USE: Duration = Duration::from_secs(1);
+
+/// What a PostgreSQL connection's own statements tell of it, kept in diesel's
+/// per-connection instrumentation slot.
+#[derive(Default)]
+struct Liveness {
+    last_answer: Option<Instant>,
+    /// A statement failed because the connection is gone: the pool drops it.
+    lost: bool,
+}
+
+impl Liveness {
+    fn answered_within(&self, time: Duration) -> bool {
+        !self.lost && self.last_answer.is_some_and(|at| at.elapsed() < time)
+    }
+}
+
+impl diesel::connection::Instrumentation for Liveness {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        use diesel::result::{DatabaseErrorKind, Error};
+        if let diesel::connection::InstrumentationEvent::FinishQuery { error, .. } = event {
+            match error {
+                None => self.last_answer = Some(Instant::now()),
+                Some(Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _))
+                | Some(Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)) => {
+                    self.lost = true
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn liveness(conn: &mut AnyConnection) -> Option<&mut Liveness> {
+    match conn {
+        AnyConnection::Postgresql(c) => c.instrumentation().downcast_mut::<Liveness>(),
+        AnyConnection::Sqlite(_) => None,
     }
 }
 
@@ -220,7 +270,7 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
     let inner = r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
         // A PostgreSQL connection is a socket that may have died in the pool, so it is
-        // pinged before use. A SQLite one is a file handle that cannot: no ping, as it
+        // pinged before use unless it answered moments ago (`TRUSTED_AFTER_USE`). A SQLite one is a file handle that cannot: no ping, as it
         // cost a statement per request.
         .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(CHECKOUT_TIMEOUT)
@@ -564,6 +614,59 @@ mod tests {
             place_in_line(&line, wait).await.is_ok(),
             "a place freed is taken"
         );
+    }
+
+    #[test]
+    fn a_postgresql_connection_is_pinged_unless_it_answered_moments_ago_and_dropped_once_lost() {
+        let Ok(url) = std::env::var("THIDUA_TEST_DATABASE_URL") else {
+            eprintln!("THIDUA_TEST_DATABASE_URL is not set: skipped");
+            return;
+        };
+        let manager = ConnectionManager {
+            url: with_connect_timeout(&url),
+            down: Arc::default(),
+        };
+        let mut conn = manager.connect().unwrap();
+        let answered = |c: &mut AnyConnection| {
+            liveness(c).is_some_and(|l| l.answered_within(TRUSTED_AFTER_USE))
+        };
+        assert!(
+            !answered(&mut conn),
+            "a new connection has answered nothing yet"
+        );
+        manager.is_valid(&mut conn).expect("pinged");
+        assert!(answered(&mut conn));
+
+        #[derive(QueryableByName)]
+        struct Backend {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            pid: i32,
+        }
+        let Backend { pid } = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+            .get_result(&mut conn)
+            .unwrap();
+        let mut other = manager.connect().unwrap();
+        diesel::sql_query(format!("SELECT pg_terminate_backend({pid})"))
+            .execute(&mut other)
+            .unwrap();
+        assert!(
+            manager.is_valid(&mut conn).is_ok(),
+            "one that answered moments ago is not pinged"
+        );
+        assert!(!manager.has_broken(&mut conn));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while diesel::sql_query("SELECT 1").execute(&mut conn).is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "the backend was never terminated"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            manager.has_broken(&mut conn),
+            "a lost connection is dropped"
+        );
+        assert!(manager.is_valid(&mut conn).is_err(), "and pinged if asked");
     }
 
     #[test]
