@@ -70,9 +70,22 @@ pub fn access_changing() {
 /// Called by `db::write_tx` when the outermost write on this thread is over (committed,
 /// or not: moving the generation for nothing costs one read).
 pub fn write_ended() {
-    if ACCESS_CHANGED.replace(false) {
-        ACCESS_WRITES.fetch_add(1, Ordering::Release);
+    if take_access_changed() {
+        access_written();
     }
+}
+
+/// Whether the write that just ran on this thread changed an account, a session or a unit
+/// (and forgets it): for a write committed later and elsewhere (SQLite's writer, which
+/// calls [`access_written`] once the commit is over). Moved before the commit, the stamp
+/// would let a session read meanwhile, still as it was, be kept as new.
+pub fn take_access_changed() -> bool {
+    ACCESS_CHANGED.replace(false)
+}
+
+/// A write that changed an account, a session or a unit is over.
+pub fn access_written() {
+    ACCESS_WRITES.fetch_add(1, Ordering::Release);
 }
 
 /// The write generation an entry was read at.

@@ -62,9 +62,11 @@ pub struct Pool {
     writer_line: Arc<tokio::sync::Semaphore>,
 }
 
-/// Writes in line for SQLite's writer at most (queued for its thread): twice the writes one commit takes, so commits stay full. Past them a write waits
-/// up to `CHECKOUT_TIMEOUT` for a place and is then answered 503, as a request waiting for
-/// a pooled connection is, rather than queueing without end.
+/// Writes in line for SQLite's writer at most, queued or running (those waiting for their
+/// commit are bounded by the commit's size): twice the writes one commit takes, so commits
+/// stay full. Past them a write waits up to `CHECKOUT_TIMEOUT` for a place and is then
+/// answered 503, as a request waiting for a pooled connection is, rather than queueing
+/// without end.
 const WRITER_LINE: usize = 128;
 
 impl std::ops::Deref for Pool {
@@ -270,8 +272,9 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
     let inner = r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
         // A PostgreSQL connection is a socket that may have died in the pool, so it is
-        // pinged before use unless it answered moments ago (`TRUSTED_AFTER_USE`). A SQLite one is a file handle that cannot: no ping, as it
-        // cost a statement per request.
+        // pinged before use unless it answered moments ago (`TRUSTED_AFTER_USE`). A
+        // SQLite one is a file handle that cannot: no ping, as it cost a statement per
+        // request.
         .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(CHECKOUT_TIMEOUT)
         .build(manager)
@@ -506,7 +509,8 @@ where
     let place = place_in_line(&pool.writer_line, CHECKOUT_TIMEOUT).await?;
     writer
         .queue(move |conn| {
-            // Held until the write is over, even if the client has gone.
+            // Held while the write waits and runs; a client gone meanwhile does not
+            // stop it.
             let _place = place;
             f(conn)
         })
@@ -649,19 +653,23 @@ mod tests {
         diesel::sql_query(format!("SELECT pg_terminate_backend({pid})"))
             .execute(&mut other)
             .unwrap();
-        assert!(
-            manager.is_valid(&mut conn).is_ok(),
-            "one that answered moments ago is not pinged"
-        );
-        assert!(!manager.has_broken(&mut conn));
+        // Gone for sure, so a ping would fail.
+        let alive = format!("SELECT 1 FROM pg_stat_activity WHERE pid = {pid}");
         let deadline = Instant::now() + Duration::from_secs(10);
-        while diesel::sql_query("SELECT 1").execute(&mut conn).is_ok() {
+        while diesel::sql_query(&alive).execute(&mut other).unwrap() > 0 {
             assert!(
                 Instant::now() < deadline,
                 "the backend was never terminated"
             );
             std::thread::sleep(Duration::from_millis(10));
         }
+        assert!(
+            manager.is_valid(&mut conn).is_ok(),
+            "one that answered moments ago is not pinged"
+        );
+        assert!(!manager.has_broken(&mut conn));
+        assert!(diesel::sql_query("SELECT 1").execute(&mut conn).is_err());
+        assert!(liveness(&mut conn).is_some_and(|l| l.lost), "seen lost");
         assert!(
             manager.has_broken(&mut conn),
             "a lost connection is dropped"

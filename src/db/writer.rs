@@ -26,7 +26,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
 use diesel::r2d2::{self, R2D2Connection};
@@ -56,7 +56,10 @@ pub struct Writer {
 /// What the writer's thread and the threads writing themselves share.
 struct Shared {
     manager: ConnectionManager,
-    turn: Mutex<Turn>,
+    /// Fair: the writer's thread hands it over to a thread waiting for it instead of
+    /// taking it back at once for the next queued write (std's mutex let it, and the
+    /// background sealer waited for as long as writes kept coming).
+    turn: parking_lot::Mutex<Turn>,
     /// Threads waiting for the turn: while any is, the commit is left to them.
     waiting: AtomicUsize,
 }
@@ -109,7 +112,7 @@ impl Writer {
         Writer {
             shared: Arc::new(Shared {
                 manager,
-                turn: Mutex::new(Turn {
+                turn: parking_lot::Mutex::new(Turn {
                     conn: None,
                     open: false,
                     done: 0,
@@ -170,15 +173,22 @@ impl Writer {
         let (answer, answered) = tokio::sync::oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |shared, turn| {
             let outcome = shared.one_write(turn, false, f);
-            crate::cache::write_ended();
+            let access_changed = crate::cache::take_access_changed();
+            let ended = move || {
+                if access_changed {
+                    crate::cache::access_written();
+                }
+            };
             match outcome {
                 Ok(value) => turn.waiting_for_commit.push(Box::new(move |committed| {
+                    ended();
                     let _ = answer.send(match committed {
                         Ok(()) => Ok(value),
                         Err(message) => Err(commit_failed(message).into()),
                     });
                 })),
                 Err(e) => {
+                    ended();
                     let _ = answer.send(Err(e));
                 }
             }
@@ -212,9 +222,9 @@ impl Writer {
 
 impl Shared {
     /// The turn, counted as waiting meanwhile (so the holder leaves the commit to us).
-    fn take_turn(&self) -> MutexGuard<'_, Turn> {
+    fn take_turn(&self) -> parking_lot::MutexGuard<'_, Turn> {
         self.waiting.fetch_add(1, Ordering::AcqRel);
-        let turn = self.turn.lock().unwrap_or_else(|e| e.into_inner());
+        let turn = self.turn.lock();
         self.waiting.fetch_sub(1, Ordering::AcqRel);
         turn
     }
@@ -241,6 +251,7 @@ impl Shared {
             {
                 commit(&mut turn);
             }
+            parking_lot::MutexGuard::unlock_fair(turn);
         }
     }
 
@@ -308,7 +319,7 @@ impl Shared {
             IN_WRITE.set(false);
             turn.done += 1;
             if !matches!(result, Ok(Ok(_))) {
-                let _ = Tm::rollback_transaction(conn);
+                undo_to(conn, 0);
                 turn.open = false;
                 turn.done = 0;
             }
@@ -335,9 +346,10 @@ impl Shared {
                 Err(e)
             }
             Err(panic) => {
-                let _ = Tm::rollback_transaction(conn);
-                // The transaction stays open for the writes already in it; the next in
-                // line (or this thread's unwinding, below) commits them.
+                // Down to the group: a panic inside a nested write left its savepoint
+                // open too. The group stays open for the writes already in it; the next
+                // in line commits them, or this thread now if none waits.
+                undo_to(conn, 1);
                 if self.waiting.load(Ordering::Acquire) == 0 {
                     commit(turn);
                 }
@@ -349,6 +361,10 @@ impl Shared {
 
 /// Commits the open transaction and tells every write in it.
 fn commit(turn: &mut Turn) {
+    if !only_the_group_is_open(turn) {
+        // A savepoint left open would be all this commit released.
+        return abandon(turn);
+    }
     let conn = turn.conn.as_mut().expect("a transaction is open");
     let outcome = Tm::commit_transaction(conn).map_err(|e| e.to_string());
     if outcome.is_err() {
@@ -363,6 +379,19 @@ fn commit(turn: &mut Turn) {
     }
     turn.open = false;
     turn.done = 0;
+}
+
+/// Rolls back until `depth` transactions and savepoints are open, or the connection's
+/// transaction state is lost (which the caller then finds).
+fn undo_to(conn: &mut AnyConnection, depth: u32) {
+    while matches!(
+        Tm::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(Some(open)) if open.get() > depth
+    ) {
+        if Tm::rollback_transaction(conn).is_err() {
+            break;
+        }
+    }
 }
 
 /// Whether the connection is inside the group's transaction and no deeper.
@@ -554,7 +583,7 @@ mod tests {
         );
         assert_eq!(join(third), Ok(()));
         assert_eq!(db.committed(), [1, 3]);
-        // The turn is usable after the panic (its lock was poisoned).
+        // The turn is usable after the panic.
         assert_eq!(db.writer.write(false, |c| insert(c, 4)), Ok(()));
         assert_eq!(db.committed(), [1, 3, 4]);
     }
@@ -672,5 +701,89 @@ mod tests {
             );
             thread::sleep(Duration::from_millis(1));
         }
+    }
+
+    #[test]
+    fn a_queued_write_is_answered_only_once_its_group_is_committed() {
+        let db = Db::new();
+        let (first, go_on) = db.holding(1);
+        let second = db.writer.queue(|c| insert(c, 2));
+        let (running, ran) = channel::<()>();
+        let (go_on_third, wait) = channel::<()>();
+        let third = db.writer.queue(move |c| {
+            insert(c, 3)?;
+            running.send(()).unwrap();
+            wait.recv().unwrap();
+            Ok::<_, Error>(())
+        });
+        db.until_waiting(1);
+        go_on.send(()).unwrap();
+        ran.recv().unwrap();
+
+        // The second write is done, in the group the third is still running in.
+        let mut second = std::pin::pin!(second);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(
+            second.as_mut().poll(&mut cx).is_pending(),
+            "answered before its commit"
+        );
+        assert_eq!(db.committed(), Vec::<i32>::new());
+        go_on_third.send(()).unwrap();
+        let answers = actix_web::rt::System::new().block_on(async { (second.await, third.await) });
+        assert_eq!(answers, (Ok(()), Ok(())));
+        assert_eq!(join(first), Ok(()));
+        assert_eq!(db.committed(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_write_that_panics_inside_a_nested_write_is_undone_to_the_group() {
+        let db = Db::new();
+        let (first, go_on) = db.holding(1);
+        let panicking = db.queued(|c| -> QueryResult<()> {
+            c.transaction(|c| -> QueryResult<()> {
+                insert(c, 2)?;
+                panic!("a bug in the middle of a nested write");
+            })
+        });
+        let third = db.queued(|c| insert(c, 3));
+        db.until_waiting(2);
+        go_on.send(()).unwrap();
+
+        assert_eq!(join(first), Ok(()));
+        assert!(panicking.join().is_err());
+        assert_eq!(join(third), Ok(()));
+        assert_eq!(db.committed(), [1, 3]);
+        assert_eq!(db.writer.write(false, |c| insert(c, 4)), Ok(()));
+        assert_eq!(db.committed(), [1, 3, 4]);
+    }
+
+    #[test]
+    fn a_queued_write_that_changes_access_moves_its_stamp_once_committed() {
+        let generation = crate::cache::Generation::default();
+        let db = Db::new();
+        let (first, go_on) = db.holding(1);
+        let changing = db.writer.queue(|c| {
+            crate::cache::access_changing();
+            insert(c, 2)
+        });
+        let (running, ran) = channel::<()>();
+        let (go_on_third, wait) = channel::<()>();
+        let third = db.writer.queue(move |c| {
+            running.send(()).unwrap();
+            wait.recv().unwrap();
+            insert(c, 3)
+        });
+        db.until_waiting(1);
+        let before = generation.access_stamp();
+        go_on.send(()).unwrap();
+        ran.recv().unwrap();
+        // A session read now reads what is committed: its stamp must not be the new one.
+        assert_eq!(generation.access_stamp(), before, "moved before the commit");
+        go_on_third.send(()).unwrap();
+        let answers =
+            actix_web::rt::System::new().block_on(async { (changing.await, third.await) });
+        assert_eq!(answers, (Ok(()), Ok(())));
+        assert_eq!(join(first), Ok(()));
+        assert_ne!(generation.access_stamp(), before, "moved once committed");
     }
 }
