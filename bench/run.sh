@@ -10,7 +10,8 @@
 # URL). Settings (environment): DURATION (s per wrk run, 10), CONNECTIONS (reads, 64),
 # WRITE_CONNECTIONS (16), PG_URL (postgres://postgres@127.0.0.1:5432), PG_PARAMS (the
 # connection's parameters, sslmode=disable: on loopback, libpq's default of negotiating TLS
-# with a server that has it on, as Debian's has, cost 15-20 % of the writes), PORT (18780),
+# with a server that has it on, as Debian's has, cost 15-20 % of the writes; empty for
+# libpq's defaults), PORT (18780),
 # SEED_ARGS (extra seed-bench options), OUT (BENCHMARKS.md), BUILD (1: cargo build --release).
 set -euo pipefail
 
@@ -23,6 +24,8 @@ WRITE_CONNECTIONS=${WRITE_CONNECTIONS:-16}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PG_DB=thidua_bench
 PG_PARAMS=${PG_PARAMS-sslmode=disable}
+# pg_url DB: the URL of database DB on PG_URL (which takes no query string) with PG_PARAMS.
+pg_url() { echo "$PG_URL/$1${PG_PARAMS:+?$PG_PARAMS}"; }
 PORT=${PORT:-18780}
 OUT=${OUT:-$ROOT/BENCHMARKS.md}
 SEED_ARGS=${SEED_ARGS:-}
@@ -49,7 +52,7 @@ cleanup() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null || true
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   if [[ " $BACKENDS " == *" postgres "* ]]; then
-    psql -X -q "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
+    psql -X -q "$(pg_url postgres)" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
   fi
   if [ -n "${KEEP:-}" ]; then echo "bench: kept $WORK"; else rm -rf "$WORK"; fi
 }
@@ -112,8 +115,8 @@ for b in $BACKENDS; do
   case $b in
     sqlite) DB=$WORK/thidua-bench.db ;;
     postgres)
-      psql -X -q "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
-      DB=$PG_URL/$PG_DB${PG_PARAMS:+?$PG_PARAMS} ;;
+      psql -X -q "$(pg_url postgres)" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
+      DB=$(pg_url $PG_DB) ;;
     *) echo "bench: unknown backend $b" >&2; exit 1 ;;
   esac
 
@@ -252,7 +255,7 @@ for b in $BACKENDS; do
   echo "   ready in   ${R[$b.ready_ms]} ms after a restart; RSS idle $((R[$b.rss_idle_kb] / 1024)) MB, under load $((R[$b.rss_load_kb] / 1024)) MB"
   stop_server
   if [ "$b" = postgres ]; then
-    psql -X -q "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+    psql -X -q "$(pg_url postgres)" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
   fi
 done
 

@@ -301,7 +301,8 @@ impl From<diesel::result::Error> for ApiError {
                 e.retry_after = Some(1);
                 e
             }
-            Error::DatabaseError(Kind::ClosedConnection, info) => {
+            // The connection is gone (`db::Liveness` drops it): the next one may answer.
+            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, info) => {
                 ApiError::unavailable(info.message())
             }
             other => ApiError::internal(other),

@@ -189,7 +189,7 @@ impl ManageConnection for ConnectionManager {
 /// How long after its last answer a PostgreSQL connection is handed out without a ping.
 /// The ping (`SELECT 1`, a round trip) came before every request's work; under load every
 /// connection is used every few milliseconds. A connection that died within this time
-/// fails the one request that finds it (503, "retry") and is then dropped (`lost`).
+/// fails the one request that finds it (503, `unavailable`) and is then dropped (`lost`).
 const TRUSTED_AFTER_USE: Duration = Duration::from_secs(1);
 
 /// What a PostgreSQL connection's own statements tell of it, kept in diesel's
@@ -638,6 +638,8 @@ mod tests {
             !answered(&mut conn),
             "a new connection has answered nothing yet"
         );
+        // Opened now, so that what follows fits in the second a connection is trusted.
+        let mut other = manager.connect().unwrap();
         manager.is_valid(&mut conn).expect("pinged");
         assert!(answered(&mut conn));
 
@@ -649,7 +651,6 @@ mod tests {
         let Backend { pid } = diesel::sql_query("SELECT pg_backend_pid() AS pid")
             .get_result(&mut conn)
             .unwrap();
-        let mut other = manager.connect().unwrap();
         diesel::sql_query(format!("SELECT pg_terminate_backend({pid})"))
             .execute(&mut other)
             .unwrap();
