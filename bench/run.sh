@@ -340,6 +340,7 @@ dirty=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^??' && echo "
   echo
   echo "- machine: $(nproc) cores, $cpu, $mem RAM, Linux $(uname -r)"
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $commit$dirty"
+  echo "- PostgreSQL connection: \`${PG_PARAMS:-the defaults of libpq}\` (\`PG_PARAMS\`)"
   echo "- data (seed-bench defaults${SEED_ARGS:+, $SEED_ARGS}): $(grep '^created' "$WORK/$(echo "$BACKENDS" | awk '{ print $1 }').seed" | sed 's/^created //' | paste -sd, - | sed 's/,/, /g')"
   echo "- evidence list: \`$LIST_PATH&page=1..40\`; report: \`GET /api/v1/reports/plans/{id}/yearly?year=$REPORT_YEAR\` as admin (the whole province); raw SQL: \`bench/report.sql\`"
   echo
