@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::ListParams;
-use crate::api::plans::{editable_plan, visible_plan};
+use crate::api::plans::{criterion_with_visible_plan, editable_plan};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::cache::{self, CachedJson};
@@ -235,9 +235,8 @@ fn visible_criterion(
     principal: &Principal,
     id: &str,
 ) -> Result<(Criterion, Plan), ApiError> {
-    let c = criteria::find(conn, id)?.ok_or_else(|| ApiError::not_found("criterion"))?;
-    let (plan, _) =
-        visible_plan(conn, principal, &c.plan_id).map_err(|_| ApiError::not_found("criterion"))?;
+    let (c, plan, _) = criterion_with_visible_plan(conn, principal, id)?
+        .ok_or_else(|| ApiError::not_found("criterion"))?;
     Ok((c, plan))
 }
 

@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::plans::visible_plan;
+use crate::api::plans::criterion_with_visible_plan;
 use crate::api::uploads;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
@@ -404,9 +404,9 @@ pub async fn create(
                 "no such criterion visible to you",
             )
         };
-        let c = criteria::find(conn, &body.criterion_id)?.ok_or_else(not_found)?;
-        let (plan, issuer_path) =
-            visible_plan(conn, &principal, &c.plan_id).map_err(|_| not_found())?;
+        let (c, plan, issuer_path) =
+            criterion_with_visible_plan(conn, &principal, &body.criterion_id)?
+                .ok_or_else(not_found)?;
         let subject = subjects::resolve_to_act_for(
             conn,
             &principal,

@@ -10,10 +10,9 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{Query, actor, parse_json};
-use crate::api::plans::visible_plan;
+use crate::api::plans::criterion_with_visible_plan;
 use crate::auth::{Principal, policy};
 use crate::db;
-use crate::domain::criteria;
 use crate::domain::learning::{self, ImportReport, LearningRow, RowError};
 use crate::error::ApiError;
 
@@ -111,9 +110,9 @@ pub async fn import(
                     "no such criterion visible to you",
                 )
             };
-            let c = criteria::find(conn, &criterion_id)?.ok_or_else(not_found)?;
-            let (plan, issuer_path) =
-                visible_plan(conn, &principal, &c.plan_id).map_err(|_| not_found())?;
+            let (c, plan, issuer_path) =
+                criterion_with_visible_plan(conn, &principal, &criterion_id)?
+                    .ok_or_else(not_found)?;
             learning::check_criterion(&c)?;
             crate::domain::plans::ensure_running(&plan)?;
             learning::import(

@@ -15,6 +15,7 @@ use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::cache::{self, CachedJson};
 use crate::db::{self, AnyConnection};
+use crate::domain::criteria::{self, Criterion};
 use crate::domain::plans::{
     self, AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
     ReportDeadline, Responsibility,
@@ -410,6 +411,17 @@ pub fn visible_plan(
     let (plan, path) = plans::find(conn, id)?.ok_or_else(|| ApiError::not_found("plan"))?;
     policy::ensure_visible(policy::can_read_plan(principal, &path), "plan")?;
     Ok((plan, path))
+}
+
+/// A criterion with its plan and the plan's issuer path, when both exist and the plan is
+/// visible to the caller; each caller answers `None` in its own words.
+pub fn criterion_with_visible_plan(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<Option<(Criterion, Plan, String)>, ApiError> {
+    let found = criteria::find_with_plan(conn, id)?;
+    Ok(found.filter(|(_, _, path)| policy::can_read_plan(principal, path)))
 }
 
 /// Loads a plan the caller may change: visible (404) and theirs to write (403).
