@@ -34,6 +34,9 @@ use diesel::result::{DatabaseErrorKind, Error};
 
 use super::{AnyConnection, ConnectionManager};
 
+/// What each write of a group SQLite rolled back as a whole is told.
+const ROLLED_BACK: &str = "the transaction was rolled back";
+
 /// Writes in one transaction at most: bounds how long the first of them waits.
 const MOST_PER_COMMIT: usize = 64;
 
@@ -281,7 +284,7 @@ impl Shared {
         if turn.open && !only_the_group_is_open(turn) {
             abandon(turn);
             return match outcome {
-                Ok(_) => Err(commit_failed("the transaction was rolled back".into()).into()),
+                Ok(_) => Err(commit_failed(ROLLED_BACK.into()).into()),
                 Err(e) => Err(e),
             };
         }
@@ -319,11 +322,14 @@ impl Shared {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
             turn.open = true;
         }
+        if !alone {
+            Tm::begin_transaction(conn)?;
+        }
+        IN_WRITE.set(true);
+        let result = catch_unwind(AssertUnwindSafe(|| f(conn)));
+        IN_WRITE.set(false);
+        turn.done += 1;
         if alone {
-            IN_WRITE.set(true);
-            let result = catch_unwind(AssertUnwindSafe(|| f(conn)));
-            IN_WRITE.set(false);
-            turn.done += 1;
             if !matches!(result, Ok(Ok(_))) {
                 undo_to(conn, 0);
                 turn.open = false;
@@ -334,11 +340,6 @@ impl Shared {
                 Err(panic) => resume_unwind(panic),
             };
         }
-        Tm::begin_transaction(conn)?;
-        IN_WRITE.set(true);
-        let result = catch_unwind(AssertUnwindSafe(|| f(conn)));
-        IN_WRITE.set(false);
-        turn.done += 1;
         match result {
             Ok(Ok(value)) => match Tm::commit_transaction(conn) {
                 Ok(()) => Ok(value),
@@ -415,7 +416,7 @@ fn abandon(turn: &mut Turn) {
     turn.open = false;
     turn.done = 0;
     for tell in turn.waiting_for_commit.drain(..) {
-        tell(Err("the transaction was rolled back".into()));
+        tell(Err(ROLLED_BACK.into()));
     }
 }
 
