@@ -394,12 +394,13 @@ fn legal_document(
         .filter(legal_documents::number.eq(&f.number))
         .filter(legal_documents::issuer.eq(&f.issuer))
         .filter(legal_documents::issued_on.eq(f.issued_on))
+        .filter(legal_documents::owner_unit_id.is_null())
         .select(legal_documents::id)
         .first::<String>(conn)
         .optional()?;
     match existing {
         Some(id) => Ok(id),
-        None => Ok(domain::legal_documents::create(conn, actor, f)?.id),
+        None => Ok(domain::legal_documents::create(conn, actor, f, None)?.id),
     }
 }
 
@@ -659,6 +660,7 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 end_date: NaiveDate::from_ymd_opt(last_year, 12, 31).expect("valid date"),
                 status: MovementStatus::Active,
             },
+            Some(&units[0].id),
         )?;
         let mid = first_year + (opts.years as i32 - 1) / 2;
         let mut phases = vec![Phase {

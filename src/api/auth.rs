@@ -427,7 +427,10 @@ pub async fn token(
         }
     };
     let scope = clients::scope_string(&granted);
-    let access_token = state.keys.issue_client(&client.id, scope.clone())?;
+    let access_token =
+        state
+            .keys
+            .issue_client(&client.id, &client.secret_fingerprint(), scope.clone())?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(ClientTokenResponse {

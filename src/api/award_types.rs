@@ -515,14 +515,15 @@ pub async fn list_base_salaries(
     }))
 }
 
-/// Add a base salary from the day a new decree applies it (admins and officers).
+/// Add a base salary from the day a new decree applies it (admins: it sets the cash of
+/// every award in every province).
 #[utoipa::path(
     tag = "award-types",
     security(("bearer" = [])),
     request_body = CreateBaseSalary,
     responses(
         (status = 201, body = BaseSalaryResponse),
-        (status = 403, description = "Only admins and officers keep base salaries"),
+        (status = 403, description = "Only admins keep base salaries"),
         (status = 409, description = "A base salary already starts on this day"),
     )
 )]
@@ -533,7 +534,7 @@ pub async fn create_base_salary(
     principal: Principal,
     Json(body): Json<CreateBaseSalary>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_award_catalogue(&principal))?;
+    policy::ensure(policy::can_edit_national_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let row = db::write(&state.pool, move |conn| {
         award_types::add_base_salary(

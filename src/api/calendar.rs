@@ -16,6 +16,7 @@ use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db;
 use crate::domain::calendar::{self, Holiday};
+use crate::domain::org_units;
 use crate::error::ApiError;
 
 /// The longest period the calculator takes, in working days (about four years).
@@ -47,10 +48,13 @@ pub fn check_date(field: &str, day: NaiveDate) -> Result<NaiveDate, ApiError> {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"day": "2026-02-17", "name": "Tết Âm lịch (mùng 1 tháng Giêng năm Bính Ngọ)",
-    "weekend": false, "created_at": "2026-01-05T08:00:00Z"}))]
+    "org_unit_id": null, "weekend": false, "created_at": "2026-01-05T08:00:00Z"}))]
 pub struct HolidayResponse {
     pub day: NaiveDate,
     pub name: String,
+    /// The unit whose own day off it is (a province's), for it and the units below it;
+    /// null for a national holiday.
+    pub org_unit_id: Option<String>,
     /// The holiday falls on a Saturday or Sunday: it takes no working day away.
     pub weekend: bool,
     pub created_at: DateTime<Utc>,
@@ -61,12 +65,14 @@ impl From<Holiday> for HolidayResponse {
         let Holiday {
             day,
             name,
+            org_unit_id,
             created_at,
         } = h;
         HolidayResponse {
             weekend: calendar::is_weekend(day),
             day,
             name,
+            org_unit_id,
             created_at: created_at.and_utc(),
         }
     }
@@ -77,6 +83,9 @@ impl From<Holiday> for HolidayResponse {
 pub struct HolidayQuery {
     /// Only the holidays of this year.
     pub year: Option<i32>,
+    /// The calendar of this unit: the national holidays and the days off of the unit and
+    /// the units above it. Without it, the national holidays.
+    pub org_unit_id: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 1000000, default = 1)]
     pub page: Option<i64>,
@@ -93,6 +102,34 @@ pub struct CreateHoliday {
     #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 300)]
     pub name: String,
+    /// A unit's own day off (kept by the officers of that unit); without it, a national
+    /// holiday (admins only).
+    #[validate(custom(function = "validate::id"))]
+    pub org_unit_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HolidayOwnerQuery {
+    /// The unit whose own day off is removed; without it, the national holiday.
+    pub org_unit_id: Option<String>,
+}
+
+/// The path of the unit a calendar request names. A unit's days off are seen, as its
+/// other reference data, below and above it; another unit answers 422 naming
+/// `org_unit_id`.
+fn calendar_unit(
+    conn: &mut db::AnyConnection,
+    principal: &Principal,
+    org_unit_id: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let Some(id) = org_unit_id else {
+        return Ok(None);
+    };
+    org_units::find(conn, id)?
+        .filter(|u| policy::can_read_owned_reference(principal, Some(&u.path)))
+        .map(|u| Some(u.path))
+        .ok_or_else(|| ApiError::invalid("org_unit_id", "not_found", "no such org unit"))
 }
 
 /// List the public holidays, by day.
@@ -105,7 +142,7 @@ pub struct CreateHoliday {
 #[get("")]
 pub async fn list_holidays(
     state: web::Data<AppState>,
-    _principal: Principal,
+    principal: Principal,
     Query(query): Query<HolidayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = check_year(query.year)?;
@@ -117,7 +154,11 @@ pub async fn list_holidays(
         updated_since: None,
     }
     .page()?;
-    let rows = db::run(&state.pool, move |conn| Ok(calendar::list(conn, year)?)).await?;
+    let rows = db::run(&state.pool, move |conn| {
+        let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
+        Ok(calendar::list(conn, year, unit.as_deref())?)
+    })
+    .await?;
     // A year holds about a dozen holidays: paged here rather than in SQL.
     let total = rows.len() as i64;
     let rows: Vec<Holiday> = rows
@@ -128,15 +169,16 @@ pub async fn list_holidays(
     Ok(HttpResponse::Ok().json(Page::of(rows, total, page, HolidayResponse::from)))
 }
 
-/// Add a public holiday (admins and officers), e.g. the days the Prime Minister announces
-/// for Tết or the day next to Quốc khánh.
+/// Add a holiday: a national one (admins), e.g. the days the Prime Minister announces for
+/// Tết or the day next to Quốc khánh, or a unit's own day off (the officers of that unit),
+/// which holds for it and the units below it.
 #[utoipa::path(
     tag = "calendar",
     security(("bearer" = [])),
     request_body = CreateHoliday,
     responses(
         (status = 201, body = HolidayResponse),
-        (status = 403, description = "Only admins and officers keep the calendar"),
+        (status = 403, description = "National holidays are the admins'; a unit's, its officers'"),
         (status = 409, description = "The day is already a holiday"),
         (status = 422, description = "Invalid fields"),
     )
@@ -148,25 +190,27 @@ pub async fn add_holiday(
     principal: Principal,
     Json(body): Json<CreateHoliday>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_reference_data(&principal))?;
     let day = check_date("day", body.day)?;
     let actor = actor(&req, Some(&principal.user_id));
     let name = body.name.trim().to_string();
     let holiday = db::write(&state.pool, move |conn| {
-        calendar::add(conn, &actor, day, &name)
+        let unit = calendar_unit(conn, &principal, body.org_unit_id.as_deref())?;
+        policy::ensure(policy::can_edit_holidays(&principal, unit.as_deref()))?;
+        calendar::add(conn, &actor, day, &name, body.org_unit_id.as_deref())
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(HolidayResponse::from(holiday)))
 }
 
-/// Remove a public holiday (admins and officers): a weekday becomes a working day again.
+/// Remove a holiday (national: admins; a unit's own: its officers): a weekday becomes a
+/// working day again.
 #[utoipa::path(
     tag = "calendar",
     security(("bearer" = [])),
-    params(("day" = NaiveDate, Path, description = "The holiday's day, YYYY-MM-DD")),
+    params(("day" = NaiveDate, Path, description = "The holiday's day, YYYY-MM-DD"), HolidayOwnerQuery),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Only admins and officers keep the calendar"),
+        (status = 403, description = "National holidays are the admins'; a unit's, its officers'"),
         (status = 404, description = "The day is not a holiday"),
         (status = 422, description = "The day is not a date"),
     )
@@ -177,14 +221,28 @@ pub async fn remove_holiday(
     state: web::Data<AppState>,
     principal: Principal,
     day: web::Path<String>,
+    Query(owner): Query<HolidayOwnerQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_reference_data(&principal))?;
     let day: NaiveDate = day
         .parse()
         .map_err(|_| ApiError::invalid("day", "format", "must be a date, YYYY-MM-DD"))?;
     let day = check_date("day", day)?;
     let actor = actor(&req, Some(&principal.user_id));
-    db::write(&state.pool, move |conn| calendar::remove(conn, &actor, day)).await?;
+    db::write(&state.pool, move |conn| {
+        // A unit outside the caller's scope hides its holidays: 404, as for any holiday
+        // the caller cannot see.
+        let unit = match owner.org_unit_id.as_deref() {
+            Some(id) => Some(
+                calendar_unit(conn, &principal, Some(id))
+                    .map_err(|_| ApiError::not_found("holiday"))?
+                    .unwrap_or_default(),
+            ),
+            None => None,
+        };
+        policy::ensure(policy::can_edit_holidays(&principal, unit.as_deref()))?;
+        calendar::remove(conn, &actor, day, owner.org_unit_id.as_deref())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -198,6 +256,9 @@ pub struct WorkingDaysQuery {
     pub days: Option<i64>,
     /// The day after the span: answers the working days in `[from, to)`.
     pub to: Option<NaiveDate>,
+    /// Count on this unit's calendar (its own and its parents' days off too); without it,
+    /// on the national one.
+    pub org_unit_id: Option<String>,
 }
 
 /// The last day of a period of working days.
@@ -246,7 +307,7 @@ pub enum WorkingDays {
 #[get("/working-days")]
 pub async fn working_days(
     state: web::Data<AppState>,
-    _principal: Principal,
+    principal: Principal,
     Query(query): Query<WorkingDaysQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let from = query
@@ -260,7 +321,8 @@ pub async fn working_days(
                 .filter(|n| i64::from(*n) <= MAX_WORKING_DAYS)
                 .ok_or_else(|| ApiError::invalid("days", "range", "must be between 0 and 1000"))?;
             let due = db::run(&state.pool, move |conn| {
-                Ok(calendar::add_working_days(conn, from, n)?)
+                let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
+                Ok(calendar::add_working_days(conn, unit.as_deref(), from, n)?)
             })
             .await?;
             WorkingDays::Deadline(Deadline { from, days, due })
@@ -268,7 +330,13 @@ pub async fn working_days(
         (None, Some(to)) => {
             let to = check_date("to", to)?;
             let working_days = db::run(&state.pool, move |conn| {
-                Ok(calendar::working_days_between(conn, from, to)?)
+                let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
+                Ok(calendar::working_days_between(
+                    conn,
+                    unit.as_deref(),
+                    from,
+                    to,
+                )?)
             })
             .await?;
             WorkingDays::Span(Span {

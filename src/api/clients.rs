@@ -9,17 +9,19 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::AppState;
-use crate::api::extract::{IfMatch, Json, actor, no_store, present, tagged};
+use crate::api::extract::{IfMatch, Json, actor, double_option, no_store, present, tagged};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db;
 use crate::domain::clients::{self, ApiClient, ClientChanges, ClientScope};
+use crate::domain::org_units;
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "019ab0a4-9d4e-7f30-8b21-3c4d5e6f7081", "name": "Sở Nội vụ – hệ thống báo cáo",
     "client_id": "thidua-5f1c2a9e0b7d4c3a1e2f6a7b", "scopes": ["reports:read", "changes:read"],
+    "org_unit_id": "019ab0a4-1c2d-7e3f-8a4b-5c6d7e8f9a0b",
     "active": true, "secret_rotated_at": "2026-11-23T08:00:00Z", "last_used_at": null,
     "version": 1, "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
 }))]
@@ -29,6 +31,9 @@ pub struct ClientResponse {
     /// The public half of the credentials, sent as `client_id` to `/auth/token`.
     pub client_id: String,
     pub scopes: Vec<ClientScope>,
+    /// The unit subtree it reads (reports, awards), as an account's scope; null: the whole
+    /// system.
+    pub org_unit_id: Option<String>,
     pub active: bool,
     pub secret_rotated_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -52,12 +57,14 @@ impl From<ApiClient> for ClientResponse {
             created_at,
             updated_at,
             version,
+            org_unit_id,
         } = c;
         ClientResponse {
             id,
             name,
             client_id,
             scopes,
+            org_unit_id,
             active,
             secret_rotated_at: secret_rotated_at.and_utc(),
             last_used_at: last_used_at.map(|t| t.and_utc()),
@@ -80,7 +87,8 @@ pub struct ClientWithSecret {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Sở Nội vụ – hệ thống báo cáo", "scopes": ["reports:read", "changes:read"]}))]
+#[schema(example = json!({"name": "Sở Nội vụ – hệ thống báo cáo", "scopes": ["reports:read", "awards:read"],
+    "org_unit_id": "019ab0a4-1c2d-7e3f-8a4b-5c6d7e8f9a0b"}))]
 pub struct CreateClient {
     #[validate(length(min = 1, max = 200), custom(function = "validate::text"))]
     #[schema(min_length = 1, max_length = 200)]
@@ -88,6 +96,11 @@ pub struct CreateClient {
     #[validate(length(min = 1, max = 4))]
     #[schema(min_items = 1, max_items = 4)]
     pub scopes: Vec<ClientScope>,
+    /// The unit subtree the client reads, as an account's scope (a province's Sở Nội vụ
+    /// reads its province). Without it, the whole system; `changes:read` and
+    /// `export:read` are for such clients only.
+    #[validate(custom(function = "validate::id"))]
+    pub org_unit_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -106,6 +119,25 @@ pub struct UpdateClient {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
     pub active: Option<bool>,
+    /// A new unit subtree; null: the whole system. Takes effect at the client's next request.
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(custom(function = "validate::id"))]
+    #[schema(value_type = Option<String>)]
+    pub org_unit_id: Option<Option<String>>,
+}
+
+/// The unit a client is limited to must exist (422 naming `org_unit_id`).
+fn check_client_unit(conn: &mut db::AnyConnection, unit: Option<&str>) -> Result<(), ApiError> {
+    if let Some(id) = unit
+        && org_units::find(conn, id)?.is_none()
+    {
+        return Err(ApiError::invalid(
+            "org_unit_id",
+            "not_found",
+            "no such org unit",
+        ));
+    }
+    Ok(())
 }
 
 fn found(c: Option<ApiClient>) -> Result<ApiClient, ApiError> {
@@ -155,7 +187,8 @@ pub async fn create(
     let actor = actor(&req, Some(&principal.user_id));
     let name = body.name.trim().to_string();
     let (client, secret) = db::write(&state.pool, move |conn| {
-        clients::create(conn, &actor, name, &body.scopes)
+        check_client_unit(conn, body.org_unit_id.as_deref())?;
+        clients::create(conn, &actor, name, &body.scopes, body.org_unit_id)
     })
     .await?;
     Ok(no_store(tagged(
@@ -224,9 +257,14 @@ pub async fn update(
         name: body.name.map(|n| n.trim().to_string()),
         scopes: body.scopes,
         active: body.active,
+        org_unit_id: body.org_unit_id,
         rotate_secret: false,
     };
     let (client, _) = db::write(&state.pool, move |conn| {
+        check_client_unit(
+            conn,
+            changes.org_unit_id.as_ref().and_then(|u| u.as_deref()),
+        )?;
         let current = found(clients::find(conn, &id)?)?;
         clients::update(conn, &actor, current, version, changes)
     })
@@ -265,6 +303,7 @@ pub async fn rotate_secret(
         name: None,
         scopes: None,
         active: None,
+        org_unit_id: None,
         rotate_secret: true,
     };
     let (client, secret) = db::write(&state.pool, move |conn| {

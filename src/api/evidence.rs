@@ -283,9 +283,10 @@ fn visible_evidence(
     id: &str,
 ) -> Result<(Evidence, String), ApiError> {
     let (e, path) = evidence::find(conn, id)?.ok_or_else(|| ApiError::not_found("evidence"))?;
-    let own = e.created_by.as_deref() == Some(principal.user_id.as_str());
+    // Having written it grants nothing: visibility comes from the caller's scope now, so
+    // someone moved to another unit stops reading what she wrote in the old one.
     policy::ensure_visible(
-        own || policy::can_read_subject(principal, &path, e.staff_id.as_deref()),
+        policy::can_read_subject(principal, &path, e.staff_id.as_deref()),
         "evidence",
     )?;
     Ok((e, path))

@@ -10,9 +10,10 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
+use crate::api::org_units::reference_owner;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db;
+use crate::db::{self, AnyConnection};
 use crate::domain::legal_documents::{
     self as docs, DocType, LegalDocument, LegalDocumentFields, LegalDocumentFilter,
     LegalDocumentSort,
@@ -23,7 +24,8 @@ use crate::error::ApiError;
 #[schema(example = json!({
     "id": "019ab0a4-9d4e-7f30-8b21-3c4d5e6f7081", "number": "378/KH-UBND", "doc_type": "ke_hoach",
     "issuer": "Ủy ban nhân dân tỉnh Nghệ An", "issued_on": "2025-05-22",
-    "title": "Triển khai Phong trào “Bình dân học vụ số”", "url": null, "version": 1,
+    "title": "Triển khai Phong trào “Bình dân học vụ số”", "url": null,
+    "owner_unit_id": "019ab0a4-1c2d-7e3f-8a4b-5c6d7e8f9a0b", "version": 1,
     "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
 }))]
 pub struct LegalDocumentResponse {
@@ -35,6 +37,9 @@ pub struct LegalDocumentResponse {
     pub issued_on: NaiveDate,
     pub title: String,
     pub url: Option<String>,
+    /// The unit that keeps it: seen below and above that unit, changed by its officers.
+    /// Null for a national document, which every account sees and admins keep.
+    pub owner_unit_id: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -54,6 +59,7 @@ impl From<LegalDocument> for LegalDocumentResponse {
             version,
             created_at,
             updated_at,
+            owner_unit_id,
         } = d;
         LegalDocumentResponse {
             id,
@@ -63,6 +69,7 @@ impl From<LegalDocument> for LegalDocumentResponse {
             issued_on,
             title,
             url,
+            owner_unit_id,
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),
@@ -88,6 +95,10 @@ pub struct CreateLegalDocument {
     #[validate(url, length(max = 2000))]
     #[schema(max_length = 2000)]
     pub url: Option<String>,
+    /// The unit that keeps it (its officers change it). Without it, the caller's own unit;
+    /// for an admin, none: a national document.
+    #[validate(custom(function = "validate::id"))]
+    pub owner_unit_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -125,8 +136,19 @@ pub struct LegalDocumentQuery {
     pub year: Option<i32>,
 }
 
-fn found(d: Option<LegalDocument>) -> Result<LegalDocument, ApiError> {
-    d.ok_or_else(|| ApiError::not_found("legal document"))
+/// A document the caller sees (404 otherwise), with the path of the unit that keeps it.
+fn visible_document(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(LegalDocument, Option<String>), ApiError> {
+    let (doc, owner) =
+        docs::find_with_owner(conn, id)?.ok_or_else(|| ApiError::not_found("legal document"))?;
+    policy::ensure_visible(
+        policy::can_read_owned_reference(principal, owner.as_deref()),
+        "legal document",
+    )?;
+    Ok((doc, owner))
 }
 
 /// List legal documents.
@@ -139,7 +161,7 @@ fn found(d: Option<LegalDocument>) -> Result<LegalDocument, ApiError> {
 #[get("")]
 pub async fn list(
     state: web::Data<AppState>,
-    _principal: Principal,
+    principal: Principal,
     Query(params): Query<ListParams>,
     Query(query): Query<LegalDocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -152,7 +174,7 @@ pub async fn list(
         updated_since: params.updated_since(),
     };
     let (items, total) = db::run(&state.pool, move |conn| {
-        Ok(docs::list(conn, &filter, sort, page)?)
+        Ok(docs::list(conn, &principal.scope, &filter, sort, page)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, LegalDocumentResponse::from)))
@@ -165,8 +187,8 @@ pub async fn list(
     request_body = CreateLegalDocument,
     responses(
         (status = 201, body = LegalDocumentResponse, headers(("ETag" = String))),
-        (status = 403, description = "Officers and admins only"),
-        (status = 409, description = "A document with this number, issuer and date exists"),
+        (status = 403, description = "National documents are the admins'; a unit's, its officers'"),
+        (status = 409, description = "The owner already has a document with this number, issuer and date"),
         (status = 422, description = "Invalid fields"),
     )
 )]
@@ -177,7 +199,6 @@ pub async fn create(
     principal: Principal,
     Json(body): Json<CreateLegalDocument>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_reference_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let fields = LegalDocumentFields {
         number: body.number.trim().to_string(),
@@ -187,7 +208,11 @@ pub async fn create(
         title: body.title.trim().to_string(),
         url: body.url,
     };
-    let doc = db::write(&state.pool, move |conn| docs::create(conn, &actor, fields)).await?;
+    let doc = db::write(&state.pool, move |conn| {
+        let (owner, _) = reference_owner(conn, &principal, body.owner_unit_id.as_deref())?;
+        docs::create(conn, &actor, fields, owner.as_deref())
+    })
+    .await?;
     Ok(tagged(
         StatusCode::CREATED,
         doc.version,
@@ -205,10 +230,13 @@ pub async fn create(
 #[get("/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    _principal: Principal,
+    principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let doc = db::run(&state.pool, move |conn| found(docs::find(conn, &id)?)).await?;
+    let doc = db::run(&state.pool, move |conn| {
+        Ok(visible_document(conn, &principal, &id)?.0)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         doc.version,
@@ -224,9 +252,9 @@ pub async fn get(
     request_body = UpdateLegalDocument,
     responses(
         (status = 200, body = LegalDocumentResponse, headers(("ETag" = String))),
-        (status = 403, description = "Officers and admins only"),
+        (status = 403, description = "National documents are the admins'; a unit's, its officers'"),
         (status = 404, description = "No such document"),
-        (status = 409, description = "A document with this number, issuer and date exists"),
+        (status = 409, description = "The owner already has a document with this number, issuer and date"),
         (status = 412, description = "The document changed since you read it"),
         (status = 422, description = "Invalid fields"),
         (status = 428, description = "If-Match is missing"),
@@ -241,10 +269,13 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateLegalDocument>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_reference_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let doc = db::write(&state.pool, move |conn| {
-        let current = found(docs::find(conn, &id)?)?;
+        let (current, owner) = visible_document(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_owned_reference(
+            &principal,
+            owner.as_deref(),
+        ))?;
         let mut f = current.fields();
         if let Some(v) = body.number {
             f.number = v.trim().to_string();

@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::org_units::referenced_unit;
+use crate::api::org_units::{reference_owner, referenced_unit};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::{self, AnyConnection};
@@ -24,7 +24,8 @@ use crate::error::ApiError;
 #[schema(example = json!({
     "id": "019ab0a4-ae5f-7041-9c32-4d5e6f708192", "name": "Cả nước thi đua đổi mới sáng tạo và chuyển đổi số",
     "short_name": "Đổi mới sáng tạo và chuyển đổi số", "description": null, "level": "national", "kind": "thematic",
-    "launched_by_id": null, "start_date": "2025-01-01", "end_date": "2030-12-31", "status": "active", "version": 1,
+    "launched_by_id": null, "start_date": "2025-01-01", "end_date": "2030-12-31", "status": "active",
+    "owner_unit_id": null, "version": 1,
     "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"
 }))]
 pub struct MovementResponse {
@@ -39,6 +40,9 @@ pub struct MovementResponse {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub status: MovementStatus,
+    /// The unit that keeps it: seen below and above that unit, changed by its officers.
+    /// Null for a national movement, which every account sees and admins keep.
+    pub owner_unit_id: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -62,6 +66,7 @@ impl From<Movement> for MovementResponse {
             version,
             created_at,
             updated_at,
+            owner_unit_id,
         } = m;
         MovementResponse {
             id,
@@ -74,6 +79,7 @@ impl From<Movement> for MovementResponse {
             start_date,
             end_date,
             status: MovementStatus::from_db(&status),
+            owner_unit_id,
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),
@@ -100,6 +106,10 @@ pub struct CreateMovement {
     pub launched_by_id: Option<String>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
+    /// The unit that keeps it (its officers change it). Without it, the caller's own unit;
+    /// for an admin, none: a national movement.
+    #[validate(custom(function = "validate::id"))]
+    pub owner_unit_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
@@ -148,8 +158,19 @@ pub struct MovementQuery {
     pub year: Option<i32>,
 }
 
-fn found(m: Option<Movement>) -> Result<Movement, ApiError> {
-    m.ok_or_else(|| ApiError::not_found("movement"))
+/// A movement the caller sees (404 otherwise), with the path of the unit that keeps it.
+fn visible_movement(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Movement, Option<String>), ApiError> {
+    let (m, owner) =
+        movements::find_with_owner(conn, id)?.ok_or_else(|| ApiError::not_found("movement"))?;
+    policy::ensure_visible(
+        policy::can_read_owned_reference(principal, owner.as_deref()),
+        "movement",
+    )?;
+    Ok((m, owner))
 }
 
 /// The launching unit must exist and be one the caller sees.
@@ -174,7 +195,7 @@ fn check_launcher(
 #[get("")]
 pub async fn list(
     state: web::Data<AppState>,
-    _principal: Principal,
+    principal: Principal,
     Query(params): Query<ListParams>,
     Query(query): Query<MovementQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -189,7 +210,13 @@ pub async fn list(
         updated_since: params.updated_since(),
     };
     let (items, total) = db::run(&state.pool, move |conn| {
-        Ok(movements::list(conn, &filter, sort, page)?)
+        Ok(movements::list(
+            conn,
+            &principal.scope,
+            &filter,
+            sort,
+            page,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, MovementResponse::from)))
@@ -202,7 +229,7 @@ pub async fn list(
     request_body = CreateMovement,
     responses(
         (status = 201, body = MovementResponse, headers(("ETag" = String))),
-        (status = 403, description = "Officers and admins only"),
+        (status = 403, description = "National movements are the admins'; a unit's, its officers'"),
         (status = 422, description = "Invalid fields, or dates out of order"),
     )
 )]
@@ -213,9 +240,9 @@ pub async fn create(
     principal: Principal,
     Json(body): Json<CreateMovement>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_reference_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let m = db::write(&state.pool, move |conn| {
+        let (owner, _) = reference_owner(conn, &principal, body.owner_unit_id.as_deref())?;
         check_launcher(conn, &principal, body.launched_by_id.as_deref())?;
         let f = MovementFields {
             name: body.name.trim().to_string(),
@@ -228,7 +255,7 @@ pub async fn create(
             end_date: body.end_date,
             status: MovementStatus::Active,
         };
-        movements::create(conn, &actor, f)
+        movements::create(conn, &actor, f, owner.as_deref())
     })
     .await?;
     Ok(tagged(
@@ -248,10 +275,13 @@ pub async fn create(
 #[get("/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    _principal: Principal,
+    principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let m = db::run(&state.pool, move |conn| found(movements::find(conn, &id)?)).await?;
+    let m = db::run(&state.pool, move |conn| {
+        Ok(visible_movement(conn, &principal, &id)?.0)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         m.version,
@@ -267,7 +297,7 @@ pub async fn get(
     request_body = UpdateMovement,
     responses(
         (status = 200, body = MovementResponse, headers(("ETag" = String))),
-        (status = 403, description = "Officers and admins only"),
+        (status = 403, description = "National movements are the admins'; a unit's, its officers'"),
         (status = 404, description = "No such movement"),
         (status = 412, description = "The movement changed since you read it"),
         (status = 422, description = "Invalid fields, or dates out of order"),
@@ -283,10 +313,13 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateMovement>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_reference_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let m = db::write(&state.pool, move |conn| {
-        let current = found(movements::find(conn, &id)?)?;
+        let (current, owner) = visible_movement(conn, &principal, &id)?;
+        policy::ensure(policy::can_edit_owned_reference(
+            &principal,
+            owner.as_deref(),
+        ))?;
         let mut f = current.fields();
         if let Some(v) = body.name {
             f.name = v.trim().to_string();

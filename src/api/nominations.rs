@@ -322,7 +322,8 @@ fn check_fields(
             .map_err(|_| ApiError::invalid("plan_id", "not_found", "no such plan"))?;
     }
     if let Some(m) = &f.movement_id
-        && movements::find(conn, m)?.is_none()
+        && !movements::find_with_owner(conn, m)?
+            .is_some_and(|(_, owner)| policy::can_read_owned_reference(principal, owner.as_deref()))
     {
         return Err(ApiError::invalid(
             "movement_id",

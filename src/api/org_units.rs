@@ -171,6 +171,27 @@ pub fn referenced_unit(
         .ok_or_else(|| ApiError::invalid(field, "not_found", "no such org unit"))
 }
 
+/// The unit that will keep a new movement or legal document, and its path: the one named
+/// (`owner_unit_id`, which the caller must see), else the caller's own unit — none, i.e.
+/// national, for an admin. The caller must be allowed to keep that unit's reference data.
+pub fn reference_owner(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    named: Option<&str>,
+) -> Result<(Option<String>, Option<String>), ApiError> {
+    let owner = match named {
+        Some(id) => Some(referenced_unit(conn, principal, id, "owner_unit_id")?),
+        None if principal.is_admin() => None,
+        None => match principal.org_unit_id.as_deref() {
+            Some(id) => org_units::find(conn, id)?,
+            None => None,
+        },
+    };
+    let (id, path) = owner.map(|u| (u.id, u.path)).unzip();
+    policy::ensure(policy::can_edit_owned_reference(principal, path.as_deref()))?;
+    Ok((id, path))
+}
+
 /// List org units in your scope.
 #[utoipa::path(
     tag = "org-units",

@@ -79,12 +79,13 @@ pub fn staff_visibility(p: &Principal) -> StaffVisibility {
 }
 
 /// Whose awards a caller sees: a user by their staff visibility, a service client with
-/// `awards:read` every award (the award register is public record once decided).
+/// `awards:read` every award of its unit subtree (the whole system's for a whole-system
+/// client).
 pub fn award_visibility(caller: &Caller) -> Result<StaffVisibility, ApiError> {
     ensure_caller(caller, ClientScope::AwardsRead, |_| true)?;
     Ok(match caller {
         Caller::User(p) => staff_visibility(p),
-        Caller::Client(_) => StaffVisibility::Units(Scope::All),
+        Caller::Client(c) => StaffVisibility::Units(c.scope.clone()),
     })
 }
 
@@ -111,11 +112,38 @@ pub fn can_set_personal_id(p: &Principal) -> bool {
     sees_personal_id(p)
 }
 
-// Movements, legal documents ------------------------------------------------------------
+// Reference data ------------------------------------------------------------------------
+//
+// Each kind of reference data has an explicit owner. National data — base salaries, the
+// national holidays, national rule sets, the award catalogue — sets every province's money
+// and deadlines, so only admins change it. A movement or legal document belongs to the
+// unit that entered it (none: national), a unit's own holidays and rule-set overrides to
+// that unit.
 
-/// Reference data every account reads; officers keep it.
-pub fn can_edit_reference_data(p: &Principal) -> bool {
-    p.is_admin() || p.has(Role::Officer)
+/// Base salaries, national holidays, national rule sets and the award catalogue: admins.
+pub fn can_edit_national_data(p: &Principal) -> bool {
+    p.is_admin()
+}
+
+/// A movement or legal document a unit keeps is read below and above that unit, as its
+/// plans are; a national one (no owner) by every account.
+pub fn can_read_owned_reference(p: &Principal, owner_path: Option<&str>) -> bool {
+    owner_path.is_none_or(|path| crate::domain::plans::visible(&p.scope, path))
+}
+
+/// A unit's movements and legal documents are changed by the officers whose scope holds
+/// the unit, national ones by admins.
+pub fn can_edit_owned_reference(p: &Principal, owner_path: Option<&str>) -> bool {
+    match owner_path {
+        None => can_edit_national_data(p),
+        Some(path) => can_edit_plan(p, path),
+    }
+}
+
+/// A unit's own holidays (days off the province declares) are kept by the officers whose
+/// scope holds the unit; the national calendar by admins.
+pub fn can_edit_holidays(p: &Principal, unit_path: Option<&str>) -> bool {
+    can_edit_owned_reference(p, unit_path)
 }
 
 // Plans and criteria ------------------------------------------------------------------
@@ -215,18 +243,10 @@ pub fn can_read_disclosure_feedback(p: &Principal, unit_path: &str) -> bool {
 
 // Awards ------------------------------------------------------------------------------
 
-/// The award catalogue, rule sets and base salaries are national data: admins and
-/// officers keep them (a province's override is an officer's of that province).
-pub fn can_edit_award_catalogue(p: &Principal) -> bool {
-    can_edit_reference_data(p)
-}
-
-/// A province's override rule set is kept by the officers of that unit's subtree.
+/// A national rule set is national data (admins); a province's override is kept by the
+/// officers whose scope holds that province.
 pub fn can_edit_rule_set(p: &Principal, unit_path: Option<&str>) -> bool {
-    match unit_path {
-        None => p.is_admin(),
-        Some(path) => can_edit_plan(p, path),
-    }
+    can_edit_owned_reference(p, unit_path)
 }
 
 /// Initiatives and discipline records of a unit's staff are kept by its officers and heads.
@@ -356,8 +376,8 @@ pub fn can_read_reports(p: &Principal, unit_path: &str) -> bool {
 }
 
 /// Who a report is computed for. A service client with `reports:read` reads as an officer
-/// of the whole tree would; this principal serves only the report handlers, which write
-/// nothing.
+/// of its unit subtree would (the whole tree for a whole-system client); this principal
+/// serves only the report handlers, which write nothing.
 pub fn report_reader(caller: &Caller) -> Result<Principal, ApiError> {
     ensure_caller(caller, ClientScope::ReportsRead, |_| true)?;
     Ok(match caller {
@@ -366,10 +386,10 @@ pub fn report_reader(caller: &Caller) -> Result<Principal, ApiError> {
             user_id: String::new(),
             username: format!("client:{}", c.id),
             roles: vec![Role::Officer],
-            org_unit_id: None,
+            org_unit_id: c.org_unit_id.clone(),
             staff_id: None,
             session_id: String::new(),
-            scope: Scope::All,
+            scope: c.scope.clone(),
         },
     })
 }
@@ -412,6 +432,11 @@ pub fn ensure_caller(
 ) -> Result<(), ApiError> {
     match caller {
         Caller::User(p) => ensure(user_may(p)),
+        // The feed and the export are not filtered by unit: a client limited to a subtree
+        // never reads them, whatever scopes it was given.
+        Caller::Client(c) if scope.whole_system_only() && c.scope != Scope::All => {
+            Err(ApiError::forbidden())
+        }
         Caller::Client(c) if c.has(scope) => Ok(()),
         Caller::Client(_) => Err(ApiError::insufficient_scope(format!(
             "This endpoint needs the scope {}.",

@@ -133,6 +133,10 @@ pub struct ClientPrincipal {
     /// The scopes both the token and the client still have: removing a scope from a
     /// client takes effect at once, not when its tokens expire.
     pub scopes: Vec<ClientScope>,
+    /// The unit it is limited to (none: the whole system) and the subtree that gives, as of
+    /// this request (an account's unit and scope, for a client).
+    pub org_unit_id: Option<String>,
+    pub scope: Scope,
 }
 
 impl ClientPrincipal {
@@ -164,10 +168,17 @@ fn client_principal(
 ) -> Result<ClientPrincipal, ApiError> {
     let revoked = || ApiError::unauthorized("The client is disabled or its secret was rotated.");
     let client = clients::find(conn, &claims.sub)?.ok_or_else(revoked)?;
-    // A token made before the secret was last rotated dies with the old secret.
-    if !client.active || claims.iat < client.secret_rotated_at.and_utc().timestamp() {
+    // A token made under an earlier secret dies with it, whatever the second it was made.
+    if !client.active || claims.sid != client.secret_fingerprint() {
         return Err(revoked());
     }
+    let scope = match client.org_unit_id.as_deref() {
+        None => Scope::All,
+        // A unit archived or gone leaves the client nothing to read.
+        Some(unit) => crate::domain::org_units::find(conn, unit)?
+            .map(|u| Scope::Subtree(u.path))
+            .unwrap_or(Scope::Nothing),
+    };
     let granted = clients::parse_scopes(claims.scope.as_deref().unwrap_or("")).unwrap_or_default();
     let scopes = client
         .scopes()
@@ -178,6 +189,8 @@ fn client_principal(
         id: client.id,
         name: client.name,
         scopes,
+        org_unit_id: client.org_unit_id,
+        scope,
     })
 }
 

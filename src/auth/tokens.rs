@@ -118,14 +118,20 @@ impl TokenKeys {
             .map_err(ApiError::internal)
     }
 
-    /// A signed access token for a service client (client-credentials grant).
-    pub fn issue_client(&self, client_row_id: &str, scope: String) -> Result<String, ApiError> {
+    /// A signed access token for a service client (client-credentials grant). Its `sid`
+    /// names the secret it was issued under (`ApiClient::secret_fingerprint`).
+    pub fn issue_client(
+        &self,
+        client_row_id: &str,
+        secret_fingerprint: &str,
+        scope: String,
+    ) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             sub: client_row_id.into(),
-            sid: client_row_id.into(),
+            sid: secret_fingerprint.into(),
             jti: uuid::Uuid::now_v7().to_string(),
             roles: Vec::new(),
             scope: Some(scope),

@@ -139,6 +139,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        org_unit_id -> Nullable<Text>,
     }
 }
 
@@ -192,6 +193,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        owner_unit_id -> Nullable<Text>,
     }
 }
 
@@ -212,6 +214,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        owner_unit_id -> Nullable<Text>,
     }
 }
 
@@ -493,6 +496,15 @@ diesel::table! {
 
 diesel::table! {
     holidays (day) {
+        day -> Date,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unit_holidays (org_unit_id, day) {
+        org_unit_id -> Text,
         day -> Date,
         name -> Text,
         created_at -> Timestamp,
@@ -827,6 +839,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     award_types,
     rule_sets,
     holidays,
+    unit_holidays,
     base_salaries,
     initiatives,
     initiative_authors,

@@ -265,6 +265,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                 .filter(legal_documents::number.eq(&d.number))
                 .filter(legal_documents::issuer.eq(&d.issuer))
                 .filter(legal_documents::issued_on.eq(d.issued_on))
+                .filter(legal_documents::owner_unit_id.is_null())
                 .select(legal_documents::id)
                 .first::<String>(conn)
                 .optional()?;
@@ -280,7 +281,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                         url: d.url.clone(),
                     };
                     out.created.push(format!("legal document {}", d.number));
-                    domain::legal_documents::create(conn, &actor, fields)?.id
+                    domain::legal_documents::create(conn, &actor, fields, None)?.id
                 }
             };
             docs.insert(d.key.clone(), id);
@@ -308,7 +309,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                         status: MovementStatus::Active,
                     };
                     out.created.push(format!("movement {}", m.name));
-                    domain::movements::create(conn, &actor, fields)?.id
+                    domain::movements::create(conn, &actor, fields, None)?.id
                 }
             };
             campaigns.insert(m.key.clone(), id);

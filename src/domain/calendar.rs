@@ -23,7 +23,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::AnyConnection;
-use crate::db::schema::{audit_log, holidays};
+use crate::db::schema::{audit_log, holidays, unit_holidays};
 use crate::domain::audit::{self, ChangeAction, Resource};
 use crate::domain::{Actor, now, year_range};
 use crate::error::ApiError;
@@ -88,44 +88,61 @@ pub fn nth_working_day(holidays: &Holidays, from: NaiveDate, n: u32) -> NaiveDat
 
 // Database --------------------------------------------------------------------------------
 
-/// The holidays in `[from, to)`.
-fn holidays_in(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Holidays> {
-    let days: Vec<NaiveDate> = holidays::table
+/// The units whose own holidays a unit keeps: itself and every unit above it (a province's
+/// day off holds for its departments). A unit path is `/<id>/<id>/…/`.
+fn line_of(unit_path: &str) -> Vec<String> {
+    unit_path
+        .split('/')
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The holidays in `[from, to)` for a unit (national ones and its line's own), or the
+/// national ones alone without a unit.
+fn holidays_in(
+    conn: &mut AnyConnection,
+    unit_path: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Holidays> {
+    let mut days: Holidays = holidays::table
         .filter(holidays::day.ge(from).and(holidays::day.lt(to)))
         .select(holidays::day)
-        .load(conn)?;
-    Ok(days.into_iter().collect())
-}
-
-/// Whether `day` is a working day.
-pub fn is_working_day(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<bool> {
-    if is_weekend(day) {
-        return Ok(false);
+        .load::<NaiveDate>(conn)?
+        .into_iter()
+        .collect();
+    if let Some(path) = unit_path {
+        days.extend(
+            unit_holidays::table
+                .filter(unit_holidays::org_unit_id.eq_any(line_of(path)))
+                .filter(unit_holidays::day.ge(from).and(unit_holidays::day.lt(to)))
+                .select(unit_holidays::day)
+                .load::<NaiveDate>(conn)?,
+        );
     }
-    let holiday: i64 = holidays::table
-        .filter(holidays::day.eq(day))
-        .count()
-        .get_result(conn)?;
-    Ok(holiday == 0)
+    Ok(days)
 }
 
-/// The number of working days in `[from, to)`; 0 when `to` is not after `from`.
+/// The number of working days in `[from, to)` for a unit; 0 when `to` is not after `from`.
 pub fn working_days_between(
     conn: &mut AnyConnection,
+    unit_path: Option<&str>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<i64> {
     if to <= from {
         return Ok(0);
     }
-    let holidays = holidays_in(conn, from, to)?;
+    let holidays = holidays_in(conn, unit_path, from, to)?;
     Ok(count_working_days(&holidays, from, to))
 }
 
-/// The last day of a period of `n` working days starting on `from` (see the module's
-/// conventions).
+/// The last day of a period of `n` working days starting on `from`, for a unit (see the
+/// module's conventions).
 pub fn add_working_days(
     conn: &mut AnyConnection,
+    unit_path: Option<&str>,
     from: NaiveDate,
     n: u32,
 ) -> QueryResult<NaiveDate> {
@@ -134,7 +151,7 @@ pub fn add_working_days(
     let mut window = u64::from(n) * 2 + 31;
     loop {
         let until = from.checked_add_days(Days::new(window));
-        let holidays = holidays_in(conn, from, until.unwrap_or(NaiveDate::MAX))?;
+        let holidays = holidays_in(conn, unit_path, from, until.unwrap_or(NaiveDate::MAX))?;
         let end = nth_working_day(&holidays, from, n);
         match until {
             Some(until) if end >= until => window *= 2,
@@ -145,51 +162,112 @@ pub fn add_working_days(
 
 // Holidays --------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = holidays)]
+/// A day off: national (no unit, the admins' to keep) or a unit's own.
+#[derive(Debug, Clone, Serialize)]
 pub struct Holiday {
     pub day: NaiveDate,
     pub name: String,
+    /// The unit that keeps it; none for a national holiday.
+    pub org_unit_id: Option<String>,
     pub created_at: chrono::NaiveDateTime,
 }
 
-/// How the audit log and the change feed name a holiday: by its day.
-fn resource(day: &str) -> Resource<'_> {
-    Resource {
-        kind: "holiday",
-        id: day,
-        version: 1,
+/// How the audit log and the change feed name a holiday: a national one by its day, a
+/// unit's own by unit and day.
+fn resource_id(day: NaiveDate, unit_id: Option<&str>) -> (&'static str, String) {
+    match unit_id {
+        None => ("holiday", day.to_string()),
+        Some(unit) => ("unit_holiday", format!("{unit}/{day}")),
     }
 }
 
-/// The holidays of a year (all of them without one), by day.
-pub fn list(conn: &mut AnyConnection, year: Option<i32>) -> QueryResult<Vec<Holiday>> {
+/// The holidays of a year (all of them without one), by day: the national ones, and with
+/// a unit, those of the unit and the units above it.
+pub fn list(
+    conn: &mut AnyConnection,
+    year: Option<i32>,
+    unit_path: Option<&str>,
+) -> QueryResult<Vec<Holiday>> {
+    let range = year.and_then(year_range);
     let mut q = holidays::table
-        .select(Holiday::as_select())
-        .order(holidays::day)
+        .select((holidays::day, holidays::name, holidays::created_at))
         .into_boxed();
-    if let Some((first, last)) = year.and_then(year_range) {
+    if let Some((first, last)) = range {
         q = q.filter(holidays::day.between(first, last));
     }
-    q.load(conn)
+    let mut rows: Vec<Holiday> = q
+        .load::<(NaiveDate, String, chrono::NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(day, name, created_at)| Holiday {
+            day,
+            name,
+            org_unit_id: None,
+            created_at,
+        })
+        .collect();
+    if let Some(path) = unit_path {
+        let mut q = unit_holidays::table
+            .filter(unit_holidays::org_unit_id.eq_any(line_of(path)))
+            .select((
+                unit_holidays::day,
+                unit_holidays::name,
+                unit_holidays::org_unit_id,
+                unit_holidays::created_at,
+            ))
+            .into_boxed();
+        if let Some((first, last)) = range {
+            q = q.filter(unit_holidays::day.between(first, last));
+        }
+        rows.extend(
+            q.load::<(NaiveDate, String, String, chrono::NaiveDateTime)>(conn)?
+                .into_iter()
+                .map(|(day, name, unit, created_at)| Holiday {
+                    day,
+                    name,
+                    org_unit_id: Some(unit),
+                    created_at,
+                }),
+        );
+    }
+    rows.sort_by(|a, b| (a.day, &a.org_unit_id).cmp(&(b.day, &b.org_unit_id)));
+    Ok(rows)
 }
 
-pub fn find(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<Option<Holiday>> {
-    holidays::table
-        .find(day)
-        .select(Holiday::as_select())
-        .get_result(conn)
-        .optional()
+/// A national holiday (no unit) or a unit's own on `day`.
+pub fn find(
+    conn: &mut AnyConnection,
+    day: NaiveDate,
+    unit_id: Option<&str>,
+) -> QueryResult<Option<Holiday>> {
+    let row = match unit_id {
+        None => holidays::table
+            .find(day)
+            .select((holidays::name, holidays::created_at))
+            .get_result::<(String, chrono::NaiveDateTime)>(conn)
+            .optional()?,
+        Some(unit) => unit_holidays::table
+            .find((unit, day))
+            .select((unit_holidays::name, unit_holidays::created_at))
+            .get_result::<(String, chrono::NaiveDateTime)>(conn)
+            .optional()?,
+    };
+    Ok(row.map(|(name, created_at)| Holiday {
+        day,
+        name,
+        org_unit_id: unit_id.map(str::to_string),
+        created_at,
+    }))
 }
 
-/// Adds a holiday; a day holds one (409).
+/// Adds a holiday, national or a unit's own; a day holds one of each owner (409).
 pub fn add(
     conn: &mut AnyConnection,
     actor: &Actor,
     day: NaiveDate,
     name: &str,
+    unit_id: Option<&str>,
 ) -> Result<Holiday, ApiError> {
-    if find(conn, day)?.is_some() {
+    if find(conn, day, unit_id)?.is_some() {
         return Err(ApiError::conflict_field(
             "day",
             "duplicate",
@@ -199,21 +277,37 @@ pub fn add(
     let row = Holiday {
         day,
         name: name.to_string(),
+        org_unit_id: unit_id.map(str::to_string),
         created_at: now(),
     };
-    diesel::insert_into(holidays::table)
-        .values((
-            holidays::day.eq(row.day),
-            holidays::name.eq(&row.name),
-            holidays::created_at.eq(row.created_at),
-        ))
-        .execute(conn)?;
-    let id = day.to_string();
+    match unit_id {
+        None => diesel::insert_into(holidays::table)
+            .values((
+                holidays::day.eq(row.day),
+                holidays::name.eq(&row.name),
+                holidays::created_at.eq(row.created_at),
+            ))
+            .execute(conn)?,
+        Some(unit) => diesel::insert_into(unit_holidays::table)
+            .values((
+                unit_holidays::org_unit_id.eq(unit),
+                unit_holidays::day.eq(row.day),
+                unit_holidays::name.eq(&row.name),
+                unit_holidays::created_at.eq(row.created_at),
+            ))
+            .execute(conn)?,
+    };
+    let (kind, id) = resource_id(day, unit_id);
+    let resource = Resource {
+        kind,
+        id: &id,
+        version: 1,
+    };
     audit::record_change(
         conn,
         actor,
         ChangeAction::Created,
-        resource(&id),
+        resource,
         None,
         Some(&row),
     )?;
@@ -222,15 +316,28 @@ pub fn add(
 
 /// Removes a holiday (the day becomes a working day again when it is a weekday). The
 /// audit row keeps what was removed, and keeps the seed from bringing it back.
-pub fn remove(conn: &mut AnyConnection, actor: &Actor, day: NaiveDate) -> Result<(), ApiError> {
-    let row = find(conn, day)?.ok_or_else(|| ApiError::not_found("holiday"))?;
-    diesel::delete(holidays::table.find(day)).execute(conn)?;
-    let id = day.to_string();
+pub fn remove(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    day: NaiveDate,
+    unit_id: Option<&str>,
+) -> Result<(), ApiError> {
+    let row = find(conn, day, unit_id)?.ok_or_else(|| ApiError::not_found("holiday"))?;
+    match unit_id {
+        None => diesel::delete(holidays::table.find(day)).execute(conn)?,
+        Some(unit) => diesel::delete(unit_holidays::table.find((unit, day))).execute(conn)?,
+    };
+    let (kind, id) = resource_id(day, unit_id);
+    let resource = Resource {
+        kind,
+        id: &id,
+        version: 1,
+    };
     audit::record_change(
         conn,
         actor,
         ChangeAction::Archived,
-        resource(&id),
+        resource,
         Some(&row),
         None,
     )?;

@@ -53,6 +53,30 @@ impl ClientScope {
     pub fn parse(s: &str) -> Option<ClientScope> {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
+
+    /// The change feed and the export carry every record of the system, not filtered by
+    /// unit: only a whole-system client may hold them.
+    pub fn whole_system_only(self) -> bool {
+        matches!(self, ClientScope::ChangesRead | ClientScope::ExportRead)
+    }
+}
+
+/// A client limited to a unit subtree reads only what can be filtered by unit.
+fn check_scopes_fit_unit(
+    scopes: &[ClientScope],
+    org_unit_id: Option<&str>,
+) -> Result<(), ApiError> {
+    match scopes.iter().find(|s| s.whole_system_only()) {
+        Some(scope) if org_unit_id.is_some() => Err(ApiError::invalid(
+            "scopes",
+            "whole_system_only",
+            format!(
+                "{} covers the whole system: give it only to a client without org_unit_id",
+                scope.as_str()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Scopes as OAuth writes them: one string, separated by spaces, in a fixed order.
@@ -93,11 +117,21 @@ pub struct ApiClient {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub version: i64,
+    /// The unit subtree the client reads, as an account's scope; none: the whole system.
+    pub org_unit_id: Option<String>,
 }
 
 impl ApiClient {
     pub fn scopes(&self) -> Vec<ClientScope> {
         parse_scopes(&self.scopes).unwrap_or_default()
+    }
+
+    /// What a token names its secret by: a token is good only while the client's secret is
+    /// the one it was issued under, so a rotation ends every earlier token at once (a
+    /// timestamp in whole seconds let tokens of the rotation's second live on). A hash of
+    /// the stored hash: the token reveals nothing that helps to guess the secret.
+    pub fn secret_fingerprint(&self) -> String {
+        hex::encode(&Sha256::digest(self.secret_hash.as_bytes())[..16])
     }
 }
 
@@ -142,7 +176,9 @@ pub fn create(
     actor: &Actor,
     name: String,
     scopes: &[ClientScope],
+    org_unit_id: Option<String>,
 ) -> Result<(ApiClient, String), ApiError> {
+    check_scopes_fit_unit(scopes, org_unit_id.as_deref())?;
     let (secret, secret_hash) = new_secret();
     let at = now();
     let client = ApiClient {
@@ -157,6 +193,7 @@ pub fn create(
         created_at: at,
         updated_at: at,
         version: 1,
+        org_unit_id,
     };
     diesel::insert_into(api_clients::table)
         .values((
@@ -170,6 +207,7 @@ pub fn create(
             api_clients::created_at.eq(at),
             api_clients::updated_at.eq(at),
             api_clients::version.eq(1i64),
+            api_clients::org_unit_id.eq(&client.org_unit_id),
         ))
         .execute(conn)?;
     audit::record_change(
@@ -189,6 +227,8 @@ pub struct ClientChanges {
     pub name: Option<String>,
     pub scopes: Option<Vec<ClientScope>>,
     pub active: Option<bool>,
+    /// A new unit subtree (`Some(None)`: the whole system).
+    pub org_unit_id: Option<Option<String>>,
     /// Issue a new secret; the old one and every token made with it stop working.
     pub rotate_secret: bool,
 }
@@ -212,6 +252,10 @@ pub fn update(
     if let Some(active) = changes.active {
         next.active = active;
     }
+    if let Some(unit) = changes.org_unit_id {
+        next.org_unit_id = unit;
+    }
+    check_scopes_fit_unit(&next.scopes(), next.org_unit_id.as_deref())?;
     let at = now();
     let secret = if changes.rotate_secret {
         let (secret, hash) = new_secret();
@@ -236,6 +280,7 @@ pub fn update(
         api_clients::secret_rotated_at.eq(next.secret_rotated_at),
         api_clients::updated_at.eq(at),
         api_clients::version.eq(next.version),
+        api_clients::org_unit_id.eq(&next.org_unit_id),
     ))
     .returning(api_clients::id)
     .get_result::<String>(conn)

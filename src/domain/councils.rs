@@ -874,7 +874,10 @@ fn check_nomination(
         let published = disclosures::earliest_start(conn, &n.id)?;
         let enough = match published {
             Some(start) => {
-                calendar::working_days_between(conn, start, meets_on)? >= i64::from(days)
+                // Counted on the council's own calendar (its province's days off too).
+                let council_path = subjects::unit_path(conn, &council.org_unit_id)?;
+                calendar::working_days_between(conn, Some(&council_path), start, meets_on)?
+                    >= i64::from(days)
             }
             None => false,
         };

@@ -201,7 +201,7 @@ pub fn create(
         (Some(given), _) => given,
         (None, required) => required.unwrap_or(DEFAULT_WORKING_DAYS),
     };
-    let ends_on = calendar::add_working_days(conn, f.starts_on, working_days)?;
+    let ends_on = calendar::add_working_days(conn, Some(unit_path), f.starts_on, working_days)?;
     let at = now();
     let disclosure: Disclosure = diesel::insert_into(disclosures::table)
         .values((

@@ -4,9 +4,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::auth::Scope;
 use crate::db::schema::legal_documents;
 use crate::db::{AnyConnection, contains_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
@@ -52,6 +54,8 @@ pub struct LegalDocument {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The unit that keeps it (the one that entered it); none for a national document.
+    pub owner_unit_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,10 +93,13 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<LegalDocum
         .optional()
 }
 
-/// A document is one by its number, issuer and date ("378/KH-UBND" of UBND tỉnh Nghệ An, 22/5/2025).
+/// A document is one by its number, issuer and date ("378/KH-UBND" of UBND tỉnh Nghệ An,
+/// 22/5/2025) among those of one owner: a unit may record a decree the admins have not
+/// made national without learning whether another province recorded it.
 fn check_unique(
     conn: &mut AnyConnection,
     f: &LegalDocumentFields,
+    owner_unit_id: Option<&str>,
     except: Option<&str>,
 ) -> Result<(), ApiError> {
     let mut q = legal_documents::table
@@ -100,6 +107,10 @@ fn check_unique(
         .filter(legal_documents::issuer.eq(f.issuer.clone()))
         .filter(legal_documents::issued_on.eq(f.issued_on))
         .into_boxed();
+    q = match owner_unit_id {
+        Some(owner) => q.filter(legal_documents::owner_unit_id.eq(owner.to_string())),
+        None => q.filter(legal_documents::owner_unit_id.is_null()),
+    };
     if let Some(id) = except {
         q = q.filter(legal_documents::id.ne(id.to_string()));
     }
@@ -114,12 +125,26 @@ fn check_unique(
     Ok(())
 }
 
+/// The legal document and the path of the unit that keeps it (none: national).
+pub fn find_with_owner(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> QueryResult<Option<(LegalDocument, Option<String>)>> {
+    let Some(row) = find(conn, id)? else {
+        return Ok(None);
+    };
+    let owner = org_units::path_of(conn, row.owner_unit_id.as_deref())?;
+    Ok(Some((row, owner)))
+}
+
+/// Records a document kept by `owner_unit_id` (none: national).
 pub fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
     f: LegalDocumentFields,
+    owner_unit_id: Option<&str>,
 ) -> Result<LegalDocument, ApiError> {
-    check_unique(conn, &f, None)?;
+    check_unique(conn, &f, owner_unit_id, None)?;
     let at = now();
     let doc: LegalDocument = diesel::insert_into(legal_documents::table)
         .values((
@@ -134,6 +159,7 @@ pub fn create(
             legal_documents::version.eq(1),
             legal_documents::created_at.eq(at),
             legal_documents::updated_at.eq(at),
+            legal_documents::owner_unit_id.eq(owner_unit_id),
         ))
         .returning(legal_documents::all_columns)
         .get_result(conn)?;
@@ -161,7 +187,12 @@ pub fn update(
     f: LegalDocumentFields,
 ) -> Result<LegalDocument, ApiError> {
     ensure_version(current.version, expected_version)?;
-    check_unique(conn, &f, Some(&current.id))?;
+    check_unique(
+        conn,
+        &f,
+        current.owner_unit_id.as_deref(),
+        Some(&current.id),
+    )?;
     let doc: LegalDocument = diesel::update(legal_documents::table.find(&current.id))
         .set((
             legal_documents::search_text.eq(search_text(&f)),
@@ -215,14 +246,24 @@ impl SortField for LegalDocumentSort {
     ];
 }
 
+/// The documents a scope sees (national ones and those of units up and down its subtree).
 pub fn list(
     conn: &mut AnyConnection,
+    scope: &Scope,
     filter: &LegalDocumentFilter,
     sort: Sort<LegalDocumentSort>,
     page: PageRequest,
 ) -> QueryResult<(Vec<LegalDocument>, i64)> {
+    let owners = org_units::seen_up_and_down(conn, scope)?;
     let query = || {
         let mut q = legal_documents::table.into_boxed();
+        if let Some(ids) = &owners {
+            q = q.filter(
+                legal_documents::owner_unit_id
+                    .is_null()
+                    .or(legal_documents::owner_unit_id.eq_any(ids.clone())),
+            );
+        }
         if let Some(text) = filter.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
             q = q.filter(
                 legal_documents::search_text

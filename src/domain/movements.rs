@@ -4,9 +4,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::auth::Scope;
 use crate::db::schema::movements;
 use crate::db::{AnyConnection, contains_pattern};
 use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
@@ -58,6 +60,8 @@ pub struct Movement {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The unit that keeps it (the one that entered it); none for a national movement.
+    pub owner_unit_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,10 +120,24 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Movement>>
         .optional()
 }
 
+/// The movement and the path of the unit that keeps it (none: national).
+pub fn find_with_owner(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> QueryResult<Option<(Movement, Option<String>)>> {
+    let Some(row) = find(conn, id)? else {
+        return Ok(None);
+    };
+    let owner = org_units::path_of(conn, row.owner_unit_id.as_deref())?;
+    Ok(Some((row, owner)))
+}
+
+/// Records a movement kept by `owner_unit_id` (none: national).
 pub fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
     f: MovementFields,
+    owner_unit_id: Option<&str>,
 ) -> Result<Movement, ApiError> {
     check(&f)?;
     let at = now();
@@ -140,6 +158,7 @@ pub fn create(
             movements::version.eq(1),
             movements::created_at.eq(at),
             movements::updated_at.eq(at),
+            movements::owner_unit_id.eq(owner_unit_id),
         ))
         .returning(movements::all_columns)
         .get_result(conn)?;
@@ -221,14 +240,24 @@ impl SortField for MovementSort {
     ];
 }
 
+/// The movements a scope sees (national ones and those of units up and down its subtree).
 pub fn list(
     conn: &mut AnyConnection,
+    scope: &Scope,
     filter: &MovementFilter,
     sort: Sort<MovementSort>,
     page: PageRequest,
 ) -> QueryResult<(Vec<Movement>, i64)> {
+    let owners = org_units::seen_up_and_down(conn, scope)?;
     let query = || {
         let mut q = movements::table.into_boxed();
+        if let Some(ids) = &owners {
+            q = q.filter(
+                movements::owner_unit_id
+                    .is_null()
+                    .or(movements::owner_unit_id.eq_any(ids.clone())),
+            );
+        }
         if let Some(text) = filter.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
             q = q.filter(
                 movements::search_text

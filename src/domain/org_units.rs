@@ -92,6 +92,46 @@ pub struct NewOrgUnit {
     pub active: bool,
 }
 
+/// The path of a unit that keeps reference data, if there is one.
+pub fn path_of(conn: &mut AnyConnection, unit_id: Option<&str>) -> QueryResult<Option<String>> {
+    match unit_id {
+        Some(id) => org_units::table
+            .find(id)
+            .select(org_units::path)
+            .get_result(conn)
+            .optional(),
+        None => Ok(None),
+    }
+}
+
+/// The units a scope sees up and down — its subtree and the units above it — as reference
+/// data owned by a unit (movements, legal documents) is seen; `None` for every unit.
+pub fn seen_up_and_down(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> QueryResult<Option<Vec<String>>> {
+    let prefix = match scope {
+        Scope::All => return Ok(None),
+        Scope::Nothing => return Ok(Some(Vec::new())),
+        Scope::Subtree(prefix) => prefix,
+    };
+    // The units above are the ids on the scope's own path (`/<id>/<id>/`).
+    let mut ids: Vec<String> = prefix
+        .split('/')
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect();
+    ids.extend(
+        org_units::table
+            .filter(org_units::path.like(prefix_pattern(prefix)))
+            .select(org_units::id)
+            .load::<String>(conn)?,
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
+}
+
 /// Creates a unit under `parent` (None: a root). The caller has loaded the parent and
 /// checked that the actor may create there.
 pub fn create(

@@ -372,7 +372,7 @@ fn check(
             .get_result(conn)
             .optional()
     };
-    match unit_path(conn, &c.issuer_id)? {
+    let issuer_path = match unit_path(conn, &c.issuer_id)? {
         Some((path, active)) if unit_visible(&path) => {
             if !active {
                 return Err(ApiError::invalid(
@@ -381,6 +381,7 @@ fn check(
                     "the unit is archived",
                 ));
             }
+            path
         }
         _ => {
             return Err(ApiError::invalid(
@@ -389,7 +390,14 @@ fn check(
                 "no such org unit",
             ));
         }
-    }
+    };
+    // A plan cites national documents and movements, and those kept by units on its
+    // issuer's line (above or below it): never another province's.
+    let issuer_line = Scope::Subtree(issuer_path);
+    let cites = |conn: &mut AnyConnection, owner: &Option<String>| -> QueryResult<bool> {
+        Ok(crate::domain::org_units::path_of(conn, owner.as_deref())?
+            .is_none_or(|path| visible(&issuer_line, &path)))
+    };
     for (i, r) in c.responsibilities.iter().enumerate() {
         if !unit_path(conn, &r.org_unit_id)?.is_some_and(|(p, _)| unit_visible(&p)) {
             return Err(ApiError::invalid(
@@ -429,8 +437,16 @@ fn check(
     check_distinct("movement_ids", &c.movement_ids)?;
     check_distinct("legal_basis_ids", &c.legal_basis_ids)?;
     for (i, id) in c.legal_basis_ids.iter().enumerate() {
-        let n: i64 = legal_documents::table.find(id).count().get_result(conn)?;
-        if n == 0 {
+        let owner: Option<Option<String>> = legal_documents::table
+            .find(id)
+            .select(legal_documents::owner_unit_id)
+            .get_result(conn)
+            .optional()?;
+        let cited = match owner {
+            Some(owner) => cites(conn, &owner)?,
+            None => false,
+        };
+        if !cited {
             return Err(ApiError::invalid(
                 &format!("legal_basis_ids[{i}]"),
                 "not_found",
@@ -439,11 +455,19 @@ fn check(
         }
     }
     for (i, id) in c.movement_ids.iter().enumerate() {
-        let span: Option<(NaiveDate, NaiveDate)> = movements::table
+        let span: Option<(NaiveDate, NaiveDate, Option<String>)> = movements::table
             .find(id)
-            .select((movements::start_date, movements::end_date))
+            .select((
+                movements::start_date,
+                movements::end_date,
+                movements::owner_unit_id,
+            ))
             .get_result(conn)
             .optional()?;
+        let span = match span {
+            Some((start, end, owner)) if cites(conn, &owner)? => Some((start, end)),
+            _ => None,
+        };
         let Some((start, end)) = span else {
             return Err(ApiError::invalid(
                 &format!("movement_ids[{i}]"),

@@ -658,24 +658,27 @@ async fn the_catalogue_rule_sets_and_base_salaries_are_seeded_and_kept(app: &Tes
     // Base salaries: seeded, and a new one from the day a decree applies it.
     let res = app.get("/api/v1/base-salaries").token(&w.member_a).await;
     assert_eq!(res.body["items"][0]["amount"], 2_340_000);
-    app.post("/api/v1/base-salaries")
-        .token(&w.manager_a)
-        .json(json!({"valid_from": "2026-07-01", "amount": 2_530_000, "legal_source": "Nghị định mới"}))
-        .await
-        .problem(403, "forbidden");
+    // They set every province's cash: admins only (see `ownership`).
+    for token in [&w.manager_a, &w.officer] {
+        app.post("/api/v1/base-salaries")
+            .token(token)
+            .json(json!({"valid_from": "2026-07-01", "amount": 2_530_000, "legal_source": "Nghị định mới"}))
+            .await
+            .problem(403, "forbidden");
+    }
     let res = app
         .post("/api/v1/base-salaries")
-        .token(&w.officer)
+        .token(&w.admin)
         .json(json!({"valid_from": "2026-07-01", "amount": 2_530_000, "legal_source": "Nghị định mới"}))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     app.post("/api/v1/base-salaries")
-        .token(&w.officer)
+        .token(&w.admin)
         .json(json!({"valid_from": "2026-07-01", "amount": 2_600_000, "legal_source": "Nghị định mới"}))
         .await
         .problem(409, "duplicate");
     app.post("/api/v1/base-salaries")
-        .token(&w.officer)
+        .token(&w.admin)
         .json(json!({"valid_from": "2026-08-01", "amount": -5, "legal_source": "x"}))
         .await
         .invalid("amount");

@@ -15,7 +15,7 @@ use crate::work::{Work, work};
 
 db_tests!(
     working_days_step_over_weekends_and_the_seeded_tet,
-    holidays_are_kept_by_admins_and_officers_and_removals_stay_removed,
+    national_holidays_are_kept_by_admins_and_removals_stay_removed,
     candidates_are_published_read_and_commented_without_login_while_open,
     only_nominations_waiting_for_the_units_council_are_published,
     the_rules_of_the_candidates_set_the_least_number_of_working_days,
@@ -149,26 +149,26 @@ async fn working_days_step_over_weekends_and_the_seeded_tet(app: &TestApp) {
     app.get(HOLIDAYS).await.problem(401, "unauthorized");
 }
 
-async fn holidays_are_kept_by_admins_and_officers_and_removals_stay_removed(app: &TestApp) {
+async fn national_holidays_are_kept_by_admins_and_removals_stay_removed(app: &TestApp) {
     let w = work(app).await;
     // Quốc khánh 2026: 2 September is a Wednesday; the day next to it is not seeded.
     assert_eq!(count(app, &w.officer, "2026-08-31", "2026-09-04").await, 3);
     let day = json!({"day": "2026-09-01", "name": "  Quốc khánh (ngày liền kề)  "});
-    app.post(HOLIDAYS)
-        .token(&w.member_a)
-        .json(day.clone())
-        .await
-        .problem(403, "forbidden");
-    app.post(HOLIDAYS)
-        .token(&w.manager_a)
-        .json(day.clone())
-        .await
-        .problem(403, "forbidden");
-    let res = app.post(HOLIDAYS).token(&w.officer).json(day.clone()).await;
+    // The national calendar moves every province's deadlines: admins only (a unit keeps
+    // its own days off, see `ownership`).
+    for token in [&w.member_a, &w.manager_a, &w.officer] {
+        app.post(HOLIDAYS)
+            .token(token)
+            .json(day.clone())
+            .await
+            .problem(403, "forbidden");
+    }
+    let res = app.post(HOLIDAYS).token(&w.admin).json(day.clone()).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["day"], "2026-09-01");
     assert_eq!(res.body["name"], "Quốc khánh (ngày liền kề)");
     assert_eq!(res.body["weekend"], false);
+    assert_eq!(res.body["org_unit_id"], serde_json::Value::Null);
     assert_eq!(count(app, &w.officer, "2026-08-31", "2026-09-04").await, 2);
     let fields = app
         .post(HOLIDAYS)
@@ -179,41 +179,41 @@ async fn holidays_are_kept_by_admins_and_officers_and_removals_stay_removed(app:
     assert_eq!(fields, ["day"]);
     // Bad input names the field.
     app.post(HOLIDAYS)
-        .token(&w.officer)
+        .token(&w.admin)
         .json(json!({"day": "2026-02-30", "name": "Ngày lạ"}))
         .await
         .invalid("day");
     app.post(HOLIDAYS)
-        .token(&w.officer)
+        .token(&w.admin)
         .json(json!({"day": "1800-01-01", "name": "Ngày xưa"}))
         .await
         .invalid("day");
     app.post(HOLIDAYS)
-        .token(&w.officer)
+        .token(&w.admin)
         .json(json!({"day": "2026-12-31", "name": "   "}))
         .await
         .invalid("name");
     app.post(HOLIDAYS)
-        .token(&w.officer)
+        .token(&w.admin)
         .json(json!({"name": "Không có ngày"}))
         .await
         .invalid("day");
 
-    // Removal: members may not; a seeded day removed stays removed on the next start.
+    // Removal: only admins; a seeded day removed stays removed on the next start.
     let remove = |token: &str, day: &str| {
         app.req(Method::DELETE, &format!("{HOLIDAYS}/{day}"))
             .token(token)
             .send()
     };
-    remove(&w.member_a, "2026-09-01")
-        .await
-        .problem(403, "forbidden");
-    let res = remove(&w.officer, "2026-09-01").await;
+    for token in [&w.member_a, &w.officer] {
+        remove(token, "2026-09-01").await.problem(403, "forbidden");
+    }
+    let res = remove(&w.admin, "2026-09-01").await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
-    remove(&w.officer, "2026-09-01")
+    remove(&w.admin, "2026-09-01")
         .await
         .problem(404, "not_found");
-    remove(&w.officer, "1-9-2026").await.invalid("day");
+    remove(&w.admin, "1-9-2026").await.invalid("day");
     let res = remove(&w.admin, "2027-04-16").await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
     assert_eq!(count(app, &w.officer, "2026-08-31", "2026-09-04").await, 3);
@@ -226,7 +226,7 @@ async fn holidays_are_kept_by_admins_and_officers_and_removals_stay_removed(app:
             .load(conn)
             .unwrap();
         let day = chrono::NaiveDate::from_ymd_opt(2027, 4, 16).unwrap();
-        let back = thidua::domain::calendar::find(conn, day).unwrap();
+        let back = thidua::domain::calendar::find(conn, day, None).unwrap();
         (audits, back.is_some())
     })
     .await;

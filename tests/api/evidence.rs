@@ -709,8 +709,8 @@ async fn a_persons_evidence_follows_them_to_their_new_unit(app: &TestApp) {
         .json(json!({"org_unit_id": w.division_b}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    // Division A's deputy head no longer sees it (its author still does); division B's
-    // head does, as a new version.
+    // Division A's deputy head no longer sees it; division B's head does, as a new
+    // version.
     let deputy_a = app
         .user(&w.admin, "phophong.th", &["manager"], Some(&w.division_a))
         .await;
