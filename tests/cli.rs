@@ -452,6 +452,10 @@ fn json_field(body: &str, pointer: &str) -> serde_json::Value {
 /// other, both show the same change feed and credential issuer, and with both workers
 /// running each webhook event is delivered once.
 #[test]
+#[cfg_attr(
+    not(thidua_pg_tests),
+    ignore = "set THIDUA_TEST_DATABASE_URL to run the PostgreSQL variants"
+)]
 fn two_instances_on_one_postgresql_serve_as_one() {
     use diesel::{Connection, RunQueryDsl};
     let Ok(admin_url) = std::env::var("THIDUA_TEST_DATABASE_URL") else {

@@ -640,6 +640,10 @@ fn mixed_traffic_sqlite() {
 }
 
 #[test]
+#[cfg_attr(
+    not(thidua_pg_tests),
+    ignore = "set THIDUA_TEST_DATABASE_URL to run the PostgreSQL variants"
+)]
 fn mixed_traffic_postgres() {
     let _serial = serial();
     let Some(db) = PgTestDb::create() else {
@@ -1166,6 +1170,10 @@ impl Drop for ThrowawayPg {
 /// quickly, `/readyz` says not ready, and when PostgreSQL is back thidua serves again by
 /// itself, without a restart.
 #[test]
+#[cfg_attr(
+    not(thidua_pg_tests),
+    ignore = "set THIDUA_TEST_DATABASE_URL to run the PostgreSQL variants"
+)]
 fn postgres_stopped_answers_503_and_recovers() {
     let _serial = serial();
     let dir = tempfile::tempdir().unwrap();

@@ -33,6 +33,10 @@ macro_rules! db_tests {
                 }
 
                 #[actix_web::test]
+                #[cfg_attr(
+                    not(thidua_pg_tests),
+                    ignore = "set THIDUA_TEST_DATABASE_URL to run the PostgreSQL variants"
+                )]
                 async fn postgres() {
                     if let Some(app) = $crate::harness::TestApp::postgres().await {
                         super::$name(&app).await;
