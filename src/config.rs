@@ -231,6 +231,7 @@ fn webhook_settings(
         .transpose()?;
     Ok(Settings {
         allowed_hosts,
+        resolver: defaults.resolver,
         retry_base: Duration::from_millis(number(
             "THIDUA_WEBHOOK_RETRY_BASE_MS",
             1..=3_600_000,

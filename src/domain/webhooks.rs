@@ -48,6 +48,11 @@ pub struct Settings {
     /// IP literals and `localhost`. Either way, a connection goes only to a public address
     /// or to an internal one the list names as an address or network (see `may_connect`).
     pub allowed_hosts: Option<Vec<HostPattern>>,
+    /// How names are turned into addresses: the system's resolver. Not read from the
+    /// environment; the tests give their own, to point names at their receivers. Whatever it
+    /// answers passes `may_connect` before a connection is made, so no resolver can widen
+    /// what webhooks reach.
+    pub resolver: crate::outbound::Resolver,
     /// The first retry's delay; each further retry doubles it, up to `MAX_BACKOFF`.
     pub retry_base: Duration,
     /// Attempts of one delivery before it is given up (`failed`).
@@ -62,6 +67,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             allowed_hosts: None,
+            resolver: crate::outbound::Resolver::System,
             retry_base: Duration::from_secs(10),
             max_attempts: 10,
             disable_after: 20,
@@ -74,6 +80,10 @@ impl Default for Settings {
 pub const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// How long a receiver has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// What a delivery that got no HTTP answer records, whatever the cause (refused, timed
+/// out, unknown name, failed handshake, internal address): telling them apart would let an
+/// admin's webhook probe which hosts and ports the server can reach. The log says which.
+pub const UNDELIVERED: &str = "the target did not accept the delivery";
 /// How long a claimed delivery stays with the instance that claimed it. Longer than a
 /// few sends, so that another instance does not take it over while it is being sent.
 pub const LEASE: Duration = Duration::from_secs(60);
