@@ -20,7 +20,9 @@ Configuration (environment variables, also read from ./.env):
                          with AWS_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
                          AWS_ALLOW_HTTP [default: $THIDUA_DATA_DIR/files]
   THIDUA_WEBHOOK_ALLOWED_HOSTS  comma-separated hosts webhooks may target: names, IPs,
-                         *.example.vn  [default: any host but internal IP literals and localhost]
+                         *.example.vn, networks (10.20.0.0/16). Internal addresses are
+                         reached only when listed as IPs or networks, whatever name leads
+                         there  [default: any host that resolves to public addresses only]
   THIDUA_WEBHOOK_RETRY_BASE_MS  wait before a failed delivery's first retry, doubled for
                          each further one, at most 1 hour  [default: 10000]
   THIDUA_WEBHOOK_MAX_ATTEMPTS   attempts before a delivery is given up  [default: 10]
@@ -229,6 +231,7 @@ fn webhook_settings(
         .transpose()?;
     Ok(Settings {
         allowed_hosts,
+        resolver: defaults.resolver,
         retry_base: Duration::from_millis(number(
             "THIDUA_WEBHOOK_RETRY_BASE_MS",
             1..=3_600_000,
@@ -285,6 +288,8 @@ mod tests {
         assert_eq!(c.webhooks.retry_base.as_millis(), 50);
         assert_eq!(c.webhooks.max_attempts, 3);
         assert_eq!(c.webhooks.disable_after, 20);
+        let c = with(&[("THIDUA_WEBHOOK_ALLOWED_HOSTS", "10.20.0.0/16, fd00::/8")]).unwrap();
+        assert_eq!(c.webhooks.allowed_hosts.map(|h| h.len()), Some(2));
     }
 
     #[test]
@@ -302,6 +307,7 @@ mod tests {
                 "THIDUA_WEBHOOK_ALLOWED_HOSTS",
                 "hooks.example.vn, not a host",
             ),
+            ("THIDUA_WEBHOOK_ALLOWED_HOSTS", "10.20.0.1/16"),
             ("THIDUA_WEBHOOK_RETRY_BASE_MS", "0"),
             ("THIDUA_WEBHOOK_MAX_ATTEMPTS", "many"),
             ("THIDUA_WEBHOOK_DISABLE_AFTER", "-1"),

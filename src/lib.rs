@@ -15,6 +15,7 @@ pub mod error;
 pub mod memory;
 pub mod middleware;
 pub mod openapi;
+pub mod outbound;
 pub mod storage;
 pub mod text;
 pub mod worker;

@@ -19,6 +19,7 @@ use crate::domain::webhooks::{
     self, Delivery, DeliveryStatus, NewSubscription, Subscription, SubscriptionChanges,
 };
 use crate::error::ApiError;
+use crate::outbound;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -160,6 +161,10 @@ pub struct DeliveryResponse {
     pub attempts: i32,
     /// The HTTP status of the last attempt, if the receiver answered.
     pub last_status_code: Option<i32>,
+    /// Why the last attempt failed: `HTTP 503` when the receiver answered, otherwise
+    /// `the target did not accept the delivery`, whatever the cause (refused, timed out,
+    /// unknown name, TLS, an internal address), so that webhooks cannot map the server's
+    /// network; the server log keeps the cause.
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     /// When a pending delivery is tried next.
@@ -261,7 +266,7 @@ pub async fn list(
     responses(
         (status = 201, body = WebhookWithSecret, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
-        (status = 422, description = "Invalid fields: a URL that is not http(s), holds credentials or targets a host not allowed; an unknown event type"),
+        (status = 422, description = "Invalid fields: a URL that is not http(s), holds credentials, targets a host not allowed or a name that resolves to an internal address; an unknown event type"),
     )
 )]
 #[post("")]
@@ -279,6 +284,7 @@ pub async fn create(
         event_types: body.event_types,
     };
     let settings = state.config.webhooks.clone();
+    outbound::refuse_internal_name(&new.url, &settings).await?;
     let (sub, secret) = db::run(&state.pool, move |conn| {
         // A new subscription starts after every change committed before it.
         audit::seal_committed(conn)?;
@@ -408,6 +414,9 @@ async fn change(
 ) -> Result<(Subscription, Option<String>), ApiError> {
     let actor = actor(req, Some(&principal.user_id));
     let settings = state.config.webhooks.clone();
+    if let Some(url) = &changes.url {
+        outbound::refuse_internal_name(url, &settings).await?;
+    }
     db::write(&state.pool, move |conn| {
         let current = found(webhooks::find(conn, &id)?)?;
         webhooks::update(conn, &actor, current, version, changes, &settings)

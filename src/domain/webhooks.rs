@@ -24,6 +24,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
+use ipnet::IpNet;
 use serde::Serialize;
 use sha2::Sha256;
 use url::{Host, Url};
@@ -44,8 +45,14 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// When set, the only hosts a webhook may target. When unset, any host but internal
-    /// IP literals and `localhost`.
+    /// IP literals and `localhost`. Either way, a connection goes only to a public address
+    /// or to an internal one the list names as an address or network (see `may_connect`).
     pub allowed_hosts: Option<Vec<HostPattern>>,
+    /// How names are turned into addresses: the system's resolver. Not read from the
+    /// environment; the tests give their own, to point names at their receivers. Whatever it
+    /// answers passes `may_connect` before a connection is made, so no resolver can widen
+    /// what webhooks reach.
+    pub resolver: crate::outbound::Resolver,
     /// The first retry's delay; each further retry doubles it, up to `MAX_BACKOFF`.
     pub retry_base: Duration,
     /// Attempts of one delivery before it is given up (`failed`).
@@ -60,6 +67,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             allowed_hosts: None,
+            resolver: crate::outbound::Resolver::System,
             retry_base: Duration::from_secs(10),
             max_attempts: 10,
             disable_after: 20,
@@ -72,19 +80,24 @@ impl Default for Settings {
 pub const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// How long a receiver has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// What a delivery that got no HTTP answer records, whatever the cause (refused, timed
+/// out, unknown name, failed handshake, internal address): telling them apart would let an
+/// admin's webhook probe which hosts and ports the server can reach. The log says which.
+pub const UNDELIVERED: &str = "the target did not accept the delivery";
 /// How long a claimed delivery stays with the instance that claimed it. Longer than a
 /// few sends, so that another instance does not take it over while it is being sent.
 pub const LEASE: Duration = Duration::from_secs(60);
 
 // Rules: target URLs ----------------------------------------------------------------
 
-/// One entry of the allow-list: a host name, an IP address, or `*.example.vn` (any name
-/// below `example.vn`, not `example.vn` itself).
+/// One entry of the allow-list: a host name, an IP address, `*.example.vn` (any name
+/// below `example.vn`, not `example.vn` itself), or a network such as `10.20.0.0/16`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HostPattern {
     Name(String),
     Below(String),
     Ip(IpAddr),
+    Network(IpNet),
 }
 
 impl HostPattern {
@@ -94,33 +107,60 @@ impl HostPattern {
         if let Ok(ip) = bare.parse::<IpAddr>() {
             return Ok(HostPattern::Ip(ip));
         }
+        if let Ok(net) = bare.parse::<IpNet>() {
+            // `10.0.0.0/8`, never `10.1.2.3/8`: a typo there would list a whole network.
+            if net.network() != net.addr() {
+                return Err(format!(
+                    "'{text}' is not a network: its address has bits past /{}, did you mean {}?",
+                    net.prefix_len(),
+                    net.trunc()
+                ));
+            }
+            return Ok(HostPattern::Network(net));
+        }
         let (below, name) = match text.strip_prefix("*.") {
             Some(rest) => (true, rest),
             None => (false, text),
         };
         // The same parsing as target URLs get, so `Hà-Tĩnh.vn` matches its punycode.
         match Host::parse(name) {
-            Ok(Host::Domain(d)) if !d.is_empty() && !d.contains('*') => Ok(if below {
-                HostPattern::Below(d)
-            } else {
-                HostPattern::Name(d)
-            }),
+            Ok(Host::Domain(d)) if !d.is_empty() && !d.contains('*') && !d.contains('/') => {
+                Ok(if below {
+                    HostPattern::Below(d)
+                } else {
+                    HostPattern::Name(d)
+                })
+            }
             _ => Err(format!(
-                "'{text}' is not a host name, an IP address or *.domain"
+                "'{text}' is not a host name, an IP address, a network or *.domain"
             )),
         }
     }
 
     fn matches(&self, host: &Host<&str>) -> bool {
         match (self, host) {
-            (HostPattern::Ip(ip), Host::Ipv4(v4)) => *ip == IpAddr::V4(*v4),
-            (HostPattern::Ip(ip), Host::Ipv6(v6)) => *ip == IpAddr::V6(*v6),
+            (HostPattern::Ip(_) | HostPattern::Network(_), Host::Ipv4(v4)) => {
+                self.lists_address(IpAddr::V4(*v4))
+            }
+            (HostPattern::Ip(_) | HostPattern::Network(_), Host::Ipv6(v6)) => {
+                self.lists_address(IpAddr::V6(*v6))
+            }
             (HostPattern::Name(n), Host::Domain(d)) => d.trim_end_matches('.') == n,
             (HostPattern::Below(n), Host::Domain(d)) => d
                 .trim_end_matches('.')
                 .strip_suffix(n.as_str())
                 .is_some_and(|head| head.len() > 1 && head.ends_with('.')),
             _ => false,
+        }
+    }
+
+    /// Whether this entry names `ip` itself: an address entry equal to it, or a network
+    /// holding it. Compared as written: `127.0.0.1` does not list `::ffff:127.0.0.1`.
+    fn lists_address(&self, ip: IpAddr) -> bool {
+        match self {
+            HostPattern::Ip(listed) => *listed == ip,
+            HostPattern::Network(net) => net.contains(&ip),
+            HostPattern::Name(_) | HostPattern::Below(_) => false,
         }
     }
 }
@@ -157,10 +197,11 @@ pub const MAX_URL_LEN: usize = 2000;
 
 /// Checks a webhook target and returns it normalised. Only `http` and `https`, without
 /// user name or password (a secret in a URL ends up in logs). With an allow-list, only
-/// its hosts. Without one, IP literals of loopback, private, link-local and other
-/// internal ranges and `localhost` are refused, so webhooks cannot be pointed at this
-/// server's own network (SSRF). A DNS name that resolves to such an address is NOT caught
-/// here: production sites that need that guarantee set an allow-list.
+/// its hosts. Without one, IP literals that are not public (`is_public`) and `localhost`
+/// are refused, so webhooks cannot be pointed at this server's own network (SSRF).
+///
+/// A DNS name is not resolved here: what it resolves to is checked on every connection
+/// (`crate::outbound`), where the answer cannot change between the check and its use.
 pub fn check_url(raw: &str, allowed: Option<&[HostPattern]>) -> Result<Url, Refusal> {
     let raw = raw.trim();
     if raw.len() > MAX_URL_LEN {
@@ -202,37 +243,121 @@ fn internal(host: &Host<&str>) -> bool {
             let d = d.trim_end_matches('.');
             d == "localhost" || d.ends_with(".localhost")
         }
-        Host::Ipv4(ip) => internal_v4(*ip),
-        Host::Ipv6(ip) => internal_v6(*ip),
+        Host::Ipv4(ip) => !is_public(IpAddr::V4(*ip)),
+        Host::Ipv6(ip) => !is_public(IpAddr::V6(*ip)),
     }
 }
 
-fn internal_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_multicast()
-        || ip.is_documentation()
-        || a == 0
-        // Carrier-grade NAT (100.64.0.0/10), internal to a provider's network.
-        || (a == 100 && (64..128).contains(&b))
+/// Whether a webhook may open a connection to `ip`: a public address always; an internal
+/// one only when the allow-list names that address (or a network holding it). A listed
+/// *name* lists none of its addresses, so a name the operator trusts cannot be pointed at
+/// an internal address by whoever controls its DNS.
+pub fn may_connect(ip: IpAddr, allowed: Option<&[HostPattern]>) -> bool {
+    is_public(ip) || allowed.is_some_and(|list| list.iter().any(|p| p.lists_address(ip)))
 }
 
-fn internal_v6(ip: Ipv6Addr) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return internal_v4(v4);
+/// IPv4 networks that are not the public internet (RFC 6890 and the IANA special-purpose
+/// registry), with the reason each is refused.
+const NOT_PUBLIC_V4: [(Ipv4Addr, u8, &str); 16] = [
+    (
+        Ipv4Addr::new(0, 0, 0, 0),
+        8,
+        "this network; 0.0.0.0 reaches this host",
+    ),
+    (Ipv4Addr::new(10, 0, 0, 0), 8, "private"),
+    (
+        Ipv4Addr::new(100, 64, 0, 0),
+        10,
+        "carrier-grade NAT, a provider's inside",
+    ),
+    (Ipv4Addr::new(127, 0, 0, 0), 8, "loopback"),
+    (
+        Ipv4Addr::new(169, 254, 0, 0),
+        16,
+        "link-local, cloud metadata services",
+    ),
+    (Ipv4Addr::new(172, 16, 0, 0), 12, "private"),
+    (Ipv4Addr::new(192, 0, 0, 0), 24, "IETF protocol assignments"),
+    (Ipv4Addr::new(192, 0, 2, 0), 24, "documentation"),
+    (Ipv4Addr::new(192, 88, 99, 0), 24, "6to4 relays, deprecated"),
+    (Ipv4Addr::new(192, 168, 0, 0), 16, "private"),
+    (
+        Ipv4Addr::new(198, 18, 0, 0),
+        15,
+        "benchmarking, lab networks",
+    ),
+    (Ipv4Addr::new(198, 51, 100, 0), 24, "documentation"),
+    (Ipv4Addr::new(203, 0, 113, 0), 24, "documentation"),
+    (Ipv4Addr::new(224, 0, 0, 0), 4, "multicast"),
+    (Ipv4Addr::new(240, 0, 0, 0), 4, "reserved"),
+    (Ipv4Addr::new(255, 255, 255, 255), 32, "broadcast"),
+];
+
+/// IPv6 networks inside global unicast (2000::/3) that are not the public internet.
+const NOT_PUBLIC_V6: [(Ipv6Addr, u8, &str); 3] = [
+    // Teredo (2001::/32), benchmarking (2001:2::/48), ORCHID and other protocol space.
+    (
+        Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0),
+        23,
+        "IETF protocol assignments",
+    ),
+    (
+        Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0),
+        32,
+        "documentation",
+    ),
+    (
+        Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0),
+        20,
+        "documentation",
+    ),
+];
+
+/// Whether `ip` is an address of the public internet, which webhooks may reach without
+/// being listed. Everything else (loopback, private, link-local, carrier-grade NAT,
+/// reserved, multicast, documentation and benchmarking ranges) could be this server's own
+/// network, so a webhook there would let an admin's URL probe or reach it (SSRF).
+///
+/// IPv6 is public only inside global unicast (2000::/3): unique-local, site-local,
+/// link-local, multicast, IPv4-compatible and the discard prefix all lie outside it.
+/// Addresses that carry an IPv4 address are judged by it: IPv4-mapped (`::ffff:a.b.c.d`,
+/// which a dual-stack socket connects to as that IPv4 address), NAT64 (64:ff9b::/96, which
+/// a DNS64 resolver hands out for every IPv4-only name) and 6to4 (2002::/16).
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => !NOT_PUBLIC_V4
+            .iter()
+            .any(|(net, len, _)| prefix_v4(v4, *len) == prefix_v4(*net, *len)),
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6);
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            // NAT64's well-known prefix: the IPv4 address is the last 32 bits.
+            if bits >> 32 == 0x0064_ff9b_0000_0000_0000_0000 {
+                return is_public(IpAddr::V4(Ipv4Addr::from(bits as u32)));
+            }
+            // 6to4: the IPv4 address follows the 16-bit prefix.
+            if bits >> 112 == 0x2002 {
+                return is_public(IpAddr::V4(Ipv4Addr::from((bits >> 80) as u32)));
+            }
+            let global_unicast = bits >> 125 == 0b001;
+            global_unicast
+                && !NOT_PUBLIC_V6
+                    .iter()
+                    .any(|(net, len, _)| prefix_v6(v6, *len) == prefix_v6(*net, *len))
+        }
     }
-    let first = ip.segments()[0];
-    ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || ip.is_unique_local()
-        || ip.is_unicast_link_local()
-        // Site-local (fec0::/10): deprecated, still routed inside some networks.
-        || (first & 0xffc0) == 0xfec0
+}
+
+fn prefix_v4(ip: Ipv4Addr, len: u8) -> u32 {
+    u32::from(ip).checked_shr(32 - u32::from(len)).unwrap_or(0)
+}
+
+fn prefix_v6(ip: Ipv6Addr, len: u8) -> u128 {
+    u128::from(ip)
+        .checked_shr(128 - u32::from(len))
+        .unwrap_or(0)
 }
 
 // Rules: event types ----------------------------------------------------------------
@@ -1121,7 +1246,12 @@ mod tests {
             "http://169.254.169.254/latest/meta-data",
             "http://0.0.0.0/",
             "http://100.64.0.1/",
+            "http://198.18.0.1/",
+            "http://240.0.0.1/",
             "http://255.255.255.255/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[2002:7f00:1::1]/",
+            "http://[2001::1]/",
             "http://[::1]/",
             "http://[::]/",
             "http://[fd00::1]/",
@@ -1172,6 +1302,143 @@ mod tests {
         assert!(parse_allowed_hosts("*.").is_err());
         assert!(parse_allowed_hosts("a b").is_err());
         assert!(parse_allowed_hosts("*.*.vn").is_err());
+    }
+
+    /// Every range `is_public` refuses, at its edges, and public addresses beside them.
+    #[test]
+    fn public_addresses_are_told_from_internal_ones() {
+        let internal = [
+            "0.0.0.0",
+            "0.255.255.255",
+            "10.0.0.1",
+            "10.255.255.255",
+            "100.64.0.1",
+            "100.127.255.255",
+            "127.0.0.1",
+            "127.255.255.254",
+            "169.254.169.254",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.0.0.8",
+            "192.0.2.1",
+            "192.88.99.1",
+            "192.168.1.1",
+            "198.18.0.1",
+            "198.19.255.255",
+            "198.51.100.7",
+            "203.0.113.9",
+            "224.0.0.1",
+            "239.255.255.250",
+            "240.0.0.1",
+            "254.255.255.255",
+            "255.255.255.255",
+            "::",
+            "::1",
+            // IPv4-compatible (deprecated) and IPv4-mapped, judged by their IPv4 address.
+            "::127.0.0.1",
+            "::8.8.8.8",
+            "::ffff:127.0.0.1",
+            "::ffff:10.1.2.3",
+            "::ffff:169.254.169.254",
+            "::ffff:0:127.0.0.1",
+            // NAT64: the well-known prefix judged by its IPv4 address, the local-use one refused.
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::808:808",
+            "100::1",
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:2::1",
+            "2001:1ff:ffff::1",
+            "2001:db8::1",
+            "3fff::1",
+            // 6to4, judged by its IPv4 address.
+            "2002:7f00:1::1",
+            "2002:a00:1::1",
+            "2002:c0a8:101::1",
+            "5f00::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "febf::1",
+            "fec0::1",
+            "ff02::1",
+            "ff0e::1",
+        ];
+        for ip in internal {
+            assert!(!is_public(ip.parse().unwrap()), "{ip} is internal");
+        }
+        let public = [
+            "1.1.1.1",
+            "8.8.8.8",
+            "9.255.255.255",
+            "11.0.0.1",
+            "100.63.255.255",
+            "100.128.0.1",
+            "126.255.255.255",
+            "128.0.0.1",
+            "169.253.255.255",
+            "172.15.255.255",
+            "172.32.0.1",
+            "192.0.1.1",
+            "192.167.255.255",
+            "192.169.0.1",
+            "198.17.255.255",
+            "198.20.0.1",
+            "223.255.255.255",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2001:200::1",
+            "2001:4860:4860::8888",
+            "2404:6800:4005:80a::200e",
+            "2a00:1450:4001::1",
+            "3ffe:ffff::1",
+        ];
+        for ip in public {
+            assert!(is_public(ip.parse().unwrap()), "{ip} is public");
+        }
+    }
+
+    /// An internal address is reached only when the allow-list names it; a listed name
+    /// lists none of its addresses.
+    #[test]
+    fn connections_to_internal_addresses_need_the_address_listed() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let list = allow("hooks.tinh.gov.vn, 127.0.0.1, 10.20.0.0/16, fd00:1::/32");
+        let list = Some(list.as_slice());
+        for (address, allowed, expected) in [
+            ("8.8.8.8", None, true),
+            ("127.0.0.1", None, false),
+            ("8.8.8.8", list, true),
+            ("127.0.0.1", list, true),
+            ("127.0.0.2", list, false),
+            ("::ffff:127.0.0.1", list, false),
+            ("10.20.3.4", list, true),
+            ("10.21.0.1", list, false),
+            ("fd00:1:2::3", list, true),
+            ("fd00:2::3", list, false),
+            ("169.254.169.254", list, false),
+        ] {
+            assert_eq!(may_connect(ip(address), allowed), expected, "{address}");
+        }
+        let names_only = allow("hooks.tinh.gov.vn, *.tinh.gov.vn");
+        assert!(!may_connect(ip("127.0.0.1"), Some(&names_only)));
+        assert!(may_connect(ip("203.162.4.190"), Some(&names_only)));
+    }
+
+    #[test]
+    fn an_allow_list_may_hold_networks() {
+        let list = allow("10.20.0.0/16, fd00::/8");
+        let list = Some(list.as_slice());
+        assert_eq!(code("http://10.20.1.2:8080/hook", list), "ok");
+        assert_eq!(code("http://[fd00::5]/hook", list), "ok");
+        assert_eq!(code("http://10.21.0.1/hook", list), "host_not_allowed");
+        assert_eq!(code("http://hooks.example.vn/", list), "host_not_allowed");
+        // A network written with host bits is a typo, not a network.
+        let err = parse_allowed_hosts("10.20.0.1/16").unwrap_err();
+        assert!(err.contains("10.20.0.0/16"), "{err}");
+        assert!(parse_allowed_hosts("10.0.0.0/33").is_err());
     }
 
     #[test]

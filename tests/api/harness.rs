@@ -191,6 +191,11 @@ impl TestApp {
             eprintln!("THIDUA_TEST_DATABASE_URL is not set: PostgreSQL variant skipped");
             return None;
         };
+        Some(Self::postgres_on(admin_url, |_| {}).await)
+    }
+
+    /// On a fresh database of the server of `admin_url`, the configuration adjusted by `adjust`.
+    async fn postgres_on(admin_url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
         drop_stale_databases(&admin_url);
         let name = format!(
             "thidua_test_{}_{}",
@@ -202,18 +207,35 @@ impl TestApp {
         conn.batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("create test database");
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = config(database_url(&admin_url, &name), dir.path());
-        Some(
-            Self::start(
-                config,
-                TestDb::Postgres {
-                    admin_url,
-                    name,
-                    _dir: dir,
-                },
-            )
-            .await,
+        let mut config = config(database_url(&admin_url, &name), dir.path());
+        adjust(&mut config);
+        Self::start(
+            config,
+            TestDb::Postgres {
+                admin_url,
+                name,
+                _dir: dir,
+            },
         )
+        .await
+    }
+
+    /// A fresh app on the same kind of database as this one, its configuration adjusted by
+    /// the test: for settings that no environment variable expresses (a webhook resolver)
+    /// or that the tests' defaults set (the webhook allow-list).
+    pub async fn sibling(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        match &self._db {
+            TestDb::Sqlite { .. } => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = dir.path().join("thidua.db").to_string_lossy().into_owned();
+                let mut config = config(url, dir.path());
+                adjust(&mut config);
+                Self::start(config, TestDb::Sqlite { _dir: dir }).await
+            }
+            TestDb::Postgres { admin_url, .. } => {
+                Self::postgres_on(admin_url.clone(), adjust).await
+            }
+        }
     }
 
     async fn start(config: Config, db: TestDb) -> TestApp {
