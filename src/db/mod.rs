@@ -10,7 +10,7 @@ pub mod schema;
 mod writer;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -60,6 +60,8 @@ pub struct Pool {
     writer: Option<Arc<writer::Writer>>,
     /// Places in line for the writer (`write`).
     writer_line: Arc<tokio::sync::Semaphore>,
+    /// Requests waiting for a connection in `checkout` (a metric).
+    waiting: Arc<AtomicUsize>,
 }
 
 /// Writes in line for SQLite's writer at most, queued or running (those waiting for their
@@ -82,6 +84,13 @@ impl Pool {
     /// answers, within `DOWN_WAIT` while it is down. A request that began waiting before
     /// the outage was noticed stops waiting as soon as it is.
     pub fn checkout(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let conn = self.wait_for_connection();
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        conn
+    }
+
+    fn wait_for_connection(&self) -> Result<PooledConn, r2d2::PoolError> {
         let deadline = Instant::now() + CHECKOUT_TIMEOUT;
         loop {
             let down = self.is_down();
@@ -97,6 +106,18 @@ impl Pool {
     /// The last attempt to open a connection failed, and none has succeeded since.
     pub fn is_down(&self) -> bool {
         self.down.load(Ordering::Relaxed)
+    }
+
+    /// Requests waiting for a pooled connection now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Writes in line for SQLite's writer now, queued or running; `None` on PostgreSQL.
+    pub fn writer_queue(&self) -> Option<usize> {
+        self.writer
+            .as_ref()
+            .map(|_| WRITER_LINE.saturating_sub(self.writer_line.available_permits()))
     }
 }
 
@@ -284,6 +305,7 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         down,
         writer,
         writer_line: Arc::new(tokio::sync::Semaphore::new(WRITER_LINE)),
+        waiting: Arc::default(),
     })
 }
 

@@ -29,4 +29,5 @@ mod credentials;
 mod data_out;
 mod disclosures;
 mod idempotency;
+mod operations;
 mod storage;
