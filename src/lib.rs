@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod logging;
 pub mod memory;
 pub mod metrics;
 pub mod middleware;
@@ -58,7 +59,11 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
     let mut conn = pool
         .get()
         .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
-    db::migrate(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
+    let applied = db::migrate(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
+    log::info!(
+        "opened the database: {} ({applied} migration(s) applied)",
+        db::describe(&config.database_url)
+    );
     let generated = domain::users::ensure_first_admin(&mut conn, config.admin_password.as_deref())
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
     domain::award_types::seed(&mut conn)?;
