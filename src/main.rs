@@ -52,6 +52,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Ask the server on THIDUA_BIND whether it is alive (GET /healthz): exits 0 when it
+    /// answers 200, 1 otherwise. For a container's HEALTHCHECK (the image has no curl).
+    Healthcheck,
 }
 
 #[derive(Subcommand)]
@@ -96,6 +99,7 @@ fn run(command: Command) -> Result<(), String> {
             }
             serve(config, listeners)
         }
+        Command::Healthcheck => healthcheck(config.bind),
         Command::SeedDemo => seed_demo(&config),
         Command::SeedBench(options) => seed_bench(&config, &options),
         Command::Migrate => {
@@ -299,6 +303,41 @@ impl Bound {
             .listen(1024)
             .map_err(|e| format!("{variable}: cannot listen on {addr}: {e}"))?;
         Ok(socket.into())
+    }
+}
+
+/// GET /healthz on `bind` — on loopback when `bind` is an unspecified address such as
+/// 0.0.0.0 — within a few seconds: Ok on 200.
+fn healthcheck(bind: std::net::SocketAddr) -> Result<(), String> {
+    use std::io::Write;
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+    use std::time::Duration;
+    let ip = match bind.ip() {
+        ip if !ip.is_unspecified() => ip,
+        std::net::IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+    };
+    let addr = SocketAddr::new(ip, bind.port());
+    let url = format!("http://{addr}/healthz");
+    let failed = |e: std::io::Error| format!("healthcheck: {url}: {e}");
+    let wait = Duration::from_secs(3);
+    let mut stream = TcpStream::connect_timeout(&addr, wait).map_err(failed)?;
+    stream.set_read_timeout(Some(wait)).map_err(failed)?;
+    stream.set_write_timeout(Some(wait)).map_err(failed)?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(failed)?;
+    let mut answer = Vec::new();
+    // The status line is all that is needed; a short answer ends with the connection.
+    let _ = std::io::Read::read_to_end(&mut stream, &mut answer);
+    let status_line = String::from_utf8_lossy(&answer);
+    let status_line = status_line.lines().next().unwrap_or("");
+    match status_line.split(' ').nth(1) {
+        Some("200") => Ok(()),
+        Some(status) => Err(format!("healthcheck: {url} answered {status}")),
+        None => Err(format!("healthcheck: {url} gave no HTTP answer")),
     }
 }
 

@@ -207,6 +207,10 @@ fn help_documents_the_configuration() {
     ] {
         assert!(help.contains(var), "{var} in --help");
     }
+    assert!(
+        help.contains("healthcheck"),
+        "the healthcheck command in --help"
+    );
 }
 
 #[test]
@@ -830,6 +834,44 @@ fn a_taken_port_stops_start_up_before_the_first_admin_is_made() {
     assert!(
         made,
         "the first admin is made on the first start that serves"
+    );
+}
+
+/// `thidua healthcheck` (the image's HEALTHCHECK) asks /healthz on THIDUA_BIND — an
+/// unspecified address such as 0.0.0.0 is asked on loopback — and exits 0, or 1 with
+/// one line when nothing answers.
+#[test]
+fn healthcheck_asks_the_server_on_thidua_bind() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&mut thidua(dir.path()));
+    let port = server.port;
+    for bind in [format!("127.0.0.1:{port}"), format!("0.0.0.0:{port}")] {
+        let out = thidua(dir.path())
+            .arg("healthcheck")
+            .env("THIDUA_BIND", &bind)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{bind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    drop(server);
+    let started = Instant::now();
+    let out = thidua(dir.path())
+        .arg("healthcheck")
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let lines = lines_of(&out.stderr);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("thidua: healthcheck: "),
+        "{}",
+        lines[0]
     );
 }
 
