@@ -170,6 +170,9 @@ pub struct ReadCache<K, V> {
     /// every page was kept; see `get_or_load`).
     loading: Mutex<HashMap<K, Loading>>,
     capacity: usize,
+    /// Lookups that found a current entry, and those that did not (metrics).
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
@@ -178,16 +181,34 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
             entries: Mutex::new(HashMap::new()),
             loading: Mutex::new(HashMap::new()),
             capacity,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
     /// The entry for `key` if it was read at generation `now`.
     pub fn get(&self, key: &K, now: Stamp) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        match entries.get(key) {
+        let found = match entries.get(key) {
             Some((stamp, value)) if *stamp == now => Some(value.clone()),
             _ => None,
-        }
+        };
+        drop(entries);
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Lookups so far: (hits, misses).
+    pub fn lookups(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     /// Keeps `value`, read after `stamp` was taken.
@@ -321,6 +342,18 @@ pub struct Reads {
     pages: ReadCache<String, Arc<CachedJson>>,
     /// Rendered reports, by their `ETag` (`Stamp::KEYED_BY_VERSION`).
     pub reports: ReadCache<String, Arc<crate::api::report_formats::Rendered>>,
+}
+
+impl Reads {
+    /// Each cache's lookups so far, by name: (name, hits, misses).
+    pub fn lookups(&self) -> [(&'static str, (u64, u64)); 4] {
+        [
+            ("sessions", self.principals.lookups()),
+            ("answers", self.answers.lookups()),
+            ("pages", self.pages.lookups()),
+            ("reports", self.reports.lookups()),
+        ]
+    }
 }
 
 impl Default for Reads {

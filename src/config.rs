@@ -7,6 +7,8 @@ use std::path::PathBuf;
 pub const HELP: &str = "\
 Configuration (environment variables, also read from ./.env):
   THIDUA_BIND            address to listen on                [default: 127.0.0.1:8080]
+  THIDUA_METRICS_BIND    address serving /metrics (Prometheus) to anyone who reaches it;
+                         unset: /metrics only on THIDUA_BIND, to admins [default: unset]
   DATABASE_URL           postgres://… or a SQLite file path  [default: $THIDUA_DATA_DIR/thidua.db]
   THIDUA_DATA_DIR        data directory (database, keys, files) [default: ./data]
   THIDUA_JWT_SECRET      token signing secret, >= 32 bytes   [default: generated once into the data directory]
@@ -28,11 +30,16 @@ Configuration (environment variables, also read from ./.env):
   THIDUA_WEBHOOK_MAX_ATTEMPTS   attempts before a delivery is given up  [default: 10]
   THIDUA_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook  [default: 20]
   THIDUA_WEBHOOK_TICK_MS how often the webhook worker looks for work  [default: 250]
+  THIDUA_LOG_FORMAT      log lines as text, or json (one object a line) [default: text]
   RUST_LOG               log filter                          [default: info]";
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: SocketAddr,
+    /// A second listener serving `/metrics` without a token (meant for a private
+    /// address); unset, `/metrics` is served on `bind` to admins only.
+    pub metrics_bind: Option<SocketAddr>,
+    pub log_format: crate::logging::LogFormat,
     pub database_url: String,
     pub data_dir: PathBuf,
     /// Unset: read from, or generated into, `data_dir/jwt-secret`.
@@ -86,15 +93,26 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
 
-        let bind = match var("THIDUA_BIND") {
-            Some(v) => v.trim().parse().map_err(|_| {
-                bad(
-                    "THIDUA_BIND",
-                    format!("'{v}' is not an address such as 127.0.0.1:8080"),
-                )
-            })?,
-            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        let address = |name: &'static str, example: &str| {
+            var(name)
+                .map(|v| {
+                    v.trim().parse::<SocketAddr>().map_err(|_| {
+                        bad(name, format!("'{v}' is not an address such as {example}"))
+                    })
+                })
+                .transpose()
         };
+        let bind = address("THIDUA_BIND", "127.0.0.1:8080")?
+            .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let metrics_bind = address("THIDUA_METRICS_BIND", "127.0.0.1:9090")?;
+        if metrics_bind == Some(bind) {
+            return Err(bad(
+                "THIDUA_METRICS_BIND",
+                "must differ from THIDUA_BIND (the metrics listener is a second one)",
+            ));
+        }
+        let log_format = crate::logging::LogFormat::parse(var("THIDUA_LOG_FORMAT").as_deref())
+            .map_err(|m| bad("THIDUA_LOG_FORMAT", m))?;
         let data_dir = PathBuf::from(var("THIDUA_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| data_dir.join("thidua.db").to_string_lossy().into_owned());
@@ -188,6 +206,8 @@ impl Config {
         let webhooks = webhook_settings(&var)?;
         Ok(Config {
             bind,
+            metrics_bind,
+            log_format,
             database_url,
             data_dir,
             jwt_secret,
@@ -296,6 +316,8 @@ mod tests {
     fn bad_values_name_their_variable() {
         for (k, v) in [
             ("THIDUA_BIND", "localhost"),
+            ("THIDUA_METRICS_BIND", "9090"),
+            ("THIDUA_LOG_FORMAT", "yaml"),
             ("THIDUA_JWT_SECRET", "short"),
             ("THIDUA_CORS_ORIGINS", "portal.example.vn"),
             ("DATABASE_URL", "mysql://x"),

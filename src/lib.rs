@@ -12,8 +12,11 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod logging;
 pub mod memory;
+pub mod metrics;
 pub mod middleware;
+pub mod observe;
 pub mod openapi;
 pub mod outbound;
 pub mod storage;
@@ -45,6 +48,8 @@ pub struct AppState {
     pub config: Config,
     /// Hot reads kept while nothing is written (see `cache`).
     pub reads: cache::Reads,
+    /// The request series `/metrics` shows (see `metrics`).
+    pub metrics: metrics::Metrics,
 }
 
 /// Opens the database, applies migrations, loads the signing key and makes the first
@@ -55,7 +60,11 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
     let mut conn = pool
         .get()
         .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
-    db::migrate(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
+    let applied = db::migrate(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
+    log::info!(
+        "opened the database: {} ({applied} migration(s) applied)",
+        db::describe(&config.database_url)
+    );
     let generated = domain::users::ensure_first_admin(&mut conn, config.admin_password.as_deref())
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
     domain::award_types::seed(&mut conn)?;
@@ -84,6 +93,7 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         files,
         config,
         reads: cache::Reads::default(),
+        metrics: metrics::Metrics::default(),
     };
     Ok((web::Data::new(state), generated))
 }
@@ -115,8 +125,14 @@ pub fn build_app(
         (json.into(), web::Data::new(routes))
     });
     let document = document.clone();
+    let observer = observe::Observer::new(state.clone());
     app.app_data(state)
         .app_data(routes.clone())
+        // Operators' endpoints, outside the OpenAPI document: Prometheus' text for admins
+        // (see `metrics`), and the way to the docs from the root and without the slash.
+        .route("/metrics", web::get().to(metrics::for_admins))
+        .service(web::redirect("/", "/docs/"))
+        .service(web::redirect("/docs", "/docs/").permanent())
         .route(
             "/api-docs/openapi.json",
             web::get().to(move || {
@@ -137,9 +153,9 @@ pub fn build_app(
         .wrap(middleware::security_headers())
         .wrap(cors)
         .wrap(actix_web::middleware::from_fn(middleware::request_id))
-        .wrap(actix_web::middleware::Logger::new(
-            r#"%a "%r" %s %b %Dms rid=%{x-request-id}o"#,
-        ))
+        .wrap(actix_web::middleware::from_fn(move |req, next| {
+            observer.clone().observe(req, next)
+        }))
 }
 
 /// The OpenAPI document alone (for `thidua openapi` and the contract test).

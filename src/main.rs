@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use thidua::config::{Config, HELP};
+use thidua::logging::LogFormat;
 use thidua::{db, domain};
 
 #[derive(Parser)]
@@ -51,6 +52,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Ask the server on THIDUA_BIND whether it is alive (GET /healthz): exits 0 when it
+    /// answers 200, 1 otherwise. For a container's HEALTHCHECK (the image has no curl).
+    Healthcheck,
 }
 
 #[derive(Subcommand)]
@@ -63,14 +67,16 @@ fn main() -> ExitCode {
     let memory_configured = thidua::memory::configure();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    // A bad value is reported with the rest of the configuration, in the text format.
+    let log_format = LogFormat::parse(std::env::var("THIDUA_LOG_FORMAT").ok().as_deref());
+    thidua::logging::init(log_format.unwrap_or_default());
     if !memory_configured {
         log::warn!("the allocator refused its threshold for large blocks; memory use may grow");
     }
     match run(cli.command.unwrap_or(Command::Serve { demo: false })) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("thidua: {message}");
+            thidua::logging::fatal(&message);
             ExitCode::FAILURE
         }
     }
@@ -85,11 +91,15 @@ fn run(command: Command) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
     match command {
         Command::Serve { demo } => {
+            // The ports are taken before anything is written or printed: one in use stops
+            // the start here, before the first admin's password is made and shown.
+            let listeners = Listeners::bind(&config)?;
             if demo {
                 seed_demo(&config)?;
             }
-            serve(config)
+            serve(config, listeners)
         }
+        Command::Healthcheck => healthcheck(config.bind),
         Command::SeedDemo => seed_demo(&config),
         Command::SeedBench(options) => seed_bench(&config, &options),
         Command::Migrate => {
@@ -237,22 +247,141 @@ fn seed_bench(config: &Config, opts: &thidua::bench_seed::Options) -> Result<(),
     Ok(())
 }
 
+/// The server's sockets, bound to their addresses before start-up writes anything (so a
+/// port in use is found at once), listening only once the server is ready to answer (so
+/// nothing connects to a server still migrating).
+struct Listeners {
+    api: Bound,
+    /// `THIDUA_METRICS_BIND`'s, when set.
+    metrics: Option<Bound>,
+}
+
+impl Listeners {
+    fn bind(config: &Config) -> Result<Listeners, String> {
+        let api = Bound::new("THIDUA_BIND", config.bind)?;
+        let metrics = config
+            .metrics_bind
+            .map(|addr| Bound::new("THIDUA_METRICS_BIND", addr))
+            .transpose()?;
+        Ok(Listeners { api, metrics })
+    }
+}
+
+/// A socket bound as actix-web binds its own (address reuse: a restart does not wait for
+/// the old connections' TIME_WAIT), not yet listening.
+struct Bound {
+    variable: &'static str,
+    addr: std::net::SocketAddr,
+    socket: socket2::Socket,
+}
+
+impl Bound {
+    fn new(variable: &'static str, addr: std::net::SocketAddr) -> Result<Bound, String> {
+        use socket2::{Domain, Protocol, Socket, Type};
+        let bound = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+            .and_then(|socket| {
+                socket.set_reuse_address(true)?;
+                socket.bind(&addr.into())?;
+                Ok(socket)
+            })
+            .map_err(|e| format!("{variable}: cannot listen on {addr}: {e}"))?;
+        Ok(Bound {
+            variable,
+            addr,
+            socket: bound,
+        })
+    }
+
+    /// Starts listening, with actix-web's backlog of 1 024.
+    fn listen(self) -> Result<std::net::TcpListener, String> {
+        let Bound {
+            variable,
+            addr,
+            socket,
+        } = self;
+        socket
+            .listen(1024)
+            .map_err(|e| format!("{variable}: cannot listen on {addr}: {e}"))?;
+        Ok(socket.into())
+    }
+}
+
+/// GET /healthz on `bind` — on loopback when `bind` is an unspecified address such as
+/// 0.0.0.0 — within a few seconds: Ok on 200.
+fn healthcheck(bind: std::net::SocketAddr) -> Result<(), String> {
+    use std::io::Write;
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+    use std::time::Duration;
+    let ip = match bind.ip() {
+        ip if !ip.is_unspecified() => ip,
+        std::net::IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+    };
+    let addr = SocketAddr::new(ip, bind.port());
+    let url = format!("http://{addr}/healthz");
+    let failed = |e: std::io::Error| format!("healthcheck: {url}: {e}");
+    let wait = Duration::from_secs(3);
+    let mut stream = TcpStream::connect_timeout(&addr, wait).map_err(failed)?;
+    stream.set_read_timeout(Some(wait)).map_err(failed)?;
+    stream.set_write_timeout(Some(wait)).map_err(failed)?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(failed)?;
+    let mut answer = Vec::new();
+    // The status line is all that is needed; a short answer ends with the connection.
+    let _ = std::io::Read::read_to_end(&mut stream, &mut answer);
+    let status_line = String::from_utf8_lossy(&answer);
+    let status_line = status_line.lines().next().unwrap_or("");
+    match status_line.split(' ').nth(1) {
+        Some("200") => Ok(()),
+        Some(status) => Err(format!("healthcheck: {url} answered {status}")),
+        None => Err(format!("healthcheck: {url} gave no HTTP answer")),
+    }
+}
+
 #[actix_web::main]
-async fn serve(config: Config) -> Result<(), String> {
-    let bind = config.bind;
+async fn serve(config: Config, listeners: Listeners) -> Result<(), String> {
     let (state, generated) = thidua::bootstrap(config)?;
     if let Some(password) = generated {
         log::warn!(
             "created the first account: username 'admin', password '{password}' (shown once; change it)"
         );
     }
-    log::info!("thidua listening on http://{bind} (docs at http://{bind}/docs/)");
     let worker = thidua::worker::spawn(state.clone());
-    let server = actix_web::HttpServer::new(move || thidua::build_app(state.clone()))
-        .bind(bind)
-        .map_err(|e| format!("THIDUA_BIND: cannot listen on {bind}: {e}"))?
+    let api = listeners.api.listen()?;
+    let api_addr = api.local_addr().map_err(|e| e.to_string())?;
+    let app_state = state.clone();
+    let server = actix_web::HttpServer::new(move || thidua::build_app(app_state.clone()))
+        .listen(api)
+        .map_err(|e| format!("THIDUA_BIND: cannot listen on {api_addr}: {e}"))?
         .shutdown_timeout(30)
         .run();
+    log::info!("thidua listening on http://{api_addr} (docs at http://{api_addr}/docs/)");
+    // The metrics listener: one worker, stopped with the API's server (which alone
+    // handles the signals).
+    let metrics = match listeners.metrics {
+        Some(bound) => {
+            let listener = bound.listen()?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let metrics_server = actix_web::HttpServer::new(move || {
+                actix_web::App::new()
+                    .app_data(state.clone())
+                    .configure(thidua::metrics::metrics_listener)
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .map_err(|e| format!("THIDUA_METRICS_BIND: cannot listen on {addr}: {e}"))?
+            .run();
+            log::info!("metrics on http://{addr}/metrics");
+            let handle = metrics_server.handle();
+            actix_web::rt::spawn(metrics_server);
+            Some(handle)
+        }
+        None => None,
+    };
     // What the workers freed building their routes goes back. Best effort: they are
     // built within milliseconds of the start, but nothing waits for them.
     actix_web::rt::spawn(async {
@@ -261,6 +390,9 @@ async fn serve(config: Config) -> Result<(), String> {
         log::debug!("startup memory given back: {released}");
     });
     let served = server.await.map_err(|e| e.to_string());
+    if let Some(metrics) = metrics {
+        metrics.stop(true).await;
+    }
     // After the server has drained: a delivery being sent is finished and recorded.
     worker.stop().await;
     served

@@ -201,10 +201,16 @@ fn help_documents_the_configuration() {
         "THIDUA_JWT_SECRET",
         "THIDUA_ADMIN_PASSWORD",
         "THIDUA_CORS_ORIGINS",
+        "THIDUA_METRICS_BIND",
+        "THIDUA_LOG_FORMAT",
         "RUST_LOG",
     ] {
         assert!(help.contains(var), "{var} in --help");
     }
+    assert!(
+        help.contains("healthcheck"),
+        "the healthcheck command in --help"
+    );
 }
 
 #[test]
@@ -718,4 +724,328 @@ fn seed_bench_fills_a_database_the_api_serves_and_refuses_a_second_run() {
     // The load is in the audit trail, sealed into its hash chain.
     assert_eq!(json("/api/v1/audit-log/verify")["ok"], true);
     drop(server);
+}
+
+/// stderr's lines that hold anything.
+fn lines_of(stderr: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `THIDUA_TEST_DATABASE_URL` with its host, port, database and password replaced.
+fn postgres_url(port: Option<u16>, database: &str, password: &str) -> Option<String> {
+    let admin_url = std::env::var("THIDUA_TEST_DATABASE_URL").ok()?;
+    let mut url = url::Url::parse(&admin_url).unwrap();
+    if let Some(port) = port {
+        url.set_port(Some(port)).unwrap();
+    }
+    url.set_password(Some(password)).unwrap();
+    url.set_path(&format!("/{database}"));
+    Some(url.to_string())
+}
+
+/// A wrong port and a database that does not exist each stop start-up within seconds,
+/// with one line that names DATABASE_URL (and not its password) — not r2d2 retrying
+/// and logging for the pool's whole connection timeout.
+#[test]
+fn a_wrong_database_url_stops_start_up_in_seconds_with_one_line() {
+    let password = "not-shown-2026";
+    let nothing_listens = free_port();
+    let missing = format!("thidua_missing_{}", std::process::id());
+    let (Some(wrong_port), Some(missing_database)) = (
+        postgres_url(Some(nothing_listens), "postgres", password),
+        postgres_url(None, &missing, password),
+    ) else {
+        eprintln!("skipped: THIDUA_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (case, url) in [
+        ("wrong port", wrong_port),
+        ("missing database", missing_database),
+    ] {
+        let started = Instant::now();
+        let out = thidua(dir.path())
+            .env("DATABASE_URL", &url)
+            .env("THIDUA_BIND", format!("127.0.0.1:{}", free_port()))
+            .output()
+            .unwrap();
+        let took = started.elapsed();
+        assert!(!out.status.success(), "{case}");
+        assert!(took < Duration::from_secs(10), "{case}: took {took:?}");
+        let lines = lines_of(&out.stderr);
+        assert_eq!(lines.len(), 1, "{case}: one line: {lines:#?}");
+        assert!(
+            lines[0].starts_with("thidua: DATABASE_URL: "),
+            "{case}: {}",
+            lines[0]
+        );
+        assert!(!lines[0].contains(password), "{case}: {}", lines[0]);
+    }
+}
+
+/// A port in use stops start-up before anything is made: the error names THIDUA_BIND, no
+/// password and no "listening" line is printed, and the first admin is still to be made
+/// (a start on a free port then prints its password).
+#[test]
+fn a_taken_port_stops_start_up_before_the_first_admin_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    for var in ["THIDUA_BIND", "THIDUA_METRICS_BIND"] {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let taken_at = taken.local_addr().unwrap().to_string();
+        let (bind, metrics_bind) = match var {
+            "THIDUA_BIND" => (taken_at, format!("127.0.0.1:{}", free_port())),
+            _ => (format!("127.0.0.1:{}", free_port()), taken_at),
+        };
+        let started = Instant::now();
+        let out = thidua(dir.path())
+            .env("THIDUA_BIND", bind)
+            .env("THIDUA_METRICS_BIND", metrics_bind)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{var}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{var}");
+        let lines = lines_of(&out.stderr);
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with(&format!("thidua: {var}: ")),
+            "{var}: {lines:#?}"
+        );
+        for line in &lines {
+            assert!(!line.contains("password"), "{var}: {line}");
+            assert!(!line.contains("listening"), "{var}: {line}");
+        }
+    }
+
+    let port = free_port();
+    let mut child = thidua(dir.path())
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let made = stderr
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.contains("created the first account"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        made,
+        "the first admin is made on the first start that serves"
+    );
+}
+
+/// `thidua healthcheck` (the image's HEALTHCHECK) asks /healthz on THIDUA_BIND — an
+/// unspecified address such as 0.0.0.0 is asked on loopback — and exits 0, or 1 with
+/// one line when nothing answers.
+#[test]
+fn healthcheck_asks_the_server_on_thidua_bind() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&mut thidua(dir.path()));
+    let port = server.port;
+    for bind in [format!("127.0.0.1:{port}"), format!("0.0.0.0:{port}")] {
+        let out = thidua(dir.path())
+            .arg("healthcheck")
+            .env("THIDUA_BIND", &bind)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{bind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    drop(server);
+    let started = Instant::now();
+    let out = thidua(dir.path())
+        .arg("healthcheck")
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let lines = lines_of(&out.stderr);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("thidua: healthcheck: "),
+        "{}",
+        lines[0]
+    );
+}
+
+/// stderr of a child, line by line, kept as it comes.
+fn collect_lines(
+    stderr: impl Read + Send + 'static,
+) -> (
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    std::thread::JoinHandle<()>,
+) {
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = lines.clone();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            kept.lock().unwrap().push(line);
+        }
+    });
+    (lines, reader)
+}
+
+/// With THIDUA_LOG_FORMAT=json every line on stderr is one JSON object (time in RFC 3339,
+/// level, target, message); a request's access line carries its id, the account, the
+/// method, the route's template, the status and the duration; the start-up line names
+/// the SQLite database.
+#[test]
+fn json_logs_are_one_object_a_line_with_the_access_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = thidua(dir.path())
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .env("THIDUA_LOG_FORMAT", "json")
+        .env("THIDUA_ADMIN_PASSWORD", "admin-pass-2026")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, reader) = collect_lines(child.stderr.take().unwrap());
+    wait_ready(port, &mut child);
+    let login = r#"{"username": "admin", "password": "admin-pass-2026"}"#;
+    let (status, body) = http(port, "POST", "/api/v1/auth/login", Some(login));
+    assert_eq!(status, 200, "{body}");
+    let token = json_field(&body, "/access_token");
+    let token = token.as_str().unwrap();
+    let (_, me) = http_as(port, "GET", "/api/v1/auth/me", Some(token), None);
+    let user_id = json_field(&me, "/user/id");
+    let user_id = user_id.as_str().unwrap();
+    let (status, _) = http_as(
+        port,
+        "GET",
+        &format!("/api/v1/users/{user_id}"),
+        Some(token),
+        None,
+    );
+    assert_eq!(status, 200);
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    reader.join().unwrap();
+
+    let lines = lines.lock().unwrap();
+    assert!(!lines.is_empty());
+    let objects: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|line| {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            for field in ["time", "level", "target", "message"] {
+                assert!(value[field].is_string(), "{field} in {line}");
+            }
+            chrono::DateTime::parse_from_rfc3339(value["time"].as_str().unwrap())
+                .unwrap_or_else(|e| panic!("time in RFC 3339 ({e}): {line}"));
+            value
+        })
+        .collect();
+    let access = objects
+        .iter()
+        .find(|o| o["route"] == "/api/v1/users/{id}")
+        .unwrap_or_else(|| panic!("the access line of GET /api/v1/users/…: {lines:#?}"));
+    assert_eq!(access["method"], "GET");
+    assert_eq!(access["status"], 200);
+    assert_eq!(access["user_id"], user_id);
+    assert!(
+        access["request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+    assert!(access["duration_ms"].is_number(), "{access}");
+    assert!(
+        !access.to_string().contains(token),
+        "the token stays out of the log"
+    );
+    let database = dir.path().join("data/thidua.db");
+    assert!(
+        objects.iter().any(|o| o["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("SQLite") && m.contains("data/thidua.db"))),
+        "the start-up line names {}: {lines:#?}",
+        database.display()
+    );
+}
+
+/// The start-up line names a PostgreSQL database by host, port and name, never with its
+/// password.
+#[test]
+fn the_start_up_line_names_the_postgresql_database_without_its_password() {
+    use diesel::{Connection, RunQueryDsl};
+    let password = "not-shown-2026";
+    let name = format!("thidua_test_{}_named", std::process::id());
+    let (Ok(admin_url), Some(url)) = (
+        std::env::var("THIDUA_TEST_DATABASE_URL"),
+        postgres_url(None, &name, password),
+    ) else {
+        eprintln!("skipped: THIDUA_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let mut admin = diesel::PgConnection::establish(&admin_url).unwrap();
+    let drop_it = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    diesel::sql_query(&drop_it).execute(&mut admin).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = thidua(dir.path())
+        .env("DATABASE_URL", &url)
+        .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, reader) = collect_lines(child.stderr.take().unwrap());
+    wait_ready(port, &mut child);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    reader.join().unwrap();
+    diesel::sql_query(&drop_it).execute(&mut admin).unwrap();
+
+    let parsed = url::Url::parse(&url).unwrap();
+    let named = format!(
+        "PostgreSQL {}:{}/{name}",
+        parsed.host_str().unwrap(),
+        parsed.port().unwrap_or(5432)
+    );
+    let lines = lines.lock().unwrap();
+    assert!(
+        lines.iter().any(|l| l.contains(&named)),
+        "{named} in {lines:#?}"
+    );
+    assert!(lines.iter().all(|l| !l.contains(password)), "{lines:#?}");
+}
+
+/// THIDUA_METRICS_BIND serves /metrics to anyone who reaches it (it is meant for a
+/// private address), in Prometheus' text format; the main port keeps it for admins.
+#[test]
+fn metrics_bind_serves_the_metrics_without_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let metrics_port = free_port();
+    let server = Server::start(
+        thidua(dir.path()).env("THIDUA_METRICS_BIND", format!("127.0.0.1:{metrics_port}")),
+    );
+    assert_eq!(http(server.port, "GET", "/healthz", None).0, 200);
+    let (status, body) = http(metrics_port, "GET", "/metrics", None);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains(
+            r#"thidua_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{body}"
+    );
+    assert!(body.contains("# TYPE thidua_http_request_duration_seconds histogram"));
+    assert_eq!(http(server.port, "GET", "/metrics", None).0, 401);
 }

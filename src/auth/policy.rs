@@ -423,6 +423,15 @@ pub fn can_manage_webhooks(p: &Principal) -> bool {
     p.is_admin()
 }
 
+// Operations --------------------------------------------------------------------------
+
+/// `/metrics` on the API's port: admins only. The routes, their counts and the backlog
+/// say how the whole service is used, across every province; Prometheus reads them on
+/// `THIDUA_METRICS_BIND`, a private address, instead.
+pub fn can_read_metrics(p: &Principal) -> bool {
+    p.is_admin()
+}
+
 /// For what either a user (by `user_may`) or a service client (by `scope`) may read.
 /// A client without the scope is told which scope it lacks.
 pub fn ensure_caller(

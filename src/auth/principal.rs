@@ -10,6 +10,7 @@ use crate::domain::clients::{self, ClientScope};
 use crate::domain::sessions;
 use crate::domain::users::Role;
 use crate::error::ApiError;
+use crate::observe::Authenticated;
 
 /// The part of the org-unit tree an account acts in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,7 @@ impl FromRequest for Principal {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let verified = verified_claims(req);
+        let req = req.clone();
         Box::pin(async move {
             let (state, claims) = verified?;
             if claims.scope.is_some() {
@@ -85,7 +87,9 @@ impl FromRequest for Principal {
                     "A service-client token opens only the endpoints of its scopes.",
                 ));
             }
-            user_principal(&state, claims).await
+            let principal = user_principal(&state, claims).await?;
+            noted(&req, Authenticated::User(principal.user_id.clone()));
+            Ok(principal)
         })
     }
 }
@@ -200,15 +204,30 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let verified = verified_claims(req);
+        let req = req.clone();
         Box::pin(async move {
             let (state, claims) = verified?;
-            if claims.scope.is_some() {
+            let caller = if claims.scope.is_some() {
                 db::run(&state.pool, move |conn| client_principal(conn, &claims))
                     .await
-                    .map(Caller::Client)
+                    .map(Caller::Client)?
             } else {
-                user_principal(&state, claims).await.map(Caller::User)
-            }
+                user_principal(&state, claims).await.map(Caller::User)?
+            };
+            noted(
+                &req,
+                match &caller {
+                    Caller::User(p) => Authenticated::User(p.user_id.clone()),
+                    Caller::Client(c) => Authenticated::Client(c.id.clone()),
+                },
+            );
+            Ok(caller)
         })
     }
+}
+
+/// Puts who the request was verified to come from in its extensions, for the access log.
+fn noted(req: &HttpRequest, who: Authenticated) {
+    use actix_web::HttpMessage;
+    req.extensions_mut().insert(who);
 }

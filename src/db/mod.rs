@@ -10,7 +10,7 @@ pub mod schema;
 mod writer;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -60,6 +60,8 @@ pub struct Pool {
     writer: Option<Arc<writer::Writer>>,
     /// Places in line for the writer (`write`).
     writer_line: Arc<tokio::sync::Semaphore>,
+    /// Requests waiting for a connection in `checkout` (a metric).
+    waiting: Arc<AtomicUsize>,
 }
 
 /// Writes in line for SQLite's writer at most, queued or running (those waiting for their
@@ -82,6 +84,13 @@ impl Pool {
     /// answers, within `DOWN_WAIT` while it is down. A request that began waiting before
     /// the outage was noticed stops waiting as soon as it is.
     pub fn checkout(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let conn = self.wait_for_connection();
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        conn
+    }
+
+    fn wait_for_connection(&self) -> Result<PooledConn, r2d2::PoolError> {
         let deadline = Instant::now() + CHECKOUT_TIMEOUT;
         loop {
             let down = self.is_down();
@@ -97,6 +106,18 @@ impl Pool {
     /// The last attempt to open a connection failed, and none has succeeded since.
     pub fn is_down(&self) -> bool {
         self.down.load(Ordering::Relaxed)
+    }
+
+    /// Requests waiting for a pooled connection now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Writes in line for SQLite's writer now, queued or running; `None` on PostgreSQL.
+    pub fn writer_queue(&self) -> Option<usize> {
+        self.writer
+            .as_ref()
+            .map(|_| WRITER_LINE.saturating_sub(self.writer_line.available_permits()))
     }
 }
 
@@ -239,19 +260,19 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
             && !dir.as_os_str().is_empty()
         {
             std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                .map_err(|e| format!("DATABASE_URL: cannot create {}: {e}", dir.display()))?;
         }
     }
     if Backend::of(url) == Backend::Sqlite && !url.contains(":memory:") {
         // WAL lets readers run beside the writer. It is a property of the file, set once
         // here: connections opening together would otherwise race for the lock to set it.
         let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))
-            .map_err(|e| format!("cannot open {url}: {e}"))?;
+            .map_err(|e| format!("DATABASE_URL: cannot open {}: {e}", describe(url)))?;
         conn.batch_execute(&format!(
             "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL;",
             SQLITE_BUSY_TIMEOUT.as_millis()
         ))
-        .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
+        .map_err(|e| format!("DATABASE_URL: cannot switch {} to WAL: {e}", describe(url)))?;
     }
     let backend = Backend::of(url);
     let default_size = match backend {
@@ -268,6 +289,18 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         url,
         down: down.clone(),
     };
+    if backend == Backend::Postgres {
+        // One connection first, so a wrong URL (a closed port, a database that does not
+        // exist, a refused password) stops the start within a second, in one line:
+        // r2d2's build would retry for its whole connection timeout, logging each failure.
+        manager.open().map_err(|e| {
+            format!(
+                "DATABASE_URL: cannot connect to {}: {}",
+                describe(&manager.url),
+                one_line(&e.to_string())
+            )
+        })?;
+    }
     let writer = manager.writer();
     let inner = r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
@@ -278,13 +311,74 @@ pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
         .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(CHECKOUT_TIMEOUT)
         .build(manager)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("DATABASE_URL: {}", one_line(&e.to_string())))?;
     Ok(Pool {
         inner,
         down,
         writer,
         writer_line: Arc::new(tokio::sync::Semaphore::new(WRITER_LINE)),
+        waiting: Arc::default(),
     })
+}
+
+/// A message of several lines (libpq adds hints on lines of their own) as one.
+fn one_line(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join(" ")
+}
+
+/// The database a URL names, for the log: the SQLite file, or PostgreSQL's host, port and
+/// database. Never the password (nor anything else the URL carries).
+pub fn describe(url: &str) -> String {
+    match Backend::of(url) {
+        Backend::Sqlite => {
+            let path = sqlite_path(url);
+            let shown = if path.starts_with(':') {
+                path.to_string()
+            } else {
+                std::path::absolute(path)
+                    .map_or_else(|_| path.to_string(), |p| p.display().to_string())
+            };
+            format!("SQLite {shown}")
+        }
+        Backend::Postgres => {
+            let Ok(parsed) = url::Url::parse(url) else {
+                return "PostgreSQL (a URL that does not parse)".into();
+            };
+            // libpq also takes the host, port and database as query parameters (a Unix
+            // socket's directory is given as `?host=/run/postgresql`).
+            let param = |name: &str| {
+                parsed
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.into_owned())
+            };
+            let host = param("host")
+                .or_else(|| {
+                    parsed
+                        .host_str()
+                        .filter(|h| !h.is_empty())
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| "localhost".into());
+            let port = param("port")
+                .or_else(|| parsed.port().map(|p| p.to_string()))
+                .unwrap_or_else(|| "5432".into());
+            let database =
+                param("dbname").unwrap_or_else(|| parsed.path().trim_start_matches('/').into());
+            // libpq's default database is the user's name.
+            let database = if database.is_empty() {
+                parsed.username().to_string()
+            } else {
+                database
+            };
+            format!("PostgreSQL {host}:{port}/{database}")
+        }
+    }
 }
 
 /// A PostgreSQL URL with libpq's `connect_timeout`, unless it names one already.
@@ -586,6 +680,31 @@ pub fn prefix_pattern(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_is_described_without_its_password() {
+        for (url, described) in [
+            (
+                "postgres://thidua:s3cret@db.example.vn:6543/thidua?sslmode=require",
+                "PostgreSQL db.example.vn:6543/thidua",
+            ),
+            (
+                "postgresql://thidua:s3cret@db/",
+                "PostgreSQL db:5432/thidua",
+            ),
+            (
+                "postgres:///thidua?host=/run/postgresql",
+                "PostgreSQL /run/postgresql:5432/thidua",
+            ),
+            ("sqlite://:memory:", "SQLite :memory:"),
+            (
+                "/var/lib/thidua/data/thidua.db",
+                "SQLite /var/lib/thidua/data/thidua.db",
+            ),
+        ] {
+            assert_eq!(describe(url), described, "{url}");
+        }
+    }
 
     #[test]
     fn a_transaction_is_seen_open_only_inside_it() {

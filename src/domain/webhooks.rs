@@ -977,6 +977,15 @@ pub struct Claimed {
     pub lease_until: NaiveDateTime,
 }
 
+/// Deliveries waiting for their first or next attempt, due or not (the backlog metric):
+/// one count over the `(status, next_attempt_at)` index.
+pub fn pending_deliveries(conn: &mut AnyConnection) -> QueryResult<i64> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+        .count()
+        .get_result(conn)
+}
+
 /// Claims up to `CLAIM_BATCH` due deliveries, oldest due first, for `LEASE`. On
 /// PostgreSQL `SKIP LOCKED` lets instances claiming together take different rows.
 /// Deliveries of disabled subscriptions wait, pings excepted.

@@ -29,5 +29,6 @@ mod credentials;
 mod data_out;
 mod disclosures;
 mod idempotency;
+mod operations;
 mod ownership;
 mod storage;
