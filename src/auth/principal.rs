@@ -81,13 +81,16 @@ impl FromRequest for Principal {
         Box::pin(async move {
             let (state, claims) = verified?;
             if claims.scope.is_some() {
-                return Err(ApiError::insufficient_scope(
-                    "A service-client token opens only the endpoints of its scopes.",
-                ));
+                return Err(client_token_refused());
             }
             user_principal(&state, claims).await
         })
     }
+}
+
+/// What a service client's token gets on an endpoint only accounts may call.
+fn client_token_refused() -> ApiError {
+    ApiError::insufficient_scope("A service-client token opens only the endpoints of its scopes.")
 }
 
 /// The app state and the claims of the request's bearer token, checked (signature,
@@ -154,6 +157,14 @@ impl Caller {
         match self {
             Caller::User(p) => Some(&p.user_id),
             Caller::Client(_) => None,
+        }
+    }
+
+    /// The account calling, or what `Principal` answers a service client (403).
+    pub fn user(&self) -> Result<&Principal, ApiError> {
+        match self {
+            Caller::User(p) => Ok(p),
+            Caller::Client(_) => Err(client_token_refused()),
         }
     }
 }

@@ -24,6 +24,7 @@ mod scores;
 
 mod award_cycle;
 mod awards;
+mod body_limits;
 mod councils;
 mod credentials;
 mod data_out;
