@@ -48,6 +48,8 @@ enum TestDb {
     Sqlite {
         _dir: tempfile::TempDir,
     },
+    /// Another instance's: removed with that instance.
+    Shared,
     Postgres {
         admin_url: String,
         name: String,
@@ -210,6 +212,13 @@ impl TestApp {
             )
             .await,
         )
+    }
+
+    /// A second instance of the service on this app's database and data directory (so
+    /// each one's tokens hold on the other), as a second `thidua serve` beside the first:
+    /// its own workers, worker and caches. Drop it before the first.
+    pub async fn another_instance(&self) -> TestApp {
+        Self::start(self.state.config.clone(), TestDb::Shared).await
     }
 
     async fn start(config: Config, db: TestDb) -> TestApp {

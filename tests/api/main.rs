@@ -31,3 +31,4 @@ mod data_out;
 mod disclosures;
 mod idempotency;
 mod storage;
+mod throttles;
