@@ -395,6 +395,12 @@ pub fn can_manage_users(p: &Principal) -> bool {
     p.is_admin()
 }
 
+/// Lifting a login lockout lets someone guess a password again at once: the admin's, who
+/// has checked with the account's owner (an officer could unlock an account they attack).
+pub fn can_lift_login_lockout(p: &Principal) -> bool {
+    can_manage_users(p)
+}
+
 // Data leaving the service: service clients, the feed, exports, the audit trail -------
 
 /// Service clients are the admin's to register, change and disable.

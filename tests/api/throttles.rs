@@ -1,17 +1,19 @@
 //! Throttles hold their documented allowance however many instances serve one database
-//! (failed logins, client credentials, public feedback); a 429 says until when.
+//! (failed logins, client credentials, public feedback); a 429 says until when; an admin
+//! lifts a login lockout.
 
 use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::db_tests;
-use crate::harness::{ADMIN_PASSWORD, Res, TestApp};
+use crate::harness::{ADMIN_PASSWORD, PASSWORD, Res, TestApp};
 
 db_tests!(
     feedback_allowance_holds_across_two_instances,
     failed_logins_lock_after_five_across_two_instances,
     client_credentials_lock_after_five_across_two_instances,
+    an_admin_lifts_a_login_lockout,
 );
 
 /// The two instances, in turn.
@@ -137,4 +139,81 @@ async fn client_credentials_lock_after_five_across_two_instances(app: &TestApp) 
         .raw("application/x-www-form-urlencoded", form(secret))
         .await;
     assert_locked_until(&res, 15 * 60);
+}
+
+async fn an_admin_lifts_a_login_lockout(app: &TestApp) {
+    let admin = app.admin().await;
+    let province = app.unit(&admin, "T", "Tỉnh Nghệ An", None).await;
+    let created = app
+        .post("/api/v1/users")
+        .token(&admin)
+        .json(json!({"username": "canbo", "password": PASSWORD, "roles": ["officer"], "org_unit_id": province}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let officer = app.login("canbo", PASSWORD).await;
+    let lockout = format!("/api/v1/users/{}/login-lockout", created.id());
+    let login = || {
+        app.post("/api/v1/auth/login")
+            .json(json!({"username": "canbo", "password": PASSWORD}))
+    };
+    for i in 0..5 {
+        app.post("/api/v1/auth/login")
+            .json(json!({"username": "canbo", "password": format!("guess-{i}")}))
+            .await
+            .problem(401, "unauthorized");
+    }
+    assert_locked_until(&login().await, 15 * 60);
+
+    // Only admins lift it.
+    app.req(actix_web::http::Method::DELETE, &lockout)
+        .token(&officer)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    assert_locked_until(&login().await, 15 * 60);
+    app.req(
+        actix_web::http::Method::DELETE,
+        "/api/v1/users/019ab0a4-0000-7000-8000-000000000000/login-lockout",
+    )
+    .token(&admin)
+    .send()
+    .await
+    .problem(404, "not_found");
+    let res = app
+        .req(actix_web::http::Method::DELETE, &lockout)
+        .token(&admin)
+        .send()
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    let res = login().await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // Lifting again is harmless, and says there was nothing to lift.
+    let res = app
+        .req(actix_web::http::Method::DELETE, &lockout)
+        .token(&admin)
+        .send()
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+
+    // The audit trail says who lifted it, and when there was a lock.
+    let log = app
+        .get(&format!(
+            "/api/v1/audit-log?resource_id={}&action=login_lockout_lifted",
+            created.id()
+        ))
+        .token(&admin)
+        .await;
+    let entries = log.items();
+    assert_eq!(entries.len(), 2, "{}", log.body);
+    let admin_id = app.get("/api/v1/auth/me").token(&admin).await.body["user"]["id"].clone();
+    let mut was_locked: Vec<bool> = entries
+        .iter()
+        .map(|e| {
+            assert_eq!(e["actor_id"], admin_id);
+            assert_eq!(e["after"]["username"], "canbo");
+            e["after"]["was_locked"].as_bool().unwrap()
+        })
+        .collect();
+    was_locked.sort();
+    assert_eq!(was_locked, [false, true]);
 }
