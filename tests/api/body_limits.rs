@@ -5,11 +5,12 @@
 use actix_web::http::StatusCode;
 
 use crate::db_tests;
-use crate::harness::{ServerProcess, Streamed, TestApp, post_streamed};
+use crate::harness::{ServerProcess, Streamed, TestApp, post_streamed, post_streamed_after};
 
 db_tests!(
     large_bodies_are_refused_before_they_are_read,
     four_large_posts_from_a_member_do_not_move_the_servers_memory,
+    a_form_holds_little_beside_its_file,
 );
 
 const MIB: usize = 1024 * 1024;
@@ -192,4 +193,25 @@ async fn four_large_posts_from_a_member_do_not_move_the_servers_memory(app: &Tes
         let what = format!("{path} key={key:?} chunked={chunked}");
         assert_refused_unread(res, expected.0, expected.1, &what);
     }
+}
+
+async fn a_form_holds_little_beside_its_file(app: &TestApp) {
+    // One who may attach a file to this evidence sends a form whose other part never ends:
+    // it is read up to the room a form has beside its file, not to the end.
+    let w = crate::work::work(app).await;
+    let res = app
+        .post("/api/v1/evidence")
+        .token(&w.manager_a)
+        .json(serde_json::json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let bearer = format!("Bearer {}", w.manager_a);
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "multipart/form-data; boundary=b"),
+    ];
+    let start = "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n";
+    let path = format!("/api/v1/evidence/{}/files", res.id());
+    let res = post_streamed_after(&app.base, &path, &headers, start, LARGE, true).await;
+    assert_refused_unread(&res, 413, "too_large", "a form part without end");
 }

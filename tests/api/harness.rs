@@ -564,6 +564,19 @@ pub async fn post_streamed(
     size: usize,
     chunked: bool,
 ) -> Streamed {
+    post_streamed_after(base, path, headers, "", size, chunked).await
+}
+
+/// `post_streamed` with a body that begins with `start` (a form's first part header,
+/// say), sent with the head, before the `size` bytes of filler.
+pub async fn post_streamed_after(
+    base: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    start: &str,
+    size: usize,
+    chunked: bool,
+) -> Streamed {
     let address = base.trim_start_matches("http://").to_string();
     let mut head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\n");
     for (name, value) in headers {
@@ -571,8 +584,12 @@ pub async fn post_streamed(
     }
     if chunked {
         head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+        if !start.is_empty() {
+            head.push_str(&format!("{:x}\r\n{start}\r\n", start.len()));
+        }
     } else {
-        head.push_str(&format!("Content-Length: {size}\r\n\r\n"));
+        let length = start.len() + size;
+        head.push_str(&format!("Content-Length: {length}\r\n\r\n{start}"));
     }
     actix_web::rt::task::spawn_blocking(move || stream_post(&address, head, size, chunked))
         .await
