@@ -5,6 +5,7 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -42,6 +43,11 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With 429: when the caller may try again, in UTC (RFC 3339); `Retry-After` gives the
+    /// same time in seconds from the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2026-03-03T02:15:00Z")]
+    pub retry_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug)]
@@ -51,6 +57,8 @@ pub struct ApiError {
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
+    /// With 429: when the caller may try again (`Problem::retry_at`).
+    pub retry_at: Option<DateTime<Utc>>,
     /// The cause of a 5xx, logged and never shown to the client.
     pub cause: Option<String>,
 }
@@ -63,6 +71,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            retry_at: None,
             cause: None,
         }
     }
@@ -198,6 +207,25 @@ impl ApiError {
         e
     }
 
+    /// Too many attempts until `until` (429): a throttle's window ends then. The answer
+    /// says when twice, for people and programs: `Retry-After` in seconds, and `retry_at`
+    /// (and the detail) as a time in UTC.
+    pub fn too_many_requests_until(until: DateTime<Utc>) -> Self {
+        let seconds = seconds_until(until, Utc::now());
+        // A whole second, not before the window ends.
+        let until = match until.timestamp_subsec_nanos() {
+            0 => until,
+            _ => until.trunc_subsecs(0) + chrono::TimeDelta::seconds(1),
+        };
+        let mut e = Self::too_many_requests(seconds);
+        e.detail = format!(
+            "Too many attempts; try again at {} (in {seconds} s).",
+            until.to_rfc3339_opts(SecondsFormat::Secs, true)
+        );
+        e.retry_at = Some(until);
+        e
+    }
+
     pub fn internal(cause: impl fmt::Display) -> Self {
         let mut e = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -232,6 +260,7 @@ impl ApiError {
             detail: self.detail.clone(),
             code: self.code.to_string(),
             errors: self.errors.clone(),
+            retry_at: self.retry_at,
         }
     }
 }
@@ -372,5 +401,41 @@ fn default_message(e: &validator::ValidationError) -> String {
         "email" => "must be an email address".into(),
         "url" => "must be a URL".into(),
         other => format!("is invalid ({other})"),
+    }
+}
+
+/// Whole seconds from `now` to `until` for `Retry-After`: rounded up, and at least 1.
+fn seconds_until(until: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
+    let millis = (until - now).num_milliseconds().max(1);
+    (millis as u64).div_ceil(1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn retry_after_is_rounded_up_and_never_zero() {
+        let now = Utc::now();
+        assert_eq!(seconds_until(now + TimeDelta::milliseconds(1), now), 1);
+        assert_eq!(seconds_until(now + TimeDelta::milliseconds(1001), now), 2);
+        assert_eq!(seconds_until(now - TimeDelta::seconds(5), now), 1);
+        assert_eq!(seconds_until(now + TimeDelta::minutes(15), now), 900);
+    }
+
+    #[test]
+    fn a_429_says_until_when_in_utc_and_in_seconds() {
+        let until = Utc::now() + TimeDelta::minutes(15);
+        let e = ApiError::too_many_requests_until(until);
+        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
+        let at = e.retry_at.expect("retry_at");
+        // A whole second, not before the window ends.
+        assert!(at >= until && at - until <= TimeDelta::seconds(1));
+        assert_eq!(at.timestamp_subsec_nanos(), 0);
+        assert!((899..=900).contains(&e.retry_after.unwrap()));
+        let problem = serde_json::to_value(e.problem()).unwrap();
+        let text = problem["retry_at"].as_str().unwrap();
+        assert!(text.ends_with('Z') && e.detail.contains(text), "{problem}");
     }
 }

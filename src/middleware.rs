@@ -6,7 +6,10 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{Condition, Next};
 use actix_web::{Error, HttpMessage};
 
+use std::sync::OnceLock;
+
 use crate::api::extract::RequestId;
+use crate::auth::Caller;
 use crate::config::CorsOrigins;
 use crate::error::ApiError;
 
@@ -194,6 +197,60 @@ fn acceptable_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// What a POST route takes as its body, and so how much of it may be read before the
+/// handler runs. Told by path: the middleware runs before routing. The learning-records
+/// import and the file uploads of evidence and nominations are the only routes that take
+/// more than a JSON body (unit test `body_kinds_follow_the_openapi_document`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Json,
+    Import,
+    File,
+}
+
+impl BodyKind {
+    fn of(path: &str) -> BodyKind {
+        static FILES: OnceLock<regex::Regex> = OnceLock::new();
+        let files = FILES.get_or_init(|| {
+            regex::Regex::new("^/api/v1/(evidence|nominations)/[^/]+/files$").expect("a regex")
+        });
+        if path == "/api/v1/learning-records/import" {
+            BodyKind::Import
+        } else if files.is_match(path) {
+            BodyKind::File
+        } else {
+            BodyKind::Json
+        }
+    }
+
+    /// The most of a body this caller may send to a route of this kind. The import and
+    /// file limits (tens of MiB) hold only for a caller whom policy lets import or attach
+    /// files; anyone else is refused before a byte is read, as the handler would refuse
+    /// them (API4: an account must not make the server read what it may not send).
+    fn limit(self, caller: &Caller, config: &crate::config::Config) -> Result<usize, ApiError> {
+        use crate::auth::policy;
+        match self {
+            BodyKind::Json => Ok(crate::api::extract::JSON_LIMIT),
+            BodyKind::Import => {
+                policy::ensure(policy::can_import_learning_records(caller.user()?))?;
+                Ok(config.max_import_bytes)
+            }
+            BodyKind::File => {
+                policy::ensure(policy::can_upload_files(caller.user()?))?;
+                Ok(config.max_file_bytes + crate::api::uploads::FORM_OVERHEAD)
+            }
+        }
+    }
+}
+
+/// Whose keys these are: an account's, or a service client's.
+fn key_owner(caller: &Caller) -> String {
+    match caller {
+        Caller::User(p) => format!("user:{}", p.user_id),
+        Caller::Client(c) => format!("client:{}", c.id),
+    }
+}
+
 /// `Idempotency-Key` on a POST: the first answer is kept for 24 hours and sent again for a
 /// retry of the same request by the same caller (`Idempotent-Replayed: true`); the same key
 /// with a different request is refused (422), and a retry while the first still runs waits
@@ -201,10 +258,17 @@ fn acceptable_key(key: &str) -> bool {
 /// (`Cache-Control: no-store`), and 401s (a session that ended), are not kept, so a retry
 /// runs again. Only authenticated
 /// requests are covered: logging in is not a write to repeat.
+///
+/// The caller is checked as the handler's extractor checks it (`Caller`: the session is
+/// live, the account or client still enabled) before anything is read, claimed or
+/// replayed: a stored answer is never sent to a session that ended. The body is read only
+/// up to what the route takes from this caller (`BodyKind::limit`): 413 at once when
+/// `Content-Length` says more, and a body sent in chunks is cut off at the limit.
 pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    use actix_web::FromRequest;
     use actix_web::body::{BoxBody, EitherBody};
     use futures_util::StreamExt;
 
@@ -235,20 +299,23 @@ pub async fn idempotency(
         });
         return refuse(req, e);
     }
-    // Keys belong to a verified caller. Without one (log in, refresh, public feedback) the
-    // request runs as usual: nothing is buffered or stored for a stranger, and a token
-    // that does not verify is left to the handler's 401.
-    let owner = match crate::auth::principal::bearer(req.request()).map(|t| state.keys.verify(t)) {
-        Some(Ok(claims)) if claims.scope.is_some() => format!("client:{}", claims.sub),
-        Some(Ok(claims)) => format!("user:{}", claims.sub),
-        _ => return Ok(next.call(req).await?.map_into_left_body()),
+    // Keys belong to a live caller, found by the handlers' own extractor. Without one (log
+    // in, refresh, public feedback; a token that does not verify or whose session ended)
+    // the request runs as if it had no key: nothing is buffered, stored or replayed, and
+    // a guarded handler answers its own 401 before reading the body.
+    let Ok(caller) = Caller::extract(req.request()).await else {
+        return Ok(next.call(req).await?.map_into_left_body());
     };
-    // The whole body is read to fingerprint the request, then handed on unchanged.
-    let limit = state
-        .config
-        .max_import_bytes
-        .max(state.config.max_file_bytes)
-        + 1024 * 1024;
+    let owner = key_owner(&caller);
+    let limit = match BodyKind::of(req.path()).limit(&caller, &state.config) {
+        Ok(limit) => limit,
+        Err(e) => return refuse(req, e),
+    };
+    if crate::api::extract::declared_length(req.request()).is_some_and(|n| n > limit) {
+        return refuse(req, ApiError::too_large(limit));
+    }
+    // The body is read (up to the limit) to fingerprint the request, then handed on
+    // unchanged.
     let mut payload = req.take_payload();
     let mut body = actix_web::web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
@@ -376,4 +443,39 @@ pub async fn idempotency(
         None => head.set_body(BoxBody::new(())),
     };
     Ok(ServiceResponse::new(req, res).map_into_right_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_kinds_follow_the_openapi_document() {
+        // Every POST route that takes more than JSON must be told apart by its path, or
+        // its callers could send it only 1 MiB with an Idempotency-Key.
+        let document = crate::openapi_document();
+        let mut kinds = Vec::new();
+        for (path, item) in &document.paths.paths {
+            let Some(post) = &item.post else { continue };
+            let types: Vec<&String> = post
+                .request_body
+                .iter()
+                .flat_map(|b| match b {
+                    utoipa::openapi::RefOr::T(b) => b.content.keys().collect(),
+                    utoipa::openapi::RefOr::Ref(_) => Vec::new(),
+                })
+                .collect();
+            let expected = if types.iter().any(|t| *t == "multipart/form-data") {
+                BodyKind::File
+            } else if types.iter().any(|t| *t == "text/csv") {
+                BodyKind::Import
+            } else {
+                BodyKind::Json
+            };
+            let concrete = path.replace("{id}", "019ab0a4-8c3d-7e2f-9a10-2b3c4d5e6f70");
+            assert_eq!(BodyKind::of(&concrete), expected, "{path}");
+            kinds.push(expected);
+        }
+        assert!(kinds.contains(&BodyKind::File) && kinds.contains(&BodyKind::Import));
+    }
 }

@@ -98,8 +98,9 @@ fn client_address(req: &HttpRequest) -> String {
 
 /// Log in with a username and password.
 ///
-/// Failed attempts are counted per username and per address; past the limit the answer
-/// is 429 with `Retry-After`.
+/// Failed attempts are counted per username (5 in 15 minutes) and per address (50), on
+/// every instance together; past the limit the answer is 429, with `Retry-After` and the
+/// time in `retry_at`, until the window ends or an admin lifts the lockout.
 #[utoipa::path(
     tag = "auth",
     security(()),
@@ -108,7 +109,7 @@ fn client_address(req: &HttpRequest) -> String {
         (status = 200, body = TokenResponse),
         (status = 401, description = "Wrong username or password, or the account is disabled"),
         (status = 422, description = "Invalid fields"),
-        (status = 429, description = "Too many failed attempts; see Retry-After"),
+        (status = 429, description = "Too many failed attempts: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
     )
 )]
 #[post("/login")]
@@ -118,11 +119,8 @@ pub async fn login(
     Json(body): Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let username = users::normalize_username(&body.username);
-    let address = client_address(&req);
-    state
-        .throttle
-        .begin(&username, &address)
-        .map_err(ApiError::too_many_requests)?;
+    let attempt = state.throttle.attempt(&username, &client_address(&req));
+    attempt.begin(&state.pool).await?;
     let request_id = actor(&req, None).request_id;
     let name = username.clone();
     let opened = db::run(&state.pool, move |conn| {
@@ -137,6 +135,7 @@ pub async fn login(
         };
         match user {
             Some(u) if verified && u.active => db::write_tx(conn, |conn| {
+                attempt.succeeded(conn)?;
                 sessions::open(conn, u, request_id).map_err(ApiError::from)
             })
             .map(Some),
@@ -147,7 +146,6 @@ pub async fn login(
     let Some(opened) = opened else {
         return Err(ApiError::unauthorized("Wrong username or password."));
     };
-    state.throttle.succeeded(&username, &address);
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(token_response(&state, &opened)?))
@@ -244,7 +242,7 @@ pub async fn me(
     responses(
         (status = 204, description = "Changed; log in again"),
         (status = 422, description = "Invalid fields, or the current password is wrong"),
-        (status = 429, description = "Too many wrong current passwords; see Retry-After"),
+        (status = 429, description = "Too many wrong current passwords: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
     )
 )]
 #[post("/password")]
@@ -257,11 +255,10 @@ pub async fn change_password(
     let actor = actor(&req, Some(&principal.user_id));
     // Wrong current passwords count like failed logins: a stolen token must not let
     // someone guess the password behind it.
-    let (username, address) = (principal.username.clone(), client_address(&req));
-    state
+    let attempt = state
         .throttle
-        .begin(&username, &address)
-        .map_err(ApiError::too_many_requests)?;
+        .attempt(&principal.username, &client_address(&req));
+    attempt.begin(&state.pool).await?;
     let changed = db::run(&state.pool, move |conn| {
         let user =
             users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
@@ -273,14 +270,13 @@ pub async fn change_password(
             // Re-read inside the transaction: the account may have changed since.
             let current =
                 users::find(conn, &user.id)?.ok_or_else(|| ApiError::not_found("user"))?;
+            attempt.succeeded(conn)?;
             users::set_password(conn, &actor, &current, hash)
         })?;
         Ok(true)
     })
     .await?;
-    if changed {
-        state.throttle.succeeded(&username, &address);
-    } else {
+    if !changed {
         return Err(ApiError::invalid(
             "current_password",
             "wrong_password",
@@ -354,7 +350,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled"),
         (status = 415, description = "Not a form body"),
         (status = 422, description = "Invalid fields"),
-        (status = 429, description = "Too many failed attempts; see Retry-After"),
+        (status = 429, description = "Too many failed attempts: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
     )
 )]
 #[post("/token")]
@@ -389,18 +385,19 @@ pub async fn token(
             )
         })?),
     };
-    let throttle_key = format!("client:{client_id}");
-    let address = client_address(&req);
-    state
+    let attempt = state
         .throttle
-        .begin(&throttle_key, &address)
-        .map_err(ApiError::too_many_requests)?;
+        .attempt(&format!("client:{client_id}"), &client_address(&req));
+    attempt.begin(&state.pool).await?;
     let actor = actor(&req, None);
     let id = client_id.clone();
     let client = db::run(&state.pool, move |conn| {
         let client = clients::authenticate(conn, &id, &secret)?;
         if let Some(client) = &client {
-            db::write_tx(conn, |conn| clients::record_token(conn, &actor, client))?;
+            db::write_tx(conn, |conn| {
+                attempt.succeeded(conn)?;
+                clients::record_token(conn, &actor, client)
+            })?;
         }
         Ok(client)
     })
@@ -411,7 +408,6 @@ pub async fn token(
                 .with_code("invalid_client"),
         );
     };
-    state.throttle.succeeded(&throttle_key, &address);
     let held = client.scopes();
     let granted = match asked {
         None => held,

@@ -2,8 +2,6 @@
 //! council; `/api/v1/public/disclosures`: anyone reads them and, while they are open,
 //! sends feedback, without logging in.
 
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,7 +16,7 @@ use crate::api::extract::{Json, Page, Query, actor, tagged};
 use crate::api::list::ListParams;
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::{self, Allowance, Counter};
 use crate::auth::{Principal, policy};
 use crate::db::{self, AnyConnection};
 use crate::domain::disclosures::{
@@ -41,38 +39,25 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Registers this module's routes under `/api/v1/public` (no login).
 pub fn public_routes(cfg: &mut ServiceConfig) {
-    cfg.app_data(web::Data::new(FeedbackThrottle::default()))
-        .service(
-            scope::scope("/disclosures")
-                .service(public_list)
-                .service(public_get)
-                .service(post_feedback),
-        );
+    cfg.service(
+        scope::scope("/disclosures")
+            .service(public_list)
+            .service(public_get)
+            .service(post_feedback),
+    );
 }
 
 /// Feedback posts a client address may send per hour.
-pub const FEEDBACK_PER_HOUR: u32 = 30;
+pub const FEEDBACK_PER_HOUR: i32 = 30;
 
-/// Bounds the feedback anyone can post without logging in, per client address. Kept in
-/// memory per worker, like the login throttle: tolerant, not shared.
-pub struct FeedbackThrottle(LoginThrottle);
-
-impl Default for FeedbackThrottle {
-    fn default() -> Self {
-        FeedbackThrottle(LoginThrottle::new(
-            FEEDBACK_PER_HOUR,
-            FEEDBACK_PER_HOUR,
-            Duration::from_secs(3600),
-        ))
-    }
-}
-
-impl FeedbackThrottle {
-    /// Counts one post from `address`; `Err(seconds)` once the address used its allowance.
-    fn take(&self, address: &str) -> Result<(), u64> {
-        self.0.begin(address, address)?;
-        Ok(())
-    }
+/// Bounds the feedback anyone can post without logging in, per client address: counted in
+/// the database, so the allowance holds across workers and instances (`auth::throttle`).
+fn feedback_counter(address: &str) -> Counter {
+    let allowance = Allowance {
+        attempts: FEEDBACK_PER_HOUR,
+        window: chrono::TimeDelta::hours(1),
+    };
+    Counter::new("feedback-address", address, allowance)
 }
 
 /// Paging of a list that takes no search or sort.
@@ -577,14 +562,13 @@ pub struct FeedbackReceipt {
         (status = 404, description = "No such disclosure"),
         (status = 409, description = "The disclosure is not open today (`disclosure_closed`)"),
         (status = 422, description = "Invalid fields, or a nomination that is not a candidate of this disclosure"),
-        (status = 429, description = "Too many posts from your address; see Retry-After"),
+        (status = 429, description = "Too many posts from your address: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
     )
 )]
 #[post("/{id}/feedback")]
 pub async fn post_feedback(
     req: HttpRequest,
     state: web::Data<AppState>,
-    throttle: web::Data<FeedbackThrottle>,
     id: web::Path<String>,
     Json(body): Json<PostFeedback>,
 ) -> Result<HttpResponse, ApiError> {
@@ -592,9 +576,7 @@ pub async fn post_feedback(
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
-    throttle
-        .take(&address)
-        .map_err(ApiError::too_many_requests)?;
+    throttle::begin(&state.pool, vec![feedback_counter(&address)]).await?;
     let actor = actor(&req, None);
     let trimmed = |s: Option<String>| s.map(|s| s.trim().to_string());
     let fields = FeedbackFields {
@@ -615,20 +597,4 @@ pub async fn post_feedback(
         nomination_id: f.nomination_id,
         received_at: f.received_at.and_utc(),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn feedback_is_limited_per_address() {
-        let throttle = FeedbackThrottle::default();
-        for _ in 0..FEEDBACK_PER_HOUR {
-            assert!(throttle.take("203.0.113.7").is_ok());
-        }
-        let wait = throttle.take("203.0.113.7").unwrap_err();
-        assert!((1..=3601).contains(&wait), "{wait}");
-        assert!(throttle.take("198.51.100.2").is_ok());
-    }
 }

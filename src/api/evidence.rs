@@ -587,7 +587,6 @@ pub async fn upload(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let upload = uploads::read_file_part(&req, payload, state.config.max_file_bytes).await?;
     let actor = actor(&req, Some(&principal.user_id));
     let id = id.into_inner();
     let writable = move |conn: &mut AnyConnection| {
@@ -595,15 +594,21 @@ pub async fn upload(
         evidence::ensure_accepts_file(conn, &current)?;
         Ok(current)
     };
-    let e = uploads::add_checked(&state, upload, writable, move |conn, current, f, size| {
-        let (e, _) = evidence::add_file(
-            conn,
-            &actor,
-            current,
-            (&f.sha256, &f.name, f.content_type, size),
-        )?;
-        detail(conn, e)
-    })
+    let e = uploads::add_checked(
+        &state,
+        &req,
+        payload,
+        writable,
+        move |conn, current, f, size| {
+            let (e, _) = evidence::add_file(
+                conn,
+                &actor,
+                current,
+                (&f.sha256, &f.name, f.content_type, size),
+            )?;
+            detail(conn, e)
+        },
+    )
     .await?;
     Ok(tagged(StatusCode::CREATED, e.version, &e))
 }

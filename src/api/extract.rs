@@ -346,3 +346,12 @@ where
 {
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
+
+/// The body length a request declares (`Content-Length`), so a body over a limit is
+/// refused (413) before a byte of it is read.
+pub fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::AppState;
-use crate::api::extract::{Query, actor, parse_json};
+use crate::api::extract::{Query, actor, declared_length, parse_json};
 use crate::api::plans::criterion_with_visible_plan;
 use crate::auth::{Principal, policy};
 use crate::db;
@@ -62,6 +62,9 @@ pub async fn import(
     Query(query): Query<ImportQuery>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Decided before the body is read: an account that may not import cannot make the
+    // server read up to THIDUA_MAX_IMPORT_MB.
+    policy::ensure(policy::can_import_learning_records(&principal))?;
     let criterion_id = query
         .criterion_id
         .ok_or_else(|| ApiError::invalid("criterion_id", "required", "name the criterion"))?;
@@ -84,6 +87,9 @@ pub async fn import(
         }
     };
     let limit = state.config.max_import_bytes;
+    if declared_length(&req).is_some_and(|n| n > limit) {
+        return Err(ApiError::too_large(limit));
+    }
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::malformed(format!("cannot read the body: {e}")))?;
@@ -92,7 +98,6 @@ pub async fn import(
         }
         body.extend_from_slice(&chunk);
     }
-    policy::ensure(policy::can_import_learning_records(&principal))?;
     let dry_run = query.dry_run.unwrap_or(false);
     let actor = actor(&req, Some(&principal.user_id));
     let report = db::run(&state.pool, move |conn| {

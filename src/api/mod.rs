@@ -234,7 +234,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                         .service(users::create)
                         .service(users::get)
                         .service(users::update)
-                        .service(users::set_password),
+                        .service(users::set_password)
+                        .service(users::lift_login_lockout),
                 ),
         );
 }

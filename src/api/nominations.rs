@@ -766,7 +766,6 @@ pub async fn upload(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let upload = uploads::read_file_part(&req, payload, state.config.max_file_bytes).await?;
     let actor = actor(&req, Some(&principal.user_id));
     let id = id.into_inner();
     let writable = move |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
@@ -774,7 +773,7 @@ pub async fn upload(
         nominations::ensure_accepts_file(conn, &v.nomination)?;
         Ok(v)
     };
-    let res = uploads::add_checked(&state, upload, writable, move |conn, v, f, size| {
+    let res = uploads::add_checked(&state, &req, payload, writable, move |conn, v, f, size| {
         files::record(conn, &f.sha256, size, f.content_type)?;
         nominations::add_file(
             conn,

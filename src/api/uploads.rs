@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
 use crate::AppState;
+use crate::api::extract::declared_length;
 use crate::db::{self, AnyConnection};
 use crate::domain::files::{self, Checked};
 use crate::error::ApiError;
@@ -14,15 +15,23 @@ use crate::error::ApiError;
 /// An uploaded file as it was read from the form: its name, declared type and content.
 pub type Upload = (String, Option<String>, Vec<u8>);
 
-/// Adds an uploaded file to a record. Everything that can refuse it is decided before the
-/// content is stored — its name and content (`files::check`), then whether the record takes
-/// a file (`writable`) — so a refusal leaves nothing behind. The content goes to the file
-/// store outside any transaction, so no write lock waits on storage; then `writable` runs
-/// again inside the write, whose `record` adds the file. Only a lost race can fail after the
-/// store, and its content stays unreferenced until an upload of the same content uses it.
+/// Room the form takes around the file (boundaries, part headers, other small parts).
+pub const FORM_OVERHEAD: usize = 64 * 1024;
+
+/// Adds a file sent as the request's body to a record. Everything that can refuse it is
+/// decided before the content is stored, so a refusal leaves nothing behind: the form's
+/// type and declared size, then whether the record takes a file (`writable`) — both before
+/// a byte of the body is read, so a caller who may not add to the record cannot make the
+/// server read up to `THIDUA_MAX_FILE_MB` — then the file's name and content
+/// (`files::check`), then `writable` again, as the record may have changed while the file
+/// came in. The content goes to the file store outside any transaction, so no write lock
+/// waits on storage; then `writable` runs once more inside the write, whose `record` adds
+/// the file. Only a lost race can fail after the store, and its content stays
+/// unreferenced until an upload of the same content uses it.
 pub async fn add_checked<V, T, W, R>(
     state: &AppState,
-    (name, declared_type, content): Upload,
+    req: &HttpRequest,
+    payload: web::Payload,
     writable: W,
     record: R,
 ) -> Result<T, ApiError>
@@ -33,14 +42,18 @@ where
     T: Send + 'static,
 {
     let limit = state.config.max_file_bytes;
+    check_form_request(req, limit)?;
+    let before_reading = writable.clone();
+    db::run(&state.pool, move |conn| before_reading(conn).map(|_| ())).await?;
+    let (name, declared_type, content) = read_file_part(req, payload, limit).await?;
     // Telling the type and hashing up to the size limit is CPU work: off the async worker.
     let (checked, content) = web::block(move || {
         files::check(&name, declared_type.as_deref(), &content, limit).map(|c| (c, content))
     })
     .await
     .map_err(ApiError::internal)??;
-    let first = writable.clone();
-    db::run(&state.pool, move |conn| first(conn).map(|_| ())).await?;
+    let before_storing = writable.clone();
+    db::run(&state.pool, move |conn| before_storing(conn).map(|_| ())).await?;
     let size = content.len();
     state.files.put(&checked.sha256, content).await?;
     db::write(&state.pool, move |conn| {
@@ -50,19 +63,10 @@ where
     .await
 }
 
-/// Reads the one part named `file` of a multipart body, up to `limit` bytes.
-pub async fn read_file_part(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-) -> Result<(String, Option<String>, Vec<u8>), ApiError> {
-    let declared_length = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    // The form adds a few hundred bytes around the file.
-    if declared_length.is_some_and(|n| n > limit + 64 * 1024) {
+/// What can be told of a multipart body without reading it: its type (415) and its
+/// declared length (413).
+fn check_form_request(req: &HttpRequest, limit: usize) -> Result<(), ApiError> {
+    if declared_length(req).is_some_and(|n| n > limit + FORM_OVERHEAD) {
         return Err(ApiError::too_large(limit));
     }
     let content_type = req
@@ -76,14 +80,31 @@ pub async fn read_file_part(
     {
         return Err(ApiError::unsupported_media_type("multipart/form-data"));
     }
+    Ok(())
+}
+
+/// Reads the one part named `file` of a multipart body, up to `limit` bytes, and the
+/// whole body up to `limit` plus `FORM_OVERHEAD` (other parts too, with or without a
+/// `Content-Length`).
+async fn read_file_part(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Upload, ApiError> {
     let mut form = Multipart::new(req.headers(), payload.into_inner());
+    let mut other_parts = 0;
     while let Some(field) = form.next().await {
         let mut field =
             field.map_err(|e| ApiError::malformed(format!("cannot read the form: {e}")))?;
         if field.name() != Some("file") {
-            // Drain other parts.
+            // Drain other parts, within the room the form has around the file.
             while let Some(chunk) = field.next().await {
-                chunk.map_err(|e| ApiError::malformed(format!("cannot read the form: {e}")))?;
+                let chunk =
+                    chunk.map_err(|e| ApiError::malformed(format!("cannot read the form: {e}")))?;
+                other_parts += chunk.len();
+                if other_parts > FORM_OVERHEAD {
+                    return Err(ApiError::too_large(limit));
+                }
             }
             continue;
         }

@@ -1,7 +1,7 @@
 //! `/api/v1/users`: accounts, for admins.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -334,4 +334,38 @@ pub async fn set_password(
         user.version,
         &UserResponse::from(user),
     ))
+}
+
+/// Lift an account's login lockout.
+///
+/// After five wrong passwords (or current passwords) in 15 minutes an account's logins
+/// answer 429 until the window ends, its owner's too; this forgets those attempts, so the
+/// owner logs in at once. Recorded in the audit trail (`login_lockout_lifted`, with whether
+/// it was locked). The lock of an address (50 failed logins) is not lifted.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Lifted, or there was no lockout"),
+        (status = 403, description = "Admins only"),
+        (status = 404, description = "No such account"),
+    )
+)]
+#[delete("/{id}/login-lockout")]
+pub async fn lift_login_lockout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::ensure(policy::can_lift_login_lockout(&principal))?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let throttle = state.throttle;
+    db::write(&state.pool, move |conn| {
+        let user = existing_user(conn, &id)?;
+        users::lift_login_lockout(conn, &actor, &user, &throttle)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -210,6 +210,15 @@ pub fn can_import_learning_records(p: &Principal) -> bool {
     p.is_admin() || p.has(Role::Officer) || p.has(Role::Manager)
 }
 
+/// Who may send a file at all, before the record it goes to is read: whoever may act for
+/// some subject or propose — admins, officers, unit heads — and a staff member for their
+/// own evidence. Each upload then checks its record (`can_act_for_subject`,
+/// `can_act_at_level`). Decided before a body of up to `THIDUA_MAX_FILE_MB` is read, so an
+/// account that could never attach a file cannot make the server read one.
+pub fn can_upload_files(p: &Principal) -> bool {
+    p.is_admin() || p.has(Role::Officer) || p.has(Role::Manager) || p.staff_id.is_some()
+}
+
 // Blocs -------------------------------------------------------------------------------
 
 /// Blocs are read by every account below their owner unit (its members and their staff)
@@ -404,6 +413,12 @@ pub fn can_draft_decision(p: &Principal, unit_path: &str) -> bool {
 /// Accounts are the admin's.
 pub fn can_manage_users(p: &Principal) -> bool {
     p.is_admin()
+}
+
+/// Lifting a login lockout lets someone guess a password again at once: the admin's, who
+/// has checked with the account's owner (an officer could unlock an account they attack).
+pub fn can_lift_login_lockout(p: &Principal) -> bool {
+    can_manage_users(p)
 }
 
 // Data leaving the service: service clients, the feed, exports, the audit trail -------

@@ -83,15 +83,18 @@ impl FromRequest for Principal {
         Box::pin(async move {
             let (state, claims) = verified?;
             if claims.scope.is_some() {
-                return Err(ApiError::insufficient_scope(
-                    "A service-client token opens only the endpoints of its scopes.",
-                ));
+                return Err(client_token_refused());
             }
             let principal = user_principal(&state, claims).await?;
             noted(&req, Authenticated::User(principal.user_id.clone()));
             Ok(principal)
         })
     }
+}
+
+/// What a service client's token gets on an endpoint only accounts may call.
+fn client_token_refused() -> ApiError {
+    ApiError::insufficient_scope("A service-client token opens only the endpoints of its scopes.")
 }
 
 /// The app state and the claims of the request's bearer token, checked (signature,
@@ -162,6 +165,14 @@ impl Caller {
         match self {
             Caller::User(p) => Some(&p.user_id),
             Caller::Client(_) => None,
+        }
+    }
+
+    /// The account calling, or what `Principal` answers a service client (403).
+    pub fn user(&self) -> Result<&Principal, ApiError> {
+        match self {
+            Caller::User(p) => Ok(p),
+            Caller::Client(_) => Err(client_token_refused()),
         }
     }
 }

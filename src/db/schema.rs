@@ -113,6 +113,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    throttle_windows (key) {
+        key -> Text,
+        window_ends -> Timestamp,
+        attempts -> Integer,
+    }
+}
+
+diesel::table! {
     idempotency_keys (owner, key) {
         owner -> Text,
         key -> Text,
@@ -813,6 +821,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     change_events,
     ledger_head,
+    throttle_windows,
     idempotency_keys,
     api_clients,
     webhook_subscriptions,

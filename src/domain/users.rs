@@ -307,6 +307,27 @@ pub fn set_password(
     Ok(updated)
 }
 
+/// Lifts an account's login lockout, an admin's decision: the throttle forgets the
+/// username's failed attempts, and the audit trail records who lifted it and whether it
+/// was locked. Whether it was.
+pub fn lift_login_lockout(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user: &User,
+    throttle: &crate::auth::throttle::LoginThrottle,
+) -> Result<bool, ApiError> {
+    let was_locked = throttle.lift(conn, &user.username)?;
+    audit::record_event_with(
+        conn,
+        actor,
+        "login_lockout_lifted",
+        "user",
+        &user.id,
+        &serde_json::json!({"username": user.username, "was_locked": was_locked}),
+    )?;
+    Ok(was_locked)
+}
+
 /// Revokes every open session of an account.
 pub fn end_sessions(conn: &mut AnyConnection, user_id: &str, reason: &str) -> QueryResult<usize> {
     diesel::update(

@@ -52,6 +52,8 @@ enum TestDb {
     Sqlite {
         _dir: tempfile::TempDir,
     },
+    /// Another instance's: removed with that instance.
+    Shared,
     Postgres {
         admin_url: String,
         name: String,
@@ -236,6 +238,13 @@ impl TestApp {
                 Self::postgres_on(admin_url.clone(), adjust).await
             }
         }
+    }
+
+    /// A second instance of the service on this app's database and data directory (so
+    /// each one's tokens hold on the other), as a second `thidua serve` beside the first:
+    /// its own workers, worker and caches. Drop it before the first.
+    pub async fn another_instance(&self) -> TestApp {
+        Self::start(self.state.config.clone(), TestDb::Shared).await
     }
 
     async fn start(config: Config, db: TestDb) -> TestApp {
@@ -551,5 +560,225 @@ impl Res {
             .iter()
             .map(|i| i[field].as_str().unwrap_or("").to_string())
             .collect()
+    }
+}
+
+/// What a POST with a streamed body came to: the answer, and how much of the body the
+/// client had handed to the connection when the answer's first byte arrived — a bound on
+/// what the server can have read of it before answering.
+#[derive(Debug)]
+pub struct Streamed {
+    pub status: u16,
+    pub body: Value,
+    pub sent_before_answer: usize,
+}
+
+impl Streamed {
+    /// The body sent before the answer, in MiB, for messages.
+    pub fn mib_sent(&self) -> f64 {
+        self.sent_before_answer as f64 / (1024.0 * 1024.0)
+    }
+}
+
+/// POSTs `size` bytes of body to `base` + `path` over a plain socket, with a
+/// `Content-Length` or in chunks, in 64 KiB pieces, looking for the answer before each
+/// piece. The body is made as it is sent, so the client holds 64 KiB of it, never `size`.
+pub async fn post_streamed(
+    base: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    size: usize,
+    chunked: bool,
+) -> Streamed {
+    post_streamed_after(base, path, headers, "", size, chunked).await
+}
+
+/// `post_streamed` with a body that begins with `start` (a form's first part header,
+/// say), sent with the head, before the `size` bytes of filler.
+pub async fn post_streamed_after(
+    base: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    start: &str,
+    size: usize,
+    chunked: bool,
+) -> Streamed {
+    let address = base.trim_start_matches("http://").to_string();
+    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if chunked {
+        head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+        if !start.is_empty() {
+            head.push_str(&format!("{:x}\r\n{start}\r\n", start.len()));
+        }
+    } else {
+        let length = start.len() + size;
+        head.push_str(&format!("Content-Length: {length}\r\n\r\n{start}"));
+    }
+    actix_web::rt::task::spawn_blocking(move || stream_post(&address, head, size, chunked))
+        .await
+        .expect("the streaming thread")
+}
+
+/// One thread sends and looks for the answer in turn, so what it counts as sent before
+/// the answer is exact to a piece: a piece is written only after the answer was looked
+/// for (the server cannot have answered and then read much of the body meanwhile).
+fn stream_post(address: &str, head: String, size: usize, chunked: bool) -> Streamed {
+    use std::io::{ErrorKind, Read, Write};
+    use std::time::Duration;
+
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    stream
+        .set_write_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 8192];
+    let piece = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    let mut sending = stream.write_all(head.as_bytes()).is_ok();
+    // Looks briefly for the answer between pieces, and waits for it once all is sent.
+    stream
+        .set_read_timeout(Some(Duration::from_millis(1)))
+        .unwrap();
+    while answer.is_empty() {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                if !sending {
+                    continue;
+                }
+                let n = (size - sent).min(piece.len());
+                let written = if n == 0 {
+                    // All sent: the end of the chunks, then nothing more.
+                    let end = if chunked {
+                        stream.write_all(b"0\r\n\r\n")
+                    } else {
+                        Ok(())
+                    };
+                    end.and(Err(ErrorKind::UnexpectedEof.into()))
+                } else if chunked {
+                    stream
+                        .write_all(format!("{n:x}\r\n").as_bytes())
+                        .and_then(|_| stream.write_all(&piece[..n]))
+                        .and_then(|_| stream.write_all(b"\r\n"))
+                } else {
+                    stream.write_all(&piece[..n])
+                };
+                match written {
+                    Ok(()) => sent += n,
+                    // All sent, or the server closed the connection: wait for the answer.
+                    Err(_) => {
+                        sending = false;
+                        stream
+                            .set_read_timeout(Some(Duration::from_secs(60)))
+                            .unwrap();
+                    }
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let sent_before_answer = sent;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let header_end = |a: &[u8]| a.windows(4).position(|w| w == b"\r\n\r\n");
+    loop {
+        if let Some(end) = header_end(&answer) {
+            let head = String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if answer.len() >= end + 4 + length {
+                break;
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    let end = header_end(&answer).expect("an HTTP answer");
+    let status_line = String::from_utf8_lossy(&answer[..end]).to_string();
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    Streamed {
+        status,
+        body: serde_json::from_slice(&answer[end + 4..]).unwrap_or(Value::Null),
+        sent_before_answer,
+    }
+}
+
+/// `thidua serve` as its own process, on a test app's database and data directory (so
+/// the app's tokens hold there), for what must be measured on the server alone: its
+/// memory. Killed on drop.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    pub fn start(app: &TestApp) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let config = &app.state.config;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env("DATABASE_URL", &config.database_url)
+            .env("THIDUA_DATA_DIR", &config.data_dir)
+            .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
+            .env("THIDUA_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("THIDUA_MAX_FILE_MB", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start thidua");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                child.try_wait().expect("the server").is_none(),
+                "the server exited at start"
+            );
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "the server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        ServerProcess {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// A line of the server's `/proc/<pid>/status`, in KiB (`VmHWM`, the most memory it
+    /// ever held; `VmRSS`, what it holds now).
+    pub fn memory_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("{field} in the server's status"))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -13,6 +13,7 @@ db_tests!(
     concurrent_retries_create_once,
     answers_carrying_a_secret_are_never_kept,
     a_retry_after_logging_in_again_runs,
+    a_kept_answer_is_never_replayed_to_an_ended_session,
 );
 
 async fn a_retried_post_returns_the_first_answer_and_creates_once(app: &TestApp) {
@@ -217,5 +218,93 @@ async fn a_retry_after_logging_in_again_runs(app: &TestApp) {
         .json(body)
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert!(res.header("idempotent-replayed").is_none());
+}
+
+async fn a_kept_answer_is_never_replayed_to_an_ended_session(app: &TestApp) {
+    let admin = app.admin().await;
+    let province = app.unit(&admin, "T", "Tỉnh Nghệ An", None).await;
+    // POSTs an agency with a key, as `token`, and returns the answer.
+    let create = |token: String, code: &'static str| {
+        app.post("/api/v1/org-units")
+            .token(&token)
+            .header("Idempotency-Key", &format!("key-{code}"))
+            .json(json!({"code": code, "name": format!("Sở {code}"), "kind": "agency", "parent_id": &province}))
+    };
+
+    // Logged out: the kept answer is not sent again; the session's end is.
+    let officer = app
+        .user(&admin, "canbo", &["officer"], Some(&province))
+        .await;
+    let first = create(officer.clone(), "S1").await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let replayed = create(officer.clone(), "S1").await;
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    let res = app.post("/api/v1/auth/logout").token(&officer).send().await;
+    assert!(res.status.is_success(), "{}", res.body);
+    let res = create(officer, "S1").await;
+    res.problem(401, "unauthorized");
+    assert!(res.header("idempotent-replayed").is_none());
+
+    // A disabled account: the same.
+    let created = app
+        .post("/api/v1/users")
+        .token(&admin)
+        .json(json!({"username": "canbo2", "password": crate::harness::PASSWORD, "roles": ["officer"], "org_unit_id": province}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let second = app.login("canbo2", crate::harness::PASSWORD).await;
+    let first = create(second.clone(), "S2").await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let disabled = app
+        .patch(&format!("/api/v1/users/{}", created.id()))
+        .token(&admin)
+        .if_match(&created.etag())
+        .json(json!({"active": false}))
+        .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+    let res = create(second, "S2").await;
+    res.problem(401, "unauthorized");
+    assert!(res.header("idempotent-replayed").is_none());
+
+    // A disabled service client: its kept refusal is not replayed either; the handler
+    // answers it afresh (`Principal` refuses every client token).
+    let client = app
+        .post("/api/v1/clients")
+        .token(&admin)
+        .json(json!({"name": "Cổng dữ liệu tỉnh", "scopes": ["changes:read"]}))
+        .await;
+    assert_eq!(client.status, StatusCode::CREATED, "{}", client.body);
+    let form = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("grant_type", "client_credentials"),
+            ("client_id", client.body["client_id"].as_str().unwrap()),
+            (
+                "client_secret",
+                client.body["client_secret"].as_str().unwrap(),
+            ),
+        ])
+        .finish();
+    let token = app
+        .post("/api/v1/auth/token")
+        .raw("application/x-www-form-urlencoded", form)
+        .await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.body);
+    let token = token.body["access_token"].as_str().unwrap().to_string();
+    create(token.clone(), "S3")
+        .await
+        .problem(403, "insufficient_scope");
+    let replayed = create(token.clone(), "S3").await;
+    replayed.problem(403, "insufficient_scope");
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    let res = app
+        .patch(&format!("/api/v1/clients/{}", client.id()))
+        .token(&admin)
+        .if_match(&client.etag())
+        .json(json!({"active": false}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = create(token, "S3").await;
+    res.problem(403, "insufficient_scope");
     assert!(res.header("idempotent-replayed").is_none());
 }

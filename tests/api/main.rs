@@ -24,6 +24,7 @@ mod scores;
 
 mod award_cycle;
 mod awards;
+mod body_limits;
 mod councils;
 mod credentials;
 mod data_out;
@@ -32,3 +33,4 @@ mod idempotency;
 mod operations;
 mod ownership;
 mod storage;
+mod throttles;

@@ -90,6 +90,10 @@ async fn schema_rs_matches_the_migrated_database(app: &TestApp) {
             columns_in_schema_rs(ledger_head::table.select(ledger_head::all_columns)),
         ),
         (
+            "throttle_windows",
+            columns_in_schema_rs(throttle_windows::table.select(throttle_windows::all_columns)),
+        ),
+        (
             "idempotency_keys",
             columns_in_schema_rs(idempotency_keys::table.select(idempotency_keys::all_columns)),
         ),
