@@ -237,6 +237,7 @@ impl TestApp {
             TestDb::Postgres { admin_url, .. } => {
                 Self::postgres_on(admin_url.clone(), adjust).await
             }
+            TestDb::Shared => panic!("a sibling of another instance: make it from the first"),
         }
     }
 
