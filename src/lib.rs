@@ -15,6 +15,7 @@ pub mod error;
 pub mod memory;
 pub mod middleware;
 pub mod openapi;
+pub mod private_files;
 pub mod storage;
 pub mod text;
 pub mod worker;
@@ -50,6 +51,8 @@ pub struct AppState {
 /// admin when there is no account yet. Returns the state and, when it generated the
 /// admin's password, that password (to be shown once).
 pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>), String> {
+    // Before anything writes (the migrations key the rows written before keys came in).
+    install_audit_key(&config)?;
     let pool = db::pool(&config.database_url, config.db_pool_size)?;
     let mut conn = pool
         .get()
@@ -85,6 +88,14 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         reads: cache::Reads::default(),
     };
     Ok((web::Data::new(state), generated))
+}
+
+/// Loads the key of the audit rows' MACs (`THIDUA_AUDIT_KEY`, else `audit-key` in the
+/// data directory, made on first start) and makes it this process's.
+pub fn install_audit_key(config: &Config) -> Result<(), String> {
+    let key = domain::audit::AuditKey::load(config.audit_key.as_deref(), &config.data_dir)
+        .map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))?;
+    domain::audit::install_key(key).map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))
 }
 
 /// The whole application: routes, middleware, docs. Used by the server and the tests.

@@ -55,7 +55,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the audit trail's hash chain; exits 1 if an entry was edited or removed.
+    /// Recompute the audit trail's hash chain and MACs; exits 1 if an entry was edited or
+    /// removed, or was not written by the service. Needs the service's THIDUA_AUDIT_KEY
+    /// (or its data directory's audit-key).
     Verify,
 }
 
@@ -133,7 +135,14 @@ fn run(command: Command) -> Result<(), String> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let mut conn = connect(&config)?;
+            // The service's key, never a new one (which would call every row forged).
+            let key =
+                domain::audit::AuditKey::existing(config.audit_key.as_deref(), &config.data_dir)
+                    .map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))?;
+            domain::audit::install_key(key)?;
+            let mut conn = db::pool(&config.database_url, Some(1))?
+                .get()
+                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
             let report = thidua::db::snapshot(&mut conn, domain::audit::verify_chain)
                 .map_err(|e| e.to_string())?;
             for p in &report.problems {
@@ -162,8 +171,10 @@ fn run(command: Command) -> Result<(), String> {
     }
 }
 
-/// One connection to the configured database, for a command.
+/// One connection to the configured database, for a command, with the audit key its
+/// writes are keyed with (the server's: the same variable or data directory).
 fn connect(config: &Config) -> Result<db::PooledConn, String> {
+    thidua::install_audit_key(config)?;
     db::pool(&config.database_url, Some(1))?
         .get()
         .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))

@@ -199,6 +199,7 @@ fn help_documents_the_configuration() {
         "DATABASE_URL",
         "THIDUA_DATA_DIR",
         "THIDUA_JWT_SECRET",
+        "THIDUA_AUDIT_KEY",
         "THIDUA_ADMIN_PASSWORD",
         "THIDUA_CORS_ORIGINS",
         "RUST_LOG",
@@ -339,6 +340,32 @@ fn audit_verify_finds_an_edited_entry() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("altered: entry 1"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("audit trail broken"));
+
+    // A row put straight into the table is never chained, and verify names it.
+    diesel::sql_query(
+        "INSERT INTO audit_log (at, action, resource_type, resource_id) \
+         VALUES ('2026-12-07 08:00:00', 'created', 'user', 'forged')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    let out = verify();
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("not_written_by_service: entry 2"),
+        "{stdout}"
+    );
+    // Verify never makes a key of its own: one the service never used would call every
+    // row forged.
+    std::fs::remove_file(dir.path().join("data/audit-key")).unwrap();
+    let out = verify();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("THIDUA_AUDIT_KEY"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("data/audit-key").exists());
 }
 
 #[test]
@@ -389,6 +416,12 @@ fn backup_copies_a_live_sqlite_database_that_restores() {
     let restored = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(restored.path().join("data")).unwrap();
     std::fs::copy(&copy, restored.path().join("data/thidua.db")).unwrap();
+    // With the audit key, which the database does not hold: kept apart from the copy.
+    std::fs::copy(
+        dir.path().join("data/audit-key"),
+        restored.path().join("data/audit-key"),
+    )
+    .unwrap();
     let out = thidua(restored.path())
         .args(["audit", "verify"])
         .output()
@@ -451,6 +484,9 @@ fn json_field(body: &str, pointer: &str) -> serde_json::Value {
 /// Two instances on one PostgreSQL serve as one service: a token from one works on the
 /// other, both show the same change feed and credential issuer, and with both workers
 /// running each webhook event is delivered once.
+/// The audit key every instance of one database shares, as it shares the JWT secret.
+const AUDIT_KEY: &str = "one-audit-key-shared-by-every-instance-2026";
+
 #[test]
 fn two_instances_on_one_postgresql_serve_as_one() {
     use diesel::{Connection, RunQueryDsl};
@@ -483,6 +519,7 @@ fn two_instances_on_one_postgresql_serve_as_one() {
         let out = thidua(dir.path())
             .args(["migrate"])
             .env("DATABASE_URL", &url)
+            .env("THIDUA_AUDIT_KEY", AUDIT_KEY)
             .output()
             .unwrap();
         assert!(
@@ -493,6 +530,7 @@ fn two_instances_on_one_postgresql_serve_as_one() {
         let port = free_port();
         let mut child = thidua(dir.path())
             .env("DATABASE_URL", &url)
+            .env("THIDUA_AUDIT_KEY", AUDIT_KEY)
             .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
             .env("THIDUA_ADMIN_PASSWORD", "admin-pass-2026")
             .stderr(Stdio::null())
@@ -518,6 +556,7 @@ fn two_instances_on_one_postgresql_serve_as_one() {
                     "one-secret-shared-by-every-instance-2026",
                 )
                 .env("THIDUA_ISSUER_KEY", issuer_key.trim())
+                .env("THIDUA_AUDIT_KEY", AUDIT_KEY)
                 .env("THIDUA_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
                 .env("THIDUA_WEBHOOK_TICK_MS", "50")
                 .stderr(Stdio::null())
@@ -632,6 +671,12 @@ fn two_instances_on_one_postgresql_serve_as_one() {
         http(a, "GET", "/api/v1/public/issuer", None),
         http(b, "GET", "/api/v1/public/issuer", None)
     );
+    // One audit key for both: each chains the other's rows, and the trail verifies.
+    for port in ports {
+        let (status, body) = http_as(port, "GET", "/api/v1/audit-log/verify", Some(&token), None);
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(json_field(&body, "/ok"), true, "{body}");
+    }
     for child in &mut children {
         child.kill().unwrap();
         child.wait().unwrap();

@@ -300,21 +300,35 @@ fn with_connect_timeout(url: &str) -> String {
 /// start together, which otherwise race on creating the same tables.
 pub fn migrate(conn: &mut AnyConnection) -> Result<usize, String> {
     const LOCK: i64 = 0x7468_6964_7561; // "thidua"
+    let versions = |v: Vec<diesel::migration::MigrationVersion<'_>>| {
+        v.iter().map(ToString::to_string).collect::<Vec<_>>()
+    };
     let result = match conn {
-        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(versions),
         AnyConnection::Postgresql(c) => {
             c.batch_execute(&format!("SELECT pg_advisory_lock({LOCK})"))
                 .map_err(|e| e.to_string())?;
-            let applied = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len());
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions);
             c.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK})"))
                 .map_err(|e| e.to_string())?;
             applied
         }
     };
-    result.map_err(|e| e.to_string())
+    let applied = result.map_err(|e| e.to_string())?;
+    // Only in the run that adds the MAC column: no state in the database can make the
+    // service key rows again (see `key_rows_written_before_keys`).
+    if applied.iter().any(|v| v == AUDIT_MAC_MIGRATION) {
+        let keyed = crate::domain::audit::key_rows_written_before_keys(conn)
+            .map_err(|e| format!("cannot key the audit rows written before: {e}"))?;
+        if keyed > 0 {
+            log::info!("keyed {keyed} audit row(s) written before audit rows had MACs");
+        }
+    }
+    Ok(applied.len())
 }
+
+/// The migration that gives audit rows their MAC column.
+const AUDIT_MAC_MIGRATION: &str = "20261207000012";
 
 /// Writes a consistent copy of a SQLite database to a new file while others keep reading
 /// and writing (`VACUUM INTO` reads one snapshot). PostgreSQL has pg_dump for this.
