@@ -51,6 +51,7 @@ pub struct AppState {
 /// admin when there is no account yet. Returns the state and, when it generated the
 /// admin's password, that password (to be shown once).
 pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>), String> {
+    private_data_dir(&config)?;
     // Before anything writes (the migrations key the rows written before keys came in).
     install_audit_key(&config)?;
     let pool = db::pool(&config.database_url, config.db_pool_size)?;
@@ -88,6 +89,22 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         reads: cache::Reads::default(),
     };
     Ok((web::Data::new(state), generated))
+}
+
+/// Makes the data directory owner-only (0700), and tightens the secrets kept in it when
+/// an older version or an operator left them open to other accounts. (The database and
+/// the attachments are seen to where they are opened: `db::pool`, `storage`.)
+pub fn private_data_dir(config: &Config) -> Result<(), String> {
+    let dir = &config.data_dir;
+    private_files::private_dir(dir).map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?;
+    for secret in [
+        "jwt-secret",
+        domain::audit::KEY_FILE,
+        domain::credentials::KEY_FILE,
+    ] {
+        private_files::tighten(&dir.join(secret)).map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Loads the key of the audit rows' MACs (`THIDUA_AUDIT_KEY`, else `audit-key` in the

@@ -174,6 +174,7 @@ fn run(command: Command) -> Result<(), String> {
 /// One connection to the configured database, for a command, with the audit key its
 /// writes are keyed with (the server's: the same variable or data directory).
 fn connect(config: &Config) -> Result<db::PooledConn, String> {
+    thidua::private_data_dir(config)?;
     thidua::install_audit_key(config)?;
     db::pool(&config.database_url, Some(1))?
         .get()

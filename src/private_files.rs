@@ -1,8 +1,63 @@
-//! Files only the service's own account may read: the secrets it keeps in its data
-//! directory.
+//! Files only the service's own account may read: the data directory, the SQLite
+//! database and its WAL files (password hashes, personal data), the attachments and the
+//! secrets. Each is made owner-only (0700 for a directory, 0600 for a file) when it is
+//! created, and one found looser is tightened at start, with a line in the log.
 
 use std::io::Write;
 use std::path::Path;
+
+/// Makes `dir` (and any missing parent) with mode 0700, or tightens it to 0700 when it
+/// exists with group or other bits.
+pub fn private_dir(dir: &Path) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    tighten(dir)
+}
+
+/// Makes `path` an empty file with mode 0600 unless it exists, and tightens it to 0600
+/// when it exists with group or other bits. Made before SQLite opens the database, so
+/// the database is never readable by others, and neither are its `-wal` and `-shm`
+/// files, which SQLite creates with the database's own mode.
+pub fn private_file(path: &Path) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    tighten(path)
+}
+
+/// Takes the group and other bits off `path` (0700 for a directory, 0600 for a file)
+/// when it has any; nothing when it does not exist.
+pub fn tighten(path: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let private = if metadata.is_dir() { 0o700 } else { 0o600 };
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(private))
+                .map_err(|e| format!("cannot make {} owner-only: {e}", path.display()))?;
+            log::warn!(
+                "{} was open to other accounts (mode {mode:o}): made owner-only ({private:o})",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
 
 /// The secret kept in `path`, or a new one (`make`) written there with mode 0600 on first
 /// start. Created with `create_new`, so instances starting together end up with the same

@@ -170,6 +170,52 @@ fn first_start_makes_an_admin_and_sigterm_stops_cleanly() {
     child.wait().unwrap();
 }
 
+#[cfg(unix)]
+#[test]
+fn the_data_directory_the_database_and_the_secrets_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |path: &str| {
+        std::fs::metadata(dir.path().join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let private = [
+        "data",
+        "data/thidua.db",
+        "data/thidua.db-wal",
+        "data/thidua.db-shm",
+        "data/files",
+        "data/jwt-secret",
+        "data/audit-key",
+        "data/issuer-ed25519.key",
+    ];
+    // The database holds password hashes and personal data: nobody else may read it.
+    let server = Server::start(&mut thidua(dir.path()));
+    for path in private {
+        assert_eq!(mode(path) & 0o077, 0, "{path}: {:o}", mode(path));
+    }
+    drop(server);
+
+    // Left open to others (by an older version, or by hand): tightened at the next start.
+    for path in private {
+        let open = if path.contains('.') || path.ends_with("secret") || path.ends_with("key") {
+            0o644
+        } else {
+            0o755
+        };
+        std::fs::set_permissions(dir.path().join(path), std::fs::Permissions::from_mode(open))
+            .unwrap();
+    }
+    let server = Server::start(&mut thidua(dir.path()));
+    for path in private {
+        assert_eq!(mode(path) & 0o077, 0, "{path}: {:o}", mode(path));
+    }
+    drop(server);
+}
+
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
     let dir = tempfile::tempdir().unwrap();
