@@ -134,7 +134,7 @@ impl Config {
         }
         let admin_password = var("THIDUA_ADMIN_PASSWORD");
         if let Some(p) = &admin_password
-            && let Err(m) = crate::domain::users::check_password_strength(p)
+            && let Err(m) = crate::domain::users::check_password_strength(p, &["admin"])
         {
             return Err(bad("THIDUA_ADMIN_PASSWORD", m));
         }

@@ -113,7 +113,7 @@ fn run(command: Command) -> Result<(), String> {
             } else {
                 thidua::auth::password::generate()
             };
-            domain::users::check_password_strength(&password)
+            domain::users::check_password_strength(&password, &[&username])
                 .map_err(|m| format!("password {m}"))?;
             let mut conn = connect(&config)?;
             db::migrate(&mut conn)?;
@@ -195,17 +195,18 @@ fn first_admin(conn: &mut db::AnyConnection, config: &Config) -> Result<(), Stri
 
 /// Loads the demo data set and prints what it made.
 fn seed_demo(config: &Config) -> Result<(), String> {
+    // Checked before anything is written.
+    let password = std::env::var("THIDUA_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(thidua::auth::password::generate);
+    domain::users::check_password_strength(&password, &["demo"])
+        .map_err(|m| format!("THIDUA_DEMO_PASSWORD: {m}"))?;
     let mut conn = connect(config)?;
     db::migrate(&mut conn)?;
     // The first admin comes first: once the demo's accounts exist, a later start would
     // otherwise see accounts and make none.
     first_admin(&mut conn, config)?;
-    let password = std::env::var("THIDUA_DEMO_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(thidua::auth::password::generate);
-    domain::users::check_password_strength(&password)
-        .map_err(|m| format!("THIDUA_DEMO_PASSWORD: {m}"))?;
     let loaded = thidua::demo::load(&mut conn, &password).map_err(|e| e.to_string())?;
     if loaded.created.is_empty() {
         println!("demo data already loaded: nothing changed");

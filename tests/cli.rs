@@ -223,6 +223,8 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         ("THIDUA_BIND", "nowhere"),
         ("THIDUA_JWT_SECRET", "short"),
         ("DATABASE_URL", "mysql://db"),
+        ("THIDUA_ADMIN_PASSWORD", "Password1"),
+        ("THIDUA_AUDIT_KEY", "short"),
     ] {
         let out = thidua(dir.path()).env(var, value).output().unwrap();
         assert!(!out.status.success());
@@ -233,6 +235,46 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
             "{var}: {stderr}"
         );
     }
+}
+
+#[test]
+fn passwords_easy_to_guess_stop_the_commands_that_set_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = thidua(dir.path())
+        .args(["create-admin", "ops.admin", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ops.admin2026\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("password is too easy to guess"), "{stderr}");
+
+    let out = thidua(dir.path())
+        .arg("seed-demo")
+        .env("THIDUA_DEMO_PASSWORD", "12345678")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("thidua: THIDUA_DEMO_PASSWORD: is too easy to guess"),
+        "{stderr}"
+    );
+    // Refused before anything was written.
+    assert!(!dir.path().join("data/thidua.db").exists());
 }
 
 #[test]
