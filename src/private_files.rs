@@ -60,8 +60,9 @@ pub fn tighten(path: &Path) -> Result<(), String> {
 }
 
 /// The secret kept in `path`, or a new one (`make`) written there with mode 0600 on first
-/// start. Created with `create_new`, so instances starting together end up with the same
-/// secret. A secret shorter than `min_len` bytes is refused.
+/// start. The new secret is written whole to a file of its own, then linked to `path`,
+/// which fails if `path` exists: instances starting together end up with the same secret,
+/// and none reads a half-written one. A secret shorter than `min_len` bytes is refused.
 pub fn read_or_create_secret(
     path: &Path,
     min_len: usize,
@@ -71,26 +72,30 @@ pub fn read_or_create_secret(
         return Ok(secret);
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        private_dir(dir)?;
     }
     let secret = make();
+    let draft = path.with_extension(format!("new-{}", uuid::Uuid::now_v7().simple()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut file) => file
-            .write_all(secret.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        // Another instance created it first: use theirs.
+    let written = options
+        .open(&draft)
+        .and_then(|mut file| {
+            file.write_all(secret.as_bytes())?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::hard_link(&draft, path));
+    let _ = std::fs::remove_file(&draft);
+    match written {
+        Ok(()) => Ok(secret.into_bytes()),
+        // Another instance made it first: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return read_or_create_secret(path, min_len, make);
+            read_secret(path, min_len)?.ok_or_else(|| format!("{} vanished", path.display()))
         }
-        Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+        Err(e) => Err(format!("cannot create {}: {e}", path.display())),
     }
-    Ok(secret.into_bytes())
 }
 
 /// The secret kept in `path`, `None` when there is no such file.
@@ -103,5 +108,41 @@ pub fn read_secret(path: &Path, min_len: usize) -> Result<Option<Vec<u8>>, Strin
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instances_starting_together_share_one_whole_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/audit-key");
+        let secrets: Vec<Vec<u8>> = std::thread::scope(|s| {
+            let makers: Vec<_> = (0..8)
+                .map(|i| {
+                    let path = &path;
+                    s.spawn(move || {
+                        read_or_create_secret(path, 32, || format!("{i}").repeat(40)).unwrap()
+                    })
+                })
+                .collect();
+            makers.into_iter().map(|m| m.join().unwrap()).collect()
+        });
+        assert!(secrets.iter().all(|s| *s == secrets[0] && s.len() == 40));
+        assert_eq!(std::fs::read(&path).unwrap(), secrets[0]);
+        // Nothing left beside it.
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("data")).unwrap().count(),
+            1
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&dir.path().join("data")), 0o700);
+        }
     }
 }
