@@ -194,6 +194,10 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
+fn is_password_field(path: &str) -> bool {
+    matches!(path, "password" | "current_password" | "new_password")
+}
+
 /// The path (`a.b[2]`) of the first string (or key) holding a character no text may hold,
 /// and that character: NUL, which no text needs and PostgreSQL refuses, or one that hides
 /// or reorders text (`text::is_hidden`), so every name, title and note of every body is
@@ -201,6 +205,11 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
 fn find_bad_text(value: &serde_json::Value, path: &str) -> Option<(String, char)> {
     let bad = |s: &str| s.chars().find(|c| *c == '\0' || crate::text::is_hidden(*c));
     match value {
+        // A password is never shown, so it cannot mislead; refusing its characters would
+        // only lock out an account whose password holds one (an emoji's joiner).
+        serde_json::Value::String(s) if is_password_field(path) => {
+            s.contains('\0').then(|| (path.to_string(), '\0'))
+        }
         serde_json::Value::String(s) => bad(s).map(|c| (path.to_string(), c)),
         serde_json::Value::Array(items) => items
             .iter()

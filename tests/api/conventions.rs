@@ -71,6 +71,15 @@ async fn text_that_hides_or_says_two_things_is_refused_naming_the_field(app: &Te
         .json(unit("Tỉnh Nghệ An – “Bình dân học vụ số” ❤️".into()))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    // A password is never shown: an emoji's joiner in it misleads nobody.
+    let password = "gia-đình-👨\u{200d}👩\u{200d}👧-2026";
+    let res = app
+        .post("/api/v1/users")
+        .token(&admin)
+        .json(json!({"username": "quan.tri", "password": password, "roles": ["admin"]}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    app.login("quan.tri", password).await;
 }
 
 async fn oversized_and_non_json_bodies_are_refused(app: &TestApp) {
