@@ -12,6 +12,7 @@ Configuration (environment variables, also read from ./.env):
   DATABASE_URL           postgres://… or a SQLite file path  [default: $THIDUA_DATA_DIR/thidua.db]
   THIDUA_DATA_DIR        data directory (database, keys, files) [default: ./data]
   THIDUA_JWT_SECRET      token signing secret, >= 32 bytes   [default: generated once into the data directory]
+  THIDUA_AUDIT_KEY       key of the audit rows' MACs, >= 32 bytes [default: generated once into the data directory]
   THIDUA_ISSUER_KEY      Ed25519 key signing award credentials, multibase (z…) [default: generated once into the data directory]
   THIDUA_ADMIN_PASSWORD  password of the first admin account [default: generated, printed once]
   THIDUA_CORS_ORIGINS    comma-separated origins allowed by CORS, or *  [default: none]
@@ -44,6 +45,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Unset: read from, or generated into, `data_dir/jwt-secret`.
     pub jwt_secret: Option<String>,
+    /// Unset: read from, or generated into, `data_dir/audit-key`. Several instances must
+    /// share it, as they share the JWT secret: a row keyed by another key is reported as
+    /// not written by the service.
+    pub audit_key: Option<String>,
     /// Unset: read from, or generated into, `data_dir/issuer-ed25519.key`. Several
     /// instances must share it, as they share the JWT secret.
     pub issuer_key: Option<String>,
@@ -132,6 +137,12 @@ impl Config {
         {
             return Err(bad("THIDUA_JWT_SECRET", "must be at least 32 bytes long"));
         }
+        let audit_key = var("THIDUA_AUDIT_KEY");
+        if let Some(s) = &audit_key
+            && s.len() < 32
+        {
+            return Err(bad("THIDUA_AUDIT_KEY", "must be at least 32 bytes long"));
+        }
         let issuer_key = var("THIDUA_ISSUER_KEY");
         if let Some(k) = &issuer_key
             && crate::domain::credentials::IssuerKey::from_multibase(k.trim()).is_none()
@@ -143,7 +154,7 @@ impl Config {
         }
         let admin_password = var("THIDUA_ADMIN_PASSWORD");
         if let Some(p) = &admin_password
-            && let Err(m) = crate::domain::users::check_password_strength(p)
+            && let Err(m) = crate::domain::users::check_password_strength(p, &["admin"])
         {
             return Err(bad("THIDUA_ADMIN_PASSWORD", m));
         }
@@ -211,6 +222,7 @@ impl Config {
             database_url,
             data_dir,
             jwt_secret,
+            audit_key,
             issuer_key,
             admin_password,
             cors_origins,
@@ -319,6 +331,7 @@ mod tests {
             ("THIDUA_METRICS_BIND", "9090"),
             ("THIDUA_LOG_FORMAT", "yaml"),
             ("THIDUA_JWT_SECRET", "short"),
+            ("THIDUA_AUDIT_KEY", "short"),
             ("THIDUA_CORS_ORIGINS", "portal.example.vn"),
             ("DATABASE_URL", "mysql://x"),
             ("THIDUA_DB_POOL_SIZE", "0"),

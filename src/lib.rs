@@ -19,6 +19,7 @@ pub mod middleware;
 pub mod observe;
 pub mod openapi;
 pub mod outbound;
+pub mod private_files;
 pub mod storage;
 pub mod text;
 pub mod worker;
@@ -56,6 +57,9 @@ pub struct AppState {
 /// admin when there is no account yet. Returns the state and, when it generated the
 /// admin's password, that password (to be shown once).
 pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>), String> {
+    private_data_dir(&config)?;
+    // Before anything writes (the migrations key the rows written before keys came in).
+    install_audit_key(&config)?;
     let pool = db::pool(&config.database_url, config.db_pool_size)?;
     let mut conn = pool
         .get()
@@ -96,6 +100,30 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         metrics: metrics::Metrics::default(),
     };
     Ok((web::Data::new(state), generated))
+}
+
+/// Makes the data directory owner-only (0700), and tightens the secrets kept in it when
+/// an older version or an operator left them open to other accounts. (The database and
+/// the attachments are seen to where they are opened: `db::pool`, `storage`.)
+pub fn private_data_dir(config: &Config) -> Result<(), String> {
+    let dir = &config.data_dir;
+    private_files::private_dir(dir).map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?;
+    for secret in [
+        "jwt-secret",
+        domain::audit::KEY_FILE,
+        domain::credentials::KEY_FILE,
+    ] {
+        private_files::tighten(&dir.join(secret)).map_err(|e| format!("THIDUA_DATA_DIR: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Loads the key of the audit rows' MACs (`THIDUA_AUDIT_KEY`, else `audit-key` in the
+/// data directory, made on first start) and makes it this process's.
+pub fn install_audit_key(config: &Config) -> Result<(), String> {
+    let key = domain::audit::AuditKey::load(config.audit_key.as_deref(), &config.data_dir)
+        .map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))?;
+    domain::audit::install_key(key).map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))
 }
 
 /// The whole application: routes, middleware, docs. Used by the server and the tests.

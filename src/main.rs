@@ -59,7 +59,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the audit trail's hash chain; exits 1 if an entry was edited or removed.
+    /// Recompute the audit trail's hash chain and MACs; exits 1 if an entry was edited or
+    /// removed, or was not written by the service. Needs the service's THIDUA_AUDIT_KEY
+    /// (or its data directory's audit-key).
     Verify,
 }
 
@@ -121,7 +123,7 @@ fn run(command: Command) -> Result<(), String> {
             } else {
                 thidua::auth::password::generate()
             };
-            domain::users::check_password_strength(&password)
+            domain::users::check_password_strength(&password, &[&username])
                 .map_err(|m| format!("password {m}"))?;
             let mut conn = connect(&config)?;
             db::migrate(&mut conn)?;
@@ -143,7 +145,14 @@ fn run(command: Command) -> Result<(), String> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let mut conn = connect(&config)?;
+            // The service's key, never a new one (which would call every row forged).
+            let key =
+                domain::audit::AuditKey::existing(config.audit_key.as_deref(), &config.data_dir)
+                    .map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))?;
+            domain::audit::install_key(key)?;
+            let mut conn = db::pool(&config.database_url, Some(1))?
+                .get()
+                .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
             let report = thidua::db::snapshot(&mut conn, domain::audit::verify_chain)
                 .map_err(|e| e.to_string())?;
             for p in &report.problems {
@@ -172,8 +181,11 @@ fn run(command: Command) -> Result<(), String> {
     }
 }
 
-/// One connection to the configured database, for a command.
+/// One connection to the configured database, for a command, with the audit key its
+/// writes are keyed with (the server's: the same variable or data directory).
 fn connect(config: &Config) -> Result<db::PooledConn, String> {
+    thidua::private_data_dir(config)?;
+    thidua::install_audit_key(config)?;
     db::pool(&config.database_url, Some(1))?
         .get()
         .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))
@@ -193,17 +205,18 @@ fn first_admin(conn: &mut db::AnyConnection, config: &Config) -> Result<(), Stri
 
 /// Loads the demo data set and prints what it made.
 fn seed_demo(config: &Config) -> Result<(), String> {
+    // Checked before anything is written.
+    let password = std::env::var("THIDUA_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(thidua::auth::password::generate);
+    domain::users::check_password_strength(&password, &["demo"])
+        .map_err(|m| format!("THIDUA_DEMO_PASSWORD: {m}"))?;
     let mut conn = connect(config)?;
     db::migrate(&mut conn)?;
     // The first admin comes first: once the demo's accounts exist, a later start would
     // otherwise see accounts and make none.
     first_admin(&mut conn, config)?;
-    let password = std::env::var("THIDUA_DEMO_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(thidua::auth::password::generate);
-    domain::users::check_password_strength(&password)
-        .map_err(|m| format!("THIDUA_DEMO_PASSWORD: {m}"))?;
     let loaded = thidua::demo::load(&mut conn, &password).map_err(|e| e.to_string())?;
     if loaded.created.is_empty() {
         println!("demo data already loaded: nothing changed");

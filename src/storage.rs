@@ -38,9 +38,9 @@ impl FileStore {
     pub fn from_config(config: &Config) -> Result<FileStore, String> {
         let store: Arc<dyn ObjectStore> = match &config.file_store {
             None => {
+                // Owner-only: attachments hold personal data.
                 let dir = config.data_dir.join("files");
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                crate::private_files::private_dir(&dir)?;
                 Arc::new(LocalFileSystem::new_with_prefix(&dir).map_err(|e| e.to_string())?)
             }
             Some(url) => {

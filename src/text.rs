@@ -2,10 +2,30 @@
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// Text as stored and returned: Unicode NFC, so "ế" typed as e + two marks equals the precomposed one.
 pub fn nfc(s: &str) -> String {
     s.nfc().collect()
+}
+
+/// Whether `c` changes how text reads without being seen, so a name or a title could show
+/// as something it is not ("hoa-don\u{202e}fdp.exe" shows as "hoa-donexe.pdf"): every
+/// Unicode format character (category Cf: the bidirectional embeddings, overrides and
+/// isolates U+202A–U+202E and U+2066–U+2069, the marks U+200E–U+200F and U+061C, the
+/// zero-width characters U+200B–U+200D, U+2060–U+2064 and U+FEFF, the soft hyphen U+00AD,
+/// U+180E, the tag characters that hide text, …), and the Hangul fillers, which show as
+/// blanks. Vietnamese text needs none of them.
+pub fn is_hidden(c: char) -> bool {
+    // Every string of every request passes here: below U+00AD (ASCII, Latin-1's first
+    // half) there is none, and the table is not looked up.
+    c >= '\u{ad}' && c.general_category() == GeneralCategory::Format
+        || matches!(c, '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}')
+}
+
+/// The first character of `s` that `is_hidden`.
+pub fn find_hidden(s: &str) -> Option<char> {
+    s.chars().find(|c| is_hidden(*c))
 }
 
 /// A search key: lowercase, no diacritics, "đ" folded to "d", runs of white space collapsed.
@@ -114,6 +134,41 @@ pub fn person_sort_key(full_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_found() {
+        let hidden = [
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200b}',
+            '\u{200c}',
+            '\u{200d}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{feff}',
+            '\u{00ad}',
+            '\u{180e}',
+            '\u{061c}',
+            '\u{e0041}',
+            '\u{3164}',
+        ];
+        for c in hidden {
+            assert!(is_hidden(c), "U+{:04X}", c as u32);
+        }
+        assert_eq!(find_hidden("Phòng\u{202e} A"), Some('\u{202e}'));
+        // Vietnamese in either form, punctuation and emoji are plain text.
+        for text in [
+            "Ủy ban nhân dân tỉnh Nghệ An",
+            "Nguye\u{302}\u{303}n Văn Đạt",
+            "Số 12/QĐ-UBND – “Bình dân học vụ số” ❤️",
+        ] {
+            assert_eq!(find_hidden(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn fold_strips_diacritics_and_d() {

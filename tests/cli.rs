@@ -170,6 +170,52 @@ fn first_start_makes_an_admin_and_sigterm_stops_cleanly() {
     child.wait().unwrap();
 }
 
+#[cfg(unix)]
+#[test]
+fn the_data_directory_the_database_and_the_secrets_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |path: &str| {
+        std::fs::metadata(dir.path().join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let private = [
+        "data",
+        "data/thidua.db",
+        "data/thidua.db-wal",
+        "data/thidua.db-shm",
+        "data/files",
+        "data/jwt-secret",
+        "data/audit-key",
+        "data/issuer-ed25519.key",
+    ];
+    // The database holds password hashes and personal data: nobody else may read it.
+    let server = Server::start(&mut thidua(dir.path()));
+    for path in private {
+        assert_eq!(mode(path) & 0o077, 0, "{path}: {:o}", mode(path));
+    }
+    drop(server);
+
+    // Left open to others (by an older version, or by hand): tightened at the next start.
+    for path in private {
+        let open = if path.contains('.') || path.ends_with("secret") || path.ends_with("key") {
+            0o644
+        } else {
+            0o755
+        };
+        std::fs::set_permissions(dir.path().join(path), std::fs::Permissions::from_mode(open))
+            .unwrap();
+    }
+    let server = Server::start(&mut thidua(dir.path()));
+    for path in private {
+        assert_eq!(mode(path) & 0o077, 0, "{path}: {:o}", mode(path));
+    }
+    drop(server);
+}
+
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -177,6 +223,8 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         ("THIDUA_BIND", "nowhere"),
         ("THIDUA_JWT_SECRET", "short"),
         ("DATABASE_URL", "mysql://db"),
+        ("THIDUA_ADMIN_PASSWORD", "Password1"),
+        ("THIDUA_AUDIT_KEY", "short"),
     ] {
         let out = thidua(dir.path()).env(var, value).output().unwrap();
         assert!(!out.status.success());
@@ -190,6 +238,46 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
 }
 
 #[test]
+fn passwords_easy_to_guess_stop_the_commands_that_set_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = thidua(dir.path())
+        .args(["create-admin", "ops.admin", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ops.admin2026\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("password is too easy to guess"), "{stderr}");
+
+    let out = thidua(dir.path())
+        .arg("seed-demo")
+        .env("THIDUA_DEMO_PASSWORD", "12345678")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("thidua: THIDUA_DEMO_PASSWORD: is too easy to guess"),
+        "{stderr}"
+    );
+    // Refused before anything was written.
+    assert!(!dir.path().join("data/thidua.db").exists());
+}
+
+#[test]
 fn help_documents_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     let out = thidua(dir.path()).arg("--help").output().unwrap();
@@ -199,6 +287,7 @@ fn help_documents_the_configuration() {
         "DATABASE_URL",
         "THIDUA_DATA_DIR",
         "THIDUA_JWT_SECRET",
+        "THIDUA_AUDIT_KEY",
         "THIDUA_ADMIN_PASSWORD",
         "THIDUA_CORS_ORIGINS",
         "THIDUA_METRICS_BIND",
@@ -345,6 +434,32 @@ fn audit_verify_finds_an_edited_entry() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("altered: entry 1"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("audit trail broken"));
+
+    // A row put straight into the table is never chained, and verify names it.
+    diesel::sql_query(
+        "INSERT INTO audit_log (at, action, resource_type, resource_id) \
+         VALUES ('2026-12-07 08:00:00', 'created', 'user', 'forged')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    let out = verify();
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("not_written_by_service: entry 2"),
+        "{stdout}"
+    );
+    // Verify never makes a key of its own: one the service never used would call every
+    // row forged.
+    std::fs::remove_file(dir.path().join("data/audit-key")).unwrap();
+    let out = verify();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("THIDUA_AUDIT_KEY"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("data/audit-key").exists());
 }
 
 #[test]
@@ -395,6 +510,12 @@ fn backup_copies_a_live_sqlite_database_that_restores() {
     let restored = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(restored.path().join("data")).unwrap();
     std::fs::copy(&copy, restored.path().join("data/thidua.db")).unwrap();
+    // With the audit key, which the database does not hold: kept apart from the copy.
+    std::fs::copy(
+        dir.path().join("data/audit-key"),
+        restored.path().join("data/audit-key"),
+    )
+    .unwrap();
     let out = thidua(restored.path())
         .args(["audit", "verify"])
         .output()
@@ -457,6 +578,9 @@ fn json_field(body: &str, pointer: &str) -> serde_json::Value {
 /// Two instances on one PostgreSQL serve as one service: a token from one works on the
 /// other, both show the same change feed and credential issuer, and with both workers
 /// running each webhook event is delivered once.
+/// The audit key every instance of one database shares, as it shares the JWT secret.
+const AUDIT_KEY: &str = "one-audit-key-shared-by-every-instance-2026";
+
 #[test]
 #[cfg_attr(
     not(thidua_pg_tests),
@@ -493,6 +617,7 @@ fn two_instances_on_one_postgresql_serve_as_one() {
         let out = thidua(dir.path())
             .args(["migrate"])
             .env("DATABASE_URL", &url)
+            .env("THIDUA_AUDIT_KEY", AUDIT_KEY)
             .output()
             .unwrap();
         assert!(
@@ -503,6 +628,7 @@ fn two_instances_on_one_postgresql_serve_as_one() {
         let port = free_port();
         let mut child = thidua(dir.path())
             .env("DATABASE_URL", &url)
+            .env("THIDUA_AUDIT_KEY", AUDIT_KEY)
             .env("THIDUA_BIND", format!("127.0.0.1:{port}"))
             .env("THIDUA_ADMIN_PASSWORD", "admin-pass-2026")
             .stderr(Stdio::null())
@@ -528,6 +654,7 @@ fn two_instances_on_one_postgresql_serve_as_one() {
                     "one-secret-shared-by-every-instance-2026",
                 )
                 .env("THIDUA_ISSUER_KEY", issuer_key.trim())
+                .env("THIDUA_AUDIT_KEY", AUDIT_KEY)
                 .env("THIDUA_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
                 .env("THIDUA_WEBHOOK_TICK_MS", "50")
                 .stderr(Stdio::null())
@@ -642,6 +769,12 @@ fn two_instances_on_one_postgresql_serve_as_one() {
         http(a, "GET", "/api/v1/public/issuer", None),
         http(b, "GET", "/api/v1/public/issuer", None)
     );
+    // One audit key for both: each chains the other's rows, and the trail verifies.
+    for port in ports {
+        let (status, body) = http_as(port, "GET", "/api/v1/audit-log/verify", Some(&token), None);
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(json_field(&body, "/ok"), true, "{body}");
+    }
     for child in &mut children {
         child.kill().unwrap();
         child.wait().unwrap();

@@ -39,7 +39,8 @@ pub struct AuditEntryResponse {
     pub after: Option<serde_json::Value>,
     /// The entry's place in the hash chain.
     pub chain_seq: Option<i64>,
-    /// SHA-256 over the previous entry's hash and this entry.
+    /// SHA-256 over the previous entry's hash and this entry; `not-written-by-the-service`
+    /// for a row without the service's MAC, which is never chained.
     pub hash: Option<String>,
 }
 
@@ -132,7 +133,8 @@ pub async fn list(
 /// Check the audit trail's hash chain.
 ///
 /// Recomputes every entry's hash in order: an edited entry, a removed one, or a removed
-/// newest entry is reported. The same check runs as `thidua audit verify`.
+/// newest entry is reported, and so is every row without the MAC the service makes when
+/// it writes one (`not_written_by_service`). The same check runs as `thidua audit verify`.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),

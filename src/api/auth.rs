@@ -259,11 +259,21 @@ pub async fn change_password(
         .throttle
         .attempt(&principal.username, &client_address(&req));
     attempt.begin(&state.pool).await?;
+    // `None`: the current password is wrong; otherwise whether the new one was taken.
     let changed = db::run(&state.pool, move |conn| {
         let user =
             users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
         if !password::verify(&body.current_password, &user.password_hash) {
-            return Ok(false);
+            return Ok(None);
+        }
+        // Refused after the current password was found right: a weak new password is no
+        // failed guess, and must not lock the account.
+        let words = users::own_words(conn, &user.username, user.staff_id.as_deref())?;
+        if let Err(weak) =
+            crate::api::users::strong_password("new_password", &body.new_password, &words)
+        {
+            db::write_tx(conn, |conn| attempt.succeeded(conn))?;
+            return Ok(Some(Err(weak)));
         }
         let hash = password::hash(&body.new_password)?;
         db::write_tx(conn, |conn| {
@@ -273,15 +283,18 @@ pub async fn change_password(
             attempt.succeeded(conn)?;
             users::set_password(conn, &actor, &current, hash)
         })?;
-        Ok(true)
+        Ok(Some(Ok(())))
     })
     .await?;
-    if !changed {
-        return Err(ApiError::invalid(
-            "current_password",
-            "wrong_password",
-            "the current password is wrong",
-        ));
+    match changed {
+        Some(taken) => taken?,
+        None => {
+            return Err(ApiError::invalid(
+                "current_password",
+                "wrong_password",
+                "the current password is wrong",
+            ));
+        }
     }
     Ok(HttpResponse::NoContent().finish())
 }

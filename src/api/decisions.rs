@@ -731,11 +731,20 @@ pub async fn staff_awards(
     if !csv {
         return Ok(HttpResponse::Ok().json(rows));
     }
-    let mut out = csv::Writer::from_writer(Vec::new());
-    for r in &rows {
+    let mut out = crate::api::report_formats::csv_writer(Vec::new());
+    let none = rows.is_empty();
+    for r in rows {
+        // Decision numbers, authorities and award names are typed by people.
+        let safe = crate::api::report_formats::csv_safe_text;
+        let r = CivilServantAward {
+            so_quyet_dinh: safe(&r.so_quyet_dinh),
+            co_quan_ban_hanh: safe(&r.co_quan_ban_hanh),
+            danh_hieu_hinh_thuc: safe(&r.danh_hieu_hinh_thuc),
+            ..r
+        };
         out.serialize(r).map_err(ApiError::internal)?;
     }
-    if rows.is_empty() {
+    if none {
         out.write_record([
             "so_quyet_dinh",
             "ngay_quyet_dinh",

@@ -73,22 +73,28 @@ fn check_json_request(req: &HttpRequest) -> Result<(), ApiError> {
 /// Parses a JSON document into `T`: 400 when it is not JSON, 422 naming the field when it
 /// does not fit `T` or fails its validation.
 pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    let mut value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::malformed(format!("The body is not valid JSON: {e}")))?;
+    let mut value = read_json(body)?;
     if !value.is_object() {
         return Err(ApiError::invalid("body", "type", "must be a JSON object"));
     }
-    if let Some(field) = find_nul(&value, "") {
+    if let Some((field, bad)) = find_bad_text(&value, "") {
         let field = if field.is_empty() {
             "body".to_string()
         } else {
             field
         };
-        return Err(ApiError::invalid(
-            &field,
-            "nul",
-            "text may not hold a NUL character (\\u0000)",
-        ));
+        return Err(match bad {
+            '\0' => ApiError::invalid(&field, "nul", "text may not hold a NUL character (\\u0000)"),
+            c => ApiError::invalid(
+                &field,
+                "hidden_characters",
+                format!(
+                    "text may not hold invisible or direction-changing characters (U+{:04X}): \
+                     they make it read as something it is not",
+                    c as u32
+                ),
+            ),
+        });
     }
     normalize_strings(&mut value);
     let parsed: T =
@@ -97,25 +103,127 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
     Ok(parsed)
 }
 
-/// The path (`a.b[2]`) of the first string holding a NUL character, which no text needs and
-/// PostgreSQL refuses.
-fn find_nul(value: &serde_json::Value, path: &str) -> Option<String> {
+/// A JSON document, refusing an object that names a key twice: parsers disagree on which
+/// of the two counts (serde_json keeps the last), so a body could mean one thing to a
+/// proxy or a signature check and another to us. 400 when it is not JSON; 422 naming the
+/// repeated key (`a.b`) otherwise.
+fn read_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    match serde_json::from_slice::<UniqueKeys>(body) {
+        Ok(UniqueKeys(value)) => Ok(value),
+        Err(e) if e.is_data() && e.to_string().starts_with(DUPLICATE_KEY) => {
+            // Read again, tracking the path, only for the answer (the path costs time).
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let (base, key) = match serde_path_to_error::deserialize::<_, UniqueKeys>(&mut de) {
+                Err(e) => (
+                    e.path().to_string(),
+                    e.inner().to_string().split('`').nth(1).map(str::to_string),
+                ),
+                Ok(_) => (String::new(), None),
+            };
+            let base = if base == "." { String::new() } else { base };
+            Err(ApiError::invalid(
+                &join_path(&base, key.as_deref()),
+                "duplicate_key",
+                "the key appears twice in its object; give it once",
+            ))
+        }
+        Err(e) => Err(ApiError::malformed(format!(
+            "The body is not valid JSON: {e}"
+        ))),
+    }
+}
+
+const DUPLICATE_KEY: &str = "duplicate key";
+
+/// A `serde_json::Value` read with a check that no object repeats a key (serde_json's own
+/// keeps the last; its maintainers leave the check to a `Deserialize` such as this).
+struct UniqueKeys(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("{DUPLICATE_KEY} `{key}`")));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
+fn is_password_field(path: &str) -> bool {
+    matches!(path, "password" | "current_password" | "new_password")
+}
+
+/// The path (`a.b[2]`) of the first string (or key) holding a character no text may hold,
+/// and that character: NUL, which no text needs and PostgreSQL refuses, or one that hides
+/// or reorders text (`text::is_hidden`), so every name, title and note of every body is
+/// shown as it reads.
+fn find_bad_text(value: &serde_json::Value, path: &str) -> Option<(String, char)> {
+    let bad = |s: &str| s.chars().find(|c| *c == '\0' || crate::text::is_hidden(*c));
     match value {
-        serde_json::Value::String(s) => s.contains('\0').then(|| path.to_string()),
+        // A password is never shown, so it cannot mislead; refusing its characters would
+        // only lock out an account whose password holds one (an emoji's joiner).
+        serde_json::Value::String(s) if is_password_field(path) => {
+            s.contains('\0').then(|| (path.to_string(), '\0'))
+        }
+        serde_json::Value::String(s) => bad(s).map(|c| (path.to_string(), c)),
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
-            .find_map(|(i, v)| find_nul(v, &format!("{path}[{i}]"))),
+            .find_map(|(i, v)| find_bad_text(v, &format!("{path}[{i}]"))),
         serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
             let key = if path.is_empty() {
                 k.clone()
             } else {
                 format!("{path}.{k}")
             };
-            if k.contains('\0') {
-                Some(key)
-            } else {
-                find_nul(v, &key)
+            match bad(k) {
+                Some(c) => Some((key, c)),
+                None => find_bad_text(v, &key),
             }
         }),
         _ => None,

@@ -237,14 +237,44 @@ impl Value {
 }
 
 impl Value {
-    /// As written in CSV: text that a spreadsheet would run as a formula (a name typed as
-    /// "=HYPERLINK(…)") is quoted with a leading apostrophe, which Excel shows as text.
+    /// As written in CSV: text made safe by `csv_safe_text`; numbers as they are ("-5" is
+    /// a number here, and a spreadsheet may read it as one).
     pub fn csv_text(&self) -> String {
         match self {
-            Value::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
+            Value::Text(t) => csv_safe_text(t),
             other => other.text(),
         }
     }
+}
+
+/// Text as a CSV cell that no spreadsheet runs as a formula (OWASP's CSV injection): an
+/// apostrophe, which Excel shows as text, before a `=`, `+`, `-`, `@`, tab or carriage
+/// return at the cell's start and right after each `,` or `;` in it, where a spreadsheet
+/// that splits on that separator (ignoring the quotes) would start a cell. "Phòng
+/// A;=1+2;" becomes "Phòng A;'=1+2;".
+pub fn csv_safe_text(text: &str) -> String {
+    const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut cell_starts = true;
+    for c in text.chars() {
+        if cell_starts && FORMULA_START.contains(&c) {
+            out.push('\'');
+        }
+        out.push(c);
+        cell_starts = matches!(c, ',' | ';');
+    }
+    out
+}
+
+/// A CSV writer over `out` that quotes every cell holding a `,` or a `;`: spreadsheets set
+/// for `;`-separated lists (as many are) would otherwise split "Phòng A;=1+2;" into cells
+/// and run the second. csv quotes a field holding its comment character anywhere, so `;`
+/// is made that character (the writer writes no comments).
+pub fn csv_writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .flexible(true)
+        .comment(Some(b';'))
+        .from_writer(out)
 }
 
 /// A section of a report as a table: a sheet of the XLSX, a block of the CSV, a table of
@@ -271,16 +301,16 @@ pub struct ChartSpec {
 /// The tables as one CSV file: each under its title row, with its header row, a blank line
 /// between them. UTF-8 with a BOM, so Excel opens it with the diacritics right.
 pub fn csv(tables: &[Table]) -> Result<Vec<u8>, ApiError> {
-    let mut out = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut out = csv_writer(b"\xEF\xBB\xBF".to_vec());
     for (i, t) in tables.iter().enumerate() {
         if i > 0 {
             out.write_record([""]).map_err(ApiError::internal)?;
         }
-        out.write_record([t.title.as_str()])
+        // Titles name plans and units: text like any other cell.
+        out.write_record([csv_safe_text(&t.title)])
             .map_err(ApiError::internal)?;
-        out.write_record(&t.headers).map_err(ApiError::internal)?;
+        out.write_record(t.headers.iter().map(|h| csv_safe_text(h)))
+            .map_err(ApiError::internal)?;
         for row in &t.rows {
             out.write_record(row.iter().map(Value::csv_text))
                 .map_err(ApiError::internal)?;
@@ -383,6 +413,17 @@ mod tests {
         }
         assert_eq!(Value::Text("Xã Hưng Lộc".into()).csv_text(), "Xã Hưng Lộc");
         assert_eq!(Value::Number(-3.0).csv_text(), "-3");
+        assert_eq!(csv_safe_text("Phòng A;=1+2;"), "Phòng A;'=1+2;");
+        assert_eq!(csv_safe_text("a,@b; -c"), "a,'@b; -c");
+    }
+
+    #[test]
+    fn csv_cells_holding_either_separator_are_quoted() {
+        let mut out = csv_writer(Vec::new());
+        out.write_record(["Phòng A;=1+2;", "a,b", "plain", "#1"])
+            .unwrap();
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        assert_eq!(text, "\"Phòng A;=1+2;\",\"a,b\",plain,#1\n");
     }
 
     #[test]

@@ -66,13 +66,11 @@ pub fn personal_id(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A password's length; whether it is easy to guess is asked with the account's own words
+/// (`api::users::strong_password`).
 pub fn password(value: &str) -> Result<(), ValidationError> {
-    crate::domain::users::check_password_strength(value).map_err(|_| {
-        error(
-            "weak_password",
-            "must be 8 to 128 characters, not one character repeated",
-        )
-    })
+    crate::domain::users::check_password_length(value)
+        .map_err(|_| error("weak_password", "must be 8 to 128 characters"))
 }
 
 /// An id of ours: a UUID in its canonical text form.

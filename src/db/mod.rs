@@ -253,14 +253,23 @@ fn liveness(conn: &mut AnyConnection) -> Option<&mut Liveness> {
 
 /// Builds the pool. SQLite `:memory:` gets one connection, as each would see its own database.
 pub fn pool(url: &str, max_size: Option<u32>) -> Result<Pool, String> {
-    if Backend::of(url) == Backend::Sqlite {
-        let path = sqlite_path(url);
-        if let Some(dir) = std::path::Path::new(path).parent()
-            && !path.starts_with(':')
+    if Backend::of(url) == Backend::Sqlite && !url.contains(":memory:") {
+        // The database holds password hashes and personal data: owner-only, made so
+        // before SQLite opens it (SQLite gives its -wal and -shm files the database's
+        // mode), and tightened when found open to others.
+        let path = std::path::Path::new(sqlite_path(url));
+        if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
+            && !dir.exists()
         {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("DATABASE_URL: cannot create {}: {e}", dir.display()))?;
+            crate::private_files::private_dir(dir).map_err(|e| format!("DATABASE_URL: {e}"))?;
+        }
+        crate::private_files::private_file(path).map_err(|e| format!("DATABASE_URL: {e}"))?;
+        for suffix in ["-wal", "-shm"] {
+            let mut companion = path.as_os_str().to_owned();
+            companion.push(suffix);
+            crate::private_files::tighten(std::path::Path::new(&companion))
+                .map_err(|e| format!("DATABASE_URL: {e}"))?;
         }
     }
     if Backend::of(url) == Backend::Sqlite && !url.contains(":memory:") {
@@ -394,21 +403,35 @@ fn with_connect_timeout(url: &str) -> String {
 /// start together, which otherwise race on creating the same tables.
 pub fn migrate(conn: &mut AnyConnection) -> Result<usize, String> {
     const LOCK: i64 = 0x7468_6964_7561; // "thidua"
+    let versions = |v: Vec<diesel::migration::MigrationVersion<'_>>| {
+        v.iter().map(ToString::to_string).collect::<Vec<_>>()
+    };
     let result = match conn {
-        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(versions),
         AnyConnection::Postgresql(c) => {
             c.batch_execute(&format!("SELECT pg_advisory_lock({LOCK})"))
                 .map_err(|e| e.to_string())?;
-            let applied = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len());
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions);
             c.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK})"))
                 .map_err(|e| e.to_string())?;
             applied
         }
     };
-    result.map_err(|e| e.to_string())
+    let applied = result.map_err(|e| e.to_string())?;
+    // Only in the run that adds the MAC column: no state in the database can make the
+    // service key rows again (see `key_rows_written_before_keys`).
+    if applied.iter().any(|v| v == AUDIT_MAC_MIGRATION) {
+        let keyed = crate::domain::audit::key_rows_written_before_keys(conn)
+            .map_err(|e| format!("cannot key the audit rows written before: {e}"))?;
+        if keyed > 0 {
+            log::info!("keyed {keyed} audit row(s) written before audit rows had MACs");
+        }
+    }
+    Ok(applied.len())
 }
+
+/// The migration that gives audit rows their MAC column.
+const AUDIT_MAC_MIGRATION: &str = "20261207000012";
 
 /// Writes a consistent copy of a SQLite database to a new file while others keep reading
 /// and writing (`VACUUM INTO` reads one snapshot). PostgreSQL has pg_dump for this.
@@ -416,15 +439,31 @@ pub fn backup(conn: &mut AnyConnection, file: &std::path::Path) -> Result<(), St
     let AnyConnection::Sqlite(c) = conn else {
         return Err("backup copies SQLite databases; for PostgreSQL use pg_dump".into());
     };
-    if file.exists() {
-        return Err(format!("{} exists; name a new file", file.display()));
+    // Made empty and owner-only first (VACUUM INTO fills an empty file): the copy holds
+    // what the database holds.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(format!("{} exists; name a new file", file.display()));
+        }
+        Err(e) => return Err(format!("cannot create {}: {e}", file.display())),
     }
-    let path = file
+    let written = file
         .to_str()
-        .ok_or_else(|| format!("{} is not a UTF-8 path", file.display()))?;
-    // A string literal, so quotes in the path are doubled.
-    c.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
-        .map_err(|e| format!("cannot write {}: {e}", file.display()))
+        .ok_or_else(|| format!("{} is not a UTF-8 path", file.display()))
+        .and_then(|path| {
+            // A string literal, so quotes in the path are doubled.
+            c.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(file);
+    }
+    written
 }
 
 /// Reverts every migration, newest first (used by the test that proves each `down.sql`).

@@ -88,6 +88,7 @@ diesel::table! {
         chain_seq -> Nullable<BigInt>,
         prev_hash -> Nullable<Text>,
         hash -> Nullable<Text>,
+        mac -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,10 @@
 //! The audit log and the change feed, written inside the transaction of every write.
 
+use std::path::Path;
+use std::sync::OnceLock;
+
 use diesel::prelude::*;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 
 use crate::db::AnyConnection;
@@ -119,6 +123,18 @@ fn record(
     if matches!(kind, "user" | "session" | "org_unit") {
         crate::cache::access_changing();
     }
+    // The MAC is made here, in the write's own transaction, with a key the database does
+    // not hold: a row that lacks a valid one was not written by the service.
+    let mac = installed_key()?.sign(&RowContent {
+        at,
+        actor_id: actor.user_id.as_deref(),
+        request_id: actor.request_id.as_deref(),
+        action,
+        resource_type: kind,
+        resource_id: id,
+        before: before.as_deref(),
+        after: after.as_deref(),
+    });
     let row = diesel::insert_into(audit_log::table).values((
         audit_log::at.eq(at),
         audit_log::actor_id.eq(actor.user_id.as_deref()),
@@ -128,9 +144,175 @@ fn record(
         audit_log::resource_id.eq(id),
         audit_log::before.eq(before),
         audit_log::after.eq(after),
+        audit_log::mac.eq(mac),
     ));
     on_backend!(conn, |c| row.execute(c))?;
     Ok(())
+}
+
+/// The key of the audit rows' MACs: `THIDUA_AUDIT_KEY`, or `audit-key` in the data
+/// directory. Instances sharing a database must share it, as they share the JWT secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey(Vec<u8>);
+
+/// The key file kept in the data directory when `THIDUA_AUDIT_KEY` is unset.
+pub const KEY_FILE: &str = "audit-key";
+
+impl AuditKey {
+    pub fn new(secret: &[u8]) -> AuditKey {
+        AuditKey(secret.to_vec())
+    }
+
+    /// The configured key, else the one kept in `data_dir/audit-key`, created with mode
+    /// 0600 on first start.
+    pub fn load(configured: Option<&str>, data_dir: &Path) -> Result<AuditKey, String> {
+        if let Some(secret) = configured {
+            return Ok(AuditKey::new(secret.as_bytes()));
+        }
+        crate::private_files::read_or_create_secret(&data_dir.join(KEY_FILE), 32, || {
+            use base64::Engine;
+            let mut bytes = [0u8; 48];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        })
+        .map(AuditKey)
+    }
+
+    /// The configured or kept key, never a new one: checking the trail with a key the
+    /// service never used would call every row forged.
+    pub fn existing(configured: Option<&str>, data_dir: &Path) -> Result<AuditKey, String> {
+        if let Some(secret) = configured {
+            return Ok(AuditKey::new(secret.as_bytes()));
+        }
+        let path = data_dir.join(KEY_FILE);
+        crate::private_files::read_secret(&path, 32)?
+            .map(AuditKey)
+            .ok_or_else(|| {
+                format!(
+                    "not set, and there is no {}: give the key the service uses",
+                    path.display()
+                )
+            })
+    }
+
+    fn mac(&self, nonce: &str, row: &RowContent<'_>) -> Hmac<Sha256> {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(b"thidua audit row v1");
+        // Each field with its presence and length, so no two different rows read the same.
+        let mut field = |value: Option<&str>| match value {
+            None => mac.update(&[0]),
+            Some(v) => {
+                mac.update(&[1]);
+                mac.update(&(v.len() as u64).to_be_bytes());
+                mac.update(v.as_bytes());
+            }
+        };
+        field(Some(nonce));
+        field(Some(&row.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()));
+        field(row.actor_id);
+        field(row.request_id);
+        field(Some(row.action));
+        field(Some(row.resource_type));
+        field(Some(row.resource_id));
+        field(row.before);
+        field(row.after);
+        mac
+    }
+
+    /// `<nonce>.<tag>`: the nonce (a UUIDv7, time-ordered so the unique index grows at
+    /// its end) makes each MAC one of a kind, so a genuine row copied whole is refused.
+    fn sign(&self, row: &RowContent<'_>) -> String {
+        let nonce = uuid::Uuid::now_v7().simple().to_string();
+        let tag = self.mac(&nonce, row).finalize().into_bytes();
+        format!("{nonce}.{}", hex::encode(tag))
+    }
+
+    /// Whether `mac` is this key's MAC of the row (compared in constant time).
+    fn verifies(&self, row: &RowContent<'_>, mac: Option<&str>) -> bool {
+        let Some((nonce, tag)) = mac.and_then(|m| m.split_once('.')) else {
+            return false;
+        };
+        let Ok(tag) = hex::decode(tag) else {
+            return false;
+        };
+        self.mac(nonce, row).verify_slice(&tag).is_ok()
+    }
+}
+
+/// The one key of this process. A process serves one trail; the key is set once at start
+/// (`bootstrap`, the commands) rather than carried through every write, which reach
+/// `record` from a hundred domain functions with only a connection.
+static KEY: OnceLock<AuditKey> = OnceLock::new();
+
+/// Sets this process's audit key. Apps started in one process (the tests) must bring the
+/// same key: a second, different key is refused rather than silently ignored.
+pub fn install_key(key: AuditKey) -> Result<(), String> {
+    if *KEY.get_or_init(|| key.clone()) == key {
+        Ok(())
+    } else {
+        Err("this process already keys its audit rows with another key".into())
+    }
+}
+
+/// The installed key. Without one nothing is written (fail closed): an unkeyed row
+/// would be refused by the sealer anyway.
+fn installed_key() -> QueryResult<&'static AuditKey> {
+    KEY.get().ok_or_else(|| {
+        diesel::result::Error::QueryBuilderError(
+            "no audit key installed (audit::install_key at start-up)".into(),
+        )
+    })
+}
+
+/// What an audit row's MAC covers: every column the service writes.
+struct RowContent<'a> {
+    at: chrono::NaiveDateTime,
+    actor_id: Option<&'a str>,
+    request_id: Option<&'a str>,
+    action: &'a str,
+    resource_type: &'a str,
+    resource_id: &'a str,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+/// Written in `hash` instead of a hash for a row the sealer refused to chain because its
+/// MAC does not verify: it was not written by the service. It keeps the row out of later
+/// seals (which look for rows without a hash) and tells the trail's readers what it is.
+pub const NOT_WRITTEN_BY_SERVICE: &str = "not-written-by-the-service";
+
+/// Gives a MAC to every row that has none: the rows written before audit rows were keyed.
+/// `db::migrate` runs it once, right after the migration that adds the column, so the
+/// rows are vouched for as the chain vouched for them until then — their hashes still
+/// cover them, so one edited before stays `altered` — and from then on every row of the
+/// trail must carry a valid MAC: there is no unkeyed kind of row that a forger could
+/// pass theirs off as, nor any flag in the database that would have the service key
+/// rows again.
+pub fn key_rows_written_before_keys(conn: &mut AnyConnection) -> QueryResult<usize> {
+    crate::db::write_tx(conn, |conn| {
+        let mut keyed = 0;
+        let mut after_id = 0i64;
+        loop {
+            let page: Vec<Entry> = audit_log::table
+                .filter(audit_log::mac.is_null())
+                .filter(audit_log::id.gt(after_id))
+                .order(audit_log::id)
+                .limit(VERIFY_PAGE)
+                .select(Entry::as_select())
+                .load(conn)?;
+            let Some(last) = page.last() else { break };
+            after_id = last.id;
+            let key = installed_key()?;
+            for entry in &page {
+                diesel::update(audit_log::table.find(entry.id))
+                    .set(audit_log::mac.eq(key.sign(&entry.content())))
+                    .execute(conn)?;
+            }
+            keyed += page.len();
+        }
+        Ok(keyed)
+    })
 }
 
 /// Seals what has been committed and not yet sealed: gives the change events their feed
@@ -197,6 +379,23 @@ fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
         .order(audit_log::id)
         .select(Entry::as_select())
         .load(conn)?;
+    // Only the service's own rows are chained: one put into the table behind its back
+    // (no MAC, or one that does not match) is marked and left out, and verify reports it.
+    let key = installed_key()?;
+    let (new_entries, forged): (Vec<Entry>, Vec<Entry>) = new_entries
+        .into_iter()
+        .partition(|e| e.written_by_service(key));
+    if !forged.is_empty() {
+        for entry in &forged {
+            log::warn!(
+                "audit row {} was not written by the service: left out of the chain",
+                entry.id
+            );
+        }
+        diesel::update(audit_log::table.filter(audit_log::id.eq_any(forged.iter().map(|e| e.id))))
+            .set(audit_log::hash.eq(NOT_WRITTEN_BY_SERVICE))
+            .execute(conn)?;
+    }
     let mut links = Vec::with_capacity(new_entries.len());
     for entry in &new_entries {
         seq += 1;
@@ -291,9 +490,30 @@ pub struct Entry {
     pub resource_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// `<nonce>.<tag>`, the HMAC the service made when it wrote the row.
+    pub mac: Option<String>,
 }
 
 impl Entry {
+    fn content(&self) -> RowContent<'_> {
+        RowContent {
+            at: self.at,
+            actor_id: self.actor_id.as_deref(),
+            request_id: self.request_id.as_deref(),
+            action: &self.action,
+            resource_type: &self.resource_type,
+            resource_id: &self.resource_id,
+            before: self.before.as_deref(),
+            after: self.after.as_deref(),
+        }
+    }
+
+    /// Whether the row carries the MAC the service made when it wrote it. Every row has
+    /// one since `key_rows_written_before_keys`, so a row without is not the service's.
+    fn written_by_service(&self, key: &AuditKey) -> bool {
+        key.verifies(&self.content(), self.mac.as_deref())
+    }
+
     /// SHA-256 over the previous hash and every field, as one JSON array so no two
     /// different entries can read the same.
     fn hash(&self, chain_seq: i64, prev_hash: &str) -> String {
@@ -320,7 +540,9 @@ pub struct ChainProblem {
     /// The audit row's id, when the problem is a row.
     pub id: Option<i64>,
     pub chain_seq: Option<i64>,
-    /// `altered`, `missing`, `broken_link`, `unsealed` or `head_mismatch`.
+    /// `altered`, `missing`, `broken_link`, `unsealed`, `head_mismatch` or
+    /// `not_written_by_service` (a row without the service's MAC: put into the table
+    /// behind its back, or changed and rehashed; never chained).
     pub problem: String,
 }
 
@@ -337,6 +559,7 @@ pub struct ChainReport {
 }
 
 const MAX_PROBLEMS: usize = 100;
+const NOT_BY_SERVICE: &str = "not_written_by_service";
 
 /// An entry with its place in the chain, its link and its hash, as stored.
 type ChainedEntry = (Entry, Option<i64>, Option<String>, Option<String>);
@@ -357,6 +580,7 @@ const VERIFY_PAGE: i64 = 2_000;
 /// and a link that points at nothing; a removed newest row disagrees with the head.
 /// Run it in `db::snapshot`, so the head and the rows read agree while sealers run.
 pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
+    let key = installed_key()?;
     let (head_seq, head_hash): (i64, String) = ledger_head::table
         .find(1)
         .select((ledger_head::audit_seq, ledger_head::audit_hash))
@@ -400,6 +624,16 @@ pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
             if entry.hash(chain_seq, stored_prev.as_deref().unwrap_or("")) != stored {
                 broken = true;
                 note(&mut problems, Some(entry.id), Some(chain_seq), "altered");
+            } else if !entry.written_by_service(key) {
+                // Hashed to match, but not with the service's MAC: a forger who rewrote
+                // the chain and its head.
+                broken = true;
+                note(
+                    &mut problems,
+                    Some(entry.id),
+                    Some(chain_seq),
+                    NOT_BY_SERVICE,
+                );
             }
             expected_seq = chain_seq;
             prev_hash = stored;
@@ -410,17 +644,36 @@ pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
         broken = true;
         note(&mut problems, None, Some(head_seq), "head_mismatch");
     }
-    // Rows wait up to a sealer's period to be chained; one left unchained for long was
-    // put there past the sealer.
-    let unsealed: Vec<i64> = audit_log::table
-        .filter(audit_log::hash.is_null())
-        .filter(audit_log::at.lt(now() - chrono::Duration::minutes(10)))
+    // Rows the sealer refused, and any other row off the chain that holds a hash (put
+    // there so the sealer would pass it by).
+    let off_chain: Vec<i64> = audit_log::table
+        .filter(audit_log::chain_seq.is_null())
+        .filter(audit_log::hash.is_not_null())
+        .order(audit_log::id)
         .select(audit_log::id)
         .limit(MAX_PROBLEMS as i64)
         .load(conn)?;
-    for id in unsealed {
+    for id in off_chain {
         broken = true;
-        note(&mut problems, Some(id), None, "unsealed");
+        note(&mut problems, Some(id), None, NOT_BY_SERVICE);
+    }
+    // Rows wait up to a sealer's period to be chained: one without the service's MAC never
+    // will be; one left unchained for long was put there past the sealer.
+    let stale = now() - chrono::Duration::minutes(10);
+    let unsealed: Vec<Entry> = audit_log::table
+        .filter(audit_log::hash.is_null())
+        .order(audit_log::id)
+        .limit(VERIFY_PAGE)
+        .select(Entry::as_select())
+        .load(conn)?;
+    for entry in unsealed {
+        if !entry.written_by_service(key) {
+            broken = true;
+            note(&mut problems, Some(entry.id), None, NOT_BY_SERVICE);
+        } else if entry.at < stale {
+            broken = true;
+            note(&mut problems, Some(entry.id), None, "unsealed");
+        }
     }
     Ok(ChainReport {
         ok: !broken,

@@ -114,8 +114,10 @@ pub fn check_file_name(name: &str) -> Result<String, ApiError> {
     }
     // Control characters, and the invisible ones that reorder or hide text when a name
     // is shown ("bao-cao\u{202e}fdp.exe").
-    let hidden = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
-    if name.chars().any(|c| c.is_control() || hidden(c)) {
+    if name
+        .chars()
+        .any(|c| c.is_control() || crate::text::is_hidden(c))
+    {
         return bad("no control or invisible formatting characters");
     }
     Ok(name)

@@ -64,17 +64,85 @@ impl User {
     }
 }
 
-/// The password rule: 8 to 128 characters, not all the same character.
-pub fn check_password_strength(password: &str) -> Result<(), String> {
-    let n = password.chars().count();
-    if !(8..=128).contains(&n) {
-        return Err("must be 8 to 128 characters".into());
+/// The password's length: 8 to 128 characters.
+pub fn check_password_length(password: &str) -> Result<(), String> {
+    if (8..=128).contains(&password.chars().count()) {
+        Ok(())
+    } else {
+        Err("must be 8 to 128 characters".into())
     }
-    let first = password.chars().next();
-    if password.chars().all(|c| Some(c) == first) {
-        return Err("must not repeat one character".into());
+}
+
+/// The password rule: 8 to 128 characters, and not easy to guess. zxcvbn estimates the
+/// guesses a cracker needs, knowing common passwords ("12345678", "password",
+/// "Password1"), names, words, keyboard runs, dates and the account's own words
+/// (`personal`: its username, its person's name), which it is given; a score below 3
+/// (fewer than 10^10 guesses) is refused, with zxcvbn's feedback as the reason.
+pub fn check_password_strength(password: &str, personal: &[&str]) -> Result<(), String> {
+    check_password_length(password)?;
+    let words = personal_words(personal);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &words);
+    if estimate.score() >= zxcvbn::Score::Three {
+        return Ok(());
     }
-    Ok(())
+    let typed = crate::text::fold(password);
+    let own = words
+        .iter()
+        .any(|w| w.chars().count() >= 3 && typed.contains(w));
+    let warning = estimate.feedback().and_then(|f| f.warning());
+    let mut why = match (own, warning) {
+        (true, _) => {
+            "is too easy to guess: it is built on the username or the person's name.".to_string()
+        }
+        (false, Some(warning)) => format!("is too easy to guess: {warning}"),
+        (false, None) => "is too easy to guess.".to_string(),
+    };
+    for suggestion in estimate.feedback().map_or(&[][..], |f| f.suggestions()) {
+        why.push_str(&format!(" {suggestion}"));
+    }
+    Err(why)
+}
+
+/// The words a person would build a password on, from their username and name: each
+/// whole, each part ("huong.nt": "huong", "nt"), and without diacritics or spaces
+/// ("Nguyễn Văn An": "nguyen", "van", "an", "nguyenvanan"), as people type them.
+fn personal_words(personal: &[&str]) -> Vec<String> {
+    let mut words = Vec::new();
+    for text in personal.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let folded = crate::text::fold(text);
+        words.push(text.to_lowercase());
+        words.push(folded.replace(' ', ""));
+        words.extend(
+            folded
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 2)
+                .map(str::to_string),
+        );
+    }
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// An account's own words for `check_password_strength`: its username, and the full name
+/// of the staff member it belongs to, when it belongs to one.
+pub fn own_words(
+    conn: &mut AnyConnection,
+    username: &str,
+    staff_id: Option<&str>,
+) -> QueryResult<Vec<String>> {
+    let mut words = vec![username.to_string()];
+    if let Some(id) = staff_id
+        && let Some(name) = staff::table
+            .find(id)
+            .select(staff::full_name)
+            .first::<String>(conn)
+            .optional()?
+    {
+        words.push(name);
+    }
+    Ok(words)
 }
 
 /// Usernames are case-insensitive: kept in lower case.
@@ -457,5 +525,46 @@ pub fn ensure_first_admin(
         // Another instance starting at the same time made it first.
         Err(e) if e.status == actix_web::http::StatusCode::CONFLICT => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_and_personal_passwords_are_refused_with_the_reason() {
+        for weak in [
+            "12345678",
+            "password",
+            "Password1",
+            "qwertyuiop",
+            "aaaaaaaaaa",
+        ] {
+            let why = check_password_strength(weak, &[]).unwrap_err();
+            assert!(why.starts_with("is too easy to guess"), "{weak}: {why}");
+        }
+        let why = check_password_strength("Password1", &[]).unwrap_err();
+        assert!(why.contains("very common password"), "{why}");
+        // The account's own words, as typed: the username, the name without diacritics.
+        let own = ["huong.nt", "Nguyễn Thị Hương"];
+        for weak in ["huong.nt", "huong.nt2026", "nguyenthihuong", "Huong2026!"] {
+            let why = check_password_strength(weak, &own).unwrap_err();
+            assert!(
+                why.contains("username or the person's name"),
+                "{weak}: {why}"
+            );
+        }
+        assert_eq!(
+            check_password_strength("short", &[]).unwrap_err(),
+            "must be 8 to 128 characters"
+        );
+        for strong in [
+            "mật-khẩu-dài-2026",
+            "correct horse battery",
+            "tàu-về-bến-Cửa-Lò",
+        ] {
+            assert_eq!(check_password_strength(strong, &own), Ok(()), "{strong}");
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::harness::TestApp;
 
 db_tests!(
     oversized_and_non_json_bodies_are_refused,
+    text_that_hides_or_says_two_things_is_refused_naming_the_field,
     request_ids_are_echoed_or_made,
     unknown_paths_answer_problem_json,
     health_and_readiness,
@@ -16,6 +17,70 @@ db_tests!(
     cors_allows_configured_origins_only,
     docs_are_served_offline,
 );
+
+async fn text_that_hides_or_says_two_things_is_refused_naming_the_field(app: &TestApp) {
+    let admin = app.admin().await;
+    let unit = |name: String| json!({"code": "NA", "name": name, "kind": "province"});
+    // Direction overrides and isolates, zero-width characters, the BOM, the soft hyphen:
+    // "Tỉnh Nghệ An" would show as something else, or hide what it holds.
+    for hidden in [
+        '\u{202e}', '\u{202a}', '\u{2066}', '\u{200b}', '\u{200d}', '\u{2060}', '\u{feff}',
+        '\u{00ad}', '\u{180e}',
+    ] {
+        let res = app
+            .post("/api/v1/org-units")
+            .token(&admin)
+            .json(unit(format!("Tỉnh Nghệ{hidden} An")))
+            .await;
+        res.invalid("name");
+        assert_eq!(res.body["errors"][0]["code"], "hidden_characters");
+    }
+    // In every string of every body, named by its path.
+    app.post("/api/v1/plans")
+        .token(&admin)
+        .json(json!({"purposes": ["Nâng cao kỹ năng số", "Mục\u{2067}tiêu"]}))
+        .await
+        .invalid("purposes[1]");
+
+    // A key given twice: which one counts depends on the parser, so neither does.
+    let res = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .raw(
+            "application/json",
+            r#"{"code": "NA", "name": "a", "name": "b", "kind": "province"}"#,
+        )
+        .await;
+    res.invalid("name");
+    assert_eq!(res.body["errors"][0]["code"], "duplicate_key");
+    app.post("/api/v1/plans")
+        .token(&admin)
+        .raw(
+            "application/json",
+            r#"{"phases": [{"name": "Giai đoạn 1", "name": "Giai đoạn 2"}]}"#,
+        )
+        .await
+        .invalid("phases[0].name");
+    let list = app.get("/api/v1/org-units").token(&admin).await;
+    assert_eq!(list.body["total"], 0, "nothing written: {}", list.body);
+
+    // Plain Vietnamese, punctuation and emoji are text like any other.
+    let res = app
+        .post("/api/v1/org-units")
+        .token(&admin)
+        .json(unit("Tỉnh Nghệ An – “Bình dân học vụ số” ❤️".into()))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    // A password is never shown: an emoji's joiner in it misleads nobody.
+    let password = "gia-đình-👨\u{200d}👩\u{200d}👧-2026";
+    let res = app
+        .post("/api/v1/users")
+        .token(&admin)
+        .json(json!({"username": "quan.tri", "password": password, "roles": ["admin"]}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    app.login("quan.tri", password).await;
+}
 
 async fn oversized_and_non_json_bodies_are_refused(app: &TestApp) {
     let admin = app.admin().await;

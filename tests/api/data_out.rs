@@ -19,6 +19,8 @@ db_tests!(
     writes_sharing_a_commit_keep_their_own_outcome,
     audit_log_shows_before_and_after_to_admins_only,
     audit_chain_detects_an_edited_or_removed_entry,
+    rows_written_behind_the_services_back_are_never_chained_and_verify_reports_them,
+    rows_written_before_audit_rows_had_macs_are_keyed_by_the_upgrade,
     export_streams_every_record_as_json_lines,
 );
 
@@ -723,6 +725,162 @@ async fn audit_chain_detects_an_edited_or_removed_entry(app: &TestApp) {
         .collect();
     assert!(problems.contains(&"missing"), "{}", res.body);
     assert!(problems.contains(&"broken_link"), "{}", res.body);
+}
+
+/// The ids verify reports, with their problem.
+fn reported(res: &crate::harness::Res) -> Vec<(i64, String)> {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.body["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_i64().unwrap_or(-1),
+                p["problem"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn rows_written_behind_the_services_back_are_never_chained_and_verify_reports_them(
+    app: &TestApp,
+) {
+    let admin = app.admin().await;
+    let unit = app.unit(&admin, "T", "Tỉnh Nghệ An", None).await;
+    let verify = || app.get("/api/v1/audit-log/verify").token(&admin);
+    let res = verify().await;
+    assert_eq!(res.body["ok"], true, "{}", res.body);
+    let entries = res.body["entries"].as_i64().unwrap();
+    let newest = |app: &TestApp| {
+        let mut conn = app.state.pool.get().unwrap();
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        diesel::sql_query("SELECT MAX(id) AS id FROM audit_log")
+            .get_result::<Id>(&mut *conn)
+            .unwrap()
+            .id
+    };
+    let genuine = newest(app);
+
+    // A row put straight into the table: "the admin archived the province".
+    tamper(
+        app,
+        &format!(
+            "INSERT INTO audit_log (at, actor_id, action, resource_type, resource_id) \
+             VALUES ('2026-12-07 08:00:00', 'admin', 'archived', 'org_unit', '{unit}')"
+        ),
+    );
+    let fabricated = newest(app);
+    // Verify seals first, as every reader of the trail does: the row is not chained.
+    let res = verify().await;
+    assert_eq!(res.body["ok"], false, "{}", res.body);
+    assert_eq!(
+        reported(&res),
+        vec![(fabricated, "not_written_by_service".to_string())]
+    );
+    assert_eq!(res.body["entries"], entries, "{}", res.body);
+
+    // A genuine row copied whole, MAC and all: the database refuses the copy.
+    let copy = format!(
+        "INSERT INTO audit_log (at, actor_id, request_id, action, resource_type, resource_id, \
+         before, after, mac) SELECT at, actor_id, request_id, action, resource_type, \
+         resource_id, before, after, {{mac}} FROM audit_log WHERE id = {genuine}"
+    );
+    let mut conn = app.state.pool.get().unwrap();
+    assert!(
+        diesel::sql_query(copy.replace("{mac}", "mac"))
+            .execute(&mut *conn)
+            .is_err()
+    );
+    drop(conn);
+    // Copied with another MAC, or with its content changed: the MAC does not match.
+    tamper(
+        app,
+        &copy.replace(
+            "{mac}",
+            &format!("substr(mac, 1, 33) || '{}'", "0".repeat(64)),
+        ),
+    );
+    let made_up_mac = newest(app);
+    tamper(
+        app,
+        &format!(
+            "INSERT INTO audit_log (at, actor_id, request_id, action, resource_type, \
+             resource_id, before, after, mac) SELECT at, 'someone-else', request_id, action, \
+             resource_type, resource_id, before, after, 'x' || mac FROM audit_log \
+             WHERE id = {genuine}"
+        ),
+    );
+    let borrowed_mac = newest(app);
+    // A feed read seals too; the service's own later writes chain as before.
+    app.unit(&admin, "H", "Huyện Nam Đàn", Some(&unit)).await;
+    assert_eq!(
+        app.get("/api/v1/changes").token(&admin).await.status,
+        StatusCode::OK
+    );
+    let res = verify().await;
+    assert_eq!(res.body["ok"], false, "{}", res.body);
+    assert_eq!(
+        reported(&res),
+        [fabricated, made_up_mac, borrowed_mac]
+            .map(|id| (id, "not_written_by_service".to_string()))
+            .to_vec()
+    );
+    assert!(
+        res.body["entries"].as_i64().unwrap() > entries,
+        "{}",
+        res.body
+    );
+    // The trail shows them for what they are, off the chain.
+    let log = app
+        .get(&format!("/api/v1/audit-log?resource_id={unit}&per_page=50"))
+        .token(&admin)
+        .await;
+    let forged = log
+        .items()
+        .into_iter()
+        .find(|e| e["id"] == fabricated)
+        .unwrap();
+    assert_eq!(forged["chain_seq"], Value::Null);
+    assert_eq!(forged["hash"], "not-written-by-the-service");
+}
+
+async fn rows_written_before_audit_rows_had_macs_are_keyed_by_the_upgrade(app: &TestApp) {
+    let admin = app.admin().await;
+    let unit = app.unit(&admin, "T", "Tỉnh Nghệ An", None).await;
+    app.unit(&admin, "H", "Huyện Nam Đàn", Some(&unit)).await;
+    let verify = || app.get("/api/v1/audit-log/verify").token(&admin);
+    let entries = verify().await.body["entries"].clone();
+    // The database as the version before MACs left it: its down.sql, and not yet applied.
+    for sql in [
+        "DROP INDEX audit_log_mac",
+        "ALTER TABLE audit_log DROP COLUMN mac",
+        "DELETE FROM __diesel_schema_migrations WHERE version = '20261207000012'",
+    ] {
+        tamper(app, sql);
+    }
+    let pool = app.state.pool.clone();
+    let applied = actix_web::web::block(move || thidua::db::migrate(&mut pool.get().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(applied, 1);
+    let res = verify().await;
+    assert_eq!(res.body["ok"], true, "{}", res.body);
+    assert_eq!(res.body["entries"], entries);
+    // From then on, a row without a MAC is not the service's, whatever its age.
+    tamper(
+        app,
+        "INSERT INTO audit_log (at, action, resource_type, resource_id) \
+         VALUES ('2020-01-01 00:00:00', 'created', 'org_unit', 'old')",
+    );
+    let res = verify().await;
+    assert_eq!(res.body["ok"], false, "{}", res.body);
+    assert_eq!(res.body["problems"][0]["problem"], "not_written_by_service");
 }
 
 async fn export_streams_every_record_as_json_lines(app: &TestApp) {

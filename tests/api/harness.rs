@@ -15,6 +15,9 @@ use thidua::config::Config;
 
 pub const ADMIN_PASSWORD: &str = "admin-pass-2026";
 pub const PASSWORD: &str = "mat-khau-2026";
+/// The key of the audit rows' MACs. One for every app of the test process, which keys its
+/// audit rows with one key (`audit::install_key`).
+pub const AUDIT_KEY: &str = "test-audit-key-of-at-least-32-bytes-2026";
 /// Attempts of one webhook delivery before it is given up.
 pub const WEBHOOK_MAX_ATTEMPTS: i32 = 5;
 /// Failed webhook attempts in a row that disable a subscription.
@@ -118,6 +121,7 @@ fn config_with(
             "DATABASE_URL" => Some(database_url.clone()),
             "THIDUA_DATA_DIR" => Some(dir.clone()),
             "THIDUA_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+            "THIDUA_AUDIT_KEY" => Some(AUDIT_KEY.into()),
             "THIDUA_CORS_ORIGINS" => Some("https://portal.example.vn".into()),
             // Small, so the oversized-file tests stay quick.
             "THIDUA_MAX_FILE_MB" => Some("1".into()),

@@ -16,6 +16,7 @@ use crate::work::{Work, approved, record, work};
 db_tests!(
     the_yearly_report_holds_the_hand_computed_figures,
     the_same_figures_come_as_csv_xlsx_and_word,
+    csv_cells_holding_a_separator_are_quoted_and_formulas_neutralised,
     unchanged_reports_answer_304_until_the_data_changes,
     the_province_rollup_totals_each_unit_below_the_root,
     a_decision_is_drafted_in_the_nd30_layout,
@@ -298,6 +299,33 @@ fn unzip(bytes: &[u8], name: &str) -> Option<String> {
 
 fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> Data {
     range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
+}
+
+async fn csv_cells_holding_a_separator_are_quoted_and_formulas_neutralised(app: &TestApp) {
+    let ex = example(app).await;
+    let w = &ex.w;
+    // A division named so that a spreadsheet splitting on ';' would run "=1+2".
+    let unit = app
+        .get(&format!("/api/v1/org-units/{}", w.division_b))
+        .token(&w.admin)
+        .await;
+    let res = app
+        .patch(&format!("/api/v1/org-units/{}", w.division_b))
+        .token(&w.admin)
+        .if_match(&unit.etag())
+        .json(json!({"name": "Phòng A;=1+2;"}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = yearly(app, w, "&format=csv").await;
+    let text = String::from_utf8(res.bytes[3..].to_vec()).unwrap();
+    // Quoted, so it stays one cell whatever the separator, and the formula is text.
+    assert!(
+        text.contains(",\"Phòng A;'=1+2;\",Không,2,13,1\n"),
+        "{text}"
+    );
+    assert!(!text.contains(";=1+2"), "{text}");
+    // Numbers stay numbers.
+    assert!(text.contains("\nTổng cộng,5,3,60,3\n"), "{text}");
 }
 
 async fn the_same_figures_come_as_csv_xlsx_and_word(app: &TestApp) {

@@ -7,7 +7,8 @@ use crate::harness::{PASSWORD, TestApp};
 db_tests!(
     accounts_are_for_admins_only,
     bad_input_names_the_field_and_writes_nothing,
-    roles_and_units_change
+    roles_and_units_change,
+    passwords_easy_to_guess_are_refused_wherever_one_is_set,
 );
 
 async fn accounts_are_for_admins_only(app: &TestApp) {
@@ -127,4 +128,79 @@ async fn roles_and_units_change(app: &TestApp) {
     assert_eq!(by_role.column("username"), ["lan.vt"]);
     let by_role = app.get("/api/v1/users?role=admin").token(&admin).await;
     assert_eq!(by_role.column("username"), ["admin"]);
+}
+
+async fn passwords_easy_to_guess_are_refused_wherever_one_is_set(app: &TestApp) {
+    let admin = app.admin().await;
+    let unit = app.unit(&admin, "P", "Tỉnh Nghệ An", None).await;
+    let person = app.staff(&admin, &unit, "Nguyễn Thị Hương").await;
+    // Common passwords, and the account's own words: the username, the person's name.
+    let weak = [
+        "12345678",
+        "password",
+        "Password1",
+        "huong.nt",
+        "nguyenthihuong",
+    ];
+    let refused = |res: crate::harness::Res, field: &str| {
+        res.invalid(field);
+        assert_eq!(
+            res.body["errors"][0]["code"], "weak_password",
+            "{}",
+            res.body
+        );
+        let why = res.body["errors"][0]["message"].as_str().unwrap();
+        assert!(why.contains("too easy to guess"), "{why}");
+    };
+    for password in weak {
+        refused(
+            app.post("/api/v1/users")
+                .token(&admin)
+                .json(
+                    json!({"username": "huong.nt", "password": password, "roles": ["member"],
+                    "org_unit_id": unit, "staff_id": person}),
+                )
+                .await,
+            "password",
+        );
+    }
+    let res = app
+        .post("/api/v1/users")
+        .token(&admin)
+        .json(
+            json!({"username": "huong.nt", "password": PASSWORD, "roles": ["member"],
+            "org_unit_id": unit, "staff_id": person}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let (id, etag) = (res.id(), res.etag());
+    let token = app.login("huong.nt", PASSWORD).await;
+
+    // An admin's reset, and the account's own change.
+    for password in weak {
+        refused(
+            app.post(&format!("/api/v1/users/{id}/password"))
+                .token(&admin)
+                .if_match(&etag)
+                .json(json!({"password": password}))
+                .await,
+            "password",
+        );
+        refused(
+            app.post("/api/v1/auth/password")
+                .token(&token)
+                .json(json!({"current_password": PASSWORD, "new_password": password}))
+                .await,
+            "new_password",
+        );
+    }
+    // Nothing changed: the password still opens the account; a strong one is taken.
+    let token = app.login("huong.nt", PASSWORD).await;
+    let res = app
+        .post("/api/v1/auth/password")
+        .token(&token)
+        .json(json!({"current_password": PASSWORD, "new_password": "tàu-về-bến-Cửa-Lò"}))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    app.login("huong.nt", "tàu-về-bến-Cửa-Lò").await;
 }

@@ -1,0 +1,2 @@
+DROP INDEX audit_log_mac;
+ALTER TABLE audit_log DROP COLUMN mac;
