@@ -22,7 +22,8 @@ use crate::db::schema::{
     award_decisions, award_types, awards, change_events, evidence, evidence_history,
     learning_records, legal_documents, nominations, org_units, registrations, staff,
 };
-use crate::db::{self, AnyConnection};
+use crate::db::{AnyConnection, Tx, Writes};
+use crate::domain::audit::ResourceKind;
 use crate::domain::criteria::{Criterion, CriterionFields, CriterionSubject, Frequency, Measure};
 use crate::domain::legal_documents::{DocType, LegalDocumentFields};
 use crate::domain::movements::{MovementFields, MovementKind, MovementLevel, MovementStatus};
@@ -386,7 +387,7 @@ fn change_events(
 
 /// A legal document by its number, issuer and date: the one there, or a new one.
 fn legal_document(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     f: LegalDocumentFields,
 ) -> Result<String, ApiError> {
@@ -396,11 +397,11 @@ fn legal_document(
         .filter(legal_documents::issued_on.eq(f.issued_on))
         .filter(legal_documents::owner_unit_id.is_null())
         .select(legal_documents::id)
-        .first::<String>(conn)
+        .first::<String>(tx.conn())
         .optional()?;
     match existing {
         Some(id) => Ok(id),
-        None => Ok(domain::legal_documents::create(conn, actor, f, None)?.id),
+        None => Ok(domain::legal_documents::create(tx, actor, f, None)?.id),
     }
 }
 
@@ -418,7 +419,7 @@ pub fn existing_runs(conn: &mut AnyConnection) -> QueryResult<i64> {
 }
 
 /// Generates and writes the data set, in one transaction.
-pub fn seed(conn: &mut AnyConnection, opts: &Options) -> Result<Seeded, ApiError> {
+pub fn seed(conn: &mut impl Writes, opts: &Options) -> Result<Seeded, ApiError> {
     let started = Instant::now();
     let run = existing_runs(conn)?;
     if run > 0 && !opts.force {
@@ -434,7 +435,7 @@ pub fn seed(conn: &mut AnyConnection, opts: &Options) -> Result<Seeded, ApiError
             "at least 2 units, 1 staff member, 1 plan, 2 criteria and 1 year",
         ));
     }
-    let mut out = db::write_tx(conn, |conn| write(conn, opts, run))?;
+    let mut out = conn.write(|tx| write(tx, opts, run))?;
     crate::domain::audit::seal_committed(conn)?;
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)
@@ -452,7 +453,7 @@ struct Person {
     name: String,
 }
 
-fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, ApiError> {
+fn write(tx: &mut Tx<'_>, opts: &Options, run: i64) -> Result<Seeded, ApiError> {
     let mut rng = Rng(opts.seed ^ (run as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let actor = Actor::default();
     let p = prefix(run);
@@ -556,9 +557,9 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             Some(0),
         );
     }
-    bulk!(conn, org_units::table, unit_rows, 12);
+    bulk!(tx, org_units::table, unit_rows, 12);
     let ids: Vec<_> = units.iter().map(|u| (u.id.clone(), load_at)).collect();
-    change_events(conn, "org_unit", &ids)?;
+    change_events(tx, "org_unit", &ids)?;
     out.root_unit_id = units[0].id.clone();
     out.unit_id = units[1].id.clone();
 
@@ -594,14 +595,14 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             name: full_name,
         });
     }
-    bulk!(conn, staff::table, rows, 14);
+    bulk!(tx, staff::table, rows, 14);
     drop(rows);
-    change_events(conn, "staff", &ids)?;
+    change_events(tx, "staff", &ids)?;
     drop(ids);
 
     // Legal bases, a movement per plan, the plans and their criteria: through the domain.
     let law = legal_document(
-        conn,
+        tx,
         &actor,
         LegalDocumentFields {
             number: "06/2022/QH15".into(),
@@ -613,7 +614,7 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
         },
     )?;
     let decree = legal_document(
-        conn,
+        tx,
         &actor,
         LegalDocumentFields {
             number: "152/2025/NĐ-CP".into(),
@@ -643,7 +644,7 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             }
         );
         let movement = domain::movements::create(
-            conn,
+            tx,
             &actor,
             MovementFields {
                 name: format!("Phong trào thi đua số {} tỉnh {province}", k + 1),
@@ -738,7 +739,7 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 note: None,
             }),
         };
-        let created = domain::plans::create(conn, &actor, content, &|_| true)?;
+        let created = domain::plans::create(tx, &actor, content, &|_| true)?;
         let mut criteria = Vec::with_capacity(opts.criteria);
         for i in 0..opts.criteria {
             let individual = i % 2 == 1;
@@ -789,18 +790,18 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 source_criterion_id: None,
             };
             criteria.push(domain::criteria::create(
-                conn,
+                tx,
                 &actor,
                 &created.plan,
                 fields,
                 None,
             )?);
         }
-        let (plan, _) = domain::plans::find(conn, &created.plan.id)?
+        let (plan, _) = domain::plans::find(tx, &created.plan.id)?
             .ok_or_else(|| ApiError::internal("the plan just made is gone"))?;
         let version = plan.version;
-        let detail = domain::plans::detail(conn, plan)?;
-        domain::plans::transition(conn, &actor, detail, version, PlanStatus::Issued)?;
+        let detail = domain::plans::detail(tx, plan)?;
+        domain::plans::transition(tx, &actor, detail, version, PlanStatus::Issued)?;
         plans.push((created.plan.id.clone(), criteria));
     }
     out.plan_ids = plans.iter().map(|p| p.0.clone()).collect();
@@ -879,9 +880,9 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             ids.push((id, at));
         }
     }
-    bulk!(conn, registrations::table, rows, 11);
+    bulk!(tx, registrations::table, rows, 11);
     drop(rows);
-    change_events(conn, "registration", &ids)?;
+    change_events(tx, "registration", &ids)?;
     out.counts.push(("registrations", ids.len()));
     drop(ids);
 
@@ -1003,9 +1004,9 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             ));
             ids.push((id, updated));
         }
-        bulk!(conn, evidence::table, ev, 20);
-        bulk!(conn, evidence_history::table, history, 4);
-        change_events(conn, "evidence", &ids)?;
+        bulk!(tx, evidence::table, ev, 20);
+        bulk!(tx, evidence_history::table, history, 4);
+        change_events(tx, "evidence", &ids)?;
         done += n;
     }
     if let Some(criterion) = &learning {
@@ -1069,10 +1070,10 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
                 ));
                 ids.push((id, at));
             }
-            bulk!(conn, evidence::table, ev, 20);
-            bulk!(conn, evidence_history::table, history, 4);
-            bulk!(conn, learning_records::table, records, 9);
-            change_events(conn, "evidence", &ids)?;
+            bulk!(tx, evidence::table, ev, 20);
+            bulk!(tx, evidence_history::table, history, 4);
+            bulk!(tx, learning_records::table, records, 9);
+            change_events(tx, "evidence", &ids)?;
             done += n;
         }
     }
@@ -1088,7 +1089,7 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             award_types::cash_multiplier,
             award_types::collective_doubles,
         ))
-        .load(conn)?;
+        .load(tx.conn())?;
     let type_of = |code: &str| {
         type_ids
             .iter()
@@ -1132,15 +1133,15 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             award_decisions::created_at.eq(at),
             award_decisions::updated_at.eq(at),
         ));
-        let base = domain::award_types::base_salary_on(conn, decided_on)?.unwrap_or(2_340_000);
+        let base = domain::award_types::base_salary_on(tx, decided_on)?.unwrap_or(2_340_000);
         decision_of_year.insert(year, (id, at, decided_on, base));
     }
-    bulk!(conn, award_decisions::table, decisions, 14);
+    bulk!(tx, award_decisions::table, decisions, 14);
     let ids: Vec<_> = decision_of_year
         .values()
         .map(|d| (d.0.clone(), d.1))
         .collect();
-    change_events(conn, "award_decision", &ids)?;
+    change_events(tx, "award_decision", &ids)?;
 
     let mut noms = Vec::new();
     let mut grants = Vec::new();
@@ -1255,10 +1256,10 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
             award_ids.push((award_id, *at));
         }
     }
-    bulk!(conn, nominations::table, noms, 18);
-    change_events(conn, "nomination", &nom_ids)?;
-    bulk!(conn, awards::table, grants, 16);
-    change_events(conn, "award", &award_ids)?;
+    bulk!(tx, nominations::table, noms, 18);
+    change_events(tx, "nomination", &nom_ids)?;
+    bulk!(tx, awards::table, grants, 16);
+    change_events(tx, "award", &award_ids)?;
 
     out.counts.insert(0, ("org units", units.len()));
     out.counts.insert(1, ("staff", people.len()));
@@ -1276,6 +1277,13 @@ fn write(conn: &mut AnyConnection, opts: &Options, run: i64) -> Result<Seeded, A
         "code_prefix": p,
         "counts": out.counts.iter().map(|(k, v)| (k.to_string(), *v)).collect::<std::collections::BTreeMap<_, _>>(),
     });
-    audit::record_event_with(conn, &actor, "seeded", "bench_data", &units[0].id, &summary)?;
+    audit::record_event_with(
+        tx,
+        &actor,
+        "seeded",
+        ResourceKind::BenchData,
+        &units[0].id,
+        &summary,
+    )?;
     Ok(out)
 }

@@ -295,6 +295,16 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<crate::db::Error> for ApiError {
+    fn from(e: crate::db::Error) -> Self {
+        match e {
+            crate::db::Error::Unavailable(cause) => ApiError::unavailable(cause),
+            crate::db::Error::Query(e) => e.into(),
+            crate::db::Error::Interrupted(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as Kind, Error};

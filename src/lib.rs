@@ -47,8 +47,8 @@ pub struct AppState {
     /// Where attachments are kept.
     pub files: storage::FileStore,
     pub config: Config,
-    /// Hot reads kept while nothing is written (see `cache`).
-    pub reads: cache::Reads,
+    /// Hot reads kept while nothing is written (see `api::cached` and `cache`).
+    pub reads: api::cached::Reads,
     /// The request series `/metrics` shows (see `metrics`).
     pub metrics: metrics::Metrics,
 }
@@ -60,11 +60,14 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
     private_data_dir(&config)?;
     // Before anything writes (the migrations key the rows written before keys came in).
     install_audit_key(&config)?;
+    // The read cache hears every write this process commits (the database layer knows
+    // nothing of it; the hook is set here, where the app is assembled).
+    db::on_commit(cache::committed);
     let pool = db::pool(&config.database_url, config.db_pool_size)?;
     let mut conn = pool
         .get()
         .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
-    let applied = db::migrate(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
+    let applied = migrate(&mut conn)?;
     log::info!(
         "opened the database: {} ({applied} migration(s) applied)",
         db::describe(&config.database_url)
@@ -96,7 +99,7 @@ pub fn bootstrap(config: Config) -> Result<(web::Data<AppState>, Option<String>)
         throttle: LoginThrottle::default(),
         files,
         config,
-        reads: cache::Reads::default(),
+        reads: api::cached::Reads::default(),
         metrics: metrics::Metrics::default(),
     };
     Ok((web::Data::new(state), generated))
@@ -124,6 +127,14 @@ pub fn install_audit_key(config: &Config) -> Result<(), String> {
     let key = domain::audit::AuditKey::load(config.audit_key.as_deref(), &config.data_dir)
         .map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))?;
     domain::audit::install_key(key).map_err(|e| format!("THIDUA_AUDIT_KEY: {e}"))
+}
+
+/// Applies pending migrations, then what the domain does once after some of them (keys the
+/// audit rows written before keys came in); answers how many were applied.
+pub fn migrate(conn: &mut db::PooledConn) -> Result<usize, String> {
+    let applied = db::migrate(conn).map_err(|e| format!("migrations failed: {e}"))?;
+    domain::audit::after_migrations(conn, &applied)?;
+    Ok(applied.len())
 }
 
 /// The whole application: routes, middleware, docs. Used by the server and the tests.

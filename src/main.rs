@@ -106,7 +106,7 @@ fn run(command: Command) -> Result<(), String> {
         Command::SeedBench(options) => seed_bench(&config, &options),
         Command::Migrate => {
             let mut conn = connect(&config)?;
-            let applied = db::migrate(&mut conn)?;
+            let applied = thidua::migrate(&mut conn)?;
             println!("applied {applied} migration(s)");
             Ok(())
         }
@@ -126,7 +126,7 @@ fn run(command: Command) -> Result<(), String> {
             domain::users::check_password_strength(&password, &[&username])
                 .map_err(|m| format!("password {m}"))?;
             let mut conn = connect(&config)?;
-            db::migrate(&mut conn)?;
+            thidua::migrate(&mut conn)?;
             domain::users::create_admin(&mut conn, &username, &password)
                 .map_err(|e| e.to_string())?;
             if password_stdin {
@@ -153,7 +153,7 @@ fn run(command: Command) -> Result<(), String> {
             let mut conn = db::pool(&config.database_url, Some(1))?
                 .get()
                 .map_err(|e| format!("DATABASE_URL: cannot connect: {e}"))?;
-            let report = thidua::db::snapshot(&mut conn, domain::audit::verify_chain)
+            let report = domain::audit::sealed_snapshot(&mut conn, domain::audit::verify_chain)
                 .map_err(|e| e.to_string())?;
             for p in &report.problems {
                 println!(
@@ -192,7 +192,7 @@ fn connect(config: &Config) -> Result<db::PooledConn, String> {
 }
 
 /// Makes the first admin when there is no account yet, and prints a generated password.
-fn first_admin(conn: &mut db::AnyConnection, config: &Config) -> Result<(), String> {
+fn first_admin(conn: &mut db::PooledConn, config: &Config) -> Result<(), String> {
     let generated = domain::users::ensure_first_admin(conn, config.admin_password.as_deref())
         .map_err(|e| format!("cannot create the first admin: {e}"))?;
     if let Some(password) = generated {
@@ -213,7 +213,7 @@ fn seed_demo(config: &Config) -> Result<(), String> {
     domain::users::check_password_strength(&password, &["demo"])
         .map_err(|m| format!("THIDUA_DEMO_PASSWORD: {m}"))?;
     let mut conn = connect(config)?;
-    db::migrate(&mut conn)?;
+    thidua::migrate(&mut conn)?;
     // The first admin comes first: once the demo's accounts exist, a later start would
     // otherwise see accounts and make none.
     first_admin(&mut conn, config)?;
@@ -238,7 +238,7 @@ fn seed_demo(config: &Config) -> Result<(), String> {
 /// `key=value` lines) and the time it took.
 fn seed_bench(config: &Config, opts: &thidua::bench_seed::Options) -> Result<(), String> {
     let mut conn = connect(config)?;
-    db::migrate(&mut conn)?;
+    thidua::migrate(&mut conn)?;
     first_admin(&mut conn, config)?;
     // The award catalogue and base salaries the nominations and awards refer to.
     domain::award_types::seed(&mut conn)?;

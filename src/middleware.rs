@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use crate::api::extract::RequestId;
 use crate::auth::Caller;
 use crate::config::CorsOrigins;
+use crate::db::Writes;
 use crate::error::ApiError;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -343,7 +344,7 @@ pub async fn idempotency(
     let (o, k, h) = (owner.clone(), key.clone(), hash);
     let claim = crate::db::run(&state.pool, move |conn| {
         use crate::domain::idempotency::{Claim, claim};
-        match crate::db::write_tx(conn, |conn| claim(conn, &o, &k, &h)) {
+        match conn.write(|tx| claim(tx, &o, &k, &h)) {
             Err(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
@@ -419,10 +420,10 @@ pub async fn idempotency(
     let (o, k, answer) = (owner, key, bytes.clone());
     // The answer goes out even if it cannot be kept; the claim then goes stale and a
     // retry runs again.
-    let _ = crate::db::run(&state.pool, move |conn| {
-        crate::db::write_tx(conn, |conn| match &answer {
+    let _ = crate::db::run(&state.pool, move |conn| -> Result<(), ApiError> {
+        conn.write(|tx| match &answer {
             Some(bytes) if keep => idem::store(
-                conn,
+                tx,
                 &o,
                 &k,
                 &StoredAnswer {
@@ -433,7 +434,7 @@ pub async fn idempotency(
                     body: bytes.to_vec(),
                 },
             ),
-            _ => idem::release(conn, &o, &k),
+            _ => idem::release(tx, &o, &k),
         })?;
         Ok(())
     })

@@ -16,7 +16,7 @@ use actix_web::web;
 use futures_util::future::join_all;
 
 use crate::AppState;
-use crate::db;
+use crate::db::{self, Writes};
 use crate::domain::audit;
 use crate::domain::webhooks::{self, Claimed, LEASE, Outcome, Settings};
 use crate::error::ApiError;
@@ -83,7 +83,7 @@ pub fn spawn(state: web::Data<AppState>) -> Worker {
 /// cached reads.
 async fn watch_head(state: web::Data<AppState>, stop: Arc<AtomicBool>) {
     while !stop.load(Ordering::Relaxed) {
-        let head = db::run(&state.pool, |conn| {
+        let head = db::run(&state.pool, |conn| -> Result<_, ApiError> {
             audit::seal_committed(conn)?;
             Ok(audit::head(conn)?)
         })
@@ -141,9 +141,7 @@ async fn deliver_in_order(
         let failed = matches!(outcome, Outcome::Failed { .. });
         let (d2, settings2) = (d.clone(), settings.clone());
         db::run(&state.pool, move |conn| {
-            db::write_tx(conn, |conn| {
-                webhooks::record_outcome(conn, &d2, &outcome, &settings2)
-            })
+            conn.write(|tx| webhooks::record_outcome(tx, &d2, &outcome, &settings2))
         })
         .await?;
         if failed {

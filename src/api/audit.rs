@@ -9,7 +9,6 @@ use crate::AppState;
 use crate::api::extract::{Page, Query};
 use crate::api::list::ListParams;
 use crate::auth::{Principal, policy};
-use crate::db;
 use crate::domain::audit::{self, AuditFilter, ChainReport, LoggedEntry};
 use crate::error::ApiError;
 
@@ -122,7 +121,7 @@ pub async fn list(
         from: query.from.map(|t| t.naive_utc()),
         to: query.to.map(|t| t.naive_utc()),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         audit::seal_committed(conn)?;
         Ok(audit::list(conn, &filter, page)?)
     })
@@ -150,8 +149,8 @@ pub async fn verify(
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_read_audit_log(&principal))?;
-    let report = db::run(&state.pool, |conn| {
-        Ok(db::snapshot(conn, audit::verify_chain)?)
+    let report = super::run(&state.pool, |conn| {
+        Ok(audit::sealed_snapshot(conn, audit::verify_chain)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

@@ -12,7 +12,7 @@ use crate::api::users::UserResponse;
 use crate::api::validate;
 use crate::auth::tokens::ACCESS_TTL_SECS;
 use crate::auth::{Principal, password};
-use crate::db;
+use crate::db::Writes;
 use crate::domain::clients;
 use crate::domain::sessions::{self, Opened, Refreshed};
 use crate::domain::users;
@@ -123,7 +123,7 @@ pub async fn login(
     attempt.begin(&state.pool).await?;
     let request_id = actor(&req, None).request_id;
     let name = username.clone();
-    let opened = db::run(&state.pool, move |conn| {
+    let opened = super::run(&state.pool, move |conn| {
         let user = users::find_by_username(conn, &name)?;
         // Verify even for unknown names, so timing does not reveal which exist.
         let verified = match &user {
@@ -134,11 +134,12 @@ pub async fn login(
             }
         };
         match user {
-            Some(u) if verified && u.active => db::write_tx(conn, |conn| {
-                attempt.succeeded(conn)?;
-                sessions::open(conn, u, request_id).map_err(ApiError::from)
-            })
-            .map(Some),
+            Some(u) if verified && u.active => conn
+                .write(|tx| {
+                    attempt.succeeded(tx)?;
+                    sessions::open(tx, u, request_id).map_err(ApiError::from)
+                })
+                .map(Some),
             _ => Ok(None),
         }
     })
@@ -172,7 +173,7 @@ pub async fn refresh(
     Json(body): Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request_id = actor(&req, None).request_id;
-    let outcome = db::write(&state.pool, move |conn| {
+    let outcome = super::write(&state.pool, move |conn| {
         sessions::refresh(conn, &body.refresh_token, request_id)
     })
     .await?;
@@ -199,7 +200,7 @@ pub async fn logout(
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    db::write(&state.pool, move |conn| {
+    super::write(&state.pool, move |conn| {
         sessions::close(conn, &actor, &principal.session_id).map_err(ApiError::from)
     })
     .await?;
@@ -213,7 +214,7 @@ pub async fn me(
     state: web::Data<AppState>,
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let me = db::run(&state.pool, move |conn| {
+    let me = super::run(&state.pool, move |conn| {
         let user =
             users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
         let unit = match &user.org_unit_id {
@@ -260,7 +261,7 @@ pub async fn change_password(
         .attempt(&principal.username, &client_address(&req));
     attempt.begin(&state.pool).await?;
     // `None`: the current password is wrong; otherwise whether the new one was taken.
-    let changed = db::run(&state.pool, move |conn| {
+    let changed = super::run(&state.pool, move |conn| {
         let user =
             users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
         if !password::verify(&body.current_password, &user.password_hash) {
@@ -272,16 +273,15 @@ pub async fn change_password(
         if let Err(weak) =
             crate::api::users::strong_password("new_password", &body.new_password, &words)
         {
-            db::write_tx(conn, |conn| attempt.succeeded(conn))?;
+            conn.write(|tx| attempt.succeeded(tx))?;
             return Ok(Some(Err(weak)));
         }
         let hash = password::hash(&body.new_password)?;
-        db::write_tx(conn, |conn| {
+        conn.write(|tx| {
             // Re-read inside the transaction: the account may have changed since.
-            let current =
-                users::find(conn, &user.id)?.ok_or_else(|| ApiError::not_found("user"))?;
-            attempt.succeeded(conn)?;
-            users::set_password(conn, &actor, &current, hash)
+            let current = users::find(tx, &user.id)?.ok_or_else(|| ApiError::not_found("user"))?;
+            attempt.succeeded(tx)?;
+            users::set_password(tx, &actor, &current, hash)
         })?;
         Ok(Some(Ok(())))
     })
@@ -404,12 +404,12 @@ pub async fn token(
     attempt.begin(&state.pool).await?;
     let actor = actor(&req, None);
     let id = client_id.clone();
-    let client = db::run(&state.pool, move |conn| {
+    let client = super::run(&state.pool, move |conn| {
         let client = clients::authenticate(conn, &id, &secret)?;
         if let Some(client) = &client {
-            db::write_tx(conn, |conn| {
-                attempt.succeeded(conn)?;
-                clients::record_token(conn, &actor, client)
+            conn.write(|tx| {
+                attempt.succeeded(tx)?;
+                clients::record_token(tx, &actor, client)
             })?;
         }
         Ok(client)

@@ -16,7 +16,7 @@ use crate::api::extract::{IfMatch, Json, Query, actor, double_option, present, t
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::award_types::{
     self, AwardKind, AwardLevel, AwardRules, AwardType, BaseSalary, RuleSetFields, RuleSetRow,
     RulesInForce,
@@ -119,7 +119,7 @@ pub async fn list(
     _principal: Principal,
     Query(query): Query<AwardTypeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = db::run(&state.pool, move |conn| {
+    let items = super::run(&state.pool, move |conn| {
         Ok(award_types::list(
             conn,
             query.q.as_deref().filter(|q| !q.trim().is_empty()),
@@ -151,7 +151,7 @@ pub async fn get(
     id: web::Path<String>,
     Query(query): Query<RulesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (t, rules) = db::run(&state.pool, move |conn| {
+    let (t, rules) = super::run(&state.pool, move |conn| {
         let t = award_types::find_by_id_or_code(conn, &id)?
             .ok_or_else(|| ApiError::not_found("award type"))?;
         let path = match &query.org_unit_id {
@@ -308,7 +308,7 @@ pub async fn list_rule_sets(
     state: web::Data<AppState>,
     _principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let items = db::run(&state.pool, |conn| Ok(award_types::list_rule_sets(conn)?)).await?;
+    let items = super::run(&state.pool, |conn| Ok(award_types::list_rule_sets(conn)?)).await?;
     Ok(HttpResponse::Ok().json(RuleSetList {
         items: items.into_iter().map(Into::into).collect(),
     }))
@@ -327,7 +327,7 @@ pub async fn get_rule_set(
     _principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = db::run(&state.pool, move |conn| {
+    let row = super::run(&state.pool, move |conn| {
         award_types::find_rule_set(conn, &id)?
             .map(|(r, _)| r)
             .ok_or_else(|| ApiError::not_found("rule set"))
@@ -362,7 +362,7 @@ pub async fn create_rule_set(
 ) -> Result<HttpResponse, ApiError> {
     check_period(body.valid_from, body.valid_to)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let row = db::write(&state.pool, move |conn| {
+    let row = super::write(&state.pool, move |conn| {
         let unit = match &body.org_unit_id {
             Some(id) => Some(referenced_unit(conn, &principal, id, "org_unit_id")?),
             None => None,
@@ -431,7 +431,7 @@ pub async fn update_rule_set(
     Json(body): Json<UpdateRuleSet>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let row = db::write(&state.pool, move |conn| {
+    let row = super::write(&state.pool, move |conn| {
         let current = editable_rule_set(conn, &principal, &id)?;
         let fields = RuleSetFields {
             code: current.code.clone(),
@@ -509,7 +509,7 @@ pub async fn list_base_salaries(
     state: web::Data<AppState>,
     _principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let items = db::run(&state.pool, |conn| Ok(award_types::base_salaries(conn)?)).await?;
+    let items = super::run(&state.pool, |conn| Ok(award_types::base_salaries(conn)?)).await?;
     Ok(HttpResponse::Ok().json(BaseSalaryList {
         items: items.into_iter().map(Into::into).collect(),
     }))
@@ -536,7 +536,7 @@ pub async fn create_base_salary(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_edit_national_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let row = db::write(&state.pool, move |conn| {
+    let row = super::write(&state.pool, move |conn| {
         award_types::add_base_salary(
             conn,
             &actor,

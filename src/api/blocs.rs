@@ -14,7 +14,7 @@ use crate::api::org_units::referenced_unit;
 use crate::api::plans::visible_plan;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFields, BlocFilter, RankedUnit};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::scoring::{self, SubjectSet};
@@ -157,7 +157,7 @@ pub async fn list(
         member_id: query.member_id,
         updated_since: params.updated_since(),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(blocs::list(conn, &principal.scope, &filter, page)?)
     })
     .await?;
@@ -183,7 +183,7 @@ pub async fn create(
     Json(body): Json<CreateBloc>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let owner = referenced_unit(conn, &principal, &body.owner_id, "owner_id")?;
         policy::ensure(policy::can_edit_bloc(&principal, &owner.path))?;
         let fields = BlocFields {
@@ -216,7 +216,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = db::run(&state.pool, move |conn| {
+    let d = super::run(&state.pool, move |conn| {
         let (b, _) = visible_bloc(conn, &principal, &id)?;
         Ok(blocs::detail(conn, b)?)
     })
@@ -252,7 +252,7 @@ pub async fn update(
     Json(body): Json<UpdateBloc>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (b, owner_path) = visible_bloc(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_bloc(&principal, &owner_path))?;
         let current = blocs::detail(conn, b)?;
@@ -325,7 +325,7 @@ pub async fn ranking(
     let plan_id = query
         .plan
         .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
-    let (bloc_id, plan_id, items) = db::run(&state.pool, move |conn| {
+    let (bloc_id, plan_id, items) = super::run(&state.pool, move |conn| {
         let (b, owner_path) = visible_bloc(conn, &principal, &id)?;
         policy::ensure(policy::can_read_ranking(&principal, &owner_path))?;
         let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)

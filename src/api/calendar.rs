@@ -154,7 +154,7 @@ pub async fn list_holidays(
         updated_since: None,
     }
     .page()?;
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = super::run(&state.pool, move |conn| {
         let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
         Ok(calendar::list(conn, year, unit.as_deref())?)
     })
@@ -193,7 +193,7 @@ pub async fn add_holiday(
     let day = check_date("day", body.day)?;
     let actor = actor(&req, Some(&principal.user_id));
     let name = body.name.trim().to_string();
-    let holiday = db::write(&state.pool, move |conn| {
+    let holiday = super::write(&state.pool, move |conn| {
         let unit = calendar_unit(conn, &principal, body.org_unit_id.as_deref())?;
         policy::ensure(policy::can_edit_holidays(&principal, unit.as_deref()))?;
         calendar::add(conn, &actor, day, &name, body.org_unit_id.as_deref())
@@ -228,7 +228,7 @@ pub async fn remove_holiday(
         .map_err(|_| ApiError::invalid("day", "format", "must be a date, YYYY-MM-DD"))?;
     let day = check_date("day", day)?;
     let actor = actor(&req, Some(&principal.user_id));
-    db::write(&state.pool, move |conn| {
+    super::write(&state.pool, move |conn| {
         // A unit outside the caller's scope hides its holidays: 404, as for any holiday
         // the caller cannot see.
         let unit = match owner.org_unit_id.as_deref() {
@@ -320,7 +320,7 @@ pub async fn working_days(
                 .ok()
                 .filter(|n| i64::from(*n) <= MAX_WORKING_DAYS)
                 .ok_or_else(|| ApiError::invalid("days", "range", "must be between 0 and 1000"))?;
-            let due = db::run(&state.pool, move |conn| {
+            let due = super::run(&state.pool, move |conn| {
                 let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
                 Ok(calendar::add_working_days(conn, unit.as_deref(), from, n)?)
             })
@@ -329,7 +329,7 @@ pub async fn working_days(
         }
         (None, Some(to)) => {
             let to = check_date("to", to)?;
-            let working_days = db::run(&state.pool, move |conn| {
+            let working_days = super::run(&state.pool, move |conn| {
                 let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
                 Ok(calendar::working_days_between(
                     conn,

@@ -8,7 +8,6 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::extract::Query;
 use crate::auth::{Caller, policy};
-use crate::db;
 use crate::domain::audit;
 use crate::domain::clients::ClientScope;
 use crate::domain::feed::{self, Change};
@@ -122,7 +121,7 @@ pub async fn list(
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect();
-    let (items, head) = db::run(&state.pool, move |conn| {
+    let (items, head) = super::run(&state.pool, move |conn| {
         audit::seal_committed(conn)?;
         feed::read(conn, after, limit, &types)
     })

@@ -160,7 +160,7 @@ pub async fn list(
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_clients(&principal))?;
-    let items = db::run(&state.pool, |conn| Ok(clients::list(conn)?)).await?;
+    let items = super::run(&state.pool, |conn| Ok(clients::list(conn)?)).await?;
     let items: Vec<ClientResponse> = items.into_iter().map(ClientResponse::from).collect();
     Ok(HttpResponse::Ok().json(items))
 }
@@ -186,7 +186,7 @@ pub async fn create(
     policy::ensure(policy::can_manage_clients(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let name = body.name.trim().to_string();
-    let (client, secret) = db::write(&state.pool, move |conn| {
+    let (client, secret) = super::write(&state.pool, move |conn| {
         check_client_unit(conn, body.org_unit_id.as_deref())?;
         clients::create(conn, &actor, name, &body.scopes, body.org_unit_id)
     })
@@ -219,7 +219,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_clients(&principal))?;
-    let client = db::run(&state.pool, move |conn| found(clients::find(conn, &id)?)).await?;
+    let client = super::run(&state.pool, move |conn| found(clients::find(conn, &id)?)).await?;
     Ok(tagged(
         StatusCode::OK,
         client.version,
@@ -260,7 +260,7 @@ pub async fn update(
         org_unit_id: body.org_unit_id,
         rotate_secret: false,
     };
-    let (client, _) = db::write(&state.pool, move |conn| {
+    let (client, _) = super::write(&state.pool, move |conn| {
         check_client_unit(
             conn,
             changes.org_unit_id.as_ref().and_then(|u| u.as_deref()),
@@ -306,7 +306,7 @@ pub async fn rotate_secret(
         org_unit_id: None,
         rotate_secret: true,
     };
-    let (client, secret) = db::write(&state.pool, move |conn| {
+    let (client, secret) = super::write(&state.pool, move |conn| {
         let current = found(clients::find(conn, &id)?)?;
         clients::update(conn, &actor, current, version, changes)
     })

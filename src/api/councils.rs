@@ -18,7 +18,7 @@ use crate::api::list::ListParams;
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::{AnyConnection, Tx};
 use crate::domain::councils::{
     self, Choice, Council, CouncilDetail, CouncilFields, CouncilFilter, Member, MemberInput,
     Minutes, Outcome, Recusal, Session, SessionDetail, SessionFields, SessionItem, SessionStatus,
@@ -236,7 +236,7 @@ pub async fn list(
         member_id: query.member_id,
         updated_since: params.updated_since(),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(councils::list(conn, &principal.scope, &filter, page)?)
     })
     .await?;
@@ -264,7 +264,7 @@ pub async fn create(
     Json(body): Json<CreateCouncil>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
         policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
         let fields = CouncilFields {
@@ -296,7 +296,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = db::run(&state.pool, move |conn| {
+    let d = super::run(&state.pool, move |conn| {
         let (c, _) = visible_council(conn, &principal, &id)?;
         Ok(councils::detail(conn, c)?)
     })
@@ -334,7 +334,7 @@ pub async fn update(
     Json(body): Json<UpdateCouncil>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (c, path) = kept_council(conn, &principal, &id)?;
         let current = councils::detail(conn, c)?;
         let fields = CouncilFields {
@@ -665,17 +665,12 @@ async fn change_session(
     state: &AppState,
     principal: Principal,
     (id, sid): (String, String),
-    change: impl FnOnce(
-        &mut AnyConnection,
-        &Actor,
-        Council,
-        SessionDetail,
-    ) -> Result<SessionDetail, ApiError>
+    change: impl FnOnce(&mut Tx<'_>, &Actor, Council, SessionDetail) -> Result<SessionDetail, ApiError>
     + Send
     + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (c, current) = kept_session(conn, &principal, &id, &sid)?;
         change(conn, &actor, c, current)
     })
@@ -707,7 +702,7 @@ pub async fn list_sessions(
     Query(query): Query<SessionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let (c, _) = visible_council(conn, &principal, &id)?;
         Ok(councils::list_sessions(conn, &c.id, query.status, page)?)
     })
@@ -740,7 +735,7 @@ pub async fn create_session(
     Json(body): Json<CreateSession>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (c, _) = kept_council(conn, &principal, &id)?;
         let fields = SessionFields {
             title: body.title.trim().to_string(),
@@ -780,7 +775,7 @@ pub async fn get_session(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
-    let d = db::run(&state.pool, move |conn| {
+    let d = super::run(&state.pool, move |conn| {
         let (_, _, s) = visible_session(conn, &principal, &id, &sid)?;
         Ok(councils::session_detail(conn, s)?)
     })
@@ -929,7 +924,7 @@ pub async fn recuse(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let r = db::write(&state.pool, move |conn| {
+    let r = super::write(&state.pool, move |conn| {
         let (c, path, s) = visible_session(conn, &principal, &id, &sid)?;
         let member = body.user_id.unwrap_or_else(|| principal.user_id.clone());
         let is_member = councils::is_member(conn, &c.id, &member)?;
@@ -980,7 +975,7 @@ pub async fn vote(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let receipt = db::write(&state.pool, move |conn| {
+    let receipt = super::write(&state.pool, move |conn| {
         let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
         let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
         policy::ensure(policy::can_vote(is_member))?;
@@ -1019,7 +1014,7 @@ pub async fn minutes(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
-    let m: Minutes = db::run(&state.pool, move |conn| {
+    let m: Minutes = super::run(&state.pool, move |conn| {
         let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
         let detail = councils::session_detail(conn, s)?;
         councils::minutes(conn, detail, &c)

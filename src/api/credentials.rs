@@ -17,7 +17,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::AppState;
 use crate::api::extract::JSON_LIMIT;
 use crate::auth::{Principal, policy};
-use crate::db;
 use crate::domain::credentials::{self, Checked, DidDocument, MEDIA_TYPE, Standing, Verification};
 use crate::error::ApiError;
 
@@ -83,7 +82,7 @@ pub async fn credential(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let facts = db::run(&state.pool, move |conn| {
+    let facts = super::run(&state.pool, move |conn| {
         let (facts, path, staff_id) =
             credentials::award_facts(conn, &id)?.ok_or_else(|| ApiError::not_found("award"))?;
         policy::ensure_visible(
@@ -156,7 +155,7 @@ pub async fn verify(
         Checked::Ours(pending) => {
             let standing: Option<Standing> = match pending.award_id().map(str::to_string) {
                 Some(id) => {
-                    db::run(&state.pool, move |conn| {
+                    super::run(&state.pool, move |conn| {
                         Ok(credentials::standing(conn, &id)?)
                     })
                     .await?

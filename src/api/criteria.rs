@@ -8,13 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::AppState;
+use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::ListParams;
 use crate::api::plans::{criterion_with_visible_plan, editable_plan};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::cache::{self, CachedJson};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::criteria::{
     self, Criterion, CriterionFields, CriterionFilter, CriterionSubject, Frequency, Measure,
 };
@@ -278,7 +278,7 @@ pub async fn list(
             Ok(CachedJson::new(
                 issuer_path,
                 None,
-                cache::to_json(&Page::of(items, total, page, CriterionResponse::from))?,
+                cached::to_json(&Page::of(items, total, page, CriterionResponse::from))?,
             ))
         })
         .await?;
@@ -309,7 +309,7 @@ pub async fn create(
     Json(body): Json<CreateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let c = db::write(&state.pool, move |conn| {
+    let c = super::write(&state.pool, move |conn| {
         let plan = editable_plan(conn, &principal, &id)?;
         let fields = CriterionFields {
             subject: body.subject,
@@ -355,7 +355,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (c, _) = db::run(&state.pool, move |conn| {
+    let (c, _) = super::run(&state.pool, move |conn| {
         visible_criterion(conn, &principal, &id)
     })
     .await?;
@@ -393,7 +393,7 @@ pub async fn update(
     Json(body): Json<UpdateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let c = db::write(&state.pool, move |conn| {
+    let c = super::write(&state.pool, move |conn| {
         let (current, plan) = visible_criterion(conn, &principal, &id)?;
         let plan = editable_plan(conn, &principal, &plan.id)?;
         let mut f = current.fields();

@@ -15,7 +15,7 @@ use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Caller, Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::award_types::{self, AwardKind};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::decisions::{
@@ -424,7 +424,7 @@ pub async fn create(
     let actor = actor(&req, Some(&principal.user_id));
     let (from, to) = crate::domain::year_range(body.award_year)
         .ok_or_else(|| ApiError::invalid("award_year", "range", "no such year"))?;
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
         policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
         let fields = DecisionFields {
@@ -472,7 +472,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let filter = DecisionFilter {
             q: params.q(),
             year,
@@ -500,7 +500,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = db::run(&state.pool, move |conn| {
+    let d = super::run(&state.pool, move |conn| {
         let (d, _) = visible_decision(conn, &principal, &id)?;
         let mut d = decisions::detail(conn, d)?;
         // A decision is public within its subtree; each recipient's award (and cash) only
@@ -544,7 +544,7 @@ pub async fn revoke(
     Json(body): Json<RevokeDecision>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (d, path) = visible_decision(conn, &principal, &id)?;
         policy::ensure(policy::can_keep_unit_awards(&principal, &path))?;
         let current = decisions::detail(conn, d)?;
@@ -594,7 +594,7 @@ pub async fn list_awards(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let filter = award_filter(conn, params.q(), &query, year)?;
         let seen = Seen::from(policy::award_visibility(&caller)?);
         Ok(decisions::list_awards(conn, &seen, &filter, Some(page))?)
@@ -617,7 +617,7 @@ pub async fn get_award(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let visibility = policy::award_visibility(&caller)?;
-    let a = db::run(&state.pool, move |conn| {
+    let a = super::run(&state.pool, move |conn| {
         let a = decisions::find_award(conn, &id)?.ok_or_else(|| ApiError::not_found("award"))?;
         policy::ensure_visible(
             policy::can_see_subject(&visibility, &a.subject_path, a.award.staff_id.as_deref()),
@@ -707,7 +707,7 @@ pub async fn staff_awards(
             ));
         }
     };
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = super::run(&state.pool, move |conn| {
         let (person, path) = staff::find(conn, &id)?.ok_or_else(|| ApiError::not_found("staff"))?;
         policy::ensure_visible(
             policy::can_read_staff(&principal, &person.id, &path),

@@ -109,7 +109,7 @@ pub async fn create(
         ));
     }
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (person, path) = staff::find(conn, &body.staff_id)?
             .filter(|(s, path)| policy::can_read_staff(&principal, &s.id, path))
             .ok_or_else(|| ApiError::invalid("staff_id", "not_found", "no such staff member"))?;
@@ -149,7 +149,7 @@ pub async fn list(
         &principal,
         under.as_deref().unwrap_or("/"),
     ))?;
-    let items = db::run(&state.pool, move |conn| {
+    let items = super::run(&state.pool, move |conn| {
         Ok(disciplines::list(
             conn,
             under.as_deref(),
@@ -201,7 +201,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (d, _) = db::run(&state.pool, move |conn| readable(conn, &principal, &id)).await?;
+    let (d, _) = super::run(&state.pool, move |conn| readable(conn, &principal, &id)).await?;
     Ok(tagged(
         StatusCode::OK,
         d.version,
@@ -234,7 +234,7 @@ pub async fn update(
     Json(body): Json<UpdateDiscipline>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (current, path) = readable(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
         let reason = body

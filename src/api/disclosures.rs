@@ -18,7 +18,7 @@ use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::throttle::{self, Allowance, Counter};
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::disclosures::{
     self, Candidate, Disclosure, DisclosureDetail, DisclosureFields, DisclosureFilter, Feedback,
     FeedbackFields,
@@ -217,7 +217,7 @@ pub async fn list(
     Query(query): Query<DisclosureQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let under_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
         let filter = DisclosureFilter {
             under_path,
@@ -263,7 +263,7 @@ pub async fn create(
             "publication starts today or later",
         ));
     }
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
         policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
         let fields = DisclosureFields {
@@ -298,7 +298,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = db::run(&state.pool, move |conn| {
+    let d = super::run(&state.pool, move |conn| {
         let (d, _) = visible_disclosure(conn, &principal, &id)?;
         Ok(disclosures::detail(conn, d)?)
     })
@@ -371,7 +371,7 @@ pub async fn feedback(
     Query(paging): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let (d, path) = visible_disclosure(conn, &principal, &id)?;
         policy::ensure(policy::can_read_disclosure_feedback(&principal, &path))?;
         Ok(disclosures::feedback(conn, &d.id, page)?)
@@ -478,7 +478,7 @@ pub async fn public_list(
     Query(paging): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(disclosures::list_public(
             conn,
             page,
@@ -505,7 +505,7 @@ pub async fn public_get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let public = db::run(&state.pool, move |conn| {
+    let public = super::run(&state.pool, move |conn| {
         let (d, _) = disclosures::find(conn, &id)?
             .filter(|(d, _)| d.starts_on <= crate::domain::today())
             .ok_or_else(|| ApiError::not_found("disclosure"))?;
@@ -585,7 +585,7 @@ pub async fn post_feedback(
         contact: trimmed(body.contact),
         content: body.content.trim().to_string(),
     };
-    let f = db::write(&state.pool, move |conn| {
+    let f = super::write(&state.pool, move |conn| {
         let (d, _) =
             disclosures::find(conn, &id)?.ok_or_else(|| ApiError::not_found("disclosure"))?;
         disclosures::add_feedback(conn, &actor, &d, today(), fields)

@@ -8,14 +8,14 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::AppState;
+use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::plans::criterion_with_visible_plan;
 use crate::api::uploads;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::cache::{self, CachedJson};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::criteria::{self, Criterion, CriterionSubject};
 use crate::domain::evidence::{
     self, Evidence, EvidenceFields, EvidenceFile, EvidenceFilter, EvidenceSource, EvidenceStatus,
@@ -371,7 +371,11 @@ pub async fn list(
                     .collect();
                 EvidenceResponse::new(e, own, None)
             });
-            Ok(CachedJson::new(String::new(), None, cache::to_json(&page)?))
+            Ok(CachedJson::new(
+                String::new(),
+                None,
+                cached::to_json(&page)?,
+            ))
         })
         .await?;
     Ok(answer.response(&req))
@@ -397,7 +401,7 @@ pub async fn create(
     Json(body): Json<CreateEvidence>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::write(&state.pool, move |conn| {
+    let e = super::write(&state.pool, move |conn| {
         let not_found = || {
             ApiError::invalid(
                 "criterion_id",
@@ -444,7 +448,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let e = db::run(&state.pool, move |conn| {
+    let e = super::run(&state.pool, move |conn| {
         let (e, _) = visible_evidence(conn, &principal, &id)?;
         detail(conn, e)
     })
@@ -477,7 +481,7 @@ pub async fn update(
     Json(body): Json<UpdateEvidence>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::write(&state.pool, move |conn| {
+    let e = super::write(&state.pool, move |conn| {
         let (current, c) = writable_evidence(conn, &principal, &id)?;
         let mut f = current.fields();
         if let Some(v) = body.value {
@@ -530,7 +534,7 @@ pub async fn change_status(
     Json(body): Json<ChangeEvidenceStatus>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::write(&state.pool, move |conn| {
+    let e = super::write(&state.pool, move |conn| {
         let (current, path) = visible_evidence(conn, &principal, &id)?;
         let allowed = if evidence::is_review(body.status) {
             let authored = evidence::authors(conn, &current)?.contains(&principal.user_id);
@@ -630,7 +634,7 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
-    let file = db::run(&state.pool, move |conn| {
+    let file = super::run(&state.pool, move |conn| {
         let (e, _) = visible_evidence(conn, &principal, &id)?;
         evidence::find_file(conn, &e.id, &file_id)?.ok_or_else(|| ApiError::not_found("file"))
     })
@@ -671,7 +675,7 @@ pub async fn remove_file(
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let e = db::write(&state.pool, move |conn| {
+    let e = super::write(&state.pool, move |conn| {
         let (current, _) = writable_evidence(conn, &principal, &id)?;
         let e = evidence::remove_file(conn, &actor, current, version, &file_id)?;
         detail(conn, e)

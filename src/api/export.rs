@@ -6,7 +6,6 @@ use futures_util::stream;
 
 use crate::AppState;
 use crate::auth::{Caller, policy};
-use crate::db;
 use crate::domain::audit;
 use crate::domain::clients::ClientScope;
 use crate::domain::export::{self, ExportResource};
@@ -51,7 +50,7 @@ pub async fn stream_all(
     policy::ensure_caller(&caller, ClientScope::ExportRead, |p| p.is_admin())?;
     let resource = ExportResource::from_path(&resource)
         .ok_or_else(|| ApiError::not_found("resource type to export"))?;
-    let version = db::run(&state.pool, |conn| {
+    let version = super::run(&state.pool, |conn| {
         audit::seal_committed(conn)?;
         Ok(audit::data_version(conn)?)
     })
@@ -67,7 +66,7 @@ pub async fn stream_all(
             return None;
         }
         let (resource, after) = (cursor.resource, cursor.after.clone());
-        let rows = db::run(&cursor.state.pool, move |conn| {
+        let rows = super::run(&cursor.state.pool, move |conn| {
             Ok(export::chunk(conn, resource, &after)?)
         })
         .await;

@@ -5,7 +5,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::db;
 use crate::error::ApiError;
 
 #[derive(Serialize, ToSchema)]
@@ -29,7 +28,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    db::run(&state.pool, |conn| {
+    super::run(&state.pool, |conn| {
         use diesel::connection::SimpleConnection;
         conn.batch_execute("SELECT 1")
             .map_err(ApiError::unavailable)

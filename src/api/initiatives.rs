@@ -14,7 +14,7 @@ use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::initiatives::{
     self, Initiative, InitiativeDetail, InitiativeFields, InitiativeFilter, InitiativeScope,
 };
@@ -177,7 +177,7 @@ pub async fn list(
         year: check_year(query.year)?,
     };
     let under = principal.scope.path_prefix();
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(initiatives::list(conn, under.as_deref(), &filter, page)?)
     })
     .await?;
@@ -205,7 +205,7 @@ pub async fn create(
     Json(body): Json<CreateInitiative>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
         policy::ensure(policy::can_edit_unit_records(&principal, &unit.path))?;
         policy::ensure(policy::can_record_initiative(
@@ -245,7 +245,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = db::run(&state.pool, move |conn| {
+    let d = super::run(&state.pool, move |conn| {
         let (i, _) = visible_initiative(conn, &principal, &id)?;
         Ok(initiatives::detail(conn, i)?)
     })
@@ -282,7 +282,7 @@ pub async fn update(
     Json(body): Json<UpdateInitiative>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let (i, path) = visible_initiative(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
         let current = initiatives::detail(conn, i)?;

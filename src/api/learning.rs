@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::api::extract::{Query, actor, declared_length, parse_json};
 use crate::api::plans::criterion_with_visible_plan;
 use crate::auth::{Principal, policy};
-use crate::db;
+use crate::db::Writes;
 use crate::domain::learning::{self, ImportReport, LearningRow, RowError};
 use crate::error::ApiError;
 
@@ -100,14 +100,14 @@ pub async fn import(
     }
     let dry_run = query.dry_run.unwrap_or(false);
     let actor = actor(&req, Some(&principal.user_id));
-    let report = db::run(&state.pool, move |conn| {
+    let report = super::run(&state.pool, move |conn| {
         let (rows, rejected) = if csv {
             learning::parse_csv(&body)?
         } else {
             let parsed: LearningImport = parse_json(&body)?;
             (learning::json_rows(parsed.records)?, Vec::<RowError>::new())
         };
-        db::write_tx_alone(conn, |conn| {
+        conn.write_alone(|tx| {
             let not_found = || {
                 ApiError::invalid(
                     "criterion_id",
@@ -116,12 +116,12 @@ pub async fn import(
                 )
             };
             let (c, plan, issuer_path) =
-                criterion_with_visible_plan(conn, &principal, &criterion_id)?
+                criterion_with_visible_plan(tx, &principal, &criterion_id)?
                     .ok_or_else(not_found)?;
             learning::check_criterion(&c)?;
             crate::domain::plans::ensure_running(&plan)?;
             learning::import(
-                conn,
+                tx,
                 &actor,
                 &c,
                 &issuer_path,

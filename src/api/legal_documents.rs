@@ -13,7 +13,7 @@ use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::reference_owner;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::legal_documents::{
     self as docs, DocType, LegalDocument, LegalDocumentFields, LegalDocumentFilter,
     LegalDocumentSort,
@@ -173,7 +173,7 @@ pub async fn list(
         year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(docs::list(conn, &principal.scope, &filter, sort, page)?)
     })
     .await?;
@@ -208,7 +208,7 @@ pub async fn create(
         title: body.title.trim().to_string(),
         url: body.url,
     };
-    let doc = db::write(&state.pool, move |conn| {
+    let doc = super::write(&state.pool, move |conn| {
         let (owner, _) = reference_owner(conn, &principal, body.owner_unit_id.as_deref())?;
         docs::create(conn, &actor, fields, owner.as_deref())
     })
@@ -233,7 +233,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let doc = db::run(&state.pool, move |conn| {
+    let doc = super::run(&state.pool, move |conn| {
         Ok(visible_document(conn, &principal, &id)?.0)
     })
     .await?;
@@ -270,7 +270,7 @@ pub async fn update(
     Json(body): Json<UpdateLegalDocument>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let doc = db::write(&state.pool, move |conn| {
+    let doc = super::write(&state.pool, move |conn| {
         let (current, owner) = visible_document(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_owned_reference(
             &principal,

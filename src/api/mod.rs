@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod award_types;
 pub mod blocs;
+pub mod cached;
 pub mod calendar;
 pub mod changes;
 pub mod clients;
@@ -35,6 +36,27 @@ pub mod uploads;
 pub mod users;
 pub mod validate;
 pub mod webhooks;
+
+use crate::db;
+use crate::error::ApiError;
+
+/// A handler's blocking database work (`db::run`), answering the API's error.
+pub async fn run<T, F>(pool: &db::Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut db::Conn) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    db::run(pool, f).await
+}
+
+/// A handler's one write (`db::write`), answering the API's error.
+pub async fn write<T, F>(pool: &db::Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut db::Tx<'_>) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    db::write(pool, f).await
+}
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 

@@ -13,7 +13,7 @@ use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::{reference_owner, referenced_unit};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::movements::{
     self, Movement, MovementFields, MovementFilter, MovementKind, MovementLevel, MovementSort,
     MovementStatus,
@@ -209,7 +209,7 @@ pub async fn list(
         year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(movements::list(
             conn,
             &principal.scope,
@@ -241,7 +241,7 @@ pub async fn create(
     Json(body): Json<CreateMovement>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let m = db::write(&state.pool, move |conn| {
+    let m = super::write(&state.pool, move |conn| {
         let (owner, _) = reference_owner(conn, &principal, body.owner_unit_id.as_deref())?;
         check_launcher(conn, &principal, body.launched_by_id.as_deref())?;
         let f = MovementFields {
@@ -278,7 +278,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let m = db::run(&state.pool, move |conn| {
+    let m = super::run(&state.pool, move |conn| {
         Ok(visible_movement(conn, &principal, &id)?.0)
     })
     .await?;
@@ -314,7 +314,7 @@ pub async fn update(
     Json(body): Json<UpdateMovement>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let m = db::write(&state.pool, move |conn| {
+    let m = super::write(&state.pool, move |conn| {
         let (current, owner) = visible_movement(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_owned_reference(
             &principal,

@@ -15,7 +15,7 @@ use crate::api::org_units::referenced_unit;
 use crate::api::plans::visible_plan;
 use crate::api::{uploads, validate};
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::{AnyConnection, Tx};
 use crate::domain::award_types::{self, AwardType};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::eligibility::{Eligibility, evaluate_nomination};
@@ -355,7 +355,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let award_type_id = match &query.award_type {
             Some(key) => Some(award_types::filter_id(conn, key)?),
             None => None,
@@ -400,7 +400,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let (from, to) = year_bounds(body.year)?;
-    let res = db::write(&state.pool, move |conn| {
+    let res = super::write(&state.pool, move |conn| {
         let award = award_type_named(conn, &body.award_type, "award_type")?;
         let kind = if body.staff_id.is_some() {
             CriterionSubject::Individual
@@ -463,7 +463,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let res = db::run(&state.pool, move |conn| {
+    let res = super::run(&state.pool, move |conn| {
         let v = visible_nomination(conn, &principal, &id)?;
         detail(conn, v)
     })
@@ -496,7 +496,7 @@ pub async fn update(
     Json(body): Json<UpdateNomination>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let res = db::write(&state.pool, move |conn| {
+    let res = super::write(&state.pool, move |conn| {
         let v = proposed_by_caller(conn, &principal, &id)?;
         let n = &v.nomination;
         let award = award_types::find(conn, &n.award_type_id)?
@@ -537,18 +537,18 @@ pub async fn update(
 /// Submits a batch (already checked to be visible and the caller's): quotas first, then
 /// each moves up. Nothing is written when a quota is exceeded.
 fn submit_all(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &crate::domain::Actor,
     batch: Vec<NominationView>,
 ) -> Result<Vec<NominationView>, ApiError> {
-    let excess = nominations::check_quotas(conn, &batch)?;
+    let excess = nominations::check_quotas(tx, &batch)?;
     if let Some(e) = excess.first() {
         return Err(quota_exceeded(e));
     }
     let mut out = Vec::with_capacity(batch.len());
     for v in batch {
-        let n = move_one(conn, actor, &v.nomination, NominationAction::Submit, None)?;
-        out.push(nominations::view(conn, n)?);
+        let n = move_one(tx, actor, &v.nomination, NominationAction::Submit, None)?;
+        out.push(nominations::view(tx, n)?);
     }
     Ok(out)
 }
@@ -565,17 +565,17 @@ fn quota_exceeded(e: &QuotaExcess) -> ApiError {
 
 /// Applies one level's action, working out the next level from the tree.
 fn move_one(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &crate::domain::Actor,
     n: &Nomination,
     action: NominationAction,
     reason: Option<&str>,
 ) -> Result<Nomination, ApiError> {
     let acting = nominations::acting_unit(n).to_string();
-    let parent = org_units::find(conn, &acting)?.and_then(|u| u.parent_id);
+    let parent = org_units::find(tx, &acting)?.and_then(|u| u.parent_id);
     let (status, next) = nominations::after_action(n, action, parent.as_deref())?;
     nominations::move_to(
-        conn,
+        tx,
         actor,
         n,
         status,
@@ -626,7 +626,7 @@ pub async fn act(
         ));
     }
     let actor = actor(&req, Some(&principal.user_id));
-    let res = db::write(&state.pool, move |conn| {
+    let res = super::write(&state.pool, move |conn| {
         let v = visible_nomination(conn, &principal, &id)?;
         let acting = subjects::unit_path(conn, nominations::acting_unit(&v.nomination))?;
         policy::ensure(policy::can_act_at_level(
@@ -682,7 +682,7 @@ pub async fn submit_batch(
     Json(body): Json<BatchSubmit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let items = db::write(&state.pool, move |conn| {
+    let items = super::write(&state.pool, move |conn| {
         let mut batch = Vec::with_capacity(body.ids.len());
         for (i, id) in body.ids.iter().enumerate() {
             if body.ids[..i].contains(id) {
@@ -726,7 +726,7 @@ pub async fn eligibility(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = db::run(&state.pool, move |conn| {
+    let result = super::run(&state.pool, move |conn| {
         let v = visible_nomination(conn, &principal, &id)?;
         let mut result = evaluate_nomination(conn, &v, crate::domain::today())?;
         // Discipline is personal: others see only whether the check passed.
@@ -810,7 +810,7 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
-    let file = db::run(&state.pool, move |conn| {
+    let file = super::run(&state.pool, move |conn| {
         let v = visible_nomination(conn, &principal, &id)?;
         nominations::find_file(conn, &v.nomination.id, &file_id)?
             .ok_or_else(|| ApiError::not_found("file"))

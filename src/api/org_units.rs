@@ -12,7 +12,7 @@ use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::org_units::{
     self, NewOrgUnit, OrgUnit, OrgUnitChanges, OrgUnitFilter, OrgUnitKind, OrgUnitSort,
 };
@@ -208,7 +208,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let sort = params.sort(OrgUnitSort::Name)?;
-    let result = db::run(&state.pool, move |conn| {
+    let result = super::run(&state.pool, move |conn| {
         let under_path = match &query.under {
             Some(id) => Some(referenced_unit(conn, &principal, id, "under")?.path),
             None => None,
@@ -254,7 +254,7 @@ pub async fn create(
     Json(body): Json<CreateOrgUnit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = db::write(&state.pool, move |conn| {
+    let unit = super::write(&state.pool, move |conn| {
         let parent = match &body.parent_id {
             Some(id) => Some(referenced_unit(conn, &principal, id, "parent_id")?),
             None => None,
@@ -295,7 +295,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit = db::run(&state.pool, move |conn| visible_unit(conn, &principal, &id)).await?;
+    let unit = super::run(&state.pool, move |conn| visible_unit(conn, &principal, &id)).await?;
     Ok(tagged(
         StatusCode::OK,
         unit.version,
@@ -329,7 +329,7 @@ pub async fn update(
     Json(body): Json<UpdateOrgUnit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = db::write(&state.pool, move |conn| {
+    let unit = super::write(&state.pool, move |conn| {
         let current = visible_unit(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
         let new_parent = match &body.parent_id {
@@ -389,7 +389,7 @@ pub async fn archive(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = db::write(&state.pool, move |conn| {
+    let unit = super::write(&state.pool, move |conn| {
         let current = visible_unit(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
         org_units::archive(conn, &actor, current, version)
@@ -419,7 +419,7 @@ pub async fn tree(
     id: web::Path<String>,
     Query(query): Query<TreeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let units = db::run(&state.pool, move |conn| {
+    let units = super::run(&state.pool, move |conn| {
         let root = visible_unit(conn, &principal, &id)?;
         Ok(org_units::subtree(
             conn,

@@ -8,13 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::AppState;
+use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::cache::{self, CachedJson};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::criteria::{self, Criterion};
 use crate::domain::plans::{
     self, AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
@@ -459,7 +459,7 @@ pub async fn list(
         year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(plans::list(conn, &principal.scope, &filter, sort, page)?)
     })
     .await?;
@@ -485,7 +485,7 @@ pub async fn create(
     Json(body): Json<CreatePlan>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = db::write(&state.pool, move |conn| {
+    let detail = super::write(&state.pool, move |conn| {
         let content = body.into_content();
         let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
         policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
@@ -524,7 +524,7 @@ pub async fn get(
             Ok(CachedJson::new(
                 issuer_path,
                 Some(detail.plan.version),
-                cache::to_json(&PlanResponse::from(detail))?,
+                cached::to_json(&PlanResponse::from(detail))?,
             ))
         })
         .await?;
@@ -558,7 +558,7 @@ pub async fn update(
     Json(body): Json<UpdatePlan>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = db::write(&state.pool, move |conn| {
+    let detail = super::write(&state.pool, move |conn| {
         let plan = editable_plan(conn, &principal, &id)?;
         let current = plans::detail(conn, plan)?;
         let content = body.apply(current.content.clone());
@@ -603,7 +603,7 @@ pub async fn change_status(
     Json(body): Json<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = db::write(&state.pool, move |conn| {
+    let detail = super::write(&state.pool, move |conn| {
         let plan = editable_plan(conn, &principal, &id)?;
         let current = plans::detail(conn, plan)?;
         plans::transition(conn, &actor, current, version, body.status)
@@ -643,7 +643,7 @@ pub async fn deadlines(
         ));
     }
     let from = query.from.unwrap_or_else(crate::domain::today);
-    let detail = db::run(&state.pool, move |conn| {
+    let detail = super::run(&state.pool, move |conn| {
         let (plan, _) = visible_plan(conn, &principal, &id)?;
         Ok(plans::detail(conn, plan)?)
     })

@@ -14,7 +14,7 @@ use crate::api::list::{ListParams, check_year};
 use crate::api::plans::{editable_plan, visible_plan};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::registrations::{
     self, Deadline, DeadlineFields, Registration, RegistrationChange, RegistrationFilter,
@@ -174,7 +174,7 @@ pub async fn list(
     let page = params.page()?;
     let year = check_year(query.year)?;
     let seen = Seen::from(policy::staff_visibility(&principal));
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
         let filter = RegistrationFilter {
             plan_id: query.plan_id,
@@ -213,7 +213,7 @@ pub async fn create(
     Json(body): Json<CreateRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let r = db::write(&state.pool, move |conn| {
+    let r = super::write(&state.pool, move |conn| {
         let (plan, issuer_path) = visible_plan(conn, &principal, &body.plan_id).map_err(|_| {
             ApiError::invalid("plan_id", "not_found", "no such plan visible to you")
         })?;
@@ -256,7 +256,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (r, _) = db::run(&state.pool, move |conn| {
+    let (r, _) = super::run(&state.pool, move |conn| {
         visible_registration(conn, &principal, &id)
     })
     .await?;
@@ -292,7 +292,7 @@ pub async fn update(
     Json(body): Json<UpdateRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let r = db::write(&state.pool, move |conn| {
+    let r = super::write(&state.pool, move |conn| {
         let (current, path) = visible_registration(conn, &principal, &id)?;
         policy::ensure(policy::can_act_for_subject(
             &principal,
@@ -389,7 +389,7 @@ pub async fn deadlines(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = db::run(&state.pool, move |conn| {
+    let items = super::run(&state.pool, move |conn| {
         let (plan, _) = visible_plan(conn, &principal, &id)?;
         Ok(registrations::list_deadlines(conn, &plan.id)?)
     })
@@ -436,7 +436,7 @@ pub async fn set_deadline(
         Err(_) => None,
     };
     let actor = actor(&req, Some(&principal.user_id));
-    let d = db::write(&state.pool, move |conn| {
+    let d = super::write(&state.pool, move |conn| {
         let plan = editable_plan(conn, &principal, &id)?;
         let fields = DeadlineFields {
             closes_on: body.closes_on,

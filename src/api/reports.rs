@@ -20,7 +20,7 @@ use crate::api::plans::visible_plan;
 use crate::api::report_formats::{self, ChartSpec, Format, Rendered, Table, Value};
 use crate::auth::{Caller, Principal, Scope, policy};
 use crate::cache::Stamp;
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::audit;
 use crate::domain::award_types::{AwardKind, AwardLevel};
 use crate::domain::criteria::CriterionSubject;
@@ -349,8 +349,8 @@ pub async fn yearly(
     let year = year_or_now(query.year)?;
     let held = report_formats::if_none_match(&req);
     let shared = state.clone();
-    let outcome = db::run(&state.pool, move |conn| {
-        db::snapshot(conn, |conn| {
+    let outcome = super::run(&state.pool, move |conn| {
+        audit::sealed_snapshot(conn, |conn| {
             let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)?;
             let unit = report_unit(
                 conn,
@@ -1062,8 +1062,8 @@ pub async fn province(
     let year = year_or_now(query.year)?;
     let held = report_formats::if_none_match(&req);
     let shared = state.clone();
-    let outcome = db::run(&state.pool, move |conn| {
-        db::snapshot(conn, |conn| {
+    let outcome = super::run(&state.pool, move |conn| {
+        audit::sealed_snapshot(conn, |conn| {
             let root = report_unit(conn, &principal, query.unit_id.as_deref(), None)?;
             let root_path = root.as_ref().map_or("/".to_string(), |u| u.path.clone());
             policy::ensure(policy::can_read_reports(&principal, &root_path))?;
@@ -1269,8 +1269,8 @@ pub async fn decision_document(
 ) -> Result<HttpResponse, ApiError> {
     let held = report_formats::if_none_match(&req);
     let shared = state.clone();
-    let outcome = db::run(&state.pool, move |conn| {
-        db::snapshot(conn, |conn| {
+    let outcome = super::run(&state.pool, move |conn| {
+        audit::sealed_snapshot(conn, |conn| {
             let (d, path) =
                 decisions::find(conn, &id)?.ok_or_else(|| ApiError::not_found("decision"))?;
             policy::ensure_visible(policy::can_read_council(&principal, &path), "decision")?;

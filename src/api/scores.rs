@@ -11,7 +11,7 @@ use crate::api::extract::Query;
 use crate::api::list::{ListParams, check_year};
 use crate::api::plans::visible_plan;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::criteria::{CriterionSubject, Frequency};
 use crate::domain::org_units;
 use crate::domain::plans::Plan;
@@ -113,7 +113,7 @@ pub async fn scores(
     let year = required_year(query.year)?;
     let page = params.page()?;
     let kind = query.subject.unwrap_or(CriterionSubject::Collective);
-    let (plan, rows) = db::run(&state.pool, move |conn| {
+    let (plan, rows) = super::run(&state.pool, move |conn| {
         board_for(
             conn,
             &principal,
@@ -174,7 +174,7 @@ pub async fn plan_progress(
     Query(query): Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = required_year(query.year)?;
-    let (plan, rows) = db::run(&state.pool, move |conn| {
+    let (plan, rows) = super::run(&state.pool, move |conn| {
         board_for(
             conn,
             &principal,
@@ -239,7 +239,7 @@ pub async fn unit_progress(
     let plan_id = query
         .plan
         .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
-    let (plan, unit_id, rows) = db::run(&state.pool, move |conn| {
+    let (plan, unit_id, rows) = super::run(&state.pool, move |conn| {
         let unit = org_units::find(conn, &id)?
             .filter(|u| policy::can_read_org_unit(&principal, &u.path))
             .ok_or_else(|| ApiError::not_found("org unit"))?;
@@ -330,7 +330,7 @@ pub async fn stale(
     Query(query): Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = required_year(query.year)?;
-    let (plan, rows) = db::run(&state.pool, move |conn| {
+    let (plan, rows) = super::run(&state.pool, move |conn| {
         let (plan, mut rows) = board_for(
             conn,
             &principal,

@@ -13,7 +13,7 @@ use crate::api::list::ListParams;
 use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::org_units::OrgUnit;
 use crate::domain::staff::{
     self as staff_domain, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
@@ -247,7 +247,7 @@ pub async fn list(
     let page = params.page()?;
     let sort = params.sort(StaffSort::FullName)?;
     let viewer = principal.clone();
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         let under_path = match &query.under {
             Some(id) => Some(referenced_unit(conn, &principal, id, "under")?.path),
             None => None,
@@ -296,7 +296,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let viewer = principal.clone();
-    let row = db::write(&state.pool, move |conn| {
+    let row = super::write(&state.pool, move |conn| {
         let unit = target_unit(conn, &principal, &body.org_unit_id)?;
         if body.personal_id.is_some() {
             policy::ensure(policy::can_set_personal_id(&principal))?;
@@ -341,7 +341,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = principal.clone();
-    let (row, _) = db::run(&state.pool, move |conn| {
+    let (row, _) = super::run(&state.pool, move |conn| {
         visible_staff(conn, &principal, &id)
     })
     .await?;
@@ -379,7 +379,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let viewer = principal.clone();
-    let row = db::write(&state.pool, move |conn| {
+    let row = super::write(&state.pool, move |conn| {
         let (current, unit_path) = visible_staff(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
         let new_unit = match &body.org_unit_id {
@@ -433,7 +433,7 @@ pub async fn archive(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let viewer = principal.clone();
-    let row = db::write(&state.pool, move |conn| {
+    let row = super::write(&state.pool, move |conn| {
         let (current, unit_path) = visible_staff(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
         let fields = StaffFields {

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 
 use crate::AppState;
 use crate::api::extract::declared_length;
-use crate::db::{self, AnyConnection};
+use crate::db::{AnyConnection, Tx};
 use crate::domain::files::{self, Checked};
 use crate::error::ApiError;
 
@@ -37,14 +37,14 @@ pub async fn add_checked<V, T, W, R>(
 ) -> Result<T, ApiError>
 where
     W: Fn(&mut AnyConnection) -> Result<V, ApiError> + Send + Clone + 'static,
-    R: FnOnce(&mut AnyConnection, V, &Checked, usize) -> Result<T, ApiError> + Send + 'static,
+    R: FnOnce(&mut Tx<'_>, V, &Checked, usize) -> Result<T, ApiError> + Send + 'static,
     V: Send + 'static,
     T: Send + 'static,
 {
     let limit = state.config.max_file_bytes;
     check_form_request(req, limit)?;
     let before_reading = writable.clone();
-    db::run(&state.pool, move |conn| before_reading(conn).map(|_| ())).await?;
+    super::run(&state.pool, move |conn| before_reading(conn).map(|_| ())).await?;
     let (name, declared_type, content) = read_file_part(req, payload, limit).await?;
     // Telling the type and hashing up to the size limit is CPU work: off the async worker.
     let (checked, content) = web::block(move || {
@@ -53,10 +53,10 @@ where
     .await
     .map_err(ApiError::internal)??;
     let before_storing = writable.clone();
-    db::run(&state.pool, move |conn| before_storing(conn).map(|_| ())).await?;
+    super::run(&state.pool, move |conn| before_storing(conn).map(|_| ())).await?;
     let size = content.len();
     state.files.put(&checked.sha256, content).await?;
-    db::write(&state.pool, move |conn| {
+    super::write(&state.pool, move |conn| {
         let current = writable(conn)?;
         record(conn, current, &checked, size)
     })

@@ -12,7 +12,7 @@ use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagg
 use crate::api::list::ListParams;
 use crate::api::validate;
 use crate::auth::{Principal, password, policy};
-use crate::db::{self, AnyConnection};
+use crate::db::{AnyConnection, Writes};
 use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
 use crate::error::ApiError;
 
@@ -176,7 +176,7 @@ pub async fn list(
         active: query.active,
         updated_since: params.updated_since(),
     };
-    let (items, total) = db::run(&state.pool, move |conn| {
+    let (items, total) = super::run(&state.pool, move |conn| {
         Ok(users::list(conn, &filter, sort, page)?)
     })
     .await?;
@@ -204,7 +204,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&principal)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let user = db::run(&state.pool, move |conn| {
+    let user = super::run(&state.pool, move |conn| {
         let words = users::own_words(conn, &body.username, body.staff_id.as_deref())?;
         strong_password("password", &body.password, &words)?;
         let hash = password::hash(&body.password)?;
@@ -215,7 +215,7 @@ pub async fn create(
             staff_id: body.staff_id,
             active: true,
         };
-        db::write_tx(conn, |conn| users::create(conn, &actor, new, hash))
+        conn.write(|tx| users::create(tx, &actor, new, hash))
     })
     .await?;
     Ok(tagged(
@@ -243,7 +243,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&principal)?;
-    let user = db::run(&state.pool, move |conn| existing_user(conn, &id)).await?;
+    let user = super::run(&state.pool, move |conn| existing_user(conn, &id)).await?;
     Ok(tagged(
         StatusCode::OK,
         user.version,
@@ -278,7 +278,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&principal)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let user = db::write(&state.pool, move |conn| {
+    let user = super::write(&state.pool, move |conn| {
         let current = existing_user(conn, &id)?;
         let changes = UserChanges {
             roles: body.roles,
@@ -331,15 +331,15 @@ pub async fn set_password(
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&principal)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let user = db::run(&state.pool, move |conn| {
+    let user = super::run(&state.pool, move |conn| {
         let target = existing_user(conn, &id)?;
         let words = users::own_words(conn, &target.username, target.staff_id.as_deref())?;
         strong_password("password", &body.password, &words)?;
         let hash = password::hash(&body.password)?;
-        db::write_tx(conn, |conn| {
-            let current = existing_user(conn, &id)?;
+        conn.write(|tx| {
+            let current = existing_user(tx, &id)?;
             crate::domain::ensure_version(current.version, version)?;
-            users::set_password(conn, &actor, &current, hash)
+            users::set_password(tx, &actor, &current, hash)
         })
     })
     .await?;
@@ -376,7 +376,7 @@ pub async fn lift_login_lockout(
     policy::ensure(policy::can_lift_login_lockout(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let throttle = state.throttle;
-    db::write(&state.pool, move |conn| {
+    super::write(&state.pool, move |conn| {
         let user = existing_user(conn, &id)?;
         users::lift_login_lockout(conn, &actor, &user, &throttle)
     })

@@ -13,7 +13,7 @@ use crate::api::extract::{IfMatch, Json, Page, Query, actor, no_store, present, 
 use crate::api::list::ListParams;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db;
+use crate::db::Writes;
 use crate::domain::audit;
 use crate::domain::webhooks::{
     self, Delivery, DeliveryStatus, NewSubscription, Subscription, SubscriptionChanges,
@@ -253,7 +253,8 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_webhooks(&principal))?;
     let page = params.page()?;
-    let (rows, total) = db::run(&state.pool, move |conn| Ok(webhooks::list(conn, page)?)).await?;
+    let (rows, total) =
+        super::run(&state.pool, move |conn| Ok(webhooks::list(conn, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::of(rows, total, page, WebhookResponse::from)))
 }
 
@@ -285,10 +286,10 @@ pub async fn create(
     };
     let settings = state.config.webhooks.clone();
     outbound::refuse_internal_name(&new.url, &settings).await?;
-    let (sub, secret) = db::run(&state.pool, move |conn| {
+    let (sub, secret) = super::run(&state.pool, move |conn| {
         // A new subscription starts after every change committed before it.
         audit::seal_committed(conn)?;
-        db::write_tx(conn, |conn| webhooks::create(conn, &actor, new, &settings))
+        conn.write(|tx| webhooks::create(tx, &actor, new, &settings))
     })
     .await?;
     Ok(no_store(tagged(
@@ -319,7 +320,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_webhooks(&principal))?;
-    let sub = db::run(&state.pool, move |conn| found(webhooks::find(conn, &id)?)).await?;
+    let sub = super::run(&state.pool, move |conn| found(webhooks::find(conn, &id)?)).await?;
     Ok(tagged(
         StatusCode::OK,
         sub.version,
@@ -417,7 +418,7 @@ async fn change(
     if let Some(url) = &changes.url {
         outbound::refuse_internal_name(url, &settings).await?;
     }
-    db::write(&state.pool, move |conn| {
+    super::write(&state.pool, move |conn| {
         let current = found(webhooks::find(conn, &id)?)?;
         webhooks::update(conn, &actor, current, version, changes, &settings)
     })
@@ -446,7 +447,7 @@ pub async fn deliveries(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_webhooks(&principal))?;
     let page = params.page()?;
-    let (rows, total) = db::run(&state.pool, move |conn| {
+    let (rows, total) = super::run(&state.pool, move |conn| {
         found(webhooks::find(conn, &id)?)?;
         Ok(webhooks::deliveries(conn, &id, filter.status, page)?)
     })
@@ -477,7 +478,7 @@ pub async fn replay(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let sub = db::write(&state.pool, move |conn| {
+    let sub = super::write(&state.pool, move |conn| {
         webhooks::replay(conn, &actor, &id, body.after)
     })
     .await?;
@@ -504,7 +505,7 @@ pub async fn ping(
 ) -> Result<HttpResponse, ApiError> {
     policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let delivery = db::write(&state.pool, move |conn| {
+    let delivery = super::write(&state.pool, move |conn| {
         let sub = found(webhooks::find(conn, &id)?)?;
         webhooks::ping(conn, &actor, &sub)
     })

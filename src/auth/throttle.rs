@@ -73,7 +73,10 @@ fn locked(until: NaiveDateTime) -> ApiError {
 pub async fn begin(pool: &db::Pool, counters: Vec<Counter>) -> Result<(), ApiError> {
     let now = crate::domain::now();
     let read = counters.clone();
-    if let Some(until) = db::run(pool, move |conn| Ok(locked_until(conn, &read, now)?)).await? {
+    let lock = db::run(pool, move |conn| -> Result<_, ApiError> {
+        Ok(locked_until(conn, &read, now)?)
+    });
+    if let Some(until) = lock.await? {
         return Err(locked(until));
     }
     db::write(pool, move |conn| take(conn, &counters, now)).await
@@ -248,6 +251,7 @@ impl LoginAttempt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Writes;
 
     const MINUTE: TimeDelta = TimeDelta::minutes(1);
 
@@ -269,14 +273,14 @@ mod tests {
 
     /// `begin` on a connection of the test's own, at `now`.
     fn try_at(
-        conn: &mut AnyConnection,
+        conn: &mut db::PooledConn,
         counters: &[Counter],
         now: NaiveDateTime,
     ) -> Result<(), NaiveDateTime> {
         if let Some(until) = locked_until(conn, counters, now).unwrap() {
             return Err(until);
         }
-        db::write_tx(conn, |conn| take(conn, counters, now)).map_err(|e| {
+        conn.write(|tx| take(tx, counters, now)).map_err(|e| {
             assert_eq!(e.status.as_u16(), 429, "{e}");
             e.retry_at.unwrap().naive_utc()
         })
@@ -302,7 +306,8 @@ mod tests {
         let until = try_at(conn, &login(&t, "an", "1.2.3.4"), now).unwrap_err();
         assert_eq!(until, now + MINUTE, "locked until the window ends");
         assert!(try_at(conn, &login(&t, "binh", "1.2.3.4"), now).is_ok());
-        db::write_tx(conn, |conn| t.attempt("an", "1.2.3.4").succeeded(conn)).unwrap();
+        conn.write(|tx| t.attempt("an", "1.2.3.4").succeeded(tx))
+            .unwrap();
         assert!(try_at(conn, &login(&t, "an", "5.6.7.8"), now).is_ok());
     }
 
@@ -333,7 +338,7 @@ mod tests {
         let now = crate::domain::now();
         assert!(try_at(conn, &login(&t, "an", "9.9.9.9"), now).is_ok());
         // Past the read, as a rival that counted meanwhile would be.
-        let refused = db::write_tx(conn, |conn| take(conn, &login(&t, "an", "9.9.9.9"), now));
+        let refused = conn.write(|tx| take(tx, &login(&t, "an", "9.9.9.9"), now));
         assert_eq!(refused.unwrap_err().status.as_u16(), 429);
         assert!(try_at(conn, &login(&t, "b", "9.9.9.9"), now).is_ok());
         assert!(try_at(conn, &login(&t, "c", "9.9.9.9"), now).is_ok());
@@ -357,7 +362,7 @@ mod tests {
                     let counters = login(&t, "an", "1.2.3.4");
                     s.spawn(move || {
                         let conn = &mut pool.checkout().unwrap();
-                        db::write_tx(conn, |conn| take(conn, &counters, now)).is_ok()
+                        conn.write(|tx| take(tx, &counters, now)).is_ok()
                     })
                 })
                 .collect();
@@ -381,7 +386,8 @@ mod tests {
         let now = crate::domain::now();
         for user in ["a", "b", "c", "d"] {
             assert!(try_at(conn, &login(&t, user, "9.9.9.9"), now).is_ok());
-            db::write_tx(conn, |conn| t.attempt(user, "9.9.9.9").succeeded(conn)).unwrap();
+            conn.write(|tx| t.attempt(user, "9.9.9.9").succeeded(tx))
+                .unwrap();
         }
     }
 

@@ -7,18 +7,19 @@
 //! keeps it (four statements of each evidence POST, counted with `perf probe`).
 
 pub mod schema;
+mod work;
 mod writer;
+
+pub use work::{AsConnection, ChangeSet, Conn, Error, Tx, Writes, on_commit, run, snapshot, write};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-
-use crate::error::ApiError;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -34,7 +35,7 @@ pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
 
 /// How long a request waits for a pooled connection while the database answers (all
 /// connections may be busy); then 503.
-const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request waits for a connection while the database is down — the last
 /// attempt to open a connection failed and none has succeeded since; then 503 at once
 /// rather than after `CHECKOUT_TIMEOUT`. r2d2 keeps reopening the missing connections in
@@ -399,9 +400,10 @@ fn with_connect_timeout(url: &str) -> String {
     format!("{url}{sep}connect_timeout={PG_CONNECT_TIMEOUT_SECS}")
 }
 
-/// Applies pending migrations. On PostgreSQL an advisory lock serialises instances that
-/// start together, which otherwise race on creating the same tables.
-pub fn migrate(conn: &mut AnyConnection) -> Result<usize, String> {
+/// Applies pending migrations and answers their versions. On PostgreSQL an advisory lock
+/// serialises instances that start together, which otherwise race on creating the same
+/// tables.
+pub fn migrate(conn: &mut AnyConnection) -> Result<Vec<String>, String> {
     const LOCK: i64 = 0x7468_6964_7561; // "thidua"
     let versions = |v: Vec<diesel::migration::MigrationVersion<'_>>| {
         v.iter().map(ToString::to_string).collect::<Vec<_>>()
@@ -417,21 +419,8 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, String> {
             applied
         }
     };
-    let applied = result.map_err(|e| e.to_string())?;
-    // Only in the run that adds the MAC column: no state in the database can make the
-    // service key rows again (see `key_rows_written_before_keys`).
-    if applied.iter().any(|v| v == AUDIT_MAC_MIGRATION) {
-        let keyed = crate::domain::audit::key_rows_written_before_keys(conn)
-            .map_err(|e| format!("cannot key the audit rows written before: {e}"))?;
-        if keyed > 0 {
-            log::info!("keyed {keyed} audit row(s) written before audit rows had MACs");
-        }
-    }
-    Ok(applied.len())
+    result.map_err(|e| e.to_string())
 }
-
-/// The migration that gives audit rows their MAC column.
-const AUDIT_MAC_MIGRATION: &str = "20261207000012";
 
 /// Writes a consistent copy of a SQLite database to a new file while others keep reading
 /// and writing (`VACUUM INTO` reads one snapshot). PostgreSQL has pg_dump for this.
@@ -475,212 +464,6 @@ pub fn revert_all(conn: &mut AnyConnection) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
-/// Runs a write as one transaction (its change events and audit rows are sealed into the
-/// feed and the hash chain afterwards, by `audit::seal_committed`).
-///
-/// On SQLite, under `run` or `write`, the write goes to the database's one writing connection and may
-/// share its commit with writes queued behind it (`writer`); it returns once committed.
-/// Elsewhere it begins IMMEDIATE, taking the write lock up front: a deferred transaction
-/// that reads, then writes, fails with "database is locked" instead of waiting when
-/// another writer got in between. A write inside a write is a savepoint of it.
-pub fn write_tx<T, E>(
-    conn: &mut AnyConnection,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    write_from(conn, false, f)
-}
-
-/// `write_tx` for a large write (an import): on SQLite's writer it commits alone, so the
-/// small writes queued behind it do not wait for it to answer theirs.
-pub fn write_tx_alone<T, E>(
-    conn: &mut AnyConnection,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    write_from(conn, true, f)
-}
-
-fn write_from<T, E>(
-    conn: &mut AnyConnection,
-    alone: bool,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    if matches!(conn, AnyConnection::Sqlite(_)) {
-        if writer::in_write() {
-            return conn.transaction(f);
-        }
-        if let Some(writer) = writer::current() {
-            // The write leaves this connection: any transaction open on it would neither
-            // hold the write nor let the writer in.
-            debug_assert!(!in_transaction(conn), "write_tx inside a transaction");
-            return on_writer(&writer, alone, f);
-        }
-    }
-    let outermost = !in_transaction(conn);
-    let result = write_on_connection(conn, f);
-    if outermost {
-        crate::cache::write_ended();
-    }
-    result
-}
-
-/// A write handed to SQLite's writer.
-fn on_writer<T, E>(
-    writer: &writer::Writer,
-    alone: bool,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    let result = writer.write(alone, f);
-    crate::cache::write_ended();
-    result
-}
-
-/// A write in a transaction of `conn` itself (a savepoint if one is open).
-fn write_on_connection<T, E>(
-    conn: &mut AnyConnection,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    type Tm = <AnyConnection as Connection>::TransactionManager;
-    match conn {
-        AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
-        AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
-    }
-    match f(conn) {
-        Ok(value) => {
-            Tm::commit_transaction(conn)?;
-            crate::cache::written();
-            Ok(value)
-        }
-        // As diesel's own `transaction`: when the rollback fails because the connection is
-        // gone (the transaction manager is then broken), the first error says more — a lost
-        // connection answers 503 where "broken transaction manager" would answer 500.
-        Err(e) => match Tm::rollback_transaction(conn) {
-            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
-            Err(rollback) => Err(rollback.into()),
-        },
-    }
-}
-
-/// Whether a transaction is open on the connection.
-pub fn in_transaction(conn: &mut AnyConnection) -> bool {
-    type Tm = <AnyConnection as Connection>::TransactionManager;
-    matches!(
-        Tm::transaction_manager_status_mut(conn).transaction_depth(),
-        Ok(Some(_))
-    )
-}
-
-/// Runs reads on one snapshot of the data, so figures computed by several queries agree
-/// with each other and with the data version read beside them. PostgreSQL needs REPEATABLE
-/// READ for that; a SQLite read transaction (WAL) is a snapshot already. The version counts
-/// a write once it is sealed: what committed is sealed first, and when a write committed
-/// between that seal and the snapshot, it seals and takes the snapshot again — up to four
-/// times, then it reads anyway (under a steady stream of writes), and the version may lag
-/// the figures by a few milliseconds of writes until the next seal.
-pub fn snapshot<T, E>(
-    conn: &mut AnyConnection,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    use crate::domain::audit;
-    let mut f = Some(f);
-    for attempt in 1.. {
-        audit::seal_committed(conn)?;
-        let read = conn.transaction(|conn| {
-            if let AnyConnection::Postgresql(c) = conn {
-                // Planned for their parameters on every run: after five runs of a kept
-                // statement PostgreSQL may switch to a generic plan, blind to the unit
-                // path's `LIKE '/a/b/%'` prefix, and a province's evidence by unit went
-                // from 52 to 715 ms. Planning costs little beside an aggregate's run.
-                c.batch_execute(
-                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
-                     SET LOCAL plan_cache_mode = force_custom_plan",
-                )?;
-            }
-            if attempt < 4 && audit::has_unsealed(conn)? {
-                return Ok(None);
-            }
-            let f = f.take().expect("read once");
-            f(conn).map(Some)
-        })?;
-        if let Some(value) = read {
-            return Ok(value);
-        }
-    }
-    unreachable!("the fourth attempt reads")
-}
-
-/// `run` for a request that is one write (`write_tx`). On SQLite it goes to the writer
-/// without taking a pooled connection it would not use: with 16 writers and a pool of
-/// four, twelve waited for a connection only to queue for the writer after it.
-pub async fn write<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    let Some(writer) = pool.writer.clone() else {
-        return run(pool, move |conn| write_tx(conn, f)).await;
-    };
-    let place = place_in_line(&pool.writer_line, CHECKOUT_TIMEOUT).await?;
-    writer
-        .queue(move |conn| {
-            // Held while the write waits and runs; a client gone meanwhile does not
-            // stop it.
-            let _place = place;
-            f(conn)
-        })
-        .await
-}
-
-/// A place in `line` within `wait`, or 503.
-async fn place_in_line(
-    line: &Arc<tokio::sync::Semaphore>,
-    wait: Duration,
-) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
-    match actix_web::rt::time::timeout(wait, line.clone().acquire_owned()).await {
-        Ok(Ok(place)) => Ok(place),
-        Ok(Err(closed)) => Err(ApiError::internal(closed)),
-        Err(_) => Err(ApiError::unavailable(
-            "too many writes in line for the writer",
-        )),
-    }
-}
-
-/// Runs blocking database work on actix's blocking pool, never on an async worker.
-/// The pool checkout happens there too, because it can wait.
-pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    let pool = pool.clone();
-    actix_web::web::block(move || {
-        let mut conn = pool.checkout().map_err(ApiError::unavailable)?;
-        let _writer = writer::Scope::enter(pool.writer.clone());
-        f(&mut conn)
-    })
-    .await
-    .map_err(ApiError::internal)?
-}
-
 /// Runs a statement on the concrete connection behind an `AnyConnection`, for what the
 /// multi-backend cannot express — multi-row `INSERT … VALUES (…), (…)` above all — and
 /// for the statements of hot paths: diesel's multi-backend connection writes a query's
@@ -690,7 +473,7 @@ where
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
+        match $crate::db::AsConnection::as_connection($conn) {
             $crate::db::AnyConnection::Sqlite($c) => $body,
             $crate::db::AnyConnection::Postgresql($c) => $body,
         }
@@ -743,39 +526,6 @@ mod tests {
         ] {
             assert_eq!(describe(url), described, "{url}");
         }
-    }
-
-    #[test]
-    fn a_transaction_is_seen_open_only_inside_it() {
-        let pool = pool(":memory:", None).unwrap();
-        let mut conn = pool.checkout().unwrap();
-        assert!(!in_transaction(&mut conn));
-        let inside = write_tx(&mut conn, |conn| {
-            Ok::<_, diesel::result::Error>(in_transaction(conn))
-        });
-        assert_eq!(inside, Ok(true));
-        assert!(!in_transaction(&mut conn));
-    }
-
-    #[actix_web::test]
-    async fn a_write_with_no_place_in_line_is_answered_503_once_it_has_waited() {
-        let line = Arc::new(tokio::sync::Semaphore::new(1));
-        let wait = Duration::from_millis(50);
-        let first = place_in_line(&line, wait).await.expect("a free place");
-        let started = Instant::now();
-        let refused = place_in_line(&line, wait)
-            .await
-            .expect_err("the line is full");
-        assert_eq!(
-            refused.status,
-            actix_web::http::StatusCode::SERVICE_UNAVAILABLE
-        );
-        assert!(started.elapsed() >= wait);
-        drop(first);
-        assert!(
-            place_in_line(&line, wait).await.is_ok(),
-            "a place freed is taken"
-        );
     }
 
     #[test]

@@ -18,11 +18,14 @@
 //! ([`Writer::queue`]), which runs them one after another in one turn and commits when
 //! the queue is empty. Handing the turn from thread to thread instead (a mutex) left it
 //! idle while the next thread woke: with 16 writers the machine was 40 % idle, the turn
-//! the limit. Writes that come from a thread holding a connection (`write_tx` inside
+//! the limit. Writes that come from a thread holding a connection (`Conn::write` inside
 //! `db::run`) take the turn themselves; code holding a connection of its own (the CLI,
 //! tests) writes on it as before, and SQLite's busy timeout orders it with the writer.
+//!
+//! Each write is told how the commit holding it went, and only then does the commit hook
+//! hear what the write changed (`work::committed`): a copy read meanwhile is of what was
+//! committed before it.
 
-use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
@@ -32,6 +35,7 @@ use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager}
 use diesel::r2d2::{self, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error};
 
+use super::work::{self, ChangeSet, Tx};
 use super::{AnyConnection, ConnectionManager};
 
 /// What each write of a group SQLite rolled back as a whole is told.
@@ -78,39 +82,6 @@ struct Turn {
     waiting_for_commit: Vec<Tell>,
 }
 
-thread_local! {
-    /// The writer of the pool `db::run` took this thread's connection from.
-    static CURRENT: RefCell<Option<Arc<Writer>>> = const { RefCell::new(None) };
-    /// Set while this thread runs a write on the writer: a write inside it nests.
-    static IN_WRITE: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Names `writer` as this thread's until dropped.
-pub struct Scope(Option<Arc<Writer>>);
-
-impl Scope {
-    pub fn enter(writer: Option<Arc<Writer>>) -> Scope {
-        Scope(CURRENT.with(|c| c.replace(writer)))
-    }
-}
-
-impl Drop for Scope {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        CURRENT.with(|c| *c.borrow_mut() = previous);
-    }
-}
-
-/// This thread's writer (`in_write` tells whether the thread is already inside a write).
-pub fn current() -> Option<Arc<Writer>> {
-    CURRENT.with(|c| c.borrow().clone())
-}
-
-/// Whether this thread is running a write on a writer (a nested write is a savepoint).
-pub fn in_write() -> bool {
-    IN_WRITE.get()
-}
-
 impl Writer {
     pub fn new(manager: ConnectionManager) -> Writer {
         Writer {
@@ -133,14 +104,15 @@ impl Writer {
     pub fn write<T, E>(
         &self,
         alone: bool,
-        f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E>
     where
         E: From<Error>,
     {
         let shared = &self.shared;
         let mut turn = shared.take_turn();
-        let outcome = shared.one_write(&mut turn, alone, f);
+        let mut changes = ChangeSet::default();
+        let outcome = shared.one_write(&mut turn, alone, |c| f(&mut Tx::new(c, &mut changes)));
         let committed = outcome.is_ok().then(|| {
             let (tell, told) = sync_channel(1);
             turn.waiting_for_commit.push(Box::new(move |committed| {
@@ -153,7 +125,10 @@ impl Writer {
 
         let value = outcome?;
         match committed.map(|told| told.recv()) {
-            Some(Ok(Ok(()))) | None => Ok(value),
+            Some(Ok(Ok(()))) | None => {
+                work::committed(changes);
+                Ok(value)
+            }
             Some(Ok(Err(message))) => Err(commit_failed(message).into()),
             Some(Err(_)) => Err(writer_gone().into()),
         }
@@ -163,35 +138,32 @@ impl Writer {
     /// committed.
     pub fn queue<T, E, F>(&self, f: F) -> impl Future<Output = Result<T, E>> + use<T, E, F>
     where
-        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&mut Tx<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<Error> + Send + 'static,
     {
         let (answer, answered) = tokio::sync::oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |shared, turn| {
-            let outcome = catch_unwind(AssertUnwindSafe(|| shared.one_write(turn, false, f)));
-            let access_changed = crate::cache::take_access_changed();
-            let move_access_stamp = move || {
-                if access_changed {
-                    crate::cache::access_written();
-                }
-            };
+            let mut changes = ChangeSet::default();
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                shared.one_write(turn, false, |c| f(&mut Tx::new(c, &mut changes)))
+            }));
             match outcome {
                 Ok(Ok(value)) => turn.waiting_for_commit.push(Box::new(move |committed| {
-                    move_access_stamp();
                     let _ = answer.send(match committed {
-                        Ok(()) => Ok(value),
+                        Ok(()) => {
+                            work::committed(changes);
+                            Ok(value)
+                        }
                         Err(message) => Err(commit_failed(message).into()),
                     });
                 })),
                 Ok(Err(e)) => {
-                    move_access_stamp();
                     let _ = answer.send(Err(e));
                 }
                 // A bug, undone by `run`: answered as the server's error it is (500), not
                 // as a failed commit the client should retry.
                 Err(_) => {
-                    move_access_stamp();
                     let panicked = Error::QueryBuilderError("the write panicked".into());
                     let _ = answer.send(Err(panicked.into()));
                 }
@@ -325,9 +297,7 @@ impl Shared {
         if !alone {
             Tm::begin_transaction(conn)?;
         }
-        IN_WRITE.set(true);
         let result = catch_unwind(AssertUnwindSafe(|| f(conn)));
-        IN_WRITE.set(false);
         turn.done += 1;
         if alone {
             if !matches!(result, Ok(Ok(_))) {
@@ -376,8 +346,6 @@ fn commit(turn: &mut Turn) {
         // What the commit left behind goes with the connection.
         let _ = Tm::rollback_transaction(conn);
         turn.conn = None;
-    } else {
-        crate::cache::written();
     }
     for tell in turn.waiting_for_commit.drain(..) {
         tell(outcome.clone());
@@ -529,7 +497,7 @@ mod tests {
         /// Starts a write behind the one holding the turn.
         fn queued<T: Send + 'static>(
             &self,
-            f: impl FnOnce(&mut AnyConnection) -> QueryResult<T> + Send + 'static,
+            f: impl FnOnce(&mut Tx<'_>) -> QueryResult<T> + Send + 'static,
         ) -> JoinHandle<QueryResult<T>> {
             let writer = self.writer.clone();
             thread::spawn(move || writer.write(false, f))
@@ -579,9 +547,7 @@ mod tests {
 
     /// Runs `panicking` between two writes of one group, and checks the others committed
     /// and the turn usable after it.
-    fn a_panic_between(
-        panicking: impl FnOnce(&mut AnyConnection) -> QueryResult<()> + Send + 'static,
-    ) {
+    fn a_panic_between(panicking: impl FnOnce(&mut Tx<'_>) -> QueryResult<()> + Send + 'static) {
         let db = Db::new();
         let (first, go_on) = db.holding(1);
         let panicking = db.queued(panicking);
@@ -770,32 +736,47 @@ mod tests {
     }
 
     #[test]
-    fn a_queued_write_that_changes_access_moves_its_stamp_once_committed() {
-        let generation = crate::cache::Generation::default();
+    fn a_queued_write_is_heard_by_the_commit_hook_only_once_committed() {
+        use std::sync::atomic::AtomicUsize;
+        // The only test of this binary that sets the process's hook.
+        static HEARD: AtomicUsize = AtomicUsize::new(0);
+        crate::db::on_commit(|changes| {
+            if changes.access {
+                HEARD.fetch_add(1, Ordering::SeqCst);
+            }
+        });
         let db = Db::new();
         let (first, go_on) = db.holding(1);
-        let changing = db.writer.queue(|c| {
-            crate::cache::access_changing();
-            insert(c, 2)
+        let changing = db.writer.queue(|tx| {
+            tx.changed(ChangeSet::ACCESS);
+            insert(tx, 2)
         });
         let (running, ran) = channel::<()>();
         let (go_on_third, wait) = channel::<()>();
-        let third = db.writer.queue(move |c| {
+        let third = db.writer.queue(move |tx| {
             running.send(()).unwrap();
             wait.recv().unwrap();
-            insert(c, 3)
+            insert(tx, 3)
         });
         db.until_waiting(1);
-        let before = generation.access_stamp();
+        let before = HEARD.load(Ordering::SeqCst);
         go_on.send(()).unwrap();
         ran.recv().unwrap();
-        // A session read now reads what is committed: its stamp must not be the new one.
-        assert_eq!(generation.access_stamp(), before, "moved before the commit");
+        // A session read now reads what is committed: its copy must not pass for new.
+        assert_eq!(
+            HEARD.load(Ordering::SeqCst),
+            before,
+            "heard before the commit"
+        );
         go_on_third.send(()).unwrap();
         let answers =
             actix_web::rt::System::new().block_on(async { (changing.await, third.await) });
         assert_eq!(answers, (Ok(()), Ok(())));
         assert_eq!(join(first), Ok(()));
-        assert_ne!(generation.access_stamp(), before, "moved once committed");
+        assert_eq!(
+            HEARD.load(Ordering::SeqCst),
+            before + 1,
+            "heard once committed"
+        );
     }
 }

@@ -12,8 +12,8 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::auth::password;
+use crate::db::Writes;
 use crate::db::schema::{legal_documents, movements, org_units, plans, staff};
-use crate::db::{self, AnyConnection};
 use crate::domain::criteria::{CriterionFields, CriterionSubject, Measure};
 use crate::domain::legal_documents::{DocType, LegalDocumentFields};
 use crate::domain::movements::{MovementFields, MovementKind, MovementLevel, MovementStatus};
@@ -170,11 +170,11 @@ fn key<'a>(map: &'a HashMap<String, String>, k: &str, what: &str) -> Result<&'a 
 
 /// Loads the demo data set in one transaction. Records that exist (by code, staff code,
 /// username, number/issuer/date, name or title) are left as they are.
-pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError> {
+pub fn load(conn: &mut impl Writes, password: &str) -> Result<Loaded, ApiError> {
     let data = data();
     let actor = Actor::default();
     let hash = password::hash(password)?;
-    db::write_tx(conn, |conn| {
+    conn.write(|tx| {
         let mut out = Loaded::default();
 
         let mut units = HashMap::new();
@@ -182,13 +182,13 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
             let existing = org_units::table
                 .filter(org_units::code.eq(domain::org_units::normalize_code(&u.code)))
                 .select(org_units::id)
-                .first::<String>(conn)
+                .first::<String>(tx.conn())
                 .optional()?;
             let id = match existing {
                 Some(id) => id,
                 None => {
                     let parent = match &u.parent {
-                        Some(p) => domain::org_units::find(conn, key(&units, p, "org unit")?)?,
+                        Some(p) => domain::org_units::find(tx, key(&units, p, "org unit")?)?,
                         None => None,
                     };
                     let new = NewOrgUnit {
@@ -198,7 +198,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                         active: true,
                     };
                     out.created.push(format!("org unit {}", u.name));
-                    domain::org_units::create(conn, &actor, new, parent.as_ref())?.id
+                    domain::org_units::create(tx, &actor, new, parent.as_ref())?.id
                 }
             };
             units.insert(u.key.clone(), id);
@@ -209,7 +209,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
             let existing = staff::table
                 .filter(staff::staff_code.eq(s.staff_code.to_uppercase()))
                 .select(staff::id)
-                .first::<String>(conn)
+                .first::<String>(tx.conn())
                 .optional()?;
             let id = match existing {
                 Some(id) => id,
@@ -226,7 +226,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                     };
                     out.created.push(format!("staff {}", s.full_name));
                     domain::staff::create(
-                        conn,
+                        tx,
                         &actor,
                         key(&units, &s.unit, "org unit")?,
                         true,
@@ -239,7 +239,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
         }
 
         for a in &data.accounts {
-            if domain::users::find_by_username(conn, &a.username)?.is_some() {
+            if domain::users::find_by_username(tx, &a.username)?.is_some() {
                 continue;
             }
             let new = NewUser {
@@ -254,7 +254,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                     .cloned(),
                 active: true,
             };
-            domain::users::create(conn, &actor, new, hash.clone())?;
+            domain::users::create(tx, &actor, new, hash.clone())?;
             let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
             out.accounts.push((a.username.clone(), roles.join(",")));
         }
@@ -267,7 +267,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                 .filter(legal_documents::issued_on.eq(d.issued_on))
                 .filter(legal_documents::owner_unit_id.is_null())
                 .select(legal_documents::id)
-                .first::<String>(conn)
+                .first::<String>(tx.conn())
                 .optional()?;
             let id = match existing {
                 Some(id) => id,
@@ -281,7 +281,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                         url: d.url.clone(),
                     };
                     out.created.push(format!("legal document {}", d.number));
-                    domain::legal_documents::create(conn, &actor, fields, None)?.id
+                    domain::legal_documents::create(tx, &actor, fields, None)?.id
                 }
             };
             docs.insert(d.key.clone(), id);
@@ -292,7 +292,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
             let existing = movements::table
                 .filter(movements::name.eq(&m.name))
                 .select(movements::id)
-                .first::<String>(conn)
+                .first::<String>(tx.conn())
                 .optional()?;
             let id = match existing {
                 Some(id) => id,
@@ -309,7 +309,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                         status: MovementStatus::Active,
                     };
                     out.created.push(format!("movement {}", m.name));
-                    domain::movements::create(conn, &actor, fields, None)?.id
+                    domain::movements::create(tx, &actor, fields, None)?.id
                 }
             };
             campaigns.insert(m.key.clone(), id);
@@ -321,7 +321,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                 .filter(plans::issuer_id.eq(&issuer_id))
                 .filter(plans::title.eq(&p.title))
                 .count()
-                .get_result(conn)?;
+                .get_result(tx.conn())?;
             if exists > 0 {
                 continue;
             }
@@ -379,7 +379,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                     note: d.description.clone(),
                 }),
             };
-            let plan = domain::plans::create(conn, &actor, content, &|_| true)?.plan;
+            let plan = domain::plans::create(tx, &actor, content, &|_| true)?.plan;
             for (i, c) in p.criteria.iter().enumerate() {
                 let fields = CriterionFields {
                     subject: c.subject,
@@ -396,7 +396,7 @@ pub fn load(conn: &mut AnyConnection, password: &str) -> Result<Loaded, ApiError
                     frequency: None,
                     source_criterion_id: None,
                 };
-                domain::criteria::create(conn, &actor, &plan, fields, None)?;
+                domain::criteria::create(tx, &actor, &plan, fields, None)?;
             }
             out.created.push(format!(
                 "plan {} with {} criteria ({})",

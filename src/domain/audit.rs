@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, ChangeSet, Tx, Writes};
 use sha2::{Digest, Sha256};
 
 use crate::db::schema::{audit_log, change_events, ledger_head};
@@ -32,9 +32,92 @@ impl ChangeAction {
     }
 }
 
+/// The kinds of resource the audit log and the change feed name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    OrgUnit,
+    Staff,
+    User,
+    Session,
+    ApiClient,
+    WebhookSubscription,
+    LegalDocument,
+    Movement,
+    Plan,
+    Criterion,
+    RegistrationDeadline,
+    Registration,
+    Evidence,
+    LearningRecords,
+    Bloc,
+    RuleSet,
+    BaseSalary,
+    Holiday,
+    UnitHoliday,
+    Initiative,
+    Discipline,
+    Nomination,
+    Council,
+    CouncilSession,
+    Disclosure,
+    DisclosureFeedback,
+    AwardDecision,
+    Award,
+    BenchData,
+}
+
+impl ResourceKind {
+    /// As stored in `audit_log.resource_type` and `change_events.resource_type`, and read
+    /// by the feed's clients: stable.
+    pub fn as_str(self) -> &'static str {
+        use ResourceKind::*;
+        match self {
+            OrgUnit => "org_unit",
+            Staff => "staff",
+            User => "user",
+            Session => "session",
+            ApiClient => "api_client",
+            WebhookSubscription => "webhook_subscription",
+            LegalDocument => "legal_document",
+            Movement => "movement",
+            Plan => "plan",
+            Criterion => "criterion",
+            RegistrationDeadline => "registration_deadline",
+            Registration => "registration",
+            Evidence => "evidence",
+            LearningRecords => "learning_records",
+            Bloc => "bloc",
+            RuleSet => "rule_set",
+            BaseSalary => "base_salary",
+            Holiday => "holiday",
+            UnitHoliday => "unit_holiday",
+            Initiative => "initiative",
+            Discipline => "discipline",
+            Nomination => "nomination",
+            Council => "council",
+            CouncilSession => "council_session",
+            Disclosure => "disclosure",
+            DisclosureFeedback => "disclosure_feedback",
+            AwardDecision => "award_decision",
+            Award => "award",
+            BenchData => "bench_data",
+        }
+    }
+
+    /// Whether a change of this kind changes who may do what: a session's caller is read
+    /// from accounts, sessions and the unit tree (`sessions::principal`), so copies of it
+    /// expire when one of them is written.
+    pub fn affects_access(self) -> bool {
+        matches!(
+            self,
+            ResourceKind::User | ResourceKind::Session | ResourceKind::OrgUnit
+        )
+    }
+}
+
 /// A resource as the audit log and the change feed name it.
 pub struct Resource<'a> {
-    pub kind: &'static str,
+    pub kind: ResourceKind,
     pub id: &'a str,
     pub version: i64,
 }
@@ -45,7 +128,7 @@ fn to_json<T: Serialize>(value: Option<&T>) -> Option<String> {
 
 /// Records a change of a resource: an audit row (with before and after) and a change event.
 pub fn record_change<T: Serialize>(
-    conn: &mut AnyConnection,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     action: ChangeAction,
     resource: Resource<'_>,
@@ -65,7 +148,7 @@ pub fn record_change<T: Serialize>(
     )?;
     let event = diesel::insert_into(change_events::table).values((
         change_events::at.eq(at),
-        change_events::resource_type.eq(resource.kind),
+        change_events::resource_type.eq(resource.kind.as_str()),
         change_events::resource_id.eq(resource.id),
         change_events::action.eq(action.as_str()),
         change_events::version.eq(resource.version),
@@ -76,10 +159,10 @@ pub fn record_change<T: Serialize>(
 
 /// Records an event that changes no published resource (a login, a password change).
 pub fn record_event(
-    conn: &mut AnyConnection,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     action: &str,
-    kind: &str,
+    kind: ResourceKind,
     id: &str,
 ) -> QueryResult<()> {
     record(conn, now(), actor, action, kind, id, None, None)
@@ -88,10 +171,10 @@ pub fn record_event(
 /// Records an event with what it did (a bulk import, whose rows each have their own
 /// change event).
 pub fn record_event_with<T: Serialize>(
-    conn: &mut AnyConnection,
+    conn: &mut Tx<'_>,
     actor: &Actor,
     action: &str,
-    kind: &str,
+    kind: ResourceKind,
     id: &str,
     after: &T,
 ) -> QueryResult<()> {
@@ -109,20 +192,20 @@ pub fn record_event_with<T: Serialize>(
 
 #[expect(clippy::too_many_arguments, reason = "one column each")]
 fn record(
-    conn: &mut AnyConnection,
+    conn: &mut Tx<'_>,
     at: chrono::NaiveDateTime,
     actor: &Actor,
     action: &str,
-    kind: &str,
+    kind: ResourceKind,
     id: &str,
     before: Option<String>,
     after: Option<String>,
 ) -> QueryResult<()> {
-    // What a session's caller is read from (`sessions::principal`): its kept copies
-    // expire when this write is over.
-    if matches!(kind, "user" | "session" | "org_unit") {
-        crate::cache::access_changing();
+    // Copies of what a session's caller is read from expire once this write commits.
+    if kind.affects_access() {
+        conn.changed(ChangeSet::ACCESS);
     }
+    let kind = kind.as_str();
     // The MAC is made here, in the write's own transaction, with a key the database does
     // not hold: a row that lacks a valid one was not written by the service.
     let mac = installed_key()?.sign(&RowContent {
@@ -282,15 +365,33 @@ struct RowContent<'a> {
 /// seals (which look for rows without a hash) and tells the trail's readers what it is.
 pub const NOT_WRITTEN_BY_SERVICE: &str = "not-written-by-the-service";
 
+/// The migration that gives audit rows their MAC column.
+const AUDIT_MAC_MIGRATION: &str = "20261207000012";
+
+/// After migrations ran (`applied`, their versions): keys the rows written before keys
+/// came in, in the one run that adds the MAC column — no state in the database can make
+/// the service key rows again.
+pub fn after_migrations(conn: &mut impl Writes, applied: &[String]) -> Result<(), String> {
+    if applied.iter().any(|v| v == AUDIT_MAC_MIGRATION) {
+        let keyed = key_rows_written_before_keys(conn)
+            .map_err(|e| format!("cannot key the audit rows written before: {e}"))?;
+        if keyed > 0 {
+            log::info!("keyed {keyed} audit row(s) written before audit rows had MACs");
+        }
+    }
+    Ok(())
+}
+
 /// Gives a MAC to every row that has none: the rows written before audit rows were keyed.
-/// `db::migrate` runs it once, right after the migration that adds the column, so the
+/// `after_migrations` runs it once, right after the migration that adds the column, so the
 /// rows are vouched for as the chain vouched for them until then — their hashes still
 /// cover them, so one edited before stays `altered` — and from then on every row of the
 /// trail must carry a valid MAC: there is no unkeyed kind of row that a forger could
 /// pass theirs off as, nor any flag in the database that would have the service key
 /// rows again.
-pub fn key_rows_written_before_keys(conn: &mut AnyConnection) -> QueryResult<usize> {
-    crate::db::write_tx(conn, |conn| {
+pub fn key_rows_written_before_keys(conn: &mut impl Writes) -> QueryResult<usize> {
+    conn.write(|tx| {
+        let conn = tx.conn();
         let mut keyed = 0;
         let mut after_id = 0i64;
         loop {
@@ -327,17 +428,43 @@ pub fn key_rows_written_before_keys(conn: &mut AnyConnection) -> QueryResult<usi
 /// numbered in the order they were written (`seq`), so an event comes after every event
 /// committed before it was written — a write that waited for another transaction's row
 /// lock writes its event after that commit, so one record's changes stay in commit order.
-pub fn seal_committed(conn: &mut AnyConnection) -> QueryResult<()> {
-    // Inside another transaction it would hold the ledger lock to that one's end (and on
-    // SQLite fail to begin): seal before, never within.
-    debug_assert!(
-        !crate::db::in_transaction(conn),
-        "seal_committed runs outside any transaction"
-    );
+pub fn seal_committed(conn: &mut impl Writes) -> QueryResult<()> {
+    // Only a connection that may begin a write seals: inside another transaction it
+    // would hold the ledger lock to that one's end (and on SQLite fail to begin).
     if !has_unsealed(conn)? {
         return Ok(());
     }
-    crate::db::write_tx(conn, seal)
+    conn.write(|tx| seal(tx))
+}
+
+/// Runs reads on one snapshot of the data (`db::snapshot`) beside the data version, so
+/// figures computed by several queries agree with each other and with the version. The
+/// version counts a write once it is sealed: what committed is sealed first, and when a
+/// write committed between that seal and the snapshot, it seals and takes the snapshot
+/// again — up to four times, then it reads anyway (under a steady stream of writes), and
+/// the version may lag the figures by a few milliseconds of writes until the next seal.
+pub fn sealed_snapshot<T, E>(
+    conn: &mut impl Writes,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let mut f = Some(f);
+    for attempt in 1.. {
+        seal_committed(conn)?;
+        let read = crate::db::snapshot(conn, |conn| {
+            if attempt < 4 && has_unsealed(conn)? {
+                return Ok(None);
+            }
+            let f = f.take().expect("read once");
+            f(conn).map(Some)
+        })?;
+        if let Some(value) = read {
+            return Ok(value);
+        }
+    }
+    unreachable!("the fourth attempt reads")
 }
 
 /// Whether anything waits to be sealed (two lookups in partial indexes).

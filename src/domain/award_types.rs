@@ -9,9 +9,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::{award_types, base_salaries, org_units, rule_sets};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Writes};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::initiatives::InitiativeScope;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
@@ -411,7 +412,7 @@ pub fn base_salaries(conn: &mut AnyConnection) -> QueryResult<Vec<BaseSalary>> {
 }
 
 pub fn add_base_salary(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     valid_from: NaiveDate,
     amount: i64,
@@ -420,7 +421,7 @@ pub fn add_base_salary(
     let exists: i64 = base_salaries::table
         .filter(base_salaries::valid_from.eq(valid_from))
         .count()
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     if exists > 0 {
         return Err(ApiError::conflict_field(
             "valid_from",
@@ -441,14 +442,14 @@ pub fn add_base_salary(
             base_salaries::legal_source.eq(&row.legal_source),
             base_salaries::created_at.eq(row.created_at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     let id = valid_from.to_string();
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "base_salary",
+            kind: ResourceKind::BaseSalary,
             id: &id,
             version: 1,
         },
@@ -533,15 +534,15 @@ fn check_rule_codes(
 }
 
 pub fn create_rule_set(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     f: RuleSetFields,
 ) -> Result<RuleSetRow, ApiError> {
-    check_rule_codes(conn, &f.rules)?;
+    check_rule_codes(tx, &f.rules)?;
     let taken: i64 = rule_sets::table
         .filter(rule_sets::code.eq(&f.code))
         .count()
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     if taken > 0 {
         return Err(ApiError::conflict_field(
             "code",
@@ -577,13 +578,13 @@ pub fn create_rule_set(
             rule_sets::created_at.eq(at),
             rule_sets::updated_at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "rule_set",
+            kind: ResourceKind::RuleSet,
             id: &row.id,
             version: 1,
         },
@@ -595,13 +596,13 @@ pub fn create_rule_set(
 
 /// Replaces a rule set's period, name, source or rules (a new version of the same set).
 pub fn update_rule_set(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: RuleSetRow,
     expected_version: i64,
     f: RuleSetFields,
 ) -> Result<RuleSetRow, ApiError> {
-    check_rule_codes(conn, &f.rules)?;
+    check_rule_codes(tx, &f.rules)?;
     let at = now();
     let rules = serde_json::to_string(&f.rules).map_err(ApiError::internal)?;
     let row: RuleSetRow = diesel::update(
@@ -619,14 +620,14 @@ pub fn update_rule_set(
         rule_sets::updated_at.eq(at),
     ))
     .returning(rule_sets::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         Resource {
-            kind: "rule_set",
+            kind: ResourceKind::RuleSet,
             id: &row.id,
             version: row.version,
         },
@@ -680,13 +681,13 @@ const CATALOG: &str = include_str!("catalog.json");
 
 /// Seeds the catalogue, the national rule sets and the base salaries on first start.
 /// Rows already there (by code or date) are left as they are: officers may have changed them.
-pub fn seed(conn: &mut AnyConnection) -> Result<(), String> {
+pub fn seed(conn: &mut impl Writes) -> Result<(), String> {
     let catalog: Catalog =
         serde_json::from_str(CATALOG).map_err(|e| format!("catalog.json: {e}"))?;
     let at = now();
-    crate::db::write_tx(conn, |conn| {
+    conn.write(|tx| {
         for t in &catalog.award_types {
-            if find_by_code(conn, &t.code)?.is_some() {
+            if find_by_code(tx, &t.code)?.is_some() {
                 continue;
             }
             let occasions: Vec<&str> = t.occasions.iter().map(|o| o.as_str()).collect();
@@ -710,13 +711,13 @@ pub fn seed(conn: &mut AnyConnection) -> Result<(), String> {
                     award_types::created_at.eq(at),
                     award_types::updated_at.eq(at),
                 ))
-                .execute(conn)?;
+                .execute(tx.conn())?;
         }
         for s in &catalog.rule_sets {
             let exists: i64 = rule_sets::table
                 .filter(rule_sets::code.eq(&s.code))
                 .count()
-                .get_result(conn)?;
+                .get_result(tx.conn())?;
             if exists > 0 {
                 continue;
             }
@@ -734,13 +735,13 @@ pub fn seed(conn: &mut AnyConnection) -> Result<(), String> {
                     rule_sets::created_at.eq(at),
                     rule_sets::updated_at.eq(at),
                 ))
-                .execute(conn)?;
+                .execute(tx.conn())?;
         }
         for b in &catalog.base_salaries {
             let exists: i64 = base_salaries::table
                 .filter(base_salaries::valid_from.eq(b.valid_from))
                 .count()
-                .get_result(conn)?;
+                .get_result(tx.conn())?;
             if exists == 0 {
                 diesel::insert_into(base_salaries::table)
                     .values((
@@ -749,7 +750,7 @@ pub fn seed(conn: &mut AnyConnection) -> Result<(), String> {
                         base_salaries::legal_source.eq(&b.legal_source),
                         base_salaries::created_at.eq(at),
                     ))
-                    .execute(conn)?;
+                    .execute(tx.conn())?;
             }
         }
         Ok::<_, diesel::result::Error>(())

@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::schema::{bloc_members, blocs, org_units};
-use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::scoring::{self, SubjectRow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now};
 use crate::error::ApiError;
@@ -131,12 +131,12 @@ fn write_members(conn: &mut AnyConnection, bloc_id: &str, ids: &[String]) -> Que
 }
 
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     owner_path: &str,
     f: BlocFields,
 ) -> Result<BlocDetail, ApiError> {
-    check_members(conn, owner_path, &f.member_ids, &[])?;
+    check_members(tx, owner_path, &f.member_ids, &[])?;
     let at = now();
     let bloc: Bloc = diesel::insert_into(blocs::table)
         .values((
@@ -152,16 +152,16 @@ pub fn create(
             blocs::updated_at.eq(at),
         ))
         .returning(blocs::all_columns)
-        .get_result(conn)?;
-    write_members(conn, &bloc.id, &f.member_ids)?;
-    let detail = detail(conn, bloc)?;
+        .get_result(tx.conn())?;
+    write_members(tx, &bloc.id, &f.member_ids)?;
+    let detail = detail(tx, bloc)?;
     let resource = Resource {
-        kind: "bloc",
+        kind: ResourceKind::Bloc,
         id: &detail.bloc.id,
         version: detail.bloc.version,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         resource,
@@ -173,7 +173,7 @@ pub fn create(
 
 /// Replaces a bloc's fields and members (the owner stays).
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: BlocDetail,
     owner_path: &str,
@@ -181,7 +181,7 @@ pub fn update(
     f: BlocFields,
 ) -> Result<BlocDetail, ApiError> {
     ensure_version(current.bloc.version, expected_version)?;
-    check_members(conn, owner_path, &f.member_ids, &current.member_ids)?;
+    check_members(tx, owner_path, &f.member_ids, &current.member_ids)?;
     let bloc: Bloc = diesel::update(
         blocs::table
             .find(&current.bloc.id)
@@ -197,21 +197,21 @@ pub fn update(
         blocs::updated_at.eq(now()),
     ))
     .returning(blocs::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
-    write_members(conn, &bloc.id, &f.member_ids)?;
-    let detail = detail(conn, bloc)?;
+    write_members(tx, &bloc.id, &f.member_ids)?;
+    let detail = detail(tx, bloc)?;
     let action = if current.bloc.active && !detail.bloc.active {
         ChangeAction::Archived
     } else {
         ChangeAction::Updated
     };
     let resource = Resource {
-        kind: "bloc",
+        kind: ResourceKind::Bloc,
         id: &detail.bloc.id,
         version: detail.bloc.version,
     };
-    audit::record_change(conn, actor, action, resource, Some(&current), Some(&detail))?;
+    audit::record_change(tx, actor, action, resource, Some(&current), Some(&detail))?;
     Ok(detail)
 }
 

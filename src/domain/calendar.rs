@@ -22,9 +22,10 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::{audit_log, holidays, unit_holidays};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Writes};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, now, year_range};
 use crate::error::ApiError;
 
@@ -174,10 +175,10 @@ pub struct Holiday {
 
 /// How the audit log and the change feed name a holiday: a national one by its day, a
 /// unit's own by unit and day.
-fn resource_id(day: NaiveDate, unit_id: Option<&str>) -> (&'static str, String) {
+fn resource_id(day: NaiveDate, unit_id: Option<&str>) -> (ResourceKind, String) {
     match unit_id {
-        None => ("holiday", day.to_string()),
-        Some(unit) => ("unit_holiday", format!("{unit}/{day}")),
+        None => (ResourceKind::Holiday, day.to_string()),
+        Some(unit) => (ResourceKind::UnitHoliday, format!("{unit}/{day}")),
     }
 }
 
@@ -261,13 +262,13 @@ pub fn find(
 
 /// Adds a holiday, national or a unit's own; a day holds one of each owner (409).
 pub fn add(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     day: NaiveDate,
     name: &str,
     unit_id: Option<&str>,
 ) -> Result<Holiday, ApiError> {
-    if find(conn, day, unit_id)?.is_some() {
+    if find(tx, day, unit_id)?.is_some() {
         return Err(ApiError::conflict_field(
             "day",
             "duplicate",
@@ -287,7 +288,7 @@ pub fn add(
                 holidays::name.eq(&row.name),
                 holidays::created_at.eq(row.created_at),
             ))
-            .execute(conn)?,
+            .execute(tx.conn())?,
         Some(unit) => diesel::insert_into(unit_holidays::table)
             .values((
                 unit_holidays::org_unit_id.eq(unit),
@@ -295,7 +296,7 @@ pub fn add(
                 unit_holidays::name.eq(&row.name),
                 unit_holidays::created_at.eq(row.created_at),
             ))
-            .execute(conn)?,
+            .execute(tx.conn())?,
     };
     let (kind, id) = resource_id(day, unit_id);
     let resource = Resource {
@@ -303,29 +304,22 @@ pub fn add(
         id: &id,
         version: 1,
     };
-    audit::record_change(
-        conn,
-        actor,
-        ChangeAction::Created,
-        resource,
-        None,
-        Some(&row),
-    )?;
+    audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&row))?;
     Ok(row)
 }
 
 /// Removes a holiday (the day becomes a working day again when it is a weekday). The
 /// audit row keeps what was removed, and keeps the seed from bringing it back.
 pub fn remove(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     day: NaiveDate,
     unit_id: Option<&str>,
 ) -> Result<(), ApiError> {
-    let row = find(conn, day, unit_id)?.ok_or_else(|| ApiError::not_found("holiday"))?;
+    let row = find(tx, day, unit_id)?.ok_or_else(|| ApiError::not_found("holiday"))?;
     match unit_id {
-        None => diesel::delete(holidays::table.find(day)).execute(conn)?,
-        Some(unit) => diesel::delete(unit_holidays::table.find((unit, day))).execute(conn)?,
+        None => diesel::delete(holidays::table.find(day)).execute(tx.conn())?,
+        Some(unit) => diesel::delete(unit_holidays::table.find((unit, day))).execute(tx.conn())?,
     };
     let (kind, id) = resource_id(day, unit_id);
     let resource = Resource {
@@ -334,7 +328,7 @@ pub fn remove(
         version: 1,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Archived,
         resource,
@@ -363,21 +357,21 @@ const HOLIDAYS: &str = include_str!("holidays.json");
 
 /// Seeds the public holidays on start. Only days not yet holidays are added, and never
 /// one an officer removed (its removal is in the audit log): what officers changed stays.
-pub fn seed(conn: &mut AnyConnection) -> Result<(), String> {
+pub fn seed(conn: &mut impl Writes) -> Result<(), String> {
     let seed: SeedHolidays =
         serde_json::from_str(HOLIDAYS).map_err(|e| format!("holidays.json: {e}"))?;
     let at = now();
-    crate::db::write_tx(conn, |conn| {
+    conn.write(|tx| {
         let present: BTreeSet<NaiveDate> = holidays::table
             .select(holidays::day)
-            .load::<NaiveDate>(conn)?
+            .load::<NaiveDate>(tx.conn())?
             .into_iter()
             .collect();
         let removed: BTreeSet<String> = audit_log::table
             .filter(audit_log::resource_type.eq("holiday"))
             .filter(audit_log::action.eq(ChangeAction::Archived.as_str()))
             .select(audit_log::resource_id)
-            .load::<String>(conn)?
+            .load::<String>(tx.conn())?
             .into_iter()
             .collect();
         for h in &seed.holidays {
@@ -390,7 +384,7 @@ pub fn seed(conn: &mut AnyConnection) -> Result<(), String> {
                     holidays::name.eq(&h.name),
                     holidays::created_at.eq(at),
                 ))
-                .execute(conn)?;
+                .execute(tx.conn())?;
         }
         Ok::<_, diesel::result::Error>(())
     })

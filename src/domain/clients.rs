@@ -11,8 +11,9 @@ use utoipa::ToSchema;
 
 use crate::auth::tokens::random_bytes;
 use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::api_clients;
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, changed_meanwhile, ensure_version, new_id, now};
 use crate::error::ApiError;
 
@@ -149,7 +150,7 @@ fn hash_secret(secret: &str) -> String {
 
 fn resource(c: &ApiClient) -> Resource<'_> {
     Resource {
-        kind: "api_client",
+        kind: ResourceKind::ApiClient,
         id: &c.id,
         version: c.version,
     }
@@ -172,7 +173,7 @@ pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<ApiClient>> {
 
 /// Registers a client; returns it with its secret, which is shown this once.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     name: String,
     scopes: &[ClientScope],
@@ -209,9 +210,9 @@ pub fn create(
             api_clients::version.eq(1i64),
             api_clients::org_unit_id.eq(&client.org_unit_id),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         resource(&client),
@@ -235,7 +236,7 @@ pub struct ClientChanges {
 
 /// Applies changes under If-Match; returns the client and, when rotated, its new secret.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: ApiClient,
     expected_version: i64,
@@ -283,7 +284,7 @@ pub fn update(
         api_clients::org_unit_id.eq(&next.org_unit_id),
     ))
     .returning(api_clients::id)
-    .get_result::<String>(conn)
+    .get_result::<String>(tx.conn())
     .map_err(changed_meanwhile)?;
     let action = if next.active {
         ChangeAction::Updated
@@ -291,7 +292,7 @@ pub fn update(
         ChangeAction::Archived
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         action,
         resource(&next),
@@ -328,13 +329,15 @@ pub fn authenticate(
 }
 
 /// Notes that a client obtained a token (kept in the audit log, not the change feed).
-pub fn record_token(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    client: &ApiClient,
-) -> QueryResult<()> {
+pub fn record_token(tx: &mut Tx<'_>, actor: &Actor, client: &ApiClient) -> QueryResult<()> {
     diesel::update(api_clients::table.find(&client.id))
         .set(api_clients::last_used_at.eq(now()))
-        .execute(conn)?;
-    audit::record_event(conn, actor, "token_issued", "api_client", &client.id)
+        .execute(tx.conn())?;
+    audit::record_event(
+        tx,
+        actor,
+        "token_issued",
+        ResourceKind::ApiClient,
+        &client.id,
+    )
 }

@@ -27,12 +27,13 @@ use utoipa::ToSchema;
 
 use crate::auth::{Scope, policy};
 use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::{
     ballot_receipts, council_members, council_sessions, councils, disclosure_feedback,
     nominations as nomination_rows, org_units, recusals, session_attendance, session_nominations,
     staff, users,
 };
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::award_types::{self, AwardRules};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::users::User;
@@ -274,27 +275,27 @@ fn has_open_session(conn: &mut AnyConnection, council_id: &str) -> QueryResult<b
 }
 
 fn record_council(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     action: ChangeAction,
     before: Option<&CouncilDetail>,
     after: &CouncilDetail,
 ) -> QueryResult<()> {
     let resource = Resource {
-        kind: "council",
+        kind: ResourceKind::Council,
         id: &after.council.id,
         version: after.council.version,
     };
-    audit::record_change(conn, actor, action, resource, before, Some(after))
+    audit::record_change(tx, actor, action, resource, before, Some(after))
 }
 
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     unit_path: &str,
     f: CouncilFields,
 ) -> Result<CouncilDetail, ApiError> {
-    check_members(conn, unit_path, &f.members, &[])?;
+    check_members(tx, unit_path, &f.members, &[])?;
     let at = now();
     let council: Council = diesel::insert_into(councils::table)
         .values((
@@ -307,17 +308,17 @@ pub fn create(
             councils::updated_at.eq(at),
         ))
         .returning(councils::all_columns)
-        .get_result(conn)?;
-    write_members(conn, &council.id, &f.members)?;
-    let detail = detail(conn, council)?;
-    record_council(conn, actor, ChangeAction::Created, None, &detail)?;
+        .get_result(tx.conn())?;
+    write_members(tx, &council.id, &f.members)?;
+    let detail = detail(tx, council)?;
+    record_council(tx, actor, ChangeAction::Created, None, &detail)?;
     Ok(detail)
 }
 
 /// Replaces a council's name, members or active flag (its unit stays). Members change, and
 /// the council is archived, only while none of its sessions is open.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: CouncilDetail,
     unit_path: &str,
@@ -335,14 +336,14 @@ pub fn update(
         .collect();
     let same_members = old.len() == f.members.len() && old.iter().all(|m| f.members.contains(m));
     let archiving = current.council.active && !f.active;
-    if (!same_members || archiving) && has_open_session(conn, &current.council.id)? {
+    if (!same_members || archiving) && has_open_session(tx, &current.council.id)? {
         return Err(ApiError::conflict(
             "session_open",
             "A session of this council is open: its members and its state change only after the session closes.",
         ));
     }
     let kept: Vec<String> = old.into_iter().map(|m| m.user_id).collect();
-    check_members(conn, unit_path, &f.members, &kept)?;
+    check_members(tx, unit_path, &f.members, &kept)?;
     let council: Council = diesel::update(
         councils::table
             .find(&current.council.id)
@@ -355,18 +356,18 @@ pub fn update(
         councils::updated_at.eq(now()),
     ))
     .returning(councils::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     if !same_members {
-        write_members(conn, &council.id, &f.members)?;
+        write_members(tx, &council.id, &f.members)?;
     }
-    let detail = detail(conn, council)?;
+    let detail = detail(tx, council)?;
     let action = if archiving {
         ChangeAction::Archived
     } else {
         ChangeAction::Updated
     };
-    record_council(conn, actor, action, Some(&current), &detail)?;
+    record_council(tx, actor, action, Some(&current), &detail)?;
     Ok(detail)
 }
 
@@ -582,19 +583,19 @@ impl SessionDetail {
 }
 
 fn record_session(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     action: ChangeAction,
     before: Option<&SessionDetail>,
     after: &SessionDetail,
 ) -> QueryResult<()> {
     let resource = Resource {
-        kind: "council_session",
+        kind: ResourceKind::CouncilSession,
         id: &after.session.id,
         version: after.session.version,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         action,
         resource,
@@ -920,7 +921,7 @@ fn take_nomination(conn: &mut AnyConnection, n: &Nomination) -> Result<(), ApiEr
 
 /// Schedules a session of an active council with members, over nominations it votes on.
 pub fn create_session(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     council: &Council,
     f: SessionFields,
@@ -940,7 +941,7 @@ pub fn create_session(
             "must be a day between the years 1900 and 2200",
         ));
     }
-    let members = count_members(conn, &council.id)?;
+    let members = count_members(tx, &council.id)?;
     if members == 0 {
         return Err(ApiError::conflict(
             "no_members",
@@ -970,11 +971,11 @@ pub fn create_session(
             return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
         }
         taken.push(check_nomination(
-            conn, council, f.meets_on, &field, id, visible,
+            tx, council, f.meets_on, &field, id, visible,
         )?);
     }
     for n in &taken {
-        take_nomination(conn, n)?;
+        take_nomination(tx, n)?;
     }
     let at = now();
     let session: Session = diesel::insert_into(council_sessions::table)
@@ -990,7 +991,7 @@ pub fn create_session(
             council_sessions::updated_at.eq(at),
         ))
         .returning(council_sessions::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     for id in &f.nomination_ids {
         diesel::insert_into(session_nominations::table)
             .values((
@@ -1000,10 +1001,10 @@ pub fn create_session(
                 session_nominations::disagree.eq(0),
                 session_nominations::abstain.eq(0),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
-    let detail = session_detail(conn, session)?;
-    record_session(conn, actor, ChangeAction::Created, None, &detail)?;
+    let detail = session_detail(tx, session)?;
+    record_session(tx, actor, ChangeAction::Created, None, &detail)?;
     Ok(detail)
 }
 
@@ -1048,7 +1049,7 @@ fn bump(
 
 /// Records who is present, while the session is scheduled. Only members may be.
 pub fn set_attendance(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: SessionDetail,
     expected_version: i64,
@@ -1059,7 +1060,7 @@ pub fn set_attendance(
     if status != SessionStatus::Scheduled {
         return Err(not_status(SessionStatus::Scheduled, status));
     }
-    let members = member_ids(conn, &current.session.council_id)?;
+    let members = member_ids(tx, &current.session.council_id)?;
     for (i, id) in user_ids.iter().enumerate() {
         let field = format!("user_ids[{i}]");
         if user_ids[..i].contains(id) {
@@ -1074,21 +1075,21 @@ pub fn set_attendance(
         }
     }
     let s = &current.session;
-    let session = bump(conn, s, status, s.members_total, s.opened_at, s.closed_at)?;
+    let session = bump(tx, s, status, s.members_total, s.opened_at, s.closed_at)?;
     diesel::delete(
         session_attendance::table.filter(session_attendance::session_id.eq(&session.id)),
     )
-    .execute(conn)?;
+    .execute(tx.conn())?;
     for id in user_ids {
         diesel::insert_into(session_attendance::table)
             .values((
                 session_attendance::session_id.eq(&session.id),
                 session_attendance::user_id.eq(id),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
-    let detail = session_detail(conn, session)?;
-    record_session(conn, actor, ChangeAction::Updated, Some(&current), &detail)?;
+    let detail = session_detail(tx, session)?;
+    record_session(tx, actor, ChangeAction::Updated, Some(&current), &detail)?;
     Ok(detail)
 }
 
@@ -1097,7 +1098,7 @@ pub fn set_attendance(
 /// present (409 `below_quorum` otherwise, and it stays scheduled — not valid to vote). The
 /// membership is counted now: thresholds are over it.
 pub fn open(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: SessionDetail,
     expected_version: i64,
@@ -1129,9 +1130,9 @@ pub fn open(
                 ),
             ),
     )
-    .execute(conn)?;
-    let present = attendance(conn, &current.session.id)?.len();
-    let members = count_members(conn, &council_id)?;
+    .execute(tx.conn())?;
+    let present = attendance(tx, &current.session.id)?.len();
+    let members = count_members(tx, &council_id)?;
     let quorum = current.session.quorum;
     if i32::try_from(present).unwrap_or(i32::MAX) < quorum {
         return Err(ApiError::conflict(
@@ -1142,15 +1143,15 @@ pub fn open(
         ));
     }
     let session = bump(
-        conn,
+        tx,
         &current.session,
         SessionStatus::Open,
         Some(members),
         Some(now()),
         None,
     )?;
-    let detail = session_detail(conn, session)?;
-    record_session(conn, actor, ChangeAction::Updated, Some(&current), &detail)?;
+    let detail = session_detail(tx, session)?;
+    record_session(tx, actor, ChangeAction::Updated, Some(&current), &detail)?;
     Ok(detail)
 }
 
@@ -1236,22 +1237,22 @@ fn has_recused(
 /// Records a member's recusal from one nomination of an open session, with its reason.
 /// A member who already voted on it can no longer recuse.
 pub fn recuse(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     session: &Session,
     nomination_id: &str,
     user_id: &str,
     reason: &str,
 ) -> Result<Recusal, ApiError> {
-    hold_open(conn, &session.id)?;
-    let n = session_nomination(conn, &session.id, nomination_id)?;
-    if has_recused(conn, &session.id, &n.id, user_id)? {
+    hold_open(tx, &session.id)?;
+    let n = session_nomination(tx, &session.id, nomination_id)?;
+    if has_recused(tx, &session.id, &n.id, user_id)? {
         return Err(ApiError::conflict(
             "already_recused",
             "This member already recused from this nomination.",
         ));
     }
-    if has_voted(conn, &session.id, &n.id, user_id)? {
+    if has_voted(tx, &session.id, &n.id, user_id)? {
         return Err(ApiError::conflict(
             "already_voted",
             "This member already voted on this nomination and can no longer recuse.",
@@ -1266,16 +1267,16 @@ pub fn recuse(
             recusals::reason.eq(reason),
             recusals::at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_event_with(
-        conn,
+        tx,
         actor,
         "recused",
-        "council_session",
+        ResourceKind::CouncilSession,
         &session.id,
         &serde_json::json!({"nomination_id": n.id, "user_id": user_id, "reason": reason}),
     )?;
-    let name = names_of(conn, &[user_id.to_string()])?
+    let name = names_of(tx, &[user_id.to_string()])?
         .remove(user_id)
         .unwrap_or_default();
     Ok(Recusal {
@@ -1291,27 +1292,27 @@ pub fn recuse(
 /// receipt (without the choice) and a counter (without the member), one transaction.
 /// The audit row says who voted on what, never how.
 pub fn vote(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     session: &Session,
     nomination_id: &str,
     member: &User,
     choice: Choice,
 ) -> Result<(), ApiError> {
-    hold_open(conn, &session.id)?;
-    let n = session_nomination(conn, &session.id, nomination_id)?;
+    hold_open(tx, &session.id)?;
+    let n = session_nomination(tx, &session.id, nomination_id)?;
     let present: i64 = session_attendance::table
         .filter(session_attendance::session_id.eq(&session.id))
         .filter(session_attendance::user_id.eq(&member.id))
         .count()
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     if present == 0 {
         return Err(ApiError::conflict(
             "not_present",
             "Only members recorded present vote in this session.",
         ));
     }
-    if has_recused(conn, &session.id, &n.id, &member.id)? {
+    if has_recused(tx, &session.id, &n.id, &member.id)? {
         return Err(ApiError::conflict(
             "recused",
             "You recused from this nomination.",
@@ -1330,7 +1331,7 @@ pub fn vote(
             format!("You may not vote on this nomination ({why}): record your recusal instead."),
         ));
     }
-    if has_voted(conn, &session.id, &n.id, &member.id)? {
+    if has_voted(tx, &session.id, &n.id, &member.id)? {
         return Err(already_voted());
     }
     diesel::insert_into(ballot_receipts::table)
@@ -1339,7 +1340,7 @@ pub fn vote(
             ballot_receipts::nomination_id.eq(&n.id),
             ballot_receipts::user_id.eq(&member.id),
         ))
-        .execute(conn)
+        .execute(tx.conn())
         .map_err(|e| match e {
             // Two votes of one member racing: the key lets only one in.
             diesel::result::Error::DatabaseError(
@@ -1354,19 +1355,19 @@ pub fn vote(
     match choice {
         Choice::Agree => diesel::update(row)
             .set(session_nominations::agree.eq(session_nominations::agree + 1))
-            .execute(conn)?,
+            .execute(tx.conn())?,
         Choice::Disagree => diesel::update(row)
             .set(session_nominations::disagree.eq(session_nominations::disagree + 1))
-            .execute(conn)?,
+            .execute(tx.conn())?,
         Choice::Abstain => diesel::update(row)
             .set(session_nominations::abstain.eq(session_nominations::abstain + 1))
-            .execute(conn)?,
+            .execute(tx.conn())?,
     };
     audit::record_event_with(
-        conn,
+        tx,
         actor,
         "voted",
-        "council_session",
+        ResourceKind::CouncilSession,
         &session.id,
         &serde_json::json!({"nomination_id": n.id}),
     )?;
@@ -1392,7 +1393,7 @@ fn already_voted() -> ApiError {
 /// A nomination that left council review while the session was open keeps where its own
 /// workflow took it; its tally and outcome are recorded all the same.
 pub fn close(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: SessionDetail,
     council: &Council,
@@ -1401,9 +1402,9 @@ pub fn close(
     ensure_version(current.session.version, expected_version)?;
     let s = &current.session;
     let session = match s.status() {
-        SessionStatus::Scheduled => bump(conn, s, SessionStatus::Invalid, None, None, Some(now()))?,
+        SessionStatus::Scheduled => bump(tx, s, SessionStatus::Invalid, None, None, Some(now()))?,
         SessionStatus::Open => {
-            let outstanding = outstanding_ballots(conn, s)?;
+            let outstanding = outstanding_ballots(tx, s)?;
             if outstanding > 0 {
                 return Err(ApiError::conflict(
                     "votes_outstanding",
@@ -1413,7 +1414,7 @@ pub fn close(
                 ));
             }
             let session = bump(
-                conn,
+                tx,
                 s,
                 SessionStatus::Closed,
                 s.members_total,
@@ -1424,9 +1425,9 @@ pub fn close(
             let tallies: Vec<TallyRow> = session_nominations::table
                 .filter(session_nominations::session_id.eq(&session.id))
                 .select(TallyRow::as_select())
-                .load(conn)?;
+                .load(tx.conn())?;
             for t in tallies {
-                decide(conn, actor, &session, council, &t, members)?;
+                decide(tx, actor, &session, council, &t, members)?;
             }
             session
         }
@@ -1437,8 +1438,8 @@ pub fn close(
             ));
         }
     };
-    let detail = session_detail(conn, session)?;
-    record_session(conn, actor, ChangeAction::Updated, Some(&current), &detail)?;
+    let detail = session_detail(tx, session)?;
+    record_session(tx, actor, ChangeAction::Updated, Some(&current), &detail)?;
     Ok(detail)
 }
 
@@ -1467,16 +1468,16 @@ fn outstanding_ballots(conn: &mut AnyConnection, session: &Session) -> QueryResu
 }
 
 fn decide(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     session: &Session,
     council: &Council,
     t: &TallyRow,
     members: i32,
 ) -> Result<(), ApiError> {
-    let n = nominations::find(conn, &t.nomination_id)?
+    let n = nominations::find(tx, &t.nomination_id)?
         .ok_or_else(|| ApiError::internal(format!("nomination {} vanished", t.nomination_id)))?;
-    let (_, rules) = rules_of(conn, &n)?;
+    let (_, rules) = rules_of(tx, &n)?;
     let agree = u32::try_from(t.agree).unwrap_or(0);
     let passed = rules.passes(agree, u32::try_from(members).unwrap_or(0));
     let outcome = if passed {
@@ -1490,7 +1491,7 @@ fn decide(
             .filter(session_nominations::nomination_id.eq(&n.id)),
     )
     .set(session_nominations::outcome.eq(outcome.as_str()))
-    .execute(conn)?;
+    .execute(tx.conn())?;
     if n.status().before_council() {
         let to = if passed {
             NominationStatus::Approved
@@ -1508,7 +1509,7 @@ fn decide(
             if passed { "đạt" } else { "không đạt" }
         );
         nominations::move_to(
-            conn,
+            tx,
             actor,
             &n,
             to,

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{criteria, org_units, plan_items, plans};
-use crate::db::{AnyConnection, contains_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::plans::{Plan, PlanStatus};
 use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
@@ -332,21 +332,21 @@ fn insert(
 
 /// Adds a criterion to a plan (to an issued plan only as an amendment with a reason).
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     plan: &Plan,
     f: CriterionFields,
     reason: Option<&str>,
 ) -> Result<Criterion, ApiError> {
     let kind = change_kind(plan, reason)?;
-    check(conn, plan, &f, None)?;
+    check(tx, plan, &f, None)?;
     let position = match f.position {
         Some(p) => p,
         None => {
             let last: Option<i32> = criteria::table
                 .filter(criteria::plan_id.eq(&plan.id))
                 .select(diesel::dsl::max(criteria::position))
-                .first(conn)?;
+                .first(tx.conn())?;
             last.map_or(1, |p| p + 1)
         }
     };
@@ -354,20 +354,20 @@ pub fn create(
         Change::InPlace => None,
         Change::Amendment => reason,
     };
-    let c = insert(conn, &plan.id, &f, position, None, reason)?;
+    let c = insert(tx, &plan.id, &f, position, None, reason)?;
     let resource = Resource {
-        kind: "criterion",
+        kind: ResourceKind::Criterion,
         id: &c.id,
         version: c.version,
     };
-    audit::record_change(conn, actor, ChangeAction::Created, resource, None, Some(&c))?;
+    audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&c))?;
     Ok(c)
 }
 
 /// Changes a criterion: in place on a draft plan; on an issued one, a new version that
 /// supersedes this one (which is kept, no longer current). Returns the criterion in force.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     plan: &Plan,
     current: Criterion,
@@ -390,7 +390,7 @@ pub fn update(
             "the amendment changes nothing",
         ));
     }
-    check(conn, plan, &f, Some(&current.id))?;
+    check(tx, plan, &f, Some(&current.id))?;
     let position = f.position.unwrap_or(current.position);
     match kind {
         Change::InPlace => {
@@ -414,14 +414,14 @@ pub fn update(
                     criteria::updated_at.eq(now()),
                 ))
                 .returning(criteria::all_columns)
-                .get_result(conn)?;
+                .get_result(tx.conn())?;
             let resource = Resource {
-                kind: "criterion",
+                kind: ResourceKind::Criterion,
                 id: &c.id,
                 version: c.version,
             };
             audit::record_change(
-                conn,
+                tx,
                 actor,
                 ChangeAction::Updated,
                 resource,
@@ -439,19 +439,19 @@ pub fn update(
                     criteria::updated_at.eq(now()),
                 ))
                 .returning(criteria::all_columns)
-                .get_result(conn)?;
-            let new = insert(conn, &plan.id, &f, position, Some(&current.id), reason)?;
+                .get_result(tx.conn())?;
+            let new = insert(tx, &plan.id, &f, position, Some(&current.id), reason)?;
             let old: Criterion = diesel::update(criteria::table.find(&old.id))
                 .set(criteria::superseded_by_id.eq(&new.id))
                 .returning(criteria::all_columns)
-                .get_result(conn)?;
+                .get_result(tx.conn())?;
             let resource = Resource {
-                kind: "criterion",
+                kind: ResourceKind::Criterion,
                 id: &old.id,
                 version: old.version,
             };
             audit::record_change(
-                conn,
+                tx,
                 actor,
                 ChangeAction::Archived,
                 resource,
@@ -459,18 +459,11 @@ pub fn update(
                 Some(&old),
             )?;
             let resource = Resource {
-                kind: "criterion",
+                kind: ResourceKind::Criterion,
                 id: &new.id,
                 version: new.version,
             };
-            audit::record_change(
-                conn,
-                actor,
-                ChangeAction::Created,
-                resource,
-                None,
-                Some(&new),
-            )?;
+            audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&new))?;
             Ok(new)
         }
     }

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{award_decisions, award_types, awards, org_units};
-use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::award_types::{AwardType, base_salary_on};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::plans::Occasion;
@@ -244,7 +244,7 @@ pub fn detail(conn: &mut AnyConnection, decision: Decision) -> QueryResult<Decis
 /// `decided`. Refuses a duplicate number of the same unit, nominations that did not pass,
 /// and a date with no base salary in force.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     f: DecisionFields,
     grants: Vec<Grant>,
@@ -253,7 +253,7 @@ pub fn create(
         .filter(award_decisions::org_unit_id.eq(&f.org_unit_id))
         .filter(award_decisions::number.eq(&f.number))
         .count()
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     if taken > 0 {
         return Err(ApiError::conflict_field(
             "number",
@@ -261,7 +261,7 @@ pub fn create(
             "the unit already has a decision with this number",
         ));
     }
-    let base = base_salary_on(conn, f.decided_on)?.ok_or_else(|| {
+    let base = base_salary_on(tx, f.decided_on)?.ok_or_else(|| {
         ApiError::invalid(
             "decided_on",
             "no_base_salary",
@@ -304,7 +304,7 @@ pub fn create(
             award_decisions::created_at.eq(at),
             award_decisions::updated_at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     for g in grants {
         let id = new_id();
         diesel::insert_into(awards::table)
@@ -326,13 +326,13 @@ pub fn create(
                 awards::created_at.eq(at),
                 awards::updated_at.eq(at),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
         audit::record_change(
-            conn,
+            tx,
             actor,
             ChangeAction::Created,
             Resource {
-                kind: "award",
+                kind: ResourceKind::Award,
                 id: &id,
                 version: 1,
             },
@@ -344,7 +344,7 @@ pub fn create(
         )?;
         if let Some(n) = &g.nomination {
             nominations::move_to(
-                conn,
+                tx,
                 actor,
                 n,
                 NominationStatus::Decided,
@@ -355,13 +355,13 @@ pub fn create(
             )?;
         }
     }
-    let d = detail(conn, decision)?;
+    let d = detail(tx, decision)?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "award_decision",
+            kind: ResourceKind::AwardDecision,
             id: &d.decision.id,
             version: 1,
         },
@@ -373,7 +373,7 @@ pub fn create(
 
 /// Revokes a decision and its awards (thu hồi), with the reason.
 pub fn revoke(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: DecisionDetail,
     expected_version: i64,
@@ -399,7 +399,7 @@ pub fn revoke(
         award_decisions::updated_at.eq(at),
     ))
     .returning(award_decisions::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     let revoked: Vec<String> =
         diesel::update(awards::table.filter(awards::decision_id.eq(&decision.id)))
@@ -408,14 +408,14 @@ pub fn revoke(
                 awards::updated_at.eq(at),
             ))
             .returning(awards::id)
-            .get_results(conn)?;
+            .get_results(tx.conn())?;
     for id in &revoked {
         audit::record_change(
-            conn,
+            tx,
             actor,
             ChangeAction::Updated,
             Resource {
-                kind: "award",
+                kind: ResourceKind::Award,
                 id,
                 version: 2,
             },
@@ -423,13 +423,13 @@ pub fn revoke(
             Some(&serde_json::json!({"status": GrantStatus::Revoked.as_str(), "reason": reason})),
         )?;
     }
-    let d = detail(conn, decision)?;
+    let d = detail(tx, decision)?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         Resource {
-            kind: "award_decision",
+            kind: ResourceKind::AwardDecision,
             id: &d.decision.id,
             version: d.decision.version,
         },

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{disciplines, org_units, staff};
-use crate::db::{AnyConnection, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
 use crate::error::ApiError;
 
@@ -49,11 +49,7 @@ pub struct DisciplineFields {
     pub ends_on: Option<NaiveDate>,
 }
 
-pub fn create(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    f: DisciplineFields,
-) -> QueryResult<Discipline> {
+pub fn create(tx: &mut Tx<'_>, actor: &Actor, f: DisciplineFields) -> QueryResult<Discipline> {
     let d = Discipline {
         id: new_id(),
         staff_id: f.staff_id,
@@ -77,13 +73,13 @@ pub fn create(
             disciplines::created_at.eq(d.created_at),
             disciplines::updated_at.eq(d.updated_at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "discipline",
+            kind: ResourceKind::Discipline,
             id: &d.id,
             version: 1,
         },
@@ -126,7 +122,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Disciplin
 /// Changes when a discipline ends (or corrects its reason): the record is kept, and the
 /// change audited.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: &Discipline,
     expected_version: i64,
@@ -152,14 +148,14 @@ pub fn update(
         disciplines::updated_at.eq(now()),
     ))
     .returning(disciplines::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         Resource {
-            kind: "discipline",
+            kind: ResourceKind::Discipline,
             id: &row.id,
             version: row.version,
         },

@@ -17,8 +17,8 @@ use crate::db::schema::nominations as nominations_table;
 use crate::db::schema::{
     award_types, disclosure_feedback, disclosure_nominations, disclosures, org_units, staff,
 };
-use crate::db::{AnyConnection, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::{Actor, PageRequest, award_types as awards, calendar, new_id, now};
 use crate::error::ApiError;
@@ -180,14 +180,14 @@ fn working_days_by_rules(
 /// Publishes nominations in `council_review` under a unit at `unit_path`: each moves to
 /// `disclosed`, and the period ends on its `working_days`-th working day.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     unit_path: &str,
     f: DisclosureFields,
     visible: impl Fn(&str, Option<&str>) -> bool,
 ) -> Result<DisclosureDetail, ApiError> {
-    let candidates = check_nominations(conn, unit_path, &f.nomination_ids, visible)?;
-    let required = working_days_by_rules(conn, &candidates, f.starts_on)?;
+    let candidates = check_nominations(tx, unit_path, &f.nomination_ids, visible)?;
+    let required = working_days_by_rules(tx, &candidates, f.starts_on)?;
     let working_days = match (f.working_days, required) {
         (Some(given), Some(min)) if given < min => {
             return Err(ApiError::invalid(
@@ -201,7 +201,7 @@ pub fn create(
         (Some(given), _) => given,
         (None, required) => required.unwrap_or(DEFAULT_WORKING_DAYS),
     };
-    let ends_on = calendar::add_working_days(conn, Some(unit_path), f.starts_on, working_days)?;
+    let ends_on = calendar::add_working_days(tx, Some(unit_path), f.starts_on, working_days)?;
     let at = now();
     let disclosure: Disclosure = diesel::insert_into(disclosures::table)
         .values((
@@ -217,16 +217,16 @@ pub fn create(
             disclosures::updated_at.eq(at),
         ))
         .returning(disclosures::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     for (n, _, _) in &candidates {
         diesel::insert_into(disclosure_nominations::table)
             .values((
                 disclosure_nominations::disclosure_id.eq(&disclosure.id),
                 disclosure_nominations::nomination_id.eq(&n.id),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
         nominations::move_to(
-            conn,
+            tx,
             actor,
             n,
             NominationStatus::Disclosed,
@@ -236,13 +236,13 @@ pub fn create(
             None,
         )?;
     }
-    let detail = detail(conn, disclosure)?;
+    let detail = detail(tx, disclosure)?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "disclosure",
+            kind: ResourceKind::Disclosure,
             id: &detail.disclosure.id,
             version: detail.disclosure.version,
         },
@@ -456,7 +456,7 @@ pub struct FeedbackFields {
 /// Takes feedback on an open disclosure (409 `disclosure_closed` outside its period on
 /// `today`), about one of its candidates or about the whole list.
 pub fn add_feedback(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     disclosure: &Disclosure,
     today: NaiveDate,
@@ -476,7 +476,7 @@ pub fn add_feedback(
             .filter(disclosure_nominations::disclosure_id.eq(&disclosure.id))
             .filter(disclosure_nominations::nomination_id.eq(nomination))
             .count()
-            .get_result(conn)?;
+            .get_result(tx.conn())?;
         if listed == 0 {
             return Err(ApiError::invalid(
                 "nomination_id",
@@ -504,13 +504,13 @@ pub fn add_feedback(
             disclosure_feedback::content.eq(&row.content),
             disclosure_feedback::received_at.eq(row.received_at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "disclosure_feedback",
+            kind: ResourceKind::DisclosureFeedback,
             id: &row.id,
             version: 1,
         },

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{evidence, evidence_files, evidence_history, org_units};
-use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::criteria::{Criterion, CriterionSubject, fits_measure};
 use crate::domain::plans::{self, Plan};
 use crate::domain::subjects::{Seen, Subject};
@@ -355,23 +355,23 @@ fn add_history(
 }
 
 fn audit_change(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     action: ChangeAction,
     before: Option<&Evidence>,
     after: &Evidence,
 ) -> QueryResult<()> {
     let resource = Resource {
-        kind: "evidence",
+        kind: ResourceKind::Evidence,
         id: &after.id,
         version: after.version,
     };
-    audit::record_change(conn, actor, action, resource, before, Some(after))
+    audit::record_change(tx, actor, action, resource, before, Some(after))
 }
 
 /// Creates a draft; with its one history entry.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     criterion: &Criterion,
     subject: &Subject,
@@ -380,7 +380,7 @@ pub fn create(
 ) -> Result<(Evidence, HistoryEntry), ApiError> {
     check_fields(criterion, year, &fields)?;
     let (row, first) = insert(
-        conn,
+        tx,
         actor,
         NewEvidence {
             criterion,
@@ -392,7 +392,7 @@ pub fn create(
         },
         None,
     )?;
-    audit_change(conn, actor, ChangeAction::Created, None, &row)?;
+    audit_change(tx, actor, ChangeAction::Created, None, &row)?;
     Ok((row, first))
 }
 
@@ -412,7 +412,7 @@ fn ensure_editable(e: &Evidence) -> Result<(), ApiError> {
 
 /// Changes a draft (or evidence returned for changes).
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     criterion: &Criterion,
     current: Evidence,
@@ -438,11 +438,11 @@ pub fn update(
         evidence::updated_at.eq(now()),
     ))
     .returning(evidence::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     let status = current.status();
-    add_history(conn, actor, &row.id, Some(status), status, Some("edited"))?;
-    audit_change(conn, actor, ChangeAction::Updated, Some(&current), &row)?;
+    add_history(tx, actor, &row.id, Some(status), status, Some("edited"))?;
+    audit_change(tx, actor, ChangeAction::Updated, Some(&current), &row)?;
     Ok(row)
 }
 
@@ -457,7 +457,7 @@ pub struct Transition {
 /// Moves evidence through its workflow. Who may make the move is the caller's check
 /// (`policy::can_review_evidence` for reviews); this checks the move itself.
 pub fn transition(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     criterion: &Criterion,
     current: Evidence,
@@ -547,15 +547,15 @@ pub fn transition(
         evidence::updated_at.eq(at),
     ))
     .returning(evidence::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
-    add_history(conn, actor, &row.id, Some(from), t.to, note.as_deref())?;
+    add_history(tx, actor, &row.id, Some(from), t.to, note.as_deref())?;
     let action = if t.to == EvidenceStatus::Withdrawn {
         ChangeAction::Archived
     } else {
         ChangeAction::Updated
     };
-    audit_change(conn, actor, action, Some(&current), &row)?;
+    audit_change(tx, actor, action, Some(&current), &row)?;
     Ok(row)
 }
 
@@ -577,14 +577,14 @@ pub fn ensure_accepts_file(conn: &mut AnyConnection, e: &Evidence) -> Result<(),
 
 /// Attaches a stored content to editable evidence under the name it was uploaded with.
 pub fn add_file(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: Evidence,
     file: (&str, &str, &str, usize),
 ) -> Result<(Evidence, EvidenceFile), ApiError> {
     let (sha256, name, content_type, size) = file;
-    ensure_accepts_file(conn, &current)?;
-    crate::domain::files::record(conn, sha256, size, content_type)?;
+    ensure_accepts_file(tx, &current)?;
+    crate::domain::files::record(tx, sha256, size, content_type)?;
     let file: EvidenceFile = diesel::insert_into(evidence_files::table)
         .values((
             evidence_files::id.eq(new_id()),
@@ -597,14 +597,14 @@ pub fn add_file(
             evidence_files::added_at.eq(now()),
         ))
         .returning(evidence_files::all_columns)
-        .get_result(conn)?;
-    let row = touch(conn, actor, &current, &format!("file added: {name}"))?;
+        .get_result(tx.conn())?;
+    let row = touch(tx, actor, &current, &format!("file added: {name}"))?;
     Ok((row, file))
 }
 
 /// Takes a file off editable evidence (the content stays for other evidence that has it).
 pub fn remove_file(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: Evidence,
     expected_version: i64,
@@ -612,10 +612,10 @@ pub fn remove_file(
 ) -> Result<Evidence, ApiError> {
     ensure_version(current.version, expected_version)?;
     ensure_editable(&current)?;
-    let file = find_file(conn, &current.id, file_id)?.ok_or_else(|| ApiError::not_found("file"))?;
-    diesel::delete(evidence_files::table.find(&file.id)).execute(conn)?;
+    let file = find_file(tx, &current.id, file_id)?.ok_or_else(|| ApiError::not_found("file"))?;
+    diesel::delete(evidence_files::table.find(&file.id)).execute(tx.conn())?;
     touch(
-        conn,
+        tx,
         actor,
         &current,
         &format!("file removed: {}", file.file_name),
@@ -625,7 +625,7 @@ pub fn remove_file(
 /// A new version of evidence whose files changed, with the change in its history. Two
 /// concurrent changes cannot both pass the version read (nor the file limit).
 fn touch(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: &Evidence,
     note: &str,
@@ -640,11 +640,11 @@ fn touch(
         evidence::updated_at.eq(now()),
     ))
     .returning(evidence::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     let status = current.status();
-    add_history(conn, actor, &row.id, Some(status), status, Some(note))?;
-    audit_change(conn, actor, ChangeAction::Updated, Some(current), &row)?;
+    add_history(tx, actor, &row.id, Some(status), status, Some(note))?;
+    audit_change(tx, actor, ChangeAction::Updated, Some(current), &row)?;
     Ok(row)
 }
 

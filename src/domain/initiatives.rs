@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{initiative_authors, initiatives, org_units, staff};
-use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::text::fold;
@@ -199,12 +199,12 @@ fn write_authors(conn: &mut AnyConnection, id: &str, authors: &[String]) -> Quer
 }
 
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     visible: &dyn Fn(&str) -> bool,
     f: InitiativeFields,
 ) -> Result<InitiativeDetail, ApiError> {
-    let author_ids = check_authors(conn, &f.author_ids, visible)?;
+    let author_ids = check_authors(tx, &f.author_ids, visible)?;
     let at = now();
     let i = Initiative {
         id: new_id(),
@@ -235,18 +235,18 @@ pub fn create(
             initiatives::created_at.eq(at),
             initiatives::updated_at.eq(at),
         ))
-        .execute(conn)?;
-    write_authors(conn, &i.id, &author_ids)?;
+        .execute(tx.conn())?;
+    write_authors(tx, &i.id, &author_ids)?;
     let d = InitiativeDetail {
         initiative: i,
         author_ids,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "initiative",
+            kind: ResourceKind::Initiative,
             id: &d.initiative.id,
             version: 1,
         },
@@ -257,7 +257,7 @@ pub fn create(
 }
 
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: InitiativeDetail,
     expected_version: i64,
@@ -267,7 +267,7 @@ pub fn update(
     let author_ids = if f.author_ids == current.author_ids {
         f.author_ids.clone()
     } else {
-        check_authors(conn, &f.author_ids, visible)?
+        check_authors(tx, &f.author_ids, visible)?
     };
     let initiative: Initiative = diesel::update(
         initiatives::table
@@ -286,15 +286,15 @@ pub fn update(
         initiatives::updated_at.eq(now()),
     ))
     .returning(initiatives::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
-    write_authors(conn, &initiative.id, &author_ids)?;
+    write_authors(tx, &initiative.id, &author_ids)?;
     let d = InitiativeDetail {
         initiative,
         author_ids,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         if d.initiative.active {
             ChangeAction::Updated
@@ -302,7 +302,7 @@ pub fn update(
             ChangeAction::Archived
         },
         Resource {
-            kind: "initiative",
+            kind: ResourceKind::Initiative,
             id: &d.initiative.id,
             version: d.initiative.version,
         },

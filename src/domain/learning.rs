@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::{
     change_events, evidence, evidence_history, learning_records, org_units, staff,
 };
-use crate::domain::audit;
+use crate::domain::audit::{self, ResourceKind};
 use crate::domain::criteria::{Criterion, CriterionSubject, Measure};
 use crate::domain::evidence::{EvidenceSource, EvidenceStatus};
 use crate::domain::plans;
@@ -335,7 +336,7 @@ struct Accepted {
     reason = "the import's inputs, each used once"
 )]
 pub fn import(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     criterion: &Criterion,
     issuer_path: &str,
@@ -345,7 +346,7 @@ pub fn import(
     dry_run: bool,
 ) -> Result<ImportReport, ApiError> {
     let received = rows.len() + rejected.len();
-    let people = find_people(conn, &rows)?;
+    let people = find_people(tx, &rows)?;
     let mut persons: Vec<Person> = Vec::new();
     let mut person_of: HashMap<String, usize> = HashMap::new();
     let mut years_ok: HashMap<i32, bool> = HashMap::new();
@@ -416,7 +417,7 @@ pub fn import(
         let in_plan = match years_ok.get(&year) {
             Some(ok) => *ok,
             None => {
-                let ok = plans::ensure_year_in_plan(conn, &criterion.plan_id, year).is_ok();
+                let ok = plans::ensure_year_in_plan(tx, &criterion.plan_id, year).is_ok();
                 years_ok.insert(year, ok);
                 ok
             }
@@ -475,7 +476,7 @@ pub fn import(
                 learning_records::course_code,
                 learning_records::completed_on,
             ))
-            .load(conn)?;
+            .load(tx.conn())?;
         seen.extend(known);
     }
     let mut duplicates = 0;
@@ -494,7 +495,7 @@ pub fn import(
     }
     let imported = fresh.len();
     if !dry_run && !fresh.is_empty() {
-        write(conn, actor, criterion, &persons, &fresh)?;
+        write(tx, actor, criterion, &persons, &fresh)?;
     }
     rejected.sort_by_key(|r| r.line);
     Ok(ImportReport {
@@ -532,10 +533,7 @@ pub fn check_criterion(c: &Criterion) -> Result<(), ApiError> {
 }
 
 /// Staff named by the rows, by `code:…` and `email:…` keys.
-fn find_people(
-    conn: &mut AnyConnection,
-    rows: &[LearningRow],
-) -> QueryResult<HashMap<String, Person>> {
+fn find_people(tx: &mut Tx<'_>, rows: &[LearningRow]) -> QueryResult<HashMap<String, Person>> {
     let codes: HashSet<String> = rows
         .iter()
         .filter_map(|r| r.staff_code.as_deref().map(|c| c.trim().to_uppercase()))
@@ -562,7 +560,7 @@ fn find_people(
             .inner_join(org_units::table)
             .filter(staff::staff_code.eq_any(chunk))
             .select(select)
-            .load(conn)?;
+            .load(tx.conn())?;
         for (id, code, _, unit, path, active) in found {
             let person = Person {
                 id,
@@ -578,7 +576,7 @@ fn find_people(
             .inner_join(org_units::table)
             .filter(staff::email.eq_any(chunk))
             .select(select)
-            .load(conn)?;
+            .load(tx.conn())?;
         for (id, _, email, unit, path, active) in found {
             let person = Person {
                 id,
@@ -598,7 +596,7 @@ fn find_people(
 /// `from_insertable` needs.
 macro_rules! insert_batch {
     ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
+        match crate::db::AsConnection::as_connection($conn) {
             AnyConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
             AnyConnection::Postgresql(c) => {
                 diesel::copy_from($table).from_insertable($rows).execute(c)
@@ -610,7 +608,7 @@ macro_rules! insert_batch {
 /// Writes the new records in batches: evidence (approved), its history, the learning
 /// record, and one change event each; one audit row tells of the whole import.
 fn write(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     criterion: &Criterion,
     persons: &[Person],
@@ -622,7 +620,7 @@ fn write(
     let mut evidence_ids = Vec::with_capacity(fresh.len());
     // SQLite takes at most 32 766 parameters per statement: 22 columns × 1 000 rows stays
     // below. COPY has no such limit; 10 000 rows keep a batch's rows to about 10 MB.
-    let batch = match conn {
+    let batch = match tx.conn() {
         AnyConnection::Sqlite(_) => 1_000,
         AnyConnection::Postgresql(_) => 10_000,
     };
@@ -693,9 +691,9 @@ fn write(
             ));
             evidence_ids.push(evidence_id);
         }
-        insert_batch!(conn, evidence::table, &ev)?;
-        insert_batch!(conn, evidence_history::table, &history)?;
-        insert_batch!(conn, learning_records::table, &records).map_err(|e| match e {
+        insert_batch!(tx, evidence::table, &ev)?;
+        insert_batch!(tx, evidence_history::table, &history)?;
+        insert_batch!(tx, learning_records::table, &records).map_err(|e| match e {
             // Another import of the same rows committed first.
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -708,7 +706,7 @@ fn write(
         })?;
         // seq (and so the feed's order) comes from its sequence; position stays NULL
         // until the seal numbers the events.
-        insert_batch!(conn, change_events::table, &events)?;
+        insert_batch!(tx, change_events::table, &events)?;
     }
     let summary = serde_json::json!({
         "criterion_id": criterion.id,
@@ -717,10 +715,10 @@ fn write(
         "last_evidence_id": evidence_ids.last(),
     });
     audit::record_event_with(
-        conn,
+        tx,
         actor,
         "imported",
-        "learning_records",
+        ResourceKind::LearningRecords,
         &criterion.id,
         &summary,
     )?;

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::auth::Scope;
 use crate::db::schema::legal_documents;
-use crate::db::{AnyConnection, contains_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
@@ -139,12 +139,12 @@ pub fn find_with_owner(
 
 /// Records a document kept by `owner_unit_id` (none: national).
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     f: LegalDocumentFields,
     owner_unit_id: Option<&str>,
 ) -> Result<LegalDocument, ApiError> {
-    check_unique(conn, &f, owner_unit_id, None)?;
+    check_unique(tx, &f, owner_unit_id, None)?;
     let at = now();
     let doc: LegalDocument = diesel::insert_into(legal_documents::table)
         .values((
@@ -162,37 +162,25 @@ pub fn create(
             legal_documents::owner_unit_id.eq(owner_unit_id),
         ))
         .returning(legal_documents::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     let resource = Resource {
-        kind: "legal_document",
+        kind: ResourceKind::LegalDocument,
         id: &doc.id,
         version: doc.version,
     };
-    audit::record_change(
-        conn,
-        actor,
-        ChangeAction::Created,
-        resource,
-        None,
-        Some(&doc),
-    )?;
+    audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&doc))?;
     Ok(doc)
 }
 
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: LegalDocument,
     expected_version: i64,
     f: LegalDocumentFields,
 ) -> Result<LegalDocument, ApiError> {
     ensure_version(current.version, expected_version)?;
-    check_unique(
-        conn,
-        &f,
-        current.owner_unit_id.as_deref(),
-        Some(&current.id),
-    )?;
+    check_unique(tx, &f, current.owner_unit_id.as_deref(), Some(&current.id))?;
     let doc: LegalDocument = diesel::update(legal_documents::table.find(&current.id))
         .set((
             legal_documents::search_text.eq(search_text(&f)),
@@ -206,14 +194,14 @@ pub fn update(
             legal_documents::updated_at.eq(now()),
         ))
         .returning(legal_documents::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     let resource = Resource {
-        kind: "legal_document",
+        kind: ResourceKind::LegalDocument,
         id: &doc.id,
         version: doc.version,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         resource,

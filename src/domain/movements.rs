@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::auth::Scope;
 use crate::db::schema::movements;
-use crate::db::{AnyConnection, contains_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
@@ -134,7 +134,7 @@ pub fn find_with_owner(
 
 /// Records a movement kept by `owner_unit_id` (none: national).
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     f: MovementFields,
     owner_unit_id: Option<&str>,
@@ -161,18 +161,18 @@ pub fn create(
             movements::owner_unit_id.eq(owner_unit_id),
         ))
         .returning(movements::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     let resource = Resource {
-        kind: "movement",
+        kind: ResourceKind::Movement,
         id: &m.id,
         version: m.version,
     };
-    audit::record_change(conn, actor, ChangeAction::Created, resource, None, Some(&m))?;
+    audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&m))?;
     Ok(m)
 }
 
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: Movement,
     expected_version: i64,
@@ -197,14 +197,14 @@ pub fn update(
             movements::updated_at.eq(now()),
         ))
         .returning(movements::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     let resource = Resource {
-        kind: "movement",
+        kind: ResourceKind::Movement,
         id: &m.id,
         version: m.version,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         resource,

@@ -9,12 +9,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::{
     award_decisions, award_types, awards, nomination_files, nomination_steps, nominations,
     org_units, staff,
 };
 use crate::db::{contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::award_types::{AwardLevel, AwardType, rules_for};
 use crate::domain::org_units::{self as units, OrgUnit};
 use crate::domain::plans::Occasion;
@@ -91,7 +92,7 @@ impl Nomination {
 /// row and the change event. The version read must still be current (412 otherwise).
 #[expect(clippy::too_many_arguments, reason = "one per recorded fact")]
 pub fn move_to(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: &Nomination,
     to: NominationStatus,
@@ -113,7 +114,7 @@ pub fn move_to(
         nominations::updated_at.eq(at),
     ))
     .returning(nominations::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     diesel::insert_into(nomination_steps::table)
         .values((
@@ -126,13 +127,13 @@ pub fn move_to(
             nomination_steps::actor_id.eq(actor.user_id.as_deref()),
             nomination_steps::at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         Resource {
-            kind: "nomination",
+            kind: ResourceKind::Nomination,
             id: &row.id,
             version: row.version,
         },
@@ -309,14 +310,14 @@ pub struct NominationFields {
 
 /// Writes a draft nomination of `subject` for `award`, proposed by `proposer`.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     award: &AwardType,
     subject: &Subject,
     proposer: &OrgUnit,
     f: NominationFields,
 ) -> Result<Nomination, ApiError> {
-    let granting = granting_unit(conn, proposer, award.level)?;
+    let granting = granting_unit(tx, proposer, award.level)?;
     let at = now();
     let id = new_id();
     let row: Nomination = diesel::insert_into(nominations::table)
@@ -343,7 +344,7 @@ pub fn create(
             nominations::updated_at.eq(at),
         ))
         .returning(nominations::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     diesel::insert_into(nomination_steps::table)
         .values((
             nomination_steps::id.eq(new_id()),
@@ -355,13 +356,13 @@ pub fn create(
             nomination_steps::actor_id.eq(actor.user_id.as_deref()),
             nomination_steps::at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "nomination",
+            kind: ResourceKind::Nomination,
             id: &row.id,
             version: 1,
         },
@@ -373,7 +374,7 @@ pub fn create(
 
 /// Changes what a draft or returned nomination says.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: &Nomination,
     expected_version: i64,
@@ -406,14 +407,14 @@ pub fn update(
         nominations::updated_at.eq(now()),
     ))
     .returning(nominations::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         Resource {
-            kind: "nomination",
+            kind: ResourceKind::Nomination,
             id: &row.id,
             version: row.version,
         },
@@ -745,7 +746,7 @@ pub fn ensure_accepts_file(conn: &mut AnyConnection, n: &Nomination) -> Result<(
 
 /// Adds a stored file to the dossier.
 pub fn add_file(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     n: &Nomination,
     sha256: &str,
@@ -774,7 +775,7 @@ pub fn add_file(
             nomination_files::added_by.eq(&file.added_by),
             nomination_files::added_at.eq(file.added_at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     // The dossier is part of the nomination: its version moves, so concurrent edits see it.
     let moved = diesel::update(
         nominations::table
@@ -785,16 +786,16 @@ pub fn add_file(
         nominations::version.eq(n.version + 1),
         nominations::updated_at.eq(now()),
     ))
-    .execute(conn)?;
+    .execute(tx.conn())?;
     if moved == 0 {
         return Err(ApiError::precondition_failed());
     }
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         Resource {
-            kind: "nomination",
+            kind: ResourceKind::Nomination,
             id: &n.id,
             version: n.version + 1,
         },

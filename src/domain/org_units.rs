@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::auth::Scope;
 use crate::db::schema::{org_units, staff};
-use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::on_backend;
@@ -135,13 +135,13 @@ pub fn seen_up_and_down(
 /// Creates a unit under `parent` (None: a root). The caller has loaded the parent and
 /// checked that the actor may create there.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     new: NewOrgUnit,
     parent: Option<&OrgUnit>,
 ) -> Result<OrgUnit, ApiError> {
     let code = normalize_code(&new.code);
-    check_code_free(conn, &code, None)?;
+    check_code_free(tx, &code, None)?;
     if let Some(p) = parent
         && !p.active
     {
@@ -170,13 +170,13 @@ pub fn create(
             org_units::updated_at.eq(at),
         ))
         .returning(org_units::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "org_unit",
+            kind: ResourceKind::OrgUnit,
             id: &unit.id,
             version: unit.version,
         },
@@ -208,7 +208,7 @@ pub fn would_cycle(unit: &OrgUnit, new_parent: &OrgUnit) -> bool {
 /// Updates a unit. `new_parent` moves it: the new parent, loaded and authorised by the
 /// caller (`Some(None)` makes it a root).
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: OrgUnit,
     expected_version: i64,
@@ -222,7 +222,7 @@ pub fn update(
         .map(normalize_code)
         .unwrap_or(current.code.clone());
     if code != current.code {
-        check_code_free(conn, &code, Some(&current.id))?;
+        check_code_free(tx, &code, Some(&current.id))?;
     }
     let name = changes.name.clone().unwrap_or(current.name.clone());
     let kind = changes
@@ -231,10 +231,10 @@ pub fn update(
         .unwrap_or(current.kind.clone());
     let active = changes.active.unwrap_or(current.active);
     if current.active && !active {
-        check_archivable(conn, &current)?;
+        check_archivable(tx, &current)?;
     }
     if !current.active && active {
-        check_parent_active(conn, changes_parent_id(&current, new_parent))?;
+        check_parent_active(tx, changes_parent_id(&current, new_parent))?;
     }
 
     let (parent_id, path) = match new_parent {
@@ -276,7 +276,7 @@ pub fn update(
         let before: Vec<OrgUnit> = descendants()
             .order(org_units::id)
             .select(OrgUnit::as_select())
-            .load(conn)?;
+            .load(tx.conn())?;
         diesel::update(descendants())
             .set((
                 org_units::path.eq(path
@@ -286,21 +286,21 @@ pub fn update(
                 org_units::version.eq(org_units::version + 1),
                 org_units::updated_at.eq(now()),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
         let ids: Vec<String> = before.iter().map(|u| u.id.clone()).collect();
         let after: Vec<OrgUnit> = org_units::table
             .filter(org_units::id.eq_any(ids))
             .order(org_units::id)
             .select(OrgUnit::as_select())
-            .load(conn)?;
+            .load(tx.conn())?;
         for (old, new) in before.iter().zip(&after) {
             let resource = Resource {
-                kind: "org_unit",
+                kind: ResourceKind::OrgUnit,
                 id: &new.id,
                 version: new.version,
             };
             audit::record_change(
-                conn,
+                tx,
                 actor,
                 ChangeAction::Updated,
                 resource,
@@ -324,18 +324,18 @@ pub fn update(
             org_units::updated_at.eq(now()),
         ))
         .returning(org_units::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     let action = if current.active && !unit.active {
         ChangeAction::Archived
     } else {
         ChangeAction::Updated
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         action,
         Resource {
-            kind: "org_unit",
+            kind: ResourceKind::OrgUnit,
             id: &unit.id,
             version: unit.version,
         },
@@ -403,7 +403,7 @@ fn check_archivable(conn: &mut AnyConnection, unit: &OrgUnit) -> Result<(), ApiE
 
 /// Archives a unit (records with history are never deleted).
 pub fn archive(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: OrgUnit,
     expected_version: i64,
@@ -412,7 +412,7 @@ pub fn archive(
         active: Some(false),
         ..Default::default()
     };
-    update(conn, actor, current, expected_version, changes, None)
+    update(tx, actor, current, expected_version, changes, None)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -10,8 +10,8 @@ use crate::db::schema::{
     legal_documents, movements, org_units, plan_award_forms, plan_items, plan_legal_bases,
     plan_movements, plan_phases, plan_responsibilities, plans,
 };
-use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
@@ -596,12 +596,12 @@ fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> Quer
 
 /// Creates a draft plan with all its parts.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     c: PlanContent,
     unit_visible: &dyn Fn(&str) -> bool,
 ) -> Result<PlanDetail, ApiError> {
-    check(conn, &c, unit_visible)?;
+    check(tx, &c, unit_visible)?;
     let at = now();
     let id = new_id();
     let d = c.report_deadline.as_ref();
@@ -625,16 +625,16 @@ pub fn create(
             plans::updated_at.eq(at),
         ))
         .returning(plans::all_columns)
-        .get_result(conn)?;
-    write_parts(conn, &id, &c)?;
+        .get_result(tx.conn())?;
+    write_parts(tx, &id, &c)?;
     let detail = PlanDetail { plan, content: c };
     let resource = Resource {
-        kind: "plan",
+        kind: ResourceKind::Plan,
         id: &id,
         version: 1,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         resource,
@@ -646,7 +646,7 @@ pub fn create(
 
 /// Replaces a draft plan's content.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: PlanDetail,
     expected_version: i64,
@@ -660,12 +660,12 @@ pub fn update(
             "Only a draft plan can be changed; an issued plan changes through its criteria's amendments.",
         ));
     }
-    check(conn, &c, unit_visible)?;
+    check(tx, &c, unit_visible)?;
     // Criteria name content items by number: the list may not shrink below them.
     let highest: Option<i32> = crate::db::schema::criteria::table
         .filter(crate::db::schema::criteria::plan_id.eq(&current.plan.id))
         .select(diesel::dsl::max(crate::db::schema::criteria::content_no))
-        .first(conn)?;
+        .first(tx.conn())?;
     if let Some(n) = highest
         && c.contents.len() < n as usize
     {
@@ -693,16 +693,16 @@ pub fn update(
             plans::updated_at.eq(now()),
         ))
         .returning(plans::all_columns)
-        .get_result(conn)?;
-    write_parts(conn, &plan.id, &c)?;
+        .get_result(tx.conn())?;
+    write_parts(tx, &plan.id, &c)?;
     let detail = PlanDetail { plan, content: c };
     let resource = Resource {
-        kind: "plan",
+        kind: ResourceKind::Plan,
         id: &detail.plan.id,
         version: detail.plan.version,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         resource,
@@ -714,7 +714,7 @@ pub fn update(
 
 /// Moves a plan to another status; issuing needs its number and date.
 pub fn transition(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: PlanDetail,
     expected_version: i64,
@@ -751,19 +751,19 @@ pub fn transition(
             plans::updated_at.eq(now()),
         ))
         .returning(plans::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     let action = if to == PlanStatus::Cancelled {
         ChangeAction::Archived
     } else {
         ChangeAction::Updated
     };
     let resource = Resource {
-        kind: "plan",
+        kind: ResourceKind::Plan,
         id: &plan.id,
         version: plan.version,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         action,
         resource,

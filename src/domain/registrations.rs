@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{org_units, registration_deadlines, registrations};
-use crate::db::{AnyConnection, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::plans::{self, Plan};
 use crate::domain::subjects::{Seen, Subject};
@@ -177,14 +177,14 @@ pub struct DeadlineFields {
 
 /// Sets (or replaces, naming the version read) a year's registration deadline.
 pub fn set_deadline(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     plan: &Plan,
     year: i32,
     f: DeadlineFields,
     expected_version: Option<i64>,
 ) -> Result<Deadline, ApiError> {
-    plans::ensure_year_in_plan(conn, &plan.id, year)?;
+    plans::ensure_year_in_plan(tx, &plan.id, year)?;
     if f.closes_on.year() != year {
         return Err(ApiError::invalid(
             "closes_on",
@@ -211,7 +211,7 @@ pub fn set_deadline(
             ));
         }
     }
-    let current = find_deadline(conn, &plan.id, year)?;
+    let current = find_deadline(tx, &plan.id, year)?;
     let at = now();
     let (row, action): (Deadline, _) = match (&current, expected_version) {
         (None, _) => (
@@ -227,7 +227,7 @@ pub fn set_deadline(
                     registration_deadlines::updated_at.eq(at),
                 ))
                 .returning(registration_deadlines::all_columns)
-                .get_result(conn)?,
+                .get_result(tx.conn())?,
             ChangeAction::Created,
         ),
         (Some(_), None) => return Err(ApiError::precondition_required()),
@@ -247,7 +247,7 @@ pub fn set_deadline(
                     registration_deadlines::updated_at.eq(at),
                 ))
                 .returning(registration_deadlines::all_columns)
-                .get_result(conn)
+                .get_result(tx.conn())
                 .map_err(changed_meanwhile)?,
                 ChangeAction::Updated,
             )
@@ -255,11 +255,11 @@ pub fn set_deadline(
     };
     let id = format!("{}/{}", row.plan_id, row.year);
     let resource = Resource {
-        kind: "registration_deadline",
+        kind: ResourceKind::RegistrationDeadline,
         id: &id,
         version: row.version,
     };
-    audit::record_change(conn, actor, action, resource, current.as_ref(), Some(&row))?;
+    audit::record_change(tx, actor, action, resource, current.as_ref(), Some(&row))?;
     Ok(row)
 }
 
@@ -295,7 +295,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Registrat
 /// Registers a subject for a plan's year. The plan must run and reach the subject's unit.
 #[expect(clippy::too_many_arguments, reason = "the fields of a registration")]
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     plan: &Plan,
     issuer_path: &str,
@@ -305,7 +305,7 @@ pub fn create(
     note: Option<String>,
 ) -> Result<Registration, ApiError> {
     plans::ensure_running(plan)?;
-    plans::ensure_year_in_plan(conn, &plan.id, year)?;
+    plans::ensure_year_in_plan(tx, &plan.id, year)?;
     if !plans::reaches(issuer_path, &subject.unit_path) {
         return Err(ApiError::invalid(
             subject_field(subject),
@@ -314,7 +314,7 @@ pub fn create(
         ));
     }
     check_titles(subject.kind, titles)?;
-    ensure_open(conn, &plan.id, year)?;
+    ensure_open(tx, &plan.id, year)?;
     let mut taken = registrations::table
         .filter(registrations::plan_id.eq(&plan.id))
         .filter(registrations::year.eq(year))
@@ -326,7 +326,7 @@ pub fn create(
             .filter(registrations::staff_id.is_null())
             .filter(registrations::org_unit_id.eq(subject.org_unit_id.clone())),
     };
-    if let Some(existing) = taken.first::<String>(conn).optional()? {
+    if let Some(existing) = taken.first::<String>(tx.conn()).optional()? {
         return Err(ApiError::conflict_field(
             subject_field(subject),
             "already_registered",
@@ -353,20 +353,13 @@ pub fn create(
             registrations::updated_at.eq(at),
         ))
         .returning(registrations::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     let resource = Resource {
-        kind: "registration",
+        kind: ResourceKind::Registration,
         id: &row.id,
         version: row.version,
     };
-    audit::record_change(
-        conn,
-        actor,
-        ChangeAction::Created,
-        resource,
-        None,
-        Some(&row),
-    )?;
+    audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&row))?;
     Ok(row)
 }
 
@@ -388,7 +381,7 @@ pub struct RegistrationChange {
 
 /// Changes the titles, the note or the status (withdrawn, or active again) before the deadline.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     plan: &Plan,
     current: Registration,
@@ -400,7 +393,7 @@ pub fn update(
     let kind = CriterionSubject::from_db(&current.subject);
     let titles = change.titles.unwrap_or_else(|| current.titles());
     check_titles(kind, &titles)?;
-    ensure_open(conn, &current.plan_id, current.year)?;
+    ensure_open(tx, &current.plan_id, current.year)?;
     let status = change
         .status
         .unwrap_or_else(|| RegistrationStatus::from_db(&current.status));
@@ -418,7 +411,7 @@ pub fn update(
         registrations::updated_at.eq(now()),
     ))
     .returning(registrations::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
     let action = if status == RegistrationStatus::Withdrawn && current.status != row.status {
         ChangeAction::Archived
@@ -426,11 +419,11 @@ pub fn update(
         ChangeAction::Updated
     };
     let resource = Resource {
-        kind: "registration",
+        kind: ResourceKind::Registration,
         id: &row.id,
         version: row.version,
     };
-    audit::record_change(conn, actor, action, resource, Some(&current), Some(&row))?;
+    audit::record_change(tx, actor, action, resource, Some(&current), Some(&row))?;
     Ok(row)
 }
 

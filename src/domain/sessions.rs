@@ -6,8 +6,9 @@ use diesel::prelude::*;
 use crate::auth::tokens::{SESSION_TTL_DAYS, hash_refresh_token, new_refresh_token};
 use crate::auth::{Principal, Scope};
 use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::{org_units, refresh_tokens, sessions, users};
-use crate::domain::audit;
+use crate::domain::audit::{self, ResourceKind};
 use crate::domain::users::{User, roles_from_db};
 use crate::domain::{Actor, new_id, now};
 use crate::error::ApiError;
@@ -37,11 +38,7 @@ fn issue_refresh_token(
 }
 
 /// Opens a session for an account whose password was verified.
-pub fn open(
-    conn: &mut AnyConnection,
-    user: User,
-    request_id: Option<String>,
-) -> QueryResult<Opened> {
+pub fn open(tx: &mut Tx<'_>, user: User, request_id: Option<String>) -> QueryResult<Opened> {
     let session_id = new_id();
     let created = now();
     let expires_at = created + Duration::days(SESSION_TTL_DAYS);
@@ -52,13 +49,13 @@ pub fn open(
             sessions::created_at.eq(created),
             sessions::expires_at.eq(expires_at),
         ))
-        .execute(conn)?;
-    let refresh_token = issue_refresh_token(conn, &session_id, expires_at)?;
+        .execute(tx.conn())?;
+    let refresh_token = issue_refresh_token(tx, &session_id, expires_at)?;
     let actor = Actor {
         user_id: Some(user.id.clone()),
         request_id,
     };
-    audit::record_event(conn, &actor, "login", "session", &session_id)?;
+    audit::record_event(tx, &actor, "login", ResourceKind::Session, &session_id)?;
     Ok(Opened {
         session_id,
         user,
@@ -76,7 +73,7 @@ pub enum Refreshed {
 /// Exchanges a refresh token for a new one. A token presented a second time means it was
 /// copied: the whole session is revoked, for the thief and the owner alike.
 pub fn refresh(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     token: &str,
     request_id: Option<String>,
 ) -> Result<Refreshed, ApiError> {
@@ -85,7 +82,7 @@ pub fn refresh(
     let (session_id, token_expires): (String, chrono::NaiveDateTime) = refresh_tokens::table
         .find(&hash)
         .select((refresh_tokens::session_id, refresh_tokens::expires_at))
-        .get_result(conn)
+        .get_result(tx.conn())
         .optional()?
         .ok_or_else(invalid)?;
     let at = now();
@@ -96,7 +93,7 @@ pub fn refresh(
             .filter(refresh_tokens::used_at.is_null()),
     )
     .set(refresh_tokens::used_at.eq(at))
-    .execute(conn)?;
+    .execute(tx.conn())?;
     let actor = Actor {
         user_id: None,
         request_id,
@@ -111,9 +108,15 @@ pub fn refresh(
             sessions::revoked_at.eq(at),
             sessions::revoked_reason.eq("refresh_token_reused"),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
         if revoked > 0 {
-            audit::record_event(conn, &actor, "refresh_token_reused", "session", &session_id)?;
+            audit::record_event(
+                tx,
+                &actor,
+                "refresh_token_reused",
+                ResourceKind::Session,
+                &session_id,
+            )?;
         }
         return Ok(Refreshed::Reused);
     }
@@ -129,11 +132,11 @@ pub fn refresh(
             sessions::revoked_at,
             sessions::expires_at,
         ))
-        .first(conn)?;
+        .first(tx.conn())?;
     if revoked_at.is_some() || expires_at <= at || token_expires <= at || !user.active {
         return Err(invalid());
     }
-    let refresh_token = issue_refresh_token(conn, &session_id, expires_at)?;
+    let refresh_token = issue_refresh_token(tx, &session_id, expires_at)?;
     Ok(Refreshed::Renewed(Box::new(Opened {
         session_id,
         user,
@@ -142,7 +145,7 @@ pub fn refresh(
 }
 
 /// Ends a session (logout).
-pub fn close(conn: &mut AnyConnection, actor: &Actor, session_id: &str) -> QueryResult<()> {
+pub fn close(tx: &mut Tx<'_>, actor: &Actor, session_id: &str) -> QueryResult<()> {
     diesel::update(
         sessions::table
             .find(session_id)
@@ -152,8 +155,8 @@ pub fn close(conn: &mut AnyConnection, actor: &Actor, session_id: &str) -> Query
         sessions::revoked_at.eq(now()),
         sessions::revoked_reason.eq("logout"),
     ))
-    .execute(conn)?;
-    audit::record_event(conn, actor, "logout", "session", session_id)
+    .execute(tx.conn())?;
+    audit::record_event(tx, actor, "logout", ResourceKind::Session, session_id)
 }
 
 /// The caller behind a verified access token, if its session is open and its account

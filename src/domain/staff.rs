@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::auth::Scope;
 use crate::auth::policy::StaffVisibility;
 use crate::db::schema::{org_units, staff};
-use crate::db::{AnyConnection, contains_pattern, prefix_pattern};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::text::{fold, person_sort_key};
@@ -167,7 +167,7 @@ fn check_unit_active(unit_active: bool) -> Result<(), ApiError> {
 
 /// Creates a staff record in `unit_id`, which the caller has loaded and authorised.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     unit_id: &str,
     unit_active: bool,
@@ -175,7 +175,7 @@ pub fn create(
 ) -> Result<Staff, ApiError> {
     check_unit_active(unit_active)?;
     normalize(&mut fields);
-    check_unique(conn, &fields, None)?;
+    check_unique(tx, &fields, None)?;
     let at = now();
     let row: Staff = diesel::insert_into(staff::table)
         .values((
@@ -196,13 +196,13 @@ pub fn create(
             staff::updated_at.eq(at),
         ))
         .returning(staff::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "staff",
+            kind: ResourceKind::Staff,
             id: &row.id,
             version: row.version,
         },
@@ -230,7 +230,7 @@ impl Staff {
 
 /// Replaces the fields of a record; `new_unit` moves it (loaded and authorised by the caller).
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: Staff,
     expected_version: i64,
@@ -249,11 +249,11 @@ pub fn update(
         let active: bool = org_units::table
             .find(&unit_id)
             .select(org_units::active)
-            .get_result(conn)?;
+            .get_result(tx.conn())?;
         check_unit_active(active)?;
     }
     normalize(&mut fields);
-    check_unique(conn, &fields, Some(&current.id))?;
+    check_unique(tx, &fields, Some(&current.id))?;
     let row: Staff = diesel::update(staff::table.find(&current.id))
         .set((
             staff::staff_code.eq(&fields.staff_code),
@@ -271,9 +271,9 @@ pub fn update(
             staff::updated_at.eq(now()),
         ))
         .returning(staff::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     if row.org_unit_id != current.org_unit_id {
-        follow_move(conn, actor, &row.id, &row.org_unit_id)?;
+        follow_move(tx, actor, &row.id, &row.org_unit_id)?;
     }
     let action = if current.active && !row.active {
         ChangeAction::Archived
@@ -281,11 +281,11 @@ pub fn update(
         ChangeAction::Updated
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         action,
         Resource {
-            kind: "staff",
+            kind: ResourceKind::Staff,
             id: &row.id,
             version: row.version,
         },
@@ -297,12 +297,7 @@ pub fn update(
 
 /// A person's registrations and evidence are seen from the unit they work in now: they
 /// follow the move, each as a new version in the audit log and the change feed.
-fn follow_move(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    staff_id: &str,
-    unit_id: &str,
-) -> QueryResult<()> {
+fn follow_move(tx: &mut Tx<'_>, actor: &Actor, staff_id: &str, unit_id: &str) -> QueryResult<()> {
     use crate::db::schema::{evidence, registrations};
     use crate::domain::evidence::Evidence;
     use crate::domain::registrations::Registration;
@@ -310,7 +305,7 @@ fn follow_move(
     let moved: Vec<Registration> = registrations::table
         .filter(registrations::staff_id.eq(staff_id))
         .select(Registration::as_select())
-        .load(conn)?;
+        .load(tx.conn())?;
     for before in moved {
         let after: Registration = diesel::update(registrations::table.find(&before.id))
             .set((
@@ -319,14 +314,14 @@ fn follow_move(
                 registrations::updated_at.eq(at),
             ))
             .returning(registrations::all_columns)
-            .get_result(conn)?;
+            .get_result(tx.conn())?;
         let resource = Resource {
-            kind: "registration",
+            kind: ResourceKind::Registration,
             id: &after.id,
             version: after.version,
         };
         audit::record_change(
-            conn,
+            tx,
             actor,
             ChangeAction::Updated,
             resource,
@@ -337,7 +332,7 @@ fn follow_move(
     let moved: Vec<Evidence> = evidence::table
         .filter(evidence::staff_id.eq(staff_id))
         .select(Evidence::as_select())
-        .load(conn)?;
+        .load(tx.conn())?;
     for before in moved {
         let after: Evidence = diesel::update(evidence::table.find(&before.id))
             .set((
@@ -346,14 +341,14 @@ fn follow_move(
                 evidence::updated_at.eq(at),
             ))
             .returning(evidence::all_columns)
-            .get_result(conn)?;
+            .get_result(tx.conn())?;
         let resource = Resource {
-            kind: "evidence",
+            kind: ResourceKind::Evidence,
             id: &after.id,
             version: after.version,
         };
         audit::record_change(
-            conn,
+            tx,
             actor,
             ChangeAction::Updated,
             resource,

@@ -3,9 +3,10 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::{org_units, sessions, staff, users};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Writes};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::error::ApiError;
 use crate::text::fold;
@@ -234,13 +235,13 @@ fn check_links(
 
 /// Creates an account. The password hash is computed by the caller (it is slow).
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     new: NewUser,
     password_hash: String,
 ) -> Result<User, ApiError> {
     let username = normalize_username(&new.username);
-    if find_by_username(conn, &username)?.is_some() {
+    if find_by_username(tx, &username)?.is_some() {
         return Err(ApiError::conflict_field(
             "username",
             "duplicate",
@@ -248,7 +249,7 @@ pub fn create(
         ));
     }
     check_links(
-        conn,
+        tx,
         &new.roles,
         new.org_unit_id.as_deref(),
         new.staff_id.as_deref(),
@@ -268,13 +269,13 @@ pub fn create(
             users::updated_at.eq(at),
         ))
         .returning(users::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         Resource {
-            kind: "user",
+            kind: ResourceKind::User,
             id: &user.id,
             version: user.version,
         },
@@ -294,7 +295,7 @@ pub struct UserChanges {
 }
 
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: User,
     expected_version: i64,
@@ -310,7 +311,7 @@ pub fn update(
     let new_staff = staff_id
         .as_deref()
         .filter(|s| Some(*s) != current.staff_id.as_deref());
-    check_links(conn, &roles, org_unit_id.as_deref(), new_staff)?;
+    check_links(tx, &roles, org_unit_id.as_deref(), new_staff)?;
     let active = changes.active.unwrap_or(current.active);
     let user: User = diesel::update(users::table.find(&current.id))
         .set((
@@ -322,16 +323,16 @@ pub fn update(
             users::updated_at.eq(now()),
         ))
         .returning(users::all_columns)
-        .get_result(conn)?;
+        .get_result(tx.conn())?;
     if current.active && !active {
-        end_sessions(conn, &user.id, "account_disabled")?;
+        end_sessions(tx, &user.id, "account_disabled")?;
     }
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         Resource {
-            kind: "user",
+            kind: ResourceKind::User,
             id: &user.id,
             version: user.version,
         },
@@ -343,7 +344,7 @@ pub fn update(
 
 /// Sets a new password (hash computed by the caller) and ends every session of the account.
 pub fn set_password(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     user: &User,
     password_hash: String,
@@ -355,17 +356,17 @@ pub fn set_password(
             users::updated_at.eq(now()),
         ))
         .returning(users::all_columns)
-        .get_result(conn)?;
-    end_sessions(conn, &user.id, "password_changed")?;
-    audit::record_event(conn, actor, "password_set", "user", &user.id)?;
+        .get_result(tx.conn())?;
+    end_sessions(tx, &user.id, "password_changed")?;
+    audit::record_event(tx, actor, "password_set", ResourceKind::User, &user.id)?;
     // The account's version moved: the feed must not skip it (the hash is never serialised).
     let resource = Resource {
-        kind: "user",
+        kind: ResourceKind::User,
         id: &updated.id,
         version: updated.version,
     };
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         resource,
@@ -379,17 +380,17 @@ pub fn set_password(
 /// username's failed attempts, and the audit trail records who lifted it and whether it
 /// was locked. Whether it was.
 pub fn lift_login_lockout(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     user: &User,
     throttle: &crate::auth::throttle::LoginThrottle,
 ) -> Result<bool, ApiError> {
-    let was_locked = throttle.lift(conn, &user.username)?;
+    let was_locked = throttle.lift(tx, &user.username)?;
     audit::record_event_with(
-        conn,
+        tx,
         actor,
         "login_lockout_lifted",
-        "user",
+        ResourceKind::User,
         &user.id,
         &serde_json::json!({"username": user.username, "was_locked": was_locked}),
     )?;
@@ -491,7 +492,7 @@ pub fn list(
 
 /// Creates an admin account with no unit (admins act everywhere).
 pub fn create_admin(
-    conn: &mut AnyConnection,
+    conn: &mut impl Writes,
     username: &str,
     password: &str,
 ) -> Result<User, ApiError> {
@@ -503,13 +504,13 @@ pub fn create_admin(
         staff_id: None,
         active: true,
     };
-    crate::db::write_tx(conn, |conn| create(conn, &Actor::default(), new, hash))
+    conn.write(|tx| create(tx, &Actor::default(), new, hash))
 }
 
 /// On first start (no account at all) makes `admin`, with the configured password or a
 /// generated one, which is returned so it can be shown once.
 pub fn ensure_first_admin(
-    conn: &mut AnyConnection,
+    conn: &mut impl Writes,
     configured: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
     if count(conn)? > 0 {

@@ -31,8 +31,8 @@ use url::{Host, Url};
 
 use crate::auth::tokens::random_bytes;
 use crate::db::schema::{webhook_deliveries, webhook_subscriptions};
-use crate::db::{self, AnyConnection};
-use crate::domain::audit::{self, ChangeAction, Resource};
+use crate::db::{AnyConnection, Conn, Tx, Writes};
+use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::feed::{self, Change};
 use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
@@ -499,7 +499,7 @@ impl Subscription {
 
 fn resource(s: &Subscription) -> Resource<'_> {
     Resource {
-        kind: "webhook_subscription",
+        kind: ResourceKind::WebhookSubscription,
         id: &s.id,
         version: s.version,
     }
@@ -576,7 +576,7 @@ pub struct NewSubscription {
 /// feed's head); returns it with its secret, shown this once. Checks come first, so a
 /// refused URL writes nothing.
 pub fn create(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     new: NewSubscription,
     settings: &Settings,
@@ -592,7 +592,7 @@ pub fn create(
         active: true,
         disabled_reason: None,
         consecutive_failures: 0,
-        cursor: audit::data_version(conn)?,
+        cursor: audit::data_version(tx)?,
         created_by: actor.user_id.clone(),
         created_at: at,
         updated_at: at,
@@ -613,9 +613,9 @@ pub fn create(
             webhook_subscriptions::updated_at.eq(at),
             webhook_subscriptions::version.eq(1i64),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Created,
         resource(&sub),
@@ -641,7 +641,7 @@ pub struct SubscriptionChanges {
 /// Applies changes under If-Match; returns the subscription and, when rotated, its new
 /// secret.
 pub fn update(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     current: Subscription,
     expected_version: i64,
@@ -693,16 +693,16 @@ pub fn update(
         webhook_subscriptions::version.eq(next.version),
     ))
     .returning(webhook_subscriptions::id)
-    .get_result::<String>(conn)
+    .get_result::<String>(tx.conn())
     .map_err(changed_meanwhile)?;
     if next.consecutive_failures != current.consecutive_failures {
         // Only here: the worker counts failures without a new version.
         diesel::update(webhook_subscriptions::table.find(&current.id))
             .set(webhook_subscriptions::consecutive_failures.eq(0))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     audit::record_change(
-        conn,
+        tx,
         actor,
         ChangeAction::Updated,
         resource(&next),
@@ -716,21 +716,21 @@ pub fn update(
 /// again, with the event ids they had. The cursor is the worker's, so this makes no new
 /// version; the audit log records who asked.
 pub fn replay(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     id: &str,
     after: i64,
 ) -> Result<Subscription, ApiError> {
-    let mut sub = lock(conn, id)?.ok_or_else(|| ApiError::not_found("webhook"))?;
-    feed::check_cursor(conn, after)?;
+    let mut sub = lock(tx, id)?.ok_or_else(|| ApiError::not_found("webhook"))?;
+    feed::check_cursor(tx, after)?;
     diesel::update(webhook_subscriptions::table.find(id))
         .set(webhook_subscriptions::cursor.eq(after))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     audit::record_event_with(
-        conn,
+        tx,
         actor,
         "replay",
-        "webhook_subscription",
+        ResourceKind::WebhookSubscription,
         id,
         &serde_json::json!({"after": after, "cursor_was": sub.cursor}),
     )?;
@@ -837,11 +837,7 @@ pub fn change_payload(change: &Change) -> (String, String) {
 
 /// Queues a `ping` for the subscription, due at once. It is sent even to a disabled
 /// subscription, so a fixed receiver can be tried before the subscription is enabled.
-pub fn ping(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    sub: &Subscription,
-) -> Result<Delivery, ApiError> {
+pub fn ping(tx: &mut Tx<'_>, actor: &Actor, sub: &Subscription) -> Result<Delivery, ApiError> {
     let at = now();
     let id = format!("ping_{}", uuid::Uuid::now_v7().simple());
     let body = serde_json::json!({
@@ -854,9 +850,15 @@ pub fn ping(
     let row = NewDelivery::due_now(&sub.id, id, PING.into(), None, body, at);
     diesel::insert_into(webhook_deliveries::table)
         .values(&row)
-        .execute(conn)?;
-    audit::record_event(conn, actor, "ping", "webhook_subscription", &sub.id)?;
-    Ok(find_delivery(conn, &row.id)?)
+        .execute(tx.conn())?;
+    audit::record_event(
+        tx,
+        actor,
+        "ping",
+        ResourceKind::WebhookSubscription,
+        &sub.id,
+    )?;
+    Ok(find_delivery(tx, &row.id)?)
 }
 
 fn find_delivery(conn: &mut AnyConnection, id: &str) -> QueryResult<Delivery> {
@@ -905,7 +907,7 @@ pub const CLAIM_BATCH: i64 = 50;
 /// The outbox step: for each active subscription behind the feed's head, turns the next
 /// changes after its cursor into deliveries and moves the cursor past them. Returns the
 /// deliveries made. An idle step only reads.
-pub fn fan_out(conn: &mut AnyConnection) -> Result<usize, ApiError> {
+pub fn fan_out(conn: &mut Conn) -> Result<usize, ApiError> {
     audit::seal_committed(conn)?;
     let head = audit::data_version(conn)?;
     let behind: Vec<String> = webhook_subscriptions::table
@@ -913,10 +915,10 @@ pub fn fan_out(conn: &mut AnyConnection) -> Result<usize, ApiError> {
         .filter(webhook_subscriptions::cursor.lt(head))
         .order(webhook_subscriptions::id)
         .select(webhook_subscriptions::id)
-        .load(conn)?;
+        .load(conn.conn())?;
     let mut made = 0;
     for id in behind {
-        made += db::write_tx(conn, |conn| fan_out_one(conn, &id))?;
+        made += conn.write(|tx| fan_out_one(tx, &id))?;
     }
     Ok(made)
 }
@@ -989,7 +991,7 @@ pub fn pending_deliveries(conn: &mut AnyConnection) -> QueryResult<i64> {
 /// Claims up to `CLAIM_BATCH` due deliveries, oldest due first, for `LEASE`. On
 /// PostgreSQL `SKIP LOCKED` lets instances claiming together take different rows.
 /// Deliveries of disabled subscriptions wait, pings excepted.
-pub fn claim_due(conn: &mut AnyConnection) -> Result<Vec<Claimed>, ApiError> {
+pub fn claim_due(conn: &mut Conn) -> Result<Vec<Claimed>, ApiError> {
     let at = now();
     let due = || {
         webhook_deliveries::table
@@ -1018,11 +1020,11 @@ pub fn claim_due(conn: &mut AnyConnection) -> Result<Vec<Claimed>, ApiError> {
             .select(webhook_deliveries::id)
     };
     // Idle steps stay read-only: on SQLite a write transaction would take the lock.
-    if due().first::<String>(conn).optional()?.is_none() {
+    if due().first::<String>(conn.conn()).optional()?.is_none() {
         return Ok(Vec::new());
     }
-    db::write_tx(conn, |conn| {
-        let ids: Vec<String> = match conn {
+    conn.write(|tx| {
+        let ids: Vec<String> = match tx.conn() {
             AnyConnection::Postgresql(c) => due().for_update().skip_locked().load(c)?,
             AnyConnection::Sqlite(c) => due().load(c)?,
         };
@@ -1032,11 +1034,11 @@ pub fn claim_due(conn: &mut AnyConnection) -> Result<Vec<Claimed>, ApiError> {
         let lease_until = at + chrono::Duration::from_std(LEASE).map_err(ApiError::internal)?;
         diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(&ids)))
             .set(webhook_deliveries::locked_until.eq(lease_until))
-            .execute(conn)?;
+            .execute(tx.conn())?;
         let rows: Vec<Delivery> = webhook_deliveries::table
             .filter(webhook_deliveries::id.eq_any(&ids))
             .select(Delivery::as_select())
-            .load(conn)?;
+            .load(tx.conn())?;
         let sub_ids: Vec<&str> = rows.iter().map(|d| d.subscription_id.as_str()).collect();
         let subs: Vec<(String, String, String)> = webhook_subscriptions::table
             .filter(webhook_subscriptions::id.eq_any(sub_ids))
@@ -1045,7 +1047,7 @@ pub fn claim_due(conn: &mut AnyConnection) -> Result<Vec<Claimed>, ApiError> {
                 webhook_subscriptions::url,
                 webhook_subscriptions::secret,
             ))
-            .load(conn)?;
+            .load(tx.conn())?;
         // In the order claimed, which is the order due.
         Ok(ids
             .iter()
@@ -1069,8 +1071,8 @@ pub fn claim_due(conn: &mut AnyConnection) -> Result<Vec<Claimed>, ApiError> {
 }
 
 /// Hands claimed deliveries back unsent (their turn comes at the next step).
-pub fn release(conn: &mut AnyConnection, claimed: &[Claimed]) -> QueryResult<()> {
-    crate::db::write_tx(conn, |conn| {
+pub fn release(conn: &mut impl Writes, claimed: &[Claimed]) -> QueryResult<()> {
+    conn.write(|tx| {
         for d in claimed {
             diesel::update(
                 webhook_deliveries::table
@@ -1078,7 +1080,7 @@ pub fn release(conn: &mut AnyConnection, claimed: &[Claimed]) -> QueryResult<()>
                     .filter(webhook_deliveries::locked_until.eq(d.lease_until)),
             )
             .set(webhook_deliveries::locked_until.eq(None::<NaiveDateTime>))
-            .execute(conn)?;
+            .execute(tx.conn())?;
         }
         Ok(())
     })
@@ -1089,7 +1091,7 @@ pub fn release(conn: &mut AnyConnection, claimed: &[Claimed]) -> QueryResult<()>
 /// recording why (an update in the audit log and the change feed). Nothing is recorded
 /// when the lease was lost meanwhile: the instance that took over records its own.
 pub fn record_outcome(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     claimed: &Claimed,
     outcome: &Outcome,
     settings: &Settings,
@@ -1112,7 +1114,7 @@ pub fn record_outcome(
                     webhook_deliveries::last_error.eq(None::<String>),
                     webhook_deliveries::locked_until.eq(None::<NaiveDateTime>),
                 ))
-                .execute(conn)?;
+                .execute(tx.conn())?;
             if updated > 0 {
                 diesel::update(
                     webhook_subscriptions::table
@@ -1120,7 +1122,7 @@ pub fn record_outcome(
                         .filter(webhook_subscriptions::consecutive_failures.ne(0)),
                 )
                 .set(webhook_subscriptions::consecutive_failures.eq(0))
-                .execute(conn)?;
+                .execute(tx.conn())?;
             }
         }
         Outcome::Failed { status, error } => {
@@ -1140,7 +1142,7 @@ pub fn record_outcome(
                     webhook_deliveries::last_error.eq(error),
                     webhook_deliveries::locked_until.eq(None::<NaiveDateTime>),
                 ))
-                .execute(conn)?;
+                .execute(tx.conn())?;
             if updated == 0 {
                 return Ok(());
             }
@@ -1154,15 +1156,9 @@ pub fn record_outcome(
                         webhook_subscriptions::consecutive_failures,
                         webhook_subscriptions::active,
                     ))
-                    .get_result(conn)?;
+                    .get_result(tx.conn())?;
             if active && failures >= settings.disable_after {
-                disable(
-                    conn,
-                    &claimed.subscription_id,
-                    failures,
-                    error,
-                    &claimed.url,
-                )?;
+                disable(tx, &claimed.subscription_id, failures, error, &claimed.url)?;
             }
         }
     }
@@ -1170,13 +1166,13 @@ pub fn record_outcome(
 }
 
 fn disable(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     id: &str,
     failures: i32,
     last_error: &str,
     url: &str,
 ) -> Result<(), ApiError> {
-    let Some(current) = find(conn, id)? else {
+    let Some(current) = find(tx, id)? else {
         return Ok(());
     };
     let mut next = current.clone();
@@ -1191,14 +1187,14 @@ fn disable(
             webhook_subscriptions::updated_at.eq(next.updated_at),
             webhook_subscriptions::version.eq(next.version),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     log::warn!(
         "webhook {id} disabled: {}",
         next.disabled_reason.as_deref().unwrap_or_default()
     );
     // No user acted: the audit row names none.
     audit::record_change(
-        conn,
+        tx,
         &Actor::default(),
         ChangeAction::Updated,
         resource(&next),

@@ -1444,7 +1444,7 @@ pub fn is_postgres(app: &TestApp) -> bool {
 /// `release_once_blocked`), and the handle answers how it went.
 pub async fn hold_uncommitted<E>(
     app: &TestApp,
-    work: impl FnOnce(&mut thidua::db::AnyConnection) -> Result<(), E> + Send + 'static,
+    work: impl FnOnce(&mut thidua::db::Tx<'_>) -> Result<(), E> + Send + 'static,
 ) -> (
     std::thread::JoinHandle<Result<(), E>>,
     std::sync::mpsc::Sender<()>,
@@ -1457,8 +1457,8 @@ where
     let pool = app.state.pool.clone();
     let rival = std::thread::spawn(move || {
         let mut conn = pool.get().unwrap();
-        thidua::db::write_tx(&mut conn, |conn| {
-            work(conn)?;
+        thidua::db::Writes::write(&mut conn, |tx| {
+            work(tx)?;
             done_tx.send(()).unwrap();
             release_rx.recv().unwrap();
             Ok(())

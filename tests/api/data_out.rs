@@ -864,7 +864,7 @@ async fn rows_written_before_audit_rows_had_macs_are_keyed_by_the_upgrade(app: &
         tamper(app, sql);
     }
     let pool = app.state.pool.clone();
-    let applied = actix_web::web::block(move || thidua::db::migrate(&mut pool.get().unwrap()))
+    let applied = actix_web::web::block(move || thidua::migrate(&mut pool.get().unwrap()))
         .await
         .unwrap()
         .unwrap();

@@ -5,7 +5,6 @@
 use actix_web::http::{Method, StatusCode};
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use thidua::db::AnyConnection;
 use thidua::db::schema::{audit_log, disclosures, rule_sets};
 
 use crate::awards::{NOMINATIONS, act, nominate, to_council};
@@ -28,7 +27,7 @@ const PUBLIC: &str = "/api/v1/public/disclosures";
 /// Runs `f` on a connection of the app's database.
 async fn with_db<T: Send + 'static>(
     app: &TestApp,
-    f: impl FnOnce(&mut AnyConnection) -> T + Send + 'static,
+    f: impl FnOnce(&mut thidua::db::PooledConn) -> T + Send + 'static,
 ) -> T {
     let pool = app.state.pool.clone();
     actix_web::web::block(move || f(&mut pool.get().unwrap()))

@@ -1076,8 +1076,9 @@ async fn records_are_stored_as_written(app: &TestApp) {
     let res = import_csv(app, &w.officer, &w.individual, csv).await;
     assert_eq!(report(&res, 3, 3, 0), rejected(&[]));
 
-    let mut conn = app.state.pool.get().unwrap();
-    let conn = &mut *conn;
+    let mut pooled = app.state.pool.get().unwrap();
+    thidua::domain::audit::seal_committed(&mut pooled).unwrap();
+    let conn = &mut *pooled;
     type Record = (
         String,
         String,
@@ -1206,8 +1207,7 @@ async fn records_are_stored_as_written(app: &TestApp) {
     }
 
     // One event each, numbered by the feed's sequence in the file's order, then positioned
-    // by the seal.
-    thidua::domain::audit::seal_committed(conn).unwrap();
+    // by the seal (above).
     let events: Vec<(i64, Option<i64>, String, String, i64)> = change_events::table
         .filter(change_events::resource_id.eq_any(&evidence_ids[..]))
         .order(change_events::seq)
@@ -1251,7 +1251,7 @@ async fn an_import_meeting_records_committed_meanwhile_writes_nothing(app: &Test
              SELECT 'rival', '{staff}', criterion_id, 'BDHVS-01', completed_on, evidence_id, \
              created_at FROM learning_records"
         ))
-        .execute(conn)?;
+        .execute(conn.conn())?;
         Ok::<_, diesel::result::Error>(())
     })
     .await;
