@@ -19,7 +19,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::db::schema::throttle_windows;
-use crate::db::{self, AnyConnection};
+use crate::db::{self, AnyConnection, Tx};
 use crate::error::ApiError;
 use crate::on_backend;
 
@@ -129,11 +129,7 @@ fn postgres(sql: &str) -> String {
 /// Counts one attempt on each counter, in one write: all, or none (429) when one has used
 /// its allowance. Counters are taken in the order given, which callers keep the same for
 /// every attempt (username, then address), so two attempts never wait on each other's rows.
-pub fn take(
-    conn: &mut AnyConnection,
-    counters: &[Counter],
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
+pub fn take(tx: &mut Tx<'_>, counters: &[Counter], now: NaiveDateTime) -> Result<(), ApiError> {
     use diesel::sql_types::{Integer, Text, Timestamp};
     use throttle_windows::dsl as t;
     for counter in counters {
@@ -144,7 +140,7 @@ pub fn take(
                 .bind::<Timestamp, _>(now)
                 .bind::<Integer, _>(counter.allowance.attempts)
         };
-        let counted = match conn {
+        let counted = match tx.conn() {
             AnyConnection::Sqlite(c) => count(COUNT).execute(c),
             AnyConnection::Postgresql(c) => count(&postgres(COUNT)).execute(c),
         }?;
@@ -154,19 +150,19 @@ pub fn take(
             let until = t::throttle_windows
                 .find(&counter.key)
                 .select(t::window_ends);
-            let until: NaiveDateTime = on_backend!(conn, |c| until.get_result(c))?;
+            let until: NaiveDateTime = on_backend!(tx, |c| until.get_result(c))?;
             return Err(locked(until));
         }
     }
-    sweep(conn, now)?;
+    sweep(tx, now)?;
     Ok(())
 }
 
 /// Deletes up to a hundred windows that have ended. On PostgreSQL it skips rows another
 /// write holds, so a sweep never waits for a count, and no two writes wait on each other.
-fn sweep(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+fn sweep(tx: &mut Tx<'_>, now: NaiveDateTime) -> QueryResult<usize> {
     use diesel::sql_types::Timestamp;
-    match conn {
+    match tx.conn() {
         AnyConnection::Sqlite(c) => diesel::sql_query(format!("{SWEEP})"))
             .bind::<Timestamp, _>(now)
             .execute(c),

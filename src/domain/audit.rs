@@ -434,7 +434,7 @@ pub fn seal_committed(conn: &mut impl Writes) -> QueryResult<()> {
     if !has_unsealed(conn)? {
         return Ok(());
     }
-    conn.write(|tx| seal(tx))
+    conn.write(seal)
 }
 
 /// Runs reads on one snapshot of the data (`db::snapshot`) beside the data version, so
@@ -480,7 +480,7 @@ pub(crate) fn has_unsealed(conn: &mut AnyConnection) -> QueryResult<bool> {
     diesel::select(exists(audit_log::table.filter(audit_log::hash.is_null()))).get_result(conn)
 }
 
-fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
+fn seal(tx: &mut Tx<'_>) -> QueryResult<()> {
     // The lock first: each statement after it reads what was committed before it was
     // granted, so two sealers never number the same rows.
     let (feed_position, mut seq, mut prev_hash): (i64, i64, String) =
@@ -491,7 +491,7 @@ fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
                 ledger_head::audit_seq,
                 ledger_head::audit_hash,
             ))
-            .get_result(conn)?;
+            .get_result(tx.conn())?;
     // The base comes from our own database row, never from a client. The row count is
     // the number of events numbered, whatever committed since the lock.
     let numbered = diesel::sql_query(format!(
@@ -500,12 +500,12 @@ fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
                FROM change_events WHERE position IS NULL) AS ranked \
          WHERE change_events.seq = ranked.seq"
     ))
-    .execute(conn)?;
+    .execute(tx.conn())?;
     let new_entries: Vec<Entry> = audit_log::table
         .filter(audit_log::hash.is_null())
         .order(audit_log::id)
         .select(Entry::as_select())
-        .load(conn)?;
+        .load(tx.conn())?;
     // Only the service's own rows are chained: one put into the table behind its back
     // (no MAC, or one that does not match) is marked and left out, and verify reports it.
     let key = installed_key()?;
@@ -521,7 +521,7 @@ fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
         }
         diesel::update(audit_log::table.filter(audit_log::id.eq_any(forged.iter().map(|e| e.id))))
             .set(audit_log::hash.eq(NOT_WRITTEN_BY_SERVICE))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     let mut links = Vec::with_capacity(new_entries.len());
     for entry in &new_entries {
@@ -534,14 +534,14 @@ fn seal(conn: &mut AnyConnection) -> QueryResult<()> {
             hash,
         });
     }
-    store_links(conn, &links)?;
+    store_links(tx, &links)?;
     diesel::update(ledger_head::table.find(1))
         .set((
             ledger_head::feed_position.eq(feed_position + numbered as i64),
             ledger_head::audit_seq.eq(seq),
             ledger_head::audit_hash.eq(&prev_hash),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -553,9 +553,9 @@ struct Link {
     hash: String,
 }
 
-fn store_links(conn: &mut AnyConnection, links: &[Link]) -> QueryResult<()> {
+fn store_links(tx: &mut Tx<'_>, links: &[Link]) -> QueryResult<()> {
     use diesel::sql_types::{Array, BigInt, Text};
-    match conn {
+    match tx.conn() {
         // One statement for the batch: a row at a time, each link cost PostgreSQL a parse,
         // a bind and an execute (~100 µs), a third of a core at 1 000 writes/s.
         AnyConnection::Postgresql(pg) if !links.is_empty() => {
@@ -580,7 +580,7 @@ fn store_links(conn: &mut AnyConnection, links: &[Link]) -> QueryResult<()> {
                         audit_log::prev_hash.eq(&link.prev_hash),
                         audit_log::hash.eq(&link.hash),
                     ))
-                    .execute(conn)?;
+                    .execute(tx.conn())?;
             }
         }
     }

@@ -117,15 +117,16 @@ fn check_members(
     Ok(())
 }
 
-fn write_members(conn: &mut AnyConnection, bloc_id: &str, ids: &[String]) -> QueryResult<()> {
-    diesel::delete(bloc_members::table.filter(bloc_members::bloc_id.eq(bloc_id))).execute(conn)?;
+fn write_members(tx: &mut Tx<'_>, bloc_id: &str, ids: &[String]) -> QueryResult<()> {
+    diesel::delete(bloc_members::table.filter(bloc_members::bloc_id.eq(bloc_id)))
+        .execute(tx.conn())?;
     for id in ids {
         diesel::insert_into(bloc_members::table)
             .values((
                 bloc_members::bloc_id.eq(bloc_id),
                 bloc_members::org_unit_id.eq(id),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     Ok(())
 }

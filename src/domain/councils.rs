@@ -245,13 +245,9 @@ fn check_members(
     Ok(())
 }
 
-fn write_members(
-    conn: &mut AnyConnection,
-    council_id: &str,
-    members: &[MemberInput],
-) -> QueryResult<()> {
+fn write_members(tx: &mut Tx<'_>, council_id: &str, members: &[MemberInput]) -> QueryResult<()> {
     diesel::delete(council_members::table.filter(council_members::council_id.eq(council_id)))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     for m in members {
         diesel::insert_into(council_members::table)
             .values((
@@ -259,7 +255,7 @@ fn write_members(
                 council_members::user_id.eq(&m.user_id),
                 council_members::position.eq(&m.position),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     Ok(())
 }
@@ -903,7 +899,7 @@ fn check_nomination(
 /// checked (412 when another change came first). Two sessions scheduled at once over one
 /// nomination both find it in no pending session; the second to write here then waits on
 /// the first's row lock (PostgreSQL) and fails, instead of both going through.
-fn take_nomination(conn: &mut AnyConnection, n: &Nomination) -> Result<(), ApiError> {
+fn take_nomination(tx: &mut Tx<'_>, n: &Nomination) -> Result<(), ApiError> {
     diesel::update(
         nomination_rows::table
             .find(&n.id)
@@ -914,7 +910,7 @@ fn take_nomination(conn: &mut AnyConnection, n: &Nomination) -> Result<(), ApiEr
         nomination_rows::updated_at.eq(now()),
     ))
     .returning(nomination_rows::version)
-    .get_result::<i64>(conn)
+    .get_result::<i64>(tx.conn())
     .map_err(changed_meanwhile)?;
     Ok(())
 }
@@ -1022,7 +1018,7 @@ fn not_status(expected: SessionStatus, actual: SessionStatus) -> ApiError {
 
 /// Bumps a session's version, checking the one read (412 when another change came first).
 fn bump(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     session: &Session,
     status: SessionStatus,
     members_total: Option<i32>,
@@ -1043,7 +1039,7 @@ fn bump(
         council_sessions::updated_at.eq(now()),
     ))
     .returning(council_sessions::all_columns)
-    .get_result(conn)
+    .get_result(tx.conn())
     .map_err(changed_meanwhile)
 }
 
@@ -1158,19 +1154,19 @@ pub fn open(
 /// Holds the session row until the transaction ends, if it is open: a vote or a recusal
 /// then cannot slip in while the session is being closed (PostgreSQL waits on the row lock
 /// and sees the closed status; SQLite writes one at a time anyway).
-fn hold_open(conn: &mut AnyConnection, session_id: &str) -> Result<(), ApiError> {
+fn hold_open(tx: &mut Tx<'_>, session_id: &str) -> Result<(), ApiError> {
     let n = diesel::update(
         council_sessions::table
             .find(session_id)
             .filter(council_sessions::status.eq(SessionStatus::Open.as_str())),
     )
     .set(council_sessions::status.eq(council_sessions::status))
-    .execute(conn)?;
+    .execute(tx.conn())?;
     if n == 0 {
         let status = council_sessions::table
             .find(session_id)
             .select(council_sessions::status)
-            .first::<String>(conn)?;
+            .first::<String>(tx.conn())?;
         return Err(not_status(
             SessionStatus::Open,
             SessionStatus::from_db(&status),

@@ -293,7 +293,7 @@ fn check_source(
 }
 
 fn insert(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     plan_id: &str,
     f: &CriterionFields,
     position: i32,
@@ -327,7 +327,7 @@ fn insert(
             criteria::updated_at.eq(at),
         ))
         .returning(criteria::all_columns)
-        .get_result(conn)
+        .get_result(tx.conn())
 }
 
 /// Adds a criterion to a plan (to an issued plan only as an amendment with a reason).

@@ -289,7 +289,7 @@ pub struct NewEvidence<'a> {
 /// Inserts evidence and its first history entry; no audit (the callers write it: one per
 /// row by hand, one per import).
 pub fn insert(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     new: NewEvidence<'_>,
     note: Option<&str>,
@@ -327,13 +327,13 @@ pub fn insert(
             evidence::updated_at.eq(at),
         ))
         .returning(evidence::all_columns);
-    let row: Evidence = on_backend!(conn, |c| insert.get_result(c))?;
-    let first = add_history(conn, actor, &row.id, None, new.status, note)?;
+    let row: Evidence = on_backend!(tx, |c| insert.get_result(c))?;
+    let first = add_history(tx, actor, &row.id, None, new.status, note)?;
     Ok((row, first))
 }
 
 fn add_history(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     evidence_id: &str,
     from: Option<EvidenceStatus>,
@@ -351,7 +351,7 @@ fn add_history(
             evidence_history::note.eq(note),
         ))
         .returning(evidence_history::all_columns);
-    on_backend!(conn, |c| insert.get_result(c))
+    on_backend!(tx, |c| insert.get_result(c))
 }
 
 fn audit_change(

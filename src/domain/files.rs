@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::stored_files;
 use crate::domain::now;
 use crate::error::ApiError;
@@ -152,13 +152,11 @@ pub fn check(
 }
 
 /// Records a stored content once.
-pub fn record(
-    conn: &mut AnyConnection,
-    sha256: &str,
-    size: usize,
-    content_type: &str,
-) -> QueryResult<()> {
-    let known: i64 = stored_files::table.find(sha256).count().get_result(conn)?;
+pub fn record(tx: &mut Tx<'_>, sha256: &str, size: usize, content_type: &str) -> QueryResult<()> {
+    let known: i64 = stored_files::table
+        .find(sha256)
+        .count()
+        .get_result(tx.conn())?;
     if known == 0 {
         diesel::insert_into(stored_files::table)
             .values((
@@ -167,7 +165,7 @@ pub fn record(
                 stored_files::content_type.eq(content_type),
                 stored_files::created_at.eq(now()),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::AnyConnection;
+use crate::db::Tx;
 use crate::db::schema::idempotency_keys;
 use crate::domain::now;
 
@@ -50,19 +50,14 @@ type Row = (
 );
 
 /// Claims `key` for `owner`, or says why not. Runs in one write transaction.
-pub fn claim(
-    conn: &mut AnyConnection,
-    owner: &str,
-    key: &str,
-    request_hash: &str,
-) -> QueryResult<Claim> {
+pub fn claim(tx: &mut Tx<'_>, owner: &str, key: &str, request_hash: &str) -> QueryResult<Claim> {
     let at = now();
     // Forgetting old keys here keeps the table small without a separate job.
     diesel::delete(
         idempotency_keys::table
             .filter(idempotency_keys::created_at.lt(at - chrono::Duration::hours(KEEP_HOURS))),
     )
-    .execute(conn)?;
+    .execute(tx.conn())?;
     let found: Option<Row> = idempotency_keys::table
         .find((owner, key))
         .select((
@@ -74,7 +69,7 @@ pub fn claim(
             idempotency_keys::body,
             idempotency_keys::created_at,
         ))
-        .get_result(conn)
+        .get_result(tx.conn())
         .optional()?;
     match found {
         Some((hash, ..)) if hash != request_hash => Ok(Claim::Mismatch),
@@ -93,7 +88,7 @@ pub fn claim(
         Some(_) => {
             diesel::update(idempotency_keys::table.find((owner, key)))
                 .set(idempotency_keys::created_at.eq(at))
-                .execute(conn)?;
+                .execute(tx.conn())?;
             Ok(Claim::Run)
         }
         None => {
@@ -104,19 +99,14 @@ pub fn claim(
                     idempotency_keys::request_hash.eq(request_hash),
                     idempotency_keys::created_at.eq(at),
                 ))
-                .execute(conn)?;
+                .execute(tx.conn())?;
             Ok(Claim::Run)
         }
     }
 }
 
 /// Keeps the answer to a claimed key.
-pub fn store(
-    conn: &mut AnyConnection,
-    owner: &str,
-    key: &str,
-    answer: &StoredAnswer,
-) -> QueryResult<()> {
+pub fn store(tx: &mut Tx<'_>, owner: &str, key: &str, answer: &StoredAnswer) -> QueryResult<()> {
     diesel::update(idempotency_keys::table.find((owner, key)))
         .set((
             idempotency_keys::status.eq(answer.status),
@@ -125,12 +115,12 @@ pub fn store(
             idempotency_keys::location.eq(answer.location.as_deref()),
             idempotency_keys::body.eq(&answer.body),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
 /// Lets a key go again (the request failed on our side, so a retry should run it).
-pub fn release(conn: &mut AnyConnection, owner: &str, key: &str) -> QueryResult<()> {
-    diesel::delete(idempotency_keys::table.find((owner, key))).execute(conn)?;
+pub fn release(tx: &mut Tx<'_>, owner: &str, key: &str) -> QueryResult<()> {
+    diesel::delete(idempotency_keys::table.find((owner, key))).execute(tx.conn())?;
     Ok(())
 }

@@ -184,16 +184,16 @@ fn check_authors(
     Ok(ids)
 }
 
-fn write_authors(conn: &mut AnyConnection, id: &str, authors: &[String]) -> QueryResult<()> {
+fn write_authors(tx: &mut Tx<'_>, id: &str, authors: &[String]) -> QueryResult<()> {
     diesel::delete(initiative_authors::table.filter(initiative_authors::initiative_id.eq(id)))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     for a in authors {
         diesel::insert_into(initiative_authors::table)
             .values((
                 initiative_authors::initiative_id.eq(id),
                 initiative_authors::staff_id.eq(a),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     Ok(())
 }

@@ -544,14 +544,9 @@ pub fn holders(
 /// ends: two batches counted at once would each see room for themselves. SQLite already
 /// runs one writer at a time (`write_tx` begins IMMEDIATE); PostgreSQL takes an advisory
 /// lock on the group.
-fn lock_quota(
-    conn: &mut AnyConnection,
-    award_id: &str,
-    proposer_id: &str,
-    year: i32,
-) -> QueryResult<()> {
+fn lock_quota(tx: &mut Tx<'_>, award_id: &str, proposer_id: &str, year: i32) -> QueryResult<()> {
     use sha2::Digest;
-    if let AnyConnection::Postgresql(c) = conn {
+    if let AnyConnection::Postgresql(c) = tx.conn() {
         // A key every instance derives alike, whatever its build.
         let digest = sha2::Sha256::digest(format!("quota/{award_id}/{proposer_id}/{year}"));
         let key = i64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
@@ -566,7 +561,7 @@ fn lock_quota(
 /// type and proposing unit, the nominations already on their way plus the batch may not
 /// exceed `max_percent` of the holders of the base award in that year under the proposer.
 pub fn check_quotas(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     batch: &[NominationView],
 ) -> Result<Vec<QuotaExcess>, ApiError> {
     let mut groups: HashMap<(String, String, i32), Vec<&NominationView>> = HashMap::new();
@@ -579,10 +574,10 @@ pub fn check_quotas(
     }
     let mut excess = Vec::new();
     for ((award_id, proposer_id, year), members) in groups {
-        lock_quota(conn, &award_id, &proposer_id, year)?;
+        lock_quota(tx, &award_id, &proposer_id, year)?;
         let first = members[0];
         let Some(rules) = rules_for(
-            conn,
+            tx,
             &first.award_type_code,
             &first.nominee_path,
             first.nomination.period_to,
@@ -593,12 +588,12 @@ pub fn check_quotas(
         let Some(quota) = rules.rules.quota else {
             continue;
         };
-        let proposer_path = crate::domain::subjects::unit_path(conn, &proposer_id)?;
-        let Some(base_type) = crate::domain::award_types::find_by_code(conn, &quota.of_award_type)?
+        let proposer_path = crate::domain::subjects::unit_path(tx, &proposer_id)?;
+        let Some(base_type) = crate::domain::award_types::find_by_code(tx, &quota.of_award_type)?
         else {
             continue;
         };
-        let base = holders(conn, year, &proposer_path, Some(&base_type.id), &LIVE)?.len() as i64;
+        let base = holders(tx, year, &proposer_path, Some(&base_type.id), &LIVE)?.len() as i64;
         let live: Vec<&str> = LIVE.iter().map(|s| s.as_str()).collect();
         let batch_ids: Vec<&str> = members.iter().map(|v| v.nomination.id.as_str()).collect();
         let already: i64 = nominations::table
@@ -608,7 +603,7 @@ pub fn check_quotas(
             .filter(nominations::status.eq_any(&live))
             .filter(nominations::id.ne_all(&batch_ids))
             .count()
-            .get_result(conn)?;
+            .get_result(tx.conn())?;
         let allowed = (base as f64 * quota.max_percent / 100.0 + 1e-9).floor() as i64;
         let proposed = already + members.len() as i64;
         if proposed > allowed {

@@ -514,17 +514,18 @@ fn search_text(c: &PlanContent) -> String {
 }
 
 /// Replaces every part of a plan with `c`'s.
-fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> QueryResult<()> {
+fn write_parts(tx: &mut Tx<'_>, plan_id: &str, c: &PlanContent) -> QueryResult<()> {
     diesel::delete(plan_movements::table.filter(plan_movements::plan_id.eq(plan_id)))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     diesel::delete(plan_legal_bases::table.filter(plan_legal_bases::plan_id.eq(plan_id)))
-        .execute(conn)?;
-    diesel::delete(plan_items::table.filter(plan_items::plan_id.eq(plan_id))).execute(conn)?;
-    diesel::delete(plan_phases::table.filter(plan_phases::plan_id.eq(plan_id))).execute(conn)?;
+        .execute(tx.conn())?;
+    diesel::delete(plan_items::table.filter(plan_items::plan_id.eq(plan_id))).execute(tx.conn())?;
+    diesel::delete(plan_phases::table.filter(plan_phases::plan_id.eq(plan_id)))
+        .execute(tx.conn())?;
     diesel::delete(plan_award_forms::table.filter(plan_award_forms::plan_id.eq(plan_id)))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     diesel::delete(plan_responsibilities::table.filter(plan_responsibilities::plan_id.eq(plan_id)))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     for (i, id) in c.movement_ids.iter().enumerate() {
         diesel::insert_into(plan_movements::table)
             .values((
@@ -532,7 +533,7 @@ fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> Quer
                 plan_movements::movement_id.eq(id),
                 plan_movements::position.eq(i as i32),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     for (i, id) in c.legal_basis_ids.iter().enumerate() {
         diesel::insert_into(plan_legal_bases::table)
@@ -541,7 +542,7 @@ fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> Quer
                 plan_legal_bases::legal_document_id.eq(id),
                 plan_legal_bases::position.eq(i as i32),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     for section in SECTIONS {
         for (i, text) in section_ref(c, section).iter().enumerate() {
@@ -552,7 +553,7 @@ fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> Quer
                     plan_items::position.eq(i as i32),
                     plan_items::text.eq(text),
                 ))
-                .execute(conn)?;
+                .execute(tx.conn())?;
         }
     }
     for (i, p) in c.phases.iter().enumerate() {
@@ -566,7 +567,7 @@ fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> Quer
                 plan_phases::review.eq(p.review.map(Review::as_str)),
                 plan_phases::review_year.eq(p.review_year),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     for (i, a) in c.award_forms.iter().enumerate() {
         diesel::insert_into(plan_award_forms::table)
@@ -578,7 +579,7 @@ fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> Quer
                 plan_award_forms::subject.eq(a.subject.as_str()),
                 plan_award_forms::description.eq(&a.description),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     for (i, r) in c.responsibilities.iter().enumerate() {
         diesel::insert_into(plan_responsibilities::table)
@@ -589,7 +590,7 @@ fn write_parts(conn: &mut AnyConnection, plan_id: &str, c: &PlanContent) -> Quer
                 plan_responsibilities::role.eq(r.role.as_str()),
                 plan_responsibilities::task.eq(&r.task),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ pub struct Opened {
 }
 
 fn issue_refresh_token(
-    conn: &mut AnyConnection,
+    tx: &mut Tx<'_>,
     session_id: &str,
     expires_at: chrono::NaiveDateTime,
 ) -> QueryResult<String> {
@@ -33,7 +33,7 @@ fn issue_refresh_token(
             refresh_tokens::created_at.eq(now()),
             refresh_tokens::expires_at.eq(expires_at),
         ))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(token)
 }
 

@@ -398,7 +398,7 @@ pub fn lift_login_lockout(
 }
 
 /// Revokes every open session of an account.
-pub fn end_sessions(conn: &mut AnyConnection, user_id: &str, reason: &str) -> QueryResult<usize> {
+pub fn end_sessions(tx: &mut Tx<'_>, user_id: &str, reason: &str) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
@@ -408,7 +408,7 @@ pub fn end_sessions(conn: &mut AnyConnection, user_id: &str, reason: &str) -> Qu
         sessions::revoked_at.eq(now()),
         sessions::revoked_reason.eq(reason),
     ))
-    .execute(conn)
+    .execute(tx.conn())
 }
 
 /// Filters of the account list.

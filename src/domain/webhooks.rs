@@ -925,14 +925,14 @@ pub fn fan_out(conn: &mut Conn) -> Result<usize, ApiError> {
 
 /// One subscription's next batch, with its row locked: a second instance waits, then
 /// finds the cursor already moved.
-fn fan_out_one(conn: &mut AnyConnection, id: &str) -> Result<usize, ApiError> {
-    let Some(sub) = lock(conn, id)? else {
+fn fan_out_one(tx: &mut Tx<'_>, id: &str) -> Result<usize, ApiError> {
+    let Some(sub) = lock(tx, id)? else {
         return Ok(0);
     };
     if !sub.active {
         return Ok(0);
     }
-    let (changes, head) = feed::read(conn, sub.cursor, FAN_OUT_BATCH, &[])?;
+    let (changes, head) = feed::read(tx, sub.cursor, FAN_OUT_BATCH, &[])?;
     if changes.is_empty() && sub.cursor == head {
         return Ok(0);
     }
@@ -953,13 +953,13 @@ fn fan_out_one(conn: &mut AnyConnection, id: &str) -> Result<usize, ApiError> {
         _ => head,
     };
     if !rows.is_empty() {
-        crate::on_backend!(conn, |c| diesel::insert_into(webhook_deliveries::table)
+        crate::on_backend!(tx, |c| diesel::insert_into(webhook_deliveries::table)
             .values(&rows)
             .execute(c))?;
     }
     diesel::update(webhook_subscriptions::table.find(id))
         .set(webhook_subscriptions::cursor.eq(cursor))
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(rows.len())
 }
 
