@@ -295,6 +295,49 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Each kind of domain refusal answered as the API answers it: the one place the domain's
+/// words become HTTP.
+impl From<crate::domain::Error> for ApiError {
+    fn from(e: crate::domain::Error) -> Self {
+        use crate::domain::Error as E;
+        match e {
+            E::Invalid(fields) => {
+                ApiError::validation(fields.into_iter().map(Into::into).collect())
+            }
+            E::NotFound(what) => ApiError::not_found(&what),
+            E::Forbidden => ApiError::forbidden(),
+            E::InsufficientScope(detail) => ApiError::insufficient_scope(detail),
+            E::Unauthenticated(detail) => ApiError::unauthorized(detail),
+            E::Conflict {
+                code,
+                message,
+                field: Some(field),
+            } => ApiError::conflict_field(&field, code, message),
+            E::Conflict {
+                code,
+                message,
+                field: None,
+            } => ApiError::conflict(code, message),
+            E::Stale => ApiError::precondition_failed(),
+            E::VersionRequired => ApiError::precondition_required(),
+            E::TooLarge(limit) => ApiError::too_large(limit),
+            E::UnsupportedType(expected) => ApiError::unsupported_media_type(&expected),
+            E::Database(e) => e.into(),
+            E::Internal(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+impl From<crate::domain::FieldError> for FieldError {
+    fn from(f: crate::domain::FieldError) -> Self {
+        FieldError {
+            field: f.field,
+            code: f.code,
+            message: f.message,
+        }
+    }
+}
+
 impl From<crate::db::Error> for ApiError {
     fn from(e: crate::db::Error) -> Self {
         match e {

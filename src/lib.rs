@@ -20,6 +20,7 @@ pub mod observe;
 pub mod openapi;
 pub mod outbound;
 pub mod private_files;
+pub mod secrets;
 pub mod storage;
 pub mod text;
 pub mod worker;

@@ -121,7 +121,7 @@ fn run(command: Command) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
                 s.trim_end_matches(['\r', '\n']).to_string()
             } else {
-                thidua::auth::password::generate()
+                thidua::secrets::generate_password()
             };
             domain::users::check_password_strength(&password, &[&username])
                 .map_err(|m| format!("password {m}"))?;
@@ -209,7 +209,7 @@ fn seed_demo(config: &Config) -> Result<(), String> {
     let password = std::env::var("THIDUA_DEMO_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
-        .unwrap_or_else(thidua::auth::password::generate);
+        .unwrap_or_else(thidua::secrets::generate_password);
     domain::users::check_password_strength(&password, &["demo"])
         .map_err(|m| format!("THIDUA_DEMO_PASSWORD: {m}"))?;
     let mut conn = connect(config)?;

@@ -10,14 +10,15 @@ use crate::api::extract::{Form, Json, actor};
 use crate::api::org_units::OrgUnitResponse;
 use crate::api::users::UserResponse;
 use crate::api::validate;
+use crate::auth::Principal;
 use crate::auth::tokens::ACCESS_TTL_SECS;
-use crate::auth::{Principal, password};
 use crate::db::Writes;
 use crate::domain::clients;
 use crate::domain::sessions::{self, Opened, Refreshed};
 use crate::domain::users;
 use crate::domain::{org_units, staff};
 use crate::error::ApiError;
+use crate::secrets;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -127,9 +128,9 @@ pub async fn login(
         let user = users::find_by_username(conn, &name)?;
         // Verify even for unknown names, so timing does not reveal which exist.
         let verified = match &user {
-            Some(u) => password::verify(&body.password, &u.password_hash),
+            Some(u) => secrets::verify_password(&body.password, &u.password_hash),
             None => {
-                password::verify_dummy(&body.password);
+                secrets::verify_dummy_password(&body.password);
                 false
             }
         };
@@ -174,7 +175,7 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     let request_id = actor(&req, None).request_id;
     let outcome = super::write(&state.pool, move |conn| {
-        sessions::refresh(conn, &body.refresh_token, request_id)
+        Ok(sessions::refresh(conn, &body.refresh_token, request_id)?)
     })
     .await?;
     match outcome {
@@ -264,7 +265,7 @@ pub async fn change_password(
     let changed = super::run(&state.pool, move |conn| {
         let user =
             users::find(conn, &principal.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
-        if !password::verify(&body.current_password, &user.password_hash) {
+        if !secrets::verify_password(&body.current_password, &user.password_hash) {
             return Ok(None);
         }
         // Refused after the current password was found right: a weak new password is no
@@ -276,12 +277,12 @@ pub async fn change_password(
             conn.write(|tx| attempt.succeeded(tx))?;
             return Ok(Some(Err(weak)));
         }
-        let hash = password::hash(&body.new_password)?;
-        conn.write(|tx| {
+        let hash = secrets::hash_password(&body.new_password).map_err(ApiError::internal)?;
+        conn.write(|tx| -> Result<_, ApiError> {
             // Re-read inside the transaction: the account may have changed since.
             let current = users::find(tx, &user.id)?.ok_or_else(|| ApiError::not_found("user"))?;
             attempt.succeeded(tx)?;
-            users::set_password(tx, &actor, &current, hash)
+            Ok(users::set_password(tx, &actor, &current, hash)?)
         })?;
         Ok(Some(Ok(())))
     })

@@ -383,7 +383,7 @@ pub async fn create_rule_set(
             &principal,
             unit.as_ref().map(|u| u.path.as_str()),
         ))?;
-        award_types::create_rule_set(
+        Ok(award_types::create_rule_set(
             conn,
             &actor,
             RuleSetFields {
@@ -395,7 +395,7 @@ pub async fn create_rule_set(
                 org_unit_id: unit.map(|u| u.id),
                 rules: body.rules,
             },
-        )
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -449,7 +449,9 @@ pub async fn update_rule_set(
             rules: body.rules.unwrap_or_else(|| current.rules()),
         };
         check_period(fields.valid_from, fields.valid_to)?;
-        award_types::update_rule_set(conn, &actor, current, version, fields)
+        Ok(award_types::update_rule_set(
+            conn, &actor, current, version, fields,
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -537,13 +539,13 @@ pub async fn create_base_salary(
     policy::ensure(policy::can_edit_national_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let row = super::write(&state.pool, move |conn| {
-        award_types::add_base_salary(
+        Ok(award_types::add_base_salary(
             conn,
             &actor,
             body.valid_from,
             body.amount,
             body.legal_source.trim(),
-        )
+        )?)
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(BaseSalaryResponse::from(row)))

@@ -193,7 +193,7 @@ pub async fn create(
             member_ids: body.member_ids,
             active: true,
         };
-        blocs::create(conn, &actor, &owner.path, fields)
+        Ok(blocs::create(conn, &actor, &owner.path, fields)?)
     })
     .await?;
     Ok(tagged(
@@ -270,7 +270,14 @@ pub async fn update(
                 .unwrap_or_else(|| current.member_ids.clone()),
             active: body.active.unwrap_or(current.bloc.active),
         };
-        blocs::update(conn, &actor, current, &owner_path, version, fields)
+        Ok(blocs::update(
+            conn,
+            &actor,
+            current,
+            &owner_path,
+            version,
+            fields,
+        )?)
     })
     .await?;
     Ok(tagged(

@@ -196,7 +196,13 @@ pub async fn add_holiday(
     let holiday = super::write(&state.pool, move |conn| {
         let unit = calendar_unit(conn, &principal, body.org_unit_id.as_deref())?;
         policy::ensure(policy::can_edit_holidays(&principal, unit.as_deref()))?;
-        calendar::add(conn, &actor, day, &name, body.org_unit_id.as_deref())
+        Ok(calendar::add(
+            conn,
+            &actor,
+            day,
+            &name,
+            body.org_unit_id.as_deref(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(HolidayResponse::from(holiday)))
@@ -240,7 +246,12 @@ pub async fn remove_holiday(
             None => None,
         };
         policy::ensure(policy::can_edit_holidays(&principal, unit.as_deref()))?;
-        calendar::remove(conn, &actor, day, owner.org_unit_id.as_deref())
+        Ok(calendar::remove(
+            conn,
+            &actor,
+            day,
+            owner.org_unit_id.as_deref(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -123,7 +123,7 @@ pub async fn list(
         .collect();
     let (items, head) = super::run(&state.pool, move |conn| {
         audit::seal_committed(conn)?;
-        feed::read(conn, after, limit, &types)
+        Ok(feed::read(conn, after, limit, &types)?)
     })
     .await?;
     let has_more = items.len() as i64 == limit;

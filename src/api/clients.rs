@@ -188,7 +188,13 @@ pub async fn create(
     let name = body.name.trim().to_string();
     let (client, secret) = super::write(&state.pool, move |conn| {
         check_client_unit(conn, body.org_unit_id.as_deref())?;
-        clients::create(conn, &actor, name, &body.scopes, body.org_unit_id)
+        Ok(clients::create(
+            conn,
+            &actor,
+            name,
+            &body.scopes,
+            body.org_unit_id,
+        )?)
     })
     .await?;
     Ok(no_store(tagged(
@@ -266,7 +272,7 @@ pub async fn update(
             changes.org_unit_id.as_ref().and_then(|u| u.as_deref()),
         )?;
         let current = found(clients::find(conn, &id)?)?;
-        clients::update(conn, &actor, current, version, changes)
+        Ok(clients::update(conn, &actor, current, version, changes)?)
     })
     .await?;
     Ok(tagged(
@@ -308,7 +314,7 @@ pub async fn rotate_secret(
     };
     let (client, secret) = super::write(&state.pool, move |conn| {
         let current = found(clients::find(conn, &id)?)?;
-        clients::update(conn, &actor, current, version, changes)
+        Ok(clients::update(conn, &actor, current, version, changes)?)
     })
     .await?;
     Ok(no_store(tagged(

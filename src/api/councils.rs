@@ -273,7 +273,7 @@ pub async fn create(
             members: member_inputs(body.members),
             active: true,
         };
-        councils::create(conn, &actor, &unit.path, fields)
+        Ok(councils::create(conn, &actor, &unit.path, fields)?)
     })
     .await?;
     Ok(tagged(
@@ -356,7 +356,9 @@ pub async fn update(
             },
             active: body.active.unwrap_or(current.council.active),
         };
-        councils::update(conn, &actor, current, &path, version, fields)
+        Ok(councils::update(
+            conn, &actor, current, &path, version, fields,
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -746,7 +748,9 @@ pub async fn create_session(
         let visible = |path: &str, staff_id: Option<&str>| {
             policy::can_read_subject(&principal, path, staff_id)
         };
-        councils::create_session(conn, &actor, &c, fields, &visible)
+        Ok(councils::create_session(
+            conn, &actor, &c, fields, &visible,
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -819,7 +823,13 @@ pub async fn set_attendance(
         principal,
         path.into_inner(),
         move |conn, actor, _, current| {
-            councils::set_attendance(conn, actor, current, version, &body.user_ids)
+            Ok(councils::set_attendance(
+                conn,
+                actor,
+                current,
+                version,
+                &body.user_ids,
+            )?)
         },
     )
     .await
@@ -855,7 +865,7 @@ pub async fn open_session(
         &state,
         principal,
         path.into_inner(),
-        move |conn, actor, _, current| councils::open(conn, actor, current, version),
+        move |conn, actor, _, current| Ok(councils::open(conn, actor, current, version)?),
     )
     .await
 }
@@ -893,7 +903,7 @@ pub async fn close_session(
         &state,
         principal,
         path.into_inner(),
-        move |conn, actor, c, current| councils::close(conn, actor, current, &c, version),
+        move |conn, actor, c, current| Ok(councils::close(conn, actor, current, &c, version)?),
     )
     .await
 }
@@ -936,14 +946,14 @@ pub async fn recuse(
                 "not a member of the council",
             ));
         }
-        councils::recuse(
+        Ok(councils::recuse(
             conn,
             &actor,
             &s,
             &body.nomination_id,
             &member,
             body.reason.trim(),
-        )
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created().json(r))
@@ -1017,7 +1027,7 @@ pub async fn minutes(
     let m: Minutes = super::run(&state.pool, move |conn| {
         let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
         let detail = councils::session_detail(conn, s)?;
-        councils::minutes(conn, detail, &c)
+        Ok(councils::minutes(conn, detail, &c)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(m))

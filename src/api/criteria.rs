@@ -326,13 +326,13 @@ pub async fn create(
             frequency: body.frequency,
             source_criterion_id: body.source_criterion_id,
         };
-        criteria::create(
+        Ok(criteria::create(
             conn,
             &actor,
             &plan,
             fields,
             body.amendment_reason.as_deref(),
-        )
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -436,7 +436,7 @@ pub async fn update(
         if let Some(v) = body.source_criterion_id {
             f.source_criterion_id = v;
         }
-        criteria::update(
+        Ok(criteria::update(
             conn,
             &actor,
             &plan,
@@ -444,7 +444,7 @@ pub async fn update(
             version,
             f,
             body.amendment_reason.as_deref(),
-        )
+        )?)
     })
     .await?;
     Ok(tagged(

@@ -365,12 +365,7 @@ fn grants(
             r.staff_id.as_deref(),
             |path, _| path.starts_with(issuer_path),
         )
-        .map_err(|mut e| {
-            for fe in &mut e.errors {
-                fe.field = format!("{field}.{}", fe.field);
-            }
-            e
-        })?;
+        .map_err(|e| e.within(&field))?;
         let recipient_name = match &subject.staff_id {
             Some(s) => staff::find(conn, s)?
                 .map(|(p, _)| p.full_name)
@@ -446,7 +441,7 @@ pub async fn create(
             ));
         }
         let grants = grants(conn, &principal, &unit.path, &body, &fields)?;
-        decisions::create(conn, &actor, fields, grants)
+        Ok(decisions::create(conn, &actor, fields, grants)?)
     })
     .await?;
     Ok(tagged(
@@ -548,7 +543,13 @@ pub async fn revoke(
         let (d, path) = visible_decision(conn, &principal, &id)?;
         policy::ensure(policy::can_keep_unit_awards(&principal, &path))?;
         let current = decisions::detail(conn, d)?;
-        decisions::revoke(conn, &actor, current, version, body.reason.trim())
+        Ok(decisions::revoke(
+            conn,
+            &actor,
+            current,
+            version,
+            body.reason.trim(),
+        )?)
     })
     .await?;
     Ok(tagged(

@@ -244,7 +244,9 @@ pub async fn update(
             .unwrap_or(&current.reason)
             .to_string();
         let ends_on = body.ends_on.unwrap_or(current.ends_on);
-        disciplines::update(conn, &actor, &current, version, &reason, ends_on)
+        Ok(disciplines::update(
+            conn, &actor, &current, version, &reason, ends_on,
+        )?)
     })
     .await?;
     Ok(tagged(

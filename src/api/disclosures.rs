@@ -273,9 +273,13 @@ pub async fn create(
             working_days: body.working_days,
             nomination_ids: body.nomination_ids,
         };
-        disclosures::create(conn, &actor, &unit.path, fields, |path, staff| {
-            policy::can_read_subject(&principal, path, staff)
-        })
+        Ok(disclosures::create(
+            conn,
+            &actor,
+            &unit.path,
+            fields,
+            |path, staff| policy::can_read_subject(&principal, path, staff),
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -588,7 +592,13 @@ pub async fn post_feedback(
     let f = super::write(&state.pool, move |conn| {
         let (d, _) =
             disclosures::find(conn, &id)?.ok_or_else(|| ApiError::not_found("disclosure"))?;
-        disclosures::add_feedback(conn, &actor, &d, today(), fields)
+        Ok(disclosures::add_feedback(
+            conn,
+            &actor,
+            &d,
+            today(),
+            fields,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created().json(FeedbackReceipt {

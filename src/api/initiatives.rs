@@ -222,7 +222,12 @@ pub async fn create(
             active: true,
         };
         let under = unit.path;
-        initiatives::create(conn, &actor, &|path| path.starts_with(&under), fields)
+        Ok(initiatives::create(
+            conn,
+            &actor,
+            &|path| path.starts_with(&under),
+            fields,
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -315,14 +320,14 @@ pub async fn update(
             &path,
             fields.scope,
         ))?;
-        initiatives::update(
+        Ok(initiatives::update(
             conn,
             &actor,
             current,
             version,
             &|p| p.starts_with(&path),
             fields,
-        )
+        )?)
     })
     .await?;
     Ok(tagged(

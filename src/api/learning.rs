@@ -107,7 +107,7 @@ pub async fn import(
             let parsed: LearningImport = parse_json(&body)?;
             (learning::json_rows(parsed.records)?, Vec::<RowError>::new())
         };
-        conn.write_alone(|tx| {
+        conn.write_alone(|tx| -> Result<_, ApiError> {
             let not_found = || {
                 ApiError::invalid(
                     "criterion_id",
@@ -120,7 +120,7 @@ pub async fn import(
                     .ok_or_else(not_found)?;
             learning::check_criterion(&c)?;
             crate::domain::plans::ensure_running(&plan)?;
-            learning::import(
+            Ok(learning::import(
                 tx,
                 &actor,
                 &c,
@@ -131,7 +131,7 @@ pub async fn import(
                     policy::can_review_evidence(&principal, path, Some(staff_id), false)
                 },
                 dry_run,
-            )
+            )?)
         })
     })
     .await?;

@@ -210,7 +210,7 @@ pub async fn create(
     };
     let doc = super::write(&state.pool, move |conn| {
         let (owner, _) = reference_owner(conn, &principal, body.owner_unit_id.as_deref())?;
-        docs::create(conn, &actor, fields, owner.as_deref())
+        Ok(docs::create(conn, &actor, fields, owner.as_deref())?)
     })
     .await?;
     Ok(tagged(
@@ -295,7 +295,7 @@ pub async fn update(
         if let Some(v) = body.url {
             f.url = v;
         }
-        docs::update(conn, &actor, current, version, f)
+        Ok(docs::update(conn, &actor, current, version, f)?)
     })
     .await?;
     Ok(tagged(

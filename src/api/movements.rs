@@ -255,7 +255,7 @@ pub async fn create(
             end_date: body.end_date,
             status: MovementStatus::Active,
         };
-        movements::create(conn, &actor, f, owner.as_deref())
+        Ok(movements::create(conn, &actor, f, owner.as_deref())?)
     })
     .await?;
     Ok(tagged(
@@ -349,7 +349,7 @@ pub async fn update(
         if let Some(v) = body.status {
             f.status = v;
         }
-        movements::update(conn, &actor, current, version, f)
+        Ok(movements::update(conn, &actor, current, version, f)?)
     })
     .await?;
     Ok(tagged(

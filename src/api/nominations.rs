@@ -574,7 +574,7 @@ fn move_one(
     let acting = nominations::acting_unit(n).to_string();
     let parent = org_units::find(tx, &acting)?.and_then(|u| u.parent_id);
     let (status, next) = nominations::after_action(n, action, parent.as_deref())?;
-    nominations::move_to(
+    Ok(nominations::move_to(
         tx,
         actor,
         n,
@@ -583,7 +583,7 @@ fn move_one(
         action.as_str(),
         Some(&acting),
         reason,
-    )
+    )?)
 }
 
 /// Act on a nomination at its current level: `submit` (the proposer), `approve` (forward

@@ -269,7 +269,7 @@ pub async fn create(
             kind: body.kind,
             active: true,
         };
-        org_units::create(conn, &actor, new, parent.as_ref())
+        Ok(org_units::create(conn, &actor, new, parent.as_ref())?)
     })
     .await?;
     Ok(tagged(
@@ -349,14 +349,14 @@ pub async fn update(
             kind: body.kind,
             active: body.active,
         };
-        org_units::update(
+        Ok(org_units::update(
             conn,
             &actor,
             current,
             version,
             changes,
             new_parent.as_ref().map(|p| p.as_ref()),
-        )
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -392,7 +392,7 @@ pub async fn archive(
     let unit = super::write(&state.pool, move |conn| {
         let current = visible_unit(conn, &principal, &id)?;
         policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
-        org_units::archive(conn, &actor, current, version)
+        Ok(org_units::archive(conn, &actor, current, version)?)
     })
     .await?;
     Ok(tagged(

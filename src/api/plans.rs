@@ -490,7 +490,7 @@ pub async fn create(
         let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
         policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
         let sees = |path: &str| policy::can_read_org_unit(&principal, path);
-        plans::create(conn, &actor, content, &sees)
+        Ok(plans::create(conn, &actor, content, &sees)?)
     })
     .await?;
     Ok(tagged(
@@ -567,7 +567,9 @@ pub async fn update(
             policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
         }
         let sees = |path: &str| policy::can_read_org_unit(&principal, path);
-        plans::update(conn, &actor, current, version, content, &sees)
+        Ok(plans::update(
+            conn, &actor, current, version, content, &sees,
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -606,7 +608,13 @@ pub async fn change_status(
     let detail = super::write(&state.pool, move |conn| {
         let plan = editable_plan(conn, &principal, &id)?;
         let current = plans::detail(conn, plan)?;
-        plans::transition(conn, &actor, current, version, body.status)
+        Ok(plans::transition(
+            conn,
+            &actor,
+            current,
+            version,
+            body.status,
+        )?)
     })
     .await?;
     Ok(tagged(

@@ -224,7 +224,7 @@ pub async fn create(
             body.org_unit_id.as_deref(),
             body.staff_id.as_deref(),
         )?;
-        registrations::create(
+        Ok(registrations::create(
             conn,
             &actor,
             &plan,
@@ -233,7 +233,7 @@ pub async fn create(
             body.year,
             &body.titles,
             body.note,
-        )
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -305,7 +305,9 @@ pub async fn update(
             note: body.note,
             status: body.status,
         };
-        registrations::update(conn, &actor, &plan, current, version, change)
+        Ok(registrations::update(
+            conn, &actor, &plan, current, version, change,
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -443,7 +445,9 @@ pub async fn set_deadline(
             reopened_until: body.reopened_until,
             reopen_reason: body.reopen_reason,
         };
-        registrations::set_deadline(conn, &actor, &plan, year, fields, expected)
+        Ok(registrations::set_deadline(
+            conn, &actor, &plan, year, fields, expected,
+        )?)
     })
     .await?;
     Ok(tagged(

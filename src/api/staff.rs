@@ -314,7 +314,13 @@ pub async fn create(
             personal_id: body.personal_id,
             active: true,
         };
-        staff_domain::create(conn, &actor, &unit.id, unit.active, fields)
+        Ok(staff_domain::create(
+            conn,
+            &actor,
+            &unit.id,
+            unit.active,
+            fields,
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -393,14 +399,14 @@ pub async fn update(
             policy::ensure(policy::can_set_personal_id(&principal))?;
         }
         let fields = body.apply(current.fields());
-        staff_domain::update(
+        Ok(staff_domain::update(
             conn,
             &actor,
             current,
             version,
             fields,
             new_unit.as_ref().map(|u| (u.id.as_str(), u.active)),
-        )
+        )?)
     })
     .await?;
     Ok(tagged(
@@ -440,7 +446,9 @@ pub async fn archive(
             active: false,
             ..current.fields()
         };
-        staff_domain::update(conn, &actor, current, version, fields, None)
+        Ok(staff_domain::update(
+            conn, &actor, current, version, fields, None,
+        )?)
     })
     .await?;
     Ok(tagged(

@@ -11,10 +11,11 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Principal, password, policy};
+use crate::auth::{Principal, policy};
 use crate::db::{AnyConnection, Writes};
 use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
 use crate::error::ApiError;
+use crate::secrets;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -141,7 +142,7 @@ pub struct UserQuery {
 }
 
 fn admin_only(principal: &Principal) -> Result<(), ApiError> {
-    policy::ensure(policy::can_manage_users(principal))
+    Ok(policy::ensure(policy::can_manage_users(principal))?)
 }
 
 fn existing_user(conn: &mut AnyConnection, id: &str) -> Result<User, ApiError> {
@@ -207,7 +208,7 @@ pub async fn create(
     let user = super::run(&state.pool, move |conn| {
         let words = users::own_words(conn, &body.username, body.staff_id.as_deref())?;
         strong_password("password", &body.password, &words)?;
-        let hash = password::hash(&body.password)?;
+        let hash = secrets::hash_password(&body.password).map_err(ApiError::internal)?;
         let new = NewUser {
             username: body.username,
             roles: body.roles,
@@ -215,7 +216,7 @@ pub async fn create(
             staff_id: body.staff_id,
             active: true,
         };
-        conn.write(|tx| users::create(tx, &actor, new, hash))
+        Ok(conn.write(|tx| users::create(tx, &actor, new, hash))?)
     })
     .await?;
     Ok(tagged(
@@ -286,7 +287,7 @@ pub async fn update(
             staff_id: body.staff_id,
             active: body.active,
         };
-        users::update(conn, &actor, current, version, changes)
+        Ok(users::update(conn, &actor, current, version, changes)?)
     })
     .await?;
     Ok(tagged(
@@ -335,11 +336,11 @@ pub async fn set_password(
         let target = existing_user(conn, &id)?;
         let words = users::own_words(conn, &target.username, target.staff_id.as_deref())?;
         strong_password("password", &body.password, &words)?;
-        let hash = password::hash(&body.password)?;
-        conn.write(|tx| {
+        let hash = secrets::hash_password(&body.password).map_err(ApiError::internal)?;
+        conn.write(|tx| -> Result<_, ApiError> {
             let current = existing_user(tx, &id)?;
             crate::domain::ensure_version(current.version, version)?;
-            users::set_password(tx, &actor, &current, hash)
+            Ok(users::set_password(tx, &actor, &current, hash)?)
         })
     })
     .await?;
@@ -378,7 +379,7 @@ pub async fn lift_login_lockout(
     let throttle = state.throttle;
     super::write(&state.pool, move |conn| {
         let user = existing_user(conn, &id)?;
-        users::lift_login_lockout(conn, &actor, &user, &throttle)
+        Ok(users::lift_login_lockout(conn, &actor, &user, &throttle)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

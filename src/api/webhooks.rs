@@ -289,7 +289,7 @@ pub async fn create(
     let (sub, secret) = super::run(&state.pool, move |conn| {
         // A new subscription starts after every change committed before it.
         audit::seal_committed(conn)?;
-        conn.write(|tx| webhooks::create(tx, &actor, new, &settings))
+        Ok(conn.write(|tx| webhooks::create(tx, &actor, new, &settings))?)
     })
     .await?;
     Ok(no_store(tagged(
@@ -420,7 +420,9 @@ async fn change(
     }
     super::write(&state.pool, move |conn| {
         let current = found(webhooks::find(conn, &id)?)?;
-        webhooks::update(conn, &actor, current, version, changes, &settings)
+        Ok(webhooks::update(
+            conn, &actor, current, version, changes, &settings,
+        )?)
     })
     .await
 }
@@ -479,7 +481,7 @@ pub async fn replay(
     policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let sub = super::write(&state.pool, move |conn| {
-        webhooks::replay(conn, &actor, &id, body.after)
+        Ok(webhooks::replay(conn, &actor, &id, body.after)?)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(WebhookResponse::from(sub)))
@@ -507,7 +509,7 @@ pub async fn ping(
     let actor = actor(&req, Some(&principal.user_id));
     let delivery = super::write(&state.pool, move |conn| {
         let sub = found(webhooks::find(conn, &id)?)?;
-        webhooks::ping(conn, &actor, &sub)
+        Ok(webhooks::ping(conn, &actor, &sub)?)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(DeliveryResponse::from(delivery)))

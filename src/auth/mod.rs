@@ -1,10 +1,10 @@
-//! Authentication (passwords, tokens, the principal extractor, login throttling) and
-//! authorization (the policy module).
+//! Authentication: passwords, tokens, the extractors that turn a request's token into the
+//! domain's access value (`domain::access`), and login throttling. Who may do what is the
+//! domain's (`domain::policy`).
 
-pub mod password;
-pub mod policy;
 pub mod principal;
 pub mod throttle;
 pub mod tokens;
 
-pub use principal::{Caller, ClientPrincipal, Principal, Scope};
+pub use crate::domain::access::{Caller, ClientPrincipal, Principal, Scope};
+pub use crate::domain::policy;

@@ -6,64 +6,11 @@ use futures_util::future::LocalBoxFuture;
 use crate::AppState;
 use crate::auth::tokens::Claims;
 use crate::db;
-use crate::domain::clients::{self, ClientScope};
+use crate::domain::access::{Caller, ClientPrincipal, Principal, Scope};
+use crate::domain::clients;
 use crate::domain::sessions;
-use crate::domain::users::Role;
 use crate::error::ApiError;
 use crate::observe::Authenticated;
-
-/// The part of the org-unit tree an account acts in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    /// Admins: every unit.
-    All,
-    /// The subtree under a unit, as its materialised path prefix.
-    Subtree(String),
-    /// An account with no unit: nothing.
-    Nothing,
-}
-
-impl Scope {
-    /// Whether a unit (by its path) lies in this scope.
-    pub fn contains(&self, unit_path: &str) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Subtree(prefix) => unit_path.starts_with(prefix.as_str()),
-            Scope::Nothing => false,
-        }
-    }
-
-    /// The path prefix a list filters on: None for every unit; for no unit, a prefix no
-    /// path has (paths are made of UUIDs), so nothing matches.
-    pub fn path_prefix(&self) -> Option<String> {
-        match self {
-            Scope::All => None,
-            Scope::Subtree(prefix) => Some(prefix.clone()),
-            Scope::Nothing => Some("/-/".into()),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Principal {
-    pub user_id: String,
-    pub username: String,
-    pub roles: Vec<Role>,
-    pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
-    pub session_id: String,
-    pub scope: Scope,
-}
-
-impl Principal {
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.has(Role::Admin)
-    }
-}
 
 /// The bearer token of a request, if it has one.
 pub fn bearer(req: &HttpRequest) -> Option<&str> {
@@ -94,7 +41,7 @@ impl FromRequest for Principal {
 
 /// What a service client's token gets on an endpoint only accounts may call.
 fn client_token_refused() -> ApiError {
-    ApiError::insufficient_scope("A service-client token opens only the endpoints of its scopes.")
+    crate::domain::access::client_token_refused().into()
 }
 
 /// The app state and the claims of the request's bearer token, checked (signature,
@@ -130,51 +77,6 @@ async fn user_principal(state: &AppState, claims: Claims) -> Result<Principal, A
     .await?;
     reads.principals.put(sid, stamp, (principal.clone(), ends));
     Ok(principal)
-}
-
-/// A service client acting with a client-credentials token.
-#[derive(Debug, Clone)]
-pub struct ClientPrincipal {
-    pub id: String,
-    pub name: String,
-    /// The scopes both the token and the client still have: removing a scope from a
-    /// client takes effect at once, not when its tokens expire.
-    pub scopes: Vec<ClientScope>,
-    /// The unit it is limited to (none: the whole system) and the subtree that gives, as of
-    /// this request (an account's unit and scope, for a client).
-    pub org_unit_id: Option<String>,
-    pub scope: Scope,
-}
-
-impl ClientPrincipal {
-    pub fn has(&self, scope: ClientScope) -> bool {
-        self.scopes.contains(&scope)
-    }
-}
-
-/// Whoever calls an endpoint that service clients may also read.
-#[derive(Debug, Clone)]
-pub enum Caller {
-    User(Principal),
-    Client(ClientPrincipal),
-}
-
-impl Caller {
-    /// The user id for the audit log; clients are recorded by the request id alone.
-    pub fn user_id(&self) -> Option<&str> {
-        match self {
-            Caller::User(p) => Some(&p.user_id),
-            Caller::Client(_) => None,
-        }
-    }
-
-    /// The account calling, or what `Principal` answers a service client (403).
-    pub fn user(&self) -> Result<&Principal, ApiError> {
-        match self {
-            Caller::User(p) => Ok(p),
-            Caller::Client(_) => Err(client_token_refused()),
-        }
-    }
 }
 
 fn client_principal(

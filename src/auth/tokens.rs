@@ -6,17 +6,15 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::secrets::random_bytes;
 
 pub const ISSUER: &str = "thidua";
 pub const AUDIENCE: &str = "thidua-api";
 /// Access tokens are short-lived; sessions live on through refresh tokens.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
-pub const SESSION_TTL_DAYS: i64 = 30;
 
 /// The claims of an access token. Roles are informative: each request reads the account's
 /// current roles, so a change takes effect at once.
@@ -158,20 +156,4 @@ impl TokenKeys {
                 ApiError::unauthorized(why)
             })
     }
-}
-
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut buf = [0u8; N];
-    rand::rng().fill_bytes(&mut buf);
-    buf
-}
-
-/// A new opaque refresh token (256 random bits).
-pub fn new_refresh_token() -> String {
-    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
-}
-
-/// What is stored of a refresh token: its SHA-256, so a leaked table cannot be replayed.
-pub fn hash_refresh_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }

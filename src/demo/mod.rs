@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::auth::password;
 use crate::db::Writes;
 use crate::db::schema::{legal_documents, movements, org_units, plans, staff};
 use crate::domain::criteria::{CriterionFields, CriterionSubject, Measure};
@@ -25,6 +24,7 @@ use crate::domain::staff::{Gender, StaffCategory, StaffFields};
 use crate::domain::users::{NewUser, Role};
 use crate::domain::{self, Actor};
 use crate::error::ApiError;
+use crate::secrets;
 
 const DEMO_JSON: &str = include_str!("demo.json");
 
@@ -173,7 +173,7 @@ fn key<'a>(map: &'a HashMap<String, String>, k: &str, what: &str) -> Result<&'a 
 pub fn load(conn: &mut impl Writes, password: &str) -> Result<Loaded, ApiError> {
     let data = data();
     let actor = Actor::default();
-    let hash = password::hash(password)?;
+    let hash = secrets::hash_password(password).map_err(ApiError::internal)?;
     conn.write(|tx| {
         let mut out = Loaded::default();
 

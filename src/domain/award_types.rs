@@ -12,11 +12,11 @@ use utoipa::ToSchema;
 use crate::db::Tx;
 use crate::db::schema::{award_types, base_salaries, org_units, rule_sets};
 use crate::db::{AnyConnection, Writes};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::initiatives::InitiativeScope;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::text::fold;
 
 text_enum! {
@@ -343,11 +343,11 @@ pub fn filter_id(conn: &mut AnyConnection, key: &str) -> QueryResult<String> {
 }
 
 /// Refuses an award for a recipient of the wrong kind, naming `field`.
-pub fn ensure_accepts(award: &AwardType, collective: bool, field: &str) -> Result<(), ApiError> {
+pub fn ensure_accepts(award: &AwardType, collective: bool, field: &str) -> Result<(), Error> {
     if award.accepts(collective) {
         return Ok(());
     }
-    Err(ApiError::invalid(
+    Err(Error::invalid(
         field,
         "wrong_subject",
         format!(
@@ -417,13 +417,13 @@ pub fn add_base_salary(
     valid_from: NaiveDate,
     amount: i64,
     legal_source: &str,
-) -> Result<BaseSalary, ApiError> {
+) -> Result<BaseSalary, Error> {
     let exists: i64 = base_salaries::table
         .filter(base_salaries::valid_from.eq(valid_from))
         .count()
         .get_result(tx.conn())?;
     if exists > 0 {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "valid_from",
             "duplicate",
             "a base salary already starts on this day",
@@ -495,7 +495,7 @@ pub struct RuleSetFields {
 fn check_rule_codes(
     conn: &mut AnyConnection,
     rules: &BTreeMap<String, AwardRules>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let known: Vec<String> = award_types::table.select(award_types::code).load(conn)?;
     let known = |c: &str| known.iter().any(|k| k == c);
     for (code, r) in rules {
@@ -507,7 +507,7 @@ fn check_rule_codes(
             .chain(r.quota.iter().map(|x| x.of_award_type.as_str()));
         for c in named {
             if !known(c) {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     &format!("rules.{code}"),
                     "unknown_award_type",
                     format!("no award type has the code {c:?}"),
@@ -522,7 +522,7 @@ fn check_rule_codes(
             .chain(r.quota.iter().map(|q| q.max_percent));
         for p in percents {
             if !(0.0..=100.0).contains(&p) {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     &format!("rules.{code}"),
                     "range",
                     "percentages lie between 0 and 100",
@@ -537,14 +537,14 @@ pub fn create_rule_set(
     tx: &mut Tx<'_>,
     actor: &Actor,
     f: RuleSetFields,
-) -> Result<RuleSetRow, ApiError> {
+) -> Result<RuleSetRow, Error> {
     check_rule_codes(tx, &f.rules)?;
     let taken: i64 = rule_sets::table
         .filter(rule_sets::code.eq(&f.code))
         .count()
         .get_result(tx.conn())?;
     if taken > 0 {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "code",
             "duplicate",
             "a rule set already has this code",
@@ -559,7 +559,7 @@ pub fn create_rule_set(
         valid_from: f.valid_from,
         valid_to: f.valid_to,
         org_unit_id: f.org_unit_id,
-        rules: serde_json::to_string(&f.rules).map_err(ApiError::internal)?,
+        rules: serde_json::to_string(&f.rules).map_err(Error::internal)?,
         version: 1,
         created_at: at,
         updated_at: at,
@@ -601,10 +601,10 @@ pub fn update_rule_set(
     current: RuleSetRow,
     expected_version: i64,
     f: RuleSetFields,
-) -> Result<RuleSetRow, ApiError> {
+) -> Result<RuleSetRow, Error> {
     check_rule_codes(tx, &f.rules)?;
     let at = now();
-    let rules = serde_json::to_string(&f.rules).map_err(ApiError::internal)?;
+    let rules = serde_json::to_string(&f.rules).map_err(Error::internal)?;
     let row: RuleSetRow = diesel::update(
         rule_sets::table
             .filter(rule_sets::id.eq(&current.id))

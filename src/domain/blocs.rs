@@ -7,10 +7,10 @@ use utoipa::ToSchema;
 
 use crate::db::schema::{bloc_members, blocs, org_units};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::scoring::{self, SubjectRow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now};
-use crate::error::ApiError;
 use crate::text::{fold, sort_key};
 
 /// The tie rule, as the ranking states it to its readers.
@@ -82,11 +82,11 @@ fn check_members(
     owner_path: &str,
     ids: &[String],
     kept: &[String],
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     for (i, id) in ids.iter().enumerate() {
         let field = format!("member_ids[{i}]");
         if ids[..i].contains(id) {
-            return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
+            return Err(Error::invalid(&field, "duplicate", "listed twice"));
         }
         if kept.contains(id) {
             continue;
@@ -99,14 +99,10 @@ fn check_members(
         match unit {
             Some((path, true)) if path.starts_with(owner_path) && path != owner_path => {}
             Some((_, false)) => {
-                return Err(ApiError::invalid(
-                    &field,
-                    "archived",
-                    "the unit is archived",
-                ));
+                return Err(Error::invalid(&field, "archived", "the unit is archived"));
             }
             _ => {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     &field,
                     "not_found",
                     "no such unit below the bloc's owner",
@@ -136,7 +132,7 @@ pub fn create(
     actor: &Actor,
     owner_path: &str,
     f: BlocFields,
-) -> Result<BlocDetail, ApiError> {
+) -> Result<BlocDetail, Error> {
     check_members(tx, owner_path, &f.member_ids, &[])?;
     let at = now();
     let bloc: Bloc = diesel::insert_into(blocs::table)
@@ -180,7 +176,7 @@ pub fn update(
     owner_path: &str,
     expected_version: i64,
     f: BlocFields,
-) -> Result<BlocDetail, ApiError> {
+) -> Result<BlocDetail, Error> {
     ensure_version(current.bloc.version, expected_version)?;
     check_members(tx, owner_path, &f.member_ids, &current.member_ids)?;
     let bloc: Bloc = diesel::update(
@@ -227,11 +223,11 @@ pub struct BlocFilter {
 /// Blocs whose owner the caller sees (its subtree, or above it), by name.
 pub fn list(
     conn: &mut AnyConnection,
-    scope: &crate::auth::Scope,
+    scope: &crate::domain::access::Scope,
     filter: &BlocFilter,
     page: PageRequest,
 ) -> QueryResult<(Vec<Bloc>, i64)> {
-    use crate::auth::Scope;
+    use crate::domain::access::Scope;
     let query = || {
         let mut q = blocs::table.inner_join(org_units::table).into_boxed();
         q = match scope {

@@ -25,9 +25,9 @@ use serde::{Deserialize, Serialize};
 use crate::db::Tx;
 use crate::db::schema::{audit_log, holidays, unit_holidays};
 use crate::db::{AnyConnection, Writes};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, now, year_range};
-use crate::error::ApiError;
 
 /// The public holidays that fall in a computation's range.
 pub type Holidays = BTreeSet<NaiveDate>;
@@ -267,9 +267,9 @@ pub fn add(
     day: NaiveDate,
     name: &str,
     unit_id: Option<&str>,
-) -> Result<Holiday, ApiError> {
+) -> Result<Holiday, Error> {
     if find(tx, day, unit_id)?.is_some() {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "day",
             "duplicate",
             "this day is already a holiday",
@@ -315,8 +315,8 @@ pub fn remove(
     actor: &Actor,
     day: NaiveDate,
     unit_id: Option<&str>,
-) -> Result<(), ApiError> {
-    let row = find(tx, day, unit_id)?.ok_or_else(|| ApiError::not_found("holiday"))?;
+) -> Result<(), Error> {
+    let row = find(tx, day, unit_id)?.ok_or_else(|| Error::not_found("holiday"))?;
     match unit_id {
         None => diesel::delete(holidays::table.find(day)).execute(tx.conn())?,
         Some(unit) => diesel::delete(unit_holidays::table.find((unit, day))).execute(tx.conn())?,

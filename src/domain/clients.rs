@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::auth::tokens::random_bytes;
 use crate::db::AnyConnection;
 use crate::db::Tx;
 use crate::db::schema::api_clients;
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, changed_meanwhile, ensure_version, new_id, now};
-use crate::error::ApiError;
+use crate::secrets::random_bytes;
 
 /// What a client may read. Nothing else is open to a client token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -63,12 +63,9 @@ impl ClientScope {
 }
 
 /// A client limited to a unit subtree reads only what can be filtered by unit.
-fn check_scopes_fit_unit(
-    scopes: &[ClientScope],
-    org_unit_id: Option<&str>,
-) -> Result<(), ApiError> {
+fn check_scopes_fit_unit(scopes: &[ClientScope], org_unit_id: Option<&str>) -> Result<(), Error> {
     match scopes.iter().find(|s| s.whole_system_only()) {
-        Some(scope) if org_unit_id.is_some() => Err(ApiError::invalid(
+        Some(scope) if org_unit_id.is_some() => Err(Error::invalid(
             "scopes",
             "whole_system_only",
             format!(
@@ -178,7 +175,7 @@ pub fn create(
     name: String,
     scopes: &[ClientScope],
     org_unit_id: Option<String>,
-) -> Result<(ApiClient, String), ApiError> {
+) -> Result<(ApiClient, String), Error> {
     check_scopes_fit_unit(scopes, org_unit_id.as_deref())?;
     let (secret, secret_hash) = new_secret();
     let at = now();
@@ -241,7 +238,7 @@ pub fn update(
     current: ApiClient,
     expected_version: i64,
     changes: ClientChanges,
-) -> Result<(ApiClient, Option<String>), ApiError> {
+) -> Result<(ApiClient, Option<String>), Error> {
     ensure_version(current.version, expected_version)?;
     let mut next = current.clone();
     if let Some(name) = changes.name {

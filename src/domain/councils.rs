@@ -25,7 +25,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{Scope, policy};
 use crate::db::AnyConnection;
 use crate::db::Tx;
 use crate::db::schema::{
@@ -33,15 +32,17 @@ use crate::db::schema::{
     nominations as nomination_rows, org_units, recusals, session_attendance, session_nominations,
     staff, users,
 };
+use crate::domain::Error;
+use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::award_types::{self, AwardRules};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
+use crate::domain::policy;
 use crate::domain::users::User;
 use crate::domain::{
     Actor, PageRequest, calendar, changed_meanwhile, disclosures, ensure_version, new_id, now,
     subjects, text_enum,
 };
-use crate::error::ApiError;
 use crate::text::{fold, person_sort_key, sort_key};
 
 text_enum! {
@@ -209,11 +210,11 @@ fn check_members(
     council_path: &str,
     members: &[MemberInput],
     kept: &[String],
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     for (i, m) in members.iter().enumerate() {
         let field = format!("members[{i}].user_id");
         if members[..i].iter().any(|o| o.user_id == m.user_id) {
-            return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
+            return Err(Error::invalid(&field, "duplicate", "listed twice"));
         }
         if kept.contains(&m.user_id) {
             continue;
@@ -225,17 +226,17 @@ fn check_members(
             .first(conn)
             .optional()?;
         let Some((user, unit_path)) = account else {
-            return Err(ApiError::invalid(&field, "not_found", "no such account"));
+            return Err(Error::invalid(&field, "not_found", "no such account"));
         };
         if !user.active {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &field,
                 "disabled",
                 "the account is disabled",
             ));
         }
         if !policy::can_sit_on_council(&user.roles(), unit_path.as_deref(), council_path) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &field,
                 "out_of_scope",
                 "the account's unit lies neither below nor above the council's unit, so it could not read the council",
@@ -290,7 +291,7 @@ pub fn create(
     actor: &Actor,
     unit_path: &str,
     f: CouncilFields,
-) -> Result<CouncilDetail, ApiError> {
+) -> Result<CouncilDetail, Error> {
     check_members(tx, unit_path, &f.members, &[])?;
     let at = now();
     let council: Council = diesel::insert_into(councils::table)
@@ -320,7 +321,7 @@ pub fn update(
     unit_path: &str,
     expected_version: i64,
     f: CouncilFields,
-) -> Result<CouncilDetail, ApiError> {
+) -> Result<CouncilDetail, Error> {
     ensure_version(current.council.version, expected_version)?;
     let old: Vec<MemberInput> = current
         .members
@@ -333,7 +334,7 @@ pub fn update(
     let same_members = old.len() == f.members.len() && old.iter().all(|m| f.members.contains(m));
     let archiving = current.council.active && !f.active;
     if (!same_members || archiving) && has_open_session(tx, &current.council.id)? {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "session_open",
             "A session of this council is open: its members and its state change only after the session closes.",
         ));
@@ -790,9 +791,9 @@ pub fn votes_needed(rules: &AwardRules, members: i32) -> Option<i32> {
 fn rules_of(
     conn: &mut AnyConnection,
     n: &Nomination,
-) -> Result<(award_types::AwardType, AwardRules), ApiError> {
+) -> Result<(award_types::AwardType, AwardRules), Error> {
     let award = award_types::find(conn, &n.award_type_id)?
-        .ok_or_else(|| ApiError::internal(format!("nomination {} without award type", n.id)))?;
+        .ok_or_else(|| Error::internal(format!("nomination {} without award type", n.id)))?;
     let path = subjects::unit_path(conn, &n.nominee_unit_id)?;
     let rules = award_types::rules_for(conn, &award.code, &path, n.period_to)?
         .map(|r| r.rules)
@@ -833,7 +834,7 @@ fn check_nomination(
     field: &str,
     id: &str,
     visible: &dyn Fn(&str, Option<&str>) -> bool,
-) -> Result<Nomination, ApiError> {
+) -> Result<Nomination, Error> {
     let found = match nominations::find(conn, id)? {
         Some(n) => {
             let path = subjects::unit_path(conn, &n.nominee_unit_id)?;
@@ -841,16 +842,16 @@ fn check_nomination(
         }
         None => None,
     };
-    let n = found.ok_or_else(|| ApiError::invalid(field, "not_found", "no such nomination"))?;
+    let n = found.ok_or_else(|| Error::invalid(field, "not_found", "no such nomination"))?;
     if n.granting_unit_id != council.org_unit_id {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             field,
             "wrong_council",
             "the nomination is granted by another unit: its council votes on it",
         ));
     }
     if !n.status().before_council() {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             field,
             "not_before_council",
             format!(
@@ -860,7 +861,7 @@ fn check_nomination(
         ));
     }
     if in_pending_session(conn, &n.id)? {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             field,
             "in_another_session",
             "the nomination is already put to a session that is not over",
@@ -879,7 +880,7 @@ fn check_nomination(
             None => false,
         };
         if !enough {
-            return Err(ApiError::conflict_field(
+            return Err(Error::conflict_field(
                 field,
                 "disclosure_too_short",
                 format!(
@@ -899,7 +900,7 @@ fn check_nomination(
 /// checked (412 when another change came first). Two sessions scheduled at once over one
 /// nomination both find it in no pending session; the second to write here then waits on
 /// the first's row lock (PostgreSQL) and fails, instead of both going through.
-fn take_nomination(tx: &mut Tx<'_>, n: &Nomination) -> Result<(), ApiError> {
+fn take_nomination(tx: &mut Tx<'_>, n: &Nomination) -> Result<(), Error> {
     diesel::update(
         nomination_rows::table
             .find(&n.id)
@@ -922,16 +923,16 @@ pub fn create_session(
     council: &Council,
     f: SessionFields,
     visible: &dyn Fn(&str, Option<&str>) -> bool,
-) -> Result<SessionDetail, ApiError> {
+) -> Result<SessionDetail, Error> {
     if !council.active {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "council_archived",
             "The council is archived.",
         ));
     }
     // A year no calendar of ours holds would make working-day counts run for ever.
     if !(1900..=2200).contains(&f.meets_on.year()) {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "meets_on",
             "range",
             "must be a day between the years 1900 and 2200",
@@ -939,7 +940,7 @@ pub fn create_session(
     }
     let members = count_members(tx, &council.id)?;
     if members == 0 {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "no_members",
             "The council has no members yet.",
         ));
@@ -951,7 +952,7 @@ pub fn create_session(
         None => least,
         Some(q) if (least..=members).contains(&q) => q,
         Some(_) => {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "quorum",
                 "range",
                 format!(
@@ -964,7 +965,7 @@ pub fn create_session(
     for (i, id) in f.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
         if f.nomination_ids[..i].contains(id) {
-            return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
+            return Err(Error::invalid(&field, "duplicate", "listed twice"));
         }
         taken.push(check_nomination(
             tx, council, f.meets_on, &field, id, visible,
@@ -1004,13 +1005,13 @@ pub fn create_session(
     Ok(detail)
 }
 
-fn not_status(expected: SessionStatus, actual: SessionStatus) -> ApiError {
+fn not_status(expected: SessionStatus, actual: SessionStatus) -> Error {
     let code = match expected {
         SessionStatus::Scheduled => "session_not_scheduled",
         SessionStatus::Open => "session_not_open",
         SessionStatus::Closed | SessionStatus::Invalid => "session_not_closed",
     };
-    ApiError::conflict(
+    Error::conflict(
         code,
         format!("The session is {actual}; this needs it {expected}."),
     )
@@ -1024,7 +1025,7 @@ fn bump(
     members_total: Option<i32>,
     opened_at: Option<chrono::NaiveDateTime>,
     closed_at: Option<chrono::NaiveDateTime>,
-) -> Result<Session, ApiError> {
+) -> Result<Session, Error> {
     diesel::update(
         council_sessions::table
             .find(&session.id)
@@ -1050,7 +1051,7 @@ pub fn set_attendance(
     current: SessionDetail,
     expected_version: i64,
     user_ids: &[String],
-) -> Result<SessionDetail, ApiError> {
+) -> Result<SessionDetail, Error> {
     ensure_version(current.session.version, expected_version)?;
     let status = current.session.status();
     if status != SessionStatus::Scheduled {
@@ -1060,10 +1061,10 @@ pub fn set_attendance(
     for (i, id) in user_ids.iter().enumerate() {
         let field = format!("user_ids[{i}]");
         if user_ids[..i].contains(id) {
-            return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
+            return Err(Error::invalid(&field, "duplicate", "listed twice"));
         }
         if !members.contains(id) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &field,
                 "not_member",
                 "not a member of the council",
@@ -1098,7 +1099,7 @@ pub fn open(
     actor: &Actor,
     current: SessionDetail,
     expected_version: i64,
-) -> Result<SessionDetail, ApiError> {
+) -> Result<SessionDetail, Error> {
     ensure_version(current.session.version, expected_version)?;
     let status = current.session.status();
     if status != SessionStatus::Scheduled {
@@ -1106,7 +1107,7 @@ pub fn open(
     }
     let meets_on = current.session.meets_on;
     if crate::domain::today() < meets_on {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "too_early",
             format!(
                 "The session meets on {meets_on}: it opens on that day, not before (its nominations were published against that day)."
@@ -1131,7 +1132,7 @@ pub fn open(
     let members = count_members(tx, &council_id)?;
     let quorum = current.session.quorum;
     if i32::try_from(present).unwrap_or(i32::MAX) < quorum {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "below_quorum",
             format!(
                 "{present} of the {members} members are present; the session needs {quorum} to be valid."
@@ -1154,7 +1155,7 @@ pub fn open(
 /// Holds the session row until the transaction ends, if it is open: a vote or a recusal
 /// then cannot slip in while the session is being closed (PostgreSQL waits on the row lock
 /// and sees the closed status; SQLite writes one at a time anyway).
-fn hold_open(tx: &mut Tx<'_>, session_id: &str) -> Result<(), ApiError> {
+fn hold_open(tx: &mut Tx<'_>, session_id: &str) -> Result<(), Error> {
     let n = diesel::update(
         council_sessions::table
             .find(session_id)
@@ -1180,7 +1181,7 @@ fn session_nomination(
     conn: &mut AnyConnection,
     session_id: &str,
     nomination_id: &str,
-) -> Result<Nomination, ApiError> {
+) -> Result<Nomination, Error> {
     let n: i64 = session_nominations::table
         .filter(session_nominations::session_id.eq(session_id))
         .filter(session_nominations::nomination_id.eq(nomination_id))
@@ -1192,7 +1193,7 @@ fn session_nomination(
         None
     };
     found.ok_or_else(|| {
-        ApiError::invalid(
+        Error::invalid(
             "nomination_id",
             "not_found",
             "no such nomination in this session",
@@ -1239,17 +1240,17 @@ pub fn recuse(
     nomination_id: &str,
     user_id: &str,
     reason: &str,
-) -> Result<Recusal, ApiError> {
+) -> Result<Recusal, Error> {
     hold_open(tx, &session.id)?;
     let n = session_nomination(tx, &session.id, nomination_id)?;
     if has_recused(tx, &session.id, &n.id, user_id)? {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "already_recused",
             "This member already recused from this nomination.",
         ));
     }
     if has_voted(tx, &session.id, &n.id, user_id)? {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "already_voted",
             "This member already voted on this nomination and can no longer recuse.",
         ));
@@ -1294,7 +1295,7 @@ pub fn vote(
     nomination_id: &str,
     member: &User,
     choice: Choice,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     hold_open(tx, &session.id)?;
     let n = session_nomination(tx, &session.id, nomination_id)?;
     let present: i64 = session_attendance::table
@@ -1303,13 +1304,13 @@ pub fn vote(
         .count()
         .get_result(tx.conn())?;
     if present == 0 {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "not_present",
             "Only members recorded present vote in this session.",
         ));
     }
     if has_recused(tx, &session.id, &n.id, &member.id)? {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "recused",
             "You recused from this nomination.",
         ));
@@ -1322,7 +1323,7 @@ pub fn vote(
         &n.nominee_unit_id,
     );
     if let Some(why) = conflict {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "must_recuse",
             format!("You may not vote on this nomination ({why}): record your recusal instead."),
         ));
@@ -1370,8 +1371,8 @@ pub fn vote(
     Ok(())
 }
 
-fn already_voted() -> ApiError {
-    ApiError::conflict(
+fn already_voted() -> Error {
+    Error::conflict(
         "already_voted",
         "You already voted on this nomination in this session.",
     )
@@ -1394,7 +1395,7 @@ pub fn close(
     current: SessionDetail,
     council: &Council,
     expected_version: i64,
-) -> Result<SessionDetail, ApiError> {
+) -> Result<SessionDetail, Error> {
     ensure_version(current.session.version, expected_version)?;
     let s = &current.session;
     let session = match s.status() {
@@ -1402,7 +1403,7 @@ pub fn close(
         SessionStatus::Open => {
             let outstanding = outstanding_ballots(tx, s)?;
             if outstanding > 0 {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "votes_outstanding",
                     format!(
                         "{outstanding} ballots are outstanding: every member present votes on each nomination (they may abstain) or recuses from it before the session closes."
@@ -1428,7 +1429,7 @@ pub fn close(
             session
         }
         other => {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "session_over",
                 format!("The session is already {other}."),
             ));
@@ -1470,9 +1471,9 @@ fn decide(
     council: &Council,
     t: &TallyRow,
     members: i32,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let n = nominations::find(tx, &t.nomination_id)?
-        .ok_or_else(|| ApiError::internal(format!("nomination {} vanished", t.nomination_id)))?;
+        .ok_or_else(|| Error::internal(format!("nomination {} vanished", t.nomination_id)))?;
     let (_, rules) = rules_of(tx, &n)?;
     let agree = u32::try_from(t.agree).unwrap_or(0);
     let passed = rules.passes(agree, u32::try_from(members).unwrap_or(0));
@@ -1646,7 +1647,7 @@ pub fn minutes(
     conn: &mut AnyConnection,
     detail: SessionDetail,
     council: &Council,
-) -> Result<Minutes, ApiError> {
+) -> Result<Minutes, Error> {
     let status = detail.session.status();
     if !matches!(status, SessionStatus::Closed | SessionStatus::Invalid) {
         return Err(not_status(SessionStatus::Closed, status));
@@ -1679,7 +1680,7 @@ pub fn minutes(
     let mut nominations_out = Vec::new();
     for item in &detail.items {
         let n = nominations::find(conn, &item.nomination_id)?.ok_or_else(|| {
-            ApiError::internal(format!("nomination {} vanished", item.nomination_id))
+            Error::internal(format!("nomination {} vanished", item.nomination_id))
         })?;
         let (_, rules) = rules_of(conn, &n)?;
         nominations_out.push(MinutesNomination {

@@ -28,7 +28,7 @@ use utoipa::ToSchema;
 use crate::db::AnyConnection;
 use crate::db::schema::{award_decisions, award_types, awards, org_units};
 use crate::domain::award_types::{AwardKind, AwardLevel, AwardType, AwardTypeRow, rules_for};
-use crate::error::{ApiError, FieldError};
+use crate::domain::{Error, FieldError};
 use crate::text::nfc;
 
 /// The base context of every Verifiable Credential 2.0.
@@ -159,9 +159,9 @@ impl IssuerKey {
 
     /// Secures `document` (a JSON object without `proof`) with an `eddsa-jcs-2022` proof
     /// made at `created` (an XML Schema dateTime).
-    pub fn sign(&self, document: &Value, created: &str) -> Result<Value, ApiError> {
+    pub fn sign(&self, document: &Value, created: &str) -> Result<Value, Error> {
         let Value::Object(unsecured) = document else {
-            return Err(ApiError::internal("only a JSON object can be signed"));
+            return Err(Error::internal("only a JSON object can be signed"));
         };
         let mut proof = Map::new();
         proof.insert("type".into(), PROOF_TYPE.into());
@@ -176,7 +176,7 @@ impl IssuerKey {
             proof.insert("@context".into(), context.clone());
         }
         let data =
-            hash_data(&proof_config(&proof, unsecured), unsecured).map_err(ApiError::internal)?;
+            hash_data(&proof_config(&proof, unsecured), unsecured).map_err(Error::internal)?;
         let signature = self.signing.sign(&data);
         proof.insert(
             "proofValue".into(),
@@ -416,9 +416,9 @@ fn bad(field: &str, code: &str, message: &str) -> FieldError {
 /// Reads a posted document as a secured credential: the fields a Verifiable Credential
 /// must have, and one Data Integrity proof of the `eddsa-jcs-2022` suite. Anything else
 /// is not something we can verify, and is named field by field.
-pub fn present(document: Value) -> Result<Presented, ApiError> {
+pub fn present(document: Value) -> Result<Presented, Error> {
     let Value::Object(mut unsecured) = document else {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "body",
             "type",
             "a credential is a JSON object",
@@ -505,7 +505,7 @@ pub fn present(document: Value) -> Result<Presented, ApiError> {
             proof_value,
             verification_method,
         }),
-        _ => Err(ApiError::validation(errors)),
+        _ => Err(Error::validation(errors)),
     }
 }
 
@@ -933,7 +933,7 @@ fn normalized(value: Value) -> Value {
 
 /// The signed credential of an award. The proof's `created` is when the award was
 /// recorded, so every fetch of an unchanged award gives the same bytes.
-pub fn credential(facts: &AwardFacts, key: &IssuerKey) -> Result<Value, ApiError> {
+pub fn credential(facts: &AwardFacts, key: &IssuerKey) -> Result<Value, Error> {
     let unsigned = unsigned_credential(facts, &key.did());
     let created = facts.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     key.sign(&unsigned, &created)
@@ -1267,9 +1267,9 @@ mod tests {
         let fields = |doc: Value| -> Vec<String> {
             present(doc)
                 .unwrap_err()
-                .errors
-                .into_iter()
-                .map(|e| e.field)
+                .field_errors()
+                .iter()
+                .map(|e| e.field.clone())
                 .collect()
         };
         assert_eq!(fields(json!([1, 2])), ["body"]);

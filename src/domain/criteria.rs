@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use crate::db::schema::{criteria, org_units, plan_items, plans};
 use crate::db::{AnyConnection, Tx, contains_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::plans::{Plan, PlanStatus};
 use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::on_backend;
 use crate::text::fold;
 
@@ -153,16 +153,12 @@ pub fn fits_measure(measure: Measure, v: f64, max_points: f64) -> Result<(), &'s
 
 /// A target must fit its measure: a percent within 0–100, a count whole and not negative,
 /// a score within the maximum points; a yes/no criterion has no number.
-pub fn check_target(
-    measure: Measure,
-    target: Option<f64>,
-    max_points: f64,
-) -> Result<(), ApiError> {
-    let bad = |message: &str| Err(ApiError::invalid("target", "out_of_measure", message));
+pub fn check_target(measure: Measure, target: Option<f64>, max_points: f64) -> Result<(), Error> {
+    let bad = |message: &str| Err(Error::invalid("target", "out_of_measure", message));
     match (measure, target) {
         (Measure::Boolean, Some(_)) => bad("a yes/no criterion has no target number"),
         (_, Some(t)) => fits_measure(measure, t, max_points).or_else(bad),
-        (Measure::Percent | Measure::Count | Measure::Score, None) => Err(ApiError::invalid(
+        (Measure::Percent | Measure::Count | Measure::Score, None) => Err(Error::invalid(
             "target",
             "required",
             "this measure needs a target",
@@ -200,18 +196,18 @@ enum Change {
     Amendment,
 }
 
-fn change_kind(plan: &Plan, reason: Option<&str>) -> Result<Change, ApiError> {
+fn change_kind(plan: &Plan, reason: Option<&str>) -> Result<Change, Error> {
     match plan.status() {
         PlanStatus::Draft => Ok(Change::InPlace),
         PlanStatus::Issued | PlanStatus::InProgress => match reason {
             Some(r) if !r.trim().is_empty() => Ok(Change::Amendment),
-            _ => Err(ApiError::invalid(
+            _ => Err(Error::invalid(
                 "amendment_reason",
                 "required",
                 "the plan is issued: its criteria change only by an amendment with a reason",
             )),
         },
-        PlanStatus::Closed | PlanStatus::Cancelled => Err(ApiError::conflict(
+        PlanStatus::Closed | PlanStatus::Cancelled => Err(Error::conflict(
             "plan_closed",
             "The plan is closed or cancelled; its criteria no longer change.",
         )),
@@ -223,9 +219,9 @@ fn check(
     plan: &Plan,
     f: &CriterionFields,
     except: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     if !(0.0..=1000.0).contains(&f.max_points) {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "max_points",
             "range",
             "must be between 0 and 1000",
@@ -239,7 +235,7 @@ fn check(
             .count()
             .get_result(conn)?;
         if no < 1 || i64::from(no) > contents {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "content_no",
                 "not_found",
                 format!("the plan has {contents} content item(s)"),
@@ -259,7 +255,7 @@ fn check(
     }
     let n: i64 = q.count().get_result(conn)?;
     if n > 0 {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "code",
             "duplicate",
             "another criterion of this plan has this code",
@@ -275,8 +271,8 @@ fn check_source(
     plan: &Plan,
     f: &CriterionFields,
     source_id: &str,
-) -> Result<(), ApiError> {
-    let bad = |code: &str, message: &str| ApiError::invalid("source_criterion_id", code, message);
+) -> Result<(), Error> {
+    let bad = |code: &str, message: &str| Error::invalid("source_criterion_id", code, message);
     if f.subject != CriterionSubject::Collective || f.measure != Measure::Percent {
         return Err(bad(
             "not_allowed",
@@ -337,7 +333,7 @@ pub fn create(
     plan: &Plan,
     f: CriterionFields,
     reason: Option<&str>,
-) -> Result<Criterion, ApiError> {
+) -> Result<Criterion, Error> {
     let kind = change_kind(plan, reason)?;
     check(tx, plan, &f, None)?;
     let position = match f.position {
@@ -374,17 +370,17 @@ pub fn update(
     expected_version: i64,
     f: CriterionFields,
     reason: Option<&str>,
-) -> Result<Criterion, ApiError> {
+) -> Result<Criterion, Error> {
     ensure_version(current.version, expected_version)?;
     if !current.current {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "superseded",
             "This version was replaced by an amendment; change the current version.",
         ));
     }
     let kind = change_kind(plan, reason)?;
     if matches!(kind, Change::Amendment) && f == current.fields() {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "body",
             "no_change",
             "the amendment changes nothing",

@@ -8,13 +8,13 @@ use serde::Serialize;
 
 use crate::db::schema::{award_decisions, award_types, awards, org_units};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::award_types::{AwardType, base_salary_on};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::text::fold;
 
 text_enum! {
@@ -248,21 +248,21 @@ pub fn create(
     actor: &Actor,
     f: DecisionFields,
     grants: Vec<Grant>,
-) -> Result<DecisionDetail, ApiError> {
+) -> Result<DecisionDetail, Error> {
     let taken: i64 = award_decisions::table
         .filter(award_decisions::org_unit_id.eq(&f.org_unit_id))
         .filter(award_decisions::number.eq(&f.number))
         .count()
         .get_result(tx.conn())?;
     if taken > 0 {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "number",
             "duplicate",
             "the unit already has a decision with this number",
         ));
     }
     let base = base_salary_on(tx, f.decided_on)?.ok_or_else(|| {
-        ApiError::invalid(
+        Error::invalid(
             "decided_on",
             "no_base_salary",
             "no base salary (lương cơ sở) is in force on this day",
@@ -378,9 +378,9 @@ pub fn revoke(
     current: DecisionDetail,
     expected_version: i64,
     reason: &str,
-) -> Result<DecisionDetail, ApiError> {
+) -> Result<DecisionDetail, Error> {
     if current.decision.status == GrantStatus::Revoked.as_str() {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "already_revoked",
             "the decision is already revoked",
         ));

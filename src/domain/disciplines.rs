@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::db::schema::{disciplines, org_units, staff};
 use crate::db::{AnyConnection, Tx, prefix_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
-use crate::error::ApiError;
 
 text_enum! {
     /// The form of discipline (hình thức kỷ luật).
@@ -128,9 +128,9 @@ pub fn update(
     expected_version: i64,
     reason: &str,
     ends_on: Option<NaiveDate>,
-) -> Result<Discipline, ApiError> {
+) -> Result<Discipline, Error> {
     if ends_on.is_some_and(|end| end < current.starts_on) {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "ends_on",
             "before_start",
             "the discipline ends before it starts",

@@ -12,16 +12,16 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Scope;
 use crate::db::schema::nominations as nominations_table;
 use crate::db::schema::{
     award_types, disclosure_feedback, disclosure_nominations, disclosures, org_units, staff,
 };
 use crate::db::{AnyConnection, Tx, prefix_pattern};
+use crate::domain::Error;
+use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::{Actor, PageRequest, award_types as awards, calendar, new_id, now};
-use crate::error::ApiError;
 use crate::text::sort_key;
 
 /// Working days a disclosure stays open when no rule of its candidates asks for a number.
@@ -117,12 +117,12 @@ fn check_nominations(
     unit_path: &str,
     ids: &[String],
     visible: impl Fn(&str, Option<&str>) -> bool,
-) -> Result<Vec<(Nomination, String, String)>, ApiError> {
+) -> Result<Vec<(Nomination, String, String)>, Error> {
     let mut checked = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
         if ids[..i].contains(id) {
-            return Err(ApiError::invalid(&field, "duplicate", "listed twice"));
+            return Err(Error::invalid(&field, "duplicate", "listed twice"));
         }
         let view = match nominations::find(conn, id)? {
             Some(n) => Some(nominations::view(conn, n)?),
@@ -131,7 +131,7 @@ fn check_nominations(
         let Some(view) =
             view.filter(|v| visible(&v.nominee_path, v.nomination.staff_id.as_deref()))
         else {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &field,
                 "not_found",
                 "no such nomination visible to you",
@@ -140,7 +140,7 @@ fn check_nominations(
         let granting_path =
             crate::domain::subjects::unit_path(conn, &view.nomination.granting_unit_id)?;
         if !granting_path.starts_with(unit_path) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &field,
                 "outside_unit",
                 "the nomination is granted by a unit outside the disclosure's unit",
@@ -148,7 +148,7 @@ fn check_nominations(
         }
         let status = view.nomination.status();
         if status != NominationStatus::CouncilReview {
-            return Err(ApiError::conflict_field(
+            return Err(Error::conflict_field(
                 &field,
                 "not_in_council_review",
                 format!(
@@ -185,12 +185,12 @@ pub fn create(
     unit_path: &str,
     f: DisclosureFields,
     visible: impl Fn(&str, Option<&str>) -> bool,
-) -> Result<DisclosureDetail, ApiError> {
+) -> Result<DisclosureDetail, Error> {
     let candidates = check_nominations(tx, unit_path, &f.nomination_ids, visible)?;
     let required = working_days_by_rules(tx, &candidates, f.starts_on)?;
     let working_days = match (f.working_days, required) {
         (Some(given), Some(min)) if given < min => {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "working_days",
                 "below_rule",
                 format!(
@@ -461,9 +461,9 @@ pub fn add_feedback(
     disclosure: &Disclosure,
     today: NaiveDate,
     f: FeedbackFields,
-) -> Result<Feedback, ApiError> {
+) -> Result<Feedback, Error> {
     if !disclosure.is_open(today) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "disclosure_closed",
             format!(
                 "Feedback is taken from {} to {}.",
@@ -478,7 +478,7 @@ pub fn add_feedback(
             .count()
             .get_result(tx.conn())?;
         if listed == 0 {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "nomination_id",
                 "not_found",
                 "not a candidate of this disclosure",

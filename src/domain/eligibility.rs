@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use crate::db::AnyConnection;
 use crate::db::prefix_pattern;
 use crate::db::schema::{award_types, awards, disciplines, org_units, staff};
+use crate::domain::Error;
 use crate::domain::award_types::{AwardRules, AwardType, RulesInForce, rules_for};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::initiatives::{self, InitiativeScope};
@@ -19,7 +20,6 @@ use crate::domain::nominations::{self, NominationStatus, NominationView};
 use crate::domain::plans::Occasion;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
-use crate::error::ApiError;
 
 /// An award held before, as the rules read it.
 #[derive(Debug, Clone)]
@@ -371,7 +371,7 @@ fn members(conn: &mut AnyConnection, unit_path: &str, year: i32) -> QueryResult<
 }
 
 /// The nominee's total points on the nomination's plan for its year.
-fn plan_score(conn: &mut AnyConnection, v: &NominationView) -> Result<Option<f64>, ApiError> {
+fn plan_score(conn: &mut AnyConnection, v: &NominationView) -> Result<Option<f64>, Error> {
     let n = &v.nomination;
     let Some(plan_id) = &n.plan_id else {
         return Ok(None);
@@ -414,10 +414,10 @@ pub fn evaluate_nomination(
     conn: &mut AnyConnection,
     v: &NominationView,
     today: NaiveDate,
-) -> Result<Eligibility, ApiError> {
+) -> Result<Eligibility, Error> {
     let n = &v.nomination;
     let award = crate::domain::award_types::find(conn, &n.award_type_id)?
-        .ok_or_else(|| ApiError::internal("nomination without award type"))?;
+        .ok_or_else(|| Error::internal("nomination without award type"))?;
     let rules = rules_for(conn, &award.code, &v.nominee_path, n.period_to)?;
     let collective = n.staff_id.is_none();
     let mut history = History {

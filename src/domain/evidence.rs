@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::db::schema::{evidence, evidence_files, evidence_history, org_units};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::criteria::{Criterion, CriterionSubject, fits_measure};
 use crate::domain::plans::{self, Plan};
@@ -14,7 +15,6 @@ use crate::domain::subjects::{Seen, Subject};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
-use crate::error::ApiError;
 use crate::on_backend;
 use crate::text::fold;
 
@@ -159,21 +159,21 @@ impl Evidence {
 
 /// The value fits the criterion's measure (none where the criterion computes it), the day
 /// lies in the year, and the self-assessed score within the criterion's points.
-pub fn check_fields(c: &Criterion, year: i32, f: &EvidenceFields) -> Result<(), ApiError> {
+pub fn check_fields(c: &Criterion, year: i32, f: &EvidenceFields) -> Result<(), Error> {
     if let Some(v) = f.value {
         if c.source_criterion_id.is_some() {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "value",
                 "computed",
                 "this criterion's value is computed from staff evidence; send none",
             ));
         }
         fits_measure(c.measure(), v, c.max_points)
-            .map_err(|m| ApiError::invalid("value", "out_of_measure", m))?;
+            .map_err(|m| Error::invalid("value", "out_of_measure", m))?;
     }
     if let Some(d) = f.as_of {
         if d.year() != year {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "as_of",
                 "outside_year",
                 format!("the day the value describes lies in {year}"),
@@ -181,7 +181,7 @@ pub fn check_fields(c: &Criterion, year: i32, f: &EvidenceFields) -> Result<(), 
         }
         // A value reported for a day to come would stay the latest, and never go stale.
         if d > crate::domain::today() {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "as_of",
                 "future",
                 "the day the value describes has come",
@@ -191,7 +191,7 @@ pub fn check_fields(c: &Criterion, year: i32, f: &EvidenceFields) -> Result<(), 
     if let Some(s) = f.self_score
         && !(s.is_finite() && (0.0..=c.max_points).contains(&s))
     {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "self_score",
             "range",
             format!("between 0 and the criterion's {} points", c.max_points),
@@ -202,7 +202,7 @@ pub fn check_fields(c: &Criterion, year: i32, f: &EvidenceFields) -> Result<(), 
             && link.len() <= 2000
             && !link.chars().any(char::is_whitespace);
         if !ok {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("links[{i}]"),
                 "url",
                 "an http(s) URL of at most 2000 characters",
@@ -210,7 +210,7 @@ pub fn check_fields(c: &Criterion, year: i32, f: &EvidenceFields) -> Result<(), 
         }
     }
     if f.links.len() > 20 {
-        return Err(ApiError::invalid("links", "too_many", "at most 20 links"));
+        return Err(Error::invalid("links", "too_many", "at most 20 links"));
     }
     Ok(())
 }
@@ -244,10 +244,10 @@ pub fn check_context(
     criterion: &Criterion,
     subject: &Subject,
     year: i32,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     plans::ensure_running(plan)?;
     if !criterion.current {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "criterion_id",
             "superseded",
             "this criterion was amended; give the version in force",
@@ -255,7 +255,7 @@ pub fn check_context(
     }
     plans::ensure_year_in_plan(conn, &plan.id, year)?;
     if year > crate::domain::today().year() {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "year",
             "future",
             "evidence is recorded for a year that has begun",
@@ -267,7 +267,7 @@ pub fn check_context(
         } else {
             "org_unit_id"
         };
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             field,
             "outside_plan",
             "the plan does not apply to this unit: it reaches the units below its issuer",
@@ -377,7 +377,7 @@ pub fn create(
     subject: &Subject,
     year: i32,
     fields: EvidenceFields,
-) -> Result<(Evidence, HistoryEntry), ApiError> {
+) -> Result<(Evidence, HistoryEntry), Error> {
     check_fields(criterion, year, &fields)?;
     let (row, first) = insert(
         tx,
@@ -396,11 +396,11 @@ pub fn create(
     Ok((row, first))
 }
 
-fn ensure_editable(e: &Evidence) -> Result<(), ApiError> {
+fn ensure_editable(e: &Evidence) -> Result<(), Error> {
     if is_editable(e.status()) {
         Ok(())
     } else {
-        Err(ApiError::conflict(
+        Err(Error::conflict(
             "not_editable",
             format!(
                 "The evidence is {}: it changes only as a draft or when returned for changes.",
@@ -418,7 +418,7 @@ pub fn update(
     current: Evidence,
     expected_version: i64,
     f: EvidenceFields,
-) -> Result<Evidence, ApiError> {
+) -> Result<Evidence, Error> {
     ensure_version(current.version, expected_version)?;
     ensure_editable(&current)?;
     check_fields(criterion, current.year, &f)?;
@@ -463,25 +463,25 @@ pub fn transition(
     current: Evidence,
     expected_version: i64,
     t: Transition,
-) -> Result<Evidence, ApiError> {
+) -> Result<Evidence, Error> {
     ensure_version(current.version, expected_version)?;
     let from = current.status();
     if !can_move(from, t.to) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "transition_not_allowed",
             format!("Evidence cannot go from {from} to {}.", t.to),
         ));
     }
     let note = t.note.filter(|n| !n.trim().is_empty());
     if matches!(t.to, EvidenceStatus::Rejected | EvidenceStatus::Returned) && note.is_none() {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "note",
             "required",
             "say why the evidence is rejected or returned",
         ));
     }
     if t.reviewed_score.is_some() && t.to != EvidenceStatus::Approved {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "reviewed_score",
             "not_allowed",
             "a score is given on approval",
@@ -490,7 +490,7 @@ pub fn transition(
     if let Some(s) = t.reviewed_score
         && !(s.is_finite() && (0.0..=criterion.max_points).contains(&s))
     {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "reviewed_score",
             "range",
             format!(
@@ -503,7 +503,7 @@ pub fn transition(
         && current.value.is_none()
         && criterion.source_criterion_id.is_none()
     {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "value",
             "required",
             "evidence is submitted with its measured value",
@@ -560,14 +560,14 @@ pub fn transition(
 }
 
 /// Evidence takes another file while its author holds it, up to `MAX_FILES`.
-pub fn ensure_accepts_file(conn: &mut AnyConnection, e: &Evidence) -> Result<(), ApiError> {
+pub fn ensure_accepts_file(conn: &mut AnyConnection, e: &Evidence) -> Result<(), Error> {
     ensure_editable(e)?;
     let count: i64 = evidence_files::table
         .filter(evidence_files::evidence_id.eq(&e.id))
         .count()
         .get_result(conn)?;
     if count >= MAX_FILES {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "too_many_files",
             format!("Evidence carries at most {MAX_FILES} files."),
         ));
@@ -581,7 +581,7 @@ pub fn add_file(
     actor: &Actor,
     current: Evidence,
     file: (&str, &str, &str, usize),
-) -> Result<(Evidence, EvidenceFile), ApiError> {
+) -> Result<(Evidence, EvidenceFile), Error> {
     let (sha256, name, content_type, size) = file;
     ensure_accepts_file(tx, &current)?;
     crate::domain::files::record(tx, sha256, size, content_type)?;
@@ -609,10 +609,10 @@ pub fn remove_file(
     current: Evidence,
     expected_version: i64,
     file_id: &str,
-) -> Result<Evidence, ApiError> {
+) -> Result<Evidence, Error> {
     ensure_version(current.version, expected_version)?;
     ensure_editable(&current)?;
-    let file = find_file(tx, &current.id, file_id)?.ok_or_else(|| ApiError::not_found("file"))?;
+    let file = find_file(tx, &current.id, file_id)?.ok_or_else(|| Error::not_found("file"))?;
     diesel::delete(evidence_files::table.find(&file.id)).execute(tx.conn())?;
     touch(
         tx,
@@ -629,7 +629,7 @@ fn touch(
     actor: &Actor,
     current: &Evidence,
     note: &str,
-) -> Result<Evidence, ApiError> {
+) -> Result<Evidence, Error> {
     let row: Evidence = diesel::update(
         evidence::table
             .find(&current.id)

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::change_events;
-use crate::error::ApiError;
+use crate::domain::Error;
 
 /// One change of one resource.
 #[derive(Debug, Clone, Queryable)]
@@ -20,10 +20,10 @@ pub struct Change {
 
 /// Checks that `after` is a position the feed has issued (0 to the head; 422 on `after`
 /// otherwise) and returns the head.
-pub fn check_cursor(conn: &mut AnyConnection, after: i64) -> Result<i64, ApiError> {
+pub fn check_cursor(conn: &mut AnyConnection, after: i64) -> Result<i64, Error> {
     let head = crate::domain::audit::data_version(conn)?;
     if after < 0 || after > head {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "after",
             "unknown_cursor",
             format!("no such position: the feed runs from 0 to {head}"),
@@ -40,7 +40,7 @@ pub fn read(
     after: i64,
     limit: i64,
     types: &[String],
-) -> Result<(Vec<Change>, i64), ApiError> {
+) -> Result<(Vec<Change>, i64), Error> {
     let head = check_cursor(conn, after)?;
     let mut query = change_events::table
         .filter(change_events::position.gt(after))

@@ -6,8 +6,8 @@ use sha2::{Digest, Sha256};
 
 use crate::db::Tx;
 use crate::db::schema::stored_files;
+use crate::domain::Error;
 use crate::domain::now;
-use crate::error::ApiError;
 
 /// The kinds of file evidence may carry: PDF, images, Word, Excel and OpenDocument.
 const ACCEPTED: &[(&str, &[&str])] = &[
@@ -38,12 +38,12 @@ pub fn check_upload(
     declared_type: Option<&str>,
     content: &[u8],
     limit: usize,
-) -> Result<&'static str, ApiError> {
+) -> Result<&'static str, Error> {
     if content.is_empty() {
-        return Err(ApiError::invalid("file", "empty", "the file is empty"));
+        return Err(Error::invalid("file", "empty", "the file is empty"));
     }
     if content.len() > limit {
-        return Err(ApiError::too_large(limit));
+        return Err(Error::too_large(limit));
     }
     let accepted_list = || {
         ACCEPTED
@@ -59,7 +59,7 @@ pub fn check_upload(
         .find(|(mime, _)| Some(*mime) == detected)
         .copied()
     else {
-        return Err(ApiError::unsupported_media_type(&format!(
+        return Err(Error::unsupported_media_type(&format!(
             "a PDF, image, Word, Excel or OpenDocument file ({})",
             accepted_list()
         )));
@@ -69,7 +69,7 @@ pub fn check_upload(
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     if !extensions.contains(&extension.as_str()) {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "file",
             "type_mismatch",
             format!(
@@ -90,7 +90,7 @@ pub fn check_upload(
     if let Some(declared) = declared
         && declared != content_type
     {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "file",
             "type_mismatch",
             format!("declared as {declared} but the content is {content_type}"),
@@ -100,9 +100,9 @@ pub fn check_upload(
 }
 
 /// A file name as given: a plain name, never a path, without control characters.
-pub fn check_file_name(name: &str) -> Result<String, ApiError> {
+pub fn check_file_name(name: &str) -> Result<String, Error> {
     let name = crate::text::nfc(name.trim());
-    let bad = |message: &str| Err(ApiError::invalid("file.filename", "file_name", message));
+    let bad = |message: &str| Err(Error::invalid("file.filename", "file_name", message));
     if name.is_empty() {
         return bad("the file needs a name");
     }
@@ -141,7 +141,7 @@ pub fn check(
     declared: Option<&str>,
     content: &[u8],
     limit: usize,
-) -> Result<Checked, ApiError> {
+) -> Result<Checked, Error> {
     let name = check_file_name(name)?;
     let content_type = check_upload(&name, declared, content, limit)?;
     Ok(Checked {
@@ -191,18 +191,18 @@ mod tests {
         assert!(check_upload("a.pdf", Some("image/png"), PDF, 1000).is_err());
         // Text is not an accepted kind, whatever its name says.
         let e = check_upload("a.pdf", None, b"just text", 1000).unwrap_err();
-        assert_eq!(e.status.as_u16(), 415);
+        assert!(matches!(e, Error::UnsupportedType(_)));
         assert_eq!(
-            check_upload("a.pdf", None, b"", 1000).unwrap_err().errors[0].code,
+            check_upload("a.pdf", None, b"", 1000)
+                .unwrap_err()
+                .field_errors()[0]
+                .code,
             "empty"
         );
-        assert_eq!(
-            check_upload("a.pdf", None, PDF, 10)
-                .unwrap_err()
-                .status
-                .as_u16(),
-            413
-        );
+        assert!(matches!(
+            check_upload("a.pdf", None, PDF, 10).unwrap_err(),
+            Error::TooLarge(10)
+        ));
     }
 
     #[test]

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::db::schema::{initiative_authors, initiatives, org_units, staff};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::text::fold;
 
 text_enum! {
@@ -156,12 +156,12 @@ fn check_authors(
     conn: &mut AnyConnection,
     ids: &[String],
     visible: &dyn Fn(&str) -> bool,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, Error> {
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
     if ids.is_empty() {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "author_ids",
             "required",
             "an initiative has at least one author",
@@ -174,7 +174,7 @@ fn check_authors(
         .load(conn)?;
     for id in &ids {
         if !found.iter().any(|(s, path)| s == id && visible(path)) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "author_ids",
                 "not_found",
                 format!("no staff member {id} visible to you"),
@@ -203,7 +203,7 @@ pub fn create(
     actor: &Actor,
     visible: &dyn Fn(&str) -> bool,
     f: InitiativeFields,
-) -> Result<InitiativeDetail, ApiError> {
+) -> Result<InitiativeDetail, Error> {
     let author_ids = check_authors(tx, &f.author_ids, visible)?;
     let at = now();
     let i = Initiative {
@@ -263,7 +263,7 @@ pub fn update(
     expected_version: i64,
     visible: &dyn Fn(&str) -> bool,
     f: InitiativeFields,
-) -> Result<InitiativeDetail, ApiError> {
+) -> Result<InitiativeDetail, Error> {
     let author_ids = if f.author_ids == current.author_ids {
         f.author_ids.clone()
     } else {

@@ -15,12 +15,12 @@ use crate::db::Tx;
 use crate::db::schema::{
     change_events, evidence, evidence_history, learning_records, org_units, staff,
 };
+use crate::domain::Error;
 use crate::domain::audit::{self, ResourceKind};
 use crate::domain::criteria::{Criterion, CriterionSubject, Measure};
 use crate::domain::evidence::{EvidenceSource, EvidenceStatus};
 use crate::domain::plans;
 use crate::domain::{Actor, new_id, now};
-use crate::error::ApiError;
 use crate::text::{fold, nfc};
 
 /// The most rows one import takes.
@@ -71,9 +71,9 @@ impl LearningRow {
 }
 
 /// Reads the JSON form's records, numbered from 1.
-pub fn json_rows(records: Vec<LearningRow>) -> Result<Vec<LearningRow>, ApiError> {
+pub fn json_rows(records: Vec<LearningRow>) -> Result<Vec<LearningRow>, Error> {
     if records.len() > MAX_ROWS {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "records",
             "too_many_rows",
             format!("at most {MAX_ROWS} records per import"),
@@ -124,8 +124,8 @@ const COLUMNS: [&str; 8] = [
 /// Reads a CSV file (UTF-8, comma or semicolon separated, header row first). A file that
 /// cannot be read as a whole — wrong encoding, wrong columns — is refused; a row that does
 /// not fit is reported on its line.
-pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), ApiError> {
-    let file_error = |code: &str, message: String| ApiError::invalid("file", code, message);
+pub fn parse_csv(bytes: &[u8]) -> Result<(Vec<LearningRow>, Vec<RowError>), Error> {
+    let file_error = |code: &str, message: String| Error::invalid("file", code, message);
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(file_error(
             "encoding",
@@ -344,7 +344,7 @@ pub fn import(
     mut rejected: Vec<RowError>,
     allowed: impl Fn(&str, &str) -> bool,
     dry_run: bool,
-) -> Result<ImportReport, ApiError> {
+) -> Result<ImportReport, Error> {
     let received = rows.len() + rejected.len();
     let people = find_people(tx, &rows)?;
     let mut persons: Vec<Person> = Vec::new();
@@ -509,8 +509,8 @@ pub fn import(
 }
 
 /// An import records into an individual yes/no or count criterion that is in force.
-pub fn check_criterion(c: &Criterion) -> Result<(), ApiError> {
-    let bad = |code: &str, message: &str| Err(ApiError::invalid("criterion_id", code, message));
+pub fn check_criterion(c: &Criterion) -> Result<(), Error> {
+    let bad = |code: &str, message: &str| Err(Error::invalid("criterion_id", code, message));
     if c.subject() != CriterionSubject::Individual {
         return bad(
             "wrong_subject",
@@ -613,7 +613,7 @@ fn write(
     criterion: &Criterion,
     persons: &[Person],
     fresh: &[Accepted],
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let at = now();
     let value = 1.0;
     let approved = EvidenceStatus::Approved.as_str();
@@ -698,7 +698,7 @@ fn write(
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
-            ) => ApiError::conflict(
+            ) => Error::conflict(
                 "concurrent_import",
                 "The same records were imported at the same moment; send the file again.",
             ),

@@ -4,15 +4,15 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Scope;
 use crate::db::schema::legal_documents;
 use crate::db::{AnyConnection, Tx, contains_pattern};
+use crate::domain::Error;
+use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
-use crate::error::ApiError;
 use crate::text::fold;
 
 text_enum! {
@@ -101,7 +101,7 @@ fn check_unique(
     f: &LegalDocumentFields,
     owner_unit_id: Option<&str>,
     except: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let mut q = legal_documents::table
         .filter(legal_documents::number.eq(f.number.clone()))
         .filter(legal_documents::issuer.eq(f.issuer.clone()))
@@ -116,7 +116,7 @@ fn check_unique(
     }
     let n: i64 = q.count().get_result(conn)?;
     if n > 0 {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "number",
             "duplicate",
             "a document with this number, issuer and date exists",
@@ -143,7 +143,7 @@ pub fn create(
     actor: &Actor,
     f: LegalDocumentFields,
     owner_unit_id: Option<&str>,
-) -> Result<LegalDocument, ApiError> {
+) -> Result<LegalDocument, Error> {
     check_unique(tx, &f, owner_unit_id, None)?;
     let at = now();
     let doc: LegalDocument = diesel::insert_into(legal_documents::table)
@@ -178,7 +178,7 @@ pub fn update(
     current: LegalDocument,
     expected_version: i64,
     f: LegalDocumentFields,
-) -> Result<LegalDocument, ApiError> {
+) -> Result<LegalDocument, Error> {
     ensure_version(current.version, expected_version)?;
     check_unique(tx, &f, current.owner_unit_id.as_deref(), Some(&current.id))?;
     let doc: LegalDocument = diesel::update(legal_documents::table.find(&current.id))

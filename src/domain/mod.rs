@@ -1,5 +1,6 @@
 //! The rules and the storage of each aggregate, as plain functions over a connection.
 
+pub mod access;
 pub mod audit;
 pub mod award_types;
 pub mod blocs;
@@ -12,6 +13,7 @@ pub mod decisions;
 pub mod disciplines;
 pub mod disclosures;
 pub mod eligibility;
+pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod feed;
@@ -24,6 +26,7 @@ pub mod movements;
 pub mod nominations;
 pub mod org_units;
 pub mod plans;
+pub mod policy;
 pub mod registrations;
 pub mod reports;
 pub mod scoring;
@@ -32,6 +35,8 @@ pub mod staff;
 pub mod subjects;
 pub mod users;
 pub mod webhooks;
+
+pub use error::{Error, FieldError};
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 
@@ -109,19 +114,19 @@ pub trait SortField: Sized + Copy + 'static {
 }
 
 /// Optimistic concurrency: a change names the version it read (If-Match); 412 when stale.
-pub fn ensure_version(current: i64, expected: i64) -> Result<(), crate::error::ApiError> {
+pub fn ensure_version(current: i64, expected: i64) -> Result<(), crate::domain::Error> {
     if current == expected {
         Ok(())
     } else {
-        Err(crate::error::ApiError::precondition_failed())
+        Err(crate::domain::Error::precondition_failed())
     }
 }
 
 /// For an `UPDATE … WHERE version = read`: no row means another request changed the record
 /// since it was read (PostgreSQL lets two transactions read the same version), so 412.
-pub fn changed_meanwhile(e: diesel::result::Error) -> crate::error::ApiError {
+pub fn changed_meanwhile(e: diesel::result::Error) -> crate::domain::Error {
     match e {
-        diesel::result::Error::NotFound => crate::error::ApiError::precondition_failed(),
+        diesel::result::Error::NotFound => crate::domain::Error::precondition_failed(),
         e => e.into(),
     }
 }

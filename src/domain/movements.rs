@@ -4,15 +4,15 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Scope;
 use crate::db::schema::movements;
 use crate::db::{AnyConnection, Tx, contains_pattern};
+use crate::domain::Error;
+use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
-use crate::error::ApiError;
 use crate::text::{fold, sort_key};
 
 text_enum! {
@@ -93,9 +93,9 @@ impl Movement {
     }
 }
 
-fn check(f: &MovementFields) -> Result<(), ApiError> {
+fn check(f: &MovementFields) -> Result<(), Error> {
     if f.end_date < f.start_date {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "end_date",
             "before_start",
             "must not be before start_date",
@@ -138,7 +138,7 @@ pub fn create(
     actor: &Actor,
     f: MovementFields,
     owner_unit_id: Option<&str>,
-) -> Result<Movement, ApiError> {
+) -> Result<Movement, Error> {
     check(&f)?;
     let at = now();
     let m: Movement = diesel::insert_into(movements::table)
@@ -177,7 +177,7 @@ pub fn update(
     current: Movement,
     expected_version: i64,
     f: MovementFields,
-) -> Result<Movement, ApiError> {
+) -> Result<Movement, Error> {
     ensure_version(current.version, expected_version)?;
     check(&f)?;
     let m: Movement = diesel::update(movements::table.find(&current.id))

@@ -15,13 +15,13 @@ use crate::db::schema::{
     org_units, staff,
 };
 use crate::db::{contains_pattern, prefix_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::award_types::{AwardLevel, AwardType, rules_for};
 use crate::domain::org_units::{self as units, OrgUnit};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::{Seen, Subject};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::text::fold;
 
 text_enum! {
@@ -100,7 +100,7 @@ pub fn move_to(
     action: &str,
     unit_id: Option<&str>,
     reason: Option<&str>,
-) -> Result<Nomination, ApiError> {
+) -> Result<Nomination, Error> {
     let at = now();
     let row: Nomination = diesel::update(
         nominations::table
@@ -316,7 +316,7 @@ pub fn create(
     subject: &Subject,
     proposer: &OrgUnit,
     f: NominationFields,
-) -> Result<Nomination, ApiError> {
+) -> Result<Nomination, Error> {
     let granting = granting_unit(tx, proposer, award.level)?;
     let at = now();
     let id = new_id();
@@ -379,12 +379,12 @@ pub fn update(
     current: &Nomination,
     expected_version: i64,
     f: NominationFields,
-) -> Result<Nomination, ApiError> {
+) -> Result<Nomination, Error> {
     if !matches!(
         current.status(),
         NominationStatus::Draft | NominationStatus::Returned
     ) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "not_editable",
             "only a draft or returned nomination changes; this one is on its way",
         ));
@@ -430,12 +430,12 @@ pub fn after_action(
     n: &Nomination,
     action: NominationAction,
     parent: Option<&str>,
-) -> Result<(NominationStatus, Option<String>), ApiError> {
+) -> Result<(NominationStatus, Option<String>), Error> {
     use NominationAction as A;
     use NominationStatus as S;
     let status = n.status();
     let refuse = || {
-        ApiError::conflict(
+        Error::conflict(
             "invalid_transition",
             format!("a {status} nomination cannot be given \"{action}\""),
         )
@@ -560,10 +560,7 @@ fn lock_quota(tx: &mut Tx<'_>, award_id: &str, proposer_id: &str, year: i32) -> 
 /// Checks a batch about to be submitted against the quotas of the rules in force: per award
 /// type and proposing unit, the nominations already on their way plus the batch may not
 /// exceed `max_percent` of the holders of the base award in that year under the proposer.
-pub fn check_quotas(
-    tx: &mut Tx<'_>,
-    batch: &[NominationView],
-) -> Result<Vec<QuotaExcess>, ApiError> {
+pub fn check_quotas(tx: &mut Tx<'_>, batch: &[NominationView]) -> Result<Vec<QuotaExcess>, Error> {
     let mut groups: HashMap<(String, String, i32), Vec<&NominationView>> = HashMap::new();
     for v in batch {
         let n = &v.nomination;
@@ -713,12 +710,12 @@ pub fn list(
 
 /// The dossier takes another file while the proposer holds the nomination (a draft or
 /// returned), up to the same number of files as evidence.
-pub fn ensure_accepts_file(conn: &mut AnyConnection, n: &Nomination) -> Result<(), ApiError> {
+pub fn ensure_accepts_file(conn: &mut AnyConnection, n: &Nomination) -> Result<(), Error> {
     if !matches!(
         n.status(),
         NominationStatus::Draft | NominationStatus::Returned
     ) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "not_editable",
             "the dossier changes only while the nomination is a draft or returned",
         ));
@@ -728,7 +725,7 @@ pub fn ensure_accepts_file(conn: &mut AnyConnection, n: &Nomination) -> Result<(
         .count()
         .get_result(conn)?;
     if count >= crate::domain::evidence::MAX_FILES {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "too_many_files",
             format!(
                 "A dossier carries at most {} files.",
@@ -748,7 +745,7 @@ pub fn add_file(
     file_name: &str,
     content_type: &str,
     size: i64,
-) -> Result<DossierFile, ApiError> {
+) -> Result<DossierFile, Error> {
     let file = DossierFile {
         id: new_id(),
         nomination_id: n.id.clone(),
@@ -783,7 +780,7 @@ pub fn add_file(
     ))
     .execute(tx.conn())?;
     if moved == 0 {
-        return Err(ApiError::precondition_failed());
+        return Err(Error::precondition_failed());
     }
     audit::record_change(
         tx,

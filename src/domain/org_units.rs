@@ -3,12 +3,12 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Scope;
 use crate::db::schema::{org_units, staff};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::Error;
+use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::on_backend;
 use crate::text::{fold, sort_key};
 
@@ -66,7 +66,7 @@ fn check_code_free(
     conn: &mut AnyConnection,
     code: &str,
     except_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let mut q = org_units::table
         .filter(org_units::code.eq(code))
         .into_boxed();
@@ -75,7 +75,7 @@ fn check_code_free(
     }
     let taken: i64 = q.count().get_result(conn)?;
     if taken > 0 {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "code",
             "duplicate",
             "another org unit has this code",
@@ -139,13 +139,13 @@ pub fn create(
     actor: &Actor,
     new: NewOrgUnit,
     parent: Option<&OrgUnit>,
-) -> Result<OrgUnit, ApiError> {
+) -> Result<OrgUnit, Error> {
     let code = normalize_code(&new.code);
     check_code_free(tx, &code, None)?;
     if let Some(p) = parent
         && !p.active
     {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "parent_id",
             "archived",
             "the parent unit is archived",
@@ -214,7 +214,7 @@ pub fn update(
     expected_version: i64,
     changes: OrgUnitChanges,
     new_parent: Option<Option<&OrgUnit>>,
-) -> Result<OrgUnit, ApiError> {
+) -> Result<OrgUnit, Error> {
     ensure_version(current.version, expected_version)?;
     let code = changes
         .code
@@ -242,14 +242,14 @@ pub fn update(
         Some(parent) => {
             if let Some(p) = parent {
                 if would_cycle(&current, p) {
-                    return Err(ApiError::invalid(
+                    return Err(Error::invalid(
                         "parent_id",
                         "cycle",
                         "a unit cannot be moved below itself or one of its descendants",
                     ));
                 }
                 if !p.active {
-                    return Err(ApiError::invalid(
+                    return Err(Error::invalid(
                         "parent_id",
                         "archived",
                         "the parent unit is archived",
@@ -357,14 +357,14 @@ fn changes_parent_id<'a>(
 }
 
 /// A unit is restored only under an active parent.
-fn check_parent_active(conn: &mut AnyConnection, parent_id: Option<&str>) -> Result<(), ApiError> {
+fn check_parent_active(conn: &mut AnyConnection, parent_id: Option<&str>) -> Result<(), Error> {
     if let Some(id) = parent_id {
         let active: bool = org_units::table
             .find(id)
             .select(org_units::active)
             .get_result(conn)?;
         if !active {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "active",
                 "archived_parent",
                 "the parent unit is archived; restore it first",
@@ -375,14 +375,14 @@ fn check_parent_active(conn: &mut AnyConnection, parent_id: Option<&str>) -> Res
 }
 
 /// A unit with active sub-units or active staff stays: archiving it would orphan them.
-fn check_archivable(conn: &mut AnyConnection, unit: &OrgUnit) -> Result<(), ApiError> {
+fn check_archivable(conn: &mut AnyConnection, unit: &OrgUnit) -> Result<(), Error> {
     let children: i64 = org_units::table
         .filter(org_units::parent_id.eq(&unit.id))
         .filter(org_units::active.eq(true))
         .count()
         .get_result(conn)?;
     if children > 0 {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "has_active_children",
             format!("The unit has {children} active sub-unit(s); archive or move them first."),
         ));
@@ -393,7 +393,7 @@ fn check_archivable(conn: &mut AnyConnection, unit: &OrgUnit) -> Result<(), ApiE
         .count()
         .get_result(conn)?;
     if members > 0 {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "has_active_staff",
             format!("The unit has {members} active staff member(s); move or archive them first."),
         ));
@@ -407,7 +407,7 @@ pub fn archive(
     actor: &Actor,
     current: OrgUnit,
     expected_version: i64,
-) -> Result<OrgUnit, ApiError> {
+) -> Result<OrgUnit, Error> {
     let changes = OrgUnitChanges {
         active: Some(false),
         ..Default::default()

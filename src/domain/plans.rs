@@ -5,17 +5,17 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Scope;
 use crate::db::schema::{
     legal_documents, movements, org_units, plan_award_forms, plan_items, plan_legal_bases,
     plan_movements, plan_phases, plan_responsibilities, plans,
 };
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::Error;
+use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
-use crate::error::ApiError;
 use crate::on_backend;
 use crate::text::fold;
 
@@ -364,7 +364,7 @@ fn check(
     conn: &mut AnyConnection,
     c: &PlanContent,
     unit_visible: &dyn Fn(&str) -> bool,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let unit_path = |conn: &mut AnyConnection, id: &str| -> QueryResult<Option<(String, bool)>> {
         org_units::table
             .find(id)
@@ -375,7 +375,7 @@ fn check(
     let issuer_path = match unit_path(conn, &c.issuer_id)? {
         Some((path, active)) if unit_visible(&path) => {
             if !active {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "issuer_id",
                     "archived",
                     "the unit is archived",
@@ -384,11 +384,7 @@ fn check(
             path
         }
         _ => {
-            return Err(ApiError::invalid(
-                "issuer_id",
-                "not_found",
-                "no such org unit",
-            ));
+            return Err(Error::invalid("issuer_id", "not_found", "no such org unit"));
         }
     };
     // A plan cites national documents and movements, and those kept by units on its
@@ -400,7 +396,7 @@ fn check(
     };
     for (i, r) in c.responsibilities.iter().enumerate() {
         if !unit_path(conn, &r.org_unit_id)?.is_some_and(|(p, _)| unit_visible(&p)) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("responsibilities[{i}].org_unit_id"),
                 "not_found",
                 "no such org unit",
@@ -409,7 +405,7 @@ fn check(
     }
     for (i, p) in c.phases.iter().enumerate() {
         if p.end_date < p.start_date {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("phases[{i}].end_date"),
                 "before_start",
                 "the phase ends before it starts",
@@ -418,7 +414,7 @@ fn check(
         if let Some(year) = p.review_year
             && (year < p.start_date.year() || year > p.end_date.year())
         {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("phases[{i}].review_year"),
                 "range",
                 "the review falls outside the phase",
@@ -428,7 +424,7 @@ fn check(
     if let Some(d) = &c.report_deadline
         && NaiveDate::from_ymd_opt(2001, d.month, d.day).is_none()
     {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "report_deadline.day",
             "range",
             "no such day in that month (29 February is not allowed)",
@@ -447,7 +443,7 @@ fn check(
             None => false,
         };
         if !cited {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("legal_basis_ids[{i}]"),
                 "not_found",
                 "no such legal document",
@@ -469,7 +465,7 @@ fn check(
             _ => None,
         };
         let Some((start, end)) = span else {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("movement_ids[{i}]"),
                 "not_found",
                 "no such movement",
@@ -482,7 +478,7 @@ fn check(
             .enumerate()
             .find(|(_, p)| p.start_date < start || p.end_date > end)
         {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("phases[{pi}]"),
                 "outside_movement",
                 format!("the phase falls outside the movement's span {start} – {end}"),
@@ -492,10 +488,10 @@ fn check(
     Ok(())
 }
 
-fn check_distinct(field: &str, ids: &[String]) -> Result<(), ApiError> {
+fn check_distinct(field: &str, ids: &[String]) -> Result<(), Error> {
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].contains(id) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("{field}[{i}]"),
                 "duplicate",
                 "listed twice",
@@ -601,7 +597,7 @@ pub fn create(
     actor: &Actor,
     c: PlanContent,
     unit_visible: &dyn Fn(&str) -> bool,
-) -> Result<PlanDetail, ApiError> {
+) -> Result<PlanDetail, Error> {
     check(tx, &c, unit_visible)?;
     let at = now();
     let id = new_id();
@@ -653,10 +649,10 @@ pub fn update(
     expected_version: i64,
     c: PlanContent,
     unit_visible: &dyn Fn(&str) -> bool,
-) -> Result<PlanDetail, ApiError> {
+) -> Result<PlanDetail, Error> {
     ensure_version(current.plan.version, expected_version)?;
     if !is_editable(current.plan.status()) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "plan_not_draft",
             "Only a draft plan can be changed; an issued plan changes through its criteria's amendments.",
         ));
@@ -670,7 +666,7 @@ pub fn update(
     if let Some(n) = highest
         && c.contents.len() < n as usize
     {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "contents",
             "referenced",
             format!("criteria refer to content item {n}; keep at least {n} items"),
@@ -720,25 +716,25 @@ pub fn transition(
     current: PlanDetail,
     expected_version: i64,
     to: PlanStatus,
-) -> Result<PlanDetail, ApiError> {
+) -> Result<PlanDetail, Error> {
     ensure_version(current.plan.version, expected_version)?;
     let from = current.plan.status();
     if !can_transition(from, to) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "transition_not_allowed",
             format!("A plan cannot go from {from} to {to}."),
         ));
     }
     if to == PlanStatus::Issued {
         if current.plan.number.is_none() {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "number",
                 "required",
                 "a plan needs its number (số/ký hiệu) to be issued",
             ));
         }
         if current.plan.issued_on.is_none() {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "issued_on",
                 "required",
                 "a plan needs its date to be issued",
@@ -797,10 +793,10 @@ pub fn deadlines(detail: &PlanDetail, from: NaiveDate, count: usize) -> Vec<Naiv
 }
 
 /// Registrations and evidence are taken only while the plan runs (issued or in progress).
-pub fn ensure_running(plan: &Plan) -> Result<(), ApiError> {
+pub fn ensure_running(plan: &Plan) -> Result<(), Error> {
     match plan.status() {
         PlanStatus::Issued | PlanStatus::InProgress => Ok(()),
-        status => Err(ApiError::conflict(
+        status => Err(Error::conflict(
             "plan_not_running",
             format!(
                 "The plan is {status}: it takes registrations and evidence only once issued and until closed."
@@ -814,7 +810,7 @@ pub fn ensure_year_in_plan(
     conn: &mut AnyConnection,
     plan_id: &str,
     year: i32,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let years = plan_phases::table
         .filter(plan_phases::plan_id.eq(plan_id))
         .select((
@@ -825,7 +821,7 @@ pub fn ensure_year_in_plan(
         on_backend!(conn, |c| years.get_result(c))?;
     match (first, last) {
         (Some(first), Some(last)) if year < first.year() || year > last.year() => {
-            Err(ApiError::invalid(
+            Err(Error::invalid(
                 "year",
                 "outside_plan",
                 format!("the plan runs from {} to {}", first.year(), last.year()),

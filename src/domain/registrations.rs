@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::db::schema::{org_units, registration_deadlines, registrations};
 use crate::db::{AnyConnection, Tx, prefix_pattern};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::plans::{self, Plan};
@@ -15,7 +16,6 @@ use crate::domain::subjects::{Seen, Subject};
 use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
-use crate::error::ApiError;
 
 text_enum! {
     /// The emulation titles (danh hiệu thi đua) of Law 06/2022/QH15, Đ.23–28, that a
@@ -97,9 +97,9 @@ fn join_titles(titles: &[Title]) -> String {
 }
 
 /// Titles must suit the subject, and appear once each.
-pub fn check_titles(kind: CriterionSubject, titles: &[Title]) -> Result<(), ApiError> {
+pub fn check_titles(kind: CriterionSubject, titles: &[Title]) -> Result<(), Error> {
     if titles.is_empty() {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "titles",
             "required",
             "pledge at least one title",
@@ -107,14 +107,14 @@ pub fn check_titles(kind: CriterionSubject, titles: &[Title]) -> Result<(), ApiE
     }
     for (i, t) in titles.iter().enumerate() {
         if t.subject() != kind {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("titles[{i}]"),
                 "wrong_subject",
                 format!("{t} is not a title for a {kind} subject"),
             ));
         }
         if titles[..i].contains(t) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 &format!("titles[{i}]"),
                 "duplicate",
                 format!("{t} is listed twice"),
@@ -183,10 +183,10 @@ pub fn set_deadline(
     year: i32,
     f: DeadlineFields,
     expected_version: Option<i64>,
-) -> Result<Deadline, ApiError> {
+) -> Result<Deadline, Error> {
     plans::ensure_year_in_plan(tx, &plan.id, year)?;
     if f.closes_on.year() != year {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "closes_on",
             "outside_year",
             "registration for a year closes within that year",
@@ -194,7 +194,7 @@ pub fn set_deadline(
     }
     if let Some(until) = f.reopened_until {
         if until <= f.closes_on {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "reopened_until",
                 "before_deadline",
                 "a reopening ends after the deadline",
@@ -204,7 +204,7 @@ pub fn set_deadline(
             .as_deref()
             .is_none_or(|r| r.trim().is_empty())
         {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "reopen_reason",
                 "required",
                 "say why registration reopens",
@@ -230,7 +230,7 @@ pub fn set_deadline(
                 .get_result(tx.conn())?,
             ChangeAction::Created,
         ),
-        (Some(_), None) => return Err(ApiError::precondition_required()),
+        (Some(_), None) => return Err(Error::precondition_required()),
         (Some(d), Some(v)) => {
             ensure_version(d.version, v)?;
             (
@@ -263,7 +263,7 @@ pub fn set_deadline(
     Ok(row)
 }
 
-fn ensure_open(conn: &mut AnyConnection, plan_id: &str, year: i32) -> Result<(), ApiError> {
+fn ensure_open(conn: &mut AnyConnection, plan_id: &str, year: i32) -> Result<(), Error> {
     let deadline = find_deadline(conn, plan_id, year)?;
     if is_open(deadline.as_ref(), crate::domain::today()) {
         Ok(())
@@ -271,7 +271,7 @@ fn ensure_open(conn: &mut AnyConnection, plan_id: &str, year: i32) -> Result<(),
         let closed = deadline
             .map(|d| d.closes_on.to_string())
             .unwrap_or_default();
-        Err(ApiError::conflict(
+        Err(Error::conflict(
             "registration_closed",
             format!(
                 "Registration for {year} closed on {closed}; an officer of the plan may reopen it."
@@ -303,11 +303,11 @@ pub fn create(
     year: i32,
     titles: &[Title],
     note: Option<String>,
-) -> Result<Registration, ApiError> {
+) -> Result<Registration, Error> {
     plans::ensure_running(plan)?;
     plans::ensure_year_in_plan(tx, &plan.id, year)?;
     if !plans::reaches(issuer_path, &subject.unit_path) {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             subject_field(subject),
             "outside_plan",
             "the plan does not apply to this unit: it reaches the units below its issuer",
@@ -327,7 +327,7 @@ pub fn create(
             .filter(registrations::org_unit_id.eq(subject.org_unit_id.clone())),
     };
     if let Some(existing) = taken.first::<String>(tx.conn()).optional()? {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             subject_field(subject),
             "already_registered",
             format!(
@@ -387,7 +387,7 @@ pub fn update(
     current: Registration,
     expected_version: i64,
     change: RegistrationChange,
-) -> Result<Registration, ApiError> {
+) -> Result<Registration, Error> {
     ensure_version(current.version, expected_version)?;
     plans::ensure_running(plan)?;
     let kind = CriterionSubject::from_db(&current.subject);

@@ -3,15 +3,18 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::auth::tokens::{SESSION_TTL_DAYS, hash_refresh_token, new_refresh_token};
-use crate::auth::{Principal, Scope};
+use crate::secrets::{hash_refresh_token, new_refresh_token};
+
+/// A session lives this long after its last refresh.
+pub const SESSION_TTL_DAYS: i64 = 30;
 use crate::db::AnyConnection;
 use crate::db::Tx;
 use crate::db::schema::{org_units, refresh_tokens, sessions, users};
+use crate::domain::Error;
+use crate::domain::access::{Principal, Scope};
 use crate::domain::audit::{self, ResourceKind};
 use crate::domain::users::{User, roles_from_db};
 use crate::domain::{Actor, new_id, now};
-use crate::error::ApiError;
 
 /// A session just opened or refreshed: the caller signs an access token for it.
 pub struct Opened {
@@ -76,8 +79,8 @@ pub fn refresh(
     tx: &mut Tx<'_>,
     token: &str,
     request_id: Option<String>,
-) -> Result<Refreshed, ApiError> {
-    let invalid = || ApiError::unauthorized("The refresh token is not valid; log in again.");
+) -> Result<Refreshed, Error> {
+    let invalid = || Error::unauthorized("The refresh token is not valid; log in again.");
     let hash = hash_refresh_token(token);
     let (session_id, token_expires): (String, chrono::NaiveDateTime) = refresh_tokens::table
         .find(&hash)

@@ -3,13 +3,13 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Scope;
-use crate::auth::policy::StaffVisibility;
 use crate::db::schema::{org_units, staff};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
+use crate::domain::Error;
+use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
+use crate::domain::policy::StaffVisibility;
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::text::{fold, person_sort_key};
 
 text_enum! {
@@ -102,7 +102,7 @@ fn check_unique(
     conn: &mut AnyConnection,
     fields: &StaffFields,
     except_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let others = || {
         let mut q = staff::table.into_boxed();
         if let Some(id) = except_id {
@@ -116,7 +116,7 @@ fn check_unique(
             .count()
             .get_result(conn)?;
         if n > 0 {
-            return Err(ApiError::conflict_field(
+            return Err(Error::conflict_field(
                 "staff_code",
                 "duplicate",
                 "another staff member has this code",
@@ -129,7 +129,7 @@ fn check_unique(
             .count()
             .get_result(conn)?;
         if n > 0 {
-            return Err(ApiError::conflict_field(
+            return Err(Error::conflict_field(
                 "email",
                 "duplicate",
                 "another staff member has this email",
@@ -142,7 +142,7 @@ fn check_unique(
             .count()
             .get_result(conn)?;
         if n > 0 {
-            return Err(ApiError::conflict_field(
+            return Err(Error::conflict_field(
                 "personal_id",
                 "duplicate",
                 "another staff member has this personal identification number",
@@ -153,11 +153,11 @@ fn check_unique(
 }
 
 /// Staff join and move only into active units.
-fn check_unit_active(unit_active: bool) -> Result<(), ApiError> {
+fn check_unit_active(unit_active: bool) -> Result<(), Error> {
     if unit_active {
         Ok(())
     } else {
-        Err(ApiError::invalid(
+        Err(Error::invalid(
             "org_unit_id",
             "archived",
             "the unit is archived",
@@ -172,7 +172,7 @@ pub fn create(
     unit_id: &str,
     unit_active: bool,
     mut fields: StaffFields,
-) -> Result<Staff, ApiError> {
+) -> Result<Staff, Error> {
     check_unit_active(unit_active)?;
     normalize(&mut fields);
     check_unique(tx, &fields, None)?;
@@ -236,7 +236,7 @@ pub fn update(
     expected_version: i64,
     mut fields: StaffFields,
     new_unit: Option<(&str, bool)>,
-) -> Result<Staff, ApiError> {
+) -> Result<Staff, Error> {
     ensure_version(current.version, expected_version)?;
     let unit_id = match new_unit {
         Some((id, active)) if id != current.org_unit_id => {

@@ -3,13 +3,13 @@
 
 use diesel::prelude::*;
 
-use crate::auth::policy::{self, StaffVisibility};
-use crate::auth::{Principal, Scope};
 use crate::db::AnyConnection;
 use crate::db::schema::org_units;
+use crate::domain::Error;
+use crate::domain::access::{Principal, Scope};
 use crate::domain::criteria::CriterionSubject;
+use crate::domain::policy::{self, StaffVisibility};
 use crate::domain::{org_units as units, staff};
-use crate::error::ApiError;
 
 /// A subject found and checked to be active.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ pub fn resolve_to_act_for(
     kind: CriterionSubject,
     org_unit_id: Option<&str>,
     staff_id: Option<&str>,
-) -> Result<Subject, ApiError> {
+) -> Result<Subject, Error> {
     let subject = resolve(conn, kind, org_unit_id, staff_id, |path, staff| {
         policy::can_read_subject(principal, path, staff)
     })?;
@@ -50,16 +50,16 @@ pub fn resolve(
     org_unit_id: Option<&str>,
     staff_id: Option<&str>,
     visible: impl Fn(&str, Option<&str>) -> bool,
-) -> Result<Subject, ApiError> {
+) -> Result<Subject, Error> {
     match (kind, org_unit_id, staff_id) {
         (CriterionSubject::Collective, Some(unit_id), None) => {
             let unit = units::find(conn, unit_id)?
                 .filter(|u| visible(&u.path, None))
                 .ok_or_else(|| {
-                    ApiError::invalid("org_unit_id", "not_found", "no such org unit in your scope")
+                    Error::invalid("org_unit_id", "not_found", "no such org unit in your scope")
                 })?;
             if !unit.active {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "org_unit_id",
                     "archived",
                     "the org unit is archived",
@@ -76,14 +76,14 @@ pub fn resolve(
             let (person, path) = staff::find(conn, staff_id)?
                 .filter(|(s, path)| visible(path, Some(&s.id)))
                 .ok_or_else(|| {
-                    ApiError::invalid(
+                    Error::invalid(
                         "staff_id",
                         "not_found",
                         "no such staff member in your scope",
                     )
                 })?;
             if !person.active {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "staff_id",
                     "archived",
                     "the staff member has left",
@@ -96,12 +96,12 @@ pub fn resolve(
                 staff_id: Some(person.id),
             })
         }
-        (CriterionSubject::Collective, _, _) => Err(ApiError::invalid(
+        (CriterionSubject::Collective, _, _) => Err(Error::invalid(
             "org_unit_id",
             "wrong_subject",
             "a collective (tập thể) subject is an org unit: give org_unit_id and no staff_id",
         )),
-        (CriterionSubject::Individual, _, _) => Err(ApiError::invalid(
+        (CriterionSubject::Individual, _, _) => Err(Error::invalid(
             "staff_id",
             "wrong_subject",
             "an individual (cá nhân) subject is a staff member: give staff_id and no org_unit_id",

@@ -6,9 +6,9 @@ use serde::Serialize;
 use crate::db::Tx;
 use crate::db::schema::{org_units, sessions, staff, users};
 use crate::db::{AnyConnection, Writes};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
-use crate::error::ApiError;
 use crate::text::fold;
 
 text_enum! {
@@ -188,12 +188,12 @@ fn check_links(
     roles: &[Role],
     org_unit_id: Option<&str>,
     staff_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     match org_unit_id {
         Some(id) => {
             let exists: i64 = org_units::table.find(id).count().get_result(conn)?;
             if exists == 0 {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "org_unit_id",
                     "not_found",
                     "no such org unit",
@@ -201,7 +201,7 @@ fn check_links(
             }
         }
         None if roles.iter().any(|r| *r != Role::Admin) => {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "org_unit_id",
                 "required",
                 "accounts other than admins act within an org unit",
@@ -212,7 +212,7 @@ fn check_links(
     if let Some(id) = staff_id {
         let exists: i64 = staff::table.find(id).count().get_result(conn)?;
         if exists == 0 {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "staff_id",
                 "not_found",
                 "no such staff member",
@@ -223,7 +223,7 @@ fn check_links(
             .count()
             .get_result(conn)?;
         if taken > 0 {
-            return Err(ApiError::conflict_field(
+            return Err(Error::conflict_field(
                 "staff_id",
                 "duplicate",
                 "another account is linked to this staff member",
@@ -239,10 +239,10 @@ pub fn create(
     actor: &Actor,
     new: NewUser,
     password_hash: String,
-) -> Result<User, ApiError> {
+) -> Result<User, Error> {
     let username = normalize_username(&new.username);
     if find_by_username(tx, &username)?.is_some() {
-        return Err(ApiError::conflict_field(
+        return Err(Error::conflict_field(
             "username",
             "duplicate",
             "this username is taken",
@@ -300,7 +300,7 @@ pub fn update(
     current: User,
     expected_version: i64,
     changes: UserChanges,
-) -> Result<User, ApiError> {
+) -> Result<User, Error> {
     ensure_version(current.version, expected_version)?;
     let roles = changes.roles.clone().unwrap_or_else(|| current.roles());
     let org_unit_id = changes
@@ -348,7 +348,7 @@ pub fn set_password(
     actor: &Actor,
     user: &User,
     password_hash: String,
-) -> Result<User, ApiError> {
+) -> Result<User, Error> {
     let updated: User = diesel::update(users::table.find(&user.id))
         .set((
             users::password_hash.eq(password_hash),
@@ -384,7 +384,7 @@ pub fn lift_login_lockout(
     actor: &Actor,
     user: &User,
     throttle: &crate::auth::throttle::LoginThrottle,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Error> {
     let was_locked = throttle.lift(tx, &user.username)?;
     audit::record_event_with(
         tx,
@@ -491,12 +491,8 @@ pub fn list(
 }
 
 /// Creates an admin account with no unit (admins act everywhere).
-pub fn create_admin(
-    conn: &mut impl Writes,
-    username: &str,
-    password: &str,
-) -> Result<User, ApiError> {
-    let hash = crate::auth::password::hash(password)?;
+pub fn create_admin(conn: &mut impl Writes, username: &str, password: &str) -> Result<User, Error> {
+    let hash = crate::secrets::hash_password(password).map_err(Error::internal)?;
     let new = NewUser {
         username: username.to_string(),
         roles: vec![Role::Admin],
@@ -512,11 +508,11 @@ pub fn create_admin(
 pub fn ensure_first_admin(
     conn: &mut impl Writes,
     configured: Option<&str>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, Error> {
     if count(conn)? > 0 {
         return Ok(None);
     }
-    let generated = configured.is_none().then(crate::auth::password::generate);
+    let generated = configured.is_none().then(crate::secrets::generate_password);
     let password = configured
         .map(str::to_string)
         .or_else(|| generated.clone())
@@ -524,7 +520,7 @@ pub fn ensure_first_admin(
     match create_admin(conn, "admin", &password) {
         Ok(_) => Ok(generated),
         // Another instance starting at the same time made it first.
-        Err(e) if e.status == actix_web::http::StatusCode::CONFLICT => Ok(None),
+        Err(e) if e.is_conflict() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -29,15 +29,15 @@ use serde::Serialize;
 use sha2::Sha256;
 use url::{Host, Url};
 
-use crate::auth::tokens::random_bytes;
 use crate::db::schema::{webhook_deliveries, webhook_subscriptions};
 use crate::db::{AnyConnection, Conn, Tx, Writes};
+use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::feed::{self, Change};
 use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
-use crate::error::ApiError;
+use crate::secrets::random_bytes;
 
 // Settings --------------------------------------------------------------------------
 
@@ -180,9 +180,9 @@ pub struct Refusal {
     pub message: String,
 }
 
-impl From<Refusal> for ApiError {
+impl From<Refusal> for Error {
     fn from(r: Refusal) -> Self {
-        ApiError::invalid("url", r.code, r.message)
+        Error::invalid("url", r.code, r.message)
     }
 }
 
@@ -519,7 +519,7 @@ fn checked(
     url: Option<&str>,
     event_types: Option<&[String]>,
     settings: &Settings,
-) -> Result<(Option<String>, Option<Vec<String>>), ApiError> {
+) -> Result<(Option<String>, Option<Vec<String>>), Error> {
     let url = url
         .map(|u| check_url(u, settings.allowed_hosts.as_deref()))
         .transpose()?
@@ -527,7 +527,7 @@ fn checked(
     let types = event_types
         .map(check_event_types)
         .transpose()
-        .map_err(|(i, m)| ApiError::invalid(&format!("event_types[{i}]"), "format", m))?;
+        .map_err(|(i, m)| Error::invalid(&format!("event_types[{i}]"), "format", m))?;
     Ok((url, types))
 }
 
@@ -580,7 +580,7 @@ pub fn create(
     actor: &Actor,
     new: NewSubscription,
     settings: &Settings,
-) -> Result<(Subscription, String), ApiError> {
+) -> Result<(Subscription, String), Error> {
     let (url, types) = checked(Some(&new.url), Some(&new.event_types), settings)?;
     let at = now();
     let sub = Subscription {
@@ -647,7 +647,7 @@ pub fn update(
     expected_version: i64,
     changes: SubscriptionChanges,
     settings: &Settings,
-) -> Result<(Subscription, Option<String>), ApiError> {
+) -> Result<(Subscription, Option<String>), Error> {
     let (url, types) = checked(
         changes.url.as_deref(),
         changes.event_types.as_deref(),
@@ -715,13 +715,8 @@ pub fn update(
 /// Moves the cursor back (or forward) to `after`: the changes after it are delivered
 /// again, with the event ids they had. The cursor is the worker's, so this makes no new
 /// version; the audit log records who asked.
-pub fn replay(
-    tx: &mut Tx<'_>,
-    actor: &Actor,
-    id: &str,
-    after: i64,
-) -> Result<Subscription, ApiError> {
-    let mut sub = lock(tx, id)?.ok_or_else(|| ApiError::not_found("webhook"))?;
+pub fn replay(tx: &mut Tx<'_>, actor: &Actor, id: &str, after: i64) -> Result<Subscription, Error> {
+    let mut sub = lock(tx, id)?.ok_or_else(|| Error::not_found("webhook"))?;
     feed::check_cursor(tx, after)?;
     diesel::update(webhook_subscriptions::table.find(id))
         .set(webhook_subscriptions::cursor.eq(after))
@@ -837,7 +832,7 @@ pub fn change_payload(change: &Change) -> (String, String) {
 
 /// Queues a `ping` for the subscription, due at once. It is sent even to a disabled
 /// subscription, so a fixed receiver can be tried before the subscription is enabled.
-pub fn ping(tx: &mut Tx<'_>, actor: &Actor, sub: &Subscription) -> Result<Delivery, ApiError> {
+pub fn ping(tx: &mut Tx<'_>, actor: &Actor, sub: &Subscription) -> Result<Delivery, Error> {
     let at = now();
     let id = format!("ping_{}", uuid::Uuid::now_v7().simple());
     let body = serde_json::json!({
@@ -907,7 +902,7 @@ pub const CLAIM_BATCH: i64 = 50;
 /// The outbox step: for each active subscription behind the feed's head, turns the next
 /// changes after its cursor into deliveries and moves the cursor past them. Returns the
 /// deliveries made. An idle step only reads.
-pub fn fan_out(conn: &mut Conn) -> Result<usize, ApiError> {
+pub fn fan_out(conn: &mut Conn) -> Result<usize, Error> {
     audit::seal_committed(conn)?;
     let head = audit::data_version(conn)?;
     let behind: Vec<String> = webhook_subscriptions::table
@@ -925,7 +920,7 @@ pub fn fan_out(conn: &mut Conn) -> Result<usize, ApiError> {
 
 /// One subscription's next batch, with its row locked: a second instance waits, then
 /// finds the cursor already moved.
-fn fan_out_one(tx: &mut Tx<'_>, id: &str) -> Result<usize, ApiError> {
+fn fan_out_one(tx: &mut Tx<'_>, id: &str) -> Result<usize, Error> {
     let Some(sub) = lock(tx, id)? else {
         return Ok(0);
     };
@@ -991,7 +986,7 @@ pub fn pending_deliveries(conn: &mut AnyConnection) -> QueryResult<i64> {
 /// Claims up to `CLAIM_BATCH` due deliveries, oldest due first, for `LEASE`. On
 /// PostgreSQL `SKIP LOCKED` lets instances claiming together take different rows.
 /// Deliveries of disabled subscriptions wait, pings excepted.
-pub fn claim_due(conn: &mut Conn) -> Result<Vec<Claimed>, ApiError> {
+pub fn claim_due(conn: &mut Conn) -> Result<Vec<Claimed>, Error> {
     let at = now();
     let due = || {
         webhook_deliveries::table
@@ -1031,7 +1026,7 @@ pub fn claim_due(conn: &mut Conn) -> Result<Vec<Claimed>, ApiError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let lease_until = at + chrono::Duration::from_std(LEASE).map_err(ApiError::internal)?;
+        let lease_until = at + chrono::Duration::from_std(LEASE).map_err(Error::internal)?;
         diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(&ids)))
             .set(webhook_deliveries::locked_until.eq(lease_until))
             .execute(tx.conn())?;
@@ -1095,7 +1090,7 @@ pub fn record_outcome(
     claimed: &Claimed,
     outcome: &Outcome,
     settings: &Settings,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let at = now();
     let attempts = claimed.attempts + 1;
     let this = || {
@@ -1129,7 +1124,7 @@ pub fn record_outcome(
             let (status_text, next_at) = match retry_after(attempts, settings) {
                 Some(wait) => (
                     DeliveryStatus::Pending,
-                    at + chrono::Duration::from_std(wait).map_err(ApiError::internal)?,
+                    at + chrono::Duration::from_std(wait).map_err(Error::internal)?,
                 ),
                 None => (DeliveryStatus::Failed, at),
             };
@@ -1171,7 +1166,7 @@ fn disable(
     failures: i32,
     last_error: &str,
     url: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let Some(current) = find(tx, id)? else {
         return Ok(());
     };

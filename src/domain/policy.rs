@@ -3,26 +3,26 @@
 //! Handlers load the object, then ask here. An object the caller may not see answers 404
 //! (its existence is not revealed); one it sees but may not change answers 403.
 
-use crate::auth::{Caller, Principal, Scope};
+use crate::domain::Error;
+use crate::domain::access::{Caller, Principal, Scope};
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
-use crate::error::ApiError;
 
 /// Turns a permission into the answer for a visible object: 403 when refused.
-pub fn ensure(allowed: bool) -> Result<(), ApiError> {
+pub fn ensure(allowed: bool) -> Result<(), Error> {
     if allowed {
         Ok(())
     } else {
-        Err(ApiError::forbidden())
+        Err(Error::forbidden())
     }
 }
 
 /// Turns visibility into the answer for an object: 404 when hidden.
-pub fn ensure_visible(visible: bool, what: &str) -> Result<(), ApiError> {
+pub fn ensure_visible(visible: bool, what: &str) -> Result<(), Error> {
     if visible {
         Ok(())
     } else {
-        Err(ApiError::not_found(what))
+        Err(Error::not_found(what))
     }
 }
 
@@ -81,7 +81,7 @@ pub fn staff_visibility(p: &Principal) -> StaffVisibility {
 /// Whose awards a caller sees: a user by their staff visibility, a service client with
 /// `awards:read` every award of its unit subtree (the whole system's for a whole-system
 /// client).
-pub fn award_visibility(caller: &Caller) -> Result<StaffVisibility, ApiError> {
+pub fn award_visibility(caller: &Caller) -> Result<StaffVisibility, Error> {
     ensure_caller(caller, ClientScope::AwardsRead, |_| true)?;
     Ok(match caller {
         Caller::User(p) => staff_visibility(p),
@@ -387,7 +387,7 @@ pub fn can_read_reports(p: &Principal, unit_path: &str) -> bool {
 /// Who a report is computed for. A service client with `reports:read` reads as an officer
 /// of its unit subtree would (the whole tree for a whole-system client); this principal
 /// serves only the report handlers, which write nothing.
-pub fn report_reader(caller: &Caller) -> Result<Principal, ApiError> {
+pub fn report_reader(caller: &Caller) -> Result<Principal, Error> {
     ensure_caller(caller, ClientScope::ReportsRead, |_| true)?;
     Ok(match caller {
         Caller::User(p) => p.clone(),
@@ -453,16 +453,16 @@ pub fn ensure_caller(
     caller: &Caller,
     scope: ClientScope,
     user_may: impl FnOnce(&Principal) -> bool,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     match caller {
         Caller::User(p) => ensure(user_may(p)),
         // The feed and the export are not filtered by unit: a client limited to a subtree
         // never reads them, whatever scopes it was given.
         Caller::Client(c) if scope.whole_system_only() && c.scope != Scope::All => {
-            Err(ApiError::forbidden())
+            Err(Error::forbidden())
         }
         Caller::Client(c) if c.has(scope) => Ok(()),
-        Caller::Client(_) => Err(ApiError::insufficient_scope(format!(
+        Caller::Client(_) => Err(Error::insufficient_scope(format!(
             "This endpoint needs the scope {}.",
             scope.as_str()
         ))),
