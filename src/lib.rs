@@ -157,17 +157,24 @@ pub fn build_app(
         .split_for_parts();
     // The document and the route table built from it are the same for every worker (and
     // every app of the process): built once, shared, served as ready bytes.
-    static SHARED: OnceLock<(web::Bytes, web::Data<middleware::RouteTable>)> = OnceLock::new();
-    let (document, routes) = SHARED.get_or_init(|| {
+    type Shared = (
+        web::Bytes,
+        web::Data<middleware::RouteTable>,
+        web::Data<api::access::AccessTable>,
+    );
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    let (document, routes, access) = SHARED.get_or_init(|| {
         let document = openapi::document(collected);
         let json = serde_json::to_vec(&document).expect("the OpenAPI document serialises");
         let routes = middleware::RouteTable::from_openapi(&document);
-        (json.into(), web::Data::new(routes))
+        let access = api::access::AccessTable::from_openapi(&document);
+        (json.into(), web::Data::new(routes), web::Data::new(access))
     });
     let document = document.clone();
     let observer = observe::Observer::new(state.clone());
     app.app_data(state)
         .app_data(routes.clone())
+        .app_data(access.clone())
         // Operators' endpoints, outside the OpenAPI document: Prometheus' text for admins
         // (see `metrics`), and the way to the docs from the root and without the slash.
         .route("/metrics", web::get().to(metrics::for_admins))
@@ -189,6 +196,8 @@ pub fn build_app(
                 .config(utoipa_swagger_ui::Config::new(["/api-docs/openapi.json"])),
         )
         .default_service(web::to(middleware::not_found))
+        // Inside the idempotency keys' middleware, so a kept refusal replays like any answer.
+        .wrap(actix_web::middleware::from_fn(api::access::enforce))
         .wrap(actix_web::middleware::from_fn(middleware::idempotency))
         .wrap(middleware::security_headers())
         .wrap(cors)

@@ -140,6 +140,18 @@ fn complete(op: &mut Operation) {
         .security
         .as_ref()
         .is_some_and(|reqs| reqs.iter().any(|r| *r != Default::default()));
+    // A route for named roles lists them in its bearer requirement (`api::access`).
+    let for_roles = op.security.as_ref().is_some_and(|reqs| {
+        reqs.iter().any(|r| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_object().cloned())
+                .is_some_and(|o| {
+                    o.values()
+                        .any(|roles| roles.as_array().is_some_and(|a| !a.is_empty()))
+                })
+        })
+    });
     let has_body = op.request_body.is_some();
     let has_query = op.parameters.iter().flatten().any(|p| {
         matches!(p, RefOr::T(p) if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
@@ -164,6 +176,9 @@ fn complete(op: &mut Operation) {
             "401",
             "Missing, invalid or expired access token, or the session has ended",
         );
+    }
+    if for_roles {
+        add("403", "Your roles do not allow this action");
     }
     if has_body {
         add("413", "The body is larger than 1 MiB");

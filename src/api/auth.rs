@@ -272,7 +272,7 @@ pub async fn change_password(
         // failed guess, and must not lock the account.
         let words = users::own_words(conn, &user.username, user.staff_id.as_deref())?;
         if let Err(weak) =
-            crate::api::users::strong_password("new_password", &body.new_password, &words)
+            crate::domain::users::strong_password("new_password", &body.new_password, &words)
         {
             conn.write(|tx| attempt.succeeded(tx))?;
             return Ok(Some(Err(weak)));

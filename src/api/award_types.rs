@@ -13,7 +13,6 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Query, actor, double_option, present, tagged};
-use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
@@ -22,6 +21,7 @@ use crate::domain::award_types::{
     RulesInForce,
 };
 use crate::domain::org_units::OrgUnitKind;
+use crate::domain::org_units::referenced_unit;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::error::ApiError;
 

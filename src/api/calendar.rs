@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use validator::Validate;
 
 use crate::AppState;
@@ -21,17 +20,6 @@ use crate::error::ApiError;
 
 /// The longest period the calculator takes, in working days (about four years).
 pub const MAX_WORKING_DAYS: i64 = 1000;
-
-/// Registers this module's routes under `/api/v1`.
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope::scope("/holidays")
-            .service(list_holidays)
-            .service(add_holiday)
-            .service(remove_holiday),
-    )
-    .service(scope::scope("/calendar").service(working_days));
-}
 
 /// A date the calendar works with: years 1900 to 2200, like every year of the service.
 pub fn check_date(field: &str, day: NaiveDate) -> Result<NaiveDate, ApiError> {

@@ -9,13 +9,11 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, present, tagged};
 use crate::api::list::ListParams;
-use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::{AnyConnection, Tx};
@@ -25,28 +23,9 @@ use crate::domain::councils::{
     Tally,
 };
 use crate::domain::nominations::NominationStatus;
+use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, users};
 use crate::error::ApiError;
-
-/// Registers this module's routes under `/api/v1`.
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope::scope("/councils")
-            .service(list)
-            .service(create)
-            .service(get)
-            .service(update)
-            .service(list_sessions)
-            .service(create_session)
-            .service(get_session)
-            .service(set_attendance)
-            .service(open_session)
-            .service(close_session)
-            .service(recuse)
-            .service(vote)
-            .service(minutes),
-    );
-}
 
 // Councils -----------------------------------------------------------------------------
 

@@ -12,26 +12,12 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, get, post,
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde_json::Value;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::AppState;
 use crate::api::extract::JSON_LIMIT;
 use crate::auth::{Principal, policy};
 use crate::domain::credentials::{self, Checked, DidDocument, MEDIA_TYPE, Standing, Verification};
 use crate::error::ApiError;
-
-/// Registers this module's routes under `/api/v1` (it has none there).
-pub fn routes(_cfg: &mut ServiceConfig) {}
-
-/// Registers this module's routes under `/api/v1/public` (no login).
-pub fn public_routes(cfg: &mut ServiceConfig) {
-    cfg.service(verify).service(issuer);
-}
-
-/// Registers this module's routes under `/api/v1/awards`.
-pub fn award_routes(cfg: &mut ServiceConfig) {
-    cfg.service(credential);
-}
 
 /// Whether the client asked for `application/json` and not for `application/vc`.
 fn wants_plain_json(req: &HttpRequest) -> bool {

@@ -11,13 +11,14 @@ use crate::AppState;
 use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::ListParams;
-use crate::api::plans::{criterion_with_visible_plan, editable_plan};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
+use crate::domain::criteria::criterion_with_visible_plan;
 use crate::domain::criteria::{
     self, Criterion, CriterionFields, CriterionFilter, CriterionSubject, Frequency, Measure,
 };
+use crate::domain::plans::editable_plan;
 use crate::domain::plans::{self, Plan};
 use crate::error::ApiError;
 

@@ -12,7 +12,6 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Caller, Principal, policy};
 use crate::db::AnyConnection;
@@ -23,6 +22,7 @@ use crate::domain::decisions::{
     GrantStatus,
 };
 use crate::domain::nominations::{self, NominationStatus};
+use crate::domain::org_units::referenced_unit;
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{org_units, staff};

@@ -7,14 +7,12 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use validator::Validate;
 
 use crate::AppState;
 use crate::api::calendar::check_date;
 use crate::api::extract::{Json, Page, Query, actor, tagged};
 use crate::api::list::ListParams;
-use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::throttle::{self, Allowance, Counter};
 use crate::auth::{Principal, policy};
@@ -23,29 +21,9 @@ use crate::domain::disclosures::{
     self, Candidate, Disclosure, DisclosureDetail, DisclosureFields, DisclosureFilter, Feedback,
     FeedbackFields,
 };
+use crate::domain::org_units::referenced_unit;
 use crate::domain::{PageRequest, subjects, today};
 use crate::error::ApiError;
-
-/// Registers this module's routes under `/api/v1`.
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope::scope("/disclosures")
-            .service(list)
-            .service(create)
-            .service(get)
-            .service(feedback),
-    );
-}
-
-/// Registers this module's routes under `/api/v1/public` (no login).
-pub fn public_routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope::scope("/disclosures")
-            .service(public_list)
-            .service(public_get)
-            .service(post_feedback),
-    );
-}
 
 /// Feedback posts a client address may send per hour.
 pub const FEEDBACK_PER_HOUR: i32 = 30;

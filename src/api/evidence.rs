@@ -11,11 +11,11 @@ use crate::AppState;
 use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::plans::criterion_with_visible_plan;
 use crate::api::uploads;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
+use crate::domain::criteria::criterion_with_visible_plan;
 use crate::domain::criteria::{self, Criterion, CriterionSubject};
 use crate::domain::evidence::{
     self, Evidence, EvidenceFields, EvidenceFile, EvidenceFilter, EvidenceSource, EvidenceStatus,

@@ -11,13 +11,13 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
 use crate::domain::initiatives::{
     self, Initiative, InitiativeDetail, InitiativeFields, InitiativeFilter, InitiativeScope,
 };
+use crate::domain::org_units::referenced_unit;
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]

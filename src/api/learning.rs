@@ -10,9 +10,9 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{Query, actor, declared_length, parse_json};
-use crate::api::plans::criterion_with_visible_plan;
 use crate::auth::{Principal, policy};
 use crate::db::Writes;
+use crate::domain::criteria::criterion_with_visible_plan;
 use crate::domain::learning::{self, ImportReport, LearningRow, RowError};
 use crate::error::ApiError;
 

@@ -10,7 +10,6 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::org_units::reference_owner;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
@@ -18,6 +17,7 @@ use crate::domain::legal_documents::{
     self as docs, DocType, LegalDocument, LegalDocumentFields, LegalDocumentFilter,
     LegalDocumentSort,
 };
+use crate::domain::org_units::reference_owner;
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]

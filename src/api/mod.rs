@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, and the one place that lists every route.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod award_types;
@@ -34,7 +35,7 @@ pub mod scores;
 pub mod staff;
 pub mod uploads;
 pub mod users;
-pub mod validate;
+pub use crate::domain::validate;
 pub mod webhooks;
 
 use crate::db;
@@ -58,206 +59,245 @@ where
     db::write(pool, f).await
 }
 
+use access::{account, account_or_client, admin, public};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-/// Every route of the service. Registered with `.service(..)` so the OpenAPI document is
-/// collected from the router itself and cannot drift from it.
+/// Every route of the service, each with who may call it (`access`: `public`, `account`,
+/// `account_or_client`, `admin`). Registered with `.service(..)` so the OpenAPI document is
+/// collected from the router itself and cannot drift from it; the declared access becomes
+/// the operation's `security` there, and `access::enforce` holds every request to it.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
+    cfg.service(public(health::healthz))
+        .service(public(health::readyz))
         .service(
             scope::scope("/api/v1")
                 .service(
                     scope::scope("/auth")
-                        .service(auth::login)
-                        .service(auth::refresh)
-                        .service(auth::logout)
-                        .service(auth::me)
-                        .service(auth::change_password)
-                        .service(auth::token),
+                        .service(public(auth::login))
+                        .service(public(auth::refresh))
+                        .service(account(auth::logout))
+                        .service(account(auth::me))
+                        .service(account(auth::change_password))
+                        .service(public(auth::token)),
                 )
-                .service(scope::scope("/changes").service(changes::list))
-                .service(scope::scope("/export").service(export::stream_all))
+                .service(scope::scope("/changes").service(account_or_client(changes::list)))
+                .service(scope::scope("/export").service(account_or_client(export::stream_all)))
                 .service(
                     scope::scope("/audit-log")
-                        .service(audit::list)
-                        .service(audit::verify),
+                        .service(admin(audit::list))
+                        .service(admin(audit::verify)),
                 )
                 .service(
                     scope::scope("/clients")
-                        .service(clients::list)
-                        .service(clients::create)
-                        .service(clients::get)
-                        .service(clients::update)
-                        .service(clients::rotate_secret),
+                        .service(admin(clients::list))
+                        .service(admin(clients::create))
+                        .service(admin(clients::get))
+                        .service(admin(clients::update))
+                        .service(admin(clients::rotate_secret)),
                 )
                 .service(
                     scope::scope("/webhooks")
-                        .service(webhooks::list)
-                        .service(webhooks::create)
-                        .service(webhooks::get)
-                        .service(webhooks::update)
-                        .service(webhooks::rotate_secret)
-                        .service(webhooks::deliveries)
-                        .service(webhooks::replay)
-                        .service(webhooks::ping),
+                        .service(admin(webhooks::list))
+                        .service(admin(webhooks::create))
+                        .service(admin(webhooks::get))
+                        .service(admin(webhooks::update))
+                        .service(admin(webhooks::rotate_secret))
+                        .service(admin(webhooks::deliveries))
+                        .service(admin(webhooks::replay))
+                        .service(admin(webhooks::ping)),
                 )
                 .service(
                     scope::scope("/org-units")
-                        .service(org_units::list)
-                        .service(org_units::create)
-                        .service(org_units::get)
-                        .service(org_units::update)
-                        .service(org_units::archive)
-                        .service(org_units::tree)
-                        .service(scores::unit_progress),
+                        .service(account(org_units::list))
+                        .service(account(org_units::create))
+                        .service(account(org_units::get))
+                        .service(account(org_units::update))
+                        .service(account(org_units::archive))
+                        .service(account(org_units::tree))
+                        .service(account(scores::unit_progress)),
                 )
                 .service(
                     scope::scope("/staff")
-                        .service(staff::list)
-                        .service(staff::create)
-                        .service(staff::get)
-                        .service(staff::update)
-                        .service(staff::archive)
-                        .service(decisions::staff_awards),
+                        .service(account(staff::list))
+                        .service(account(staff::create))
+                        .service(account(staff::get))
+                        .service(account(staff::update))
+                        .service(account(staff::archive))
+                        .service(account(decisions::staff_awards)),
                 )
                 .service(
                     scope::scope("/movements")
-                        .service(movements::list)
-                        .service(movements::create)
-                        .service(movements::get)
-                        .service(movements::update),
+                        .service(account(movements::list))
+                        .service(account(movements::create))
+                        .service(account(movements::get))
+                        .service(account(movements::update)),
                 )
                 .service(
                     scope::scope("/legal-documents")
-                        .service(legal_documents::list)
-                        .service(legal_documents::create)
-                        .service(legal_documents::get)
-                        .service(legal_documents::update),
+                        .service(account(legal_documents::list))
+                        .service(account(legal_documents::create))
+                        .service(account(legal_documents::get))
+                        .service(account(legal_documents::update)),
                 )
                 .service(
                     scope::scope("/plans")
-                        .service(plans::list)
-                        .service(plans::create)
-                        .service(plans::get)
-                        .service(plans::update)
-                        .service(plans::change_status)
-                        .service(plans::deadlines)
-                        .service(criteria::list)
-                        .service(criteria::create)
-                        .service(registrations::deadlines)
-                        .service(registrations::set_deadline)
-                        .service(scores::scores)
-                        .service(scores::plan_progress)
-                        .service(scores::stale),
+                        .service(account(plans::list))
+                        .service(account(plans::create))
+                        .service(account(plans::get))
+                        .service(account(plans::update))
+                        .service(account(plans::change_status))
+                        .service(account(plans::deadlines))
+                        .service(account(criteria::list))
+                        .service(account(criteria::create))
+                        .service(account(registrations::deadlines))
+                        .service(account(registrations::set_deadline))
+                        .service(account(scores::scores))
+                        .service(account(scores::plan_progress))
+                        .service(account(scores::stale)),
                 )
                 .service(
                     scope::scope("/criteria")
-                        .service(criteria::get)
-                        .service(criteria::update),
+                        .service(account(criteria::get))
+                        .service(account(criteria::update)),
                 )
                 .service(
                     scope::scope("/registrations")
-                        .service(registrations::list)
-                        .service(registrations::create)
-                        .service(registrations::get)
-                        .service(registrations::update),
+                        .service(account(registrations::list))
+                        .service(account(registrations::create))
+                        .service(account(registrations::get))
+                        .service(account(registrations::update)),
                 )
                 .service(
                     scope::scope("/evidence")
-                        .service(evidence::list)
-                        .service(evidence::create)
-                        .service(evidence::get)
-                        .service(evidence::update)
-                        .service(evidence::change_status)
-                        .service(evidence::upload)
-                        .service(evidence::download)
-                        .service(evidence::remove_file),
+                        .service(account(evidence::list))
+                        .service(account(evidence::create))
+                        .service(account(evidence::get))
+                        .service(account(evidence::update))
+                        .service(account(evidence::change_status))
+                        .service(account(evidence::upload))
+                        .service(account(evidence::download))
+                        .service(account(evidence::remove_file)),
                 )
-                .service(scope::scope("/learning-records").service(learning::import))
+                .service(scope::scope("/learning-records").service(account(learning::import)))
                 .service(
                     scope::scope("/blocs")
-                        .service(blocs::list)
-                        .service(blocs::create)
-                        .service(blocs::get)
-                        .service(blocs::update)
-                        .service(blocs::ranking),
+                        .service(account(blocs::list))
+                        .service(account(blocs::create))
+                        .service(account(blocs::get))
+                        .service(account(blocs::update))
+                        .service(account(blocs::ranking)),
                 )
                 .service(
                     scope::scope("/award-types")
-                        .service(award_types::list)
-                        .service(award_types::get),
+                        .service(account(award_types::list))
+                        .service(account(award_types::get)),
                 )
                 .service(
                     scope::scope("/rule-sets")
-                        .service(award_types::list_rule_sets)
-                        .service(award_types::create_rule_set)
-                        .service(award_types::get_rule_set)
-                        .service(award_types::update_rule_set),
+                        .service(account(award_types::list_rule_sets))
+                        .service(account(award_types::create_rule_set))
+                        .service(account(award_types::get_rule_set))
+                        .service(account(award_types::update_rule_set)),
                 )
                 .service(
                     scope::scope("/base-salaries")
-                        .service(award_types::list_base_salaries)
-                        .service(award_types::create_base_salary),
+                        .service(account(award_types::list_base_salaries))
+                        .service(account(award_types::create_base_salary)),
                 )
                 .service(
                     scope::scope("/initiatives")
-                        .service(initiatives::list)
-                        .service(initiatives::create)
-                        .service(initiatives::get)
-                        .service(initiatives::update),
+                        .service(account(initiatives::list))
+                        .service(account(initiatives::create))
+                        .service(account(initiatives::get))
+                        .service(account(initiatives::update)),
                 )
                 .service(
                     scope::scope("/disciplines")
-                        .service(disciplines::list)
-                        .service(disciplines::create)
-                        .service(disciplines::get)
-                        .service(disciplines::update),
+                        .service(account(disciplines::list))
+                        .service(account(disciplines::create))
+                        .service(account(disciplines::get))
+                        .service(account(disciplines::update)),
                 )
                 .service(
                     scope::scope("/nominations")
-                        .service(nominations::list)
-                        .service(nominations::create)
-                        .service(nominations::submit_batch)
-                        .service(nominations::get)
-                        .service(nominations::update)
-                        .service(nominations::act)
-                        .service(nominations::eligibility)
-                        .service(nominations::upload)
-                        .service(nominations::download),
+                        .service(account(nominations::list))
+                        .service(account(nominations::create))
+                        .service(account(nominations::submit_batch))
+                        .service(account(nominations::get))
+                        .service(account(nominations::update))
+                        .service(account(nominations::act))
+                        .service(account(nominations::eligibility))
+                        .service(account(nominations::upload))
+                        .service(account(nominations::download)),
                 )
-                .configure(calendar::routes)
-                .configure(councils::routes)
-                .configure(disclosures::routes)
+                .service(
+                    scope::scope("/holidays")
+                        .service(account(calendar::list_holidays))
+                        .service(account(calendar::add_holiday))
+                        .service(account(calendar::remove_holiday)),
+                )
+                .service(scope::scope("/calendar").service(account(calendar::working_days)))
+                .service(
+                    scope::scope("/councils")
+                        .service(account(councils::list))
+                        .service(account(councils::create))
+                        .service(account(councils::get))
+                        .service(account(councils::update))
+                        .service(account(councils::list_sessions))
+                        .service(account(councils::create_session))
+                        .service(account(councils::get_session))
+                        .service(account(councils::set_attendance))
+                        .service(account(councils::open_session))
+                        .service(account(councils::close_session))
+                        .service(account(councils::recuse))
+                        .service(account(councils::vote))
+                        .service(account(councils::minutes)),
+                )
+                .service(
+                    scope::scope("/disclosures")
+                        .service(account(disclosures::list))
+                        .service(account(disclosures::create))
+                        .service(account(disclosures::get))
+                        .service(account(disclosures::feedback)),
+                )
                 .service(
                     scope::scope("/award-decisions")
-                        .service(decisions::list)
-                        .service(decisions::create)
-                        .service(decisions::get)
-                        .service(decisions::revoke)
-                        .service(reports::decision_document),
+                        .service(account(decisions::list))
+                        .service(account(decisions::create))
+                        .service(account(decisions::get))
+                        .service(account(decisions::revoke))
+                        .service(account(reports::decision_document)),
                 )
                 .service(
                     scope::scope("/awards")
-                        .service(decisions::list_awards)
-                        .service(decisions::get_award)
-                        .configure(credentials::award_routes),
+                        .service(account_or_client(decisions::list_awards))
+                        .service(account_or_client(decisions::get_award))
+                        .service(account(credentials::credential)),
                 )
                 .service(
                     scope::scope("/public")
-                        .configure(disclosures::public_routes)
-                        .configure(credentials::public_routes),
+                        .service(
+                            scope::scope("/disclosures")
+                                .service(public(disclosures::public_list))
+                                .service(public(disclosures::public_get))
+                                .service(public(disclosures::post_feedback)),
+                        )
+                        .service(public(credentials::verify))
+                        .service(public(credentials::issuer)),
                 )
-                .configure(credentials::routes)
-                .configure(reports::routes)
+                .service(
+                    scope::scope("/reports")
+                        .service(account_or_client(reports::yearly))
+                        .service(account_or_client(reports::province)),
+                )
                 .service(
                     scope::scope("/users")
-                        .service(users::list)
-                        .service(users::create)
-                        .service(users::get)
-                        .service(users::update)
-                        .service(users::set_password)
-                        .service(users::lift_login_lockout),
+                        .service(admin(users::list))
+                        .service(admin(users::create))
+                        .service(admin(users::get))
+                        .service(admin(users::update))
+                        .service(admin(users::set_password))
+                        .service(admin(users::lift_login_lockout)),
                 ),
         );
 }

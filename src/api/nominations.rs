@@ -11,8 +11,6 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::org_units::referenced_unit;
-use crate::api::plans::visible_plan;
 use crate::api::{uploads, validate};
 use crate::auth::{Principal, policy};
 use crate::db::{AnyConnection, Tx};
@@ -23,7 +21,9 @@ use crate::domain::nominations::{
     self, DossierFile, Nomination, NominationAction, NominationFields, NominationFilter,
     NominationStatus, NominationView, QuotaExcess, Step,
 };
+use crate::domain::org_units::referenced_unit;
 use crate::domain::plans::Occasion;
+use crate::domain::plans::visible_plan;
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{files, movements, org_units};
 use crate::error::ApiError;

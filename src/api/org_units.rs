@@ -13,6 +13,7 @@ use crate::api::list::ListParams;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
+use crate::domain::org_units::referenced_unit;
 use crate::domain::org_units::{
     self, NewOrgUnit, OrgUnit, OrgUnitChanges, OrgUnitFilter, OrgUnitKind, OrgUnitSort,
 };
@@ -156,40 +157,6 @@ fn visible_unit(
     let unit = org_units::find(conn, id)?.ok_or_else(|| ApiError::not_found("org unit"))?;
     policy::ensure_visible(policy::can_read_org_unit(principal, &unit.path), "org unit")?;
     Ok(unit)
-}
-
-/// A unit named in a request (body or filter): absent or outside the caller's scope is an
-/// invalid `field`, not a 404 of the resource being written.
-pub fn referenced_unit(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-    field: &str,
-) -> Result<OrgUnit, ApiError> {
-    org_units::find(conn, id)?
-        .filter(|u| policy::can_read_org_unit(principal, &u.path))
-        .ok_or_else(|| ApiError::invalid(field, "not_found", "no such org unit"))
-}
-
-/// The unit that will keep a new movement or legal document, and its path: the one named
-/// (`owner_unit_id`, which the caller must see), else the caller's own unit — none, i.e.
-/// national, for an admin. The caller must be allowed to keep that unit's reference data.
-pub fn reference_owner(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    named: Option<&str>,
-) -> Result<(Option<String>, Option<String>), ApiError> {
-    let owner = match named {
-        Some(id) => Some(referenced_unit(conn, principal, id, "owner_unit_id")?),
-        None if principal.is_admin() => None,
-        None => match principal.org_unit_id.as_deref() {
-            Some(id) => org_units::find(conn, id)?,
-            None => None,
-        },
-    };
-    let (id, path) = owner.map(|u| (u.id, u.path)).unzip();
-    policy::ensure(policy::can_edit_owned_reference(principal, path.as_deref()))?;
-    Ok((id, path))
 }
 
 /// List org units in your scope.

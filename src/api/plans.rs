@@ -11,15 +11,14 @@ use crate::AppState;
 use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::criteria::{self, Criterion};
+use crate::domain::org_units::referenced_unit;
 use crate::domain::plans::{
     self, AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
     ReportDeadline, Responsibility,
 };
+use crate::domain::plans::{editable_plan, visible_plan};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -400,39 +399,6 @@ pub struct DeadlinesResponse {
     pub note: Option<String>,
     /// The coming due dates within the plan's phases.
     pub dates: Vec<NaiveDate>,
-}
-
-/// Loads a plan the caller may see (404 otherwise), with the path of its issuer.
-pub fn visible_plan(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Plan, String), ApiError> {
-    let (plan, path) = plans::find(conn, id)?.ok_or_else(|| ApiError::not_found("plan"))?;
-    policy::ensure_visible(policy::can_read_plan(principal, &path), "plan")?;
-    Ok((plan, path))
-}
-
-/// A criterion with its plan and the plan's issuer path, when both exist and the plan is
-/// visible to the caller; each caller answers `None` in its own words.
-pub fn criterion_with_visible_plan(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<Option<(Criterion, Plan, String)>, ApiError> {
-    let found = criteria::find_with_plan(conn, id)?;
-    Ok(found.filter(|(_, _, path)| policy::can_read_plan(principal, path)))
-}
-
-/// Loads a plan the caller may change: visible (404) and theirs to write (403).
-pub fn editable_plan(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<Plan, ApiError> {
-    let (plan, path) = visible_plan(conn, principal, id)?;
-    policy::ensure(policy::can_edit_plan(principal, &path))?;
-    Ok(plan)
 }
 
 /// List plans you may see.

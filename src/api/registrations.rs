@@ -11,11 +11,11 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
-use crate::api::plans::{editable_plan, visible_plan};
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
 use crate::domain::criteria::CriterionSubject;
+use crate::domain::plans::{editable_plan, visible_plan};
 use crate::domain::registrations::{
     self, Deadline, DeadlineFields, Registration, RegistrationChange, RegistrationFilter,
     RegistrationStatus, Title,

@@ -16,7 +16,6 @@ use crate::AppState;
 use crate::api::documents::{AdminDocument, Block};
 use crate::api::extract::Query;
 use crate::api::list::check_year;
-use crate::api::plans::visible_plan;
 use crate::api::report_formats::{self, ChartSpec, Format, Rendered, Table, Value};
 use crate::auth::{Caller, Principal, Scope, policy};
 use crate::cache::Stamp;
@@ -28,21 +27,13 @@ use crate::domain::decisions::{self, GrantStatus};
 use crate::domain::evidence::EvidenceStatus;
 use crate::domain::nominations::NominationStatus;
 use crate::domain::org_units::{self, OrgUnit};
+use crate::domain::plans::visible_plan;
 use crate::domain::plans::{Occasion, Plan};
 use crate::domain::registrations::RegistrationStatus;
 use crate::domain::reports::{self, AwardTypeCount, LearningLine, RegistrationCount, UnitTotals};
 use crate::domain::scoring::{CriterionRollup, EvidenceCounts, ProgressStatus};
 use crate::domain::subjects::Seen;
 use crate::error::ApiError;
-
-/// Registers the report routes under `/api/v1/reports`.
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(
-        utoipa_actix_web::scope::scope("/reports")
-            .service(yearly)
-            .service(province),
-    );
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

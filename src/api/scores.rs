@@ -9,12 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::extract::Query;
 use crate::api::list::{ListParams, check_year};
-use crate::api::plans::visible_plan;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
 use crate::domain::criteria::{CriterionSubject, Frequency};
 use crate::domain::org_units;
 use crate::domain::plans::Plan;
+use crate::domain::plans::visible_plan;
 use crate::domain::scoring::{
     self, Cell, CriterionRollup, Staleness, SubjectRow, SubjectSet, rollup,
 };

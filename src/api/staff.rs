@@ -10,11 +10,11 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
 use crate::api::list::ListParams;
-use crate::api::org_units::referenced_unit;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::AnyConnection;
 use crate::domain::org_units::OrgUnit;
+use crate::domain::org_units::referenced_unit;
 use crate::domain::staff::{
     self as staff_domain, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
 };

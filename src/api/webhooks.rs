@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, no_store, present, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
+use crate::auth::Principal;
 use crate::db::Writes;
 use crate::domain::audit;
 use crate::domain::webhooks::{
@@ -248,10 +248,8 @@ by `data.position`.";
 #[get("")]
 pub async fn list(
     state: web::Data<AppState>,
-    principal: Principal,
     Query(params): Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let page = params.page()?;
     let (rows, total) =
         super::run(&state.pool, move |conn| Ok(webhooks::list(conn, page)?)).await?;
@@ -277,7 +275,6 @@ pub async fn create(
     principal: Principal,
     Json(body): Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let new = NewSubscription {
         name: body.name.trim().to_string(),
@@ -316,10 +313,8 @@ pub async fn create(
 #[get("/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let sub = super::run(&state.pool, move |conn| found(webhooks::find(conn, &id)?)).await?;
     Ok(tagged(
         StatusCode::OK,
@@ -352,7 +347,6 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let changes = SubscriptionChanges {
         name: body.name.map(|n| n.trim().to_string()),
         url: body.url,
@@ -389,7 +383,6 @@ pub async fn rotate_secret(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let changes = SubscriptionChanges {
         rotate_secret: true,
         ..Default::default()
@@ -442,12 +435,10 @@ async fn change(
 #[get("/{id}/deliveries")]
 pub async fn deliveries(
     state: web::Data<AppState>,
-    principal: Principal,
     id: web::Path<String>,
     Query(params): Query<ListParams>,
     Query(filter): Query<DeliveryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let page = params.page()?;
     let (rows, total) = super::run(&state.pool, move |conn| {
         found(webhooks::find(conn, &id)?)?;
@@ -478,7 +469,6 @@ pub async fn replay(
     id: web::Path<String>,
     Json(body): Json<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let sub = super::write(&state.pool, move |conn| {
         Ok(webhooks::replay(conn, &actor, &id, body.after)?)
@@ -505,7 +495,6 @@ pub async fn ping(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_manage_webhooks(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
     let delivery = super::write(&state.pool, move |conn| {
         let sub = found(webhooks::find(conn, &id)?)?;

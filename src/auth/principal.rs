@@ -25,6 +25,12 @@ impl FromRequest for Principal {
     type Future = LocalBoxFuture<'static, Result<Principal, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(caller) = kept(req) {
+            return Box::pin(std::future::ready(match caller {
+                Caller::User(principal) => Ok(principal),
+                Caller::Client(_) => Err(client_token_refused()),
+            }));
+        }
         let verified = verified_claims(req);
         let req = req.clone();
         Box::pin(async move {
@@ -34,6 +40,7 @@ impl FromRequest for Principal {
             }
             let principal = user_principal(&state, claims).await?;
             noted(&req, Authenticated::User(principal.user_id.clone()));
+            keep(&req, Caller::User(principal.clone()));
             Ok(principal)
         })
     }
@@ -116,6 +123,9 @@ impl FromRequest for Caller {
     type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(caller) = kept(req) {
+            return Box::pin(std::future::ready(Ok(caller)));
+        }
         let verified = verified_claims(req);
         let req = req.clone();
         Box::pin(async move {
@@ -134,6 +144,7 @@ impl FromRequest for Caller {
                     Caller::Client(c) => Authenticated::Client(c.id.clone()),
                 },
             );
+            keep(&req, caller.clone());
             Ok(caller)
         })
     }
@@ -143,4 +154,16 @@ impl FromRequest for Caller {
 fn noted(req: &HttpRequest, who: Authenticated) {
     use actix_web::HttpMessage;
     req.extensions_mut().insert(who);
+}
+
+/// The caller already authenticated for this request (by the route's access check, or an
+/// earlier extractor), so a request looks its session up once.
+fn kept(req: &HttpRequest) -> Option<Caller> {
+    use actix_web::HttpMessage;
+    req.extensions().get::<Caller>().cloned()
+}
+
+fn keep(req: &HttpRequest, caller: Caller) {
+    use actix_web::HttpMessage;
+    req.extensions_mut().insert(caller);
 }

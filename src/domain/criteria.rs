@@ -8,8 +8,10 @@ use serde::Serialize;
 use crate::db::schema::{criteria, org_units, plan_items, plans};
 use crate::db::{AnyConnection, Tx, contains_pattern};
 use crate::domain::Error;
+use crate::domain::access::Principal;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::plans::{Plan, PlanStatus};
+use crate::domain::policy;
 use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
 use crate::on_backend;
 use crate::text::fold;
@@ -515,6 +517,17 @@ pub fn list(
         .select(Criterion::as_select())
         .load(conn)?;
     Ok((items, total))
+}
+
+/// A criterion with its plan and the plan's issuer path, when both exist and the plan is
+/// visible to the caller; each caller answers `None` in its own words.
+pub fn criterion_with_visible_plan(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<Option<(Criterion, Plan, String)>, Error> {
+    let found = find_with_plan(conn, id)?;
+    Ok(found.filter(|(_, _, path)| policy::can_read_plan(principal, path)))
 }
 
 #[cfg(test)]

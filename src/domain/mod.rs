@@ -34,6 +34,7 @@ pub mod sessions;
 pub mod staff;
 pub mod subjects;
 pub mod users;
+pub mod validate;
 pub mod webhooks;
 
 pub use error::{Error, FieldError};

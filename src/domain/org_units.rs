@@ -6,8 +6,10 @@ use serde::Serialize;
 use crate::db::schema::{org_units, staff};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
 use crate::domain::Error;
+use crate::domain::access::Principal;
 use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
+use crate::domain::policy;
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
 use crate::on_backend;
 use crate::text::{fold, sort_key};
@@ -524,4 +526,38 @@ pub fn subtree(
     q.order((org_units::name_sort.asc(), org_units::id.asc()))
         .select(OrgUnit::as_select())
         .load(conn)
+}
+
+/// A unit named in a request (body or filter): absent or outside the caller's scope is an
+/// invalid `field`, not a 404 of the resource being written.
+pub fn referenced_unit(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+    field: &str,
+) -> Result<OrgUnit, Error> {
+    find(conn, id)?
+        .filter(|u| policy::can_read_org_unit(principal, &u.path))
+        .ok_or_else(|| Error::invalid(field, "not_found", "no such org unit"))
+}
+
+/// The unit that will keep a new movement or legal document, and its path: the one named
+/// (`owner_unit_id`, which the caller must see), else the caller's own unit — none, i.e.
+/// national, for an admin. The caller must be allowed to keep that unit's reference data.
+pub fn reference_owner(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    named: Option<&str>,
+) -> Result<(Option<String>, Option<String>), Error> {
+    let owner = match named {
+        Some(id) => Some(referenced_unit(conn, principal, id, "owner_unit_id")?),
+        None if principal.is_admin() => None,
+        None => match principal.org_unit_id.as_deref() {
+            Some(id) => find(conn, id)?,
+            None => None,
+        },
+    };
+    let (id, path) = owner.map(|u| (u.id, u.path)).unzip();
+    policy::ensure(policy::can_edit_owned_reference(principal, path.as_deref()))?;
+    Ok((id, path))
 }

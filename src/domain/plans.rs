@@ -11,8 +11,10 @@ use crate::db::schema::{
 };
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
 use crate::domain::Error;
+use crate::domain::access::Principal;
 use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
+use crate::domain::policy;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
@@ -120,7 +122,7 @@ impl Plan {
 pub struct Phase {
     #[validate(
         length(min = 1, max = 200),
-        custom(function = "crate::api::validate::text")
+        custom(function = "crate::domain::validate::text")
     )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
@@ -141,7 +143,7 @@ pub struct AwardForm {
     pub occasion: Occasion,
     #[validate(
         length(min = 1, max = 500),
-        custom(function = "crate::api::validate::text")
+        custom(function = "crate::domain::validate::text")
     )]
     #[schema(min_length = 1, max_length = 500)]
     pub title: String,
@@ -157,12 +159,12 @@ pub struct AwardForm {
 )]
 #[serde(deny_unknown_fields)]
 pub struct Responsibility {
-    #[validate(custom(function = "crate::api::validate::id"))]
+    #[validate(custom(function = "crate::domain::validate::id"))]
     pub org_unit_id: String,
     pub role: ResponsibilityRole,
     #[validate(
         length(min = 1, max = 4000),
-        custom(function = "crate::api::validate::text")
+        custom(function = "crate::domain::validate::text")
     )]
     #[schema(min_length = 1, max_length = 4000)]
     pub task: String,
@@ -954,6 +956,28 @@ pub fn list(
         .select(Plan::as_select())
         .load(conn)?;
     Ok((items, total))
+}
+
+/// Loads a plan the caller may see (404 otherwise), with the path of its issuer.
+pub fn visible_plan(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(Plan, String), Error> {
+    let (plan, path) = find(conn, id)?.ok_or_else(|| Error::not_found("plan"))?;
+    policy::ensure_visible(policy::can_read_plan(principal, &path), "plan")?;
+    Ok((plan, path))
+}
+
+/// Loads a plan the caller may change: visible (404) and theirs to write (403).
+pub fn editable_plan(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<Plan, Error> {
+    let (plan, path) = visible_plan(conn, principal, id)?;
+    policy::ensure(policy::can_edit_plan(principal, &path))?;
+    Ok(plan)
 }
 
 #[cfg(test)]

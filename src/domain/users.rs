@@ -376,16 +376,15 @@ pub fn set_password(
     Ok(updated)
 }
 
-/// Lifts an account's login lockout, an admin's decision: the throttle forgets the
-/// username's failed attempts, and the audit trail records who lifted it and whether it
-/// was locked. Whether it was.
-pub fn lift_login_lockout(
+/// Records an account's login lockout lifted (the throttle forgot the username's failed
+/// attempts in the same transaction), an admin's decision: the audit trail keeps who
+/// lifted it and whether it was locked.
+pub fn login_lockout_lifted(
     tx: &mut Tx<'_>,
     actor: &Actor,
     user: &User,
-    throttle: &crate::auth::throttle::LoginThrottle,
-) -> Result<bool, Error> {
-    let was_locked = throttle.lift(tx, &user.username)?;
+    was_locked: bool,
+) -> Result<(), Error> {
     audit::record_event_with(
         tx,
         actor,
@@ -394,7 +393,7 @@ pub fn lift_login_lockout(
         &user.id,
         &serde_json::json!({"username": user.username, "was_locked": was_locked}),
     )?;
-    Ok(was_locked)
+    Ok(())
 }
 
 /// Revokes every open session of an account.
@@ -523,6 +522,15 @@ pub fn ensure_first_admin(
         Err(e) if e.is_conflict() => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// Refuses a password that is easy to guess, or built on the account's own words (422
+/// naming `field`, saying why in zxcvbn's words): a weak password is guessed whatever the
+/// login throttle allows, from a leaked hash.
+pub fn strong_password(field: &str, password: &str, own: &[String]) -> Result<(), Error> {
+    let own: Vec<&str> = own.iter().map(String::as_str).collect();
+    check_password_strength(password, &own)
+        .map_err(|why| Error::invalid(field, "weak_password", format!("The password {why}")))
 }
 
 #[cfg(test)]

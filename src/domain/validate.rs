@@ -1,4 +1,5 @@
-//! Field checks shared by the request types (validator custom functions).
+//! The shape rules of values (text without hidden characters, codes, ids, usernames,
+//! dates), as validator custom functions for the types that carry them.
 
 use std::sync::LazyLock;
 

@@ -1,0 +1,228 @@
+//! Who may call each route, declared where the route is registered (`api::routes`).
+//!
+//! The one declaration does two things: it writes the operation's `security` (and
+//! `x-access`) in the OpenAPI document, and [`enforce`] — built from that document —
+//! authenticates the caller before the handler runs, refusing with 401 (no or dead
+//! credentials, a service client's token where only accounts may call) or 403 (a role the
+//! route is not for). What a caller may do with one object stays in `domain::policy`,
+//! asked by the services; this is the door in front of them.
+
+use std::collections::HashMap;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{AppService, HttpServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, FromRequest, web};
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::{Operation, PathItem, Paths};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{OpenApi, RefOr, schema::Schema};
+use utoipa_actix_web::OpenApiFactory;
+
+use crate::domain::access::{Caller, Principal};
+use crate::domain::users::Role;
+use crate::error::ApiError;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without credentials: health, logging in, the public register.
+    Public,
+    /// A signed-in account; a service client's token is refused.
+    Account,
+    /// A signed-in account or a service client (whose scopes the service then checks).
+    AccountOrClient,
+    /// A signed-in account holding one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// The extension naming a route's access in the document, for clients and for [`enforce`].
+const EXTENSION: &str = "x-access";
+
+impl Access {
+    fn name(self) -> String {
+        match self {
+            Access::Public => "public".into(),
+            Access::Account => "account".into(),
+            Access::AccountOrClient => "account-or-client".into(),
+            Access::Roles(roles) => {
+                let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                format!("roles:{}", names.join(","))
+            }
+        }
+    }
+
+    fn parse(name: &str) -> Option<Access> {
+        Some(match name {
+            "public" => Access::Public,
+            "account" => Access::Account,
+            "account-or-client" => Access::AccountOrClient,
+            "roles:admin" => Access::Roles(ADMINS),
+            _ => return None,
+        })
+    }
+
+    /// The OpenAPI security requirement: none for public routes (`{}`), else the bearer
+    /// token, naming the roles when only some may call (OpenAPI 3.1 lets a non-OAuth
+    /// scheme list role names).
+    fn requirement(self) -> SecurityRequirement {
+        match self {
+            Access::Public => SecurityRequirement::default(),
+            Access::Account | Access::AccountOrClient => {
+                SecurityRequirement::new("bearer", Vec::<String>::new())
+            }
+            Access::Roles(roles) => {
+                SecurityRequirement::new("bearer", roles.iter().map(|r| r.as_str()))
+            }
+        }
+    }
+
+    fn declare(self, op: &mut Operation) {
+        op.security = Some(vec![self.requirement()]);
+        let extension = ExtensionsBuilder::new().add(EXTENSION, self.name()).build();
+        op.extensions
+            .get_or_insert_with(Default::default)
+            .merge(extension);
+    }
+}
+
+const ADMINS: &[Role] = &[Role::Admin];
+
+/// A handler with its access, registered in place of the bare handler.
+pub struct Declared<F> {
+    access: Access,
+    handler: F,
+}
+
+/// Anyone may call it.
+pub fn public<F>(handler: F) -> Declared<F> {
+    Declared {
+        access: Access::Public,
+        handler,
+    }
+}
+
+/// Signed-in accounts may call it.
+pub fn account<F>(handler: F) -> Declared<F> {
+    Declared {
+        access: Access::Account,
+        handler,
+    }
+}
+
+/// Signed-in accounts and service clients may call it.
+pub fn account_or_client<F>(handler: F) -> Declared<F> {
+    Declared {
+        access: Access::AccountOrClient,
+        handler,
+    }
+}
+
+/// Only administrators may call it.
+pub fn admin<F>(handler: F) -> Declared<F> {
+    Declared {
+        access: Access::Roles(ADMINS),
+        handler,
+    }
+}
+
+impl<F: HttpServiceFactory> HttpServiceFactory for Declared<F> {
+    fn register(self, config: &mut AppService) {
+        self.handler.register(config)
+    }
+}
+
+impl<F: OpenApiFactory> OpenApiFactory for Declared<F> {
+    fn paths(&self) -> Paths {
+        let mut paths = self.handler.paths();
+        for item in paths.paths.values_mut() {
+            for op in operations(item).into_iter().flatten() {
+                self.access.declare(op);
+            }
+        }
+        paths
+    }
+
+    fn schemas(&self, schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        self.handler.schemas(schemas)
+    }
+}
+
+fn operations(item: &mut PathItem) -> [Option<&mut Operation>; 5] {
+    [
+        item.get.as_mut(),
+        item.post.as_mut(),
+        item.put.as_mut(),
+        item.patch.as_mut(),
+        item.delete.as_mut(),
+    ]
+}
+
+/// Each operation's access by method and path template, read from the document.
+#[derive(Debug, Default)]
+pub struct AccessTable(HashMap<(String, String), Access>);
+
+impl AccessTable {
+    /// Panics on an operation without a readable declaration: a route registered bare is
+    /// a programming error that must not start.
+    pub fn from_openapi(doc: &OpenApi) -> AccessTable {
+        let mut table = HashMap::new();
+        for (path, item) in &doc.paths.paths {
+            let mut item = item.clone();
+            for (method, op) in ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                .into_iter()
+                .zip(operations(&mut item))
+            {
+                let Some(op) = op else { continue };
+                let access = op
+                    .extensions
+                    .as_ref()
+                    .and_then(|e| e.get(EXTENSION))
+                    .and_then(|v| v.as_str())
+                    .and_then(Access::parse)
+                    .unwrap_or_else(|| {
+                        panic!("{method} {path} is registered without its access (api::access)")
+                    });
+                table.insert((method.to_string(), path.clone()), access);
+            }
+        }
+        AccessTable(table)
+    }
+
+    /// The access of the route a request matched, if it matched one in the document.
+    pub fn access(&self, method: &str, template: &str) -> Option<Access> {
+        self.0
+            .get(&(method.to_string(), template.to_string()))
+            .copied()
+    }
+}
+
+/// Authenticates the caller as the matched route declares, before anything reads the
+/// body. The caller found is kept in the request, where the handler's `Principal` or
+/// `Caller` takes it without a second look-up.
+pub async fn enforce(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let access = match (
+        req.app_data::<web::Data<AccessTable>>(),
+        req.match_pattern(),
+    ) {
+        (Some(table), Some(template)) => table.access(req.method().as_str(), &template),
+        _ => None,
+    };
+    let checked = match access {
+        None | Some(Access::Public) => Ok(()),
+        Some(Access::Account) => Principal::extract(req.request()).await.map(|_| ()),
+        Some(Access::AccountOrClient) => Caller::extract(req.request()).await.map(|_| ()),
+        Some(Access::Roles(roles)) => match Principal::extract(req.request()).await {
+            Ok(p) if roles.iter().any(|r| p.has(*r)) => Ok(()),
+            Ok(_) => Err(ApiError::forbidden()),
+            Err(e) => Err(e),
+        },
+    };
+    match checked {
+        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+        Err(e) => Ok(req.error_response(e).map_into_right_body()),
+    }
+}

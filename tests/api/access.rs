@@ -1,0 +1,123 @@
+//! Every route answers as the route table declares it: the access written in the OpenAPI
+//! document (`security`, `x-access`) is the access the service enforces, route by route.
+
+use actix_web::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::db_tests;
+use crate::harness::TestApp;
+
+db_tests!(every_route_answers_as_its_declared_access);
+
+async fn every_route_answers_as_its_declared_access(app: &TestApp) {
+    let doc = app.get("/api-docs/openapi.json").send().await.body;
+    let admin = app.admin().await;
+    let unit = app.unit(&admin, "UBND", "Ủy ban nhân dân", None).await;
+    let member = app
+        .user(&admin, "thanh.vien", &["member"], Some(&unit))
+        .await;
+    let client = client_token(app, &admin).await;
+
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            let access = op["x-access"].as_str().unwrap_or_else(|| {
+                panic!("{method} {path} declares no access");
+            });
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let url = with_placeholders(path);
+            let route = format!("{method} {path}");
+            let anonymous = app.req(method.clone(), &url).send().await;
+            assert!(
+                anonymous.status.as_u16() < 500,
+                "{route}: {}",
+                anonymous.body
+            );
+            let requirement = &op["security"];
+            if access == "public" {
+                assert_eq!(requirement, &json!([{}]), "{route}");
+                assert_ne!(anonymous.status, StatusCode::UNAUTHORIZED, "{route}");
+                checked += 1;
+                continue;
+            }
+            // Every other route: no credentials, no answer but 401, as documented.
+            anonymous.problem(401, "unauthorized");
+            assert!(op["responses"].get("401").is_some(), "{route}");
+            let roles = requirement[0]["bearer"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{route}: {requirement}"));
+
+            let by_client = app.req(method.clone(), &url).token(&client).send().await;
+            if access == "account-or-client" {
+                assert!(roles.is_empty(), "{route}");
+                assert_ne!(by_client.status, StatusCode::UNAUTHORIZED, "{route}");
+            } else {
+                // A service client's token opens no route for accounts only.
+                by_client.problem(403, "insufficient_scope");
+            }
+
+            if access == "roles:admin" {
+                assert_eq!(roles, &[json!("admin")], "{route}");
+                let by_member = app.req(method.clone(), &url).token(&member).send().await;
+                by_member.problem(403, "forbidden");
+                assert!(op["responses"].get("403").is_some(), "{route}");
+            } else {
+                assert!(roles.is_empty(), "{route}");
+                assert!(
+                    ["account", "account-or-client"].contains(&access),
+                    "{route}: {access}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    // Every operation of the document was called (146 when this was written).
+    assert!(checked > 140, "{checked} operations");
+}
+
+/// The path with each `{parameter}` filled by a value no record has.
+fn with_placeholders(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                "khong-co"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A service client's token with every scope.
+async fn client_token(app: &TestApp, admin: &str) -> String {
+    let created = app
+        .post("/api/v1/clients")
+        .token(admin)
+        .json(json!({
+            "name": "Nền tảng dữ liệu tỉnh",
+            "scopes": ["reports:read", "changes:read", "awards:read", "export:read"]
+        }))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let form = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("grant_type", "client_credentials"),
+            ("client_id", created.body["client_id"].as_str().unwrap()),
+            (
+                "client_secret",
+                created.body["client_secret"].as_str().unwrap(),
+            ),
+        ])
+        .finish();
+    let res = app
+        .post("/api/v1/auth/token")
+        .raw("application/x-www-form-urlencoded", form)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let token: &Value = &res.body["access_token"];
+    token.as_str().unwrap().to_string()
+}
