@@ -304,13 +304,13 @@ fn grants(
                 "no such nomination granted at the issuing unit or below",
             ));
         }
-        if v.nomination.status() != NominationStatus::Approved {
+        if v.nomination.status != NominationStatus::Approved {
             return Err(ApiError::conflict_field(
                 &field,
                 "not_approved",
                 format!(
                     "the nomination is {}: only nominations the council passed are decided",
-                    v.nomination.status()
+                    v.nomination.status
                 ),
             ));
         }

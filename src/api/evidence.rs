@@ -180,7 +180,7 @@ impl EvidenceResponse {
             links,
             self_score,
             reviewed_score,
-            status: EvidenceStatus::from_db(&status),
+            status,
             source: EvidenceSource::from_db(&source),
             created_by,
             submitted_at: submitted_at.map(|t| t.and_utc()),

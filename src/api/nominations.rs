@@ -107,7 +107,7 @@ impl NominationResponse {
     fn new(v: NominationView, files: Option<Vec<DossierFile>>, steps: Option<Vec<Step>>) -> Self {
         let n = v.nomination;
         NominationResponse {
-            status: n.status(),
+            status: n.status,
             occasion: Occasion::from_db(&n.occasion),
             id: n.id,
             award_type_id: n.award_type_id,
@@ -636,7 +636,7 @@ pub async fn act(
         ))?;
         crate::domain::ensure_version(v.nomination.version, version)?;
         // Once put to a council, the council's vote decides it.
-        if v.nomination.status().before_council()
+        if v.nomination.status.before_council()
             && crate::domain::councils::in_pending_session(conn, &v.nomination.id)?
         {
             return Err(ApiError::conflict(

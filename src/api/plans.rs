@@ -86,7 +86,7 @@ impl From<PlanDetail> for PlanResponse {
             title,
             signer_name,
             signer_title,
-            status: plan.status(),
+            status: plan.status,
             movement_ids,
             legal_basis_ids,
             purposes,
@@ -121,7 +121,7 @@ pub struct PlanSummary {
 
 impl From<Plan> for PlanSummary {
     fn from(p: Plan) -> Self {
-        let status = p.status();
+        let status = p.status;
         let Plan {
             id,
             number,

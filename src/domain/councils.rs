@@ -679,7 +679,7 @@ fn items(conn: &mut AnyConnection, session: &Session) -> QueryResult<Vec<Session
                 nomination_id: t.nomination_id,
                 staff_id: n.staff_id.clone(),
                 nominee_unit_id: n.nominee_unit_id.clone(),
-                nomination_status: n.status(),
+                nomination_status: n.status,
                 nominee_name: nominee_name.clone(),
                 award_type_code: code,
                 award_type_name: award_name,
@@ -850,13 +850,13 @@ fn check_nomination(
             "the nomination is granted by another unit: its council votes on it",
         ));
     }
-    if !n.status().before_council() {
+    if !n.status.before_council() {
         return Err(Error::conflict_field(
             field,
             "not_before_council",
             format!(
                 "the nomination is {}, not waiting for the council (council_review or disclosed)",
-                n.status()
+                n.status
             ),
         ));
     }
@@ -1489,7 +1489,7 @@ fn decide(
     )
     .set(session_nominations::outcome.eq(outcome.as_str()))
     .execute(tx.conn())?;
-    if n.status().before_council() {
+    if n.status.before_council() {
         let to = if passed {
             NominationStatus::Approved
         } else {
@@ -1908,7 +1908,7 @@ mod tests {
             proposer_unit_id: unit.into(),
             current_unit_id: None,
             granting_unit_id: "g".into(),
-            status: "council_review".into(),
+            status: crate::domain::nominations::NominationStatus::CouncilReview,
             created_by: None,
             version: 1,
             created_at: now(),

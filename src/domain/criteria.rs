@@ -199,7 +199,7 @@ enum Change {
 }
 
 fn change_kind(plan: &Plan, reason: Option<&str>) -> Result<Change, Error> {
-    match plan.status() {
+    match plan.status {
         PlanStatus::Draft => Ok(Change::InPlace),
         PlanStatus::Issued | PlanStatus::InProgress => match reason {
             Some(r) if !r.trim().is_empty() => Ok(Change::Amendment),

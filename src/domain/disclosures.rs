@@ -146,7 +146,7 @@ fn check_nominations(
                 "the nomination is granted by a unit outside the disclosure's unit",
             ));
         }
-        let status = view.nomination.status();
+        let status = view.nomination.status;
         if status != NominationStatus::CouncilReview {
             return Err(Error::conflict_field(
                 &field,

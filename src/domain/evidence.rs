@@ -84,7 +84,8 @@ pub struct Evidence {
     pub search_text: String,
     pub self_score: Option<f64>,
     pub reviewed_score: Option<f64>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: EvidenceStatus,
     pub source: String,
     pub created_by: Option<String>,
     pub submitted_at: Option<chrono::NaiveDateTime>,
@@ -97,10 +98,6 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    pub fn status(&self) -> EvidenceStatus {
-        EvidenceStatus::from_db(&self.status)
-    }
-
     pub fn links(&self) -> Vec<String> {
         self.links
             .lines()
@@ -397,7 +394,7 @@ pub fn create(
 }
 
 fn ensure_editable(e: &Evidence) -> Result<(), Error> {
-    if is_editable(e.status()) {
+    if is_editable(e.status) {
         Ok(())
     } else {
         Err(Error::conflict(
@@ -440,7 +437,7 @@ pub fn update(
     .returning(evidence::all_columns)
     .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
-    let status = current.status();
+    let status = current.status;
     add_history(tx, actor, &row.id, Some(status), status, Some("edited"))?;
     audit_change(tx, actor, ChangeAction::Updated, Some(&current), &row)?;
     Ok(row)
@@ -465,7 +462,7 @@ pub fn transition(
     t: Transition,
 ) -> Result<Evidence, Error> {
     ensure_version(current.version, expected_version)?;
-    let from = current.status();
+    let from = current.status;
     if !can_move(from, t.to) {
         return Err(Error::conflict(
             "transition_not_allowed",
@@ -642,7 +639,7 @@ fn touch(
     .returning(evidence::all_columns)
     .get_result(tx.conn())
     .map_err(changed_meanwhile)?;
-    let status = current.status();
+    let status = current.status;
     add_history(tx, actor, &row.id, Some(status), status, Some(note))?;
     audit_change(tx, actor, ChangeAction::Updated, Some(current), &row)?;
     Ok(row)

@@ -162,6 +162,18 @@ macro_rules! text_enum {
             }
         }
 
+        /// How rows read the stored text (`#[diesel(deserialize_as = String)]`): a value
+        /// this version does not know fails the read instead of becoming another one.
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::UnknownStoredValue;
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                text.parse().map_err(|()| $crate::domain::UnknownStoredValue {
+                    kind: stringify!($name),
+                    text,
+                })
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
@@ -177,6 +189,15 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+/// A stored value of a closed set that this version does not know (written by a newer
+/// version, or by hand): the read fails rather than guess.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {kind} {text:?} in the database")]
+pub struct UnknownStoredValue {
+    pub kind: &'static str,
+    pub text: String,
+}
 
 #[cfg(test)]
 mod tests {

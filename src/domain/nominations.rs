@@ -75,17 +75,12 @@ pub struct Nomination {
     pub proposer_unit_id: String,
     pub current_unit_id: Option<String>,
     pub granting_unit_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: NominationStatus,
     pub created_by: Option<String>,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-}
-
-impl Nomination {
-    pub fn status(&self) -> NominationStatus {
-        NominationStatus::from_db(&self.status)
-    }
 }
 
 /// Moves a nomination to `to`, recording the step (at `unit_id`, with `reason`), the audit
@@ -381,7 +376,7 @@ pub fn update(
     f: NominationFields,
 ) -> Result<Nomination, Error> {
     if !matches!(
-        current.status(),
+        current.status,
         NominationStatus::Draft | NominationStatus::Returned
     ) {
         return Err(Error::conflict(
@@ -433,7 +428,7 @@ pub fn after_action(
 ) -> Result<(NominationStatus, Option<String>), Error> {
     use NominationAction as A;
     use NominationStatus as S;
-    let status = n.status();
+    let status = n.status;
     let refuse = || {
         Error::conflict(
             "invalid_transition",
@@ -468,7 +463,7 @@ pub fn after_action(
 /// The unit whose officers and heads act now: the proposer for a draft or returned
 /// nomination, the current level while it goes up, the granting level at the council stage.
 pub fn acting_unit(n: &Nomination) -> &str {
-    match n.status() {
+    match n.status {
         NominationStatus::Draft | NominationStatus::Returned => &n.proposer_unit_id,
         NominationStatus::Submitted => n.current_unit_id.as_deref().unwrap_or(&n.granting_unit_id),
         _ => &n.granting_unit_id,
@@ -712,7 +707,7 @@ pub fn list(
 /// returned), up to the same number of files as evidence.
 pub fn ensure_accepts_file(conn: &mut AnyConnection, n: &Nomination) -> Result<(), Error> {
     if !matches!(
-        n.status(),
+        n.status,
         NominationStatus::Draft | NominationStatus::Returned
     ) {
         return Err(Error::conflict(

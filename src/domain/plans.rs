@@ -97,7 +97,8 @@ pub struct Plan {
     pub search_text: String,
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: PlanStatus,
     pub report_month: Option<i32>,
     pub report_day: Option<i32>,
     pub report_to: Option<String>,
@@ -105,12 +106,6 @@ pub struct Plan {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-}
-
-impl Plan {
-    pub fn status(&self) -> PlanStatus {
-        PlanStatus::from_db(&self.status)
-    }
 }
 
 /// A phase (giai đoạn) and the review that ends it.
@@ -653,7 +648,7 @@ pub fn update(
     unit_visible: &dyn Fn(&str) -> bool,
 ) -> Result<PlanDetail, Error> {
     ensure_version(current.plan.version, expected_version)?;
-    if !is_editable(current.plan.status()) {
+    if !is_editable(current.plan.status) {
         return Err(Error::conflict(
             "plan_not_draft",
             "Only a draft plan can be changed; an issued plan changes through its criteria's amendments.",
@@ -720,7 +715,7 @@ pub fn transition(
     to: PlanStatus,
 ) -> Result<PlanDetail, Error> {
     ensure_version(current.plan.version, expected_version)?;
-    let from = current.plan.status();
+    let from = current.plan.status;
     if !can_transition(from, to) {
         return Err(Error::conflict(
             "transition_not_allowed",
@@ -796,7 +791,7 @@ pub fn deadlines(detail: &PlanDetail, from: NaiveDate, count: usize) -> Vec<Naiv
 
 /// Registrations and evidence are taken only while the plan runs (issued or in progress).
 pub fn ensure_running(plan: &Plan) -> Result<(), Error> {
-    match plan.status() {
+    match plan.status {
         PlanStatus::Issued | PlanStatus::InProgress => Ok(()),
         status => Err(Error::conflict(
             "plan_not_running",

@@ -7,6 +7,7 @@ use crate::harness::TestApp;
 db_tests!(
     a_plan_holds_every_part,
     status_machine_refuses_what_is_not_allowed,
+    a_stored_status_this_version_does_not_know_fails_the_read,
     criteria_freeze_when_issued_and_change_by_amendment,
     bad_input_names_the_field_and_writes_nothing,
     plans_are_seen_down_and_up_the_tree_and_changed_only_by_their_officers,
@@ -863,4 +864,32 @@ async fn kept_answers_are_gzipped_for_clients_that_ask(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.header("content-encoding"), None);
     assert_eq!(res.body["total"], 0);
+}
+
+/// A status written by a newer version (or by hand) is not read as another one: the read
+/// fails, and the log says which value of which set it did not know.
+async fn a_stored_status_this_version_does_not_know_fails_the_read(app: &TestApp) {
+    use diesel::RunQueryDsl;
+    let f = fixture(app).await;
+    let id = create_plan(app, &f.admin, plan_body(&f)).await;
+    let read = app
+        .get(&format!("/api/v1/plans/{id}"))
+        .token(&f.admin)
+        .await;
+    assert_eq!(read.body["status"], "draft", "{}", read.body);
+    let mut conn = app.state.pool.get().unwrap();
+    diesel::sql_query(format!(
+        "UPDATE plans SET status = 'paused', version = version + 1 WHERE id = '{id}'"
+    ))
+    .execute(&mut *conn)
+    .unwrap();
+    drop(conn);
+    // Another account's first read, so no kept answer stands in for the database.
+    let officer = app
+        .user(&f.admin, "canbo.doc", &["officer"], Some(&f.province))
+        .await;
+    app.get(&format!("/api/v1/plans/{id}"))
+        .token(&officer)
+        .await
+        .problem(500, "internal");
 }
