@@ -12,6 +12,7 @@ use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::criteria::{Criterion, CriterionSubject, fits_measure};
 use crate::domain::plans::{self, Plan};
 use crate::domain::subjects::{Seen, Subject};
+use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
@@ -39,15 +40,30 @@ text_enum! {
     }
 }
 
-/// The moves the workflow allows.
-pub fn can_move(from: EvidenceStatus, to: EvidenceStatus) -> bool {
-    use EvidenceStatus::*;
-    matches!(
-        (from, to),
-        (Draft | Returned, Submitted)
-            | (Draft | Returned | Submitted, Withdrawn)
-            | (Submitted, Approved | Rejected | Returned)
-    )
+/// The evidence workflow: moved by naming the next status. Who may make a review is
+/// `policy::can_review_evidence`'s.
+impl Workflow for EvidenceStatus {
+    type Action = EvidenceStatus;
+    type Record = ();
+
+    fn moves() -> &'static [Move<EvidenceStatus, EvidenceStatus, ()>] {
+        use EvidenceStatus::*;
+        const MOVES: &[Move<EvidenceStatus, EvidenceStatus, ()>] = &[
+            Move::to(&[Draft, Returned], Submitted),
+            Move::to(&[Draft, Returned, Submitted], Withdrawn),
+            Move::to(&[Submitted], Approved),
+            Move::to(&[Submitted], Rejected),
+            Move::to(&[Submitted], Returned),
+        ];
+        MOVES
+    }
+
+    fn refused(from: EvidenceStatus, to: EvidenceStatus) -> Error {
+        Error::conflict(
+            "transition_not_allowed",
+            format!("Evidence cannot go from {from} to {to}."),
+        )
+    }
 }
 
 /// Approving, rejecting and returning are reviews: someone else's to make.
@@ -463,12 +479,7 @@ pub fn transition(
 ) -> Result<Evidence, Error> {
     ensure_version(current.version, expected_version)?;
     let from = current.status;
-    if !can_move(from, t.to) {
-        return Err(Error::conflict(
-            "transition_not_allowed",
-            format!("Evidence cannot go from {from} to {}.", t.to),
-        ));
-    }
+    workflow::next(from, t.to, &())?;
     let note = t.note.filter(|n| !n.trim().is_empty());
     if matches!(t.to, EvidenceStatus::Rejected | EvidenceStatus::Returned) && note.is_none() {
         return Err(Error::invalid(
@@ -841,14 +852,14 @@ mod tests {
 
     #[test]
     fn the_workflow_allows_only_its_moves() {
-        assert!(can_move(Draft, Submitted));
-        assert!(can_move(Submitted, Approved));
-        assert!(can_move(Submitted, Returned));
-        assert!(can_move(Returned, Submitted));
-        assert!(!can_move(Draft, Approved));
-        assert!(!can_move(Approved, Submitted));
-        assert!(!can_move(Rejected, Submitted));
-        assert!(!can_move(Approved, Withdrawn));
+        assert!(workflow::allows(Draft, Submitted));
+        assert!(workflow::allows(Submitted, Approved));
+        assert!(workflow::allows(Submitted, Returned));
+        assert!(workflow::allows(Returned, Submitted));
+        assert!(!workflow::allows(Draft, Approved));
+        assert!(!workflow::allows(Approved, Submitted));
+        assert!(!workflow::allows(Rejected, Submitted));
+        assert!(!workflow::allows(Approved, Withdrawn));
         assert!(is_review(Approved) && !is_review(Submitted));
     }
 }

@@ -36,6 +36,7 @@ pub mod subjects;
 pub mod users;
 pub mod validate;
 pub mod webhooks;
+pub mod workflow;
 
 pub use error::{Error, FieldError};
 

@@ -21,6 +21,7 @@ use crate::domain::award_types::{AwardLevel, AwardType, rules_for};
 use crate::domain::org_units::{self as units, OrgUnit};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::{Seen, Subject};
+use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
 use crate::text::fold;
 
@@ -419,45 +420,70 @@ pub fn update(
     Ok(row)
 }
 
-/// Where a level's action takes a nomination: its new status and the level that acts next.
-/// `parent` is the parent of the current level. Errors name what is wrong.
+/// The nomination's workflow, moved by a level's action. Approving at a level below the
+/// granting one sends it on up; at the granting level, to its council.
+impl Workflow for NominationStatus {
+    type Action = NominationAction;
+    type Record = Nomination;
+
+    fn moves() -> &'static [Move<NominationStatus, NominationAction, Nomination>] {
+        use NominationAction as A;
+        use NominationStatus as S;
+        const MOVES: &[Move<NominationStatus, NominationAction, Nomination>] = &[
+            Move::by(&[S::Draft, S::Returned], A::Submit, S::Submitted),
+            Move::by(&[S::Submitted], A::Approve, S::CouncilReview).when(at_granting_level),
+            Move::by(&[S::Submitted], A::Approve, S::Submitted),
+            Move::by(
+                &[S::Submitted, S::CouncilReview, S::Disclosed],
+                A::Return,
+                S::Returned,
+            ),
+            Move::by(
+                &[S::Submitted, S::CouncilReview, S::Disclosed],
+                A::Reject,
+                S::Rejected,
+            ),
+        ];
+        MOVES
+    }
+
+    fn refused(from: NominationStatus, action: NominationAction) -> Error {
+        Error::conflict(
+            "invalid_transition",
+            format!("a {from} nomination cannot be given \"{action}\""),
+        )
+    }
+}
+
+/// Whether the level acting on a submitted nomination is the one that grants it.
+fn at_granting_level(n: &Nomination) -> bool {
+    n.current_unit_id.as_deref() == Some(n.granting_unit_id.as_str())
+}
+
+/// Where a level's action takes a nomination: its new status (by the workflow's table) and
+/// the level that acts next. `parent` is the parent of the current level. Errors name what
+/// is wrong.
 pub fn after_action(
     n: &Nomination,
     action: NominationAction,
     parent: Option<&str>,
 ) -> Result<(NominationStatus, Option<String>), Error> {
-    use NominationAction as A;
-    use NominationStatus as S;
-    let status = n.status;
-    let refuse = || {
-        Error::conflict(
-            "invalid_transition",
-            format!("a {status} nomination cannot be given \"{action}\""),
-        )
+    let status = workflow::next(n.status, action, n)?;
+    let up = || {
+        parent
+            .map(str::to_string)
+            .ok_or_else(|| NominationStatus::refused(n.status, action))
     };
-    match (action, status) {
-        (A::Submit, S::Draft | S::Returned) => {
-            let next = if n.proposer_unit_id == n.granting_unit_id {
-                n.granting_unit_id.clone()
-            } else {
-                parent.map(str::to_string).ok_or_else(refuse)?
-            };
-            Ok((S::Submitted, Some(next)))
+    let next_level = match (action, status) {
+        // A nomination proposed at the granting level goes straight to it.
+        (NominationAction::Submit, _) if n.proposer_unit_id == n.granting_unit_id => {
+            Some(n.granting_unit_id.clone())
         }
-        (A::Approve, S::Submitted) => {
-            if n.current_unit_id.as_deref() == Some(n.granting_unit_id.as_str()) {
-                Ok((S::CouncilReview, None))
-            } else {
-                Ok((
-                    S::Submitted,
-                    Some(parent.map(str::to_string).ok_or_else(refuse)?),
-                ))
-            }
-        }
-        (A::Return, S::Submitted | S::CouncilReview | S::Disclosed) => Ok((S::Returned, None)),
-        (A::Reject, S::Submitted | S::CouncilReview | S::Disclosed) => Ok((S::Rejected, None)),
-        _ => Err(refuse()),
-    }
+        (NominationAction::Submit, _) => Some(up()?),
+        (NominationAction::Approve, NominationStatus::Submitted) => Some(up()?),
+        _ => None,
+    };
+    Ok((status, next_level))
 }
 
 /// The unit whose officers and heads act now: the proposer for a draft or returned
@@ -803,4 +829,81 @@ pub fn find_file(
         .select(DossierFile::as_select())
         .first(conn)
         .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use NominationAction as A;
+    use NominationStatus as S;
+
+    /// A nomination proposed by a commune ("xa") to be granted by the province ("tinh").
+    fn nomination(status: NominationStatus, at: Option<&str>) -> Nomination {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        Nomination {
+            id: "n".into(),
+            award_type_id: "a".into(),
+            staff_id: None,
+            nominee_unit_id: "xa".into(),
+            plan_id: None,
+            movement_id: None,
+            year: 2025,
+            occasion: "yearly".into(),
+            period_from: day,
+            period_to: day,
+            summary: String::new(),
+            search_text: String::new(),
+            proposer_unit_id: "xa".into(),
+            current_unit_id: at.map(str::to_string),
+            granting_unit_id: "tinh".into(),
+            status,
+            created_by: None,
+            version: 1,
+            created_at: day.and_hms_opt(0, 0, 0).unwrap(),
+            updated_at: day.and_hms_opt(0, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_nomination_goes_up_level_by_level_then_to_its_council() {
+        let draft = nomination(S::Draft, None);
+        assert_eq!(
+            after_action(&draft, A::Submit, Some("huyen")).unwrap(),
+            (S::Submitted, Some("huyen".into()))
+        );
+        // Approved below the granting level: on up, still submitted.
+        let at_district = nomination(S::Submitted, Some("huyen"));
+        assert_eq!(
+            after_action(&at_district, A::Approve, Some("tinh")).unwrap(),
+            (S::Submitted, Some("tinh".into()))
+        );
+        // Approved at the granting level: to the council, no level after it.
+        let at_province = nomination(S::Submitted, Some("tinh"));
+        assert_eq!(
+            after_action(&at_province, A::Approve, None).unwrap(),
+            (S::CouncilReview, None)
+        );
+        assert_eq!(
+            after_action(&at_province, A::Return, None).unwrap(),
+            (S::Returned, None)
+        );
+    }
+
+    #[test]
+    fn what_the_table_lacks_is_refused_by_its_code() {
+        let draft = nomination(S::Draft, None);
+        let refused = after_action(&draft, A::Approve, Some("huyen")).unwrap_err();
+        assert!(matches!(
+            refused,
+            Error::Conflict {
+                code: "invalid_transition",
+                ..
+            }
+        ));
+        // Nowhere to go up to.
+        let at_district = nomination(S::Submitted, Some("huyen"));
+        assert!(after_action(&at_district, A::Approve, None).is_err());
+        let rejected = nomination(S::Rejected, None);
+        assert!(after_action(&rejected, A::Submit, Some("huyen")).is_err());
+    }
 }

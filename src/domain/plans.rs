@@ -15,6 +15,7 @@ use crate::domain::access::Principal;
 use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy;
+use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
@@ -68,16 +69,28 @@ text_enum! {
     }
 }
 
-/// Which status changes are allowed.
-pub fn can_transition(from: PlanStatus, to: PlanStatus) -> bool {
-    use PlanStatus::*;
-    matches!(
-        (from, to),
-        (Draft, Issued)
-            | (Issued, InProgress)
-            | (InProgress, Closed)
-            | (Draft | Issued | InProgress, Cancelled)
-    )
+/// The plan's workflow: moved by naming the next status.
+impl Workflow for PlanStatus {
+    type Action = PlanStatus;
+    type Record = ();
+
+    fn moves() -> &'static [Move<PlanStatus, PlanStatus, ()>] {
+        use PlanStatus::*;
+        const MOVES: &[Move<PlanStatus, PlanStatus, ()>] = &[
+            Move::to(&[Draft], Issued),
+            Move::to(&[Issued], InProgress),
+            Move::to(&[InProgress], Closed),
+            Move::to(&[Draft, Issued, InProgress], Cancelled),
+        ];
+        MOVES
+    }
+
+    fn refused(from: PlanStatus, to: PlanStatus) -> Error {
+        Error::conflict(
+            "transition_not_allowed",
+            format!("A plan cannot go from {from} to {to}."),
+        )
+    }
 }
 
 /// Whether the plan's own text may still change (only drafts: an issued plan is a legal document).
@@ -715,13 +728,7 @@ pub fn transition(
     to: PlanStatus,
 ) -> Result<PlanDetail, Error> {
     ensure_version(current.plan.version, expected_version)?;
-    let from = current.plan.status;
-    if !can_transition(from, to) {
-        return Err(Error::conflict(
-            "transition_not_allowed",
-            format!("A plan cannot go from {from} to {to}."),
-        ));
-    }
+    workflow::next(current.plan.status, to, &())?;
     if to == PlanStatus::Issued {
         if current.plan.number.is_none() {
             return Err(Error::invalid(
@@ -982,14 +989,14 @@ mod tests {
     #[test]
     fn status_machine() {
         use PlanStatus::*;
-        assert!(can_transition(Draft, Issued));
-        assert!(can_transition(Issued, InProgress));
-        assert!(can_transition(InProgress, Closed));
-        assert!(can_transition(Issued, Cancelled));
-        assert!(!can_transition(Draft, Closed));
-        assert!(!can_transition(Closed, Cancelled));
-        assert!(!can_transition(Cancelled, Draft));
-        assert!(!can_transition(Issued, Draft));
+        assert!(workflow::allows(Draft, Issued));
+        assert!(workflow::allows(Issued, InProgress));
+        assert!(workflow::allows(InProgress, Closed));
+        assert!(workflow::allows(Issued, Cancelled));
+        assert!(!workflow::allows(Draft, Closed));
+        assert!(!workflow::allows(Closed, Cancelled));
+        assert!(!workflow::allows(Cancelled, Draft));
+        assert!(!workflow::allows(Issued, Draft));
     }
 
     #[test]
