@@ -808,13 +808,17 @@ fn write(tx: &mut Tx<'_>, opts: &Options, run: i64) -> Result<Seeded, ApiError> 
     let main_criteria = &plans[0].1;
     out.collective_criterion_id = main_criteria
         .iter()
-        .find(|c| c.subject == "collective" && c.measure == "count")
-        .or_else(|| main_criteria.iter().find(|c| c.subject == "collective"))
+        .find(|c| c.subject == CriterionSubject::Collective && c.measure == Measure::Count)
+        .or_else(|| {
+            main_criteria
+                .iter()
+                .find(|c| c.subject == CriterionSubject::Collective)
+        })
         .map(|c| c.id.clone())
         .unwrap_or_default();
     let learning = main_criteria
         .iter()
-        .find(|c| c.subject == "individual" && c.measure == "boolean")
+        .find(|c| c.subject == CriterionSubject::Individual && c.measure == Measure::Boolean)
         .cloned();
     out.learning_criterion_id = learning.as_ref().map(|c| c.id.clone()).unwrap_or_default();
 
@@ -919,7 +923,7 @@ fn write(tx: &mut Tx<'_>, opts: &Options, run: i64) -> Result<Seeded, ApiError> 
             let candidates: Vec<&Criterion> = plan
                 .1
                 .iter()
-                .filter(|c| (c.subject == "individual") == individual)
+                .filter(|c| (c.subject == CriterionSubject::Individual) == individual)
                 .collect();
             let criterion = *rng.pick(&candidates);
             let year = *rng.pick(&years);
@@ -930,7 +934,7 @@ fn write(tx: &mut Tx<'_>, opts: &Options, run: i64) -> Result<Seeded, ApiError> 
             } else {
                 (1 + rng.below(units.len() - 1), None)
             };
-            let value = match Measure::from_db(&criterion.measure) {
+            let value = match criterion.measure {
                 Measure::Percent => (rng.below(1001) as f64) / 10.0,
                 Measure::Count => rng.below(12) as f64,
                 Measure::Boolean => {

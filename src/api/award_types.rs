@@ -371,7 +371,7 @@ pub async fn create_rule_set(
         // bar its own nominees are judged by.
         if unit
             .as_ref()
-            .is_some_and(|u| u.kind != OrgUnitKind::Province.as_str())
+            .is_some_and(|u| u.kind != OrgUnitKind::Province)
         {
             return Err(ApiError::invalid(
                 "org_unit_id",

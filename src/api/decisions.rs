@@ -92,7 +92,7 @@ impl From<AwardView> for AwardResponse {
             year: a.year,
             period_from: a.period_from,
             period_to: a.period_to,
-            occasion: Occasion::from_db(&a.occasion),
+            occasion: a.occasion,
             cash_amount: a.cash_amount,
             status,
             created_at: a.created_at.and_utc(),
@@ -136,8 +136,8 @@ pub struct DecisionResponse {
 impl DecisionResponse {
     fn new(d: Decision, awards: Option<Vec<AwardView>>) -> Self {
         DecisionResponse {
-            status: GrantStatus::from_db(&d.status),
-            occasion: Occasion::from_db(&d.occasion),
+            status: d.status,
+            occasion: d.occasion,
             id: d.id,
             number: d.number,
             decided_on: d.decided_on,
@@ -334,7 +334,7 @@ fn grants(
             year: n.year,
             period_from: n.period_from,
             period_to: n.period_to,
-            occasion: Occasion::from_db(&n.occasion),
+            occasion: n.occasion,
             nomination: Some(n),
         });
     }

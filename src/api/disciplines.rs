@@ -39,7 +39,7 @@ pub struct DisciplineResponse {
 impl From<Discipline> for DisciplineResponse {
     fn from(d: Discipline) -> Self {
         DisciplineResponse {
-            level: DisciplineLevel::from_db(&d.level),
+            level: d.level,
             id: d.id,
             staff_id: d.staff_id,
             reason: d.reason,

@@ -52,7 +52,7 @@ pub struct InitiativeResponse {
 impl InitiativeResponse {
     fn new(i: Initiative, author_ids: Option<Vec<String>>) -> Self {
         InitiativeResponse {
-            scope: InitiativeScope::from_db(&i.scope),
+            scope: i.scope,
             id: i.id,
             title: i.title,
             org_unit_id: i.org_unit_id,
@@ -298,9 +298,7 @@ pub async fn update(
                 .map(|t| t.trim().to_string())
                 .unwrap_or_else(|| c.title.clone()),
             org_unit_id: c.org_unit_id.clone(),
-            scope: body
-                .scope
-                .unwrap_or_else(|| InitiativeScope::from_db(&c.scope)),
+            scope: body.scope.unwrap_or(c.scope),
             recognised_by: body
                 .recognised_by
                 .map(|t| t.trim().to_string())

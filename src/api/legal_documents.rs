@@ -64,7 +64,7 @@ impl From<LegalDocument> for LegalDocumentResponse {
         LegalDocumentResponse {
             id,
             number,
-            doc_type: DocType::from_db(&doc_type),
+            doc_type,
             issuer,
             issued_on,
             title,

@@ -108,7 +108,7 @@ impl NominationResponse {
         let n = v.nomination;
         NominationResponse {
             status: n.status,
-            occasion: Occasion::from_db(&n.occasion),
+            occasion: n.occasion,
             id: n.id,
             award_type_id: n.award_type_id,
             award_type_code: v.award_type_code,
@@ -514,9 +514,7 @@ pub async fn update(
                 .clone()
                 .unwrap_or_else(|| n.movement_id.clone()),
             year,
-            occasion: body
-                .occasion
-                .unwrap_or_else(|| Occasion::from_db(&n.occasion)),
+            occasion: body.occasion.unwrap_or(n.occasion),
             period_from: body.period_from.unwrap_or(from),
             period_to: body.period_to.unwrap_or(to),
             summary: body

@@ -60,7 +60,7 @@ impl From<OrgUnit> for OrgUnitResponse {
             id,
             code,
             name,
-            kind: OrgUnitKind::from_db(&kind),
+            kind,
             parent_id,
             active,
             version,

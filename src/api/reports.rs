@@ -1266,7 +1266,7 @@ pub async fn decision_document(
                 decisions::find(conn, &id)?.ok_or_else(|| ApiError::not_found("decision"))?;
             policy::ensure_visible(policy::can_read_council(&principal, &path), "decision")?;
             policy::ensure(policy::can_draft_decision(&principal, &path))?;
-            if d.status == GrantStatus::Revoked.as_str() {
+            if d.status == GrantStatus::Revoked {
                 return Err(ApiError::conflict(
                     "decision_revoked",
                     "The decision is revoked; there is no draft to sign.",
@@ -1303,7 +1303,7 @@ pub async fn decision_document(
                     .find(|u| u.0 == id)
                     .map_or(String::new(), |u| u.1.clone())
             };
-            let occasion = Occasion::from_db(&d.occasion);
+            let occasion = d.occasion;
             let phrase = occasion_phrase(occasion, d.award_year, d.period_from, d.period_to);
             let rows: Vec<Vec<Value>> = awards
                 .iter()

@@ -76,7 +76,7 @@ impl StaffResponse {
             full_name,
             org_unit_id,
             position,
-            category: StaffCategory::from_db(&category),
+            category,
             email,
             gender: gender.as_deref().map(Gender::from_db),
             personal_id,

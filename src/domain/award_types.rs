@@ -45,9 +45,12 @@ pub struct AwardTypeRow {
     pub name: String,
     #[serde(skip)]
     pub name_search: String,
-    pub kind: String,
-    pub subject: String,
-    pub level: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: AwardKind,
+    #[diesel(deserialize_as = String)]
+    pub subject: AwardSubject,
+    #[diesel(deserialize_as = String)]
+    pub level: AwardLevel,
     pub authority: String,
     pub occasions: String,
     pub cash_multiplier: i32,
@@ -88,9 +91,9 @@ impl From<AwardTypeRow> for AwardType {
                 .iter()
                 .map(|o| Occasion::from_db(o))
                 .collect(),
-            kind: AwardKind::from_db(&r.kind),
-            subject: AwardSubject::from_db(&r.subject),
-            level: AwardLevel::from_db(&r.level),
+            kind: r.kind,
+            subject: r.subject,
+            level: r.level,
             id: r.id,
             code: r.code,
             name: r.name,

@@ -1900,7 +1900,7 @@ mod tests {
             plan_id: None,
             movement_id: None,
             year: 2025,
-            occasion: "annual".into(),
+            occasion: crate::domain::plans::Occasion::Annual,
             period_from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
             period_to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
             summary: String::new(),

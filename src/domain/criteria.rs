@@ -62,14 +62,16 @@ impl Frequency {
 pub struct Criterion {
     pub id: String,
     pub plan_id: String,
-    pub subject: String,
+    #[diesel(deserialize_as = String)]
+    pub subject: CriterionSubject,
     pub code: String,
     pub position: i32,
     pub title: String,
     #[serde(skip)]
     pub search_text: String,
     pub description: Option<String>,
-    pub measure: String,
+    #[diesel(deserialize_as = String)]
+    pub measure: Measure,
     pub target: Option<f64>,
     pub unit: Option<String>,
     pub max_points: f64,
@@ -107,11 +109,11 @@ pub struct CriterionFields {
 
 impl Criterion {
     pub fn subject(&self) -> CriterionSubject {
-        CriterionSubject::from_db(&self.subject)
+        self.subject
     }
 
     pub fn measure(&self) -> Measure {
-        Measure::from_db(&self.measure)
+        self.measure
     }
 
     pub fn frequency(&self) -> Option<Frequency> {
@@ -120,12 +122,12 @@ impl Criterion {
 
     pub fn fields(&self) -> CriterionFields {
         CriterionFields {
-            subject: CriterionSubject::from_db(&self.subject),
+            subject: self.subject,
             code: self.code.clone(),
             position: Some(self.position),
             title: self.title.clone(),
             description: self.description.clone(),
-            measure: Measure::from_db(&self.measure),
+            measure: self.measure,
             target: self.target,
             unit: self.unit.clone(),
             max_points: self.max_points,

@@ -37,8 +37,10 @@ pub struct Decision {
     pub award_year: i32,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
-    pub occasion: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub occasion: Occasion,
+    #[diesel(deserialize_as = String)]
+    pub status: GrantStatus,
     pub revoked_reason: Option<String>,
     pub revoked_at: Option<chrono::NaiveDateTime>,
     pub version: i64,
@@ -61,10 +63,12 @@ pub struct Award {
     pub year: i32,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
-    pub occasion: String,
+    #[diesel(deserialize_as = String)]
+    pub occasion: Occasion,
     /// VND.
     pub cash_amount: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: GrantStatus,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
@@ -145,7 +149,7 @@ pub struct AwardView {
 impl AwardView {
     /// Revoked itself, or by its decision.
     pub fn revoked(&self) -> bool {
-        self.award.status == GrantStatus::Revoked.as_str()
+        self.award.status == GrantStatus::Revoked
             || self.decision_status == GrantStatus::Revoked.as_str()
     }
 }
@@ -279,8 +283,8 @@ pub fn create(
         award_year: f.award_year,
         period_from: f.period_from,
         period_to: f.period_to,
-        occasion: f.occasion.as_str().to_string(),
-        status: GrantStatus::Active.as_str().to_string(),
+        occasion: f.occasion,
+        status: GrantStatus::Active,
         revoked_reason: None,
         revoked_at: None,
         version: 1,
@@ -298,8 +302,8 @@ pub fn create(
             award_decisions::award_year.eq(decision.award_year),
             award_decisions::period_from.eq(decision.period_from),
             award_decisions::period_to.eq(decision.period_to),
-            award_decisions::occasion.eq(&decision.occasion),
-            award_decisions::status.eq(&decision.status),
+            award_decisions::occasion.eq(decision.occasion.as_str()),
+            award_decisions::status.eq(decision.status.as_str()),
             award_decisions::version.eq(1),
             award_decisions::created_at.eq(at),
             award_decisions::updated_at.eq(at),
@@ -379,7 +383,7 @@ pub fn revoke(
     expected_version: i64,
     reason: &str,
 ) -> Result<DecisionDetail, Error> {
-    if current.decision.status == GrantStatus::Revoked.as_str() {
+    if current.decision.status == GrantStatus::Revoked {
         return Err(Error::conflict(
             "already_revoked",
             "the decision is already revoked",

@@ -32,7 +32,8 @@ text_enum! {
 pub struct Discipline {
     pub id: String,
     pub staff_id: String,
-    pub level: String,
+    #[diesel(deserialize_as = String)]
+    pub level: DisciplineLevel,
     pub reason: String,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
@@ -53,7 +54,7 @@ pub fn create(tx: &mut Tx<'_>, actor: &Actor, f: DisciplineFields) -> QueryResul
     let d = Discipline {
         id: new_id(),
         staff_id: f.staff_id,
-        level: f.level.as_str().to_string(),
+        level: f.level,
         reason: f.reason,
         starts_on: f.starts_on,
         ends_on: f.ends_on,
@@ -65,7 +66,7 @@ pub fn create(tx: &mut Tx<'_>, actor: &Actor, f: DisciplineFields) -> QueryResul
         .values((
             disciplines::id.eq(&d.id),
             disciplines::staff_id.eq(&d.staff_id),
-            disciplines::level.eq(&d.level),
+            disciplines::level.eq(d.level.as_str()),
             disciplines::reason.eq(&d.reason),
             disciplines::starts_on.eq(d.starts_on),
             disciplines::ends_on.eq(d.ends_on),

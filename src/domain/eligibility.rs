@@ -435,7 +435,7 @@ pub fn evaluate_nomination(
             .collect();
         history.initiatives = initiatives::of_author(conn, s, n.period_to)?
             .into_iter()
-            .map(|i| (InitiativeScope::from_db(&i.scope), i.recognised_on))
+            .map(|i| (i.scope, i.recognised_on))
             .collect();
     } else {
         history.members = Some(members(conn, &v.nominee_path, n.year)?);
@@ -443,7 +443,7 @@ pub fn evaluate_nomination(
     let candidate = Candidate {
         collective,
         year: n.year,
-        occasion: Occasion::from_db(&n.occasion),
+        occasion: n.occasion,
         period_from: n.period_from,
         period_to: n.period_to,
         has_plan: n.plan_id.is_some(),

@@ -44,7 +44,8 @@ pub struct Initiative {
     #[serde(skip)]
     pub title_search: String,
     pub org_unit_id: String,
-    pub scope: String,
+    #[diesel(deserialize_as = String)]
+    pub scope: InitiativeScope,
     pub recognised_by: String,
     pub document_number: String,
     pub recognised_on: NaiveDate,
@@ -211,7 +212,7 @@ pub fn create(
         title_search: fold(&f.title),
         title: f.title,
         org_unit_id: f.org_unit_id,
-        scope: f.scope.as_str().to_string(),
+        scope: f.scope,
         recognised_by: f.recognised_by,
         document_number: f.document_number,
         recognised_on: f.recognised_on,
@@ -226,7 +227,7 @@ pub fn create(
             initiatives::title.eq(&i.title),
             initiatives::title_search.eq(&i.title_search),
             initiatives::org_unit_id.eq(&i.org_unit_id),
-            initiatives::scope.eq(&i.scope),
+            initiatives::scope.eq(i.scope.as_str()),
             initiatives::recognised_by.eq(&i.recognised_by),
             initiatives::document_number.eq(&i.document_number),
             initiatives::recognised_on.eq(i.recognised_on),

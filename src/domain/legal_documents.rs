@@ -44,7 +44,8 @@ text_enum! {
 pub struct LegalDocument {
     pub id: String,
     pub number: String,
-    pub doc_type: String,
+    #[diesel(deserialize_as = String)]
+    pub doc_type: DocType,
     pub issuer: String,
     pub issued_on: NaiveDate,
     pub title: String,
@@ -72,7 +73,7 @@ impl LegalDocument {
     pub fn fields(&self) -> LegalDocumentFields {
         LegalDocumentFields {
             number: self.number.clone(),
-            doc_type: DocType::from_db(&self.doc_type),
+            doc_type: self.doc_type,
             issuer: self.issuer.clone(),
             issued_on: self.issued_on,
             title: self.title.clone(),

@@ -154,7 +154,9 @@ macro_rules! text_enum {
                 match self { $($name::$variant => $text),+ }
             }
 
-            /// Reads a stored value; storage only ever holds values written through `as_str`.
+            /// Reads a stored value where the row is not typed yet (tuples of a
+            /// `GROUP BY`, optional columns): one this version does not know is logged
+            /// and read as the first variant. Typed rows (`deserialize_as`) refuse it.
             pub fn from_db(text: &str) -> $name {
                 text.parse().unwrap_or_else(|_| {
                     log::error!("unknown {} {:?} in the database", stringify!($name), text);

@@ -51,12 +51,15 @@ pub struct Movement {
     pub search_text: String,
     #[serde(skip)]
     pub name_sort: String,
-    pub level: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub level: MovementLevel,
+    #[diesel(deserialize_as = String)]
+    pub kind: MovementKind,
     pub launched_by_id: Option<String>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: MovementStatus,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -83,12 +86,12 @@ impl Movement {
             name: self.name.clone(),
             short_name: self.short_name.clone(),
             description: self.description.clone(),
-            level: MovementLevel::from_db(&self.level),
-            kind: MovementKind::from_db(&self.kind),
+            level: self.level,
+            kind: self.kind,
             launched_by_id: self.launched_by_id.clone(),
             start_date: self.start_date,
             end_date: self.end_date,
-            status: MovementStatus::from_db(&self.status),
+            status: self.status,
         }
     }
 }

@@ -67,7 +67,8 @@ pub struct Nomination {
     pub plan_id: Option<String>,
     pub movement_id: Option<String>,
     pub year: i32,
-    pub occasion: String,
+    #[diesel(deserialize_as = String)]
+    pub occasion: Occasion,
     pub period_from: chrono::NaiveDate,
     pub period_to: chrono::NaiveDate,
     pub summary: String,
@@ -280,8 +281,8 @@ pub fn granting_unit(
 ) -> QueryResult<OrgUnit> {
     let line = lineage(conn, proposer)?;
     let wanted = |u: &&OrgUnit| match level {
-        AwardLevel::Grassroots => u.kind != units::OrgUnitKind::Division.as_str(),
-        AwardLevel::Province | AwardLevel::State => u.kind == units::OrgUnitKind::Province.as_str(),
+        AwardLevel::Grassroots => u.kind != units::OrgUnitKind::Division,
+        AwardLevel::Province | AwardLevel::State => u.kind == units::OrgUnitKind::Province,
     };
     Ok(line
         .iter()
@@ -848,7 +849,7 @@ mod tests {
             plan_id: None,
             movement_id: None,
             year: 2025,
-            occasion: "yearly".into(),
+            occasion: crate::domain::plans::Occasion::Annual,
             period_from: day,
             period_to: day,
             summary: String::new(),

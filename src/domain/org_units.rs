@@ -42,7 +42,8 @@ pub struct OrgUnit {
     pub name_search: String,
     #[serde(skip)]
     pub name_sort: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: OrgUnitKind,
     pub parent_id: Option<String>,
     pub path: String,
     pub active: bool,
@@ -227,10 +228,7 @@ pub fn update(
         check_code_free(tx, &code, Some(&current.id))?;
     }
     let name = changes.name.clone().unwrap_or(current.name.clone());
-    let kind = changes
-        .kind
-        .map(|k| k.as_str().to_string())
-        .unwrap_or(current.kind.clone());
+    let kind = changes.kind.unwrap_or(current.kind).as_str().to_string();
     let active = changes.active.unwrap_or(current.active);
     if current.active && !active {
         check_archivable(tx, &current)?;

@@ -66,12 +66,14 @@ pub struct Registration {
     pub id: String,
     pub plan_id: String,
     pub year: i32,
-    pub subject: String,
+    #[diesel(deserialize_as = String)]
+    pub subject: CriterionSubject,
     pub org_unit_id: String,
     pub staff_id: Option<String>,
     pub titles: String,
     pub note: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: RegistrationStatus,
     pub registered_by: Option<String>,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
@@ -390,13 +392,11 @@ pub fn update(
 ) -> Result<Registration, Error> {
     ensure_version(current.version, expected_version)?;
     plans::ensure_running(plan)?;
-    let kind = CriterionSubject::from_db(&current.subject);
+    let kind = current.subject;
     let titles = change.titles.unwrap_or_else(|| current.titles());
     check_titles(kind, &titles)?;
     ensure_open(tx, &current.plan_id, current.year)?;
-    let status = change
-        .status
-        .unwrap_or_else(|| RegistrationStatus::from_db(&current.status));
+    let status = change.status.unwrap_or(current.status);
     let note = change.note.unwrap_or_else(|| current.note.clone());
     let row: Registration = diesel::update(
         registrations::table

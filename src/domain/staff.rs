@@ -45,7 +45,8 @@ pub struct Staff {
     pub name_sort: String,
     pub org_unit_id: String,
     pub position: Option<String>,
-    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub category: StaffCategory,
     pub email: Option<String>,
     pub gender: Option<String>,
     pub personal_id: Option<String>,
@@ -219,7 +220,7 @@ impl Staff {
             full_name: self.full_name.clone(),
             staff_code: self.staff_code.clone(),
             position: self.position.clone(),
-            category: StaffCategory::from_db(&self.category),
+            category: self.category,
             email: self.email.clone(),
             gender: self.gender.as_deref().map(Gender::from_db),
             personal_id: self.personal_id.clone(),
