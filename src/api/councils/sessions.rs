@@ -1,353 +1,28 @@
-//! `/api/v1/councils` (Hội đồng Thi đua – Khen thưởng): councils and their members, sessions
-//! with attendance and quorum, recusals, secret ballots, results and minutes (biên bản).
-//!
-//! Ballots are secret: no answer carries a member's choice, and a session's tallies are
-//! shown only once it is closed (`domain::councils` keeps that rule).
+//! A council's sessions under `/api/v1/councils/{id}/sessions`: scheduling, attendance,
+//! opening and closing, recusals, secret ballots and the minutes. Apart from the councils'
+//! own handlers (`mod.rs`), whose access checks (`visible_council`) they build on.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::{kept_council, visible_council};
 use crate::AppState;
-use crate::api::extract::{IfMatch, Json, Page, Query, actor, present, tagged};
+use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
 use crate::auth::{Principal, policy};
 use crate::db::{AnyConnection, Tx};
 use crate::domain::councils::{
-    self, Choice, Council, CouncilDetail, CouncilFields, CouncilFilter, Member, MemberInput,
-    Minutes, Outcome, Recusal, Session, SessionDetail, SessionFields, SessionItem, SessionStatus,
-    Tally,
+    self, Choice, Council, Minutes, Outcome, Recusal, Session, SessionDetail, SessionFields,
+    SessionItem, SessionStatus, Tally,
 };
 use crate::domain::nominations::NominationStatus;
-use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, users};
 use crate::error::ApiError;
-
-// Councils -----------------------------------------------------------------------------
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng", "name": "Nguyễn Văn An"}))]
-pub struct MemberResponse {
-    pub user_id: String,
-    /// "Chủ tịch Hội đồng", "Phó Chủ tịch Hội đồng", "Ủy viên thường trực", "Ủy viên"…
-    pub position: String,
-    /// The linked staff member's name, else the username.
-    pub name: String,
-}
-
-impl From<Member> for MemberResponse {
-    fn from(m: Member) -> Self {
-        let Member {
-            user_id,
-            position,
-            name,
-        } = m;
-        MemberResponse {
-            user_id,
-            position,
-            name,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "019ab0a4-f000-7000-8000-000000000001", "name": "Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh",
-    "org_unit_id": "019ab0a4-a000-7000-8000-000000000001", "active": true,
-    "members": [{"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng", "name": "Nguyễn Văn An"}],
-    "version": 1, "created_at": "2025-12-01T08:00:00Z", "updated_at": "2025-12-01T08:00:00Z"
-}))]
-pub struct CouncilResponse {
-    pub id: String,
-    pub name: String,
-    /// The unit whose council it is: it votes on the nominations this unit grants.
-    pub org_unit_id: String,
-    pub active: bool,
-    /// Members, chair first (absent in lists).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<MemberResponse>>,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl CouncilResponse {
-    fn new(c: Council, members: Option<Vec<Member>>) -> Self {
-        let Council {
-            id,
-            name,
-            org_unit_id,
-            active,
-            version,
-            created_at,
-            updated_at,
-        } = c;
-        CouncilResponse {
-            id,
-            name,
-            org_unit_id,
-            active,
-            members: members.map(|m| m.into_iter().map(MemberResponse::from).collect()),
-            version,
-            created_at: created_at.and_utc(),
-            updated_at: updated_at.and_utc(),
-        }
-    }
-}
-
-impl From<CouncilDetail> for CouncilResponse {
-    fn from(d: CouncilDetail) -> Self {
-        CouncilResponse::new(d.council, Some(d.members))
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MemberRequest {
-    #[validate(custom(function = "validate::id"))]
-    pub user_id: String,
-    #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub position: String,
-}
-
-fn member_inputs(requested: Vec<MemberRequest>) -> Vec<MemberInput> {
-    requested
-        .into_iter()
-        .map(|m| MemberInput {
-            user_id: m.user_id,
-            position: m.position.trim().to_string(),
-        })
-        .collect()
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh",
-    "org_unit_id": "019ab0a4-a000-7000-8000-000000000001",
-    "members": [{"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng"},
-                {"user_id": "019ab0a4-d000-7000-8000-000000000002", "position": "Ủy viên thường trực"}]}))]
-pub struct CreateCouncil {
-    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
-    #[schema(min_length = 1, max_length = 300)]
-    pub name: String,
-    #[validate(custom(function = "validate::id"))]
-    pub org_unit_id: String,
-    /// Active accounts whose unit lies below or above the council's unit.
-    #[serde(default)]
-    #[validate(length(max = 200), nested)]
-    pub members: Vec<MemberRequest>,
-}
-
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"members": [{"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng"}]}))]
-pub struct UpdateCouncil {
-    #[serde(default, deserialize_with = "present")]
-    #[validate(length(min = 1, max = 300), custom(function = "validate::text"))]
-    #[schema(nullable = false, min_length = 1, max_length = 300)]
-    pub name: Option<String>,
-    /// Replaces the members; refused (409 `session_open`) while a session is open.
-    #[serde(default, deserialize_with = "present")]
-    #[validate(length(max = 200), nested)]
-    #[schema(nullable = false)]
-    pub members: Option<Vec<MemberRequest>>,
-    /// `false` archives the council.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub active: Option<bool>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CouncilQuery {
-    /// Councils of this unit.
-    pub org_unit_id: Option<String>,
-    pub active: Option<bool>,
-    /// Councils this account is a member of.
-    pub member_id: Option<String>,
-}
-
-fn visible_council(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Council, String), ApiError> {
-    let (c, path) = councils::find(conn, id)?.ok_or_else(|| ApiError::not_found("council"))?;
-    policy::ensure_visible(policy::can_read_council(principal, &path), "council")?;
-    Ok((c, path))
-}
-
-/// A council the caller keeps: 404 when hidden, 403 when only readable.
-fn kept_council(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Council, String), ApiError> {
-    let (c, path) = visible_council(conn, principal, id)?;
-    policy::ensure(policy::can_keep_unit_awards(principal, &path))?;
-    Ok((c, path))
-}
-
-/// List the councils you may see (of units below or above yours), by name.
-#[utoipa::path(
-    tag = "councils",
-    security(("bearer" = [])),
-    params(ListParams, CouncilQuery),
-    responses((status = 200, body = Page<CouncilResponse>), (status = 422, description = "Invalid parameters"))
-)]
-#[get("")]
-pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-    Query(params): Query<ListParams>,
-    Query(query): Query<CouncilQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = params.page()?;
-    let filter = CouncilFilter {
-        q: params.q(),
-        org_unit_id: query.org_unit_id,
-        active: query.active,
-        member_id: query.member_id,
-        updated_since: params.updated_since(),
-    };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(councils::list(conn, &principal.scope, &filter, page)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |c| {
-        CouncilResponse::new(c, None)
-    })))
-}
-
-/// Make the council of a unit, with its members (officers of the unit's subtree).
-#[utoipa::path(
-    tag = "councils",
-    security(("bearer" = [])),
-    request_body = CreateCouncil,
-    responses(
-        (status = 201, body = CouncilResponse, headers(("ETag" = String))),
-        (status = 403, description = "Only officers of the unit's subtree keep its council"),
-        (status = 422, description = "Invalid fields; a member that is not an active account able to see the council's unit"),
-    )
-)]
-#[post("")]
-pub async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    principal: Principal,
-    Json(body): Json<CreateCouncil>,
-) -> Result<HttpResponse, ApiError> {
-    let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-        policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
-        let fields = CouncilFields {
-            name: body.name.trim().to_string(),
-            org_unit_id: unit.id.clone(),
-            members: member_inputs(body.members),
-            active: true,
-        };
-        Ok(councils::create(conn, &actor, &unit.path, fields)?)
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::CREATED,
-        d.council.version,
-        &CouncilResponse::from(d),
-    ))
-}
-
-/// Get a council with its members.
-#[utoipa::path(
-    tag = "councils",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Council id")),
-    responses((status = 200, body = CouncilResponse, headers(("ETag" = String))), (status = 404, description = "No such council, or not visible to you"))
-)]
-#[get("/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let d = super::run(&state.pool, move |conn| {
-        let (c, _) = visible_council(conn, &principal, &id)?;
-        Ok(councils::detail(conn, c)?)
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        d.council.version,
-        &CouncilResponse::from(d),
-    ))
-}
-
-/// Change a council: its name, its members (not while a session is open), or archive it.
-#[utoipa::path(
-    tag = "councils",
-    security(("bearer" = [])),
-    params(("id" = String, Path, description = "Council id"), ("If-Match" = String, Header, description = "The ETag you read")),
-    request_body = UpdateCouncil,
-    responses(
-        (status = 200, body = CouncilResponse, headers(("ETag" = String))),
-        (status = 403, description = "Only officers of the unit's subtree keep its council"),
-        (status = 404, description = "No such council, or not visible to you"),
-        (status = 409, description = "`session_open`: members change, and the council is archived, only while no session is open"),
-        (status = 412, description = "The council changed since you read it"),
-        (status = 422, description = "Invalid fields, or a member that is not an active account able to see the council's unit"),
-        (status = 428, description = "If-Match is missing"),
-    )
-)]
-#[patch("/{id}")]
-pub async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<String>,
-    IfMatch(version): IfMatch,
-    Json(body): Json<UpdateCouncil>,
-) -> Result<HttpResponse, ApiError> {
-    let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let (c, path) = kept_council(conn, &principal, &id)?;
-        let current = councils::detail(conn, c)?;
-        let fields = CouncilFields {
-            name: body
-                .name
-                .map(|n| n.trim().to_string())
-                .unwrap_or_else(|| current.council.name.clone()),
-            org_unit_id: current.council.org_unit_id.clone(),
-            members: match body.members {
-                Some(requested) => member_inputs(requested),
-                None => current
-                    .members
-                    .iter()
-                    .map(|m| MemberInput {
-                        user_id: m.user_id.clone(),
-                        position: m.position.clone(),
-                    })
-                    .collect(),
-            },
-            active: body.active.unwrap_or(current.council.active),
-        };
-        Ok(councils::update(
-            conn, &actor, current, &path, version, fields,
-        )?)
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        d.council.version,
-        &CouncilResponse::from(d),
-    ))
-}
-
-// Sessions -----------------------------------------------------------------------------
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -651,7 +326,7 @@ async fn change_session(
     + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
+    let d = crate::api::write(&state.pool, move |conn| {
         let (c, current) = kept_session(conn, &principal, &id, &sid)?;
         change(conn, &actor, c, current)
     })
@@ -683,7 +358,7 @@ pub async fn list_sessions(
     Query(query): Query<SessionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let (items, total) = super::run(&state.pool, move |conn| {
+    let (items, total) = crate::api::run(&state.pool, move |conn| {
         let (c, _) = visible_council(conn, &principal, &id)?;
         Ok(councils::list_sessions(conn, &c.id, query.status, page)?)
     })
@@ -716,7 +391,7 @@ pub async fn create_session(
     Json(body): Json<CreateSession>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
+    let d = crate::api::write(&state.pool, move |conn| {
         let (c, _) = kept_council(conn, &principal, &id)?;
         let fields = SessionFields {
             title: body.title.trim().to_string(),
@@ -758,7 +433,7 @@ pub async fn get_session(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
-    let d = super::run(&state.pool, move |conn| {
+    let d = crate::api::run(&state.pool, move |conn| {
         let (_, _, s) = visible_session(conn, &principal, &id, &sid)?;
         Ok(councils::session_detail(conn, s)?)
     })
@@ -913,7 +588,7 @@ pub async fn recuse(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let r = super::write(&state.pool, move |conn| {
+    let r = crate::api::write(&state.pool, move |conn| {
         let (c, path, s) = visible_session(conn, &principal, &id, &sid)?;
         let member = body.user_id.unwrap_or_else(|| principal.user_id.clone());
         let is_member = councils::is_member(conn, &c.id, &member)?;
@@ -964,7 +639,7 @@ pub async fn vote(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let receipt = super::write(&state.pool, move |conn| {
+    let receipt = crate::api::write(&state.pool, move |conn| {
         let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
         let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
         policy::ensure(policy::can_vote(is_member))?;
@@ -1003,7 +678,7 @@ pub async fn minutes(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
-    let m: Minutes = super::run(&state.pool, move |conn| {
+    let m: Minutes = crate::api::run(&state.pool, move |conn| {
         let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
         let detail = councils::session_detail(conn, s)?;
         Ok(councils::minutes(conn, detail, &c)?)
