@@ -5,7 +5,6 @@
 
 pub mod api;
 pub mod auth;
-pub mod bench_seed;
 pub mod cache;
 pub mod config;
 pub mod db;

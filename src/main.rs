@@ -1,5 +1,7 @@
 //! The `thidua` command: serve the API (default), migrate, create an admin, print OpenAPI.
 
+mod bench_seed;
+
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -29,7 +31,7 @@ enum Command {
     SeedDemo,
     /// Fill the database with a province's worth of realistic, deterministic data for the
     /// benchmark (bench/run.sh). Refuses a database that holds bench data unless --force.
-    SeedBench(thidua::bench_seed::Options),
+    SeedBench(bench_seed::Options),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create an admin account; the password is read from standard input or generated.
@@ -236,14 +238,14 @@ fn seed_demo(config: &Config) -> Result<(), String> {
 
 /// Loads the benchmark's data set and prints what it made, the ids the benchmark uses (as
 /// `key=value` lines) and the time it took.
-fn seed_bench(config: &Config, opts: &thidua::bench_seed::Options) -> Result<(), String> {
+fn seed_bench(config: &Config, opts: &bench_seed::Options) -> Result<(), String> {
     let mut conn = connect(config)?;
     thidua::migrate(&mut conn)?;
     first_admin(&mut conn, config)?;
     // The award catalogue and base salaries the nominations and awards refer to.
     domain::award_types::seed(&mut conn)?;
     domain::calendar::seed(&mut conn)?;
-    let s = thidua::bench_seed::seed(&mut conn, opts).map_err(|e| e.to_string())?;
+    let s = bench_seed::seed(&mut conn, opts).map_err(|e| e.to_string())?;
     for (what, n) in &s.counts {
         println!("created {n} {what}");
     }
