@@ -50,7 +50,7 @@ pub struct SessionSummary {
 
 impl From<Session> for SessionSummary {
     fn from(s: Session) -> Self {
-        let status = s.status();
+        let status = s.status;
         let Session {
             id,
             council_id,

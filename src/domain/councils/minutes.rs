@@ -147,7 +147,7 @@ pub fn minutes(
     detail: SessionDetail,
     council: &Council,
 ) -> Result<Minutes, Error> {
-    let status = detail.session.status();
+    let status = detail.session.status;
     if !matches!(status, SessionStatus::Closed | SessionStatus::Invalid) {
         return Err(not_status(SessionStatus::Closed, status));
     }

@@ -31,6 +31,7 @@ use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::award_types::{self, AwardRules};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
+use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, calendar, changed_meanwhile, disclosures, ensure_version, new_id, now,
     subjects, text_enum,
@@ -52,6 +53,42 @@ text_enum! {
 }
 
 text_enum! {
+    /// What moves a session.
+    pub enum SessionAction {
+        Open => "open",
+        Close => "close",
+    }
+}
+
+/// The session's workflow: a scheduled session opens; closing ends an open one `closed`
+/// and one that never opened (no quorum) `invalid`. Quorum, the day and outstanding
+/// ballots are checked by `open` and `close` themselves.
+impl Workflow for SessionStatus {
+    type Action = SessionAction;
+    type Record = ();
+
+    fn moves() -> &'static [Move<SessionStatus, SessionAction, ()>] {
+        use SessionAction as A;
+        use SessionStatus as S;
+        const MOVES: &[Move<SessionStatus, SessionAction, ()>] = &[
+            Move::by(&[S::Scheduled], A::Open, S::Open),
+            Move::by(&[S::Open], A::Close, S::Closed),
+            Move::by(&[S::Scheduled], A::Close, S::Invalid),
+        ];
+        MOVES
+    }
+
+    fn refused(from: SessionStatus, action: SessionAction) -> Error {
+        match action {
+            SessionAction::Open => not_status(SessionStatus::Scheduled, from),
+            SessionAction::Close => {
+                Error::conflict("session_over", format!("The session is already {from}."))
+            }
+        }
+    }
+}
+
+text_enum! {
     /// A nomination's result when the session closes.
     pub enum Outcome {
         Passed => "passed",
@@ -67,7 +104,8 @@ pub struct Session {
     pub title: String,
     pub meets_on: NaiveDate,
     pub quorum: i32,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: SessionStatus,
     /// All members when the session opened: what thresholds count.
     pub members_total: Option<i32>,
     pub opened_at: Option<chrono::NaiveDateTime>,
@@ -75,12 +113,6 @@ pub struct Session {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-}
-
-impl Session {
-    pub fn status(&self) -> SessionStatus {
-        SessionStatus::from_db(&self.status)
-    }
 }
 
 /// The counters of one nomination in a session. Read only through `tally_visible`.
@@ -189,7 +221,7 @@ impl SessionDetail {
                 .iter()
                 .map(|i| i.nomination_id.as_str())
                 .collect(),
-            results: tally_visible(self.session.status()).then(|| {
+            results: tally_visible(self.session.status).then(|| {
                 self.items
                     .iter()
                     .filter_map(|i| {
@@ -292,7 +324,7 @@ fn items(conn: &mut AnyConnection, session: &Session) -> QueryResult<Vec<Session
         .select((ballot_receipts::nomination_id, diesel::dsl::count_star()))
         .load(conn)?;
     let cast: HashMap<String, i64> = cast.into_iter().collect();
-    let visible = tally_visible(session.status());
+    let visible = tally_visible(session.status);
     let mut items: Vec<(String, SessionItem)> = rows
         .into_iter()
         .map(|(t, n, code, award_name, person, unit_name)| {
@@ -682,7 +714,7 @@ pub fn set_attendance(
     user_ids: &[String],
 ) -> Result<SessionDetail, Error> {
     ensure_version(current.session.version, expected_version)?;
-    let status = current.session.status();
+    let status = current.session.status;
     if status != SessionStatus::Scheduled {
         return Err(not_status(SessionStatus::Scheduled, status));
     }
@@ -730,10 +762,7 @@ pub fn open(
     expected_version: i64,
 ) -> Result<SessionDetail, Error> {
     ensure_version(current.session.version, expected_version)?;
-    let status = current.session.status();
-    if status != SessionStatus::Scheduled {
-        return Err(not_status(SessionStatus::Scheduled, status));
-    }
+    workflow::next(current.session.status, SessionAction::Open, &())?;
     let meets_on = current.session.meets_on;
     if crate::domain::today() < meets_on {
         return Err(Error::conflict(
@@ -801,9 +830,9 @@ pub fn close(
 ) -> Result<SessionDetail, Error> {
     ensure_version(current.session.version, expected_version)?;
     let s = &current.session;
-    let session = match s.status() {
-        SessionStatus::Scheduled => bump(tx, s, SessionStatus::Invalid, None, None, Some(now()))?,
-        SessionStatus::Open => {
+    let session = match workflow::next(s.status, SessionAction::Close, &())? {
+        SessionStatus::Invalid => bump(tx, s, SessionStatus::Invalid, None, None, Some(now()))?,
+        SessionStatus::Closed => {
             let outstanding = outstanding_ballots(tx, s)?;
             if outstanding > 0 {
                 return Err(Error::conflict(
@@ -831,12 +860,7 @@ pub fn close(
             }
             session
         }
-        other => {
-            return Err(Error::conflict(
-                "session_over",
-                format!("The session is already {other}."),
-            ));
-        }
+        other => return Err(Error::internal(format!("closing led to {other}"))),
     };
     let detail = session_detail(tx, session)?;
     record_session(tx, actor, ChangeAction::Updated, Some(&current), &detail)?;
