@@ -94,7 +94,6 @@ pub struct AuditQuery {
 /// Read the audit trail, newest first.
 #[utoipa::path(
     tag = "audit",
-    security(("bearer" = [])),
     params(ListParams, AuditQuery),
     responses(
         (status = 200, body = Page<AuditEntryResponse>),
@@ -133,7 +132,6 @@ pub async fn list(
 /// it writes one (`not_written_by_service`). The same check runs as `thidua audit verify`.
 #[utoipa::path(
     tag = "audit",
-    security(("bearer" = [])),
     responses(
         (status = 200, body = ChainReport, example = json!({"ok": true, "entries": 311, "head_hash": "9f2c…", "problems": []})),
         (status = 401, description = "Not logged in"),

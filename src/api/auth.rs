@@ -104,7 +104,6 @@ fn client_address(req: &HttpRequest) -> String {
 /// time in `retry_at`, until the window ends or an admin lifts the lockout.
 #[utoipa::path(
     tag = "auth",
-    security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
@@ -159,7 +158,6 @@ pub async fn login(
 /// since one of the two holders must have stolen it.
 #[utoipa::path(
     tag = "auth",
-    security(()),
     request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
@@ -191,7 +189,6 @@ pub async fn refresh(
 /// End the current session: its access and refresh tokens stop working.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
     responses((status = 204, description = "Logged out"))
 )]
 #[post("/logout")]
@@ -209,7 +206,7 @@ pub async fn logout(
 }
 
 /// The account behind the token, with its unit.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses((status = 200, body = MeResponse)))]
+#[utoipa::path(tag = "auth", responses((status = 200, body = MeResponse)))]
 #[get("/me")]
 pub async fn me(
     state: web::Data<AppState>,
@@ -239,7 +236,6 @@ pub async fn me(
 /// Change your own password. Every session of the account ends, this one included.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; log in again"),
@@ -356,7 +352,6 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// new one. Failed attempts are throttled per client id and per address.
 #[utoipa::path(
     tag = "auth",
-    security(()),
     request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, body = ClientTokenResponse),

@@ -109,7 +109,6 @@ pub struct RulesQuery {
 /// The award catalogue, highest award first.
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     params(AwardTypeQuery),
     responses((status = 200, body = AwardTypeList))
 )]
@@ -140,7 +139,6 @@ pub async fn list(
 /// (a province's override first, then the national set).
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Award type id or code"), RulesQuery),
     responses((status = 200, body = AwardTypeResponse, headers(("ETag" = String))), (status = 404, description = "No such award type"), (status = 422, description = "An unknown org unit"))
 )]
@@ -300,7 +298,6 @@ fn editable_rule_set(
 /// Every rule set, latest first.
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     responses((status = 200, body = RuleSetList))
 )]
 #[get("")]
@@ -317,7 +314,6 @@ pub async fn list_rule_sets(
 /// A rule set.
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Rule set id")),
     responses((status = 200, body = RuleSetResponse, headers(("ETag" = String))), (status = 404, description = "No such rule set"))
 )]
@@ -344,7 +340,6 @@ pub async fn get_rule_set(
 /// national set (admins), valid for a period and citing its legal source.
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     request_body = CreateRuleSet,
     responses(
         (status = 201, body = RuleSetResponse, headers(("ETag" = String))),
@@ -409,7 +404,6 @@ pub async fn create_rule_set(
 /// set in force for their period).
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Rule set id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateRuleSet,
     responses(
@@ -503,7 +497,6 @@ pub struct CreateBaseSalary {
 /// the one in force on the decision date.
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     responses((status = 200, body = BaseSalaryList))
 )]
 #[get("")]
@@ -521,7 +514,6 @@ pub async fn list_base_salaries(
 /// every award in every province).
 #[utoipa::path(
     tag = "award-types",
-    security(("bearer" = [])),
     request_body = CreateBaseSalary,
     responses(
         (status = 201, body = BaseSalaryResponse),

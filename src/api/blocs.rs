@@ -139,7 +139,6 @@ fn visible_bloc(
 /// List the blocs you may see, by name.
 #[utoipa::path(
     tag = "blocs",
-    security(("bearer" = [])),
     params(ListParams, BlocQuery),
     responses((status = 200, body = Page<BlocResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -167,7 +166,6 @@ pub async fn list(
 /// Make a bloc of units below its owner (officers of the owner's subtree).
 #[utoipa::path(
     tag = "blocs",
-    security(("bearer" = [])),
     request_body = CreateBloc,
     responses(
         (status = 201, body = BlocResponse, headers(("ETag" = String))),
@@ -206,7 +204,6 @@ pub async fn create(
 /// Get a bloc with its members.
 #[utoipa::path(
     tag = "blocs",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Bloc id")),
     responses((status = 200, body = BlocResponse, headers(("ETag" = String))), (status = 404, description = "No such bloc, or not visible to you"))
 )]
@@ -231,7 +228,6 @@ pub async fn get(
 /// Change a bloc: its name, description, members, or archive it.
 #[utoipa::path(
     tag = "blocs",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Bloc id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateBloc,
     responses(
@@ -311,7 +307,6 @@ pub struct Ranking {
 /// in the answer).
 #[utoipa::path(
     tag = "blocs",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Bloc id"), RankingQuery),
     responses(
         (status = 200, body = Ranking),

@@ -123,7 +123,6 @@ fn calendar_unit(
 /// List the public holidays, by day.
 #[utoipa::path(
     tag = "calendar",
-    security(("bearer" = [])),
     params(HolidayQuery),
     responses((status = 200, body = Page<HolidayResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -162,7 +161,6 @@ pub async fn list_holidays(
 /// which holds for it and the units below it.
 #[utoipa::path(
     tag = "calendar",
-    security(("bearer" = [])),
     request_body = CreateHoliday,
     responses(
         (status = 201, body = HolidayResponse),
@@ -200,7 +198,6 @@ pub async fn add_holiday(
 /// working day again.
 #[utoipa::path(
     tag = "calendar",
-    security(("bearer" = [])),
     params(("day" = NaiveDate, Path, description = "The holiday's day, YYYY-MM-DD"), HolidayOwnerQuery),
     responses(
         (status = 204, description = "Removed"),
@@ -296,7 +293,6 @@ pub enum WorkingDays {
 /// Friday 13 March. A span `[from, to)` counts `from` but not `to`.
 #[utoipa::path(
     tag = "calendar",
-    security(("bearer" = [])),
     params(WorkingDaysQuery),
     responses(
         (status = 200, body = WorkingDays),

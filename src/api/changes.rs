@@ -89,7 +89,6 @@ pub struct ChangeQuery {
 /// clients with `changes:read`.
 #[utoipa::path(
     tag = "changes",
-    security(("bearer" = [])),
     params(ChangeQuery),
     responses(
         (status = 200, body = ChangePage),

@@ -147,7 +147,6 @@ fn found(c: Option<ApiClient>) -> Result<ApiClient, ApiError> {
 /// List service clients.
 #[utoipa::path(
     tag = "clients",
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<ClientResponse>),
         (status = 401, description = "Not logged in"),
@@ -164,7 +163,6 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
 /// Register a service client. The answer carries its secret, once.
 #[utoipa::path(
     tag = "clients",
-    security(("bearer" = [])),
     request_body = CreateClient,
     responses(
         (status = 201, body = ClientWithSecret, headers(("ETag" = String))),
@@ -205,7 +203,6 @@ pub async fn create(
 /// Get a service client.
 #[utoipa::path(
     tag = "clients",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Client id")),
     responses(
         (status = 200, body = ClientResponse, headers(("ETag" = String))),
@@ -229,7 +226,6 @@ pub async fn get(
 /// Rename a client, change its scopes, or disable it.
 #[utoipa::path(
     tag = "clients",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Client id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateClient,
     responses(
@@ -277,7 +273,6 @@ pub async fn update(
 /// Issue a new secret. The old secret and every token obtained with it stop working.
 #[utoipa::path(
     tag = "clients",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Client id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
         (status = 200, body = ClientWithSecret, headers(("ETag" = String))),

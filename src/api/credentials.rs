@@ -50,7 +50,6 @@ fn wants_plain_json(req: &HttpRequest) -> bool {
 /// Readable by whoever may read the award's subject (the person themself included).
 #[utoipa::path(
     tag = "awards",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Award id")),
     responses(
         (status = 200, description = "The signed credential", content(
@@ -107,7 +106,6 @@ pub async fn credential(
 /// credential (no `proof`, another cryptosuite, no `type`…) is a 422 naming the field.
 #[utoipa::path(
     tag = "public",
-    security(()),
     request_body(content = serde_json::Value, content_type = "application/json",
         description = "The credential (`application/vc` or any `+json` type is accepted too)"),
     responses(
@@ -160,7 +158,6 @@ pub async fn verify(
 /// `publicKeyMultibase`, so holders and verifiers can pin it.
 #[utoipa::path(
     tag = "public",
-    security(()),
     responses((status = 200, body = DidDocument))
 )]
 #[get("/issuer")]

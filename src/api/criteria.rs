@@ -244,7 +244,6 @@ fn visible_criterion(
 /// List the criteria of a plan, in its order.
 #[utoipa::path(
     tag = "criteria",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id"), ListParams, CriterionQuery),
     responses(
         (status = 200, body = Page<CriterionResponse>),
@@ -290,7 +289,6 @@ pub async fn list(
 /// Add a criterion to a plan (to an issued plan only as an amendment, with a reason).
 #[utoipa::path(
     tag = "criteria",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
     request_body = CreateCriterion,
     responses(
@@ -346,7 +344,6 @@ pub async fn create(
 /// Get a criterion (any version).
 #[utoipa::path(
     tag = "criteria",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Criterion id")),
     responses((status = 200, body = CriterionResponse, headers(("ETag" = String))), (status = 404, description = "No such criterion, or not visible to you"))
 )]
@@ -371,7 +368,6 @@ pub async fn get(
 /// is an amendment: a new version with a new id replaces it, and the old one is kept.
 #[utoipa::path(
     tag = "criteria",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Criterion id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateCriterion,
     responses(

@@ -400,7 +400,6 @@ fn grants(
 /// decided before the service), each with its cash. Officers of the issuing unit.
 #[utoipa::path(
     tag = "award-decisions",
-    security(("bearer" = [])),
     request_body = CreateDecision,
     responses(
         (status = 201, body = DecisionResponse, headers(("ETag" = String))),
@@ -454,7 +453,6 @@ pub async fn create(
 /// List decisions of units you see, newest first (`q` searches the number).
 #[utoipa::path(
     tag = "award-decisions",
-    security(("bearer" = [])),
     params(ListParams, DecisionQuery),
     responses((status = 200, body = Page<DecisionResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -485,7 +483,6 @@ pub async fn list(
 /// Get a decision with the awards you may see.
 #[utoipa::path(
     tag = "award-decisions",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Decision id")),
     responses((status = 200, body = DecisionResponse, headers(("ETag" = String))), (status = 404, description = "No such decision, or not visible to you"))
 )]
@@ -517,7 +514,6 @@ pub async fn get(
 /// credentials verify as revoked.
 #[utoipa::path(
     tag = "award-decisions",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Decision id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = RevokeDecision,
     responses(
@@ -582,7 +578,6 @@ fn award_filter(
 /// Search awards by person (`q` ignores diacritics), unit, type and year.
 #[utoipa::path(
     tag = "awards",
-    security(("bearer" = [])),
     params(ListParams, AwardQuery),
     responses((status = 200, body = Page<AwardResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -607,7 +602,6 @@ pub async fn list_awards(
 /// Get an award.
 #[utoipa::path(
     tag = "awards",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Award id")),
     responses((status = 200, body = AwardResponse), (status = 404, description = "No such award, or not visible to you"))
 )]
@@ -679,7 +673,6 @@ pub struct ExportQuery {
 /// CSV.
 #[utoipa::path(
     tag = "awards",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Staff id"), ExportQuery),
     responses(
         (status = 200, description = "The awards in force, oldest decision last", content(

@@ -86,7 +86,6 @@ pub struct DisciplineList {
 /// Record a discipline period of a staff member (officers and heads of their unit).
 #[utoipa::path(
     tag = "disciplines",
-    security(("bearer" = [])),
     request_body = CreateDiscipline,
     responses(
         (status = 201, body = DisciplineResponse, headers(("ETag" = String))),
@@ -134,7 +133,6 @@ pub async fn create(
 /// Discipline records of staff in your scope (officers and heads only: it is personal).
 #[utoipa::path(
     tag = "disciplines",
-    security(("bearer" = [])),
     params(DisciplineQuery),
     responses((status = 200, body = DisciplineList), (status = 403, description = "Only officers and heads read discipline"))
 )]
@@ -191,7 +189,6 @@ fn readable(
 /// Get a discipline record (officers and heads of the person's unit).
 #[utoipa::path(
     tag = "disciplines",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Discipline id")),
     responses((status = 200, body = DisciplineResponse, headers(("ETag" = String))), (status = 404, description = "No such record, or not yours to read"))
 )]
@@ -213,7 +210,6 @@ pub async fn get(
 /// achievements from its end.
 #[utoipa::path(
     tag = "disciplines",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Discipline id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateDiscipline,
     responses(

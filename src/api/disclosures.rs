@@ -183,7 +183,6 @@ fn visible_disclosure(
 /// List the disclosures of the units below or above you, newest first.
 #[utoipa::path(
     tag = "disclosures",
-    security(("bearer" = [])),
     params(PageQuery, DisclosureQuery),
     responses((status = 200, body = Page<DisclosureResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -214,7 +213,6 @@ pub async fn list(
 /// `disclosed`; the period ends on its last working day.
 #[utoipa::path(
     tag = "disclosures",
-    security(("bearer" = [])),
     request_body = CreateDisclosure,
     responses(
         (status = 201, body = DisclosureResponse, headers(("ETag" = String))),
@@ -270,7 +268,6 @@ pub async fn create(
 /// Get a disclosure with its nominations.
 #[utoipa::path(
     tag = "disclosures",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Disclosure id")),
     responses((status = 200, body = DisclosureResponse, headers(("ETag" = String))), (status = 404, description = "No such disclosure, or not visible to you"))
 )]
@@ -336,7 +333,6 @@ impl From<Feedback> for FeedbackResponse {
 /// it may hold personal contact data).
 #[utoipa::path(
     tag = "disclosures",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Disclosure id"), PageQuery),
     responses(
         (status = 200, body = Page<FeedbackResponse>),
@@ -450,7 +446,6 @@ impl PublicDisclosure {
 /// List the published disclosures, newest first (no login).
 #[utoipa::path(
     tag = "public",
-    security(()),
     params(PageQuery),
     responses((status = 200, body = Page<PublicDisclosure>), (status = 422, description = "Invalid parameters"))
 )]
@@ -478,7 +473,6 @@ pub async fn public_list(
 /// Read a published disclosure with its candidates (no login).
 #[utoipa::path(
     tag = "public",
-    security(()),
     params(("id" = String, Path, description = "Disclosure id")),
     responses((status = 200, body = PublicDisclosure), (status = 404, description = "No such disclosure"))
 )]
@@ -536,7 +530,6 @@ pub struct FeedbackReceipt {
 /// whole list. Posts are limited per client address.
 #[utoipa::path(
     tag = "public",
-    security(()),
     params(("id" = String, Path, description = "Disclosure id")),
     request_body = PostFeedback,
     responses(

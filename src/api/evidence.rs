@@ -323,7 +323,6 @@ fn detail(conn: &mut AnyConnection, e: Evidence) -> Result<EvidenceResponse, Api
 /// (`created_at`, `updated_at`, `as_of`; `-` for descending).
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     params(ListParams, EvidenceQuery),
     responses((status = 200, body = Page<EvidenceResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -384,7 +383,6 @@ pub async fn list(
 /// Record evidence (a draft) against a criterion for a unit or a staff member and a year.
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     request_body = CreateEvidence,
     responses(
         (status = 201, body = EvidenceResponse, headers(("ETag" = String))),
@@ -438,7 +436,6 @@ pub async fn create(
 /// Get evidence with its files and its full history.
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id")),
     responses((status = 200, body = EvidenceResponse, headers(("ETag" = String))), (status = 404, description = "No such evidence, or not visible to you"))
 )]
@@ -459,7 +456,6 @@ pub async fn get(
 /// Change a draft, or evidence returned for changes.
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateEvidence,
     responses(
@@ -511,7 +507,6 @@ pub async fn update(
 /// their own.
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = ChangeEvidenceStatus,
     responses(
@@ -570,7 +565,6 @@ pub struct FileUpload {
 /// with one part named `file`. Each content is stored once, by its SHA-256.
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id")),
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     responses(
@@ -620,7 +614,6 @@ pub async fn upload(
 /// Download a file of evidence you may see, with its type and name.
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id"), ("file_id" = String, Path, description = "File id")),
     responses(
         (status = 200, description = "The file, with its type and its name in Content-Disposition", content_type = "application/octet-stream"),
@@ -650,7 +643,6 @@ pub async fn download(
 /// Take a file off a draft (or evidence returned for changes).
 #[utoipa::path(
     tag = "evidence",
-    security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Evidence id"),
         ("file_id" = String, Path, description = "File id"),

@@ -31,7 +31,6 @@ struct Cursor {
 /// with `export:read`.
 #[utoipa::path(
     tag = "export",
-    security(("bearer" = [])),
     params(("resource" = String, Path, description = "org-units, staff, movements, legal-documents, plans, criteria, registrations, evidence, initiatives, disciplines, nominations, award-decisions or awards")),
     responses(
         (status = 200, description = "JSON Lines, one record per line", content_type = "application/x-ndjson", body = String,

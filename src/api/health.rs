@@ -14,7 +14,7 @@ pub struct Health {
 }
 
 /// The process is alive.
-#[utoipa::path(tag = "operations", security(()), responses((status = 200, body = Health)))]
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -23,7 +23,6 @@ pub async fn healthz() -> HttpResponse {
 /// The database answers.
 #[utoipa::path(
     tag = "operations",
-    security(()),
     responses((status = 200, body = Health), (status = 503, description = "The database is not reachable"))
 )]
 #[get("/readyz")]

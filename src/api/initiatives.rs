@@ -158,7 +158,6 @@ fn visible_initiative(
 /// List initiatives of units in your scope, latest recognised first.
 #[utoipa::path(
     tag = "initiatives",
-    security(("bearer" = [])),
     params(ListParams, InitiativeQuery),
     responses((status = 200, body = Page<InitiativeResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -189,7 +188,6 @@ pub async fn list(
 /// Record a recognised initiative of a unit and its authors (officers and heads of the unit).
 #[utoipa::path(
     tag = "initiatives",
-    security(("bearer" = [])),
     request_body = CreateInitiative,
     responses(
         (status = 201, body = InitiativeResponse, headers(("ETag" = String))),
@@ -240,7 +238,6 @@ pub async fn create(
 /// Get an initiative with its authors.
 #[utoipa::path(
     tag = "initiatives",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Initiative id")),
     responses((status = 200, body = InitiativeResponse, headers(("ETag" = String))), (status = 404, description = "No such initiative, or not visible to you"))
 )]
@@ -266,7 +263,6 @@ pub async fn get(
 /// archive it.
 #[utoipa::path(
     tag = "initiatives",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Initiative id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateInitiative,
     responses(

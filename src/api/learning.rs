@@ -40,7 +40,6 @@ pub struct LearningImport {
 /// cannot be read as a whole writes nothing.
 #[utoipa::path(
     tag = "learning-records",
-    security(("bearer" = [])),
     params(ImportQuery),
     request_body(content(
         (LearningImport = "application/json"),

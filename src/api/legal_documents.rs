@@ -154,7 +154,6 @@ fn visible_document(
 /// List legal documents.
 #[utoipa::path(
     tag = "legal-documents",
-    security(("bearer" = [])),
     params(ListParams, LegalDocumentQuery),
     responses((status = 200, body = Page<LegalDocumentResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -183,7 +182,6 @@ pub async fn list(
 /// Record a legal document.
 #[utoipa::path(
     tag = "legal-documents",
-    security(("bearer" = [])),
     request_body = CreateLegalDocument,
     responses(
         (status = 201, body = LegalDocumentResponse, headers(("ETag" = String))),
@@ -223,7 +221,6 @@ pub async fn create(
 /// Get a legal document.
 #[utoipa::path(
     tag = "legal-documents",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Legal document id")),
     responses((status = 200, body = LegalDocumentResponse, headers(("ETag" = String))), (status = 404, description = "No such document"))
 )]
@@ -247,7 +244,6 @@ pub async fn get(
 /// Correct a legal document.
 #[utoipa::path(
     tag = "legal-documents",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Legal document id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateLegalDocument,
     responses(

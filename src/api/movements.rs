@@ -188,7 +188,6 @@ fn check_launcher(
 /// List movements.
 #[utoipa::path(
     tag = "movements",
-    security(("bearer" = [])),
     params(ListParams, MovementQuery),
     responses((status = 200, body = Page<MovementResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -225,7 +224,6 @@ pub async fn list(
 /// Record a movement.
 #[utoipa::path(
     tag = "movements",
-    security(("bearer" = [])),
     request_body = CreateMovement,
     responses(
         (status = 201, body = MovementResponse, headers(("ETag" = String))),
@@ -268,7 +266,6 @@ pub async fn create(
 /// Get a movement.
 #[utoipa::path(
     tag = "movements",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Movement id")),
     responses((status = 200, body = MovementResponse, headers(("ETag" = String))), (status = 404, description = "No such movement"))
 )]
@@ -292,7 +289,6 @@ pub async fn get(
 /// Change a movement, or close or cancel it (`status`).
 #[utoipa::path(
     tag = "movements",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Movement id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateMovement,
     responses(

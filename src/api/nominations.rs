@@ -342,7 +342,6 @@ fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
 /// List the nominations you may see, latest change first.
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     params(ListParams, NominationQuery),
     responses((status = 200, body = Page<NominationResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -383,7 +382,6 @@ pub async fn list(
 /// the nominee's unit or a unit above it, and you act for it.
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     request_body = CreateNomination,
     responses(
         (status = 201, body = NominationResponse, headers(("ETag" = String))),
@@ -453,7 +451,6 @@ pub async fn create(
 /// Get a nomination with its dossier and every step of its way.
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Nomination id")),
     responses((status = 200, body = NominationResponse, headers(("ETag" = String))), (status = 404, description = "No such nomination, or not visible to you"))
 )]
@@ -474,7 +471,6 @@ pub async fn get(
 /// Change a draft or returned nomination (its proposer's officers and heads).
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Nomination id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateNomination,
     responses(
@@ -589,7 +585,6 @@ fn move_one(
 /// with a reason.
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Nomination id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = ActionRequest,
     responses(
@@ -663,7 +658,6 @@ pub async fn act(
 /// would be exceeded.
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     request_body = BatchSubmit,
     responses(
         (status = 200, body = BatchSubmitted),
@@ -714,7 +708,6 @@ pub async fn submit_batch(
 /// fail, and why.
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Nomination id")),
     responses((status = 200, body = Eligibility), (status = 404, description = "No such nomination, or not visible to you"))
 )]
@@ -743,7 +736,6 @@ pub async fn eligibility(
 /// with one part named `file` (the same store and checks as evidence files).
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Nomination id")),
     request_body(content = crate::api::evidence::FileUpload, content_type = "multipart/form-data"),
     responses(
@@ -794,7 +786,6 @@ pub async fn upload(
 /// Download a file of a nomination's dossier.
 #[utoipa::path(
     tag = "nominations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Nomination id"), ("file_id" = String, Path, description = "File id")),
     responses(
         (status = 200, description = "The file, with its type and its name in Content-Disposition", content_type = "application/octet-stream"),

@@ -162,7 +162,6 @@ fn visible_unit(
 /// List org units in your scope.
 #[utoipa::path(
     tag = "org-units",
-    security(("bearer" = [])),
     params(ListParams, OrgUnitQuery),
     responses((status = 200, body = Page<OrgUnitResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -204,7 +203,6 @@ pub async fn list(
 /// Create an org unit.
 #[utoipa::path(
     tag = "org-units",
-    security(("bearer" = [])),
     request_body = CreateOrgUnit,
     responses(
         (status = 201, body = OrgUnitResponse, headers(("ETag" = String))),
@@ -249,7 +247,6 @@ pub async fn create(
 /// Get an org unit.
 #[utoipa::path(
     tag = "org-units",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Org unit id")),
     responses(
         (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
@@ -273,7 +270,6 @@ pub async fn get(
 /// Change an org unit: its code, name, kind, parent or active flag.
 #[utoipa::path(
     tag = "org-units",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Org unit id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateOrgUnit,
     responses(
@@ -336,7 +332,6 @@ pub async fn update(
 /// Archive an org unit. Units are never deleted: their history stays.
 #[utoipa::path(
     tag = "org-units",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Org unit id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
         (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
@@ -372,7 +367,6 @@ pub async fn archive(
 /// A unit with all its descendants, nested, in Vietnamese name order.
 #[utoipa::path(
     tag = "org-units",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Org unit id"), TreeQuery),
     responses(
         (status = 200, body = OrgUnitNode),

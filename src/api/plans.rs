@@ -404,7 +404,6 @@ pub struct DeadlinesResponse {
 /// List plans you may see.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
     params(ListParams, PlanQuery),
     responses((status = 200, body = Page<PlanSummary>), (status = 422, description = "Invalid parameters"))
 )]
@@ -435,7 +434,6 @@ pub async fn list(
 /// Draft a plan with all its parts.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
     request_body = CreatePlan,
     responses(
         (status = 201, body = PlanResponse, headers(("ETag" = String))),
@@ -469,7 +467,6 @@ pub async fn create(
 /// Get a plan with every part.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
     responses((status = 200, body = PlanResponse, headers(("ETag" = String))), (status = 404, description = "No such plan, or not visible to you"))
 )]
@@ -501,7 +498,6 @@ pub async fn get(
 /// Change a draft plan. Lists given replace the plan's as a whole.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdatePlan,
     responses(
@@ -548,7 +544,6 @@ pub async fn update(
 /// Move a plan along draft → issued → in_progress → closed, or cancel it.
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = StatusChange,
     responses(
@@ -593,7 +588,6 @@ pub async fn change_status(
 /// The coming report due dates of a plan (its yearly deadline, e.g. 15 November).
 #[utoipa::path(
     tag = "plans",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id"), DeadlineQuery),
     responses(
         (status = 200, body = DeadlinesResponse),

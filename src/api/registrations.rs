@@ -160,7 +160,6 @@ fn visible_registration(
 /// List the registrations you may see, newest first.
 #[utoipa::path(
     tag = "registrations",
-    security(("bearer" = [])),
     params(ListParams, RegistrationQuery),
     responses((status = 200, body = Page<RegistrationResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -196,7 +195,6 @@ pub async fn list(
 /// Unit heads register their units and staff; a staff member may register themself.
 #[utoipa::path(
     tag = "registrations",
-    security(("bearer" = [])),
     request_body = CreateRegistration,
     responses(
         (status = 201, body = RegistrationResponse, headers(("ETag" = String))),
@@ -246,7 +244,6 @@ pub async fn create(
 /// Get a registration.
 #[utoipa::path(
     tag = "registrations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Registration id")),
     responses((status = 200, body = RegistrationResponse, headers(("ETag" = String))), (status = 404, description = "No such registration, or not visible to you"))
 )]
@@ -270,7 +267,6 @@ pub async fn get(
 /// Change the titles or the note, or withdraw (and renew) a registration — until the deadline.
 #[utoipa::path(
     tag = "registrations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Registration id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateRegistration,
     responses(
@@ -381,7 +377,6 @@ pub struct SetDeadline {
 /// List a plan's registration deadlines, by year.
 #[utoipa::path(
     tag = "registrations",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
     responses((status = 200, body = Vec<DeadlineResponse>), (status = 404, description = "No such plan, or not visible to you"))
 )]
@@ -404,7 +399,6 @@ pub async fn deadlines(
 /// plan). Replacing an existing deadline needs `If-Match`.
 #[utoipa::path(
     tag = "registrations",
-    security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "Plan id"),
         ("year" = i32, Path, description = "The year"),

@@ -94,7 +94,6 @@ pub struct ScoreBoard {
 /// beside the reviewed one.
 #[utoipa::path(
     tag = "scores",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id"), YearQuery, ListParams),
     responses(
         (status = 200, body = ScoreBoard),
@@ -158,7 +157,6 @@ pub struct PlanProgress {
 /// staleness, and the roll-up of each criterion over the units.
 #[utoipa::path(
     tag = "scores",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id"), YearQuery),
     responses(
         (status = 200, body = PlanProgress),
@@ -219,7 +217,6 @@ pub struct UnitProgress {
 /// Progress of one unit in a plan's year, and the roll-up over its subtree.
 #[utoipa::path(
     tag = "scores",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Org unit id"), UnitProgressQuery),
     responses(
         (status = 200, body = UnitProgress),
@@ -314,7 +311,6 @@ pub struct StaleList {
 /// frequency, those with no evidence in the year, or none within the last period.
 #[utoipa::path(
     tag = "scores",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id"), YearQuery),
     responses(
         (status = 200, body = StaleList),

@@ -233,7 +233,6 @@ fn target_unit(
 /// List staff you may see, in Vietnamese name order (given name first) unless sorted otherwise.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer" = [])),
     params(ListParams, StaffQuery),
     responses((status = 200, body = Page<StaffResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -278,7 +277,6 @@ pub async fn list(
 /// Add a staff member to a unit.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer" = [])),
     request_body = CreateStaff,
     responses(
         (status = 201, body = StaffResponse, headers(("ETag" = String))),
@@ -333,7 +331,6 @@ pub async fn create(
 /// Get a staff member.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Staff id")),
     responses(
         (status = 200, body = StaffResponse, headers(("ETag" = String))),
@@ -361,7 +358,6 @@ pub async fn get(
 /// Change a staff member, move them to another unit, or archive them (`active: false`).
 #[utoipa::path(
     tag = "staff",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Staff id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateStaff,
     responses(
@@ -419,7 +415,6 @@ pub async fn update(
 /// Archive a staff member (they left). Records are never deleted: evidence and awards keep them.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Staff id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
         (status = 200, body = StaffResponse, headers(("ETag" = String))),

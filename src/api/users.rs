@@ -148,7 +148,6 @@ fn existing_user(conn: &mut AnyConnection, id: &str) -> Result<User, ApiError> {
 /// List accounts.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(ListParams, UserQuery),
     responses(
         (status = 200, body = Page<UserResponse>),
@@ -181,7 +180,6 @@ pub async fn list(
 /// Create an account.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     request_body = CreateUser,
     responses(
         (status = 201, body = UserResponse, headers(("ETag" = String))),
@@ -222,7 +220,6 @@ pub async fn create(
 /// Get an account.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, body = UserResponse, headers(("ETag" = String))),
@@ -246,7 +243,6 @@ pub async fn get(
 /// Change an account's roles, unit, staff link or active flag. Disabling ends its sessions.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "User id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateUser,
     responses(
@@ -290,7 +286,6 @@ pub async fn update(
 /// Set an account's password (a reset). Every session of the account ends.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "User id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = SetPassword,
     responses(
@@ -339,7 +334,6 @@ pub async fn set_password(
 /// it was locked). The lock of an address (50 failed logins) is not lifted.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 204, description = "Lifted, or there was no lockout"),

@@ -237,7 +237,6 @@ by `data.position`.";
 /// List webhooks.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = [])),
     params(ListParams),
     responses(
         (status = 200, body = Page<WebhookResponse>),
@@ -260,7 +259,6 @@ pub async fn list(
     tag = "webhooks",
     summary = "Register a webhook. The answer carries its signing secret, once.",
     description = SIGNING,
-    security(("bearer" = [])),
     request_body = CreateWebhook,
     responses(
         (status = 201, body = WebhookWithSecret, headers(("ETag" = String))),
@@ -302,7 +300,6 @@ pub async fn create(
 /// Get a webhook.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Webhook id")),
     responses(
         (status = 200, body = WebhookResponse, headers(("ETag" = String))),
@@ -326,7 +323,6 @@ pub async fn get(
 /// Change a webhook's name, URL or event types, or disable or re-enable it.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Webhook id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateWebhook,
     responses(
@@ -365,7 +361,6 @@ pub async fn update(
 /// Issue a new signing secret; deliveries are signed with it from their next attempt on.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Webhook id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
         (status = 200, body = WebhookWithSecret, headers(("ETag" = String))),
@@ -423,7 +418,6 @@ async fn change(
 /// A webhook's delivery log, newest first.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Webhook id"), ListParams, DeliveryQuery),
     responses(
         (status = 200, body = Page<DeliveryResponse>),
@@ -451,7 +445,6 @@ pub async fn deliveries(
 /// Deliver again every matching change after a feed position, with the same event ids.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Webhook id")),
     request_body = ReplayRequest,
     responses(
@@ -480,7 +473,6 @@ pub async fn replay(
 /// Send a `ping` event now, to try the receiver (also when the webhook is disabled).
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Webhook id")),
     responses(
         (status = 202, body = DeliveryResponse, description = "Queued; its outcome shows in the delivery log"),

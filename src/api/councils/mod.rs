@@ -199,7 +199,6 @@ fn kept_council(
 /// List the councils you may see (of units below or above yours), by name.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(ListParams, CouncilQuery),
     responses((status = 200, body = Page<CouncilResponse>), (status = 422, description = "Invalid parameters"))
 )]
@@ -230,7 +229,6 @@ pub async fn list(
 /// Make the council of a unit, with its members (officers of the unit's subtree).
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     request_body = CreateCouncil,
     responses(
         (status = 201, body = CouncilResponse, headers(("ETag" = String))),
@@ -268,7 +266,6 @@ pub async fn create(
 /// Get a council with its members.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id")),
     responses((status = 200, body = CouncilResponse, headers(("ETag" = String))), (status = 404, description = "No such council, or not visible to you"))
 )]
@@ -293,7 +290,6 @@ pub async fn get(
 /// Change a council: its name, its members (not while a session is open), or archive it.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateCouncil,
     responses(

@@ -341,7 +341,6 @@ async fn change_session(
 /// List a council's sessions, latest meeting first.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ListParams, SessionQuery),
     responses(
         (status = 200, body = Page<SessionSummary>),
@@ -370,7 +369,6 @@ pub async fn list_sessions(
 /// the council).
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id")),
     request_body = CreateSession,
     responses(
@@ -419,7 +417,6 @@ pub async fn create_session(
 /// it only.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     responses(
         (status = 200, body = SessionResponse, headers(("ETag" = String))),
@@ -448,7 +445,6 @@ pub async fn get_session(
 /// Record the members present, while the session is scheduled.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
            ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = Attendance,
@@ -494,7 +490,6 @@ pub async fn set_attendance(
 /// membership is counted now: thresholds are over all members, not those present.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
            ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
@@ -532,7 +527,6 @@ pub async fn open_session(
 /// ends `invalid` and its nominations wait for another session.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
            ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
@@ -567,7 +561,6 @@ pub async fn close_session(
 /// the nominee, or heads the nominee's unit, must recuse instead of voting.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     request_body = RecuseRequest,
     responses(
@@ -618,7 +611,6 @@ pub async fn recuse(
 /// who chose what, and the tally appears when the session closes.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     request_body = VoteRequest,
     responses(
@@ -663,7 +655,6 @@ pub async fn vote(
 /// keeping it only: the feedback names its authors.
 #[utoipa::path(
     tag = "councils",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     responses(
         (status = 200, body = Minutes),

@@ -504,7 +504,6 @@ fn year_or_now(year: Option<i32>) -> Result<i32, ApiError> {
 /// whose scope holds the unit.
 #[utoipa::path(
     tag = "reports",
-    security(("bearer" = [])),
     params(("plan_id" = String, Path, description = "Plan id"), ReportQuery,
         ("If-None-Match" = Option<String>, Header, description = "The ETag of the copy you hold")),
     responses(
@@ -610,7 +609,6 @@ pub async fn yearly(
 /// yearly report.
 #[utoipa::path(
     tag = "reports",
-    security(("bearer" = [])),
     params(ReportQuery,
         ("If-None-Match" = Option<String>, Header, description = "The ETag of the copy you hold")),
     responses(
@@ -725,7 +723,6 @@ pub struct DocumentQuery {
 /// officers keeping the issuing unit's awards. A revoked decision has no draft (409).
 #[utoipa::path(
     tag = "award-decisions",
-    security(("bearer" = [])),
     params(("id" = String, Path, description = "Decision id"), DocumentQuery,
         ("If-None-Match" = Option<String>, Header, description = "The ETag of the copy you hold")),
     responses(
