@@ -11,6 +11,7 @@ mod org_units;
 mod plans;
 mod review_fixes;
 mod schema;
+mod shapes;
 mod staff;
 mod users;
 mod webhooks;
