@@ -197,17 +197,20 @@ impl AccessTable {
     }
 }
 
-/// Authenticates the caller as the matched route declares, before anything reads the
-/// body. The caller found is kept in the request, where the handler's `Principal` or
-/// `Caller` takes it without a second look-up.
+/// Authenticates the caller as the matched route declares, before the handler runs. The
+/// caller found is kept in the request, where the handler's `Principal`, `Admin` or
+/// `Caller` takes it without a second look-up. A path no route of the document matches
+/// (or matches under another method) goes on to the router's 404 or 405, or to a route
+/// whose handler authenticates through its own extractor: the handlers of guarded routes
+/// each take `Principal`, `Admin` or `Caller`, so this check is never the only one.
 pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let access = match (
-        req.app_data::<web::Data<AccessTable>>(),
-        req.match_pattern(),
-    ) {
+    // The template of the path as the router will see it: decoded (`/api/v1/%75sers` is
+    // `/api/v1/users`), not as it was sent.
+    let template = req.resource_map().match_pattern(req.match_info().as_str());
+    let access = match (req.app_data::<web::Data<AccessTable>>(), template) {
         (Some(table), Some(template)) => table.access(req.method().as_str(), &template),
         _ => None,
     };

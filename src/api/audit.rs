@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::extract::{Page, Query};
 use crate::api::list::ListParams;
+use crate::auth::Admin;
 use crate::domain::audit::{self, AuditFilter, ChainReport, LoggedEntry};
 use crate::error::ApiError;
 
@@ -104,6 +105,7 @@ pub struct AuditQuery {
 )]
 #[get("")]
 pub async fn list(
+    _admin: Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
     Query(query): Query<AuditQuery>,
@@ -139,7 +141,7 @@ pub async fn list(
     )
 )]
 #[get("/verify")]
-pub async fn verify(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn verify(_admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let report = super::run(&state.pool, |conn| {
         Ok(audit::sealed_snapshot(conn, audit::verify_chain)?)
     })

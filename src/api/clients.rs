@@ -11,7 +11,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, actor, double_option, no_store, present, tagged};
 use crate::api::validate;
-use crate::auth::Principal;
+use crate::auth::Admin;
 use crate::db;
 use crate::domain::clients::{self, ApiClient, ClientChanges, ClientScope};
 use crate::domain::org_units;
@@ -154,7 +154,7 @@ fn found(c: Option<ApiClient>) -> Result<ApiClient, ApiError> {
     )
 )]
 #[get("")]
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list(_admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let items = super::run(&state.pool, |conn| Ok(clients::list(conn)?)).await?;
     let items: Vec<ClientResponse> = items.into_iter().map(ClientResponse::from).collect();
     Ok(HttpResponse::Ok().json(items))
@@ -174,7 +174,7 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     Json(body): Json<CreateClient>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
@@ -212,6 +212,7 @@ pub async fn create(
 )]
 #[get("/{id}")]
 pub async fn get(
+    _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -241,7 +242,7 @@ pub async fn get(
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateClient>,
@@ -286,7 +287,7 @@ pub async fn update(
 pub async fn rotate_secret(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {

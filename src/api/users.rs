@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::Principal;
+use crate::auth::Admin;
 use crate::db::{AnyConnection, Writes};
 use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
 use crate::error::ApiError;
@@ -157,6 +157,7 @@ fn existing_user(conn: &mut AnyConnection, id: &str) -> Result<User, ApiError> {
 )]
 #[get("")]
 pub async fn list(
+    _admin: Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
     Query(query): Query<UserQuery>,
@@ -192,7 +193,7 @@ pub async fn list(
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     Json(body): Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
@@ -229,6 +230,7 @@ pub async fn create(
 )]
 #[get("/{id}")]
 pub async fn get(
+    _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -259,7 +261,7 @@ pub async fn get(
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateUser>,
@@ -301,7 +303,7 @@ pub async fn update(
 pub async fn set_password(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
     Json(body): Json<SetPassword>,
@@ -345,7 +347,7 @@ pub async fn set_password(
 pub async fn lift_login_lockout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));

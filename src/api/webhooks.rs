@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, no_store, present, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::Principal;
+use crate::auth::{Admin, Principal};
 use crate::db::Writes;
 use crate::domain::audit;
 use crate::domain::webhooks::{
@@ -246,6 +246,7 @@ by `data.position`.";
 )]
 #[get("")]
 pub async fn list(
+    _admin: Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -270,7 +271,7 @@ pub async fn list(
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     Json(body): Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
@@ -309,6 +310,7 @@ pub async fn create(
 )]
 #[get("/{id}")]
 pub async fn get(
+    _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -338,7 +340,7 @@ pub async fn get(
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateWebhook>,
@@ -374,7 +376,7 @@ pub async fn update(
 pub async fn rotate_secret(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
@@ -428,6 +430,7 @@ async fn change(
 )]
 #[get("/{id}/deliveries")]
 pub async fn deliveries(
+    _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
     Query(params): Query<ListParams>,
@@ -458,7 +461,7 @@ pub async fn deliveries(
 pub async fn replay(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
     Json(body): Json<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -484,7 +487,7 @@ pub async fn replay(
 pub async fn ping(
     req: HttpRequest,
     state: web::Data<AppState>,
-    principal: Principal,
+    Admin(principal): Admin,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));

@@ -8,3 +8,4 @@ pub mod tokens;
 
 pub use crate::domain::access::{Caller, ClientPrincipal, Principal, Scope};
 pub use crate::domain::policy;
+pub use principal::Admin;

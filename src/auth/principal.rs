@@ -46,6 +46,25 @@ impl FromRequest for Principal {
     }
 }
 
+/// A signed-in administrator: the extractor of the routes declared `admin`, so the handler
+/// holds the rule itself too, whatever path reached it.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Principal);
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Admin, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            crate::domain::policy::ensure(principal.is_admin())?;
+            Ok(Admin(principal))
+        })
+    }
+}
+
 /// What a service client's token gets on an endpoint only accounts may call.
 fn client_token_refused() -> ApiError {
     crate::domain::access::client_token_refused().into()
