@@ -1487,7 +1487,8 @@ pub async fn release_once_blocked(app: &TestApp, release: std::sync::mpsc::Sende
     release.send(()).unwrap();
 }
 
-/// Whether a connection to the test database waits on a lock (PostgreSQL).
+/// Whether a connection to the test database waits on a lock (PostgreSQL), the ledger's
+/// sealers aside: two of them queue on its head now and then, whatever the test holds.
 async fn lock_waited(app: &TestApp) -> bool {
     #[derive(diesel::QueryableByName)]
     struct Waiting {
@@ -1502,7 +1503,8 @@ async fn lock_waited(app: &TestApp) -> bool {
         };
         let rows: Vec<Waiting> = diesel::sql_query(
             "SELECT count(*) AS n FROM pg_stat_activity \
-             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+             WHERE datname = current_database() AND wait_event_type = 'Lock' \
+             AND query NOT ILIKE '%ledger_head%'",
         )
         .load(pg)
         .unwrap();
