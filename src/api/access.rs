@@ -19,9 +19,9 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{OpenApi, RefOr, schema::Schema};
 use utoipa_actix_web::OpenApiFactory;
 
+use crate::auth::Admin;
 use crate::domain::access::{Caller, Principal};
 use crate::domain::users::Role;
-use crate::error::ApiError;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,34 +32,32 @@ pub enum Access {
     Account,
     /// A signed-in account or a service client (whose scopes the service then checks).
     AccountOrClient,
-    /// A signed-in account holding one of these roles.
-    Roles(&'static [Role]),
+    /// A signed-in administrator.
+    Admin,
 }
 
 /// The extension naming a route's access in the document, for clients and for [`enforce`].
 const EXTENSION: &str = "x-access";
 
 impl Access {
-    fn name(self) -> String {
+    const ALL: [Access; 4] = [
+        Access::Public,
+        Access::Account,
+        Access::AccountOrClient,
+        Access::Admin,
+    ];
+
+    fn name(self) -> &'static str {
         match self {
-            Access::Public => "public".into(),
-            Access::Account => "account".into(),
-            Access::AccountOrClient => "account-or-client".into(),
-            Access::Roles(roles) => {
-                let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-                format!("roles:{}", names.join(","))
-            }
+            Access::Public => "public",
+            Access::Account => "account",
+            Access::AccountOrClient => "account-or-client",
+            Access::Admin => "roles:admin",
         }
     }
 
     fn parse(name: &str) -> Option<Access> {
-        Some(match name {
-            "public" => Access::Public,
-            "account" => Access::Account,
-            "account-or-client" => Access::AccountOrClient,
-            "roles:admin" => Access::Roles(ADMINS),
-            _ => return None,
-        })
+        Access::ALL.into_iter().find(|a| a.name() == name)
     }
 
     /// The OpenAPI security requirement: none for public routes (`{}`), else the bearer
@@ -71,9 +69,7 @@ impl Access {
             Access::Account | Access::AccountOrClient => {
                 SecurityRequirement::new("bearer", Vec::<String>::new())
             }
-            Access::Roles(roles) => {
-                SecurityRequirement::new("bearer", roles.iter().map(|r| r.as_str()))
-            }
+            Access::Admin => SecurityRequirement::new("bearer", [Role::Admin.as_str()]),
         }
     }
 
@@ -85,8 +81,6 @@ impl Access {
             .merge(extension);
     }
 }
-
-const ADMINS: &[Role] = &[Role::Admin];
 
 /// A handler with its access, registered in place of the bare handler.
 pub struct Declared<F> {
@@ -121,7 +115,7 @@ pub fn account_or_client<F>(handler: F) -> Declared<F> {
 /// Only administrators may call it.
 pub fn admin<F>(handler: F) -> Declared<F> {
     Declared {
-        access: Access::Roles(ADMINS),
+        access: Access::Admin,
         handler,
     }
 }
@@ -158,9 +152,9 @@ fn operations(item: &mut PathItem) -> [Option<&mut Operation>; 5] {
     ]
 }
 
-/// Each operation's access by method and path template, read from the document.
+/// Each operation's access by path template and method, read from the document.
 #[derive(Debug, Default)]
-pub struct AccessTable(HashMap<(String, String), Access>);
+pub struct AccessTable(HashMap<String, Vec<(&'static str, Access)>>);
 
 impl AccessTable {
     /// Panics on an operation without a readable declaration: a route registered bare is
@@ -183,7 +177,10 @@ impl AccessTable {
                     .unwrap_or_else(|| {
                         panic!("{method} {path} is registered without its access (api::access)")
                     });
-                table.insert((method.to_string(), path.clone()), access);
+                table
+                    .entry(path.clone())
+                    .or_insert_with(Vec::new)
+                    .push((method, access));
             }
         }
         AccessTable(table)
@@ -192,8 +189,10 @@ impl AccessTable {
     /// The access of the route a request matched, if it matched one in the document.
     pub fn access(&self, method: &str, template: &str) -> Option<Access> {
         self.0
-            .get(&(method.to_string(), template.to_string()))
-            .copied()
+            .get(template)?
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map(|(_, access)| *access)
     }
 }
 
@@ -218,11 +217,7 @@ pub async fn enforce(
         None | Some(Access::Public) => Ok(()),
         Some(Access::Account) => Principal::extract(req.request()).await.map(|_| ()),
         Some(Access::AccountOrClient) => Caller::extract(req.request()).await.map(|_| ()),
-        Some(Access::Roles(roles)) => match Principal::extract(req.request()).await {
-            Ok(p) if roles.iter().any(|r| p.has(*r)) => Ok(()),
-            Ok(_) => Err(ApiError::forbidden()),
-            Err(e) => Err(e),
-        },
+        Some(Access::Admin) => Admin::extract(req.request()).await.map(|_| ()),
     };
     match checked {
         Ok(()) => Ok(next.call(req).await?.map_into_left_body()),

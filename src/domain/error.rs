@@ -1,6 +1,6 @@
 //! What the domain refuses, in its own words and with no HTTP in it. Every service and
-//! rule answers this one type; `error.rs` turns each kind into its problem+json answer in
-//! one place (`impl From<domain::Error> for ApiError`).
+//! rule answers this one type; the API layer (`src/error.rs`) turns each kind into its
+//! problem+json answer in one place.
 //!
 //! One enum for the domain rather than one per aggregate: every aggregate's refusals are of
 //! these same kinds (a field the rules refuse, a state that forbids the change, a version
