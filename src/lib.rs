@@ -4,6 +4,7 @@
 //! share included, is built here.
 
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod cache;
 pub mod config;

@@ -13,19 +13,11 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Caller, Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::award_types::{self, AwardKind};
-use crate::domain::criteria::CriterionSubject;
-use crate::domain::decisions::{
-    self, AwardFilter, AwardView, Decision, DecisionDetail, DecisionFields, DecisionFilter, Grant,
-    GrantStatus,
-};
-use crate::domain::nominations::{self, NominationStatus};
-use crate::domain::org_units::referenced_unit;
+use crate::app;
+use crate::auth::{Caller, Principal};
+use crate::domain::award_types::AwardKind;
+use crate::domain::decisions::{AwardView, Decision, DecisionDetail, GrantStatus};
 use crate::domain::plans::Occasion;
-use crate::domain::subjects::{self, Seen};
-use crate::domain::{org_units, staff};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -249,153 +241,6 @@ pub struct AwardQuery {
     pub status: Option<GrantStatus>,
 }
 
-fn visible_decision(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Decision, String), ApiError> {
-    let (d, path) = decisions::find(conn, id)?.ok_or_else(|| ApiError::not_found("decision"))?;
-    policy::ensure_visible(policy::can_read_council(principal, &path), "decision")?;
-    Ok((d, path))
-}
-
-/// An award the caller may see: those who read its recipient's records.
-pub fn visible_award(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<AwardView, ApiError> {
-    let a = decisions::find_award(conn, id)?.ok_or_else(|| ApiError::not_found("award"))?;
-    policy::ensure_visible(
-        policy::can_read_subject(principal, &a.subject_path, a.award.staff_id.as_deref()),
-        "award",
-    )?;
-    Ok(a)
-}
-
-/// The grants of a request: passed nominations at or below the issuing unit, and
-/// recipients recorded directly.
-fn grants(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    issuer_path: &str,
-    body: &CreateDecision,
-    decision: &DecisionFields,
-) -> Result<Vec<Grant>, ApiError> {
-    if !body.recipients.is_empty() {
-        policy::ensure(policy::can_record_past_awards(principal))?;
-    }
-    let mut out = Vec::new();
-    for (i, id) in body.nomination_ids.iter().enumerate() {
-        let field = format!("nomination_ids[{i}]");
-        if body.nomination_ids[..i].contains(id) {
-            return Err(ApiError::invalid(&field, "duplicate", "named twice"));
-        }
-        let n = nominations::find(conn, id)?
-            .ok_or_else(|| ApiError::invalid(&field, "not_found", "no such nomination"))?;
-        let v = nominations::view(conn, n)?;
-        let granting = subjects::unit_path(conn, &v.nomination.granting_unit_id)?;
-        if !policy::can_read_subject(principal, &v.nominee_path, v.nomination.staff_id.as_deref())
-            || !granting.starts_with(issuer_path)
-        {
-            return Err(ApiError::invalid(
-                &field,
-                "not_found",
-                "no such nomination granted at the issuing unit or below",
-            ));
-        }
-        if v.nomination.status != NominationStatus::Approved {
-            return Err(ApiError::conflict_field(
-                &field,
-                "not_approved",
-                format!(
-                    "the nomination is {}: only nominations the council passed are decided",
-                    v.nomination.status
-                ),
-            ));
-        }
-        if let Some(s) = &v.nomination.staff_id
-            && decisions::under_discipline(conn, s, decision.decided_on)?
-        {
-            return Err(ApiError::conflict_field(
-                &field,
-                "under_discipline",
-                "the nominee is under discipline on the decision date: no award while it runs",
-            ));
-        }
-        let award_type = award_types::find(conn, &v.nomination.award_type_id)?
-            .ok_or_else(|| ApiError::internal("nomination without award type"))?;
-        let n = v.nomination;
-        out.push(Grant {
-            award_type,
-            staff_id: n.staff_id.clone(),
-            subject_unit_id: n.nominee_unit_id.clone(),
-            recipient_name: v.nominee_name.clone(),
-            year: n.year,
-            period_from: n.period_from,
-            period_to: n.period_to,
-            occasion: n.occasion,
-            nomination: Some(n),
-        });
-    }
-    for (i, r) in body.recipients.iter().enumerate() {
-        let field = format!("recipients[{i}]");
-        let award_type =
-            award_types::find_by_id_or_code(conn, &r.award_type)?.ok_or_else(|| {
-                ApiError::invalid(
-                    &format!("{field}.award_type"),
-                    "not_found",
-                    "no such award type",
-                )
-            })?;
-        let kind = if r.staff_id.is_some() {
-            CriterionSubject::Individual
-        } else {
-            CriterionSubject::Collective
-        };
-        award_types::ensure_accepts(
-            &award_type,
-            kind == CriterionSubject::Collective,
-            &format!("{field}.award_type"),
-        )?;
-        let subject = subjects::resolve(
-            conn,
-            kind,
-            r.org_unit_id.as_deref(),
-            r.staff_id.as_deref(),
-            |path, _| path.starts_with(issuer_path),
-        )
-        .map_err(|e| e.within(&field))?;
-        let recipient_name = match &subject.staff_id {
-            Some(s) => staff::find(conn, s)?
-                .map(|(p, _)| p.full_name)
-                .unwrap_or_default(),
-            None => org_units::find(conn, &subject.org_unit_id)?
-                .map(|u| u.name)
-                .unwrap_or_default(),
-        };
-        out.push(Grant {
-            award_type,
-            staff_id: subject.staff_id,
-            subject_unit_id: subject.org_unit_id,
-            recipient_name,
-            nomination: None,
-            year: decision.award_year,
-            period_from: decision.period_from,
-            period_to: decision.period_to,
-            occasion: decision.occasion,
-        });
-    }
-    if out.is_empty() {
-        return Err(ApiError::invalid(
-            "nomination_ids",
-            "required",
-            "a decision grants at least one nomination or recipient",
-        ));
-    }
-    Ok(out)
-}
-
 /// Issue a decision: it grants nominations the council passed (and may record awards
 /// decided before the service), each with its cash. Officers of the issuing unit.
 #[utoipa::path(
@@ -416,31 +261,29 @@ pub async fn create(
     Json(body): Json<CreateDecision>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let (from, to) = crate::domain::year_range(body.award_year)
-        .ok_or_else(|| ApiError::invalid("award_year", "range", "no such year"))?;
-    let d = super::write(&state.pool, move |conn| {
-        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-        policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
-        let fields = DecisionFields {
-            number: body.number.trim().to_string(),
-            decided_on: body.decided_on,
-            signer: body.signer.trim().to_string(),
-            authority: body.authority.trim().to_string(),
-            org_unit_id: unit.id.clone(),
-            award_year: body.award_year,
-            period_from: body.period_from.unwrap_or(from),
-            period_to: body.period_to.unwrap_or(to),
-            occasion: body.occasion.unwrap_or(Occasion::Annual),
-        };
-        if fields.period_from > fields.period_to {
-            return Err(ApiError::invalid(
-                "period_to",
-                "before_start",
-                "the achievement period ends before it starts",
-            ));
-        }
-        let grants = grants(conn, &principal, &unit.path, &body, &fields)?;
-        Ok(decisions::create(conn, &actor, fields, grants)?)
+    let new = app::decisions::NewDecision {
+        number: body.number,
+        decided_on: body.decided_on,
+        signer: body.signer,
+        authority: body.authority,
+        org_unit_id: body.org_unit_id,
+        award_year: body.award_year,
+        period_from: body.period_from,
+        period_to: body.period_to,
+        occasion: body.occasion,
+        nomination_ids: body.nomination_ids,
+        recipients: body
+            .recipients
+            .into_iter()
+            .map(|r| app::decisions::PastRecipient {
+                award_type: r.award_type,
+                staff_id: r.staff_id,
+                org_unit_id: r.org_unit_id,
+            })
+            .collect(),
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::decisions::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -465,14 +308,15 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
-    let (items, total) = super::run(&state.pool, move |conn| {
-        let filter = DecisionFilter {
-            q: params.q(),
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::decisions::list(
+            conn,
+            &principal,
+            params.q(),
             year,
-            under: subjects::subtree_filter(conn, query.org_unit_id.as_deref())?,
-        };
-        let prefix = principal.scope.path_prefix();
-        Ok(decisions::list(conn, prefix.as_deref(), &filter, page)?)
+            query.org_unit_id.as_deref(),
+            page,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |d| {
@@ -492,15 +336,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = super::run(&state.pool, move |conn| {
-        let (d, _) = visible_decision(conn, &principal, &id)?;
-        let mut d = decisions::detail(conn, d)?;
-        // A decision is public within its subtree; each recipient's award (and cash) only
-        // to those who read that recipient's records.
-        d.awards.retain(|a| {
-            policy::can_read_subject(&principal, &a.subject_path, a.award.staff_id.as_deref())
-        });
-        Ok(d)
+    let d = super::read(&state.pool, move |conn| {
+        app::decisions::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -535,17 +372,8 @@ pub async fn revoke(
     Json(body): Json<RevokeDecision>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let (d, path) = visible_decision(conn, &principal, &id)?;
-        policy::ensure(policy::can_keep_unit_awards(&principal, &path))?;
-        let current = decisions::detail(conn, d)?;
-        Ok(decisions::revoke(
-            conn,
-            &actor,
-            current,
-            version,
-            body.reason.trim(),
-        )?)
+    let d = super::change(&state.pool, move |tx| {
+        app::decisions::revoke(tx, &principal, &actor, &id, version, &body.reason)
     })
     .await?;
     Ok(tagged(
@@ -553,26 +381,6 @@ pub async fn revoke(
         d.decision.version,
         &DecisionResponse::from(d),
     ))
-}
-
-fn award_filter(
-    conn: &mut AnyConnection,
-    q: Option<String>,
-    query: &AwardQuery,
-    year: Option<i32>,
-) -> Result<AwardFilter, ApiError> {
-    let award_type_id = match &query.award_type {
-        Some(key) => Some(award_types::filter_id(conn, key)?),
-        None => None,
-    };
-    Ok(AwardFilter {
-        q,
-        staff_id: query.staff_id.clone(),
-        under: subjects::subtree_filter(conn, query.org_unit_id.as_deref())?,
-        award_type_id,
-        year,
-        status: query.status,
-    })
 }
 
 /// Search awards by person (`q` ignores diacritics), unit, type and year.
@@ -590,10 +398,16 @@ pub async fn list_awards(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
-    let (items, total) = super::run(&state.pool, move |conn| {
-        let filter = award_filter(conn, params.q(), &query, year)?;
-        let seen = Seen::from(policy::award_visibility(&caller)?);
-        Ok(decisions::list_awards(conn, &seen, &filter, Some(page))?)
+    let query = app::decisions::AwardQuery {
+        q: params.q(),
+        staff_id: query.staff_id,
+        org_unit_id: query.org_unit_id,
+        award_type: query.award_type,
+        year,
+        status: query.status,
+    };
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::decisions::list_awards(conn, &caller, query, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, AwardResponse::from)))
@@ -611,14 +425,8 @@ pub async fn get_award(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let visibility = policy::award_visibility(&caller)?;
-    let a = super::run(&state.pool, move |conn| {
-        let a = decisions::find_award(conn, &id)?.ok_or_else(|| ApiError::not_found("award"))?;
-        policy::ensure_visible(
-            policy::can_see_subject(&visibility, &a.subject_path, a.award.staff_id.as_deref()),
-            "award",
-        )?;
-        Ok(a)
+    let a = super::read(&state.pool, move |conn| {
+        app::decisions::get_award(conn, &caller, &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(AwardResponse::from(a)))
@@ -701,27 +509,11 @@ pub async fn staff_awards(
             ));
         }
     };
-    let rows = super::run(&state.pool, move |conn| {
-        let (person, path) = staff::find(conn, &id)?.ok_or_else(|| ApiError::not_found("staff"))?;
-        policy::ensure_visible(
-            policy::can_read_staff(&principal, &person.id, &path),
-            "staff",
-        )?;
-        let filter = AwardFilter {
-            q: None,
-            staff_id: Some(person.id),
-            under: None,
-            award_type_id: None,
-            year: None,
-            status: Some(GrantStatus::Active),
-        };
-        let (items, _) = decisions::list_awards(conn, &Seen::All, &filter, None)?;
-        Ok(items
-            .iter()
-            .map(CivilServantAward::from)
-            .collect::<Vec<_>>())
+    let awards = super::read(&state.pool, move |conn| {
+        app::decisions::awards_in_force(conn, &principal, &id)
     })
     .await?;
+    let rows: Vec<CivilServantAward> = awards.iter().map(CivilServantAward::from).collect();
     if !csv {
         return Ok(HttpResponse::Ok().json(rows));
     }

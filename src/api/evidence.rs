@@ -13,15 +13,14 @@ use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, pres
 use crate::api::list::{ListParams, check_year};
 use crate::api::uploads;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
+use crate::app::{self, evidence::EvidenceDetail};
+use crate::auth::Principal;
 use crate::db::AnyConnection;
-use crate::domain::criteria::criterion_with_visible_plan;
-use crate::domain::criteria::{self, Criterion, CriterionSubject};
+use crate::domain::criteria::CriterionSubject;
 use crate::domain::evidence::{
-    self, Evidence, EvidenceFields, EvidenceFile, EvidenceFilter, EvidenceSource, EvidenceStatus,
-    HistoryEntry, Transition,
+    self, Evidence, EvidenceFields, EvidenceFile, EvidenceSource, EvidenceStatus, HistoryEntry,
+    Transition,
 };
-use crate::domain::subjects::{self, Seen};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,8 +136,13 @@ pub struct EvidenceResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl EvidenceResponse {
-    fn new(e: Evidence, files: Vec<EvidenceFile>, history: Option<Vec<HistoryEntry>>) -> Self {
+impl From<EvidenceDetail> for EvidenceResponse {
+    fn from(d: EvidenceDetail) -> Self {
+        let EvidenceDetail {
+            evidence: e,
+            files,
+            history,
+        } = d;
         let links = e.links();
         let Evidence {
             id,
@@ -276,49 +280,6 @@ pub struct EvidenceQuery {
     pub staff_id: Option<String>,
 }
 
-/// Evidence the caller sees (404 otherwise), with its subject's unit path.
-fn visible_evidence(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Evidence, String), ApiError> {
-    let (e, path) = evidence::find(conn, id)?.ok_or_else(|| ApiError::not_found("evidence"))?;
-    // Having written it grants nothing: visibility comes from the caller's scope now, so
-    // someone moved to another unit stops reading what she wrote in the old one.
-    policy::ensure_visible(
-        policy::can_read_subject(principal, &path, e.staff_id.as_deref()),
-        "evidence",
-    )?;
-    Ok((e, path))
-}
-
-/// Evidence the caller may write: visible, and theirs to act for (403 otherwise).
-fn writable_evidence(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Evidence, Criterion), ApiError> {
-    let (e, path) = visible_evidence(conn, principal, id)?;
-    policy::ensure(policy::can_act_for_subject(
-        principal,
-        &path,
-        e.staff_id.as_deref(),
-    ))?;
-    let c = criterion_of(conn, &e)?;
-    Ok((e, c))
-}
-
-fn criterion_of(conn: &mut AnyConnection, e: &Evidence) -> Result<Criterion, ApiError> {
-    criteria::find(conn, &e.criterion_id)?
-        .ok_or_else(|| ApiError::internal("evidence without its criterion"))
-}
-
-fn detail(conn: &mut AnyConnection, e: Evidence) -> Result<EvidenceResponse, ApiError> {
-    let files = evidence::files_of(conn, std::slice::from_ref(&e.id))?;
-    let history = evidence::history_of(conn, &e.id)?;
-    Ok(EvidenceResponse::new(e, files, Some(history)))
-}
-
 /// List the evidence you may see, newest first unless `sort` says otherwise
 /// (`created_at`, `updated_at`, `as_of`; `-` for descending).
 #[utoipa::path(
@@ -337,39 +298,27 @@ pub async fn list(
     let page = params.page()?;
     let sort = params.sort_or(evidence::NEWEST_FIRST)?;
     let year = check_year(query.year)?;
-    let seen = Seen::from(policy::staff_visibility(&principal));
-    let q = params.q();
-    let updated_since = params.updated_since();
+    let seen = app::evidence::seen_by(&principal);
+    let query = app::evidence::ListQuery {
+        q: params.q(),
+        plan_id: query.plan_id,
+        criterion_id: query.criterion_id,
+        year,
+        status: query.status,
+        subject: query.subject,
+        source: query.source,
+        org_unit_id: query.org_unit_id,
+        staff_id: query.staff_id,
+        updated_since: params.updated_since(),
+    };
     // The same page for everyone who sees the same records: a review queue that many
     // officers of one office open is read once until the next write.
     let key = format!("evidence:{seen:?}?{}", req.query_string());
     let answer = state
         .reads
         .page(&state.pool, key, move |conn| {
-            let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
-            let filter = EvidenceFilter {
-                q,
-                plan_id: query.plan_id,
-                criterion_id: query.criterion_id,
-                year,
-                status: query.status,
-                subject: query.subject,
-                source: query.source,
-                under_unit_path,
-                staff_id: query.staff_id,
-                updated_since,
-            };
-            let (items, total) = evidence::list(conn, &seen, &filter, sort, page)?;
-            let ids: Vec<String> = items.iter().map(|e| e.id.clone()).collect();
-            let files = evidence::files_of(conn, &ids)?;
-            let page = Page::of(items, total, page, |e| {
-                let own: Vec<EvidenceFile> = files
-                    .iter()
-                    .filter(|f| f.evidence_id == e.id)
-                    .cloned()
-                    .collect();
-                EvidenceResponse::new(e, own, None)
-            });
+            let (items, total) = app::evidence::list(conn, &seen, query, sort, page)?;
+            let page = Page::of(items, total, page, EvidenceResponse::from);
             Ok(CachedJson::new(
                 String::new(),
                 None,
@@ -399,37 +348,25 @@ pub async fn create(
     Json(body): Json<CreateEvidence>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = super::write(&state.pool, move |conn| {
-        let not_found = || {
-            ApiError::invalid(
-                "criterion_id",
-                "not_found",
-                "no such criterion visible to you",
-            )
-        };
-        let (c, plan, issuer_path) =
-            criterion_with_visible_plan(conn, &principal, &body.criterion_id)?
-                .ok_or_else(not_found)?;
-        let subject = subjects::resolve_to_act_for(
-            conn,
-            &principal,
-            c.subject(),
-            body.org_unit_id.as_deref(),
-            body.staff_id.as_deref(),
-        )?;
-        evidence::check_context(conn, &plan, &issuer_path, &c, &subject, body.year)?;
-        let fields = EvidenceFields {
+    let new = app::evidence::NewEvidence {
+        criterion_id: body.criterion_id,
+        year: body.year,
+        org_unit_id: body.org_unit_id,
+        staff_id: body.staff_id,
+        fields: EvidenceFields {
             value: body.value,
             as_of: body.as_of,
             description: body.description,
             links: body.links,
             self_score: body.self_score,
-        };
-        let (e, first) = evidence::create(conn, &actor, &c, &subject, body.year, fields)?;
-        // What `detail` would read back: no files yet, one history entry.
-        Ok(EvidenceResponse::new(e, Vec::new(), Some(vec![first])))
-    })
-    .await?;
+        },
+    };
+    let e = EvidenceResponse::from(
+        super::change(&state.pool, move |tx| {
+            app::evidence::create(tx, &principal, &actor, new)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::CREATED, e.version, &e))
 }
 
@@ -445,11 +382,12 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let e = super::run(&state.pool, move |conn| {
-        let (e, _) = visible_evidence(conn, &principal, &id)?;
-        detail(conn, e)
-    })
-    .await?;
+    let e = EvidenceResponse::from(
+        super::read(&state.pool, move |conn| {
+            app::evidence::get(conn, &principal, &id)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::OK, e.version, &e))
 }
 
@@ -477,28 +415,19 @@ pub async fn update(
     Json(body): Json<UpdateEvidence>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = super::write(&state.pool, move |conn| {
-        let (current, c) = writable_evidence(conn, &principal, &id)?;
-        let mut f = current.fields();
-        if let Some(v) = body.value {
-            f.value = v;
-        }
-        if let Some(v) = body.as_of {
-            f.as_of = Some(v);
-        }
-        if let Some(v) = body.description {
-            f.description = v;
-        }
-        if let Some(v) = body.links {
-            f.links = v;
-        }
-        if let Some(v) = body.self_score {
-            f.self_score = v;
-        }
-        let e = evidence::update(conn, &actor, &c, current, version, f)?;
-        detail(conn, e)
-    })
-    .await?;
+    let changes = app::evidence::EvidenceChanges {
+        value: body.value,
+        as_of: body.as_of,
+        description: body.description,
+        links: body.links,
+        self_score: body.self_score,
+    };
+    let e = EvidenceResponse::from(
+        super::change(&state.pool, move |tx| {
+            app::evidence::update(tx, &principal, &actor, &id, version, changes)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::OK, e.version, &e))
 }
 
@@ -529,25 +458,17 @@ pub async fn change_status(
     Json(body): Json<ChangeEvidenceStatus>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let e = super::write(&state.pool, move |conn| {
-        let (current, path) = visible_evidence(conn, &principal, &id)?;
-        let allowed = if evidence::is_review(body.status) {
-            let authored = evidence::authors(conn, &current)?.contains(&principal.user_id);
-            policy::can_review_evidence(&principal, &path, current.staff_id.as_deref(), authored)
-        } else {
-            policy::can_act_for_subject(&principal, &path, current.staff_id.as_deref())
-        };
-        policy::ensure(allowed)?;
-        let c = criterion_of(conn, &current)?;
-        let t = Transition {
-            to: body.status,
-            note: body.note,
-            reviewed_score: body.reviewed_score,
-        };
-        let e = evidence::transition(conn, &actor, &c, current, version, t)?;
-        detail(conn, e)
-    })
-    .await?;
+    let t = Transition {
+        to: body.status,
+        note: body.note,
+        reviewed_score: body.reviewed_score,
+    };
+    let e = EvidenceResponse::from(
+        super::change(&state.pool, move |tx| {
+            app::evidence::change_status(tx, &principal, &actor, &id, version, t)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::OK, e.version, &e))
 }
 
@@ -587,27 +508,20 @@ pub async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let id = id.into_inner();
-    let writable = move |conn: &mut AnyConnection| {
-        let (current, _) = writable_evidence(conn, &principal, &id)?;
-        evidence::ensure_accepts_file(conn, &current)?;
-        Ok(current)
-    };
+    let accepting =
+        move |conn: &mut AnyConnection| Ok(app::evidence::accepting_file(conn, &principal, &id)?);
     let e = uploads::add_checked(
         &state,
         &req,
         payload,
-        writable,
-        move |conn, current, f, size| {
-            let (e, _) = evidence::add_file(
-                conn,
-                &actor,
-                current,
-                (&f.sha256, &f.name, f.content_type, size),
-            )?;
-            detail(conn, e)
+        accepting,
+        move |tx, current, f, size| {
+            let file = (f.sha256.as_str(), f.name.as_str(), f.content_type, size);
+            Ok(app::evidence::add_file(tx, &actor, current, file)?)
         },
     )
-    .await?;
+    .await
+    .map(EvidenceResponse::from)?;
     Ok(tagged(StatusCode::CREATED, e.version, &e))
 }
 
@@ -627,9 +541,8 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
-    let file = super::run(&state.pool, move |conn| {
-        let (e, _) = visible_evidence(conn, &principal, &id)?;
-        evidence::find_file(conn, &e.id, &file_id)?.ok_or_else(|| ApiError::not_found("file"))
+    let file = super::read(&state.pool, move |conn| {
+        app::evidence::file(conn, &principal, &id, &file_id)
     })
     .await?;
     let content = state.files.get(&file.sha256).await?;
@@ -667,11 +580,11 @@ pub async fn remove_file(
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let e = super::write(&state.pool, move |conn| {
-        let (current, _) = writable_evidence(conn, &principal, &id)?;
-        let e = evidence::remove_file(conn, &actor, current, version, &file_id)?;
-        detail(conn, e)
-    })
-    .await?;
+    let e = EvidenceResponse::from(
+        super::change(&state.pool, move |tx| {
+            app::evidence::remove_file(tx, &principal, &actor, &id, version, &file_id)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::OK, e.version, &e))
 }

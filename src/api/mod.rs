@@ -39,7 +39,26 @@ pub use crate::domain::validate;
 pub mod webhooks;
 
 use crate::db;
+use crate::domain;
 use crate::error::ApiError;
+
+/// A handler's one call of a read service (`app::…`) on the blocking pool.
+pub async fn read<T, F>(pool: &db::Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut db::Conn) -> Result<T, domain::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    Ok(db::run(pool, f).await?)
+}
+
+/// A handler's one call of a writing service (`app::…`): one transaction.
+pub async fn change<T, F>(pool: &db::Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut db::Tx<'_>) -> Result<T, domain::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    Ok(db::write(pool, f).await?)
+}
 
 /// A handler's blocking database work (`db::run`), answering the API's error.
 pub async fn run<T, F>(pool: &db::Pool, f: F) -> Result<T, ApiError>
