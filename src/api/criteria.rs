@@ -107,7 +107,7 @@ impl From<Criterion> for CriterionResponse {
             max_points,
             evidence_expected,
             content_no,
-            frequency: frequency.as_deref().map(Frequency::from_db),
+            frequency,
             source_criterion_id,
             supersedes_id,
             superseded_by_id,

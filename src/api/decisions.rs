@@ -77,7 +77,7 @@ impl From<AwardView> for AwardResponse {
             award_type_id: a.award_type_id,
             award_type_code: v.award_type_code,
             award_type_name: v.award_type_name,
-            kind: AwardKind::from_db(&v.award_kind),
+            kind: v.award_kind,
             staff_id: a.staff_id,
             subject_unit_id: a.subject_unit_id,
             recipient_name: a.recipient_name,
@@ -460,7 +460,7 @@ impl From<&AwardView> for CivilServantAward {
             nam_khen_thuong: v.award.year,
             co_quan_ban_hanh: v.authority.clone(),
             loai_khen_thuong: "Chính quyền".into(),
-            hinh_thuc: match AwardKind::from_db(&v.award_kind) {
+            hinh_thuc: match v.award_kind {
                 AwardKind::Title => "Danh hiệu thi đua".into(),
                 AwardKind::Form => "Hình thức khen thưởng".into(),
             },

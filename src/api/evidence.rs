@@ -83,8 +83,8 @@ impl From<HistoryEntry> for HistoryResponse {
         HistoryResponse {
             at: at.and_utc(),
             actor_id,
-            from_status: from_status.as_deref().map(EvidenceStatus::from_db),
-            to_status: EvidenceStatus::from_db(&to_status),
+            from_status,
+            to_status,
             note,
         }
     }
@@ -175,7 +175,7 @@ impl From<EvidenceDetail> for EvidenceResponse {
             criterion_id,
             plan_id,
             year,
-            subject: CriterionSubject::from_db(&subject),
+            subject,
             org_unit_id,
             staff_id,
             value,
@@ -185,7 +185,7 @@ impl From<EvidenceDetail> for EvidenceResponse {
             self_score,
             reviewed_score,
             status,
-            source: EvidenceSource::from_db(&source),
+            source,
             created_by,
             submitted_at: submitted_at.map(|t| t.and_utc()),
             reviewed_by,

@@ -78,7 +78,7 @@ impl StaffResponse {
             position,
             category,
             email,
-            gender: gender.as_deref().map(Gender::from_db),
+            gender,
             personal_id,
             active,
             version,

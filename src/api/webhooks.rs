@@ -195,7 +195,7 @@ impl From<Delivery> for DeliveryResponse {
             event_id,
             event_type,
             position,
-            status: DeliveryStatus::from_db(&status),
+            status,
             attempts,
             last_status_code,
             last_error,

@@ -45,11 +45,8 @@ pub struct AwardTypeRow {
     pub name: String,
     #[serde(skip)]
     pub name_search: String,
-    #[diesel(deserialize_as = String)]
     pub kind: AwardKind,
-    #[diesel(deserialize_as = String)]
     pub subject: AwardSubject,
-    #[diesel(deserialize_as = String)]
     pub level: AwardLevel,
     pub authority: String,
     pub occasions: String,
@@ -83,14 +80,16 @@ pub struct AwardType {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-impl From<AwardTypeRow> for AwardType {
-    fn from(r: AwardTypeRow) -> Self {
-        AwardType {
-            occasions: serde_json::from_str::<Vec<String>>(&r.occasions)
-                .unwrap_or_default()
-                .iter()
-                .map(|o| Occasion::from_db(o))
-                .collect(),
+impl TryFrom<AwardTypeRow> for AwardType {
+    type Error = diesel::result::Error;
+    fn try_from(r: AwardTypeRow) -> Result<Self, Self::Error> {
+        let occasions = serde_json::from_str::<Vec<String>>(&r.occasions)
+            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?
+            .into_iter()
+            .map(Occasion::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(AwardType {
+            occasions,
             kind: r.kind,
             subject: r.subject,
             level: r.level,
@@ -105,7 +104,7 @@ impl From<AwardTypeRow> for AwardType {
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -316,8 +315,9 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<AwardType>
         .filter(award_types::id.eq(id))
         .select(AwardTypeRow::as_select())
         .first(conn)
-        .optional()
-        .map(|r| r.map(AwardType::from))
+        .optional()?
+        .map(AwardType::try_from)
+        .transpose()
 }
 
 pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<AwardType>> {
@@ -325,8 +325,9 @@ pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<
         .filter(award_types::code.eq(code))
         .select(AwardTypeRow::as_select())
         .first(conn)
-        .optional()
-        .map(|r| r.map(AwardType::from))
+        .optional()?
+        .map(AwardType::try_from)
+        .transpose()
 }
 
 /// An award type by id or code, as clients may name either.
@@ -385,7 +386,11 @@ pub fn list(
     if let Some(level) = level {
         query = query.filter(award_types::level.eq(level.as_str()));
     }
-    Ok(query.load(conn)?.into_iter().map(AwardType::from).collect())
+    query
+        .load(conn)?
+        .into_iter()
+        .map(AwardType::try_from)
+        .collect()
 }
 
 /// The base salary (lương cơ sở) in force on a day.

@@ -62,7 +62,6 @@ impl Frequency {
 pub struct Criterion {
     pub id: String,
     pub plan_id: String,
-    #[diesel(deserialize_as = String)]
     pub subject: CriterionSubject,
     pub code: String,
     pub position: i32,
@@ -70,7 +69,6 @@ pub struct Criterion {
     #[serde(skip)]
     pub search_text: String,
     pub description: Option<String>,
-    #[diesel(deserialize_as = String)]
     pub measure: Measure,
     pub target: Option<f64>,
     pub unit: Option<String>,
@@ -84,7 +82,7 @@ pub struct Criterion {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-    pub frequency: Option<String>,
+    pub frequency: Option<Frequency>,
     pub source_criterion_id: Option<String>,
 }
 
@@ -117,7 +115,7 @@ impl Criterion {
     }
 
     pub fn frequency(&self) -> Option<Frequency> {
-        self.frequency.as_deref().map(Frequency::from_db)
+        self.frequency
     }
 
     pub fn fields(&self) -> CriterionFields {

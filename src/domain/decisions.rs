@@ -10,7 +10,7 @@ use crate::db::schema::{award_decisions, award_types, awards, org_units};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
-use crate::domain::award_types::{AwardType, base_salary_on};
+use crate::domain::award_types::{AwardKind, AwardType, base_salary_on};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::Seen;
@@ -37,9 +37,7 @@ pub struct Decision {
     pub award_year: i32,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
-    #[diesel(deserialize_as = String)]
     pub occasion: Occasion,
-    #[diesel(deserialize_as = String)]
     pub status: GrantStatus,
     pub revoked_reason: Option<String>,
     pub revoked_at: Option<chrono::NaiveDateTime>,
@@ -63,11 +61,9 @@ pub struct Award {
     pub year: i32,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
-    #[diesel(deserialize_as = String)]
     pub occasion: Occasion,
     /// VND.
     pub cash_amount: i64,
-    #[diesel(deserialize_as = String)]
     pub status: GrantStatus,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -137,11 +133,11 @@ pub struct AwardView {
     pub award: Award,
     pub award_type_code: String,
     pub award_type_name: String,
-    pub award_kind: String,
+    pub award_kind: AwardKind,
     pub decision_number: String,
     pub decided_on: NaiveDate,
     pub authority: String,
-    pub decision_status: String,
+    pub decision_status: GrantStatus,
     #[serde(skip)]
     pub subject_path: String,
 }
@@ -149,8 +145,7 @@ pub struct AwardView {
 impl AwardView {
     /// Revoked itself, or by its decision.
     pub fn revoked(&self) -> bool {
-        self.award.status == GrantStatus::Revoked
-            || self.decision_status == GrantStatus::Revoked.as_str()
+        self.award.status == GrantStatus::Revoked || self.decision_status == GrantStatus::Revoked
     }
 }
 
@@ -158,11 +153,11 @@ type AwardRow = (
     Award,
     String,
     String,
-    String,
+    AwardKind,
     String,
     NaiveDate,
     String,
-    String,
+    GrantStatus,
     String,
 );
 

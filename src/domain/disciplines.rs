@@ -32,7 +32,6 @@ text_enum! {
 pub struct Discipline {
     pub id: String,
     pub staff_id: String,
-    #[diesel(deserialize_as = String)]
     pub level: DisciplineLevel,
     pub reason: String,
     pub starts_on: NaiveDate,

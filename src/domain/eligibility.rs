@@ -330,7 +330,7 @@ fn past_awards(
             .filter(awards::staff_id.is_null())
             .filter(awards::subject_unit_id.eq(unit_id.to_string())),
     };
-    let rows: Vec<(String, i32, NaiveDate, NaiveDate, String)> = q.load(conn)?;
+    let rows: Vec<(String, i32, NaiveDate, NaiveDate, Occasion)> = q.load(conn)?;
     Ok(rows
         .into_iter()
         .map(
@@ -339,7 +339,7 @@ fn past_awards(
                 year,
                 period_from,
                 period_to,
-                occasion: Occasion::from_db(&occasion),
+                occasion,
             },
         )
         .collect())

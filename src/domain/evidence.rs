@@ -89,7 +89,7 @@ pub struct Evidence {
     pub criterion_id: String,
     pub plan_id: String,
     pub year: i32,
-    pub subject: String,
+    pub subject: CriterionSubject,
     pub org_unit_id: String,
     pub staff_id: Option<String>,
     pub value: Option<f64>,
@@ -100,9 +100,8 @@ pub struct Evidence {
     pub search_text: String,
     pub self_score: Option<f64>,
     pub reviewed_score: Option<f64>,
-    #[diesel(deserialize_as = String)]
     pub status: EvidenceStatus,
-    pub source: String,
+    pub source: EvidenceSource,
     pub created_by: Option<String>,
     pub submitted_at: Option<chrono::NaiveDateTime>,
     pub reviewed_by: Option<String>,
@@ -143,8 +142,8 @@ pub struct HistoryEntry {
     pub evidence_id: String,
     pub at: chrono::NaiveDateTime,
     pub actor_id: Option<String>,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<EvidenceStatus>,
+    pub to_status: EvidenceStatus,
     pub note: Option<String>,
 }
 
@@ -684,8 +683,7 @@ pub fn authors(conn: &mut AnyConnection, e: &Evidence) -> QueryResult<Vec<String
     let mut authors: Vec<String> = history_of(conn, &e.id)?
         .into_iter()
         .filter(|h| {
-            let review = h.from_status.as_deref() == Some(EvidenceStatus::Submitted.as_str())
-                && is_review(EvidenceStatus::from_db(&h.to_status));
+            let review = h.from_status == Some(EvidenceStatus::Submitted) && is_review(h.to_status);
             !review
         })
         .filter_map(|h| h.actor_id)

@@ -44,7 +44,6 @@ pub struct Initiative {
     #[serde(skip)]
     pub title_search: String,
     pub org_unit_id: String,
-    #[diesel(deserialize_as = String)]
     pub scope: InitiativeScope,
     pub recognised_by: String,
     pub document_number: String,

@@ -44,7 +44,6 @@ text_enum! {
 pub struct LegalDocument {
     pub id: String,
     pub number: String,
-    #[diesel(deserialize_as = String)]
     pub doc_type: DocType,
     pub issuer: String,
     pub issued_on: NaiveDate,

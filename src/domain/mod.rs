@@ -142,6 +142,8 @@ macro_rules! text_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(diesel::deserialize::FromSqlRow, diesel::expression::AsExpression)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(rename_all = "snake_case")]
         $vis enum $name {
             $($(#[$vmeta])* $variant),+
@@ -153,20 +155,37 @@ macro_rules! text_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
+        }
 
-            /// Reads a stored value where the row is not typed yet (tuples of a
-            /// `GROUP BY`, optional columns): one this version does not know is logged
-            /// and read as the first variant. Typed rows (`deserialize_as`) refuse it.
-            pub fn from_db(text: &str) -> $name {
-                text.parse().unwrap_or_else(|_| {
-                    log::error!("unknown {} {:?} in the database", stringify!($name), text);
-                    Self::ALL[0]
-                })
+        /// Read from its stored text, on any backend: a value this version does not know
+        /// fails the read (written by a newer version, or by hand) instead of becoming
+        /// another one.
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(bytes)?;
+                Ok($name::try_from(text)?)
             }
         }
 
-        /// How rows read the stored text (`#[diesel(deserialize_as = String)]`): a value
-        /// this version does not know fails the read instead of becoming another one.
+        /// Stored as its text.
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        /// A stored text this version does not know is an error, never a default.
         impl TryFrom<String> for $name {
             type Error = $crate::domain::UnknownStoredValue;
             fn try_from(text: String) -> Result<Self, Self::Error> {
@@ -200,6 +219,14 @@ pub(crate) use text_enum;
 pub struct UnknownStoredValue {
     pub kind: &'static str,
     pub text: String,
+}
+
+/// A stored value read inside a text column (a list kept as text) fails the read as a
+/// column of the type would.
+impl From<UnknownStoredValue> for diesel::result::Error {
+    fn from(e: UnknownStoredValue) -> Self {
+        diesel::result::Error::DeserializationError(Box::new(e))
+    }
 }
 
 #[cfg(test)]

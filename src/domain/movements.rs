@@ -51,14 +51,11 @@ pub struct Movement {
     pub search_text: String,
     #[serde(skip)]
     pub name_sort: String,
-    #[diesel(deserialize_as = String)]
     pub level: MovementLevel,
-    #[diesel(deserialize_as = String)]
     pub kind: MovementKind,
     pub launched_by_id: Option<String>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    #[diesel(deserialize_as = String)]
     pub status: MovementStatus,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,

@@ -67,7 +67,6 @@ pub struct Nomination {
     pub plan_id: Option<String>,
     pub movement_id: Option<String>,
     pub year: i32,
-    #[diesel(deserialize_as = String)]
     pub occasion: Occasion,
     pub period_from: chrono::NaiveDate,
     pub period_to: chrono::NaiveDate,
@@ -77,7 +76,6 @@ pub struct Nomination {
     pub proposer_unit_id: String,
     pub current_unit_id: Option<String>,
     pub granting_unit_id: String,
-    #[diesel(deserialize_as = String)]
     pub status: NominationStatus,
     pub created_by: Option<String>,
     pub version: i64,

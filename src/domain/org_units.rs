@@ -42,7 +42,6 @@ pub struct OrgUnit {
     pub name_search: String,
     #[serde(skip)]
     pub name_sort: String,
-    #[diesel(deserialize_as = String)]
     pub kind: OrgUnitKind,
     pub parent_id: Option<String>,
     pub path: String,

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::db::schema::{org_units, registration_deadlines, registrations};
 use crate::db::{AnyConnection, Tx, prefix_pattern};
-use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::plans::{self, Plan};
@@ -16,6 +15,7 @@ use crate::domain::subjects::{Seen, Subject};
 use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
+use crate::domain::{Error, UnknownStoredValue};
 
 text_enum! {
     /// The emulation titles (danh hiệu thi đua) of Law 06/2022/QH15, Đ.23–28, that a
@@ -66,13 +66,12 @@ pub struct Registration {
     pub id: String,
     pub plan_id: String,
     pub year: i32,
-    #[diesel(deserialize_as = String)]
     pub subject: CriterionSubject,
     pub org_unit_id: String,
     pub staff_id: Option<String>,
-    pub titles: String,
-    pub note: Option<String>,
     #[diesel(deserialize_as = String)]
+    pub titles: Titles,
+    pub note: Option<String>,
     pub status: RegistrationStatus,
     pub registered_by: Option<String>,
     pub version: i64,
@@ -80,13 +79,33 @@ pub struct Registration {
     pub updated_at: chrono::NaiveDateTime,
 }
 
+/// The titles pledged, stored as comma-separated text: one this version does not know
+/// fails the read of the row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Titles(pub Vec<Title>);
+
+impl TryFrom<String> for Titles {
+    type Error = UnknownStoredValue;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.split(',')
+            .filter(|t| !t.is_empty())
+            .map(|t| Title::try_from(t.to_string()))
+            .collect::<Result<_, _>>()
+            .map(Titles)
+    }
+}
+
+/// In the audit trail as it is stored.
+impl Serialize for Titles {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text: Vec<&str> = self.0.iter().map(|t| t.as_str()).collect();
+        s.serialize_str(&text.join(","))
+    }
+}
+
 impl Registration {
     pub fn titles(&self) -> Vec<Title> {
-        self.titles
-            .split(',')
-            .filter(|t| !t.is_empty())
-            .map(Title::from_db)
-            .collect()
+        self.titles.0.clone()
     }
 }
 
@@ -500,6 +519,20 @@ pub fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_titles_read_strictly_and_audit_as_stored() {
+        let titles = Titles::try_from("lao_dong_tien_tien,chien_si_thi_dua_co_so".to_string());
+        let titles = titles.unwrap();
+        assert_eq!(titles.0.len(), 2);
+        assert_eq!(
+            serde_json::to_value(&titles).unwrap(),
+            "lao_dong_tien_tien,chien_si_thi_dua_co_so"
+        );
+        assert_eq!(Titles::try_from(String::new()).unwrap().0, vec![]);
+        let unknown = Titles::try_from("lao_dong_tien_tien,ngoi_sao".to_string()).unwrap_err();
+        assert_eq!(unknown.text, "ngoi_sao");
+    }
 
     fn deadline(closes: &str, until: Option<&str>) -> Deadline {
         Deadline {

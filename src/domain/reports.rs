@@ -177,7 +177,7 @@ fn evidence_by_unit(
     year: i32,
     under: &str,
 ) -> QueryResult<HashMap<String, EvidenceCounts>> {
-    let rows: Vec<(String, String, i64)> = evidence::table
+    let rows: Vec<(String, EvidenceStatus, i64)> = evidence::table
         .inner_join(org_units::table)
         .filter(evidence::year.eq(year))
         .filter(org_units::path.like(prefix_pattern(under)))
@@ -186,9 +186,7 @@ fn evidence_by_unit(
         .load(conn)?;
     let mut out: HashMap<String, EvidenceCounts> = HashMap::new();
     for (unit, status, n) in rows {
-        out.entry(unit)
-            .or_default()
-            .add_n(EvidenceStatus::from_db(&status), n);
+        out.entry(unit).or_default().add_n(status, n);
     }
     Ok(out)
 }
@@ -288,7 +286,7 @@ pub fn nomination_counts(
     year: i32,
     under: &str,
 ) -> QueryResult<Vec<AwardTypeCount>> {
-    let rows: Vec<(String, String, i64)> = nominations::table
+    let rows: Vec<(String, NominationStatus, i64)> = nominations::table
         .inner_join(org_units::table.on(org_units::id.eq(nominations::nominee_unit_id)))
         .filter(nominations::year.eq(year))
         .filter(org_units::path.like(prefix_pattern(under)))
@@ -305,7 +303,7 @@ pub fn nomination_counts(
         .filter_map(|(type_id, status, count)| {
             let t = types.get(&type_id)?;
             Some(AwardTypeCount {
-                status: Some(NominationStatus::from_db(&status)),
+                status: Some(status),
                 count,
                 ..t.clone()
             })
@@ -321,7 +319,7 @@ fn award_type_facts<'a>(
     ids: impl Iterator<Item = &'a str>,
 ) -> QueryResult<HashMap<String, AwardTypeCount>> {
     let ids: Vec<&str> = ids.collect();
-    let rows: Vec<(String, String, String, String, String, i32)> = award_types::table
+    let rows: Vec<(String, String, String, AwardKind, AwardLevel, i32)> = award_types::table
         .filter(award_types::id.eq_any(ids))
         .select((
             award_types::id,
@@ -340,8 +338,8 @@ fn award_type_facts<'a>(
                 AwardTypeCount {
                     award_type_code: code,
                     award_type_name: name,
-                    kind: AwardKind::from_db(&kind),
-                    level: AwardLevel::from_db(&level),
+                    kind,
+                    level,
                     status: None,
                     count: 0,
                     cash_amount: None,

@@ -45,10 +45,9 @@ pub struct Staff {
     pub name_sort: String,
     pub org_unit_id: String,
     pub position: Option<String>,
-    #[diesel(deserialize_as = String)]
     pub category: StaffCategory,
     pub email: Option<String>,
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub personal_id: Option<String>,
     pub active: bool,
     pub version: i64,
@@ -222,7 +221,7 @@ impl Staff {
             position: self.position.clone(),
             category: self.category,
             email: self.email.clone(),
-            gender: self.gender.as_deref().map(Gender::from_db),
+            gender: self.gender,
             personal_id: self.personal_id.clone(),
             active: self.active,
         }

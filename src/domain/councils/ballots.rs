@@ -48,11 +48,8 @@ fn hold_open(tx: &mut Tx<'_>, session_id: &str) -> Result<(), Error> {
         let status = council_sessions::table
             .find(session_id)
             .select(council_sessions::status)
-            .first::<String>(tx.conn())?;
-        return Err(not_status(
-            SessionStatus::Open,
-            SessionStatus::from_db(&status),
-        ));
+            .first::<SessionStatus>(tx.conn())?;
+        return Err(not_status(SessionStatus::Open, status));
     }
     Ok(())
 }

@@ -104,7 +104,6 @@ pub struct Session {
     pub title: String,
     pub meets_on: NaiveDate,
     pub quorum: i32,
-    #[diesel(deserialize_as = String)]
     pub status: SessionStatus,
     /// All members when the session opened: what thresholds count.
     pub members_total: Option<i32>,
@@ -123,7 +122,7 @@ struct TallyRow {
     agree: i32,
     disagree: i32,
     abstain: i32,
-    outcome: Option<String>,
+    outcome: Option<Outcome>,
 }
 
 /// The votes on one nomination, public once the session is closed.
@@ -336,7 +335,7 @@ fn items(conn: &mut AnyConnection, session: &Session) -> QueryResult<Vec<Session
                     disagree: t.disagree,
                     abstain: t.abstain,
                 }),
-                outcome: t.outcome.as_deref().map(Outcome::from_db),
+                outcome: t.outcome,
                 nomination_id: t.nomination_id,
                 staff_id: n.staff_id.clone(),
                 nominee_unit_id: n.nominee_unit_id.clone(),

@@ -139,7 +139,7 @@ pub fn award_facts(
         .find(&issuing_unit_id)
         .select(org_units::name)
         .get_result(conn)?;
-    let award_type = AwardType::from(t);
+    let award_type = AwardType::try_from(t)?;
     let legal_source =
         rules_for(conn, &award_type.code, &subject_path, decided_on)?.map(|r| r.legal_source);
     let facts = AwardFacts {

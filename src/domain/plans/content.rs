@@ -170,13 +170,13 @@ pub fn detail(conn: &mut AnyConnection, plan: Plan) -> QueryResult<PlanDetail> {
             plan_phases::review,
             plan_phases::review_year,
         ))
-        .load::<(String, NaiveDate, NaiveDate, Option<String>, Option<i32>)>(conn)?
+        .load::<(String, NaiveDate, NaiveDate, Option<Review>, Option<i32>)>(conn)?
         .into_iter()
         .map(|(name, start_date, end_date, review, review_year)| Phase {
             name,
             start_date,
             end_date,
-            review: review.as_deref().map(Review::from_db),
+            review,
             review_year,
         })
         .collect();
@@ -189,12 +189,12 @@ pub fn detail(conn: &mut AnyConnection, plan: Plan) -> QueryResult<PlanDetail> {
             plan_award_forms::subject,
             plan_award_forms::description,
         ))
-        .load::<(String, String, String, Option<String>)>(conn)?
+        .load::<(Occasion, String, AwardSubject, Option<String>)>(conn)?
         .into_iter()
         .map(|(occasion, title, subject, description)| AwardForm {
-            occasion: Occasion::from_db(&occasion),
+            occasion,
             title,
-            subject: AwardSubject::from_db(&subject),
+            subject,
             description,
         })
         .collect();
@@ -206,11 +206,11 @@ pub fn detail(conn: &mut AnyConnection, plan: Plan) -> QueryResult<PlanDetail> {
             plan_responsibilities::role,
             plan_responsibilities::task,
         ))
-        .load::<(String, String, String)>(conn)?
+        .load::<(String, ResponsibilityRole, String)>(conn)?
         .into_iter()
         .map(|(org_unit_id, role, task)| Responsibility {
             org_unit_id,
-            role: ResponsibilityRole::from_db(&role),
+            role,
             task,
         })
         .collect();

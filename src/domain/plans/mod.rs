@@ -110,7 +110,6 @@ pub struct Plan {
     pub search_text: String,
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
-    #[diesel(deserialize_as = String)]
     pub status: PlanStatus,
     pub report_month: Option<i32>,
     pub report_day: Option<i32>,

@@ -311,7 +311,7 @@ pub struct Delivery {
     pub event_type: String,
     pub position: Option<i64>,
     pub payload: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
