@@ -10,4 +10,5 @@
 
 pub mod decisions;
 pub mod evidence;
+pub mod org_units;
 pub mod staff;
