@@ -12,3 +12,4 @@ pub mod decisions;
 pub mod evidence;
 pub mod org_units;
 pub mod staff;
+pub mod users;
