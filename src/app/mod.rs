@@ -10,6 +10,7 @@
 
 pub mod award_types;
 pub mod decisions;
+pub mod disciplines;
 pub mod evidence;
 pub mod org_units;
 pub mod staff;
