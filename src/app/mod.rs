@@ -12,6 +12,7 @@ pub mod award_types;
 pub mod decisions;
 pub mod disciplines;
 pub mod evidence;
+pub mod legal_documents;
 pub mod org_units;
 pub mod staff;
 pub mod users;
