@@ -9,6 +9,7 @@
 //! are domain values, and `src/error.rs` maps a refusal to problem+json once.
 
 pub mod award_types;
+pub mod clients;
 pub mod decisions;
 pub mod disciplines;
 pub mod evidence;
