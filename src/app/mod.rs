@@ -17,3 +17,4 @@ pub mod legal_documents;
 pub mod org_units;
 pub mod staff;
 pub mod users;
+pub mod webhooks;
