@@ -10,6 +10,7 @@
 
 pub mod award_types;
 pub mod clients;
+pub mod credentials;
 pub mod decisions;
 pub mod disciplines;
 pub mod evidence;
