@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod decisions;
 pub mod disciplines;
 pub mod evidence;
+pub mod learning;
 pub mod legal_documents;
 pub mod org_units;
 pub mod staff;
