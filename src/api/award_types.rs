@@ -14,14 +14,11 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Query, actor, double_option, present, tagged};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::award_types::{
-    self, AwardKind, AwardLevel, AwardRules, AwardType, BaseSalary, RuleSetFields, RuleSetRow,
-    RulesInForce,
+    AwardKind, AwardLevel, AwardRules, AwardType, BaseSalary, RuleSetRow, RulesInForce,
 };
-use crate::domain::org_units::OrgUnitKind;
-use crate::domain::org_units::referenced_unit;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::error::ApiError;
 
@@ -118,13 +115,9 @@ pub async fn list(
     _principal: Principal,
     Query(query): Query<AwardTypeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = super::run(&state.pool, move |conn| {
-        Ok(award_types::list(
-            conn,
-            query.q.as_deref().filter(|q| !q.trim().is_empty()),
-            query.kind,
-            query.level,
-        )?)
+    let q = query.q.filter(|q| !q.trim().is_empty());
+    let items = super::read(&state.pool, move |conn| {
+        app::award_types::list(conn, q.as_deref(), query.kind, query.level)
     })
     .await?;
     Ok(HttpResponse::Ok().json(AwardTypeList {
@@ -149,25 +142,20 @@ pub async fn get(
     id: web::Path<String>,
     Query(query): Query<RulesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (t, rules) = super::run(&state.pool, move |conn| {
-        let t = award_types::find_by_id_or_code(conn, &id)?
-            .ok_or_else(|| ApiError::not_found("award type"))?;
-        let path = match &query.org_unit_id {
-            Some(u) => referenced_unit(conn, &principal, u, "org_unit_id")?.path,
-            None => "/".to_string(),
-        };
-        let on = match query.on {
-            Some(day) => crate::api::calendar::check_date("on", day)?,
-            None => crate::domain::today(),
-        };
-        let rules = award_types::rules_for(conn, &t.code, &path, on)?;
-        Ok((t, rules))
+    let d = super::read(&state.pool, move |conn| {
+        app::award_types::get(
+            conn,
+            &principal,
+            &id,
+            query.org_unit_id.as_deref(),
+            query.on,
+        )
     })
     .await?;
     Ok(tagged(
         StatusCode::OK,
-        t.version,
-        &AwardTypeResponse::new(t, rules),
+        d.award_type.version,
+        &AwardTypeResponse::new(d.award_type, d.rules),
     ))
 }
 
@@ -271,30 +259,6 @@ pub struct UpdateRuleSet {
     pub rules: Option<BTreeMap<String, AwardRules>>,
 }
 
-fn check_period(from: NaiveDate, to: Option<NaiveDate>) -> Result<(), ApiError> {
-    if to.is_some_and(|to| to < from) {
-        return Err(ApiError::invalid(
-            "valid_to",
-            "before_start",
-            "the rule set ends before it starts",
-        ));
-    }
-    Ok(())
-}
-
-/// A rule set the caller may change: a province's override by its officers, a national
-/// set by admins. Everyone reads every set.
-fn editable_rule_set(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<RuleSetRow, ApiError> {
-    let (row, path) =
-        award_types::find_rule_set(conn, id)?.ok_or_else(|| ApiError::not_found("rule set"))?;
-    policy::ensure(policy::can_edit_rule_set(principal, path.as_deref()))?;
-    Ok(row)
-}
-
 /// Every rule set, latest first.
 #[utoipa::path(
     tag = "award-types",
@@ -305,7 +269,7 @@ pub async fn list_rule_sets(
     state: web::Data<AppState>,
     _principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let items = super::run(&state.pool, |conn| Ok(award_types::list_rule_sets(conn)?)).await?;
+    let items = super::read(&state.pool, |conn| app::award_types::list_rule_sets(conn)).await?;
     Ok(HttpResponse::Ok().json(RuleSetList {
         items: items.into_iter().map(Into::into).collect(),
     }))
@@ -323,10 +287,8 @@ pub async fn get_rule_set(
     _principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = super::run(&state.pool, move |conn| {
-        award_types::find_rule_set(conn, &id)?
-            .map(|(r, _)| r)
-            .ok_or_else(|| ApiError::not_found("rule set"))
+    let row = super::read(&state.pool, move |conn| {
+        app::award_types::get_rule_set(conn, &id)
     })
     .await?;
     Ok(tagged(
@@ -355,42 +317,18 @@ pub async fn create_rule_set(
     principal: Principal,
     Json(body): Json<CreateRuleSet>,
 ) -> Result<HttpResponse, ApiError> {
-    check_period(body.valid_from, body.valid_to)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let row = super::write(&state.pool, move |conn| {
-        let unit = match &body.org_unit_id {
-            Some(id) => Some(referenced_unit(conn, &principal, id, "org_unit_id")?),
-            None => None,
-        };
-        // Provinces set their own rules; a department or division may not lower the
-        // bar its own nominees are judged by.
-        if unit
-            .as_ref()
-            .is_some_and(|u| u.kind != OrgUnitKind::Province)
-        {
-            return Err(ApiError::invalid(
-                "org_unit_id",
-                "not_a_province",
-                "an override belongs to a province (UBND tỉnh)",
-            ));
-        }
-        policy::ensure(policy::can_edit_rule_set(
-            &principal,
-            unit.as_ref().map(|u| u.path.as_str()),
-        ))?;
-        Ok(award_types::create_rule_set(
-            conn,
-            &actor,
-            RuleSetFields {
-                code: body.code.trim().to_string(),
-                name: body.name.trim().to_string(),
-                legal_source: body.legal_source.trim().to_string(),
-                valid_from: body.valid_from,
-                valid_to: body.valid_to,
-                org_unit_id: unit.map(|u| u.id),
-                rules: body.rules,
-            },
-        )?)
+    let new = app::award_types::NewRuleSet {
+        code: body.code,
+        name: body.name,
+        legal_source: body.legal_source,
+        valid_from: body.valid_from,
+        valid_to: body.valid_to,
+        org_unit_id: body.org_unit_id,
+        rules: body.rules,
+    };
+    let row = super::change(&state.pool, move |tx| {
+        app::award_types::create_rule_set(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -425,27 +363,15 @@ pub async fn update_rule_set(
     Json(body): Json<UpdateRuleSet>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let row = super::write(&state.pool, move |conn| {
-        let current = editable_rule_set(conn, &principal, &id)?;
-        let fields = RuleSetFields {
-            code: current.code.clone(),
-            name: body
-                .name
-                .map(|n| n.trim().to_string())
-                .unwrap_or_else(|| current.name.clone()),
-            legal_source: body
-                .legal_source
-                .map(|n| n.trim().to_string())
-                .unwrap_or_else(|| current.legal_source.clone()),
-            valid_from: body.valid_from.unwrap_or(current.valid_from),
-            valid_to: body.valid_to.unwrap_or(current.valid_to),
-            org_unit_id: current.org_unit_id.clone(),
-            rules: body.rules.unwrap_or_else(|| current.rules()),
-        };
-        check_period(fields.valid_from, fields.valid_to)?;
-        Ok(award_types::update_rule_set(
-            conn, &actor, current, version, fields,
-        )?)
+    let changes = app::award_types::RuleSetChanges {
+        name: body.name,
+        legal_source: body.legal_source,
+        valid_from: body.valid_from,
+        valid_to: body.valid_to,
+        rules: body.rules,
+    };
+    let row = super::change(&state.pool, move |tx| {
+        app::award_types::update_rule_set(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(
@@ -504,7 +430,7 @@ pub async fn list_base_salaries(
     state: web::Data<AppState>,
     _principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let items = super::run(&state.pool, |conn| Ok(award_types::base_salaries(conn)?)).await?;
+    let items = super::read(&state.pool, |conn| app::award_types::base_salaries(conn)).await?;
     Ok(HttpResponse::Ok().json(BaseSalaryList {
         items: items.into_iter().map(Into::into).collect(),
     }))
@@ -528,16 +454,14 @@ pub async fn create_base_salary(
     principal: Principal,
     Json(body): Json<CreateBaseSalary>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure(policy::can_edit_national_data(&principal))?;
     let actor = actor(&req, Some(&principal.user_id));
-    let row = super::write(&state.pool, move |conn| {
-        Ok(award_types::add_base_salary(
-            conn,
-            &actor,
-            body.valid_from,
-            body.amount,
-            body.legal_source.trim(),
-        )?)
+    let new = app::award_types::NewBaseSalary {
+        valid_from: body.valid_from,
+        amount: body.amount,
+        legal_source: body.legal_source,
+    };
+    let row = super::change(&state.pool, move |tx| {
+        app::award_types::add_base_salary(tx, &principal, &actor, new)
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(BaseSalaryResponse::from(row)))

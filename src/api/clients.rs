@@ -11,10 +11,9 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, actor, double_option, no_store, present, tagged};
 use crate::api::validate;
+use crate::app;
 use crate::auth::Admin;
-use crate::db;
-use crate::domain::clients::{self, ApiClient, ClientChanges, ClientScope};
-use crate::domain::org_units;
+use crate::domain::clients::{ApiClient, ClientScope};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,24 +125,6 @@ pub struct UpdateClient {
     pub org_unit_id: Option<Option<String>>,
 }
 
-/// The unit a client is limited to must exist (422 naming `org_unit_id`).
-fn check_client_unit(conn: &mut db::AnyConnection, unit: Option<&str>) -> Result<(), ApiError> {
-    if let Some(id) = unit
-        && org_units::find(conn, id)?.is_none()
-    {
-        return Err(ApiError::invalid(
-            "org_unit_id",
-            "not_found",
-            "no such org unit",
-        ));
-    }
-    Ok(())
-}
-
-fn found(c: Option<ApiClient>) -> Result<ApiClient, ApiError> {
-    c.ok_or_else(|| ApiError::not_found("client"))
-}
-
 /// List service clients.
 #[utoipa::path(
     tag = "clients",
@@ -154,8 +135,14 @@ fn found(c: Option<ApiClient>) -> Result<ApiClient, ApiError> {
     )
 )]
 #[get("")]
-pub async fn list(_admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let items = super::run(&state.pool, |conn| Ok(clients::list(conn)?)).await?;
+pub async fn list(
+    Admin(principal): Admin,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let items = super::read(&state.pool, move |conn| {
+        app::clients::list(conn, &principal)
+    })
+    .await?;
     let items: Vec<ClientResponse> = items.into_iter().map(ClientResponse::from).collect();
     Ok(HttpResponse::Ok().json(items))
 }
@@ -178,16 +165,13 @@ pub async fn create(
     Json(body): Json<CreateClient>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let name = body.name.trim().to_string();
-    let (client, secret) = super::write(&state.pool, move |conn| {
-        check_client_unit(conn, body.org_unit_id.as_deref())?;
-        Ok(clients::create(
-            conn,
-            &actor,
-            name,
-            &body.scopes,
-            body.org_unit_id,
-        )?)
+    let new = app::clients::NewClient {
+        name: body.name,
+        scopes: body.scopes,
+        org_unit_id: body.org_unit_id,
+    };
+    let (client, secret) = super::change(&state.pool, move |tx| {
+        app::clients::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(no_store(tagged(
@@ -212,11 +196,14 @@ pub async fn create(
 )]
 #[get("/{id}")]
 pub async fn get(
-    _admin: Admin,
+    Admin(principal): Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let client = super::run(&state.pool, move |conn| found(clients::find(conn, &id)?)).await?;
+    let client = super::read(&state.pool, move |conn| {
+        app::clients::get(conn, &principal, &id)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         client.version,
@@ -248,20 +235,14 @@ pub async fn update(
     Json(body): Json<UpdateClient>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let changes = ClientChanges {
-        name: body.name.map(|n| n.trim().to_string()),
+    let update = app::clients::ClientUpdate {
+        name: body.name,
         scopes: body.scopes,
         active: body.active,
         org_unit_id: body.org_unit_id,
-        rotate_secret: false,
     };
-    let (client, _) = super::write(&state.pool, move |conn| {
-        check_client_unit(
-            conn,
-            changes.org_unit_id.as_ref().and_then(|u| u.as_deref()),
-        )?;
-        let current = found(clients::find(conn, &id)?)?;
-        Ok(clients::update(conn, &actor, current, version, changes)?)
+    let client = super::change(&state.pool, move |tx| {
+        app::clients::update(tx, &principal, &actor, &id, version, update)
     })
     .await?;
     Ok(tagged(
@@ -292,16 +273,8 @@ pub async fn rotate_secret(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let changes = ClientChanges {
-        name: None,
-        scopes: None,
-        active: None,
-        org_unit_id: None,
-        rotate_secret: true,
-    };
-    let (client, secret) = super::write(&state.pool, move |conn| {
-        let current = found(clients::find(conn, &id)?)?;
-        Ok(clients::update(conn, &actor, current, version, changes)?)
+    let (client, secret) = super::change(&state.pool, move |tx| {
+        app::clients::rotate_secret(tx, &principal, &actor, &id, version)
     })
     .await?;
     Ok(no_store(tagged(
@@ -309,7 +282,7 @@ pub async fn rotate_secret(
         client.version,
         &ClientWithSecret {
             client: client.into(),
-            client_secret: secret.unwrap_or_default(),
+            client_secret: secret,
         },
     )))
 }

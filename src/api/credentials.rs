@@ -15,7 +15,8 @@ use serde_json::Value;
 
 use crate::AppState;
 use crate::api::extract::JSON_LIMIT;
-use crate::auth::{Principal, policy};
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::credentials::{self, Checked, DidDocument, MEDIA_TYPE, Standing, Verification};
 use crate::error::ApiError;
 
@@ -67,23 +68,11 @@ pub async fn credential(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let facts = super::run(&state.pool, move |conn| {
-        let (facts, path, staff_id) =
-            credentials::award_facts(conn, &id)?.ok_or_else(|| ApiError::not_found("award"))?;
-        policy::ensure_visible(
-            policy::can_read_subject(&principal, &path, staff_id.as_deref()),
-            "award",
-        )?;
-        if facts.status == "revoked" || facts.decision_status == "revoked" {
-            return Err(ApiError::conflict(
-                "award_revoked",
-                "The award or the decision granting it is revoked; no credential is issued for it.",
-            ));
-        }
-        Ok(facts)
+    let facts = super::read(&state.pool, move |conn| {
+        app::credentials::issuable(conn, &principal, &id)
     })
     .await?;
-    let document = credentials::credential(&facts, &state.issuer)?;
+    let document = app::credentials::issue(&facts, &state.issuer)?;
     let body = serde_json::to_vec(&document).map_err(ApiError::internal)?;
     let content_type = if wants_plain_json(&req) {
         "application/json"
@@ -139,8 +128,8 @@ pub async fn verify(
         Checked::Ours(pending) => {
             let standing: Option<Standing> = match pending.award_id().map(str::to_string) {
                 Some(id) => {
-                    super::run(&state.pool, move |conn| {
-                        Ok(credentials::standing(conn, &id)?)
+                    super::read(&state.pool, move |conn| {
+                        app::credentials::standing(conn, &id)
                     })
                     .await?
                 }

@@ -10,10 +10,9 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Query, actor, double_option, present, tagged};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db;
-use crate::domain::disciplines::{self, Discipline, DisciplineFields, DisciplineLevel};
-use crate::domain::staff;
+use crate::app;
+use crate::auth::Principal;
+use crate::domain::disciplines::{Discipline, DisciplineLevel};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,27 +99,16 @@ pub async fn create(
     principal: Principal,
     Json(body): Json<CreateDiscipline>,
 ) -> Result<HttpResponse, ApiError> {
-    if body.ends_on.is_some_and(|end| end < body.starts_on) {
-        return Err(ApiError::invalid(
-            "ends_on",
-            "before_start",
-            "the discipline ends before it starts",
-        ));
-    }
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let (person, path) = staff::find(conn, &body.staff_id)?
-            .filter(|(s, path)| policy::can_read_staff(&principal, &s.id, path))
-            .ok_or_else(|| ApiError::invalid("staff_id", "not_found", "no such staff member"))?;
-        policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
-        let fields = DisciplineFields {
-            staff_id: person.id,
-            level: body.level,
-            reason: body.reason.trim().to_string(),
-            starts_on: body.starts_on,
-            ends_on: body.ends_on,
-        };
-        Ok(disciplines::create(conn, &actor, fields)?)
+    let new = app::disciplines::NewDiscipline {
+        staff_id: body.staff_id,
+        level: body.level,
+        reason: body.reason,
+        starts_on: body.starts_on,
+        ends_on: body.ends_on,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::disciplines::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -142,17 +130,8 @@ pub async fn list(
     principal: Principal,
     Query(query): Query<DisciplineQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let under = principal.scope.path_prefix();
-    policy::ensure(policy::can_read_discipline(
-        &principal,
-        under.as_deref().unwrap_or("/"),
-    ))?;
-    let items = super::run(&state.pool, move |conn| {
-        Ok(disciplines::list(
-            conn,
-            under.as_deref(),
-            query.staff_id.as_deref(),
-        )?)
+    let items = super::read(&state.pool, move |conn| {
+        app::disciplines::list(conn, &principal, query.staff_id.as_deref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(DisciplineList {
@@ -175,17 +154,6 @@ pub struct UpdateDiscipline {
     pub reason: Option<String>,
 }
 
-/// A discipline record you may read, with the path of the person's unit.
-fn readable(
-    conn: &mut db::AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Discipline, String), ApiError> {
-    disciplines::find(conn, id)?
-        .filter(|(_, path)| policy::can_read_discipline(principal, path))
-        .ok_or_else(|| ApiError::not_found("discipline"))
-}
-
 /// Get a discipline record (officers and heads of the person's unit).
 #[utoipa::path(
     tag = "disciplines",
@@ -198,7 +166,10 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (d, _) = super::run(&state.pool, move |conn| readable(conn, &principal, &id)).await?;
+    let d = super::read(&state.pool, move |conn| {
+        app::disciplines::get(conn, &principal, &id)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         d.version,
@@ -230,19 +201,12 @@ pub async fn update(
     Json(body): Json<UpdateDiscipline>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let (current, path) = readable(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
-        let reason = body
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or(&current.reason)
-            .to_string();
-        let ends_on = body.ends_on.unwrap_or(current.ends_on);
-        Ok(disciplines::update(
-            conn, &actor, &current, version, &reason, ends_on,
-        )?)
+    let changes = app::disciplines::DisciplineChanges {
+        ends_on: body.ends_on,
+        reason: body.reason,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::disciplines::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(

@@ -10,9 +10,8 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{Query, actor, declared_length, parse_json};
-use crate::auth::{Principal, policy};
-use crate::db::Writes;
-use crate::domain::criteria::criterion_with_visible_plan;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::learning::{self, ImportReport, LearningRow, RowError};
 use crate::error::ApiError;
 
@@ -63,7 +62,7 @@ pub async fn import(
 ) -> Result<HttpResponse, ApiError> {
     // Decided before the body is read: an account that may not import cannot make the
     // server read up to THIDUA_MAX_IMPORT_MB.
-    policy::ensure(policy::can_import_learning_records(&principal))?;
+    app::learning::may_import(&principal)?;
     let criterion_id = query
         .criterion_id
         .ok_or_else(|| ApiError::invalid("criterion_id", "required", "name the criterion"))?;
@@ -100,38 +99,22 @@ pub async fn import(
     let dry_run = query.dry_run.unwrap_or(false);
     let actor = actor(&req, Some(&principal.user_id));
     let report = super::run(&state.pool, move |conn| {
+        // The file is read here, off the async workers; nothing is written if it cannot be.
         let (rows, rejected) = if csv {
             learning::parse_csv(&body)?
         } else {
             let parsed: LearningImport = parse_json(&body)?;
             (learning::json_rows(parsed.records)?, Vec::<RowError>::new())
         };
-        conn.write_alone(|tx| -> Result<_, ApiError> {
-            let not_found = || {
-                ApiError::invalid(
-                    "criterion_id",
-                    "not_found",
-                    "no such criterion visible to you",
-                )
-            };
-            let (c, plan, issuer_path) =
-                criterion_with_visible_plan(tx, &principal, &criterion_id)?
-                    .ok_or_else(not_found)?;
-            learning::check_criterion(&c)?;
-            crate::domain::plans::ensure_running(&plan)?;
-            Ok(learning::import(
-                tx,
-                &actor,
-                &c,
-                &issuer_path,
-                rows,
-                rejected,
-                |path, staff_id| {
-                    policy::can_review_evidence(&principal, path, Some(staff_id), false)
-                },
-                dry_run,
-            )?)
-        })
+        Ok(app::learning::import(
+            conn,
+            &principal,
+            &actor,
+            &criterion_id,
+            rows,
+            rejected,
+            dry_run,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

@@ -11,13 +11,11 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::legal_documents::{
-    self as docs, DocType, LegalDocument, LegalDocumentFields, LegalDocumentFilter,
-    LegalDocumentSort,
+    DocType, LegalDocument, LegalDocumentFilter, LegalDocumentSort,
 };
-use crate::domain::org_units::reference_owner;
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,21 +134,6 @@ pub struct LegalDocumentQuery {
     pub year: Option<i32>,
 }
 
-/// A document the caller sees (404 otherwise), with the path of the unit that keeps it.
-fn visible_document(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(LegalDocument, Option<String>), ApiError> {
-    let (doc, owner) =
-        docs::find_with_owner(conn, id)?.ok_or_else(|| ApiError::not_found("legal document"))?;
-    policy::ensure_visible(
-        policy::can_read_owned_reference(principal, owner.as_deref()),
-        "legal document",
-    )?;
-    Ok((doc, owner))
-}
-
 /// List legal documents.
 #[utoipa::path(
     tag = "legal-documents",
@@ -172,8 +155,8 @@ pub async fn list(
         year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(docs::list(conn, &principal.scope, &filter, sort, page)?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::legal_documents::list(conn, &principal, filter, sort, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, LegalDocumentResponse::from)))
@@ -198,17 +181,17 @@ pub async fn create(
     Json(body): Json<CreateLegalDocument>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let fields = LegalDocumentFields {
-        number: body.number.trim().to_string(),
+    let new = app::legal_documents::NewDocument {
+        number: body.number,
         doc_type: body.doc_type,
-        issuer: body.issuer.trim().to_string(),
+        issuer: body.issuer,
         issued_on: body.issued_on,
-        title: body.title.trim().to_string(),
+        title: body.title,
         url: body.url,
+        owner_unit_id: body.owner_unit_id,
     };
-    let doc = super::write(&state.pool, move |conn| {
-        let (owner, _) = reference_owner(conn, &principal, body.owner_unit_id.as_deref())?;
-        Ok(docs::create(conn, &actor, fields, owner.as_deref())?)
+    let doc = super::change(&state.pool, move |tx| {
+        app::legal_documents::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -230,8 +213,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let doc = super::run(&state.pool, move |conn| {
-        Ok(visible_document(conn, &principal, &id)?.0)
+    let doc = super::read(&state.pool, move |conn| {
+        app::legal_documents::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -266,32 +249,16 @@ pub async fn update(
     Json(body): Json<UpdateLegalDocument>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let doc = super::write(&state.pool, move |conn| {
-        let (current, owner) = visible_document(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_owned_reference(
-            &principal,
-            owner.as_deref(),
-        ))?;
-        let mut f = current.fields();
-        if let Some(v) = body.number {
-            f.number = v.trim().to_string();
-        }
-        if let Some(v) = body.doc_type {
-            f.doc_type = v;
-        }
-        if let Some(v) = body.issuer {
-            f.issuer = v.trim().to_string();
-        }
-        if let Some(v) = body.issued_on {
-            f.issued_on = v;
-        }
-        if let Some(v) = body.title {
-            f.title = v.trim().to_string();
-        }
-        if let Some(v) = body.url {
-            f.url = v;
-        }
-        Ok(docs::update(conn, &actor, current, version, f)?)
+    let changes = app::legal_documents::DocumentChanges {
+        number: body.number,
+        doc_type: body.doc_type,
+        issuer: body.issuer,
+        issued_on: body.issued_on,
+        title: body.title,
+        url: body.url,
+    };
+    let doc = super::change(&state.pool, move |tx| {
+        app::legal_documents::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(

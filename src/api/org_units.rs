@@ -11,12 +11,9 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::org_units::referenced_unit;
-use crate::domain::org_units::{
-    self, NewOrgUnit, OrgUnit, OrgUnitChanges, OrgUnitFilter, OrgUnitKind, OrgUnitSort,
-};
+use crate::app::{self, org_units::UnitTree};
+use crate::auth::Principal;
+use crate::domain::org_units::{OrgUnit, OrgUnitKind, OrgUnitSort};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,15 +145,13 @@ pub struct OrgUnitNode {
     pub children: Vec<OrgUnitNode>,
 }
 
-/// Loads a unit the caller may see; others answer 404 as if absent.
-fn visible_unit(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<OrgUnit, ApiError> {
-    let unit = org_units::find(conn, id)?.ok_or_else(|| ApiError::not_found("org unit"))?;
-    policy::ensure_visible(policy::can_read_org_unit(principal, &unit.path), "org unit")?;
-    Ok(unit)
+impl From<UnitTree> for OrgUnitNode {
+    fn from(t: UnitTree) -> Self {
+        OrgUnitNode {
+            unit: t.unit.into(),
+            children: t.children.into_iter().map(OrgUnitNode::from).collect(),
+        }
+    }
 }
 
 /// List org units in your scope.
@@ -174,29 +169,18 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let sort = params.sort(OrgUnitSort::Name)?;
-    let result = super::run(&state.pool, move |conn| {
-        let under_path = match &query.under {
-            Some(id) => Some(referenced_unit(conn, &principal, id, "under")?.path),
-            None => None,
-        };
-        let filter = OrgUnitFilter {
-            q: params.q(),
-            kind: query.kind,
-            parent_id: query.parent_id,
-            under_path,
-            active: query.active,
-            updated_since: params.updated_since(),
-        };
-        Ok(org_units::list(
-            conn,
-            &principal.scope,
-            &filter,
-            sort,
-            page,
-        )?)
+    let query = app::org_units::ListQuery {
+        q: params.q(),
+        kind: query.kind,
+        parent_id: query.parent_id,
+        under: query.under,
+        active: query.active,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::org_units::list(conn, &principal, query, sort, page)
     })
     .await?;
-    let (items, total) = result;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, OrgUnitResponse::from)))
 }
 
@@ -219,22 +203,14 @@ pub async fn create(
     Json(body): Json<CreateOrgUnit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = super::write(&state.pool, move |conn| {
-        let parent = match &body.parent_id {
-            Some(id) => Some(referenced_unit(conn, &principal, id, "parent_id")?),
-            None => None,
-        };
-        policy::ensure(policy::can_create_org_unit(
-            &principal,
-            parent.as_ref().map(|p| p.path.as_str()),
-        ))?;
-        let new = NewOrgUnit {
-            code: body.code,
-            name: body.name.trim().to_string(),
-            kind: body.kind,
-            active: true,
-        };
-        Ok(org_units::create(conn, &actor, new, parent.as_ref())?)
+    let new = app::org_units::NewUnit {
+        code: body.code,
+        name: body.name,
+        kind: body.kind,
+        parent_id: body.parent_id,
+    };
+    let unit = super::change(&state.pool, move |tx| {
+        app::org_units::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -259,7 +235,10 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit = super::run(&state.pool, move |conn| visible_unit(conn, &principal, &id)).await?;
+    let unit = super::read(&state.pool, move |conn| {
+        app::org_units::get(conn, &principal, &id)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         unit.version,
@@ -292,34 +271,15 @@ pub async fn update(
     Json(body): Json<UpdateOrgUnit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = super::write(&state.pool, move |conn| {
-        let current = visible_unit(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
-        let new_parent = match &body.parent_id {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(pid)) => Some(Some(referenced_unit(conn, &principal, pid, "parent_id")?)),
-        };
-        if let Some(parent) = &new_parent {
-            policy::ensure(policy::can_create_org_unit(
-                &principal,
-                parent.as_ref().map(|p| p.path.as_str()),
-            ))?;
-        }
-        let changes = OrgUnitChanges {
-            code: body.code,
-            name: body.name.map(|n| n.trim().to_string()),
-            kind: body.kind,
-            active: body.active,
-        };
-        Ok(org_units::update(
-            conn,
-            &actor,
-            current,
-            version,
-            changes,
-            new_parent.as_ref().map(|p| p.as_ref()),
-        )?)
+    let changes = app::org_units::UnitChanges {
+        code: body.code,
+        name: body.name,
+        kind: body.kind,
+        parent_id: body.parent_id,
+        active: body.active,
+    };
+    let unit = super::change(&state.pool, move |tx| {
+        app::org_units::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(
@@ -351,10 +311,8 @@ pub async fn archive(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let unit = super::write(&state.pool, move |conn| {
-        let current = visible_unit(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_org_unit(&principal, &current.path))?;
-        Ok(org_units::archive(conn, &actor, current, version)?)
+    let unit = super::change(&state.pool, move |tx| {
+        app::org_units::archive(tx, &principal, &actor, &id, version)
     })
     .await?;
     Ok(tagged(
@@ -380,45 +338,10 @@ pub async fn tree(
     id: web::Path<String>,
     Query(query): Query<TreeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let units = super::run(&state.pool, move |conn| {
-        let root = visible_unit(conn, &principal, &id)?;
-        Ok(org_units::subtree(
-            conn,
-            &root,
-            query.include_archived.unwrap_or(false),
-        )?)
+    let include_archived = query.include_archived.unwrap_or(false);
+    let tree = super::read(&state.pool, move |conn| {
+        app::org_units::tree(conn, &principal, &id, include_archived)
     })
     .await?;
-    let tree = build_tree(units).ok_or_else(|| ApiError::not_found("org unit"))?;
-    Ok(HttpResponse::Ok().json(tree))
-}
-
-/// Nests a subtree (root first by path length) under its root, keeping the given order.
-fn build_tree(mut units: Vec<OrgUnit>) -> Option<OrgUnitNode> {
-    use std::collections::HashMap;
-    let root_index = units
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, u)| u.path.len())?
-        .0;
-    let root = units.remove(root_index);
-    let present: std::collections::HashSet<String> = units.iter().map(|u| u.id.clone()).collect();
-    let mut children: HashMap<String, Vec<OrgUnit>> = HashMap::new();
-    for unit in units {
-        // A unit whose parent was left out (archived) hangs under the root, not nowhere.
-        let parent = unit
-            .parent_id
-            .clone()
-            .filter(|p| present.contains(p) || *p == root.id)
-            .unwrap_or(root.id.clone());
-        children.entry(parent).or_default().push(unit);
-    }
-    fn attach(unit: OrgUnit, children: &mut HashMap<String, Vec<OrgUnit>>) -> OrgUnitNode {
-        let kids = children.remove(&unit.id).unwrap_or_default();
-        OrgUnitNode {
-            unit: unit.into(),
-            children: kids.into_iter().map(|k| attach(k, children)).collect(),
-        }
-    }
-    Some(attach(root, &mut children))
+    Ok(HttpResponse::Ok().json(OrgUnitNode::from(tree)))
 }

@@ -11,13 +11,9 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::org_units::OrgUnit;
-use crate::domain::org_units::referenced_unit;
-use crate::domain::staff::{
-    self as staff_domain, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
-};
+use crate::app::{self, staff::StaffChanges};
+use crate::auth::Principal;
+use crate::domain::staff::{Gender, Staff, StaffCategory, StaffSort};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,9 +41,9 @@ pub struct StaffResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl StaffResponse {
-    /// The wire form of a record, as `principal` may see it.
-    fn for_viewer(row: Staff, principal: &Principal) -> Self {
+impl From<Staff> for StaffResponse {
+    /// The wire form of a record as the service gave it (masked for its viewer).
+    fn from(row: Staff) -> Self {
         let Staff {
             id,
             staff_code,
@@ -65,11 +61,6 @@ impl StaffResponse {
             created_at,
             updated_at,
         } = row;
-        let personal_id = if policy::sees_personal_id(principal) {
-            personal_id
-        } else {
-            personal_id.as_deref().map(staff_domain::mask_personal_id)
-        };
         StaffResponse {
             id,
             staff_code,
@@ -160,34 +151,19 @@ pub struct UpdateStaff {
     pub active: Option<bool>,
 }
 
-impl UpdateStaff {
-    /// The record's fields with this change applied.
-    fn apply(self, mut f: StaffFields) -> StaffFields {
-        if let Some(v) = self.full_name {
-            f.full_name = v;
+impl From<UpdateStaff> for StaffChanges {
+    fn from(b: UpdateStaff) -> Self {
+        StaffChanges {
+            full_name: b.full_name,
+            org_unit_id: b.org_unit_id,
+            category: b.category,
+            position: b.position,
+            staff_code: b.staff_code,
+            email: b.email,
+            gender: b.gender,
+            personal_id: b.personal_id,
+            active: b.active,
         }
-        if let Some(v) = self.category {
-            f.category = v;
-        }
-        if let Some(v) = self.position {
-            f.position = v;
-        }
-        if let Some(v) = self.staff_code {
-            f.staff_code = v;
-        }
-        if let Some(v) = self.email {
-            f.email = v;
-        }
-        if let Some(v) = self.gender {
-            f.gender = v;
-        }
-        if let Some(v) = self.personal_id {
-            f.personal_id = v;
-        }
-        if let Some(v) = self.active {
-            f.active = v;
-        }
-        f
     }
 }
 
@@ -201,33 +177,6 @@ pub struct StaffQuery {
     pub category: Option<StaffCategory>,
     pub gender: Option<Gender>,
     pub active: Option<bool>,
-}
-
-/// Loads a staff record the caller may see; others answer 404 as if absent.
-fn visible_staff(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Staff, String), ApiError> {
-    let (row, unit_path) =
-        staff_domain::find(conn, id)?.ok_or_else(|| ApiError::not_found("staff member"))?;
-    policy::ensure_visible(
-        policy::can_read_staff(principal, &row.id, &unit_path),
-        "staff member",
-    )?;
-    Ok((row, unit_path))
-}
-
-/// The unit a staff record goes into: it must exist in scope (422 otherwise) and be one
-/// whose register the caller keeps (403).
-fn target_unit(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<OrgUnit, ApiError> {
-    let unit = referenced_unit(conn, principal, id, "org_unit_id")?;
-    policy::ensure(policy::can_edit_staff(principal, &unit.path))?;
-    Ok(unit)
 }
 
 /// List staff you may see, in Vietnamese name order (given name first) unless sorted otherwise.
@@ -245,33 +194,20 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let sort = params.sort(StaffSort::FullName)?;
-    let viewer = principal.clone();
-    let (items, total) = super::run(&state.pool, move |conn| {
-        let under_path = match &query.under {
-            Some(id) => Some(referenced_unit(conn, &principal, id, "under")?.path),
-            None => None,
-        };
-        let filter = StaffFilter {
-            q: params.q(),
-            org_unit_id: query.org_unit_id,
-            under_path,
-            category: query.category,
-            gender: query.gender,
-            active: query.active,
-            updated_since: params.updated_since(),
-        };
-        Ok(staff_domain::list(
-            conn,
-            &policy::staff_visibility(&principal),
-            &filter,
-            sort,
-            page,
-        )?)
+    let query = app::staff::ListQuery {
+        q: params.q(),
+        org_unit_id: query.org_unit_id,
+        under: query.under,
+        category: query.category,
+        gender: query.gender,
+        active: query.active,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::staff::list(conn, &principal, query, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |s| {
-        StaffResponse::for_viewer(s, &viewer)
-    })))
+    Ok(HttpResponse::Ok().json(Page::of(items, total, page, StaffResponse::from)))
 }
 
 /// Add a staff member to a unit.
@@ -293,38 +229,24 @@ pub async fn create(
     Json(body): Json<CreateStaff>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let viewer = principal.clone();
-    let row = super::write(&state.pool, move |conn| {
-        let unit = target_unit(conn, &principal, &body.org_unit_id)?;
-        if body.personal_id.is_some() {
-            policy::ensure(policy::can_set_personal_id(&principal))?;
-        }
-        if body.personal_id.is_some() {
-            policy::ensure(policy::can_set_personal_id(&principal))?;
-        }
-        let fields = StaffFields {
-            full_name: body.full_name,
-            staff_code: body.staff_code,
-            position: body.position,
-            category: body.category,
-            email: body.email,
-            gender: body.gender,
-            personal_id: body.personal_id,
-            active: true,
-        };
-        Ok(staff_domain::create(
-            conn,
-            &actor,
-            &unit.id,
-            unit.active,
-            fields,
-        )?)
+    let new = app::staff::NewStaff {
+        org_unit_id: body.org_unit_id,
+        full_name: body.full_name,
+        staff_code: body.staff_code,
+        position: body.position,
+        category: body.category,
+        email: body.email,
+        gender: body.gender,
+        personal_id: body.personal_id,
+    };
+    let row = super::change(&state.pool, move |tx| {
+        app::staff::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
         StatusCode::CREATED,
         row.version,
-        &StaffResponse::for_viewer(row, &viewer),
+        &StaffResponse::from(row),
     ))
 }
 
@@ -343,15 +265,14 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = principal.clone();
-    let (row, _) = super::run(&state.pool, move |conn| {
-        visible_staff(conn, &principal, &id)
+    let row = super::read(&state.pool, move |conn| {
+        app::staff::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
         StatusCode::OK,
         row.version,
-        &StaffResponse::for_viewer(row, &viewer),
+        &StaffResponse::from(row),
     ))
 }
 
@@ -380,35 +301,15 @@ pub async fn update(
     Json(body): Json<UpdateStaff>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let viewer = principal.clone();
-    let row = super::write(&state.pool, move |conn| {
-        let (current, unit_path) = visible_staff(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
-        let new_unit = match &body.org_unit_id {
-            Some(uid) => Some(target_unit(conn, &principal, uid)?),
-            None => None,
-        };
-        if body.personal_id.is_some() {
-            policy::ensure(policy::can_set_personal_id(&principal))?;
-        }
-        if body.personal_id.is_some() {
-            policy::ensure(policy::can_set_personal_id(&principal))?;
-        }
-        let fields = body.apply(current.fields());
-        Ok(staff_domain::update(
-            conn,
-            &actor,
-            current,
-            version,
-            fields,
-            new_unit.as_ref().map(|u| (u.id.as_str(), u.active)),
-        )?)
+    let changes = app::staff::StaffChanges::from(body);
+    let row = super::change(&state.pool, move |tx| {
+        app::staff::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(
         StatusCode::OK,
         row.version,
-        &StaffResponse::for_viewer(row, &viewer),
+        &StaffResponse::from(row),
     ))
 }
 
@@ -433,22 +334,13 @@ pub async fn archive(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let viewer = principal.clone();
-    let row = super::write(&state.pool, move |conn| {
-        let (current, unit_path) = visible_staff(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_staff(&principal, &unit_path))?;
-        let fields = StaffFields {
-            active: false,
-            ..current.fields()
-        };
-        Ok(staff_domain::update(
-            conn, &actor, current, version, fields, None,
-        )?)
+    let row = super::change(&state.pool, move |tx| {
+        app::staff::archive(tx, &principal, &actor, &id, version)
     })
     .await?;
     Ok(tagged(
         StatusCode::OK,
         row.version,
-        &StaffResponse::for_viewer(row, &viewer),
+        &StaffResponse::from(row),
     ))
 }

@@ -11,11 +11,10 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
+use crate::app;
 use crate::auth::Admin;
-use crate::db::{AnyConnection, Writes};
-use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
+use crate::domain::users::{Role, User, UserChanges, UserSort};
 use crate::error::ApiError;
-use crate::secrets;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -141,10 +140,6 @@ pub struct UserQuery {
     pub active: Option<bool>,
 }
 
-fn existing_user(conn: &mut AnyConnection, id: &str) -> Result<User, ApiError> {
-    users::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))
-}
-
 /// List accounts.
 #[utoipa::path(
     tag = "users",
@@ -157,22 +152,22 @@ fn existing_user(conn: &mut AnyConnection, id: &str) -> Result<User, ApiError> {
 )]
 #[get("")]
 pub async fn list(
-    _admin: Admin,
+    Admin(principal): Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
     Query(query): Query<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let sort = params.sort(UserSort::Username)?;
-    let filter = UserFilter {
+    let query = app::users::ListQuery {
         q: params.q(),
         role: query.role,
         org_unit_id: query.org_unit_id,
         active: query.active,
         updated_since: params.updated_since(),
     };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(users::list(conn, &filter, sort, page)?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::users::list(conn, &principal, query, sort, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, UserResponse::from)))
@@ -197,18 +192,16 @@ pub async fn create(
     Json(body): Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let user = super::run(&state.pool, move |conn| {
-        let words = users::own_words(conn, &body.username, body.staff_id.as_deref())?;
-        users::strong_password("password", &body.password, &words)?;
-        let hash = secrets::hash_password(&body.password).map_err(ApiError::internal)?;
-        let new = NewUser {
-            username: body.username,
-            roles: body.roles,
-            org_unit_id: body.org_unit_id,
-            staff_id: body.staff_id,
-            active: true,
-        };
-        Ok(conn.write(|tx| users::create(tx, &actor, new, hash))?)
+    let new = app::users::NewAccount {
+        username: body.username,
+        password: body.password,
+        roles: body.roles,
+        org_unit_id: body.org_unit_id,
+        staff_id: body.staff_id,
+    };
+    // One connection: the password is hashed before the write, not in it.
+    let user = super::read(&state.pool, move |conn| {
+        app::users::create(conn, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -230,11 +223,14 @@ pub async fn create(
 )]
 #[get("/{id}")]
 pub async fn get(
-    _admin: Admin,
+    Admin(principal): Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = super::run(&state.pool, move |conn| existing_user(conn, &id)).await?;
+    let user = super::read(&state.pool, move |conn| {
+        app::users::get(conn, &principal, &id)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         user.version,
@@ -267,15 +263,14 @@ pub async fn update(
     Json(body): Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let user = super::write(&state.pool, move |conn| {
-        let current = existing_user(conn, &id)?;
-        let changes = UserChanges {
-            roles: body.roles,
-            org_unit_id: body.org_unit_id,
-            staff_id: body.staff_id,
-            active: body.active,
-        };
-        Ok(users::update(conn, &actor, current, version, changes)?)
+    let changes = UserChanges {
+        roles: body.roles,
+        org_unit_id: body.org_unit_id,
+        staff_id: body.staff_id,
+        active: body.active,
+    };
+    let user = super::change(&state.pool, move |tx| {
+        app::users::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(
@@ -309,16 +304,9 @@ pub async fn set_password(
     Json(body): Json<SetPassword>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let user = super::run(&state.pool, move |conn| {
-        let target = existing_user(conn, &id)?;
-        let words = users::own_words(conn, &target.username, target.staff_id.as_deref())?;
-        users::strong_password("password", &body.password, &words)?;
-        let hash = secrets::hash_password(&body.password).map_err(ApiError::internal)?;
-        conn.write(|tx| -> Result<_, ApiError> {
-            let current = existing_user(tx, &id)?;
-            crate::domain::ensure_version(current.version, version)?;
-            Ok(users::set_password(tx, &actor, &current, hash)?)
-        })
+    // One connection: the password is hashed before the write, not in it.
+    let user = super::read(&state.pool, move |conn| {
+        app::users::set_password(conn, &principal, &actor, &id, version, &body.password)
     })
     .await?;
     Ok(tagged(
@@ -352,12 +340,10 @@ pub async fn lift_login_lockout(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let throttle = state.throttle;
-    super::write(&state.pool, move |conn| {
-        let user = existing_user(conn, &id)?;
-        let was_locked = throttle.lift(conn, &user.username)?;
-        Ok(users::login_lockout_lifted(
-            conn, &actor, &user, was_locked,
-        )?)
+    super::change(&state.pool, move |tx| {
+        app::users::lift_login_lockout(tx, &principal, &actor, &id, |conn, username| {
+            Ok(throttle.lift(conn, username)?)
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

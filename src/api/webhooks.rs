@@ -12,12 +12,9 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, no_store, present, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Admin, Principal};
-use crate::db::Writes;
-use crate::domain::audit;
-use crate::domain::webhooks::{
-    self, Delivery, DeliveryStatus, NewSubscription, Subscription, SubscriptionChanges,
-};
+use crate::app;
+use crate::auth::Admin;
+use crate::domain::webhooks::{Delivery, DeliveryStatus, NewSubscription, Subscription};
 use crate::error::ApiError;
 use crate::outbound;
 
@@ -213,10 +210,6 @@ pub struct DeliveryQuery {
     pub status: Option<DeliveryStatus>,
 }
 
-fn found(s: Option<Subscription>) -> Result<Subscription, ApiError> {
-    s.ok_or_else(|| ApiError::not_found("webhook"))
-}
-
 /// How receivers check a delivery; the create endpoint's description.
 const SIGNING: &str = "Register a webhook: changes of the listed event types are POSTed to \
 `url` from now on, starting with the webhook's own creation (`webhook_subscription.created`, \
@@ -246,13 +239,15 @@ by `data.position`.";
 )]
 #[get("")]
 pub async fn list(
-    _admin: Admin,
+    Admin(principal): Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let (rows, total) =
-        super::run(&state.pool, move |conn| Ok(webhooks::list(conn, page)?)).await?;
+    let (rows, total) = super::read(&state.pool, move |conn| {
+        app::webhooks::list(conn, &principal, page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Page::of(rows, total, page, WebhookResponse::from)))
 }
 
@@ -276,16 +271,15 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let new = NewSubscription {
-        name: body.name.trim().to_string(),
+        name: body.name,
         url: body.url,
         event_types: body.event_types,
     };
     let settings = state.config.webhooks.clone();
     outbound::refuse_internal_name(&new.url, &settings).await?;
-    let (sub, secret) = super::run(&state.pool, move |conn| {
-        // A new subscription starts after every change committed before it.
-        audit::seal_committed(conn)?;
-        Ok(conn.write(|tx| webhooks::create(tx, &actor, new, &settings))?)
+    // One connection: the feed is sealed before the write, not in it.
+    let (sub, secret) = super::read(&state.pool, move |conn| {
+        app::webhooks::create(conn, &principal, &actor, new, &settings)
     })
     .await?;
     Ok(no_store(tagged(
@@ -310,11 +304,14 @@ pub async fn create(
 )]
 #[get("/{id}")]
 pub async fn get(
-    _admin: Admin,
+    Admin(principal): Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let sub = super::run(&state.pool, move |conn| found(webhooks::find(conn, &id)?)).await?;
+    let sub = super::read(&state.pool, move |conn| {
+        app::webhooks::get(conn, &principal, &id)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         sub.version,
@@ -345,14 +342,21 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = SubscriptionChanges {
-        name: body.name.map(|n| n.trim().to_string()),
+    let actor = actor(&req, Some(&principal.user_id));
+    let changes = app::webhooks::WebhookChanges {
+        name: body.name,
         url: body.url,
         event_types: body.event_types,
         active: body.active,
-        rotate_secret: false,
     };
-    let (sub, _) = change(&req, &state, &principal, id.into_inner(), version, changes).await?;
+    let settings = state.config.webhooks.clone();
+    if let Some(url) = &changes.url {
+        outbound::refuse_internal_name(url, &settings).await?;
+    }
+    let sub = super::change(&state.pool, move |tx| {
+        app::webhooks::update(tx, &principal, &actor, &id, version, changes, &settings)
+    })
+    .await?;
     Ok(tagged(
         StatusCode::OK,
         sub.version,
@@ -380,41 +384,20 @@ pub async fn rotate_secret(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = SubscriptionChanges {
-        rotate_secret: true,
-        ..Default::default()
-    };
-    let (sub, secret) = change(&req, &state, &principal, id.into_inner(), version, changes).await?;
+    let actor = actor(&req, Some(&principal.user_id));
+    let settings = state.config.webhooks.clone();
+    let (sub, secret) = super::change(&state.pool, move |tx| {
+        app::webhooks::rotate_secret(tx, &principal, &actor, &id, version, &settings)
+    })
+    .await?;
     Ok(no_store(tagged(
         StatusCode::OK,
         sub.version,
         &WebhookWithSecret {
             webhook: sub.into(),
-            secret: secret.unwrap_or_default(),
+            secret,
         },
     )))
-}
-
-async fn change(
-    req: &HttpRequest,
-    state: &AppState,
-    principal: &Principal,
-    id: String,
-    version: i64,
-    changes: SubscriptionChanges,
-) -> Result<(Subscription, Option<String>), ApiError> {
-    let actor = actor(req, Some(&principal.user_id));
-    let settings = state.config.webhooks.clone();
-    if let Some(url) = &changes.url {
-        outbound::refuse_internal_name(url, &settings).await?;
-    }
-    super::write(&state.pool, move |conn| {
-        let current = found(webhooks::find(conn, &id)?)?;
-        Ok(webhooks::update(
-            conn, &actor, current, version, changes, &settings,
-        )?)
-    })
-    .await
 }
 
 /// A webhook's delivery log, newest first.
@@ -430,16 +413,15 @@ async fn change(
 )]
 #[get("/{id}/deliveries")]
 pub async fn deliveries(
-    _admin: Admin,
+    Admin(principal): Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
     Query(params): Query<ListParams>,
     Query(filter): Query<DeliveryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let (rows, total) = super::run(&state.pool, move |conn| {
-        found(webhooks::find(conn, &id)?)?;
-        Ok(webhooks::deliveries(conn, &id, filter.status, page)?)
+    let (rows, total) = super::read(&state.pool, move |conn| {
+        app::webhooks::deliveries(conn, &principal, &id, filter.status, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(rows, total, page, DeliveryResponse::from)))
@@ -466,8 +448,8 @@ pub async fn replay(
     Json(body): Json<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let sub = super::write(&state.pool, move |conn| {
-        Ok(webhooks::replay(conn, &actor, &id, body.after)?)
+    let sub = super::change(&state.pool, move |tx| {
+        app::webhooks::replay(tx, &principal, &actor, &id, body.after)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(WebhookResponse::from(sub)))
@@ -491,9 +473,8 @@ pub async fn ping(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let delivery = super::write(&state.pool, move |conn| {
-        let sub = found(webhooks::find(conn, &id)?)?;
-        Ok(webhooks::ping(conn, &actor, &sub)?)
+    let delivery = super::change(&state.pool, move |tx| {
+        app::webhooks::ping(tx, &principal, &actor, &id)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(DeliveryResponse::from(delivery)))

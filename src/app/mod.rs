@@ -8,5 +8,15 @@
 //! It answers `domain::Error` and imports neither `api`, `auth` nor actix: what it returns
 //! are domain values, and `src/error.rs` maps a refusal to problem+json once.
 
+pub mod award_types;
+pub mod clients;
+pub mod credentials;
 pub mod decisions;
+pub mod disciplines;
 pub mod evidence;
+pub mod learning;
+pub mod legal_documents;
+pub mod org_units;
+pub mod staff;
+pub mod users;
+pub mod webhooks;
