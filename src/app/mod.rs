@@ -12,3 +12,4 @@ pub mod criteria;
 pub mod decisions;
 pub mod evidence;
 pub mod plans;
+pub mod registrations;
