@@ -13,3 +13,4 @@ pub mod decisions;
 pub mod evidence;
 pub mod plans;
 pub mod registrations;
+pub mod scores;
