@@ -9,6 +9,7 @@
 //! are domain values, and `src/error.rs` maps a refusal to problem+json once.
 
 pub mod blocs;
+pub mod calendar;
 pub mod criteria;
 pub mod decisions;
 pub mod evidence;
