@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod criteria;
 pub mod decisions;
 pub mod evidence;
+pub mod initiatives;
 pub mod plans;
 pub mod registrations;
 pub mod scores;
