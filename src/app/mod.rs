@@ -14,6 +14,7 @@ pub mod criteria;
 pub mod decisions;
 pub mod evidence;
 pub mod initiatives;
+pub mod movements;
 pub mod plans;
 pub mod registrations;
 pub mod scores;
