@@ -11,14 +11,9 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFields, BlocFilter, RankedUnit};
-use crate::domain::criteria::CriterionSubject;
-use crate::domain::org_units::referenced_unit;
-use crate::domain::plans::visible_plan;
-use crate::domain::scoring::{self, SubjectSet};
-use crate::domain::subjects::Seen;
+use crate::app;
+use crate::auth::Principal;
+use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFilter, RankedUnit};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,16 +121,6 @@ pub struct BlocQuery {
     pub member_id: Option<String>,
 }
 
-fn visible_bloc(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Bloc, String), ApiError> {
-    let (b, path) = blocs::find(conn, id)?.ok_or_else(|| ApiError::not_found("bloc"))?;
-    policy::ensure_visible(policy::can_read_bloc(principal, &path), "bloc")?;
-    Ok((b, path))
-}
-
 /// List the blocs you may see, by name.
 #[utoipa::path(
     tag = "blocs",
@@ -156,8 +141,8 @@ pub async fn list(
         member_id: query.member_id,
         updated_since: params.updated_since(),
     };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(blocs::list(conn, &principal.scope, &filter, page)?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::blocs::list(conn, &principal, filter, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |b| BlocResponse::new(b, None))))
@@ -181,17 +166,14 @@ pub async fn create(
     Json(body): Json<CreateBloc>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let owner = referenced_unit(conn, &principal, &body.owner_id, "owner_id")?;
-        policy::ensure(policy::can_edit_bloc(&principal, &owner.path))?;
-        let fields = BlocFields {
-            name: body.name.trim().to_string(),
-            description: body.description,
-            owner_id: owner.id.clone(),
-            member_ids: body.member_ids,
-            active: true,
-        };
-        Ok(blocs::create(conn, &actor, &owner.path, fields)?)
+    let new = app::blocs::NewBloc {
+        name: body.name,
+        description: body.description,
+        owner_id: body.owner_id,
+        member_ids: body.member_ids,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::blocs::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -213,9 +195,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = super::run(&state.pool, move |conn| {
-        let (b, _) = visible_bloc(conn, &principal, &id)?;
-        Ok(blocs::detail(conn, b)?)
+    let d = super::read(&state.pool, move |conn| {
+        app::blocs::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -248,32 +229,14 @@ pub async fn update(
     Json(body): Json<UpdateBloc>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let (b, owner_path) = visible_bloc(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_bloc(&principal, &owner_path))?;
-        let current = blocs::detail(conn, b)?;
-        let fields = BlocFields {
-            name: body
-                .name
-                .map(|n| n.trim().to_string())
-                .unwrap_or_else(|| current.bloc.name.clone()),
-            description: body
-                .description
-                .unwrap_or_else(|| current.bloc.description.clone()),
-            owner_id: current.bloc.owner_id.clone(),
-            member_ids: body
-                .member_ids
-                .unwrap_or_else(|| current.member_ids.clone()),
-            active: body.active.unwrap_or(current.bloc.active),
-        };
-        Ok(blocs::update(
-            conn,
-            &actor,
-            current,
-            &owner_path,
-            version,
-            fields,
-        )?)
+    let changes = app::blocs::BlocChanges {
+        name: body.name,
+        description: body.description,
+        member_ids: body.member_ids,
+        active: body.active,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::blocs::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(
@@ -327,28 +290,12 @@ pub async fn ranking(
     let plan_id = query
         .plan
         .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
-    let (bloc_id, plan_id, items) = super::run(&state.pool, move |conn| {
-        let (b, owner_path) = visible_bloc(conn, &principal, &id)?;
-        policy::ensure(policy::can_read_ranking(&principal, &owner_path))?;
-        let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)
-            .map_err(|_| ApiError::invalid("plan", "not_found", "no such plan visible to you"))?;
-        let set = SubjectSet {
-            kind: CriterionSubject::Collective,
-            // A ranking compares whole units: everyone who sees the bloc sees its table.
-            seen: Seen::All,
-            under_path: None,
-            units: blocs::members(conn, &b.id)?,
-            only_these: true,
-        };
-        let rows = scoring::board(
-            conn,
-            &plan.id,
-            &issuer_path,
-            year,
-            &set,
-            crate::domain::today(),
-        )?;
-        Ok((b.id, plan.id, blocs::rank(rows)))
+    let app::blocs::RankingDetail {
+        bloc_id,
+        plan_id,
+        items,
+    } = super::read(&state.pool, move |conn| {
+        app::blocs::ranking(conn, &principal, &id, &plan_id, year)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Ranking {

@@ -12,10 +12,9 @@ use crate::AppState;
 use crate::api::extract::{Json, Page, Query, actor};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::calendar::{self, Holiday};
-use crate::domain::org_units;
 use crate::error::ApiError;
 
 /// The longest period the calculator takes, in working days (about four years).
@@ -103,23 +102,6 @@ pub struct HolidayOwnerQuery {
     pub org_unit_id: Option<String>,
 }
 
-/// The path of the unit a calendar request names. A unit's days off are seen, as its
-/// other reference data, below and above it; another unit answers 422 naming
-/// `org_unit_id`.
-fn calendar_unit(
-    conn: &mut db::AnyConnection,
-    principal: &Principal,
-    org_unit_id: Option<&str>,
-) -> Result<Option<String>, ApiError> {
-    let Some(id) = org_unit_id else {
-        return Ok(None);
-    };
-    org_units::find(conn, id)?
-        .filter(|u| policy::can_read_owned_reference(principal, Some(&u.path)))
-        .map(|u| Some(u.path))
-        .ok_or_else(|| ApiError::invalid("org_unit_id", "not_found", "no such org unit"))
-}
-
 /// List the public holidays, by day.
 #[utoipa::path(
     tag = "calendar",
@@ -141,9 +123,8 @@ pub async fn list_holidays(
         updated_since: None,
     }
     .page()?;
-    let rows = super::run(&state.pool, move |conn| {
-        let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
-        Ok(calendar::list(conn, year, unit.as_deref())?)
+    let rows = super::read(&state.pool, move |conn| {
+        app::calendar::list_holidays(conn, &principal, year, query.org_unit_id.as_deref())
     })
     .await?;
     // A year holds about a dozen holidays: paged here rather than in SQL.
@@ -178,17 +159,13 @@ pub async fn add_holiday(
 ) -> Result<HttpResponse, ApiError> {
     let day = check_date("day", body.day)?;
     let actor = actor(&req, Some(&principal.user_id));
-    let name = body.name.trim().to_string();
-    let holiday = super::write(&state.pool, move |conn| {
-        let unit = calendar_unit(conn, &principal, body.org_unit_id.as_deref())?;
-        policy::ensure(policy::can_edit_holidays(&principal, unit.as_deref()))?;
-        Ok(calendar::add(
-            conn,
-            &actor,
-            day,
-            &name,
-            body.org_unit_id.as_deref(),
-        )?)
+    let new = app::calendar::NewHoliday {
+        day,
+        name: body.name,
+        org_unit_id: body.org_unit_id,
+    };
+    let holiday = super::change(&state.pool, move |tx| {
+        app::calendar::add_holiday(tx, &principal, &actor, new)
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(HolidayResponse::from(holiday)))
@@ -219,24 +196,8 @@ pub async fn remove_holiday(
         .map_err(|_| ApiError::invalid("day", "format", "must be a date, YYYY-MM-DD"))?;
     let day = check_date("day", day)?;
     let actor = actor(&req, Some(&principal.user_id));
-    super::write(&state.pool, move |conn| {
-        // A unit outside the caller's scope hides its holidays: 404, as for any holiday
-        // the caller cannot see.
-        let unit = match owner.org_unit_id.as_deref() {
-            Some(id) => Some(
-                calendar_unit(conn, &principal, Some(id))
-                    .map_err(|_| ApiError::not_found("holiday"))?
-                    .unwrap_or_default(),
-            ),
-            None => None,
-        };
-        policy::ensure(policy::can_edit_holidays(&principal, unit.as_deref()))?;
-        Ok(calendar::remove(
-            conn,
-            &actor,
-            day,
-            owner.org_unit_id.as_deref(),
-        )?)
+    super::change(&state.pool, move |tx| {
+        app::calendar::remove_holiday(tx, &principal, &actor, day, owner.org_unit_id.as_deref())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -315,23 +276,28 @@ pub async fn working_days(
                 .ok()
                 .filter(|n| i64::from(*n) <= MAX_WORKING_DAYS)
                 .ok_or_else(|| ApiError::invalid("days", "range", "must be between 0 and 1000"))?;
-            let due = super::run(&state.pool, move |conn| {
-                let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
-                Ok(calendar::add_working_days(conn, unit.as_deref(), from, n)?)
+            let due = super::read(&state.pool, move |conn| {
+                app::calendar::add_working_days(
+                    conn,
+                    &principal,
+                    query.org_unit_id.as_deref(),
+                    from,
+                    n,
+                )
             })
             .await?;
             WorkingDays::Deadline(Deadline { from, days, due })
         }
         (None, Some(to)) => {
             let to = check_date("to", to)?;
-            let working_days = super::run(&state.pool, move |conn| {
-                let unit = calendar_unit(conn, &principal, query.org_unit_id.as_deref())?;
-                Ok(calendar::working_days_between(
+            let working_days = super::read(&state.pool, move |conn| {
+                app::calendar::working_days_between(
                     conn,
-                    unit.as_deref(),
+                    &principal,
+                    query.org_unit_id.as_deref(),
                     from,
                     to,
-                )?)
+                )
             })
             .await?;
             WorkingDays::Span(Span {

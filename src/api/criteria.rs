@@ -12,14 +12,11 @@ use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::criteria::criterion_with_visible_plan;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::criteria::{
-    self, Criterion, CriterionFields, CriterionFilter, CriterionSubject, Frequency, Measure,
+    Criterion, CriterionFields, CriterionFilter, CriterionSubject, Frequency, Measure,
 };
-use crate::domain::plans::editable_plan;
-use crate::domain::plans::{self, Plan};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -230,17 +227,6 @@ pub struct CriterionQuery {
     pub include_superseded: Option<bool>,
 }
 
-/// A criterion with its plan, both visible to the caller (404 otherwise).
-fn visible_criterion(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Criterion, Plan), ApiError> {
-    let (c, plan, _) = criterion_with_visible_plan(conn, principal, id)?
-        .ok_or_else(|| ApiError::not_found("criterion"))?;
-    Ok((c, plan))
-}
-
 /// List the criteria of a plan, in its order.
 #[utoipa::path(
     tag = "criteria",
@@ -272,9 +258,8 @@ pub async fn list(
     let answer = state
         .reads
         .answer(&state.pool, key, move |conn| {
-            let (plan, issuer_path) =
-                plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
-            let (items, total) = criteria::list(conn, &plan.id, &filter, page)?;
+            let ((items, total), issuer_path) =
+                app::criteria::list_of_any(conn, &id, &filter, page)?;
             Ok(CachedJson::new(
                 issuer_path,
                 None,
@@ -282,7 +267,7 @@ pub async fn list(
             ))
         })
         .await?;
-    policy::ensure_visible(policy::can_read_plan(&principal, &answer.unit_path), "plan")?;
+    app::plans::ensure_readable(&principal, &answer.unit_path)?;
     Ok(answer.response(&req))
 }
 
@@ -308,13 +293,12 @@ pub async fn create(
     Json(body): Json<CreateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let c = super::write(&state.pool, move |conn| {
-        let plan = editable_plan(conn, &principal, &id)?;
-        let fields = CriterionFields {
+    let new = app::criteria::NewCriterion {
+        fields: CriterionFields {
             subject: body.subject,
-            code: body.code.trim().to_uppercase(),
+            code: body.code,
             position: body.position,
-            title: body.title.trim().to_string(),
+            title: body.title,
             description: body.description,
             measure: body.measure,
             target: body.target,
@@ -324,14 +308,11 @@ pub async fn create(
             content_no: body.content_no,
             frequency: body.frequency,
             source_criterion_id: body.source_criterion_id,
-        };
-        Ok(criteria::create(
-            conn,
-            &actor,
-            &plan,
-            fields,
-            body.amendment_reason.as_deref(),
-        )?)
+        },
+        amendment_reason: body.amendment_reason,
+    };
+    let c = super::change(&state.pool, move |tx| {
+        app::criteria::create(tx, &principal, &actor, &id, new)
     })
     .await?;
     Ok(tagged(
@@ -353,8 +334,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (c, _) = super::run(&state.pool, move |conn| {
-        visible_criterion(conn, &principal, &id)
+    let c = super::read(&state.pool, move |conn| {
+        app::criteria::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -390,58 +371,24 @@ pub async fn update(
     Json(body): Json<UpdateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let c = super::write(&state.pool, move |conn| {
-        let (current, plan) = visible_criterion(conn, &principal, &id)?;
-        let plan = editable_plan(conn, &principal, &plan.id)?;
-        let mut f = current.fields();
-        if let Some(v) = body.subject {
-            f.subject = v;
-        }
-        if let Some(v) = body.code {
-            f.code = v.trim().to_uppercase();
-        }
-        if let Some(v) = body.position {
-            f.position = Some(v);
-        }
-        if let Some(v) = body.title {
-            f.title = v.trim().to_string();
-        }
-        if let Some(v) = body.description {
-            f.description = v;
-        }
-        if let Some(v) = body.measure {
-            f.measure = v;
-        }
-        if let Some(v) = body.target {
-            f.target = v;
-        }
-        if let Some(v) = body.unit {
-            f.unit = v;
-        }
-        if let Some(v) = body.max_points {
-            f.max_points = v;
-        }
-        if let Some(v) = body.evidence_expected {
-            f.evidence_expected = v;
-        }
-        if let Some(v) = body.content_no {
-            f.content_no = v;
-        }
-        if let Some(v) = body.frequency {
-            f.frequency = v;
-        }
-        if let Some(v) = body.source_criterion_id {
-            f.source_criterion_id = v;
-        }
-        Ok(criteria::update(
-            conn,
-            &actor,
-            &plan,
-            current,
-            version,
-            f,
-            body.amendment_reason.as_deref(),
-        )?)
+    let changes = app::criteria::CriterionChanges {
+        subject: body.subject,
+        code: body.code,
+        position: body.position,
+        title: body.title,
+        description: body.description,
+        measure: body.measure,
+        target: body.target,
+        unit: body.unit,
+        max_points: body.max_points,
+        evidence_expected: body.evidence_expected,
+        content_no: body.content_no,
+        frequency: body.frequency,
+        source_criterion_id: body.source_criterion_id,
+        amendment_reason: body.amendment_reason,
+    };
+    let c = super::change(&state.pool, move |tx| {
+        app::criteria::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(

@@ -12,12 +12,9 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::initiatives::{
-    self, Initiative, InitiativeDetail, InitiativeFields, InitiativeFilter, InitiativeScope,
-};
-use crate::domain::org_units::referenced_unit;
+use crate::app;
+use crate::auth::Principal;
+use crate::domain::initiatives::{Initiative, InitiativeDetail, InitiativeFilter, InitiativeScope};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,17 +141,6 @@ pub struct InitiativeQuery {
     pub year: Option<i32>,
 }
 
-fn visible_initiative(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Initiative, String), ApiError> {
-    let (i, path) =
-        initiatives::find(conn, id)?.ok_or_else(|| ApiError::not_found("initiative"))?;
-    policy::ensure_visible(policy::can_read_org_unit(principal, &path), "initiative")?;
-    Ok((i, path))
-}
-
 /// List initiatives of units in your scope, latest recognised first.
 #[utoipa::path(
     tag = "initiatives",
@@ -175,9 +161,8 @@ pub async fn list(
         scope: query.scope,
         year: check_year(query.year)?,
     };
-    let under = principal.scope.path_prefix();
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(initiatives::list(conn, under.as_deref(), &filter, page)?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::initiatives::list(conn, &principal, filter, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |i| {
@@ -203,29 +188,17 @@ pub async fn create(
     Json(body): Json<CreateInitiative>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-        policy::ensure(policy::can_edit_unit_records(&principal, &unit.path))?;
-        policy::ensure(policy::can_record_initiative(
-            &principal, &unit.path, body.scope,
-        ))?;
-        let fields = InitiativeFields {
-            title: body.title.trim().to_string(),
-            org_unit_id: unit.id,
-            scope: body.scope,
-            recognised_by: body.recognised_by.trim().to_string(),
-            document_number: body.document_number.trim().to_string(),
-            recognised_on: body.recognised_on,
-            author_ids: body.author_ids,
-            active: true,
-        };
-        let under = unit.path;
-        Ok(initiatives::create(
-            conn,
-            &actor,
-            &|path| path.starts_with(&under),
-            fields,
-        )?)
+    let new = app::initiatives::NewInitiative {
+        title: body.title,
+        org_unit_id: body.org_unit_id,
+        scope: body.scope,
+        recognised_by: body.recognised_by,
+        document_number: body.document_number,
+        recognised_on: body.recognised_on,
+        author_ids: body.author_ids,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::initiatives::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -247,9 +220,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = super::run(&state.pool, move |conn| {
-        let (i, _) = visible_initiative(conn, &principal, &id)?;
-        Ok(initiatives::detail(conn, i)?)
+    let d = super::read(&state.pool, move |conn| {
+        app::initiatives::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -283,45 +255,17 @@ pub async fn update(
     Json(body): Json<UpdateInitiative>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let (i, path) = visible_initiative(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_unit_records(&principal, &path))?;
-        let current = initiatives::detail(conn, i)?;
-        let c = &current.initiative;
-        let fields = InitiativeFields {
-            title: body
-                .title
-                .map(|t| t.trim().to_string())
-                .unwrap_or_else(|| c.title.clone()),
-            org_unit_id: c.org_unit_id.clone(),
-            scope: body.scope.unwrap_or(c.scope),
-            recognised_by: body
-                .recognised_by
-                .map(|t| t.trim().to_string())
-                .unwrap_or_else(|| c.recognised_by.clone()),
-            document_number: body
-                .document_number
-                .map(|t| t.trim().to_string())
-                .unwrap_or_else(|| c.document_number.clone()),
-            recognised_on: body.recognised_on.unwrap_or(c.recognised_on),
-            author_ids: body
-                .author_ids
-                .unwrap_or_else(|| current.author_ids.clone()),
-            active: body.active.unwrap_or(c.active),
-        };
-        policy::ensure(policy::can_record_initiative(
-            &principal,
-            &path,
-            fields.scope,
-        ))?;
-        Ok(initiatives::update(
-            conn,
-            &actor,
-            current,
-            version,
-            &|p| p.starts_with(&path),
-            fields,
-        )?)
+    let changes = app::initiatives::InitiativeChanges {
+        title: body.title,
+        scope: body.scope,
+        recognised_by: body.recognised_by,
+        document_number: body.document_number,
+        recognised_on: body.recognised_on,
+        author_ids: body.author_ids,
+        active: body.active,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::initiatives::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(

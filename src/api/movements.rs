@@ -11,13 +11,11 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::movements::{
-    self, Movement, MovementFields, MovementFilter, MovementKind, MovementLevel, MovementSort,
-    MovementStatus,
+    Movement, MovementFilter, MovementKind, MovementLevel, MovementSort, MovementStatus,
 };
-use crate::domain::org_units::{reference_owner, referenced_unit};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,33 +156,6 @@ pub struct MovementQuery {
     pub year: Option<i32>,
 }
 
-/// A movement the caller sees (404 otherwise), with the path of the unit that keeps it.
-fn visible_movement(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Movement, Option<String>), ApiError> {
-    let (m, owner) =
-        movements::find_with_owner(conn, id)?.ok_or_else(|| ApiError::not_found("movement"))?;
-    policy::ensure_visible(
-        policy::can_read_owned_reference(principal, owner.as_deref()),
-        "movement",
-    )?;
-    Ok((m, owner))
-}
-
-/// The launching unit must exist and be one the caller sees.
-fn check_launcher(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: Option<&str>,
-) -> Result<(), ApiError> {
-    if let Some(id) = id {
-        referenced_unit(conn, principal, id, "launched_by_id")?;
-    }
-    Ok(())
-}
-
 /// List movements.
 #[utoipa::path(
     tag = "movements",
@@ -208,14 +179,8 @@ pub async fn list(
         year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(movements::list(
-            conn,
-            &principal.scope,
-            &filter,
-            sort,
-            page,
-        )?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::movements::list(conn, &principal, filter, sort, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, MovementResponse::from)))
@@ -239,21 +204,19 @@ pub async fn create(
     Json(body): Json<CreateMovement>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let m = super::write(&state.pool, move |conn| {
-        let (owner, _) = reference_owner(conn, &principal, body.owner_unit_id.as_deref())?;
-        check_launcher(conn, &principal, body.launched_by_id.as_deref())?;
-        let f = MovementFields {
-            name: body.name.trim().to_string(),
-            short_name: body.short_name,
-            description: body.description,
-            level: body.level,
-            kind: body.kind,
-            launched_by_id: body.launched_by_id,
-            start_date: body.start_date,
-            end_date: body.end_date,
-            status: MovementStatus::Active,
-        };
-        Ok(movements::create(conn, &actor, f, owner.as_deref())?)
+    let new = app::movements::NewMovement {
+        name: body.name,
+        short_name: body.short_name,
+        description: body.description,
+        level: body.level,
+        kind: body.kind,
+        launched_by_id: body.launched_by_id,
+        start_date: body.start_date,
+        end_date: body.end_date,
+        owner_unit_id: body.owner_unit_id,
+    };
+    let m = super::change(&state.pool, move |tx| {
+        app::movements::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -275,8 +238,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let m = super::run(&state.pool, move |conn| {
-        Ok(visible_movement(conn, &principal, &id)?.0)
+    let m = super::read(&state.pool, move |conn| {
+        app::movements::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -310,42 +273,19 @@ pub async fn update(
     Json(body): Json<UpdateMovement>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let m = super::write(&state.pool, move |conn| {
-        let (current, owner) = visible_movement(conn, &principal, &id)?;
-        policy::ensure(policy::can_edit_owned_reference(
-            &principal,
-            owner.as_deref(),
-        ))?;
-        let mut f = current.fields();
-        if let Some(v) = body.name {
-            f.name = v.trim().to_string();
-        }
-        if let Some(v) = body.short_name {
-            f.short_name = v;
-        }
-        if let Some(v) = body.description {
-            f.description = v;
-        }
-        if let Some(v) = body.level {
-            f.level = v;
-        }
-        if let Some(v) = body.kind {
-            f.kind = v;
-        }
-        if let Some(v) = body.launched_by_id {
-            check_launcher(conn, &principal, v.as_deref())?;
-            f.launched_by_id = v;
-        }
-        if let Some(v) = body.start_date {
-            f.start_date = v;
-        }
-        if let Some(v) = body.end_date {
-            f.end_date = v;
-        }
-        if let Some(v) = body.status {
-            f.status = v;
-        }
-        Ok(movements::update(conn, &actor, current, version, f)?)
+    let changes = app::movements::MovementChanges {
+        name: body.name,
+        short_name: body.short_name,
+        description: body.description,
+        level: body.level,
+        kind: body.kind,
+        launched_by_id: body.launched_by_id,
+        start_date: body.start_date,
+        end_date: body.end_date,
+        status: body.status,
+    };
+    let m = super::change(&state.pool, move |tx| {
+        app::movements::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(

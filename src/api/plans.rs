@@ -12,13 +12,12 @@ use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::domain::org_units::referenced_unit;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::plans::{
-    self, AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
+    AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
     ReportDeadline, Responsibility,
 };
-use crate::domain::plans::{editable_plan, visible_plan};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -210,10 +209,10 @@ pub struct CreatePlan {
 impl CreatePlan {
     fn into_content(self) -> PlanContent {
         PlanContent {
-            number: self.number.map(|n| n.trim().to_string()),
+            number: self.number,
             issued_on: self.issued_on,
             issuer_id: self.issuer_id,
-            title: self.title.trim().to_string(),
+            title: self.title,
             signer_name: self.signer_name,
             signer_title: self.signer_title,
             movement_ids: self.movement_ids,
@@ -306,59 +305,26 @@ pub struct UpdatePlan {
 }
 
 impl UpdatePlan {
-    fn apply(self, mut c: PlanContent) -> PlanContent {
-        if let Some(v) = self.number {
-            c.number = v.map(|n| n.trim().to_string());
+    fn into_changes(self) -> app::plans::PlanChanges {
+        app::plans::PlanChanges {
+            number: self.number,
+            issued_on: self.issued_on,
+            issuer_id: self.issuer_id,
+            title: self.title,
+            signer_name: self.signer_name,
+            signer_title: self.signer_title,
+            movement_ids: self.movement_ids,
+            legal_basis_ids: self.legal_basis_ids,
+            purposes: self.purposes,
+            requirements: self.requirements,
+            contents: self.contents,
+            solutions: self.solutions,
+            recipients: self.recipients,
+            phases: self.phases,
+            award_forms: self.award_forms,
+            responsibilities: self.responsibilities,
+            report_deadline: self.report_deadline,
         }
-        if let Some(v) = self.issued_on {
-            c.issued_on = v;
-        }
-        if let Some(v) = self.issuer_id {
-            c.issuer_id = v;
-        }
-        if let Some(v) = self.title {
-            c.title = v.trim().to_string();
-        }
-        if let Some(v) = self.signer_name {
-            c.signer_name = v;
-        }
-        if let Some(v) = self.signer_title {
-            c.signer_title = v;
-        }
-        if let Some(v) = self.movement_ids {
-            c.movement_ids = v;
-        }
-        if let Some(v) = self.legal_basis_ids {
-            c.legal_basis_ids = v;
-        }
-        if let Some(v) = self.purposes {
-            c.purposes = v;
-        }
-        if let Some(v) = self.requirements {
-            c.requirements = v;
-        }
-        if let Some(v) = self.contents {
-            c.contents = v;
-        }
-        if let Some(v) = self.solutions {
-            c.solutions = v;
-        }
-        if let Some(v) = self.recipients {
-            c.recipients = v;
-        }
-        if let Some(v) = self.phases {
-            c.phases = v;
-        }
-        if let Some(v) = self.award_forms {
-            c.award_forms = v;
-        }
-        if let Some(v) = self.responsibilities {
-            c.responsibilities = v;
-        }
-        if let Some(v) = self.report_deadline {
-            c.report_deadline = v;
-        }
-        c
     }
 }
 
@@ -401,6 +367,13 @@ pub struct DeadlinesResponse {
     pub dates: Vec<NaiveDate>,
 }
 
+impl From<app::plans::Deadlines> for DeadlinesResponse {
+    fn from(d: app::plans::Deadlines) -> Self {
+        let app::plans::Deadlines { to, note, dates } = d;
+        DeadlinesResponse { to, note, dates }
+    }
+}
+
 /// List plans you may see.
 #[utoipa::path(
     tag = "plans",
@@ -424,8 +397,8 @@ pub async fn list(
         year: check_year(query.year)?,
         updated_since: params.updated_since(),
     };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(plans::list(conn, &principal.scope, &filter, sort, page)?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::plans::list(conn, &principal, filter, sort, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, PlanSummary::from)))
@@ -449,12 +422,9 @@ pub async fn create(
     Json(body): Json<CreatePlan>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = super::write(&state.pool, move |conn| {
-        let content = body.into_content();
-        let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
-        policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
-        let sees = |path: &str| policy::can_read_org_unit(&principal, path);
-        Ok(plans::create(conn, &actor, content, &sees)?)
+    let content = body.into_content();
+    let detail = super::change(&state.pool, move |tx| {
+        app::plans::create(tx, &principal, &actor, content)
     })
     .await?;
     Ok(tagged(
@@ -481,9 +451,7 @@ pub async fn get(
     let plan = state
         .reads
         .answer(&state.pool, key, move |conn| {
-            let (plan, issuer_path) =
-                plans::find(conn, &id)?.ok_or_else(|| ApiError::not_found("plan"))?;
-            let detail = plans::detail(conn, plan)?;
+            let (detail, issuer_path) = app::plans::detail_of_any(conn, &id)?;
             Ok(CachedJson::new(
                 issuer_path,
                 Some(detail.plan.version),
@@ -491,7 +459,7 @@ pub async fn get(
             ))
         })
         .await?;
-    policy::ensure_visible(policy::can_read_plan(&principal, &plan.unit_path), "plan")?;
+    app::plans::ensure_readable(&principal, &plan.unit_path)?;
     Ok(plan.response(&req))
 }
 
@@ -520,18 +488,9 @@ pub async fn update(
     Json(body): Json<UpdatePlan>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = super::write(&state.pool, move |conn| {
-        let plan = editable_plan(conn, &principal, &id)?;
-        let current = plans::detail(conn, plan)?;
-        let content = body.apply(current.content.clone());
-        if content.issuer_id != current.content.issuer_id {
-            let issuer = referenced_unit(conn, &principal, &content.issuer_id, "issuer_id")?;
-            policy::ensure(policy::can_edit_plan(&principal, &issuer.path))?;
-        }
-        let sees = |path: &str| policy::can_read_org_unit(&principal, path);
-        Ok(plans::update(
-            conn, &actor, current, version, content, &sees,
-        )?)
+    let changes = body.into_changes();
+    let detail = super::change(&state.pool, move |tx| {
+        app::plans::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(
@@ -566,16 +525,8 @@ pub async fn change_status(
     Json(body): Json<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let detail = super::write(&state.pool, move |conn| {
-        let plan = editable_plan(conn, &principal, &id)?;
-        let current = plans::detail(conn, plan)?;
-        Ok(plans::transition(
-            conn,
-            &actor,
-            current,
-            version,
-            body.status,
-        )?)
+    let detail = super::change(&state.pool, move |tx| {
+        app::plans::change_status(tx, &principal, &actor, &id, version, body.status)
     })
     .await?;
     Ok(tagged(
@@ -611,16 +562,9 @@ pub async fn deadlines(
         ));
     }
     let from = query.from.unwrap_or_else(crate::domain::today);
-    let detail = super::run(&state.pool, move |conn| {
-        let (plan, _) = visible_plan(conn, &principal, &id)?;
-        Ok(plans::detail(conn, plan)?)
+    let d = super::read(&state.pool, move |conn| {
+        app::plans::deadlines(conn, &principal, &id, from, count)
     })
     .await?;
-    let dates = plans::deadlines(&detail, from, count);
-    let (to, note) = detail
-        .content
-        .report_deadline
-        .map(|d| (d.to, d.note))
-        .unwrap_or_default();
-    Ok(HttpResponse::Ok().json(DeadlinesResponse { to, note, dates }))
+    Ok(HttpResponse::Ok().json(DeadlinesResponse::from(d)))
 }

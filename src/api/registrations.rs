@@ -12,15 +12,12 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::criteria::CriterionSubject;
-use crate::domain::plans::{editable_plan, visible_plan};
 use crate::domain::registrations::{
-    self, Deadline, DeadlineFields, Registration, RegistrationChange, RegistrationFilter,
-    RegistrationStatus, Title,
+    self, Deadline, DeadlineFields, Registration, RegistrationChange, RegistrationStatus, Title,
 };
-use crate::domain::subjects::{self, Seen};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -142,21 +139,6 @@ pub struct RegistrationQuery {
     pub staff_id: Option<String>,
 }
 
-/// A registration the caller sees (404 otherwise), with its subject's unit path.
-fn visible_registration(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Registration, String), ApiError> {
-    let (r, path) =
-        registrations::find(conn, id)?.ok_or_else(|| ApiError::not_found("registration"))?;
-    policy::ensure_visible(
-        policy::can_read_subject(principal, &path, r.staff_id.as_deref()),
-        "registration",
-    )?;
-    Ok((r, path))
-}
-
 /// List the registrations you may see, newest first.
 #[utoipa::path(
     tag = "registrations",
@@ -172,20 +154,18 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
-    let seen = Seen::from(policy::staff_visibility(&principal));
-    let (items, total) = super::run(&state.pool, move |conn| {
-        let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
-        let filter = RegistrationFilter {
-            plan_id: query.plan_id,
-            year,
-            subject: query.subject,
-            status: query.status,
-            title: query.title,
-            under_unit_path,
-            staff_id: query.staff_id,
-            updated_since: params.updated_since(),
-        };
-        Ok(registrations::list(conn, &seen, &filter, page)?)
+    let query = app::registrations::ListQuery {
+        plan_id: query.plan_id,
+        year,
+        subject: query.subject,
+        status: query.status,
+        title: query.title,
+        org_unit_id: query.org_unit_id,
+        staff_id: query.staff_id,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::registrations::list(conn, &principal, query, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, RegistrationResponse::from)))
@@ -211,27 +191,17 @@ pub async fn create(
     Json(body): Json<CreateRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let r = super::write(&state.pool, move |conn| {
-        let (plan, issuer_path) = visible_plan(conn, &principal, &body.plan_id).map_err(|_| {
-            ApiError::invalid("plan_id", "not_found", "no such plan visible to you")
-        })?;
-        let subject = subjects::resolve_to_act_for(
-            conn,
-            &principal,
-            body.subject,
-            body.org_unit_id.as_deref(),
-            body.staff_id.as_deref(),
-        )?;
-        Ok(registrations::create(
-            conn,
-            &actor,
-            &plan,
-            &issuer_path,
-            &subject,
-            body.year,
-            &body.titles,
-            body.note,
-        )?)
+    let new = app::registrations::NewRegistration {
+        plan_id: body.plan_id,
+        year: body.year,
+        subject: body.subject,
+        org_unit_id: body.org_unit_id,
+        staff_id: body.staff_id,
+        titles: body.titles,
+        note: body.note,
+    };
+    let r = super::change(&state.pool, move |tx| {
+        app::registrations::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -253,8 +223,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (r, _) = super::run(&state.pool, move |conn| {
-        visible_registration(conn, &principal, &id)
+    let r = super::read(&state.pool, move |conn| {
+        app::registrations::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -288,22 +258,13 @@ pub async fn update(
     Json(body): Json<UpdateRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let r = super::write(&state.pool, move |conn| {
-        let (current, path) = visible_registration(conn, &principal, &id)?;
-        policy::ensure(policy::can_act_for_subject(
-            &principal,
-            &path,
-            current.staff_id.as_deref(),
-        ))?;
-        let (plan, _) = visible_plan(conn, &principal, &current.plan_id)?;
-        let change = RegistrationChange {
-            titles: body.titles,
-            note: body.note,
-            status: body.status,
-        };
-        Ok(registrations::update(
-            conn, &actor, &plan, current, version, change,
-        )?)
+    let change = RegistrationChange {
+        titles: body.titles,
+        note: body.note,
+        status: body.status,
+    };
+    let r = super::change(&state.pool, move |tx| {
+        app::registrations::update(tx, &principal, &actor, &id, version, change)
     })
     .await?;
     Ok(tagged(
@@ -386,9 +347,8 @@ pub async fn deadlines(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = super::run(&state.pool, move |conn| {
-        let (plan, _) = visible_plan(conn, &principal, &id)?;
-        Ok(registrations::list_deadlines(conn, &plan.id)?)
+    let items = super::read(&state.pool, move |conn| {
+        app::registrations::deadlines(conn, &principal, &id)
     })
     .await?;
     let items: Vec<DeadlineResponse> = items.into_iter().map(DeadlineResponse::from).collect();
@@ -432,16 +392,13 @@ pub async fn set_deadline(
         Err(_) => None,
     };
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let plan = editable_plan(conn, &principal, &id)?;
-        let fields = DeadlineFields {
-            closes_on: body.closes_on,
-            reopened_until: body.reopened_until,
-            reopen_reason: body.reopen_reason,
-        };
-        Ok(registrations::set_deadline(
-            conn, &actor, &plan, year, fields, expected,
-        )?)
+    let fields = DeadlineFields {
+        closes_on: body.closes_on,
+        reopened_until: body.reopened_until,
+        reopen_reason: body.reopen_reason,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::registrations::set_deadline(tx, &principal, &actor, &id, year, fields, expected)
     })
     .await?;
     Ok(tagged(

@@ -9,16 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::extract::Query;
 use crate::api::list::{ListParams, check_year};
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
+use crate::app;
+use crate::auth::Principal;
 use crate::domain::criteria::{CriterionSubject, Frequency};
-use crate::domain::org_units;
-use crate::domain::plans::Plan;
-use crate::domain::plans::visible_plan;
-use crate::domain::scoring::{
-    self, Cell, CriterionRollup, Staleness, SubjectRow, SubjectSet, rollup,
-};
-use crate::domain::subjects::Seen;
+use crate::domain::scoring::{Cell, CriterionRollup, Staleness, SubjectRow, rollup};
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -34,45 +28,6 @@ pub struct YearQuery {
 
 fn required_year(year: Option<i32>) -> Result<i32, ApiError> {
     check_year(year)?.ok_or_else(|| ApiError::invalid("year", "required", "give the year"))
-}
-
-/// A board of the caller's subjects: what they see, optionally under a unit.
-fn board_for(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    plan_id: &str,
-    year: i32,
-    kind: CriterionSubject,
-    under_unit: Option<&str>,
-) -> Result<(Plan, Vec<SubjectRow>), ApiError> {
-    let (plan, issuer_path) = visible_plan(conn, principal, plan_id)?;
-    let under_path = match under_unit {
-        Some(id) => Some(
-            org_units::find(conn, id)?
-                .filter(|u| policy::can_read_org_unit(principal, &u.path))
-                .ok_or_else(|| {
-                    ApiError::invalid("org_unit_id", "not_found", "no such org unit in your scope")
-                })?
-                .path,
-        ),
-        None => None,
-    };
-    let set = SubjectSet {
-        kind,
-        seen: Seen::from(policy::staff_visibility(principal)),
-        under_path,
-        units: Vec::new(),
-        only_these: false,
-    };
-    let rows = scoring::board(
-        conn,
-        &plan.id,
-        &issuer_path,
-        year,
-        &set,
-        crate::domain::today(),
-    )?;
-    Ok((plan, rows))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -112,8 +67,8 @@ pub async fn scores(
     let year = required_year(query.year)?;
     let page = params.page()?;
     let kind = query.subject.unwrap_or(CriterionSubject::Collective);
-    let (plan, rows) = super::run(&state.pool, move |conn| {
-        board_for(
+    let (plan, rows) = super::read(&state.pool, move |conn| {
+        app::scores::board(
             conn,
             &principal,
             &id,
@@ -172,8 +127,8 @@ pub async fn plan_progress(
     Query(query): Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = required_year(query.year)?;
-    let (plan, rows) = super::run(&state.pool, move |conn| {
-        board_for(
+    let (plan, rows) = super::read(&state.pool, move |conn| {
+        app::scores::board(
             conn,
             &principal,
             &id,
@@ -236,43 +191,11 @@ pub async fn unit_progress(
     let plan_id = query
         .plan
         .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
-    let (plan, unit_id, rows) = super::run(&state.pool, move |conn| {
-        let unit = org_units::find(conn, &id)?
-            .filter(|u| policy::can_read_org_unit(&principal, &u.path))
-            .ok_or_else(|| ApiError::not_found("org unit"))?;
-        let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)
-            .map_err(|_| ApiError::invalid("plan", "not_found", "no such plan visible to you"))?;
-        if !crate::domain::plans::reaches(&issuer_path, &unit.path) {
-            return Err(ApiError::invalid(
-                "plan",
-                "outside_plan",
-                "the plan does not reach this unit",
-            ));
-        }
-        let set = SubjectSet {
-            kind: CriterionSubject::Collective,
-            seen: Seen::from(policy::staff_visibility(&principal)),
-            under_path: Some(unit.path.clone()),
-            units: vec![unit.id.clone()],
-            only_these: false,
-        };
-        let rows = scoring::board(
-            conn,
-            &plan.id,
-            &issuer_path,
-            year,
-            &set,
-            crate::domain::today(),
-        )?;
-        Ok((plan, unit.id, rows))
-    })
-    .await?;
-    let unit = rows
-        .iter()
-        .find(|r| r.org_unit_id == unit_id)
-        .cloned()
-        // A member sees no unit rows: the unit is shown to them without figures.
-        .ok_or_else(ApiError::forbidden)?;
+    let app::scores::UnitProgressDetail { plan, unit, rows } =
+        super::read(&state.pool, move |conn| {
+            app::scores::unit_progress(conn, &principal, &id, &plan_id, year)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(UnitProgress {
         plan_id: plan.id,
         year,
@@ -326,25 +249,8 @@ pub async fn stale(
     Query(query): Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = required_year(query.year)?;
-    let (plan, rows) = super::run(&state.pool, move |conn| {
-        let (plan, mut rows) = board_for(
-            conn,
-            &principal,
-            &id,
-            year,
-            CriterionSubject::Collective,
-            query.org_unit_id.as_deref(),
-        )?;
-        let (_, people) = board_for(
-            conn,
-            &principal,
-            &plan.id,
-            year,
-            CriterionSubject::Individual,
-            query.org_unit_id.as_deref(),
-        )?;
-        rows.extend(people);
-        Ok((plan, rows))
+    let (plan, rows) = super::read(&state.pool, move |conn| {
+        app::scores::stale(conn, &principal, &id, year, query.org_unit_id.as_deref())
     })
     .await?;
     let items = rows

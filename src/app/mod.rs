@@ -9,14 +9,22 @@
 //! are domain values, and `src/error.rs` maps a refusal to problem+json once.
 
 pub mod award_types;
+pub mod blocs;
+pub mod calendar;
 pub mod clients;
 pub mod credentials;
+pub mod criteria;
 pub mod decisions;
 pub mod disciplines;
 pub mod evidence;
+pub mod initiatives;
 pub mod learning;
 pub mod legal_documents;
+pub mod movements;
 pub mod org_units;
+pub mod plans;
+pub mod registrations;
+pub mod scores;
 pub mod staff;
 pub mod users;
 pub mod webhooks;
