@@ -10,3 +10,4 @@
 
 pub mod decisions;
 pub mod evidence;
+pub mod nominations;
