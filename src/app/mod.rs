@@ -8,6 +8,7 @@
 //! It answers `domain::Error` and imports neither `api`, `auth` nor actix: what it returns
 //! are domain values, and `src/error.rs` maps a refusal to problem+json once.
 
+pub mod councils;
 pub mod decisions;
 pub mod evidence;
 pub mod nominations;
