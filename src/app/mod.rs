@@ -10,5 +10,6 @@
 
 pub mod councils;
 pub mod decisions;
+pub mod disclosures;
 pub mod evidence;
 pub mod nominations;
