@@ -14,15 +14,11 @@ use crate::api::calendar::check_date;
 use crate::api::extract::{Json, Page, Query, actor, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
+use crate::app::{self, disclosures::PublicDetail};
+use crate::auth::Principal;
 use crate::auth::throttle::{self, Allowance, Counter};
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::disclosures::{
-    self, Candidate, Disclosure, DisclosureDetail, DisclosureFields, DisclosureFilter, Feedback,
-    FeedbackFields,
-};
-use crate::domain::org_units::referenced_unit;
-use crate::domain::{PageRequest, subjects, today};
+use crate::domain::disclosures::{Candidate, Disclosure, DisclosureDetail, Feedback};
+use crate::domain::{PageRequest, today};
 use crate::error::ApiError;
 
 /// Feedback posts a client address may send per hour.
@@ -169,17 +165,6 @@ pub struct DisclosureQuery {
     pub open: Option<bool>,
 }
 
-fn visible_disclosure(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Disclosure, String), ApiError> {
-    let (d, path) =
-        disclosures::find(conn, id)?.ok_or_else(|| ApiError::not_found("disclosure"))?;
-    policy::ensure_visible(policy::can_read_disclosure(principal, &path), "disclosure")?;
-    Ok((d, path))
-}
-
 /// List the disclosures of the units below or above you, newest first.
 #[utoipa::path(
     tag = "disclosures",
@@ -194,14 +179,12 @@ pub async fn list(
     Query(query): Query<DisclosureQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
-    let (items, total) = super::run(&state.pool, move |conn| {
-        let under_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
-        let filter = DisclosureFilter {
-            under_path,
-            open: query.open,
-            today: Some(today()),
-        };
-        Ok(disclosures::list(conn, &principal.scope, &filter, page)?)
+    let query = app::disclosures::ListQuery {
+        org_unit_id: query.org_unit_id,
+        open: query.open,
+    };
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::disclosures::list(conn, &principal, query, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |d| {
@@ -230,32 +213,19 @@ pub async fn create(
     Json(body): Json<CreateDisclosure>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let day = today();
-    let starts_on = check_date("starts_on", body.starts_on.unwrap_or(day))?;
-    if starts_on < day {
-        return Err(ApiError::invalid(
-            "starts_on",
-            "past",
-            "publication starts today or later",
-        ));
-    }
-    let d = super::write(&state.pool, move |conn| {
-        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-        policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
-        let fields = DisclosureFields {
-            title: body.title.trim().to_string(),
-            org_unit_id: unit.id.clone(),
-            starts_on,
-            working_days: body.working_days,
-            nomination_ids: body.nomination_ids,
-        };
-        Ok(disclosures::create(
-            conn,
-            &actor,
-            &unit.path,
-            fields,
-            |path, staff| policy::can_read_subject(&principal, path, staff),
-        )?)
+    let starts_on = body
+        .starts_on
+        .map(|day| check_date("starts_on", day))
+        .transpose()?;
+    let new = app::disclosures::NewDisclosure {
+        title: body.title,
+        org_unit_id: body.org_unit_id,
+        starts_on,
+        working_days: body.working_days,
+        nomination_ids: body.nomination_ids,
+    };
+    let d = super::change(&state.pool, move |tx| {
+        app::disclosures::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -277,9 +247,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = super::run(&state.pool, move |conn| {
-        let (d, _) = visible_disclosure(conn, &principal, &id)?;
-        Ok(disclosures::detail(conn, d)?)
+    let d = super::read(&state.pool, move |conn| {
+        app::disclosures::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -349,10 +318,8 @@ pub async fn feedback(
     Query(paging): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
-    let (items, total) = super::run(&state.pool, move |conn| {
-        let (d, path) = visible_disclosure(conn, &principal, &id)?;
-        policy::ensure(policy::can_read_disclosure_feedback(&principal, &path))?;
-        Ok(disclosures::feedback(conn, &d.id, page)?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::disclosures::feedback(conn, &principal, &id, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, FeedbackResponse::from)))
@@ -443,6 +410,12 @@ impl PublicDisclosure {
     }
 }
 
+impl From<PublicDetail> for PublicDisclosure {
+    fn from(p: PublicDetail) -> Self {
+        PublicDisclosure::new(p.disclosure, p.unit_name, Some(p.candidates))
+    }
+}
+
 /// List the published disclosures, newest first (no login).
 #[utoipa::path(
     tag = "public",
@@ -455,12 +428,8 @@ pub async fn public_list(
     Query(paging): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(disclosures::list_public(
-            conn,
-            page,
-            crate::domain::today(),
-        )?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::disclosures::public_list(conn, page)
     })
     .await?;
     Ok(
@@ -481,15 +450,12 @@ pub async fn public_get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let public = super::run(&state.pool, move |conn| {
-        let (d, _) = disclosures::find(conn, &id)?
-            .filter(|(d, _)| d.starts_on <= crate::domain::today())
-            .ok_or_else(|| ApiError::not_found("disclosure"))?;
-        let unit = disclosures::unit_name(conn, &d.org_unit_id)?;
-        let candidates = disclosures::candidates(conn, &d.id)?;
-        Ok(PublicDisclosure::new(d, unit, Some(candidates)))
-    })
-    .await?;
+    let public = PublicDisclosure::from(
+        super::read(&state.pool, move |conn| {
+            app::disclosures::public_get(conn, &id)
+        })
+        .await?,
+    );
     Ok(HttpResponse::Ok().json(public))
 }
 
@@ -553,23 +519,14 @@ pub async fn post_feedback(
         .unwrap_or_else(|| "unknown".into());
     throttle::begin(&state.pool, vec![feedback_counter(&address)]).await?;
     let actor = actor(&req, None);
-    let trimmed = |s: Option<String>| s.map(|s| s.trim().to_string());
-    let fields = FeedbackFields {
+    let new = app::disclosures::NewFeedback {
         nomination_id: body.nomination_id,
-        author_name: trimmed(body.author_name),
-        contact: trimmed(body.contact),
-        content: body.content.trim().to_string(),
+        author_name: body.author_name,
+        contact: body.contact,
+        content: body.content,
     };
-    let f = super::write(&state.pool, move |conn| {
-        let (d, _) =
-            disclosures::find(conn, &id)?.ok_or_else(|| ApiError::not_found("disclosure"))?;
-        Ok(disclosures::add_feedback(
-            conn,
-            &actor,
-            &d,
-            today(),
-            fields,
-        )?)
+    let f = super::change(&state.pool, move |tx| {
+        app::disclosures::add_feedback(tx, &actor, &id, new)
     })
     .await?;
     Ok(HttpResponse::Created().json(FeedbackReceipt {

@@ -12,20 +12,14 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
 use crate::api::list::{ListParams, check_year};
 use crate::api::{uploads, validate};
-use crate::auth::{Principal, policy};
-use crate::db::{AnyConnection, Tx};
-use crate::domain::award_types::{self, AwardType};
-use crate::domain::criteria::CriterionSubject;
-use crate::domain::eligibility::{Eligibility, evaluate_nomination};
+use crate::app::{self, nominations::NominationDetail};
+use crate::auth::Principal;
+use crate::db::AnyConnection;
+use crate::domain::eligibility::Eligibility;
 use crate::domain::nominations::{
-    self, DossierFile, Nomination, NominationAction, NominationFields, NominationFilter,
-    NominationStatus, NominationView, QuotaExcess, Step,
+    DossierFile, NominationAction, NominationStatus, NominationView, Step,
 };
-use crate::domain::org_units::referenced_unit;
 use crate::domain::plans::Occasion;
-use crate::domain::plans::visible_plan;
-use crate::domain::subjects::{self, Seen};
-use crate::domain::{files, movements, org_units};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,6 +126,12 @@ impl NominationResponse {
             created_at: n.created_at.and_utc(),
             updated_at: n.updated_at.and_utc(),
         }
+    }
+}
+
+impl From<NominationDetail> for NominationResponse {
+    fn from(d: NominationDetail) -> Self {
+        NominationResponse::new(d.view, Some(d.files), Some(d.steps))
     }
 }
 
@@ -249,96 +249,6 @@ pub struct NominationQuery {
     pub current_unit_id: Option<String>,
 }
 
-/// A nomination the caller may see (404 otherwise): those who read the nominee's records.
-fn visible_nomination(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<NominationView, ApiError> {
-    let n = nominations::find(conn, id)?.ok_or_else(|| ApiError::not_found("nomination"))?;
-    let v = nominations::view(conn, n)?;
-    policy::ensure_visible(
-        policy::can_read_subject(principal, &v.nominee_path, v.nomination.staff_id.as_deref()),
-        "nomination",
-    )?;
-    Ok(v)
-}
-
-/// A nomination the caller may change as its proposer (visible, and 403 otherwise).
-fn proposed_by_caller(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<NominationView, ApiError> {
-    let v = visible_nomination(conn, principal, id)?;
-    let proposer = subjects::unit_path(conn, &v.nomination.proposer_unit_id)?;
-    policy::ensure(policy::can_act_at_level(
-        principal,
-        &proposer,
-        v.nomination.staff_id.as_deref(),
-    ))?;
-    Ok(v)
-}
-
-fn detail(conn: &mut AnyConnection, v: NominationView) -> Result<NominationResponse, ApiError> {
-    let files = nominations::files(conn, &v.nomination.id)?;
-    let steps = nominations::steps(conn, &v.nomination.id)?;
-    Ok(NominationResponse::new(v, Some(files), Some(steps)))
-}
-
-fn award_type_named(
-    conn: &mut AnyConnection,
-    key: &str,
-    field: &str,
-) -> Result<AwardType, ApiError> {
-    award_types::find_by_id_or_code(conn, key)?
-        .filter(|t| t.active)
-        .ok_or_else(|| ApiError::invalid(field, "not_found", "no such award type"))
-}
-
-/// Checks the parts of a nomination that depend on its award type and dates.
-fn check_fields(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    award: &AwardType,
-    f: &NominationFields,
-) -> Result<(), ApiError> {
-    if !award.occasions.contains(&f.occasion) {
-        return Err(ApiError::invalid(
-            "occasion",
-            "not_allowed",
-            format!("{} is not given on this occasion", award.name),
-        ));
-    }
-    if f.period_from > f.period_to {
-        return Err(ApiError::invalid(
-            "period_to",
-            "before_start",
-            "the achievement period ends before it starts",
-        ));
-    }
-    if let Some(plan) = &f.plan_id {
-        visible_plan(conn, principal, plan)
-            .map_err(|_| ApiError::invalid("plan_id", "not_found", "no such plan"))?;
-    }
-    if let Some(m) = &f.movement_id
-        && !movements::find_with_owner(conn, m)?
-            .is_some_and(|(_, owner)| policy::can_read_owned_reference(principal, owner.as_deref()))
-    {
-        return Err(ApiError::invalid(
-            "movement_id",
-            "not_found",
-            "no such movement",
-        ));
-    }
-    Ok(())
-}
-
-fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    crate::domain::year_range(year)
-        .ok_or_else(|| ApiError::invalid("year", "range", "no such year"))
-}
-
 /// List the nominations you may see, latest change first.
 #[utoipa::path(
     tag = "nominations",
@@ -354,23 +264,18 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
-    let (items, total) = super::run(&state.pool, move |conn| {
-        let award_type_id = match &query.award_type {
-            Some(key) => Some(award_types::filter_id(conn, key)?),
-            None => None,
-        };
-        let filter = NominationFilter {
-            q: params.q(),
-            status: query.status,
-            year,
-            award_type_id,
-            staff_id: query.staff_id.clone(),
-            under: subjects::subtree_filter(conn, query.org_unit_id.as_deref())?,
-            current_unit_id: query.current_unit_id.clone(),
-            updated_since: params.updated_since(),
-        };
-        let seen = Seen::from(policy::staff_visibility(&principal));
-        Ok(nominations::list(conn, &seen, &filter, page)?)
+    let query = app::nominations::ListQuery {
+        q: params.q(),
+        status: query.status,
+        year,
+        award_type: query.award_type,
+        staff_id: query.staff_id,
+        org_unit_id: query.org_unit_id,
+        current_unit_id: query.current_unit_id,
+        updated_since: params.updated_since(),
+    };
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::nominations::list(conn, &principal, query, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |v| {
@@ -397,54 +302,25 @@ pub async fn create(
     Json(body): Json<CreateNomination>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let (from, to) = year_bounds(body.year)?;
-    let res = super::write(&state.pool, move |conn| {
-        let award = award_type_named(conn, &body.award_type, "award_type")?;
-        let kind = if body.staff_id.is_some() {
-            CriterionSubject::Individual
-        } else {
-            CriterionSubject::Collective
-        };
-        award_types::ensure_accepts(&award, kind == CriterionSubject::Collective, "award_type")?;
-        let subject = subjects::resolve(
-            conn,
-            kind,
-            body.org_unit_id.as_deref(),
-            body.staff_id.as_deref(),
-            |path, staff| policy::can_read_subject(&principal, path, staff),
-        )?;
-        let proposer_id = body
-            .proposer_unit_id
-            .clone()
-            .unwrap_or_else(|| subject.org_unit_id.clone());
-        let proposer = referenced_unit(conn, &principal, &proposer_id, "proposer_unit_id")?;
-        policy::ensure(policy::can_propose(&principal, &proposer.path))?;
-        if !subject.unit_path.starts_with(&proposer.path) {
-            return Err(ApiError::invalid(
-                if subject.staff_id.is_some() {
-                    "staff_id"
-                } else {
-                    "org_unit_id"
-                },
-                "outside_proposer",
-                "the nominee is not in the proposing unit's subtree",
-            ));
-        }
-        let fields = NominationFields {
-            plan_id: body.plan_id,
-            movement_id: body.movement_id,
-            year: body.year,
-            occasion: body.occasion.unwrap_or(Occasion::Annual),
-            period_from: body.period_from.unwrap_or(from),
-            period_to: body.period_to.unwrap_or(to),
-            summary: body.summary.trim().to_string(),
-        };
-        check_fields(conn, &principal, &award, &fields)?;
-        let n = nominations::create(conn, &actor, &award, &subject, &proposer, fields)?;
-        let v = nominations::view(conn, n)?;
-        detail(conn, v)
-    })
-    .await?;
+    let new = app::nominations::NewNomination {
+        award_type: body.award_type,
+        staff_id: body.staff_id,
+        org_unit_id: body.org_unit_id,
+        proposer_unit_id: body.proposer_unit_id,
+        plan_id: body.plan_id,
+        movement_id: body.movement_id,
+        year: body.year,
+        occasion: body.occasion,
+        period_from: body.period_from,
+        period_to: body.period_to,
+        summary: body.summary,
+    };
+    let res = NominationResponse::from(
+        super::change(&state.pool, move |tx| {
+            app::nominations::create(tx, &principal, &actor, new)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::CREATED, res.version, &res))
 }
 
@@ -460,11 +336,12 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let res = super::run(&state.pool, move |conn| {
-        let v = visible_nomination(conn, &principal, &id)?;
-        detail(conn, v)
-    })
-    .await?;
+    let res = NominationResponse::from(
+        super::read(&state.pool, move |conn| {
+            app::nominations::get(conn, &principal, &id)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::OK, res.version, &res))
 }
 
@@ -492,92 +369,22 @@ pub async fn update(
     Json(body): Json<UpdateNomination>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let res = super::write(&state.pool, move |conn| {
-        let v = proposed_by_caller(conn, &principal, &id)?;
-        let n = &v.nomination;
-        let award = award_types::find(conn, &n.award_type_id)?
-            .ok_or_else(|| ApiError::internal("nomination without award type"))?;
-        let year = body.year.unwrap_or(n.year);
-        let (from, to) = if body.year.is_some() {
-            year_bounds(year)?
-        } else {
-            (n.period_from, n.period_to)
-        };
-        let fields = NominationFields {
-            plan_id: body.plan_id.clone().unwrap_or_else(|| n.plan_id.clone()),
-            movement_id: body
-                .movement_id
-                .clone()
-                .unwrap_or_else(|| n.movement_id.clone()),
-            year,
-            occasion: body.occasion.unwrap_or(n.occasion),
-            period_from: body.period_from.unwrap_or(from),
-            period_to: body.period_to.unwrap_or(to),
-            summary: body
-                .summary
-                .as_deref()
-                .map(|s| s.trim().to_string())
-                .unwrap_or_else(|| n.summary.clone()),
-        };
-        check_fields(conn, &principal, &award, &fields)?;
-        let n = nominations::update(conn, &actor, n, version, fields)?;
-        let v = nominations::view(conn, n)?;
-        detail(conn, v)
-    })
-    .await?;
+    let changes = app::nominations::NominationChanges {
+        plan_id: body.plan_id,
+        movement_id: body.movement_id,
+        year: body.year,
+        occasion: body.occasion,
+        period_from: body.period_from,
+        period_to: body.period_to,
+        summary: body.summary,
+    };
+    let res = NominationResponse::from(
+        super::change(&state.pool, move |tx| {
+            app::nominations::update(tx, &principal, &actor, &id, version, changes)
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::OK, res.version, &res))
-}
-
-/// Submits a batch (already checked to be visible and the caller's): quotas first, then
-/// each moves up. Nothing is written when a quota is exceeded.
-fn submit_all(
-    tx: &mut Tx<'_>,
-    actor: &crate::domain::Actor,
-    batch: Vec<NominationView>,
-) -> Result<Vec<NominationView>, ApiError> {
-    let excess = nominations::check_quotas(tx, &batch)?;
-    if let Some(e) = excess.first() {
-        return Err(quota_exceeded(e));
-    }
-    let mut out = Vec::with_capacity(batch.len());
-    for v in batch {
-        let n = move_one(tx, actor, &v.nomination, NominationAction::Submit, None)?;
-        out.push(nominations::view(tx, n)?);
-    }
-    Ok(out)
-}
-
-fn quota_exceeded(e: &QuotaExcess) -> ApiError {
-    ApiError::conflict(
-        "quota_exceeded",
-        format!(
-            "{} proposals of {} would exceed the quota of {} ({} % of {} holding {} in the year)",
-            e.proposed, e.award_type, e.allowed, e.max_percent, e.base, e.of_award_type
-        ),
-    )
-}
-
-/// Applies one level's action, working out the next level from the tree.
-fn move_one(
-    tx: &mut Tx<'_>,
-    actor: &crate::domain::Actor,
-    n: &Nomination,
-    action: NominationAction,
-    reason: Option<&str>,
-) -> Result<Nomination, ApiError> {
-    let acting = nominations::acting_unit(n).to_string();
-    let parent = org_units::find(tx, &acting)?.and_then(|u| u.parent_id);
-    let (status, next) = nominations::after_action(n, action, parent.as_deref())?;
-    Ok(nominations::move_to(
-        tx,
-        actor,
-        n,
-        status,
-        next.as_deref(),
-        action.as_str(),
-        Some(&acting),
-        reason,
-    )?)
 }
 
 /// Act on a nomination at its current level: `submit` (the proposer), `approve` (forward
@@ -606,50 +413,21 @@ pub async fn act(
     IfMatch(version): IfMatch,
     Json(body): Json<ActionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let needs_reason = matches!(
-        body.action,
-        NominationAction::Return | NominationAction::Reject
-    );
-    let reason = body.reason.map(|r| r.trim().to_string());
-    if needs_reason && reason.is_none() {
-        return Err(ApiError::invalid(
-            "reason",
-            "required",
-            "say why the nomination is returned or rejected",
-        ));
-    }
     let actor = actor(&req, Some(&principal.user_id));
-    let res = super::write(&state.pool, move |conn| {
-        let v = visible_nomination(conn, &principal, &id)?;
-        let acting = subjects::unit_path(conn, nominations::acting_unit(&v.nomination))?;
-        policy::ensure(policy::can_act_at_level(
-            &principal,
-            &acting,
-            v.nomination.staff_id.as_deref(),
-        ))?;
-        crate::domain::ensure_version(v.nomination.version, version)?;
-        // Once put to a council, the council's vote decides it.
-        if v.nomination.status.before_council()
-            && crate::domain::councils::in_pending_session(conn, &v.nomination.id)?
-        {
-            return Err(ApiError::conflict(
-                "in_session",
-                "the nomination is before a council session; its vote decides it",
-            ));
-        }
-        let views = if body.action == NominationAction::Submit {
-            submit_all(conn, &actor, vec![v])?
-        } else {
-            let n = move_one(conn, &actor, &v.nomination, body.action, reason.as_deref())?;
-            vec![nominations::view(conn, n)?]
-        };
-        let v = views
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::internal("no nomination"))?;
-        detail(conn, v)
-    })
-    .await?;
+    let res = NominationResponse::from(
+        super::change(&state.pool, move |tx| {
+            app::nominations::act(
+                tx,
+                &principal,
+                &actor,
+                &id,
+                version,
+                body.action,
+                body.reason,
+            )
+        })
+        .await?,
+    );
     Ok(tagged(StatusCode::OK, res.version, &res))
 }
 
@@ -674,32 +452,13 @@ pub async fn submit_batch(
     Json(body): Json<BatchSubmit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let items = super::write(&state.pool, move |conn| {
-        let mut batch = Vec::with_capacity(body.ids.len());
-        for (i, id) in body.ids.iter().enumerate() {
-            if body.ids[..i].contains(id) {
-                return Err(ApiError::invalid(
-                    &format!("ids[{i}]"),
-                    "duplicate",
-                    "named twice",
-                ));
-            }
-            let v = proposed_by_caller(conn, &principal, id).map_err(|e| {
-                if e.status == StatusCode::NOT_FOUND {
-                    ApiError::invalid(&format!("ids[{i}]"), "not_found", "no such nomination")
-                } else {
-                    e
-                }
-            })?;
-            batch.push(v);
-        }
-        let views = submit_all(conn, &actor, batch)?;
-        views
-            .into_iter()
-            .map(|v| detail(conn, v))
-            .collect::<Result<Vec<_>, _>>()
+    let items = super::change(&state.pool, move |tx| {
+        app::nominations::submit_batch(tx, &principal, &actor, &body.ids)
     })
-    .await?;
+    .await?
+    .into_iter()
+    .map(NominationResponse::from)
+    .collect();
     Ok(HttpResponse::Ok().json(BatchSubmitted { items }))
 }
 
@@ -717,16 +476,8 @@ pub async fn eligibility(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = super::run(&state.pool, move |conn| {
-        let v = visible_nomination(conn, &principal, &id)?;
-        let mut result = evaluate_nomination(conn, &v, crate::domain::today())?;
-        // Discipline is personal: others see only whether the check passed.
-        if !policy::can_read_discipline(&principal, &v.nominee_path) {
-            for c in result.checks.iter_mut().filter(|c| c.rule == "discipline") {
-                c.detail = "not shown to you".into();
-            }
-        }
-        Ok(result)
+    let result: Eligibility = super::read(&state.pool, move |conn| {
+        app::nominations::eligibility(conn, &principal, &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(result))
@@ -758,28 +509,15 @@ pub async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let id = id.into_inner();
-    let writable = move |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
-        let v = proposed_by_caller(conn, &principal, &id)?;
-        nominations::ensure_accepts_file(conn, &v.nomination)?;
-        Ok(v)
+    let accepting = move |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
+        Ok(app::nominations::accepting_file(conn, &principal, &id)?)
     };
-    let res = uploads::add_checked(&state, &req, payload, writable, move |conn, v, f, size| {
-        files::record(conn, &f.sha256, size, f.content_type)?;
-        nominations::add_file(
-            conn,
-            &actor,
-            &v.nomination,
-            &f.sha256,
-            &f.name,
-            f.content_type,
-            size as i64,
-        )?;
-        let n = nominations::find(conn, &v.nomination.id)?
-            .ok_or_else(|| ApiError::not_found("nomination"))?;
-        let v = nominations::view(conn, n)?;
-        detail(conn, v)
+    let res = uploads::add_checked(&state, &req, payload, accepting, move |tx, v, f, size| {
+        let file = (f.sha256.as_str(), f.name.as_str(), f.content_type, size);
+        Ok(app::nominations::add_file(tx, &actor, v, file)?)
     })
-    .await?;
+    .await
+    .map(NominationResponse::from)?;
     Ok(tagged(StatusCode::CREATED, res.version, &res))
 }
 
@@ -799,10 +537,8 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
-    let file = super::run(&state.pool, move |conn| {
-        let v = visible_nomination(conn, &principal, &id)?;
-        nominations::find_file(conn, &v.nomination.id, &file_id)?
-            .ok_or_else(|| ApiError::not_found("file"))
+    let file = super::read(&state.pool, move |conn| {
+        app::nominations::file(conn, &principal, &id, &file_id)
     })
     .await?;
     let content = state.files.get(&file.sha256).await?;

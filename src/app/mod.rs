@@ -2,7 +2,7 @@
 //! the caller (`Principal`, and the `Actor` its writes are audited as) and a command in
 //! domain types, and owns the whole of a request's work below HTTP — load, authorise
 //! (`domain::policy`), apply the rules (`domain::<aggregate>`), write and audit — so a
-//! handler only extracts, makes one call here through `api::read` / `api::write`, and maps
+//! handler only extracts, makes one call here through `api::read` / `api::change`, and maps
 //! the answer to its wire type.
 //!
 //! It answers `domain::Error` and imports neither `api`, `auth` nor actix: what it returns
@@ -12,15 +12,18 @@ pub mod award_types;
 pub mod blocs;
 pub mod calendar;
 pub mod clients;
+pub mod councils;
 pub mod credentials;
 pub mod criteria;
 pub mod decisions;
 pub mod disciplines;
+pub mod disclosures;
 pub mod evidence;
 pub mod initiatives;
 pub mod learning;
 pub mod legal_documents;
 pub mod movements;
+pub mod nominations;
 pub mod org_units;
 pub mod plans;
 pub mod registrations;

@@ -24,12 +24,9 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, present, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::AnyConnection;
-use crate::domain::councils::{
-    self, Council, CouncilDetail, CouncilFields, CouncilFilter, Member, MemberInput,
-};
-use crate::domain::org_units::referenced_unit;
+use crate::app;
+use crate::auth::Principal;
+use crate::domain::councils::{Council, CouncilDetail, Member, MemberInput};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,7 +120,7 @@ fn member_inputs(requested: Vec<MemberRequest>) -> Vec<MemberInput> {
         .into_iter()
         .map(|m| MemberInput {
             user_id: m.user_id,
-            position: m.position.trim().to_string(),
+            position: m.position,
         })
         .collect()
 }
@@ -175,27 +172,6 @@ pub struct CouncilQuery {
     pub member_id: Option<String>,
 }
 
-fn visible_council(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Council, String), ApiError> {
-    let (c, path) = councils::find(conn, id)?.ok_or_else(|| ApiError::not_found("council"))?;
-    policy::ensure_visible(policy::can_read_council(principal, &path), "council")?;
-    Ok((c, path))
-}
-
-/// A council the caller keeps: 404 when hidden, 403 when only readable.
-fn kept_council(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(Council, String), ApiError> {
-    let (c, path) = visible_council(conn, principal, id)?;
-    policy::ensure(policy::can_keep_unit_awards(principal, &path))?;
-    Ok((c, path))
-}
-
 /// List the councils you may see (of units below or above yours), by name.
 #[utoipa::path(
     tag = "councils",
@@ -210,15 +186,15 @@ pub async fn list(
     Query(query): Query<CouncilQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let filter = CouncilFilter {
+    let query = app::councils::ListQuery {
         q: params.q(),
         org_unit_id: query.org_unit_id,
         active: query.active,
         member_id: query.member_id,
         updated_since: params.updated_since(),
     };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        Ok(councils::list(conn, &principal.scope, &filter, page)?)
+    let (items, total) = crate::api::read(&state.pool, move |conn| {
+        app::councils::list(conn, &principal, query, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |c| {
@@ -244,16 +220,13 @@ pub async fn create(
     Json(body): Json<CreateCouncil>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let unit = referenced_unit(conn, &principal, &body.org_unit_id, "org_unit_id")?;
-        policy::ensure(policy::can_keep_unit_awards(&principal, &unit.path))?;
-        let fields = CouncilFields {
-            name: body.name.trim().to_string(),
-            org_unit_id: unit.id.clone(),
-            members: member_inputs(body.members),
-            active: true,
-        };
-        Ok(councils::create(conn, &actor, &unit.path, fields)?)
+    let new = app::councils::NewCouncil {
+        name: body.name,
+        org_unit_id: body.org_unit_id,
+        members: member_inputs(body.members),
+    };
+    let d = crate::api::change(&state.pool, move |tx| {
+        app::councils::create(tx, &principal, &actor, new)
     })
     .await?;
     Ok(tagged(
@@ -275,9 +248,8 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let d = super::run(&state.pool, move |conn| {
-        let (c, _) = visible_council(conn, &principal, &id)?;
-        Ok(councils::detail(conn, c)?)
+    let d = crate::api::read(&state.pool, move |conn| {
+        app::councils::get(conn, &principal, &id)
     })
     .await?;
     Ok(tagged(
@@ -312,31 +284,13 @@ pub async fn update(
     Json(body): Json<UpdateCouncil>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = super::write(&state.pool, move |conn| {
-        let (c, path) = kept_council(conn, &principal, &id)?;
-        let current = councils::detail(conn, c)?;
-        let fields = CouncilFields {
-            name: body
-                .name
-                .map(|n| n.trim().to_string())
-                .unwrap_or_else(|| current.council.name.clone()),
-            org_unit_id: current.council.org_unit_id.clone(),
-            members: match body.members {
-                Some(requested) => member_inputs(requested),
-                None => current
-                    .members
-                    .iter()
-                    .map(|m| MemberInput {
-                        user_id: m.user_id.clone(),
-                        position: m.position.clone(),
-                    })
-                    .collect(),
-            },
-            active: body.active.unwrap_or(current.council.active),
-        };
-        Ok(councils::update(
-            conn, &actor, current, &path, version, fields,
-        )?)
+    let changes = app::councils::CouncilChanges {
+        name: body.name,
+        members: body.members.map(member_inputs),
+        active: body.active,
+    };
+    let d = crate::api::change(&state.pool, move |tx| {
+        app::councils::update(tx, &principal, &actor, &id, version, changes)
     })
     .await?;
     Ok(tagged(

@@ -1,6 +1,6 @@
 //! A council's sessions under `/api/v1/councils/{id}/sessions`: scheduling, attendance,
 //! opening and closing, recusals, secret ballots and the minutes. Apart from the councils'
-//! own handlers (`mod.rs`), whose access checks (`visible_council`) they build on.
+//! own handlers (`mod.rs`); both call `app::councils`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
@@ -9,19 +9,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{kept_council, visible_council};
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
 use crate::api::list::ListParams;
 use crate::api::validate;
-use crate::auth::{Principal, policy};
-use crate::db::{AnyConnection, Tx};
+use crate::app::{self, councils::Ballot};
+use crate::auth::Principal;
 use crate::domain::councils::{
-    self, Choice, Council, Minutes, Outcome, Recusal, Session, SessionDetail, SessionFields,
-    SessionItem, SessionStatus, Tally,
+    Choice, Minutes, Outcome, Recusal, Session, SessionDetail, SessionItem, SessionStatus, Tally,
 };
 use crate::domain::nominations::NominationStatus;
-use crate::domain::{Actor, users};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -283,59 +280,24 @@ pub struct BallotReceipt {
     pub user_id: String,
 }
 
-/// A session of a council the caller reads: its members' and its keepers' only. Anyone
-/// else (who may read the council's name and members) finds no session: 404.
-fn visible_session(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    council_id: &str,
-    session_id: &str,
-) -> Result<(Council, String, Session), ApiError> {
-    let (c, path) = visible_council(conn, principal, council_id)?;
-    let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
-    policy::ensure_visible(
-        policy::can_read_session(principal, &path, is_member),
-        "council session",
-    )?;
-    let s = councils::find_session(conn, &c.id, session_id)?
-        .ok_or_else(|| ApiError::not_found("council session"))?;
-    Ok((c, path, s))
+impl From<Ballot> for BallotReceipt {
+    fn from(b: Ballot) -> Self {
+        let Ballot {
+            session_id,
+            nomination_id,
+            user_id,
+        } = b;
+        BallotReceipt {
+            session_id,
+            nomination_id,
+            user_id,
+        }
+    }
 }
 
-/// A session the caller runs (officers keeping the council): 404 hidden, 403 read-only.
-fn kept_session(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    council_id: &str,
-    session_id: &str,
-) -> Result<(Council, SessionDetail), ApiError> {
-    let (c, path, s) = visible_session(conn, principal, council_id, session_id)?;
-    policy::ensure(policy::can_keep_unit_awards(principal, &path))?;
-    let detail = councils::session_detail(conn, s)?;
-    Ok((c, detail))
-}
-
-/// Changes a session the caller keeps in one transaction, and answers it with its new ETag.
-async fn change_session(
-    req: &HttpRequest,
-    state: &AppState,
-    principal: Principal,
-    (id, sid): (String, String),
-    change: impl FnOnce(&mut Tx<'_>, &Actor, Council, SessionDetail) -> Result<SessionDetail, ApiError>
-    + Send
-    + 'static,
-) -> Result<HttpResponse, ApiError> {
-    let actor = actor(req, Some(&principal.user_id));
-    let d = crate::api::write(&state.pool, move |conn| {
-        let (c, current) = kept_session(conn, &principal, &id, &sid)?;
-        change(conn, &actor, c, current)
-    })
-    .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        d.session.version,
-        &SessionResponse::from(d),
-    ))
+/// A session answered with its ETag.
+fn session_answer(status: StatusCode, d: SessionDetail) -> HttpResponse {
+    tagged(status, d.session.version, &SessionResponse::from(d))
 }
 
 /// List a council's sessions, latest meeting first.
@@ -357,9 +319,8 @@ pub async fn list_sessions(
     Query(query): Query<SessionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let (items, total) = crate::api::run(&state.pool, move |conn| {
-        let (c, _) = visible_council(conn, &principal, &id)?;
-        Ok(councils::list_sessions(conn, &c.id, query.status, page)?)
+    let (items, total) = crate::api::read(&state.pool, move |conn| {
+        app::councils::list_sessions(conn, &principal, &id, query.status, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, SessionSummary::from)))
@@ -389,27 +350,17 @@ pub async fn create_session(
     Json(body): Json<CreateSession>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let d = crate::api::write(&state.pool, move |conn| {
-        let (c, _) = kept_council(conn, &principal, &id)?;
-        let fields = SessionFields {
-            title: body.title.trim().to_string(),
-            meets_on: body.meets_on,
-            quorum: body.quorum,
-            nomination_ids: body.nomination_ids,
-        };
-        let visible = |path: &str, staff_id: Option<&str>| {
-            policy::can_read_subject(&principal, path, staff_id)
-        };
-        Ok(councils::create_session(
-            conn, &actor, &c, fields, &visible,
-        )?)
+    let new = app::councils::NewSession {
+        title: body.title,
+        meets_on: body.meets_on,
+        quorum: body.quorum,
+        nomination_ids: body.nomination_ids,
+    };
+    let d = crate::api::change(&state.pool, move |tx| {
+        app::councils::create_session(tx, &principal, &actor, &id, new)
     })
     .await?;
-    Ok(tagged(
-        StatusCode::CREATED,
-        d.session.version,
-        &SessionResponse::from(d),
-    ))
+    Ok(session_answer(StatusCode::CREATED, d))
 }
 
 /// Get a session: attendance, nominations with how many voted, recusals with reasons, and,
@@ -430,16 +381,11 @@ pub async fn get_session(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
-    let d = crate::api::run(&state.pool, move |conn| {
-        let (_, _, s) = visible_session(conn, &principal, &id, &sid)?;
-        Ok(councils::session_detail(conn, s)?)
+    let d = crate::api::read(&state.pool, move |conn| {
+        app::councils::get_session(conn, &principal, &id, &sid)
     })
     .await?;
-    Ok(tagged(
-        StatusCode::OK,
-        d.session.version,
-        &SessionResponse::from(d),
-    ))
+    Ok(session_answer(StatusCode::OK, d))
 }
 
 /// Record the members present, while the session is scheduled.
@@ -467,22 +413,13 @@ pub async fn set_attendance(
     IfMatch(version): IfMatch,
     Json(body): Json<Attendance>,
 ) -> Result<HttpResponse, ApiError> {
-    change_session(
-        &req,
-        &state,
-        principal,
-        path.into_inner(),
-        move |conn, actor, _, current| {
-            Ok(councils::set_attendance(
-                conn,
-                actor,
-                current,
-                version,
-                &body.user_ids,
-            )?)
-        },
-    )
-    .await
+    let (id, sid) = path.into_inner();
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = crate::api::change(&state.pool, move |tx| {
+        app::councils::set_attendance(tx, &principal, &actor, (&id, &sid), version, &body.user_ids)
+    })
+    .await?;
+    Ok(session_answer(StatusCode::OK, d))
 }
 
 /// Open a scheduled session: not before the day it meets, and only with its quorum of
@@ -509,14 +446,13 @@ pub async fn open_session(
     path: web::Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    change_session(
-        &req,
-        &state,
-        principal,
-        path.into_inner(),
-        move |conn, actor, _, current| Ok(councils::open(conn, actor, current, version)?),
-    )
-    .await
+    let (id, sid) = path.into_inner();
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = crate::api::change(&state.pool, move |tx| {
+        app::councils::open_session(tx, &principal, &actor, (&id, &sid), version)
+    })
+    .await?;
+    Ok(session_answer(StatusCode::OK, d))
 }
 
 /// Close a session. An open one closes with its results: a nomination passes when its
@@ -546,14 +482,13 @@ pub async fn close_session(
     path: web::Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    change_session(
-        &req,
-        &state,
-        principal,
-        path.into_inner(),
-        move |conn, actor, c, current| Ok(councils::close(conn, actor, current, &c, version)?),
-    )
-    .await
+    let (id, sid) = path.into_inner();
+    let actor = actor(&req, Some(&principal.user_id));
+    let d = crate::api::change(&state.pool, move |tx| {
+        app::councils::close_session(tx, &principal, &actor, (&id, &sid), version)
+    })
+    .await?;
+    Ok(session_answer(StatusCode::OK, d))
 }
 
 /// Recuse from a nomination, with the reason, while the session is open: a member for
@@ -581,26 +516,13 @@ pub async fn recuse(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let r = crate::api::write(&state.pool, move |conn| {
-        let (c, path, s) = visible_session(conn, &principal, &id, &sid)?;
-        let member = body.user_id.unwrap_or_else(|| principal.user_id.clone());
-        let is_member = councils::is_member(conn, &c.id, &member)?;
-        policy::ensure(policy::can_recuse(&principal, &path, &member, is_member))?;
-        if !is_member {
-            return Err(ApiError::invalid(
-                "user_id",
-                "not_member",
-                "not a member of the council",
-            ));
-        }
-        Ok(councils::recuse(
-            conn,
-            &actor,
-            &s,
-            &body.nomination_id,
-            &member,
-            body.reason.trim(),
-        )?)
+    let new = app::councils::NewRecusal {
+        nomination_id: body.nomination_id,
+        reason: body.reason,
+        user_id: body.user_id,
+    };
+    let r: Recusal = crate::api::change(&state.pool, move |tx| {
+        app::councils::recuse(tx, &principal, &actor, (&id, &sid), new)
     })
     .await?;
     Ok(HttpResponse::Created().json(r))
@@ -631,20 +553,19 @@ pub async fn vote(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
     let actor = actor(&req, Some(&principal.user_id));
-    let receipt = crate::api::write(&state.pool, move |conn| {
-        let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
-        let is_member = councils::is_member(conn, &c.id, &principal.user_id)?;
-        policy::ensure(policy::can_vote(is_member))?;
-        let member = users::find(conn, &principal.user_id)?
-            .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
-        councils::vote(conn, &actor, &s, &body.nomination_id, &member, body.choice)?;
-        Ok(BallotReceipt {
-            session_id: s.id,
-            nomination_id: body.nomination_id,
-            user_id: member.id,
+    let receipt = BallotReceipt::from(
+        crate::api::change(&state.pool, move |tx| {
+            app::councils::vote(
+                tx,
+                &principal,
+                &actor,
+                (&id, &sid),
+                body.nomination_id,
+                body.choice,
+            )
         })
-    })
-    .await?;
+        .await?,
+    );
     Ok(HttpResponse::Created().json(receipt))
 }
 
@@ -669,10 +590,8 @@ pub async fn minutes(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
-    let m: Minutes = crate::api::run(&state.pool, move |conn| {
-        let (c, _, s) = visible_session(conn, &principal, &id, &sid)?;
-        let detail = councils::session_detail(conn, s)?;
-        Ok(councils::minutes(conn, detail, &c)?)
+    let m: Minutes = crate::api::read(&state.pool, move |conn| {
+        app::councils::minutes(conn, &principal, &id, &sid)
     })
     .await?;
     Ok(HttpResponse::Ok().json(m))
