@@ -8,8 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::extract::{Page, Query};
 use crate::api::list::ListParams;
+use crate::app;
 use crate::auth::Admin;
-use crate::domain::audit::{self, AuditFilter, ChainReport, LoggedEntry};
+use crate::domain::audit::{AuditFilter, ChainReport, LoggedEntry};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -119,9 +120,8 @@ pub async fn list(
         from: query.from.map(|t| t.naive_utc()),
         to: query.to.map(|t| t.naive_utc()),
     };
-    let (items, total) = super::run(&state.pool, move |conn| {
-        audit::seal_committed(conn)?;
-        Ok(audit::list(conn, &filter, page)?)
+    let (items, total) = super::read(&state.pool, move |conn| {
+        app::audit::trail(conn, &filter, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, AuditEntryResponse::from)))
@@ -142,9 +142,6 @@ pub async fn list(
 )]
 #[get("/verify")]
 pub async fn verify(_admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let report = super::run(&state.pool, |conn| {
-        Ok(audit::sealed_snapshot(conn, audit::verify_chain)?)
-    })
-    .await?;
+    let report = super::read(&state.pool, app::audit::verify).await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -7,14 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::extract::Query;
-use crate::auth::{Caller, policy};
-use crate::domain::audit;
-use crate::domain::clients::ClientScope;
-use crate::domain::feed::{self, Change};
+use crate::app::{self, changes::DEFAULT_LIMIT};
+use crate::auth::Caller;
+use crate::domain::feed::Change;
 use crate::error::ApiError;
-
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1000;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -103,16 +99,8 @@ pub async fn list(
     caller: Caller,
     Query(query): Query<ChangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure_caller(&caller, ClientScope::ChangesRead, |p| p.is_admin())?;
     let after = query.after.unwrap_or(0);
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            "range",
-            format!("must be 1 to {MAX_LIMIT}"),
-        ));
-    }
     let types: Vec<String> = query
         .resource_type
         .iter()
@@ -120,9 +108,8 @@ pub async fn list(
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect();
-    let (items, head) = super::run(&state.pool, move |conn| {
-        audit::seal_committed(conn)?;
-        Ok(feed::read(conn, after, limit, &types)?)
+    let (items, head) = super::read(&state.pool, move |conn| {
+        app::changes::read(conn, &caller, after, limit, &types)
     })
     .await?;
     let has_more = items.len() as i64 == limit;

@@ -5,9 +5,8 @@ use actix_web::{HttpResponse, get, web};
 use futures_util::stream;
 
 use crate::AppState;
-use crate::auth::{Caller, policy};
-use crate::domain::audit;
-use crate::domain::clients::ClientScope;
+use crate::app;
+use crate::auth::Caller;
 use crate::domain::export::{self, ExportResource};
 use crate::error::ApiError;
 
@@ -46,12 +45,8 @@ pub async fn stream_all(
     caller: Caller,
     resource: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::ensure_caller(&caller, ClientScope::ExportRead, |p| p.is_admin())?;
-    let resource = ExportResource::from_path(&resource)
-        .ok_or_else(|| ApiError::not_found("resource type to export"))?;
-    let version = super::run(&state.pool, |conn| {
-        audit::seal_committed(conn)?;
-        Ok(audit::data_version(conn)?)
+    let (resource, version) = super::read(&state.pool, move |conn| {
+        app::export::begin(conn, &caller, &resource)
     })
     .await?;
     let start = Cursor {
@@ -65,8 +60,8 @@ pub async fn stream_all(
             return None;
         }
         let (resource, after) = (cursor.resource, cursor.after.clone());
-        let rows = super::run(&cursor.state.pool, move |conn| {
-            Ok(export::chunk(conn, resource, &after)?)
+        let rows = super::read(&cursor.state.pool, move |conn| {
+            app::export::chunk(conn, resource, &after)
         })
         .await;
         match rows {

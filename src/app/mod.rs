@@ -8,9 +8,11 @@
 //! It answers `domain::Error` and imports neither `api`, `auth` nor actix: what it returns
 //! are domain values, and `src/error.rs` maps a refusal to problem+json once.
 
+pub mod audit;
 pub mod award_types;
 pub mod blocs;
 pub mod calendar;
+pub mod changes;
 pub mod clients;
 pub mod councils;
 pub mod credentials;
@@ -19,6 +21,7 @@ pub mod decisions;
 pub mod disciplines;
 pub mod disclosures;
 pub mod evidence;
+pub mod export;
 pub mod initiatives;
 pub mod learning;
 pub mod legal_documents;
