@@ -30,6 +30,7 @@ pub mod nominations;
 pub mod org_units;
 pub mod plans;
 pub mod registrations;
+pub mod reports;
 pub mod scores;
 pub mod staff;
 pub mod users;

@@ -2,10 +2,11 @@
 //! subtree, the province-wide roll-up, and the Word draft of an award decision — as JSON,
 //! CSV, XLSX or DOCX, tagged with the version of the data so an unchanged report is a 304.
 //!
-//! The figures come from `domain::reports`. This file holds the handlers, the wire types and
-//! the one way every report is answered (`answer`: snapshot, ETag, 304, kept rendering,
-//! render); `tables.rs` builds the tables every file format shares, `documents.rs` the
-//! text of the Word drafts.
+//! What each report is about, who may read it and its figures come from `app::reports`
+//! (over `domain::reports`). This file holds the handlers, the wire types and the one way
+//! every report is answered (`answer`: snapshot, ETag, 304, kept rendering, render);
+//! `tables.rs` builds the tables every file format shares, `documents.rs` the text of the
+//! Word drafts.
 
 mod documents;
 mod tables;
@@ -29,18 +30,18 @@ use crate::api::documents::AdminDocument;
 use crate::api::extract::Query;
 use crate::api::list::check_year;
 use crate::api::report_formats::{self, ChartSpec, Format, Rendered, Table};
-use crate::auth::{Caller, Principal, Scope, policy};
+use crate::app;
+use crate::app::reports::DocContext;
+use crate::auth::{Caller, Principal, policy};
 use crate::cache::Stamp;
 use crate::db::AnyConnection;
 use crate::domain::audit;
 use crate::domain::criteria::CriterionSubject;
-use crate::domain::decisions::{self, GrantStatus};
-use crate::domain::org_units::{self, OrgUnit};
-use crate::domain::plans::{Plan, visible_plan};
+use crate::domain::org_units::OrgUnit;
+use crate::domain::plans::Plan;
 use crate::domain::registrations::RegistrationStatus;
 use crate::domain::reports::{self, AwardTypeCount, LearningLine, RegistrationCount, UnitTotals};
 use crate::domain::scoring::{CriterionRollup, EvidenceCounts, ProgressStatus};
-use crate::domain::subjects::Seen;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -180,15 +181,6 @@ pub struct YearlyReport {
     pub context: DocContext,
 }
 
-/// What the Word draft needs beside the figures.
-#[derive(Debug, Default)]
-pub struct DocContext {
-    pub issuer_name: String,
-    pub parent_name: Option<String>,
-    pub place: String,
-    pub report_to: Option<String>,
-}
-
 /// The province-wide roll-up of a year.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProvinceReport {
@@ -207,70 +199,6 @@ pub struct ProvinceReport {
 }
 
 // Answering a report ----------------------------------------------------------------------
-
-/// The subtree a report covers: the unit asked for (404 when hidden), else the caller's
-/// scope root — or `preferred` (a plan's issuer) when that lies within it. None: the whole
-/// tree (admins).
-fn report_unit(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    unit_id: Option<&str>,
-    preferred: Option<&str>,
-) -> Result<Option<OrgUnit>, ApiError> {
-    let find = |conn: &mut AnyConnection, id: &str| -> Result<OrgUnit, ApiError> {
-        org_units::find(conn, id)?
-            .filter(|u| policy::can_read_org_unit(principal, &u.path))
-            .ok_or_else(|| ApiError::not_found("org unit"))
-    };
-    if let Some(id) = unit_id {
-        return find(conn, id).map(Some);
-    }
-    if let Some(id) = preferred {
-        let unit = org_units::find(conn, id)?.ok_or_else(|| ApiError::not_found("org unit"))?;
-        if principal.scope.contains(&unit.path) {
-            return Ok(Some(unit));
-        }
-    }
-    match (&principal.scope, &principal.org_unit_id) {
-        (Scope::All, _) => Ok(None),
-        (Scope::Subtree(_), Some(id)) => find(conn, id).map(Some),
-        _ => Err(ApiError::forbidden()),
-    }
-}
-
-/// The place name of a date line: the tree's root (the province) without its body's words.
-fn place_of(conn: &mut AnyConnection, path: &str) -> Result<String, ApiError> {
-    let root = path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
-    let name = org_units::find(conn, root)?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    Ok(place_name(&name))
-}
-
-/// "Ủy ban nhân dân tỉnh Nghệ An" → "Nghệ An".
-fn place_name(body: &str) -> String {
-    let lower = body.to_lowercase();
-    if lower.len() != body.len() {
-        return body.to_string();
-    }
-    for marker in ["tỉnh ", "thành phố "] {
-        if let Some(i) = lower.rfind(marker) {
-            // Byte offsets agree: the lowercase has the same length.
-            let rest = body.get(i + marker.len()..).unwrap_or_default();
-            if !rest.trim().is_empty() {
-                return rest.trim().to_string();
-            }
-        }
-    }
-    body.to_string()
-}
-
-fn parent_name(conn: &mut AnyConnection, unit: &OrgUnit) -> Result<Option<String>, ApiError> {
-    Ok(match &unit.parent_id {
-        Some(id) => org_units::find(conn, id)?.map(|u| u.name),
-        None => None,
-    })
-}
 
 /// A report computed, or the caller's copy still current.
 enum Outcome<T> {
@@ -532,52 +460,33 @@ pub async fn yearly(
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let year = year_or_now(query.year)?;
     let read = move |conn: &mut AnyConnection, version: i64| {
-        let (plan, issuer_path) = visible_plan(conn, &principal, &plan_id)?;
-        let unit = report_unit(
-            conn,
-            &principal,
-            query.unit_id.as_deref(),
-            Some(&plan.issuer_id),
-        )?
-        .map_or_else(
-            || {
-                org_units::find(conn, &plan.issuer_id)?
-                    .ok_or_else(|| ApiError::not_found("org unit"))
-            },
-            Ok,
-        )?;
-        policy::ensure(policy::can_read_reports(&principal, &unit.path))?;
+        let subject =
+            app::reports::yearly_subject(conn, &principal, &plan_id, query.unit_id.as_deref())?;
         // Statuses (stale, pending) are judged as of today: a new day is a new report.
         let today = crate::domain::today();
         let etag = report_formats::report_etag(
             &[
                 "yearly",
                 &today.to_string(),
-                &plan.id,
+                &subject.plan.id,
                 &year.to_string(),
-                &unit.id,
+                &subject.unit.id,
                 format.name(),
                 &format!("{:?}", principal.scope),
             ],
             version,
         );
         let figures = move |conn: &mut AnyConnection| -> Result<YearlyReport, ApiError> {
-            let figures = reports::yearly(
-                conn,
-                &plan,
-                &issuer_path,
-                &unit.path,
+            let (figures, context) =
+                app::reports::yearly_figures(conn, &principal, &subject, year, today)?;
+            Ok(yearly_report(
+                &subject.plan,
+                &subject.unit,
                 year,
-                Seen::from(policy::staff_visibility(&principal)),
-                today,
-            )?;
-            let context = DocContext {
-                issuer_name: unit.name.clone(),
-                parent_name: parent_name(conn, &unit)?,
-                place: place_of(conn, &unit.path)?,
-                report_to: plan.report_to.clone(),
-            };
-            Ok(yearly_report(&plan, &unit, year, version, figures, context))
+                version,
+                figures,
+                context,
+            ))
         };
         Ok((etag, figures))
     };
@@ -636,9 +545,7 @@ pub async fn province(
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let year = year_or_now(query.year)?;
     let read = move |conn: &mut AnyConnection, version: i64| {
-        let root = report_unit(conn, &principal, query.unit_id.as_deref(), None)?;
-        let root_path = root.as_ref().map_or("/".to_string(), |u| u.path.clone());
-        policy::ensure(policy::can_read_reports(&principal, &root_path))?;
+        let subject = app::reports::province_subject(conn, &principal, query.unit_id.as_deref())?;
         // Statuses (stale, pending) are judged as of today: a new day is a new report.
         let today = crate::domain::today();
         let etag = report_formats::report_etag(
@@ -646,48 +553,22 @@ pub async fn province(
                 "province",
                 &today.to_string(),
                 &year.to_string(),
-                &root_path,
+                &subject.root_path,
                 format.name(),
                 &format!("{:?}", principal.scope),
             ],
             version,
         );
         let figures = move |conn: &mut AnyConnection| -> Result<ProvinceReport, ApiError> {
-            let units = reports::units_below(conn, root.as_ref().map(|u| u.id.as_str()))?;
-            let (lines, total) = reports::province(
-                conn,
-                &root_path,
-                &units,
-                year,
-                Seen::from(policy::staff_visibility(&principal)),
-                |issuer_path| policy::can_read_plan(&principal, issuer_path),
-                today,
-            )?;
-            let context = match &root {
-                Some(u) => DocContext {
-                    issuer_name: u.name.clone(),
-                    parent_name: parent_name(conn, u)?,
-                    place: place_of(conn, &u.path)?,
-                    report_to: None,
-                },
-                None => DocContext {
-                    issuer_name: units.first().map(|u| u.name.clone()).unwrap_or_default(),
-                    parent_name: None,
-                    place: units
-                        .first()
-                        .map(|u| place_name(&u.name))
-                        .unwrap_or_default(),
-                    report_to: None,
-                },
-            };
+            let f = app::reports::province_figures(conn, &principal, &subject, year, today)?;
             Ok(ProvinceReport {
                 year,
-                unit: root.as_ref().map(UnitRef::from),
+                unit: subject.root.as_ref().map(UnitRef::from),
                 generated_at: Utc::now(),
                 data_version: version,
-                units: lines,
-                total,
-                context,
+                units: f.units,
+                total: f.total,
+                context: f.context,
             })
         };
         Ok((etag, figures))
@@ -744,38 +625,25 @@ pub async fn decision_document(
     Query(query): Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let read = move |conn: &mut AnyConnection, version: i64| {
-        let (d, path) =
-            decisions::find(conn, &id)?.ok_or_else(|| ApiError::not_found("decision"))?;
-        policy::ensure_visible(policy::can_read_council(&principal, &path), "decision")?;
-        policy::ensure(policy::can_draft_decision(&principal, &path))?;
-        if d.status == GrantStatus::Revoked {
-            return Err(ApiError::conflict(
-                "decision_revoked",
-                "The decision is revoked; there is no draft to sign.",
-            ));
-        }
-        let place = match &query.place {
-            Some(p) => crate::text::nfc(p.trim()),
-            None => place_of(conn, &path)?,
-        };
-        let etag = report_formats::report_etag(&["decision", &d.id, &place, "docx"], version);
+        let place = query.place.as_deref().map(|p| crate::text::nfc(p.trim()));
+        let subject = app::reports::decision_subject(conn, &principal, &id, place)?;
+        let etag = report_formats::report_etag(
+            &["decision", &subject.decision.id, &subject.place, "docx"],
+            version,
+        );
         let figures = move |conn: &mut AnyConnection| -> Result<(AdminDocument, String), ApiError> {
-            let unit = org_units::find(conn, &d.org_unit_id)?
-                .ok_or_else(|| ApiError::not_found("org unit"))?;
-            let awards = decisions::decision_awards(conn, &d.id)?;
-            let bases = reports::legal_bases(conn, &path, d.decided_on)?;
-            let mut unit_names: Vec<(String, String)> = Vec::new();
-            for a in &awards {
-                if !unit_names.iter().any(|u| u.0 == a.award.subject_unit_id) {
-                    let name = org_units::find(conn, &a.award.subject_unit_id)?
-                        .map(|u| u.name)
-                        .unwrap_or_default();
-                    unit_names.push((a.award.subject_unit_id.clone(), name));
-                }
-            }
-            let parent = parent_name(conn, &unit)?;
-            let document = decision_draft(&d, &unit, parent, place, &awards, &bases, &unit_names);
-            Ok((document, d.number.clone()))
+            let c = app::reports::decision_content(conn, &subject)?;
+            let d = subject.decision;
+            let document = decision_draft(
+                &d,
+                &c.unit,
+                c.parent_name,
+                subject.place,
+                &c.awards,
+                &c.bases,
+                &c.unit_names,
+            );
+            Ok((document, d.number))
         };
         Ok((etag, figures))
     };
@@ -783,16 +651,4 @@ pub async fn decision_document(
         decision_file(&document, &number)
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn places_are_read_from_names() {
-        assert_eq!(place_name("Ủy ban nhân dân tỉnh Nghệ An"), "Nghệ An");
-        assert_eq!(place_name("UBND thành phố Hà Nội"), "Hà Nội");
-        assert_eq!(place_name("Bộ Nội vụ"), "Bộ Nội vụ");
-    }
 }
