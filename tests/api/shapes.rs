@@ -52,6 +52,62 @@ async fn representative_answers_keep_their_shape(app: &TestApp) {
         .token(&w.officer)
         .await;
     insta::assert_json_snapshot!("yearly_report", placeholders(report.body));
+
+    // The document people sign: its text, paragraph by paragraph (a table's cells one per
+    // line), with the day it was made as a placeholder.
+    let docx = app
+        .get(&format!(
+            "/api/v1/reports/plans/{}/yearly?year=2026&format=docx",
+            w.plan
+        ))
+        .token(&w.officer)
+        .await;
+    assert_eq!(docx.status, 200, "{}", docx.body);
+    insta::assert_snapshot!("yearly_report_docx", document_text(&docx.bytes));
+}
+
+/// The text of a Word document's paragraphs, one a line, today's date replaced.
+fn document_text(docx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip package");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .expect("UTF-8 XML");
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let (d, m, y) = (
+        today.format("%d").to_string(),
+        today.format("%m").to_string(),
+        today.format("%Y").to_string(),
+    );
+    xml.split("</w:p>")
+        .map(|paragraph| {
+            let mut text = String::new();
+            for run in paragraph.split("<w:t").skip(1) {
+                // `<w:t>` or `<w:t xml:space="preserve">`, never `<w:tbl…` or `<w:tc…`.
+                let Some(rest) = run.strip_prefix('>').or_else(|| {
+                    run.strip_prefix(' ')
+                        .and_then(|r| r.split_once('>').map(|(_, t)| t))
+                }) else {
+                    continue;
+                };
+                text.push_str(rest.split("</w:t>").next().unwrap_or(""));
+            }
+            text.replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace(
+                    &format!("ngày {d} tháng {m} năm {y}"),
+                    "ngày [dd] tháng [mm] năm [yyyy]",
+                )
+                .replace(&format!("{d}/{m}/{y}"), "[dd/mm/yyyy]")
+        })
+        .map(|line| mask_times(&line))
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The answer with what differs between runs replaced: ids (UUIDs, and the request id a
@@ -91,4 +147,28 @@ fn replace_uuids(s: &str) -> String {
         .map(|part| if is_uuid(part) { "[id]" } else { part })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Times of day (`07:24`, `07:24:00`) as placeholders: the document says when it was made.
+fn mask_times(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let digits = |at: usize| chars.get(at).is_some_and(char::is_ascii_digit);
+    while i < chars.len() {
+        if digits(i)
+            && digits(i + 1)
+            && chars.get(i + 2) == Some(&':')
+            && digits(i + 3)
+            && digits(i + 4)
+        {
+            let seconds = chars.get(i + 5) == Some(&':') && digits(i + 6) && digits(i + 7);
+            out.push_str(if seconds { "[hh:mm:ss]" } else { "[hh:mm]" });
+            i += if seconds { 8 } else { 5 };
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }

@@ -4,13 +4,14 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::tables::table;
+use super::tables::{DATA_VERSION, SHEET_SUMMARY, table};
 use super::{ProvinceReport, YearlyReport};
 use crate::api::documents::{AdminDocument, Block};
 use crate::api::report_formats::{Table, Value};
 use crate::domain::decisions::{AwardView, Decision};
 use crate::domain::org_units::OrgUnit;
 use crate::domain::plans::Occasion;
+use crate::domain::vietnam_local;
 
 const ROMAN: [&str; 12] = [
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
@@ -34,8 +35,13 @@ fn sections(tables: Vec<Table>) -> Vec<Block> {
         .collect()
 }
 
-pub(super) fn yearly_document(r: &YearlyReport, tables: Vec<Table>) -> AdminDocument {
+pub(super) fn yearly_document(r: &YearlyReport, mut tables: Vec<Table>) -> AdminDocument {
     let c = &r.context;
+    // No internal versions on paper.
+    for t in tables.iter_mut().filter(|t| t.sheet == SHEET_SUMMARY) {
+        t.rows
+            .retain(|row| row.first() != Some(&DATA_VERSION.into()));
+    }
     let plan = match (&r.plan.number, r.plan.issued_on) {
         (Some(n), Some(d)) => format!("Kế hoạch số {n} ngày {}", d.format("%d/%m/%Y")),
         (Some(n), None) => format!("Kế hoạch số {n}"),
@@ -48,7 +54,7 @@ pub(super) fn yearly_document(r: &YearlyReport, tables: Vec<Table>) -> AdminDocu
         r.year,
         r.period_from.format("%d/%m/%Y"),
         r.period_to.format("%d/%m/%Y"),
-        r.generated_at.format("%H:%M ngày %d/%m/%Y (UTC)"),
+        vietnam_local(r.generated_at.naive_utc()).format("%H:%M ngày %d/%m/%Y"),
     ))];
     body.extend(sections(tables));
     AdminDocument {
@@ -81,7 +87,7 @@ pub(super) fn province_document(r: &ProvinceReport, tables: Vec<Table>) -> Admin
         "{} báo cáo tổng hợp kết quả công tác thi đua, khen thưởng năm {} của các đơn vị trực thuộc (tổng hợp lúc {}) như sau:",
         c.issuer_name,
         r.year,
-        r.generated_at.format("%H:%M ngày %d/%m/%Y (UTC)"),
+        vietnam_local(r.generated_at.naive_utc()).format("%H:%M ngày %d/%m/%Y"),
     ))];
     body.extend(sections(tables));
     AdminDocument {

@@ -11,6 +11,7 @@ use crate::domain::nominations::NominationStatus;
 use crate::domain::registrations::RegistrationStatus;
 use crate::domain::reports::UnitTotals;
 use crate::domain::scoring::{EvidenceCounts, ProgressStatus};
+use crate::domain::vietnam_local;
 
 // Vietnamese labels ----------------------------------------------------------------------
 
@@ -83,6 +84,9 @@ fn yes_no(v: bool) -> &'static str {
 // Tables ---------------------------------------------------------------------------------
 
 pub const SHEET_SUMMARY: &str = "Tổng hợp";
+/// The summary row with the change feed's position: for the data files (CSV, XLSX), which
+/// a reader matches against the feed, never on paper.
+pub const DATA_VERSION: &str = "Phiên bản dữ liệu";
 pub const SHEET_UNITS: &str = "Đơn vị tham gia";
 pub const SHEET_MATRIX: &str = "Kết quả theo đơn vị";
 pub const SHEET_DETAIL: &str = "Chi tiết chỉ tiêu";
@@ -143,12 +147,12 @@ pub(super) fn yearly_tables(r: &YearlyReport) -> Vec<Table> {
             vec!["Tổng tiền thưởng (đồng)".into(), s.cash_amount.into()],
             vec![
                 "Thời điểm lập".into(),
-                r.generated_at
-                    .format("%Y-%m-%d %H:%M:%S UTC")
+                vietnam_local(r.generated_at.naive_utc())
+                    .format("%d/%m/%Y %H:%M:%S")
                     .to_string()
                     .into(),
             ],
-            vec!["Phiên bản dữ liệu".into(), r.data_version.into()],
+            vec![DATA_VERSION.into(), r.data_version.into()],
         ],
     );
     let units = table(
