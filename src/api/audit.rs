@@ -10,7 +10,7 @@ use crate::api::extract::{Page, Query};
 use crate::api::list::ListParams;
 use crate::app;
 use crate::auth::Admin;
-use crate::domain::audit::{AuditFilter, ChainReport, LoggedEntry};
+use crate::domain::audit::{self, AuditFilter, LoggedEntry};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -143,5 +143,61 @@ pub async fn list(
 #[get("/verify")]
 pub async fn verify(_admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let report = super::read(&state.pool, app::audit::verify).await?;
-    Ok(HttpResponse::Ok().json(report))
+    Ok(HttpResponse::Ok().json(ChainReport::from(report)))
+}
+
+/// What is wrong with one place of the chain.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChainProblem {
+    /// The audit row's id, when the problem is a row.
+    pub id: Option<i64>,
+    pub chain_seq: Option<i64>,
+    /// `altered`, `missing`, `broken_link`, `unsealed`, `head_mismatch` or
+    /// `not_written_by_service` (a row without the service's MAC: put into the table
+    /// behind its back, or changed and rehashed; never chained).
+    pub problem: String,
+}
+
+impl From<audit::ChainProblem> for ChainProblem {
+    fn from(p: audit::ChainProblem) -> Self {
+        let audit::ChainProblem {
+            id,
+            chain_seq,
+            problem,
+        } = p;
+        ChainProblem {
+            id,
+            chain_seq,
+            problem,
+        }
+    }
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChainReport {
+    pub ok: bool,
+    /// Entries checked.
+    pub entries: i64,
+    /// The hash of the newest entry, as the head records it.
+    pub head_hash: String,
+    /// At most 100 problems, oldest first.
+    pub problems: Vec<ChainProblem>,
+}
+
+impl From<audit::ChainReport> for ChainReport {
+    fn from(r: audit::ChainReport) -> Self {
+        let audit::ChainReport {
+            ok,
+            entries,
+            head_hash,
+            problems,
+        } = r;
+        ChainReport {
+            ok,
+            entries,
+            head_hash,
+            problems: problems.into_iter().map(ChainProblem::from).collect(),
+        }
+    }
 }

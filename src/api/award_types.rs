@@ -16,9 +16,8 @@ use crate::api::extract::{IfMatch, Json, Query, actor, double_option, present, t
 use crate::api::validate;
 use crate::app;
 use crate::auth::Principal;
-use crate::domain::award_types::{
-    AwardKind, AwardLevel, AwardRules, AwardType, BaseSalary, RuleSetRow, RulesInForce,
-};
+use crate::domain::award_types::{self, AwardKind, AwardLevel, AwardType, BaseSalary, RuleSetRow};
+use crate::domain::initiatives::InitiativeScope;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::error::ApiError;
 
@@ -60,7 +59,7 @@ pub struct AwardTypeResponse {
 }
 
 impl AwardTypeResponse {
-    fn new(t: AwardType, rules: Option<RulesInForce>) -> Self {
+    fn new(t: AwardType, rules: Option<award_types::RulesInForce>) -> Self {
         AwardTypeResponse {
             id: t.id,
             code: t.code,
@@ -75,7 +74,7 @@ impl AwardTypeResponse {
             rank: t.rank,
             active: t.active,
             version: t.version,
-            rules,
+            rules: rules.map(RulesInForce::from),
         }
     }
 }
@@ -181,7 +180,7 @@ pub struct RuleSetResponse {
 impl From<RuleSetRow> for RuleSetResponse {
     fn from(r: RuleSetRow) -> Self {
         RuleSetResponse {
-            rules: r.rules(),
+            rules: wire_rules(r.rules()),
             id: r.id,
             code: r.code,
             name: r.name,
@@ -325,7 +324,7 @@ pub async fn create_rule_set(
         valid_from: body.valid_from,
         valid_to: body.valid_to,
         org_unit_id: body.org_unit_id,
-        rules: body.rules,
+        rules: domain_rules(body.rules),
     };
     let row = super::change(&state.pool, move |tx| {
         app::award_types::create_rule_set(tx, &principal, &actor, new)
@@ -368,7 +367,7 @@ pub async fn update_rule_set(
         legal_source: body.legal_source,
         valid_from: body.valid_from,
         valid_to: body.valid_to,
-        rules: body.rules,
+        rules: body.rules.map(domain_rules),
     };
     let row = super::change(&state.pool, move |tx| {
         app::award_types::update_rule_set(tx, &principal, &actor, &id, version, changes)
@@ -465,4 +464,280 @@ pub async fn create_base_salary(
     })
     .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(BaseSalaryResponse::from(row)))
+}
+
+/// A title held in consecutive years, the last of them the nomination's year or the one
+/// before ("three consecutive years of Chiến sĩ thi đua cơ sở").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsecutiveRule {
+    pub award_type: String,
+    pub consecutive_years: u32,
+}
+
+impl From<award_types::ConsecutiveRule> for ConsecutiveRule {
+    fn from(r: award_types::ConsecutiveRule) -> Self {
+        let award_types::ConsecutiveRule {
+            award_type,
+            consecutive_years,
+        } = r;
+        ConsecutiveRule {
+            award_type,
+            consecutive_years,
+        }
+    }
+}
+
+impl From<ConsecutiveRule> for award_types::ConsecutiveRule {
+    fn from(r: ConsecutiveRule) -> Self {
+        let ConsecutiveRule {
+            award_type,
+            consecutive_years,
+        } = r;
+        award_types::ConsecutiveRule {
+            award_type,
+            consecutive_years,
+        }
+    }
+}
+
+/// A share of a collective's active staff holding an award in the nomination's year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembersShareRule {
+    pub award_type: String,
+    pub min_percent: f64,
+}
+
+impl From<award_types::MembersShareRule> for MembersShareRule {
+    fn from(r: award_types::MembersShareRule) -> Self {
+        let award_types::MembersShareRule {
+            award_type,
+            min_percent,
+        } = r;
+        MembersShareRule {
+            award_type,
+            min_percent,
+        }
+    }
+}
+
+impl From<MembersShareRule> for award_types::MembersShareRule {
+    fn from(r: MembersShareRule) -> Self {
+        let MembersShareRule {
+            award_type,
+            min_percent,
+        } = r;
+        award_types::MembersShareRule {
+            award_type,
+            min_percent,
+        }
+    }
+}
+
+/// A number of a collective's staff holding an award in the nomination's year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembersCountRule {
+    pub award_type: String,
+    pub min: u32,
+}
+
+impl From<award_types::MembersCountRule> for MembersCountRule {
+    fn from(r: award_types::MembersCountRule) -> Self {
+        let award_types::MembersCountRule { award_type, min } = r;
+        MembersCountRule { award_type, min }
+    }
+}
+
+impl From<MembersCountRule> for award_types::MembersCountRule {
+    fn from(r: MembersCountRule) -> Self {
+        let MembersCountRule { award_type, min } = r;
+        award_types::MembersCountRule { award_type, min }
+    }
+}
+
+/// Years since an earlier award, counted from the end of the achievement period written
+/// in its decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntervalRule {
+    pub award_type: String,
+    pub years: u32,
+}
+
+impl From<award_types::IntervalRule> for IntervalRule {
+    fn from(r: award_types::IntervalRule) -> Self {
+        let award_types::IntervalRule { award_type, years } = r;
+        IntervalRule { award_type, years }
+    }
+}
+
+impl From<IntervalRule> for award_types::IntervalRule {
+    fn from(r: IntervalRule) -> Self {
+        let IntervalRule { award_type, years } = r;
+        award_types::IntervalRule { award_type, years }
+    }
+}
+
+/// At most `max_percent` of the number of `of_award_type` (awarded or proposed in the same
+/// year under the proposing unit) may be proposed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaRule {
+    pub max_percent: f64,
+    pub of_award_type: String,
+}
+
+impl From<award_types::QuotaRule> for QuotaRule {
+    fn from(r: award_types::QuotaRule) -> Self {
+        let award_types::QuotaRule {
+            max_percent,
+            of_award_type,
+        } = r;
+        QuotaRule {
+            max_percent,
+            of_award_type,
+        }
+    }
+}
+
+impl From<QuotaRule> for award_types::QuotaRule {
+    fn from(r: QuotaRule) -> Self {
+        let QuotaRule {
+            max_percent,
+            of_award_type,
+        } = r;
+        award_types::QuotaRule {
+            max_percent,
+            of_award_type,
+        }
+    }
+}
+
+/// What one award type needs, in one rule set. Absent fields ask nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardRules {
+    /// Titles held in consecutive years.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<ConsecutiveRule>,
+    /// A sáng kiến of the nominee recognised with at least this scope of effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiative_scope: Option<InitiativeScope>,
+    /// The nominee's total points on the nomination's plan for its year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members_share: Vec<MembersShareRule>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members_count: Vec<MembersCountRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<IntervalRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<QuotaRule>,
+    /// A secret ballot of the council decides (Đ.33.5).
+    #[serde(default)]
+    pub ballot_required: bool,
+    /// Agree votes needed, as a percentage of all council members (not those present).
+    /// Absent: more than half of all members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vote_threshold_percent: Option<f64>,
+    /// Working days the candidates are published before the council meets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure_working_days: Option<u32>,
+}
+
+impl From<award_types::AwardRules> for AwardRules {
+    fn from(r: award_types::AwardRules) -> Self {
+        let award_types::AwardRules {
+            requires,
+            initiative_scope,
+            min_score,
+            members_share,
+            members_count,
+            interval,
+            quota,
+            ballot_required,
+            vote_threshold_percent,
+            disclosure_working_days,
+        } = r;
+        AwardRules {
+            requires: requires.into_iter().map(Into::into).collect(),
+            initiative_scope,
+            min_score,
+            members_share: members_share.into_iter().map(Into::into).collect(),
+            members_count: members_count.into_iter().map(Into::into).collect(),
+            interval: interval.map(Into::into),
+            quota: quota.map(Into::into),
+            ballot_required,
+            vote_threshold_percent,
+            disclosure_working_days,
+        }
+    }
+}
+
+impl From<AwardRules> for award_types::AwardRules {
+    fn from(r: AwardRules) -> Self {
+        let AwardRules {
+            requires,
+            initiative_scope,
+            min_score,
+            members_share,
+            members_count,
+            interval,
+            quota,
+            ballot_required,
+            vote_threshold_percent,
+            disclosure_working_days,
+        } = r;
+        award_types::AwardRules {
+            requires: requires.into_iter().map(Into::into).collect(),
+            initiative_scope,
+            min_score,
+            members_share: members_share.into_iter().map(Into::into).collect(),
+            members_count: members_count.into_iter().map(Into::into).collect(),
+            interval: interval.map(Into::into),
+            quota: quota.map(Into::into),
+            ballot_required,
+            vote_threshold_percent,
+            disclosure_working_days,
+        }
+    }
+}
+
+/// The rules per award type code, as answered.
+fn wire_rules(rules: BTreeMap<String, award_types::AwardRules>) -> BTreeMap<String, AwardRules> {
+    rules.into_iter().map(|(k, v)| (k, v.into())).collect()
+}
+
+/// The rules per award type code, as the app layer takes them.
+fn domain_rules(rules: BTreeMap<String, AwardRules>) -> BTreeMap<String, award_types::AwardRules> {
+    rules.into_iter().map(|(k, v)| (k, v.into())).collect()
+}
+
+/// The rules an evaluation uses, and where they come from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RulesInForce {
+    pub rule_set_id: String,
+    pub rule_set_code: String,
+    pub legal_source: String,
+    pub rules: AwardRules,
+}
+
+impl From<award_types::RulesInForce> for RulesInForce {
+    fn from(r: award_types::RulesInForce) -> Self {
+        let award_types::RulesInForce {
+            rule_set_id,
+            rule_set_code,
+            legal_source,
+            rules,
+        } = r;
+        RulesInForce {
+            rule_set_id,
+            rule_set_code,
+            legal_source,
+            rules: rules.into(),
+        }
+    }
 }

@@ -13,7 +13,7 @@ use crate::api::list::{ListParams, check_year};
 use crate::api::validate;
 use crate::app;
 use crate::auth::Principal;
-use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFilter, RankedUnit};
+use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFilter};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -304,6 +304,39 @@ pub async fn ranking(
         year,
         tie_rule: blocs::TIE_RULE.to_string(),
         generated_at: Utc::now(),
-        items,
+        items: items.into_iter().map(RankedUnit::from).collect(),
     }))
+}
+
+/// One unit's place in a bloc's ranking.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RankedUnit {
+    pub rank: usize,
+    pub org_unit_id: String,
+    pub name: String,
+    pub total_points: f64,
+    /// Criteria whose target is reached (the first tie-breaker).
+    pub achieved: i64,
+    pub registered: bool,
+}
+
+impl From<blocs::RankedUnit> for RankedUnit {
+    fn from(u: blocs::RankedUnit) -> Self {
+        let blocs::RankedUnit {
+            rank,
+            org_unit_id,
+            name,
+            total_points,
+            achieved,
+            registered,
+        } = u;
+        RankedUnit {
+            rank,
+            org_unit_id,
+            name,
+            total_points,
+            achieved,
+            registered,
+        }
+    }
 }

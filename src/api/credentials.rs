@@ -11,13 +11,15 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, get, post, web};
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::extract::JSON_LIMIT;
 use crate::app;
 use crate::auth::Principal;
-use crate::domain::credentials::{self, Checked, DidDocument, MEDIA_TYPE, Standing, Verification};
+use crate::domain::credentials::{self, Checked, MEDIA_TYPE, Standing};
 use crate::error::ApiError;
 
 /// Whether the client asked for `application/json` and not for `application/vc`.
@@ -123,7 +125,7 @@ pub async fn verify(
     let checked = web::block(move || presented.check(&keys.issuer))
         .await
         .map_err(ApiError::internal)?;
-    let outcome: Verification = match checked {
+    let outcome: credentials::Verification = match checked {
         Checked::Decided(v) => v,
         Checked::Ours(pending) => {
             let standing: Option<Standing> = match pending.award_id().map(str::to_string) {
@@ -138,7 +140,7 @@ pub async fn verify(
             pending.finish(standing)
         }
     };
-    Ok(HttpResponse::Ok().json(outcome))
+    Ok(HttpResponse::Ok().json(Verification::from(outcome)))
 }
 
 /// The issuer's keys (no login).
@@ -156,7 +158,7 @@ pub async fn issuer(state: web::Data<AppState>) -> HttpResponse {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=3600"),
         ))
-        .json(state.issuer.did_document())
+        .json(DidDocument::from(state.issuer.did_document()))
 }
 
 /// A posted credential: any JSON object, size-limited like every JSON body, and kept byte
@@ -262,4 +264,174 @@ fn credential_example() -> Value {
             "proofValue": "z3P6rHMUaWG6e3Ac6xYFht8aEvoVXndgKTtEY8kzWYXzk8dKmAo2GJeZiJw4qoZ2PGp4ugdaHx3oQiLpeFBLDqP2M"
         }
     })
+}
+
+/// A DID document (W3C DID 1.0) listing the issuer's keys as Multikeys.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+    "id": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+    "verificationMethod": [{
+        "id": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+        "type": "Multikey",
+        "controller": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+        "publicKeyMultibase": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
+    }],
+    "assertionMethod": ["did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"]
+}))]
+pub struct DidDocument {
+    #[serde(rename = "@context")]
+    pub context: Vec<String>,
+    pub id: String,
+    #[serde(rename = "verificationMethod")]
+    pub verification_method: Vec<VerificationMethod>,
+    /// The keys that sign credentials.
+    #[serde(rename = "assertionMethod")]
+    pub assertion_method: Vec<String>,
+}
+
+impl From<credentials::DidDocument> for DidDocument {
+    fn from(d: credentials::DidDocument) -> Self {
+        let credentials::DidDocument {
+            context,
+            id,
+            verification_method,
+            assertion_method,
+        } = d;
+        DidDocument {
+            context,
+            id,
+            verification_method: verification_method
+                .into_iter()
+                .map(VerificationMethod::from)
+                .collect(),
+            assertion_method,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VerificationMethod {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub controller: String,
+    /// base58btc multibase of the multicodec Ed25519 public key (0xed01 + 32 bytes).
+    #[serde(rename = "publicKeyMultibase")]
+    pub public_key_multibase: String,
+}
+
+impl From<credentials::VerificationMethod> for VerificationMethod {
+    fn from(m: credentials::VerificationMethod) -> Self {
+        let credentials::VerificationMethod {
+            id,
+            type_,
+            controller,
+            public_key_multibase,
+        } = m;
+        VerificationMethod {
+            id,
+            type_,
+            controller,
+            public_key_multibase,
+        }
+    }
+}
+
+/// What a verification concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationStatus {
+    /// Signed by one of our keys, unchanged, and the award stands.
+    Valid,
+    /// The signature does not match the content: something was changed.
+    Tampered,
+    /// Genuine, but the award or its decision has been revoked.
+    Revoked,
+    /// Not signed by one of this issuer's keys.
+    UnknownIssuer,
+}
+
+impl From<credentials::VerificationStatus> for VerificationStatus {
+    fn from(s: credentials::VerificationStatus) -> Self {
+        match s {
+            credentials::VerificationStatus::Valid => VerificationStatus::Valid,
+            credentials::VerificationStatus::Tampered => VerificationStatus::Tampered,
+            credentials::VerificationStatus::Revoked => VerificationStatus::Revoked,
+            credentials::VerificationStatus::UnknownIssuer => VerificationStatus::UnknownIssuer,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckResult {
+    Passed,
+    Failed,
+    /// Not run, because an earlier check decided the answer.
+    Skipped,
+}
+
+impl From<credentials::CheckResult> for CheckResult {
+    fn from(r: credentials::CheckResult) -> Self {
+        match r {
+            credentials::CheckResult::Passed => CheckResult::Passed,
+            credentials::CheckResult::Failed => CheckResult::Failed,
+            credentials::CheckResult::Skipped => CheckResult::Skipped,
+        }
+    }
+}
+
+/// One step of a verification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Check {
+    /// `signature`, `issuer` or `revocation`.
+    pub check: &'static str,
+    pub result: CheckResult,
+    pub message: String,
+}
+
+impl From<credentials::Check> for Check {
+    fn from(c: credentials::Check) -> Self {
+        let credentials::Check {
+            check,
+            result,
+            message,
+        } = c;
+        Check {
+            check,
+            result: result.into(),
+            message,
+        }
+    }
+}
+
+/// The outcome of verifying a credential.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Verification {
+    pub status: VerificationStatus,
+    pub checks: Vec<Check>,
+    /// The award, when the credential is ours and intact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub award_id: Option<String>,
+    /// The issuer DID the proof names, when it is a did:key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+}
+
+impl From<credentials::Verification> for Verification {
+    fn from(v: credentials::Verification) -> Self {
+        let credentials::Verification {
+            status,
+            checks,
+            award_id,
+            issuer: issuer_did,
+        } = v;
+        Verification {
+            status: status.into(),
+            checks: checks.into_iter().map(Check::from).collect(),
+            award_id,
+            issuer: issuer_did,
+        }
+    }
 }

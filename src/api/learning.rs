@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::api::extract::{Query, actor, declared_length, parse_json};
 use crate::app;
 use crate::auth::Principal;
-use crate::domain::learning::{self, ImportReport, LearningRow, RowError};
+use crate::domain::learning::{self, LearningRow};
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -104,7 +104,7 @@ pub async fn import(
             learning::parse_csv(&body)?
         } else {
             let parsed: LearningImport = parse_json(&body)?;
-            (learning::json_rows(parsed.records)?, Vec::<RowError>::new())
+            (learning::json_rows(parsed.records)?, Vec::new())
         };
         Ok(app::learning::import(
             conn,
@@ -117,5 +117,65 @@ pub async fn import(
         )?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(report))
+    Ok(HttpResponse::Ok().json(ImportReport::from(report)))
+}
+
+/// A row that was not imported, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowError {
+    /// The line in the CSV file (the header is line 1), or the 1-based record number in JSON.
+    pub line: usize,
+    pub field: String,
+    pub reason: String,
+}
+
+impl From<learning::RowError> for RowError {
+    fn from(e: learning::RowError) -> Self {
+        let learning::RowError {
+            line,
+            field,
+            reason,
+        } = e;
+        RowError {
+            line,
+            field,
+            reason,
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"criterion_id": "019ab0a4-bf60-7152-8d43-5e6f708192a4", "dry_run": false, "received": 3,
+    "imported": 1, "duplicates": 1, "rejected": [{"line": 4, "field": "staff_code", "reason": "no staff member with this code in your scope"}]}))]
+pub struct ImportReport {
+    pub criterion_id: String,
+    pub dry_run: bool,
+    pub received: usize,
+    /// Rows recorded now, each as approved evidence.
+    pub imported: usize,
+    /// Rows recorded before (or twice in this file): nothing added.
+    pub duplicates: usize,
+    pub rejected: Vec<RowError>,
+}
+
+impl From<learning::ImportReport> for ImportReport {
+    fn from(r: learning::ImportReport) -> Self {
+        let learning::ImportReport {
+            criterion_id,
+            dry_run,
+            received,
+            imported,
+            duplicates,
+            rejected,
+        } = r;
+        ImportReport {
+            criterion_id,
+            dry_run,
+            received,
+            imported,
+            duplicates,
+            rejected: rejected.into_iter().map(RowError::from).collect(),
+        }
+    }
 }

@@ -15,9 +15,8 @@ use crate::api::{uploads, validate};
 use crate::app::{self, nominations::NominationDetail};
 use crate::auth::Principal;
 use crate::db::AnyConnection;
-use crate::domain::eligibility::Eligibility;
 use crate::domain::nominations::{
-    DossierFile, NominationAction, NominationStatus, NominationView, Step,
+    self, DossierFile, NominationAction, NominationStatus, NominationView,
 };
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
@@ -98,7 +97,11 @@ pub struct NominationResponse {
 }
 
 impl NominationResponse {
-    fn new(v: NominationView, files: Option<Vec<DossierFile>>, steps: Option<Vec<Step>>) -> Self {
+    fn new(
+        v: NominationView,
+        files: Option<Vec<DossierFile>>,
+        steps: Option<Vec<nominations::Step>>,
+    ) -> Self {
         let n = v.nomination;
         NominationResponse {
             status: n.status,
@@ -121,7 +124,7 @@ impl NominationResponse {
             granting_unit_id: n.granting_unit_id,
             created_by: n.created_by,
             files: files.map(|f| f.into_iter().map(Into::into).collect()),
-            steps,
+            steps: steps.map(|s| s.into_iter().map(Step::from).collect()),
             version: n.version,
             created_at: n.created_at.and_utc(),
             updated_at: n.updated_at.and_utc(),
@@ -476,11 +479,11 @@ pub async fn eligibility(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let result: Eligibility = super::read(&state.pool, move |conn| {
+    let result = super::read(&state.pool, move |conn| {
         app::nominations::eligibility(conn, &principal, &id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(result))
+    Ok(HttpResponse::Ok().json(Eligibility::from(result)))
 }
 
 /// Add a file to the dossier of a draft or returned nomination, as `multipart/form-data`
@@ -547,4 +550,115 @@ pub async fn download(
         file.content_type,
         content,
     ))
+}
+
+/// A step of a nomination's way, as its history shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Step {
+    /// The level that acted (absent for council and decision steps).
+    pub unit_id: Option<String>,
+    pub action: String,
+    /// The status after the step.
+    pub status: String,
+    pub reason: Option<String>,
+    pub actor_id: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: chrono::NaiveDateTime,
+}
+
+impl From<nominations::Step> for Step {
+    fn from(s: nominations::Step) -> Self {
+        let nominations::Step {
+            id: _,
+            nomination_id: _,
+            unit_id,
+            action,
+            status,
+            reason,
+            actor_id,
+            at,
+        } = s;
+        Step {
+            unit_id,
+            action,
+            status,
+            reason,
+            actor_id,
+            at,
+        }
+    }
+}
+
+/// One rule's verdict.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Check {
+    /// A stable name: subject, occasion, discipline, rule_set, requires, initiative,
+    /// min_score, members_share, members_count, interval.
+    pub rule: String,
+    pub passed: bool,
+    /// Why, in words.
+    pub detail: String,
+}
+
+impl From<crate::domain::eligibility::Check> for Check {
+    fn from(c: crate::domain::eligibility::Check) -> Self {
+        let crate::domain::eligibility::Check {
+            rule,
+            passed,
+            detail,
+        } = c;
+        Check {
+            rule,
+            passed,
+            detail,
+        }
+    }
+}
+
+/// The answer of `GET /nominations/{id}/eligibility`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Eligibility {
+    pub nomination_id: String,
+    pub award_type: String,
+    /// Every rule passed.
+    pub eligible: bool,
+    pub rule_set_code: Option<String>,
+    pub legal_source: Option<String>,
+    pub checks: Vec<Check>,
+    /// How the award is decided: a secret ballot, the share of all council members that
+    /// must agree, and the working days the candidates are published before.
+    pub ballot_required: bool,
+    pub vote_threshold_percent: Option<f64>,
+    pub disclosure_working_days: Option<u32>,
+    #[schema(value_type = String)]
+    pub evaluated_on: NaiveDate,
+}
+
+impl From<crate::domain::eligibility::Eligibility> for Eligibility {
+    fn from(e: crate::domain::eligibility::Eligibility) -> Self {
+        let crate::domain::eligibility::Eligibility {
+            nomination_id,
+            award_type,
+            eligible,
+            rule_set_code,
+            legal_source,
+            checks,
+            ballot_required,
+            vote_threshold_percent,
+            disclosure_working_days,
+            evaluated_on,
+        } = e;
+        Eligibility {
+            nomination_id,
+            award_type,
+            eligible,
+            rule_set_code,
+            legal_source,
+            checks: checks.into_iter().map(Check::from).collect(),
+            ballot_required,
+            vote_threshold_percent,
+            disclosure_working_days,
+            evaluated_on,
+        }
+    }
 }

@@ -662,7 +662,7 @@ impl Entry {
 }
 
 /// What is wrong with one place of the chain.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ChainProblem {
     /// The audit row's id, when the problem is a row.
     pub id: Option<i64>,
@@ -674,7 +674,7 @@ pub struct ChainProblem {
 }
 
 /// The result of checking the whole chain.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ChainReport {
     pub ok: bool,
     /// Entries checked.

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::Tx;
 use crate::db::schema::{award_types, base_salaries, org_units, rule_sets};
@@ -137,7 +136,7 @@ impl AwardType {
 
 /// A title held in consecutive years, the last of them the nomination's year or the one
 /// before ("three consecutive years of Chiến sĩ thi đua cơ sở").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConsecutiveRule {
     pub award_type: String,
@@ -145,7 +144,7 @@ pub struct ConsecutiveRule {
 }
 
 /// A share of a collective's active staff holding an award in the nomination's year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MembersShareRule {
     pub award_type: String,
@@ -153,7 +152,7 @@ pub struct MembersShareRule {
 }
 
 /// A number of a collective's staff holding an award in the nomination's year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MembersCountRule {
     pub award_type: String,
@@ -162,7 +161,7 @@ pub struct MembersCountRule {
 
 /// Years since an earlier award, counted from the end of the achievement period written
 /// in its decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntervalRule {
     pub award_type: String,
@@ -171,7 +170,7 @@ pub struct IntervalRule {
 
 /// At most `max_percent` of the number of `of_award_type` (awarded or proposed in the same
 /// year under the proposing unit) may be proposed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaRule {
     pub max_percent: f64,
@@ -179,7 +178,7 @@ pub struct QuotaRule {
 }
 
 /// What one award type needs, in one rule set. Absent fields ask nothing.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AwardRules {
     /// Titles held in consecutive years.
@@ -255,7 +254,7 @@ impl RuleSetRow {
 }
 
 /// The rules an evaluation uses, and where they come from.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct RulesInForce {
     pub rule_set_id: String,
     pub rule_set_code: String,

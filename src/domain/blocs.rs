@@ -3,7 +3,6 @@
 
 use diesel::prelude::*;
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::schema::{bloc_members, blocs, org_units};
 use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
@@ -276,7 +275,7 @@ pub fn list(
 }
 
 /// One unit's place in a bloc's ranking.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct RankedUnit {
     pub rank: usize,
     pub org_unit_id: String,

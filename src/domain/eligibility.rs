@@ -6,8 +6,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
 use crate::db::prefix_pattern;
@@ -77,7 +75,7 @@ pub struct Candidate {
 }
 
 /// One rule's verdict.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Check {
     /// A stable name: subject, occasion, discipline, rule_set, requires, initiative,
     /// min_score, members_share, members_count, interval.
@@ -288,8 +286,8 @@ pub fn evaluate(
     out
 }
 
-/// The answer of `GET /nominations/{id}/eligibility`.
-#[derive(Debug, Serialize, ToSchema)]
+/// The evaluation of a nomination against every rule in force for it.
+#[derive(Debug)]
 pub struct Eligibility {
     pub nomination_id: String,
     pub award_type: String,
@@ -303,7 +301,6 @@ pub struct Eligibility {
     pub ballot_required: bool,
     pub vote_threshold_percent: Option<f64>,
     pub disclosure_working_days: Option<u32>,
-    #[schema(value_type = String)]
     pub evaluated_on: NaiveDate,
 }
 

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
@@ -87,7 +87,7 @@ pub fn json_rows(records: Vec<LearningRow>) -> Result<Vec<LearningRow>, Error> {
 }
 
 /// A row that was not imported, and why.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct RowError {
     /// The line in the CSV file (the header is line 1), or the 1-based record number in JSON.
     pub line: usize,
@@ -96,9 +96,7 @@ pub struct RowError {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"criterion_id": "019ab0a4-bf60-7152-8d43-5e6f708192a4", "dry_run": false, "received": 3,
-    "imported": 1, "duplicates": 1, "rejected": [{"line": 4, "field": "staff_code", "reason": "no staff member with this code in your scope"}]}))]
+#[derive(Debug, Clone)]
 pub struct ImportReport {
     pub criterion_id: String,
     pub dry_run: bool,

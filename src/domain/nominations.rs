@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
 use crate::db::Tx;
@@ -170,12 +169,10 @@ const LIVE: [NominationStatus; 5] = [
 ];
 
 /// A step of a nomination's way, as its history shows it.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = nomination_steps)]
 pub struct Step {
-    #[serde(skip)]
     pub id: String,
-    #[serde(skip)]
     pub nomination_id: String,
     /// The level that acted (absent for council and decision steps).
     pub unit_id: Option<String>,
@@ -184,7 +181,6 @@ pub struct Step {
     pub status: String,
     pub reason: Option<String>,
     pub actor_id: Option<String>,
-    #[schema(value_type = String, format = DateTime)]
     pub at: chrono::NaiveDateTime,
 }
 
@@ -496,7 +492,7 @@ pub fn acting_unit(n: &Nomination) -> &str {
 }
 
 /// One nomination of a batch that would go over its award's quota.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct QuotaExcess {
     pub award_type: String,
     pub proposer_unit_id: String,

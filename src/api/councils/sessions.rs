@@ -16,7 +16,7 @@ use crate::api::validate;
 use crate::app::{self, councils::Ballot};
 use crate::auth::Principal;
 use crate::domain::councils::{
-    Choice, Minutes, Outcome, Recusal, Session, SessionDetail, SessionItem, SessionStatus, Tally,
+    self, Choice, Outcome, Session, SessionDetail, SessionItem, SessionStatus,
 };
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
@@ -124,7 +124,7 @@ impl From<SessionItem> for SessionNominationResponse {
             award_type_name,
             nomination_status,
             votes_cast,
-            tally,
+            tally: tally.map(Tally::from),
             outcome,
         }
     }
@@ -197,7 +197,7 @@ impl From<SessionDetail> for SessionResponse {
                 .into_iter()
                 .map(SessionNominationResponse::from)
                 .collect(),
-            recusals,
+            recusals: recusals.into_iter().map(Recusal::from).collect(),
             opened_at: s.opened_at,
             closed_at: s.closed_at,
             version: s.version,
@@ -521,11 +521,11 @@ pub async fn recuse(
         reason: body.reason,
         user_id: body.user_id,
     };
-    let r: Recusal = crate::api::change(&state.pool, move |tx| {
+    let r = crate::api::change(&state.pool, move |tx| {
         app::councils::recuse(tx, &principal, &actor, (&id, &sid), new)
     })
     .await?;
-    Ok(HttpResponse::Created().json(r))
+    Ok(HttpResponse::Created().json(Recusal::from(r)))
 }
 
 /// Cast your secret ballot on a nomination of an open session you attend: agree, disagree
@@ -590,9 +590,216 @@ pub async fn minutes(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
-    let m: Minutes = crate::api::read(&state.pool, move |conn| {
+    let m = crate::api::read(&state.pool, move |conn| {
         app::councils::minutes(conn, &principal, &id, &sid)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(m))
+    Ok(HttpResponse::Ok().json(Minutes::from(m)))
+}
+
+/// The votes on one nomination, public once the session is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Tally {
+    pub agree: i32,
+    pub disagree: i32,
+    pub abstain: i32,
+}
+
+impl From<councils::Tally> for Tally {
+    fn from(t: councils::Tally) -> Self {
+        let councils::Tally {
+            agree,
+            disagree,
+            abstain,
+        } = t;
+        Tally {
+            agree,
+            disagree,
+            abstain,
+        }
+    }
+}
+
+/// A member's recorded recusal from one nomination.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Recusal {
+    pub nomination_id: String,
+    pub user_id: String,
+    /// The member's name.
+    pub name: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<councils::Recusal> for Recusal {
+    fn from(r: councils::Recusal) -> Self {
+        let councils::Recusal {
+            nomination_id,
+            user_id,
+            name,
+            reason,
+            at,
+        } = r;
+        Recusal {
+            nomination_id,
+            user_id,
+            name,
+            reason,
+            at,
+        }
+    }
+}
+
+/// A present or absent member in the minutes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MinutesMember {
+    pub user_id: String,
+    pub name: String,
+    pub position: String,
+}
+
+impl From<councils::MinutesMember> for MinutesMember {
+    fn from(m: councils::MinutesMember) -> Self {
+        let councils::MinutesMember {
+            user_id,
+            name,
+            position,
+        } = m;
+        MinutesMember {
+            user_id,
+            name,
+            position,
+        }
+    }
+}
+
+/// Feedback the public sent about a nomination while it was published.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MinutesFeedback {
+    pub author_name: Option<String>,
+    pub content: String,
+    pub received_at: DateTime<Utc>,
+}
+
+impl From<councils::MinutesFeedback> for MinutesFeedback {
+    fn from(f: councils::MinutesFeedback) -> Self {
+        let councils::MinutesFeedback {
+            author_name,
+            content,
+            received_at,
+        } = f;
+        MinutesFeedback {
+            author_name,
+            content,
+            received_at,
+        }
+    }
+}
+
+/// One nomination's result in the minutes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MinutesNomination {
+    pub nomination_id: String,
+    pub nominee_name: String,
+    pub award_type_code: String,
+    pub award_type_name: String,
+    /// Null when the session was invalid (no vote).
+    pub tally: Option<Tally>,
+    /// Members who voted.
+    pub votes_cast: i64,
+    /// Agree votes needed, as a percentage of all members; null means more than half.
+    pub threshold_percent: Option<f64>,
+    /// The fewest agree votes that pass among all members.
+    pub votes_needed: Option<i32>,
+    pub outcome: Option<Outcome>,
+    pub feedback: Vec<MinutesFeedback>,
+}
+
+impl From<councils::MinutesNomination> for MinutesNomination {
+    fn from(n: councils::MinutesNomination) -> Self {
+        let councils::MinutesNomination {
+            nomination_id,
+            nominee_name,
+            award_type_code,
+            award_type_name,
+            tally,
+            votes_cast,
+            threshold_percent,
+            votes_needed,
+            outcome,
+            feedback,
+        } = n;
+        MinutesNomination {
+            nomination_id,
+            nominee_name,
+            award_type_code,
+            award_type_name,
+            tally: tally.map(Tally::from),
+            votes_cast,
+            threshold_percent,
+            votes_needed,
+            outcome,
+            feedback: feedback.into_iter().map(MinutesFeedback::from).collect(),
+        }
+    }
+}
+
+/// Biên bản họp Hội đồng: the record of a session that is over, in parts and as text.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Minutes {
+    pub session_id: String,
+    pub council_id: String,
+    pub council_name: String,
+    pub unit_name: String,
+    pub title: String,
+    pub meets_on: NaiveDate,
+    pub status: SessionStatus,
+    pub members_total: i32,
+    pub quorum: i32,
+    pub present: Vec<MinutesMember>,
+    pub absent: Vec<MinutesMember>,
+    pub recusals: Vec<Recusal>,
+    pub nominations: Vec<MinutesNomination>,
+    /// The minutes as a Vietnamese document.
+    pub text: String,
+}
+
+impl From<councils::Minutes> for Minutes {
+    fn from(m: councils::Minutes) -> Self {
+        let councils::Minutes {
+            session_id,
+            council_id,
+            council_name,
+            unit_name,
+            title,
+            meets_on,
+            status,
+            members_total,
+            quorum,
+            present,
+            absent,
+            recusals,
+            nominations,
+            text,
+        } = m;
+        Minutes {
+            session_id,
+            council_id,
+            council_name,
+            unit_name,
+            title,
+            meets_on,
+            status,
+            members_total,
+            quorum,
+            present: present.into_iter().map(MinutesMember::from).collect(),
+            absent: absent.into_iter().map(MinutesMember::from).collect(),
+            recusals: recusals.into_iter().map(Recusal::from).collect(),
+            nominations: nominations
+                .into_iter()
+                .map(MinutesNomination::from)
+                .collect(),
+            text,
+        }
+    }
 }

@@ -6,8 +6,6 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::sessions::{
     Outcome, Recusal, Session, SessionDetail, SessionStatus, Tally, not_status, rules_of,
@@ -21,7 +19,7 @@ use crate::domain::award_types::AwardRules;
 use crate::domain::nominations;
 
 /// A present or absent member in the minutes.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct MinutesMember {
     pub user_id: String,
     pub name: String,
@@ -29,7 +27,7 @@ pub struct MinutesMember {
 }
 
 /// Feedback the public sent about a nomination while it was published.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct MinutesFeedback {
     pub author_name: Option<String>,
     pub content: String,
@@ -37,7 +35,7 @@ pub struct MinutesFeedback {
 }
 
 /// One nomination's result in the minutes.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct MinutesNomination {
     pub nomination_id: String,
     pub nominee_name: String,
@@ -56,7 +54,7 @@ pub struct MinutesNomination {
 }
 
 /// Biên bản họp Hội đồng: the record of a session that is over, in parts and as text.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Minutes {
     pub session_id: String,
     pub council_id: String,

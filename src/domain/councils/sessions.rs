@@ -17,7 +17,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::minutes::threshold_text;
 use super::{Council, member_ids};
@@ -125,8 +124,9 @@ struct TallyRow {
     outcome: Option<Outcome>,
 }
 
-/// The votes on one nomination, public once the session is closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+/// The votes on one nomination, public once the session is closed (and kept in the audit
+/// trail of the session's closing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Tally {
     pub agree: i32,
     pub disagree: i32,
@@ -140,7 +140,7 @@ pub fn tally_visible(status: SessionStatus) -> bool {
 }
 
 /// A nomination put to a session, with what may be said of it now.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SessionItem {
     pub nomination_id: String,
     pub nominee_name: String,
@@ -157,7 +157,7 @@ pub struct SessionItem {
 }
 
 /// A member's recorded recusal from one nomination.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Recusal {
     pub nomination_id: String,
     pub user_id: String,

@@ -18,7 +18,6 @@ use rand::RngCore;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 use super::VC_CONTEXT;
 use crate::domain::{Error, FieldError};
@@ -230,18 +229,7 @@ pub fn parse_did_key_method(method: &str) -> Option<VerifyingKey> {
 }
 
 /// A DID document (W3C DID 1.0) listing the issuer's keys as Multikeys.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-    "id": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
-    "verificationMethod": [{
-        "id": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
-        "type": "Multikey",
-        "controller": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
-        "publicKeyMultibase": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
-    }],
-    "assertionMethod": ["did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"]
-}))]
+#[derive(Debug, Clone, Serialize)]
 pub struct DidDocument {
     #[serde(rename = "@context")]
     pub context: Vec<String>,
@@ -253,7 +241,7 @@ pub struct DidDocument {
     pub assertion_method: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct VerificationMethod {
     pub id: String,
     #[serde(rename = "type")]
@@ -294,8 +282,7 @@ fn hash_data(config: &Value, unsecured: &Map<String, Value>) -> Result<[u8; 64],
 // Verification --------------------------------------------------------------------------
 
 /// What a verification concludes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VerificationStatus {
     /// Signed by one of our keys, unchanged, and the award stands.
     Valid,
@@ -307,8 +294,7 @@ pub enum VerificationStatus {
     UnknownIssuer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckResult {
     Passed,
     Failed,
@@ -317,7 +303,7 @@ pub enum CheckResult {
 }
 
 /// One step of a verification.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Check {
     /// `signature`, `issuer` or `revocation`.
     pub check: &'static str,
@@ -336,15 +322,13 @@ impl Check {
 }
 
 /// The outcome of verifying a credential.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Verification {
     pub status: VerificationStatus,
     pub checks: Vec<Check>,
     /// The award, when the credential is ours and intact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub award_id: Option<String>,
     /// The issuer DID the proof names, when it is a did:key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
 }
 
