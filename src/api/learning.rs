@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::api::extract::{Query, actor, declared_length, parse_json};
 use crate::app;
 use crate::auth::Principal;
-use crate::domain::learning::{self, LearningRow};
+use crate::domain::learning;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -29,6 +29,55 @@ pub struct ImportQuery {
 #[serde(deny_unknown_fields)]
 pub struct LearningImport {
     pub records: Vec<LearningRow>,
+}
+
+/// One row as read from the file: everything still text, checked by `import`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"staff_code": "NA-0001", "course_code": "BDHVS-01", "course_title": "Kỹ năng số cơ bản",
+    "completed_on": "2026-05-20", "certificate_id": "CC-2026-000123"}))]
+pub struct LearningRow {
+    /// The staff member, by staff code …
+    pub staff_code: Option<String>,
+    /// … or by e-mail.
+    pub email: Option<String>,
+    pub course_code: Option<String>,
+    pub course_title: Option<String>,
+    /// `YYYY-MM-DD` or `DD/MM/YYYY`.
+    pub completed_on: Option<String>,
+    pub certificate_id: Option<String>,
+    pub certificate_url: Option<String>,
+    /// Accepted and ignored: spreadsheets carry it for people to read.
+    pub full_name: Option<String>,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl From<LearningRow> for learning::LearningRow {
+    fn from(r: LearningRow) -> Self {
+        let LearningRow {
+            staff_code,
+            email,
+            course_code,
+            course_title,
+            completed_on,
+            certificate_id,
+            certificate_url,
+            full_name,
+            line,
+        } = r;
+        learning::LearningRow {
+            staff_code,
+            email,
+            course_code,
+            course_title,
+            completed_on,
+            certificate_id,
+            certificate_url,
+            full_name,
+            line,
+        }
+    }
 }
 
 /// Import learning records. The body is CSV (`text/csv`, UTF-8, a header row with the
@@ -104,7 +153,12 @@ pub async fn import(
             learning::parse_csv(&body)?
         } else {
             let parsed: LearningImport = parse_json(&body)?;
-            (learning::json_rows(parsed.records)?, Vec::new())
+            let records = parsed
+                .records
+                .into_iter()
+                .map(learning::LearningRow::from)
+                .collect();
+            (learning::json_rows(records)?, Vec::new())
         };
         Ok(app::learning::import(
             conn,

@@ -15,10 +15,227 @@ use crate::api::validate;
 use crate::app;
 use crate::auth::Principal;
 use crate::domain::plans::{
-    AwardForm, Phase, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
-    ReportDeadline, Responsibility,
+    self, AwardSubject, Occasion, Plan, PlanContent, PlanDetail, PlanFilter, PlanSort, PlanStatus,
+    ResponsibilityRole, Review,
 };
 use crate::error::ApiError;
+
+// A plan's parts, as written and answered -------------------------------------------------
+
+/// A phase (giai đoạn) and the review that ends it.
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Giai đoạn 1", "start_date": "2025-01-01", "end_date": "2027-12-31", "review": "interim", "review_year": 2027}))]
+pub struct Phase {
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::validate::text")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub review: Option<Review>,
+    #[validate(range(min = 1945, max = 2200))]
+    pub review_year: Option<i32>,
+}
+
+/// A form of award the plan provides, and on which occasion.
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"occasion": "final", "title": "Bằng khen của Chủ tịch UBND tỉnh", "subject": "both", "description": null}))]
+pub struct AwardForm {
+    pub occasion: Occasion,
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::validate::text")
+    )]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    pub subject: AwardSubject,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+}
+
+/// Which unit leads or coordinates what (tổ chức thực hiện).
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+pub struct Responsibility {
+    #[validate(custom(function = "crate::domain::validate::id"))]
+    pub org_unit_id: String,
+    pub role: ResponsibilityRole,
+    #[validate(
+        length(min = 1, max = 4000),
+        custom(function = "crate::domain::validate::text")
+    )]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub task: String,
+}
+
+/// The yearly report deadline, as a rule ("before 15 November every year").
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
+)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"month": 11, "day": 15, "to": "Sở Nội vụ", "note": "Báo cáo kết quả trước ngày 15/11 hằng năm"}))]
+pub struct ReportDeadline {
+    #[validate(range(min = 1, max = 12))]
+    #[schema(minimum = 1, maximum = 12)]
+    pub month: u32,
+    #[validate(range(min = 1, max = 31))]
+    #[schema(minimum = 1, maximum = 31)]
+    pub day: u32,
+    /// Whom the report goes to.
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    pub to: Option<String>,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+impl From<Phase> for plans::Phase {
+    fn from(p: Phase) -> Self {
+        let Phase {
+            name,
+            start_date,
+            end_date,
+            review,
+            review_year,
+        } = p;
+        plans::Phase {
+            name,
+            start_date,
+            end_date,
+            review,
+            review_year,
+        }
+    }
+}
+
+impl From<plans::Phase> for Phase {
+    fn from(p: plans::Phase) -> Self {
+        let plans::Phase {
+            name,
+            start_date,
+            end_date,
+            review,
+            review_year,
+        } = p;
+        Phase {
+            name,
+            start_date,
+            end_date,
+            review,
+            review_year,
+        }
+    }
+}
+
+impl From<AwardForm> for plans::AwardForm {
+    fn from(f: AwardForm) -> Self {
+        let AwardForm {
+            occasion,
+            title,
+            subject,
+            description,
+        } = f;
+        plans::AwardForm {
+            occasion,
+            title,
+            subject,
+            description,
+        }
+    }
+}
+
+impl From<plans::AwardForm> for AwardForm {
+    fn from(f: plans::AwardForm) -> Self {
+        let plans::AwardForm {
+            occasion,
+            title,
+            subject,
+            description,
+        } = f;
+        AwardForm {
+            occasion,
+            title,
+            subject,
+            description,
+        }
+    }
+}
+
+impl From<Responsibility> for plans::Responsibility {
+    fn from(r: Responsibility) -> Self {
+        let Responsibility {
+            org_unit_id,
+            role,
+            task,
+        } = r;
+        plans::Responsibility {
+            org_unit_id,
+            role,
+            task,
+        }
+    }
+}
+
+impl From<plans::Responsibility> for Responsibility {
+    fn from(r: plans::Responsibility) -> Self {
+        let plans::Responsibility {
+            org_unit_id,
+            role,
+            task,
+        } = r;
+        Responsibility {
+            org_unit_id,
+            role,
+            task,
+        }
+    }
+}
+
+impl From<ReportDeadline> for plans::ReportDeadline {
+    fn from(d: ReportDeadline) -> Self {
+        let ReportDeadline {
+            month,
+            day,
+            to,
+            note,
+        } = d;
+        plans::ReportDeadline {
+            month,
+            day,
+            to,
+            note,
+        }
+    }
+}
+
+impl From<plans::ReportDeadline> for ReportDeadline {
+    fn from(d: plans::ReportDeadline) -> Self {
+        let plans::ReportDeadline {
+            month,
+            day,
+            to,
+            note,
+        } = d;
+        ReportDeadline {
+            month,
+            day,
+            to,
+            note,
+        }
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanResponse {
@@ -93,10 +310,13 @@ impl From<PlanDetail> for PlanResponse {
             contents,
             solutions,
             recipients,
-            phases,
-            award_forms,
-            responsibilities,
-            report_deadline,
+            phases: phases.into_iter().map(Phase::from).collect(),
+            award_forms: award_forms.into_iter().map(AwardForm::from).collect(),
+            responsibilities: responsibilities
+                .into_iter()
+                .map(Responsibility::from)
+                .collect(),
+            report_deadline: report_deadline.map(ReportDeadline::from),
             version: plan.version,
             created_at: plan.created_at.and_utc(),
             updated_at: plan.updated_at.and_utc(),
@@ -222,10 +442,18 @@ impl CreatePlan {
             contents: self.contents,
             solutions: self.solutions,
             recipients: self.recipients,
-            phases: self.phases,
-            award_forms: self.award_forms,
-            responsibilities: self.responsibilities,
-            report_deadline: self.report_deadline,
+            phases: self.phases.into_iter().map(plans::Phase::from).collect(),
+            award_forms: self
+                .award_forms
+                .into_iter()
+                .map(plans::AwardForm::from)
+                .collect(),
+            responsibilities: self
+                .responsibilities
+                .into_iter()
+                .map(plans::Responsibility::from)
+                .collect(),
+            report_deadline: self.report_deadline.map(plans::ReportDeadline::from),
         }
     }
 }
@@ -320,10 +548,18 @@ impl UpdatePlan {
             contents: self.contents,
             solutions: self.solutions,
             recipients: self.recipients,
-            phases: self.phases,
-            award_forms: self.award_forms,
-            responsibilities: self.responsibilities,
-            report_deadline: self.report_deadline,
+            phases: self
+                .phases
+                .map(|v| v.into_iter().map(plans::Phase::from).collect()),
+            award_forms: self
+                .award_forms
+                .map(|v| v.into_iter().map(plans::AwardForm::from).collect()),
+            responsibilities: self
+                .responsibilities
+                .map(|v| v.into_iter().map(plans::Responsibility::from).collect()),
+            report_deadline: self
+                .report_deadline
+                .map(|d| d.map(plans::ReportDeadline::from)),
         }
     }
 }

@@ -11,8 +11,8 @@ use crate::api::extract::Query;
 use crate::api::list::{ListParams, check_year};
 use crate::app;
 use crate::auth::Principal;
-use crate::domain::criteria::{CriterionSubject, Frequency};
-use crate::domain::scoring::{Cell, CriterionRollup, Staleness, SubjectRow, rollup};
+use crate::domain::criteria::{CriterionSubject, Frequency, Measure};
+use crate::domain::scoring::{self, PointsSource, ProgressStatus, Staleness, rollup};
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,6 +83,7 @@ pub async fn scores(
         .into_iter()
         .skip(page.offset() as usize)
         .take(page.per_page as usize)
+        .map(SubjectRow::from)
         .collect();
     Ok(HttpResponse::Ok().json(ScoreBoard {
         plan_id: plan.id,
@@ -142,8 +143,8 @@ pub async fn plan_progress(
         plan_id: plan.id,
         year,
         generated_at: Utc::now(),
-        rollup: rollup(&rows),
-        units: rows,
+        rollup: rollups(&rows),
+        units: rows.into_iter().map(SubjectRow::from).collect(),
     }))
 }
 
@@ -200,9 +201,9 @@ pub async fn unit_progress(
         plan_id: plan.id,
         year,
         generated_at: Utc::now(),
-        unit,
-        rollup: rollup(&rows),
-        units: rows,
+        unit: SubjectRow::from(unit),
+        rollup: rollups(&rows),
+        units: rows.into_iter().map(SubjectRow::from).collect(),
     }))
 }
 
@@ -256,7 +257,7 @@ pub async fn stale(
     let items = rows
         .into_iter()
         .flat_map(|r| {
-            let cells: Vec<Cell> = r.cells;
+            let cells: Vec<scoring::Cell> = r.cells;
             let (subject, unit, staff, name) = (r.subject, r.org_unit_id, r.staff_id, r.name);
             cells.into_iter().filter_map(move |c| {
                 Some(StaleItem {
@@ -280,4 +281,223 @@ pub async fn stale(
         generated_at: Utc::now(),
         items,
     }))
+}
+
+/// The roll-up of the rows per criterion, as answered.
+fn rollups(rows: &[scoring::SubjectRow]) -> Vec<CriterionRollup> {
+    rollup(rows)
+        .into_iter()
+        .map(CriterionRollup::from)
+        .collect()
+}
+
+/// Evidence counts by status.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct EvidenceCounts {
+    pub draft: i64,
+    pub submitted: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub returned: i64,
+}
+
+impl From<scoring::EvidenceCounts> for EvidenceCounts {
+    fn from(e: scoring::EvidenceCounts) -> Self {
+        let scoring::EvidenceCounts {
+            draft,
+            submitted,
+            approved,
+            rejected,
+            returned,
+        } = e;
+        EvidenceCounts {
+            draft,
+            submitted,
+            approved,
+            rejected,
+            returned,
+        }
+    }
+}
+
+/// One criterion for one subject.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Cell {
+    pub criterion_id: String,
+    pub code: String,
+    pub title: String,
+    pub measure: Measure,
+    pub target: Option<f64>,
+    pub max_points: f64,
+    /// The achieved value, from approved evidence (or computed from staff).
+    pub value: Option<f64>,
+    pub points: f64,
+    pub points_source: Option<PointsSource>,
+    /// The subject's own assessment (tự chấm), from its latest submitted evidence.
+    pub self_score: Option<f64>,
+    pub status: ProgressStatus,
+    /// For a value computed from staff: staff who reached the individual criterion.
+    pub achieved_staff: Option<i64>,
+    /// For a value computed from staff: the unit's active headcount (its subtree).
+    pub headcount: Option<i64>,
+    pub frequency: Option<Frequency>,
+    /// The day the latest submitted or approved evidence describes.
+    pub last_as_of: Option<NaiveDate>,
+    pub staleness: Option<Staleness>,
+    pub evidence: EvidenceCounts,
+}
+
+impl From<scoring::Cell> for Cell {
+    fn from(c: scoring::Cell) -> Self {
+        let scoring::Cell {
+            criterion_id,
+            code,
+            title,
+            measure,
+            target,
+            max_points,
+            value,
+            points,
+            points_source,
+            self_score,
+            status,
+            achieved_staff,
+            headcount,
+            frequency,
+            last_as_of,
+            staleness,
+            evidence,
+        } = c;
+        Cell {
+            criterion_id,
+            code,
+            title,
+            measure,
+            target,
+            max_points,
+            value,
+            points,
+            points_source,
+            self_score,
+            status,
+            achieved_staff,
+            headcount,
+            frequency,
+            last_as_of,
+            staleness,
+            evidence: EvidenceCounts::from(evidence),
+        }
+    }
+}
+
+/// A subject's row: its cells and totals.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubjectRow {
+    pub subject: CriterionSubject,
+    pub org_unit_id: String,
+    pub staff_id: Option<String>,
+    /// The unit's or the person's name.
+    pub name: String,
+    pub registered: bool,
+    pub total_points: f64,
+    /// The sum of the self-assessed scores given.
+    pub self_total: Option<f64>,
+    /// Criteria whose target is reached.
+    pub achieved: i64,
+    pub headcount: Option<i64>,
+    pub cells: Vec<Cell>,
+    /// For a unit: each individual criterion as the share of its active staff (its
+    /// subtree) who reached it. Not counted in the unit's points.
+    pub staff_progress: Vec<Cell>,
+    #[serde(skip)]
+    pub unit_path: String,
+    #[serde(skip)]
+    pub name_sort: String,
+}
+
+impl From<scoring::SubjectRow> for SubjectRow {
+    fn from(r: scoring::SubjectRow) -> Self {
+        let scoring::SubjectRow {
+            subject,
+            org_unit_id,
+            staff_id,
+            name,
+            registered,
+            total_points,
+            self_total,
+            achieved,
+            headcount,
+            cells,
+            staff_progress,
+            unit_path,
+            name_sort,
+        } = r;
+        SubjectRow {
+            subject,
+            org_unit_id,
+            staff_id,
+            name,
+            registered,
+            total_points,
+            self_total,
+            achieved,
+            headcount,
+            cells: cells.into_iter().map(Cell::from).collect(),
+            staff_progress: staff_progress.into_iter().map(Cell::from).collect(),
+            unit_path,
+            name_sort,
+        }
+    }
+}
+
+/// One criterion rolled up over a subtree's units.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CriterionRollup {
+    pub criterion_id: String,
+    pub code: String,
+    pub title: String,
+    pub subject: CriterionSubject,
+    pub target: Option<f64>,
+    /// Units (with registration or evidence) in the subtree.
+    pub units: i64,
+    pub achieved: i64,
+    pub in_progress: i64,
+    pub pending: i64,
+    pub not_started: i64,
+    pub stale: i64,
+    /// The mean of the units' values, where they have one.
+    pub mean_value: Option<f64>,
+}
+
+impl From<scoring::CriterionRollup> for CriterionRollup {
+    fn from(r: scoring::CriterionRollup) -> Self {
+        let scoring::CriterionRollup {
+            criterion_id,
+            code,
+            title,
+            subject,
+            target,
+            units,
+            achieved,
+            in_progress,
+            pending,
+            not_started,
+            stale: stale_count,
+            mean_value,
+        } = r;
+        CriterionRollup {
+            criterion_id,
+            code,
+            title,
+            subject,
+            target,
+            units,
+            achieved,
+            in_progress,
+            pending,
+            not_started,
+            stale: stale_count,
+            mean_value,
+        }
+    }
 }

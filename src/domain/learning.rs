@@ -8,7 +8,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Deserialize;
-use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
 use crate::db::Tx;
@@ -27,10 +26,8 @@ use crate::text::{fold, nfc};
 pub const MAX_ROWS: usize = 200_000;
 
 /// One row as read from the file: everything still text, checked by `import`.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"staff_code": "NA-0001", "course_code": "BDHVS-01", "course_title": "Kỹ năng số cơ bản",
-    "completed_on": "2026-05-20", "certificate_id": "CC-2026-000123"}))]
 pub struct LearningRow {
     /// The staff member, by staff code …
     pub staff_code: Option<String>,

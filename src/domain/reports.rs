@@ -9,8 +9,6 @@ use chrono::NaiveDate;
 use diesel::dsl::{count, count_star, sql};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
 use crate::db::prefix_pattern;
@@ -31,7 +29,7 @@ use crate::domain::subjects::Seen;
 use crate::domain::year_range;
 
 /// Registrations of one kind of subject in one status.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegistrationCount {
     pub subject: CriterionSubject,
     pub status: RegistrationStatus,
@@ -39,7 +37,7 @@ pub struct RegistrationCount {
 }
 
 /// A unit's staff and how many of them completed Bình dân học vụ số courses in the year.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct LearningLine {
     pub org_unit_id: String,
     pub name: String,
@@ -49,27 +47,22 @@ pub struct LearningLine {
     pub staff_trained: i64,
     /// Learning records completed in the year.
     pub records: i64,
-    #[serde(skip)]
     pub path: String,
-    #[serde(skip)]
     pub name_sort: String,
 }
 
 /// Nominations or awards of one award type (and, for nominations, one status).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct AwardTypeCount {
     pub award_type_code: String,
     pub award_type_name: String,
     pub kind: AwardKind,
     pub level: AwardLevel,
     /// For nominations: where they stand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NominationStatus>,
     pub count: i64,
     /// For awards: the cash granted with them, VND.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cash_amount: Option<i64>,
-    #[serde(skip)]
     pub rank: i32,
 }
 
@@ -420,7 +413,7 @@ pub fn units_below(conn: &mut AnyConnection, parent: Option<&str>) -> QueryResul
 }
 
 /// One unit's totals across the plans of a year (its whole subtree).
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default)]
 pub struct UnitTotals {
     /// Plans with registrations or evidence in the subtree in the year.
     pub plans: i64,
@@ -442,13 +435,12 @@ pub struct UnitTotals {
 }
 
 /// A unit of the roll-up with its totals.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct UnitLine {
     pub org_unit_id: String,
     pub code: String,
     pub name: String,
     pub totals: UnitTotals,
-    #[serde(skip)]
     pub path: String,
 }
 

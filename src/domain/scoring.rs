@@ -21,8 +21,6 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
 use crate::db::prefix_pattern;
@@ -149,7 +147,7 @@ pub fn round2(v: f64) -> f64 {
 // The board ---------------------------------------------------------------------------
 
 /// Evidence counts by status.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default)]
 pub struct EvidenceCounts {
     pub draft: i64,
     pub submitted: i64,
@@ -188,7 +186,7 @@ impl std::ops::AddAssign<&EvidenceCounts> for EvidenceCounts {
 }
 
 /// One criterion for one subject.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Cell {
     pub criterion_id: String,
     pub code: String,
@@ -215,7 +213,7 @@ pub struct Cell {
 }
 
 /// A subject's row: its cells and totals.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct SubjectRow {
     pub subject: CriterionSubject,
     pub org_unit_id: String,
@@ -233,9 +231,7 @@ pub struct SubjectRow {
     /// For a unit: each individual criterion as the share of its active staff (its
     /// subtree) who reached it. Not counted in the unit's points.
     pub staff_progress: Vec<Cell>,
-    #[serde(skip)]
     pub unit_path: String,
-    #[serde(skip)]
     pub name_sort: String,
 }
 
@@ -493,7 +489,7 @@ pub fn board_with_evidence(
 // Roll-ups ------------------------------------------------------------------------
 
 /// One criterion rolled up over a subtree's units.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct CriterionRollup {
     pub criterion_id: String,
     pub code: String,

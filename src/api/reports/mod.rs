@@ -30,18 +30,21 @@ use crate::api::documents::AdminDocument;
 use crate::api::extract::Query;
 use crate::api::list::check_year;
 use crate::api::report_formats::{self, ChartSpec, Format, Rendered, Table};
+use crate::api::scores::{CriterionRollup, EvidenceCounts};
 use crate::app;
 use crate::app::reports::DocContext;
 use crate::auth::{Caller, Principal, policy};
 use crate::cache::Stamp;
 use crate::db::AnyConnection;
 use crate::domain::audit;
+use crate::domain::award_types::{AwardKind, AwardLevel};
 use crate::domain::criteria::CriterionSubject;
+use crate::domain::nominations::NominationStatus;
 use crate::domain::org_units::OrgUnit;
 use crate::domain::plans::Plan;
 use crate::domain::registrations::RegistrationStatus;
-use crate::domain::reports::{self, AwardTypeCount, LearningLine, RegistrationCount, UnitTotals};
-use crate::domain::scoring::{CriterionRollup, EvidenceCounts, ProgressStatus};
+use crate::domain::reports;
+use crate::domain::scoring::ProgressStatus;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -191,11 +194,200 @@ pub struct ProvinceReport {
     pub data_version: i64,
     /// Each unit directly below the root (the tree's roots for the whole tree), with the
     /// totals of its subtree across the year's plans, in Vietnamese name order.
-    pub units: Vec<reports::UnitLine>,
+    pub units: Vec<UnitLine>,
     /// Across the root's whole subtree (its own records included).
     pub total: UnitTotals,
     #[serde(skip)]
     pub context: DocContext,
+}
+
+/// Registrations of one kind of subject in one status.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct RegistrationCount {
+    pub subject: CriterionSubject,
+    pub status: RegistrationStatus,
+    pub count: i64,
+}
+
+impl From<reports::RegistrationCount> for RegistrationCount {
+    fn from(r: reports::RegistrationCount) -> Self {
+        let reports::RegistrationCount {
+            subject,
+            status,
+            count,
+        } = r;
+        RegistrationCount {
+            subject,
+            status,
+            count,
+        }
+    }
+}
+
+/// A unit's staff and how many of them completed Bình dân học vụ số courses in the year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LearningLine {
+    pub org_unit_id: String,
+    pub name: String,
+    /// Active staff of the unit itself (not its subtree).
+    pub headcount: i64,
+    /// Staff with at least one learning record completed in the year.
+    pub staff_trained: i64,
+    /// Learning records completed in the year.
+    pub records: i64,
+    #[serde(skip)]
+    pub path: String,
+    #[serde(skip)]
+    pub name_sort: String,
+}
+
+impl From<reports::LearningLine> for LearningLine {
+    fn from(l: reports::LearningLine) -> Self {
+        let reports::LearningLine {
+            org_unit_id,
+            name,
+            headcount,
+            staff_trained,
+            records,
+            path,
+            name_sort,
+        } = l;
+        LearningLine {
+            org_unit_id,
+            name,
+            headcount,
+            staff_trained,
+            records,
+            path,
+            name_sort,
+        }
+    }
+}
+
+/// Nominations or awards of one award type (and, for nominations, one status).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AwardTypeCount {
+    pub award_type_code: String,
+    pub award_type_name: String,
+    pub kind: AwardKind,
+    pub level: AwardLevel,
+    /// For nominations: where they stand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<NominationStatus>,
+    pub count: i64,
+    /// For awards: the cash granted with them, VND.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cash_amount: Option<i64>,
+    #[serde(skip)]
+    pub rank: i32,
+}
+
+impl From<reports::AwardTypeCount> for AwardTypeCount {
+    fn from(a: reports::AwardTypeCount) -> Self {
+        let reports::AwardTypeCount {
+            award_type_code,
+            award_type_name,
+            kind,
+            level,
+            status,
+            count,
+            cash_amount,
+            rank,
+        } = a;
+        AwardTypeCount {
+            award_type_code,
+            award_type_name,
+            kind,
+            level,
+            status,
+            count,
+            cash_amount,
+            rank,
+        }
+    }
+}
+
+/// One unit's totals across the plans of a year (its whole subtree).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct UnitTotals {
+    /// Plans with registrations or evidence in the subtree in the year.
+    pub plans: i64,
+    /// Units with an active collective registration.
+    pub units_registered: i64,
+    /// Active individual registrations.
+    pub staff_registered: i64,
+    /// Criteria × units on the plans' boards, and how many of them reached their target.
+    pub criteria_assessed: i64,
+    pub criteria_achieved: i64,
+    pub evidence: EvidenceCounts,
+    /// Active staff, and those who completed a Bình dân học vụ số course in the year.
+    pub headcount: i64,
+    pub staff_trained: i64,
+    pub nominations: i64,
+    pub awards: i64,
+    /// VND.
+    pub cash_amount: i64,
+}
+
+impl From<reports::UnitTotals> for UnitTotals {
+    fn from(t: reports::UnitTotals) -> Self {
+        let reports::UnitTotals {
+            plans,
+            units_registered,
+            staff_registered,
+            criteria_assessed,
+            criteria_achieved,
+            evidence,
+            headcount,
+            staff_trained,
+            nominations,
+            awards,
+            cash_amount,
+        } = t;
+        UnitTotals {
+            plans,
+            units_registered,
+            staff_registered,
+            criteria_assessed,
+            criteria_achieved,
+            evidence: EvidenceCounts::from(evidence),
+            headcount,
+            staff_trained,
+            nominations,
+            awards,
+            cash_amount,
+        }
+    }
+}
+
+/// A unit of the roll-up with its totals.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitLine {
+    pub org_unit_id: String,
+    pub code: String,
+    pub name: String,
+    pub totals: UnitTotals,
+    #[serde(skip)]
+    pub path: String,
+}
+
+impl From<reports::UnitLine> for UnitLine {
+    fn from(l: reports::UnitLine) -> Self {
+        let reports::UnitLine {
+            org_unit_id,
+            code,
+            name,
+            totals,
+            path,
+        } = l;
+        UnitLine {
+            org_unit_id,
+            code,
+            name,
+            totals: UnitTotals::from(totals),
+            path,
+        }
+    }
 }
 
 // Answering a report ----------------------------------------------------------------------
@@ -395,18 +587,26 @@ fn yearly_report(
         data_version,
         summary,
         units,
-        criteria: f.rollup,
-        registrations: f.registrations,
-        evidence: f.evidence,
+        criteria: f.rollup.into_iter().map(CriterionRollup::from).collect(),
+        registrations: f
+            .registrations
+            .into_iter()
+            .map(RegistrationCount::from)
+            .collect(),
+        evidence: EvidenceCounts::from(f.evidence),
         learning: LearningSection {
             headcount,
             staff_trained,
             share: crate::domain::scoring::staff_share(staff_trained as usize, headcount as usize),
             records: f.learning.iter().map(|l| l.records).sum(),
-            units: f.learning,
+            units: f.learning.into_iter().map(LearningLine::from).collect(),
         },
-        nominations: f.nominations,
-        awards: f.awards,
+        nominations: f
+            .nominations
+            .into_iter()
+            .map(AwardTypeCount::from)
+            .collect(),
+        awards: f.awards.into_iter().map(AwardTypeCount::from).collect(),
         context,
     }
 }
@@ -566,8 +766,8 @@ pub async fn province(
                 unit: subject.root.as_ref().map(UnitRef::from),
                 generated_at: Utc::now(),
                 data_version: version,
-                units: f.units,
-                total: f.total,
+                units: f.units.into_iter().map(UnitLine::from).collect(),
+                total: UnitTotals::from(f.total),
                 context: f.context,
             })
         };

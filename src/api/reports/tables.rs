@@ -2,15 +2,15 @@
 //! labels: every file format (CSV, XLSX, the Word draft's sections) shares them. Apart
 //! from the handlers because they are most of a report's wording.
 
-use super::{PlanRef, ProvinceReport, YearlyReport};
+use super::{PlanRef, ProvinceReport, UnitTotals, YearlyReport};
 use crate::api::report_formats::{ChartSpec, Table, Value};
+use crate::api::scores::EvidenceCounts;
 use crate::domain::award_types::{AwardKind, AwardLevel};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::evidence::EvidenceStatus;
 use crate::domain::nominations::NominationStatus;
 use crate::domain::registrations::RegistrationStatus;
-use crate::domain::reports::UnitTotals;
-use crate::domain::scoring::{EvidenceCounts, ProgressStatus};
+use crate::domain::scoring::ProgressStatus;
 use crate::domain::vietnam_local;
 
 // Vietnamese labels ----------------------------------------------------------------------

@@ -17,81 +17,40 @@ use crate::text::fold;
 use super::{AwardSubject, Occasion, Plan, ResponsibilityRole, Review, visible};
 
 /// A phase (giai đoạn) and the review that ends it.
-#[derive(
-    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
-)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Giai đoạn 1", "start_date": "2025-01-01", "end_date": "2027-12-31", "review": "interim", "review_year": 2027}))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Phase {
-    #[validate(
-        length(min = 1, max = 200),
-        custom(function = "crate::domain::validate::text")
-    )]
-    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub review: Option<Review>,
-    #[validate(range(min = 1945, max = 2200))]
     pub review_year: Option<i32>,
 }
 
 /// A form of award the plan provides, and on which occasion.
-#[derive(
-    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"occasion": "final", "title": "Bằng khen của Chủ tịch UBND tỉnh", "subject": "both", "description": null}))]
 pub struct AwardForm {
     pub occasion: Occasion,
-    #[validate(
-        length(min = 1, max = 500),
-        custom(function = "crate::domain::validate::text")
-    )]
-    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     pub subject: AwardSubject,
-    #[validate(length(max = 4000))]
-    #[schema(max_length = 4000)]
     pub description: Option<String>,
 }
 
 /// Which unit leads or coordinates what (tổ chức thực hiện).
-#[derive(
-    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
-)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Responsibility {
-    #[validate(custom(function = "crate::domain::validate::id"))]
     pub org_unit_id: String,
     pub role: ResponsibilityRole,
-    #[validate(
-        length(min = 1, max = 4000),
-        custom(function = "crate::domain::validate::text")
-    )]
-    #[schema(min_length = 1, max_length = 4000)]
     pub task: String,
 }
 
 /// The yearly report deadline, as a rule ("before 15 November every year").
-#[derive(
-    Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema, validator::Validate,
-)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"month": 11, "day": 15, "to": "Sở Nội vụ", "note": "Báo cáo kết quả trước ngày 15/11 hằng năm"}))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportDeadline {
-    #[validate(range(min = 1, max = 12))]
-    #[schema(minimum = 1, maximum = 12)]
     pub month: u32,
-    #[validate(range(min = 1, max = 31))]
-    #[schema(minimum = 1, maximum = 31)]
     pub day: u32,
     /// Whom the report goes to.
-    #[validate(length(max = 300))]
-    #[schema(max_length = 300)]
     pub to: Option<String>,
-    #[validate(length(max = 4000))]
-    #[schema(max_length = 4000)]
     pub note: Option<String>,
 }
 
