@@ -591,7 +591,7 @@ impl From<nominations::Step> for Step {
 
 /// One rule's verdict.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Check {
+pub struct EligibilityCheck {
     /// A stable name: subject, occasion, discipline, rule_set, requires, initiative,
     /// min_score, members_share, members_count, interval.
     pub rule: String,
@@ -600,14 +600,14 @@ pub struct Check {
     pub detail: String,
 }
 
-impl From<crate::domain::eligibility::Check> for Check {
+impl From<crate::domain::eligibility::Check> for EligibilityCheck {
     fn from(c: crate::domain::eligibility::Check) -> Self {
         let crate::domain::eligibility::Check {
             rule,
             passed,
             detail,
         } = c;
-        Check {
+        EligibilityCheck {
             rule,
             passed,
             detail,
@@ -624,7 +624,7 @@ pub struct Eligibility {
     pub eligible: bool,
     pub rule_set_code: Option<String>,
     pub legal_source: Option<String>,
-    pub checks: Vec<Check>,
+    pub checks: Vec<EligibilityCheck>,
     /// How the award is decided: a secret ballot, the share of all council members that
     /// must agree, and the working days the candidates are published before.
     pub ballot_required: bool,
@@ -654,7 +654,7 @@ impl From<crate::domain::eligibility::Eligibility> for Eligibility {
             eligible,
             rule_set_code,
             legal_source,
-            checks: checks.into_iter().map(Check::from).collect(),
+            checks: checks.into_iter().map(EligibilityCheck::from).collect(),
             ballot_required,
             vote_threshold_percent,
             disclosure_working_days,

@@ -452,6 +452,7 @@ async fn eligibility(app: &TestApp, w: &Work, id: &str) -> Value {
         .token(&w.admin)
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    crate::openapi_contract::assert_documented("Eligibility", &res.body);
     res.body
 }
 

@@ -2,12 +2,14 @@
 //! change of shape shows in review as a changed file. Ids, times and versions are replaced
 //! by placeholders (they differ between runs); everything else is compared as it is. A
 //! changed shape is accepted by running `INSTA_UPDATE=always cargo test --test api shapes`
-//! and committing the snapshot, after reading its diff.
+//! and committing the snapshot, after reading its diff. Each is also held to its schema in
+//! the committed OpenAPI document.
 
 use serde_json::{Map, Value, json};
 
 use crate::db_tests;
 use crate::harness::TestApp;
+use crate::openapi_contract::assert_documented;
 use crate::work::{approved, record, work};
 
 db_tests!(representative_answers_keep_their_shape);
@@ -19,6 +21,7 @@ async fn representative_answers_keep_their_shape(app: &TestApp) {
         .get(&format!("/api/v1/plans/{}", w.plan))
         .token(&w.officer)
         .await;
+    assert_documented("PlanResponse", &plan.body);
     insta::assert_json_snapshot!("plan", placeholders(plan.body));
 
     let id = approved(
@@ -34,6 +37,7 @@ async fn representative_answers_keep_their_shape(app: &TestApp) {
         .get(&format!("/api/v1/evidence/{id}"))
         .token(&w.officer)
         .await;
+    assert_documented("EvidenceResponse", &evidence.body);
     insta::assert_json_snapshot!("approved_evidence", placeholders(evidence.body));
 
     let refused = record(
@@ -42,6 +46,7 @@ async fn representative_answers_keep_their_shape(app: &TestApp) {
         json!({"criterion_id": w.count, "year": 1900, "org_unit_id": w.division_a, "value": -1}),
     )
     .await;
+    assert_documented("Problem", &refused.body);
     insta::assert_json_snapshot!("refused_evidence", placeholders(refused.body));
 
     let report = app
@@ -51,6 +56,7 @@ async fn representative_answers_keep_their_shape(app: &TestApp) {
         ))
         .token(&w.officer)
         .await;
+    assert_documented("YearlyReport", &report.body);
     insta::assert_json_snapshot!("yearly_report", placeholders(report.body));
 
     // The document people sign: its text, paragraph by paragraph (a table's cells one per
