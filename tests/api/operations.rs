@@ -87,11 +87,19 @@ async fn metrics_show_route_templates_to_admins_only(app: &TestApp) {
         sqlite,
         "{text}"
     );
-    // Every request with a token looked its session up in the cache.
+    // Every request with a token looked its session up in the cache, counted as a hit or a
+    // miss. How many hit cannot be promised here: the tests running beside this one in the
+    // same process write accounts and units, which expire every kept session.
     let hits = r#"thidua_cache_lookups_total{cache="sessions",result="hit"}"#;
-    assert!(sample(&text, hits).is_some_and(|n| n >= 1.0), "{text}");
     let misses = r#"thidua_cache_lookups_total{cache="sessions",result="miss"}"#;
-    assert!(sample(&text, misses).is_some_and(|n| n >= 1.0), "{text}");
+    let lookups =
+        sample(&text, hits).unwrap_or_default() + sample(&text, misses).unwrap_or_default();
+    assert!(
+        sample(&text, hits).is_some() && sample(&text, misses).is_some(),
+        "{text}"
+    );
+    // The unit, the account, /me and the two reads, at least.
+    assert!(lookups >= 5.0, "{text}");
 }
 
 async fn the_root_and_docs_without_the_slash_lead_to_the_docs(app: &TestApp) {
