@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod ids;
 pub mod logging;
 pub mod memory;
 pub mod metrics;

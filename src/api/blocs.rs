@@ -15,6 +15,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFilter};
 use crate::error::ApiError;
+use crate::ids::PlanId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -289,6 +290,7 @@ pub async fn ranking(
         .ok_or_else(|| ApiError::invalid("year", "required", "give the year"))?;
     let plan_id = query
         .plan
+        .map(PlanId::from)
         .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
     let app::blocs::RankingDetail {
         bloc_id,
@@ -300,7 +302,7 @@ pub async fn ranking(
     .await?;
     Ok(HttpResponse::Ok().json(Ranking {
         bloc_id,
-        plan_id,
+        plan_id: plan_id.into(),
         year,
         tie_rule: blocs::TIE_RULE.to_string(),
         generated_at: Utc::now(),

@@ -18,6 +18,7 @@ use crate::domain::criteria::{
     Criterion, CriterionFields, CriterionFilter, CriterionSubject, Frequency, Measure,
 };
 use crate::error::ApiError;
+use crate::ids::{CriterionId, PlanId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -91,8 +92,8 @@ impl From<Criterion> for CriterionResponse {
             source_criterion_id,
         } = c;
         CriterionResponse {
-            id,
-            plan_id,
+            id: id.into(),
+            plan_id: plan_id.into(),
             subject,
             code,
             position,
@@ -105,9 +106,9 @@ impl From<Criterion> for CriterionResponse {
             evidence_expected,
             content_no,
             frequency,
-            source_criterion_id,
-            supersedes_id,
-            superseded_by_id,
+            source_criterion_id: source_criterion_id.map(Into::into),
+            supersedes_id: supersedes_id.map(Into::into),
+            superseded_by_id: superseded_by_id.map(Into::into),
             amendment_reason,
             current,
             version,
@@ -259,7 +260,7 @@ pub async fn list(
         .reads
         .answer(&state.pool, key, move |conn| {
             let ((items, total), issuer_path) =
-                app::criteria::list_of_any(conn, &id, &filter, page)?;
+                app::criteria::list_of_any(conn, &PlanId::from(id.into_inner()), &filter, page)?;
             Ok(CachedJson::new(
                 issuer_path,
                 None,
@@ -292,6 +293,7 @@ pub async fn create(
     id: web::Path<String>,
     Json(body): Json<CreateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::criteria::NewCriterion {
         fields: CriterionFields {
@@ -307,7 +309,7 @@ pub async fn create(
             evidence_expected: body.evidence_expected,
             content_no: body.content_no,
             frequency: body.frequency,
-            source_criterion_id: body.source_criterion_id,
+            source_criterion_id: body.source_criterion_id.map(CriterionId::from),
         },
         amendment_reason: body.amendment_reason,
     };
@@ -334,6 +336,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = CriterionId::from(id.into_inner());
     let c = super::read(&state.pool, move |conn| {
         app::criteria::get(conn, &principal, &id)
     })
@@ -370,6 +373,7 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateCriterion>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = CriterionId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = app::criteria::CriterionChanges {
         subject: body.subject,
@@ -384,7 +388,7 @@ pub async fn update(
         evidence_expected: body.evidence_expected,
         content_no: body.content_no,
         frequency: body.frequency,
-        source_criterion_id: body.source_criterion_id,
+        source_criterion_id: body.source_criterion_id.map(|v| v.map(CriterionId::from)),
         amendment_reason: body.amendment_reason,
     };
     let c = super::change(&state.pool, move |tx| {

@@ -22,6 +22,7 @@ use crate::domain::evidence::{
     Transition,
 };
 use crate::error::ApiError;
+use crate::ids::{CriterionId, EvidenceId, PlanId};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FileResponse {
@@ -171,9 +172,9 @@ impl From<EvidenceDetail> for EvidenceResponse {
             updated_at,
         } = e;
         EvidenceResponse {
-            id,
-            criterion_id,
-            plan_id,
+            id: id.into(),
+            criterion_id: criterion_id.into(),
+            plan_id: plan_id.into(),
             year,
             subject,
             org_unit_id,
@@ -301,8 +302,8 @@ pub async fn list(
     let seen = app::evidence::seen_by(&principal);
     let query = app::evidence::ListQuery {
         q: params.q(),
-        plan_id: query.plan_id,
-        criterion_id: query.criterion_id,
+        plan_id: query.plan_id.map(PlanId::from),
+        criterion_id: query.criterion_id.map(CriterionId::from),
         year,
         status: query.status,
         subject: query.subject,
@@ -349,7 +350,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::evidence::NewEvidence {
-        criterion_id: body.criterion_id,
+        criterion_id: CriterionId::from(body.criterion_id),
         year: body.year,
         org_unit_id: body.org_unit_id,
         staff_id: body.staff_id,
@@ -382,6 +383,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = EvidenceId::from(id.into_inner());
     let e = EvidenceResponse::from(
         super::read(&state.pool, move |conn| {
             app::evidence::get(conn, &principal, &id)
@@ -414,6 +416,7 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateEvidence>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = EvidenceId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = app::evidence::EvidenceChanges {
         value: body.value,
@@ -457,6 +460,7 @@ pub async fn change_status(
     IfMatch(version): IfMatch,
     Json(body): Json<ChangeEvidenceStatus>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = EvidenceId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let t = Transition {
         to: body.status,
@@ -507,7 +511,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
-    let id = id.into_inner();
+    let id = EvidenceId::from(id.into_inner());
     let accepting =
         move |conn: &mut AnyConnection| Ok(app::evidence::accepting_file(conn, &principal, &id)?);
     let e = uploads::add_checked(
@@ -541,6 +545,7 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
+    let id = EvidenceId::from(id);
     let file = super::read(&state.pool, move |conn| {
         app::evidence::file(conn, &principal, &id, &file_id)
     })
@@ -579,6 +584,7 @@ pub async fn remove_file(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
+    let id = EvidenceId::from(id);
     let actor = actor(&req, Some(&principal.user_id));
     let e = EvidenceResponse::from(
         super::change(&state.pool, move |tx| {

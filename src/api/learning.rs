@@ -14,6 +14,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::learning;
 use crate::error::ApiError;
+use crate::ids::CriterionId;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -117,6 +118,7 @@ pub async fn import(
         .ok_or_else(|| ApiError::invalid("criterion_id", "required", "name the criterion"))?;
     crate::api::validate::id(&criterion_id)
         .map_err(|_| ApiError::invalid("criterion_id", "format", "must be an id (UUID)"))?;
+    let criterion_id = CriterionId::from(criterion_id);
     let essence = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -224,7 +226,7 @@ impl From<learning::ImportReport> for ImportReport {
             rejected,
         } = r;
         ImportReport {
-            criterion_id,
+            criterion_id: criterion_id.into(),
             dry_run,
             received,
             imported,

@@ -20,6 +20,7 @@ use crate::domain::nominations::{
 };
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
+use crate::ids::PlanId;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DossierFileResponse {
@@ -113,7 +114,7 @@ impl NominationResponse {
             staff_id: n.staff_id,
             nominee_unit_id: n.nominee_unit_id,
             nominee_name: v.nominee_name,
-            plan_id: n.plan_id,
+            plan_id: n.plan_id.map(Into::into),
             movement_id: n.movement_id,
             year: n.year,
             period_from: n.period_from,
@@ -310,7 +311,7 @@ pub async fn create(
         staff_id: body.staff_id,
         org_unit_id: body.org_unit_id,
         proposer_unit_id: body.proposer_unit_id,
-        plan_id: body.plan_id,
+        plan_id: body.plan_id.map(PlanId::from),
         movement_id: body.movement_id,
         year: body.year,
         occasion: body.occasion,
@@ -373,7 +374,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let changes = app::nominations::NominationChanges {
-        plan_id: body.plan_id,
+        plan_id: body.plan_id.map(|p| p.map(PlanId::from)),
         movement_id: body.movement_id,
         year: body.year,
         occasion: body.occasion,

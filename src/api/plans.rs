@@ -19,6 +19,7 @@ use crate::domain::plans::{
     ResponsibilityRole, Review,
 };
 use crate::error::ApiError;
+use crate::ids::PlanId;
 
 // A plan's parts, as written and answered -------------------------------------------------
 
@@ -295,7 +296,7 @@ impl From<PlanDetail> for PlanResponse {
             report_deadline,
         } = content;
         PlanResponse {
-            id: plan.id.clone(),
+            id: plan.id.clone().into(),
             number,
             issued_on,
             issuer_id,
@@ -353,7 +354,7 @@ impl From<Plan> for PlanSummary {
             ..
         } = p;
         PlanSummary {
-            id,
+            id: id.into(),
             number,
             issued_on,
             issuer_id,
@@ -687,7 +688,8 @@ pub async fn get(
     let plan = state
         .reads
         .answer(&state.pool, key, move |conn| {
-            let (detail, issuer_path) = app::plans::detail_of_any(conn, &id)?;
+            let (detail, issuer_path) =
+                app::plans::detail_of_any(conn, &PlanId::from(id.into_inner()))?;
             Ok(CachedJson::new(
                 issuer_path,
                 Some(detail.plan.version),
@@ -723,6 +725,7 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdatePlan>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = body.into_changes();
     let detail = super::change(&state.pool, move |tx| {
@@ -760,6 +763,7 @@ pub async fn change_status(
     IfMatch(version): IfMatch,
     Json(body): Json<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let detail = super::change(&state.pool, move |tx| {
         app::plans::change_status(tx, &principal, &actor, &id, version, body.status)
@@ -789,6 +793,7 @@ pub async fn deadlines(
     id: web::Path<String>,
     Query(query): Query<DeadlineQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let count = query.count.unwrap_or(5);
     if !(1..=50).contains(&count) {
         return Err(ApiError::invalid(

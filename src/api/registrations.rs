@@ -19,6 +19,7 @@ use crate::domain::registrations::{
     self, Deadline, DeadlineFields, Registration, RegistrationChange, RegistrationStatus, Title,
 };
 use crate::error::ApiError;
+use crate::ids::PlanId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -67,7 +68,7 @@ impl From<Registration> for RegistrationResponse {
         } = r;
         RegistrationResponse {
             id,
-            plan_id,
+            plan_id: plan_id.into(),
             year,
             subject,
             org_unit_id,
@@ -155,7 +156,7 @@ pub async fn list(
     let page = params.page()?;
     let year = check_year(query.year)?;
     let query = app::registrations::ListQuery {
-        plan_id: query.plan_id,
+        plan_id: query.plan_id.map(PlanId::from),
         year,
         subject: query.subject,
         status: query.status,
@@ -192,7 +193,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::registrations::NewRegistration {
-        plan_id: body.plan_id,
+        plan_id: PlanId::from(body.plan_id),
         year: body.year,
         subject: body.subject,
         org_unit_id: body.org_unit_id,
@@ -309,7 +310,7 @@ impl From<Deadline> for DeadlineResponse {
             updated_at,
         } = d;
         DeadlineResponse {
-            plan_id,
+            plan_id: plan_id.into(),
             year,
             closes_on,
             reopened_until,
@@ -347,6 +348,7 @@ pub async fn deadlines(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let items = super::read(&state.pool, move |conn| {
         app::registrations::deadlines(conn, &principal, &id)
     })
@@ -382,6 +384,7 @@ pub async fn set_deadline(
     Json(body): Json<SetDeadline>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, year) = path.into_inner();
+    let id = PlanId::from(id);
     let year = year
         .parse::<i32>()
         .ok()

@@ -14,6 +14,7 @@ use crate::auth::Principal;
 use crate::domain::criteria::{CriterionSubject, Frequency, Measure};
 use crate::domain::scoring::{self, PointsSource, ProgressStatus, Staleness, rollup};
 use crate::error::ApiError;
+use crate::ids::PlanId;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -64,6 +65,7 @@ pub async fn scores(
     Query(query): Query<YearQuery>,
     Query(params): Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let year = required_year(query.year)?;
     let page = params.page()?;
     let kind = query.subject.unwrap_or(CriterionSubject::Collective);
@@ -86,7 +88,7 @@ pub async fn scores(
         .map(SubjectRow::from)
         .collect();
     Ok(HttpResponse::Ok().json(ScoreBoard {
-        plan_id: plan.id,
+        plan_id: plan.id.into(),
         year,
         subject: kind,
         generated_at: Utc::now(),
@@ -127,6 +129,7 @@ pub async fn plan_progress(
     id: web::Path<String>,
     Query(query): Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let year = required_year(query.year)?;
     let (plan, rows) = super::read(&state.pool, move |conn| {
         app::scores::board(
@@ -140,7 +143,7 @@ pub async fn plan_progress(
     })
     .await?;
     Ok(HttpResponse::Ok().json(PlanProgress {
-        plan_id: plan.id,
+        plan_id: plan.id.into(),
         year,
         generated_at: Utc::now(),
         rollup: rollups(&rows),
@@ -191,6 +194,7 @@ pub async fn unit_progress(
     let year = required_year(query.year)?;
     let plan_id = query
         .plan
+        .map(PlanId::from)
         .ok_or_else(|| ApiError::invalid("plan", "required", "give the plan"))?;
     let app::scores::UnitProgressDetail { plan, unit, rows } =
         super::read(&state.pool, move |conn| {
@@ -198,7 +202,7 @@ pub async fn unit_progress(
         })
         .await?;
     Ok(HttpResponse::Ok().json(UnitProgress {
-        plan_id: plan.id,
+        plan_id: plan.id.into(),
         year,
         generated_at: Utc::now(),
         unit: SubjectRow::from(unit),
@@ -249,6 +253,7 @@ pub async fn stale(
     id: web::Path<String>,
     Query(query): Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = PlanId::from(id.into_inner());
     let year = required_year(query.year)?;
     let (plan, rows) = super::read(&state.pool, move |conn| {
         app::scores::stale(conn, &principal, &id, year, query.org_unit_id.as_deref())
@@ -265,7 +270,7 @@ pub async fn stale(
                     org_unit_id: unit.clone(),
                     staff_id: staff.clone(),
                     name: name.clone(),
-                    criterion_id: c.criterion_id,
+                    criterion_id: c.criterion_id.into(),
                     code: c.code,
                     title: c.title,
                     frequency: c.frequency,
@@ -276,7 +281,7 @@ pub async fn stale(
         })
         .collect();
     Ok(HttpResponse::Ok().json(StaleList {
-        plan_id: plan.id,
+        plan_id: plan.id.into(),
         year,
         generated_at: Utc::now(),
         items,
@@ -369,7 +374,7 @@ impl From<scoring::Cell> for Cell {
             evidence,
         } = c;
         Cell {
-            criterion_id,
+            criterion_id: criterion_id.into(),
             code,
             title,
             measure,
@@ -486,7 +491,7 @@ impl From<scoring::CriterionRollup> for CriterionRollup {
             mean_value,
         } = r;
         CriterionRollup {
-            criterion_id,
+            criterion_id: criterion_id.into(),
             code,
             title,
             subject,

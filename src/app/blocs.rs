@@ -10,6 +10,7 @@ use crate::domain::plans::visible_plan;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, Error, PageRequest, policy};
+use crate::ids::PlanId;
 
 /// A new bloc under an owner unit.
 pub struct NewBloc {
@@ -31,7 +32,7 @@ pub struct BlocChanges {
 /// A bloc's ranking in a plan's year.
 pub struct RankingDetail {
     pub bloc_id: String,
-    pub plan_id: String,
+    pub plan_id: PlanId,
     pub items: Vec<RankedUnit>,
 }
 
@@ -104,7 +105,7 @@ pub fn ranking(
     conn: &mut AnyConnection,
     who: &Principal,
     id: &str,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
 ) -> Result<RankingDetail, Error> {
     let (b, owner_path) = visible(conn, who, id)?;

@@ -9,6 +9,7 @@ use crate::domain::criteria::{
 };
 use crate::domain::plans::{self, Plan, editable_plan};
 use crate::domain::{Actor, Error, PageRequest};
+use crate::ids::{CriterionId, PlanId};
 
 /// A new criterion, and why it is added when the plan is already issued.
 pub struct NewCriterion {
@@ -31,7 +32,7 @@ pub struct CriterionChanges {
     pub evidence_expected: Option<Option<String>>,
     pub content_no: Option<Option<i32>>,
     pub frequency: Option<Option<Frequency>>,
-    pub source_criterion_id: Option<Option<String>>,
+    pub source_criterion_id: Option<Option<CriterionId>>,
     /// Required once the plan is issued: the change is then an amendment.
     pub amendment_reason: Option<String>,
 }
@@ -40,7 +41,7 @@ pub struct CriterionChanges {
 /// `app::plans::ensure_readable` on that path (the page is kept for every reader).
 pub fn list_of_any(
     conn: &mut AnyConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     filter: &CriterionFilter,
     page: PageRequest,
 ) -> Result<((Vec<Criterion>, i64), String), Error> {
@@ -55,7 +56,7 @@ pub fn create(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    plan_id: &str,
+    plan_id: &PlanId,
     new: NewCriterion,
 ) -> Result<Criterion, Error> {
     let plan = editable_plan(tx, who, plan_id)?;
@@ -69,7 +70,11 @@ pub fn create(
 }
 
 /// A criterion (any version) of a plan the caller sees.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<Criterion, Error> {
+pub fn get(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &CriterionId,
+) -> Result<Criterion, Error> {
     let (c, _) = visible(conn, who, id)?;
     Ok(c)
 }
@@ -80,7 +85,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &CriterionId,
     version: i64,
     changes: CriterionChanges,
 ) -> Result<Criterion, Error> {
@@ -141,7 +146,7 @@ pub fn update(
 fn visible(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &CriterionId,
 ) -> Result<(Criterion, Plan), Error> {
     let (c, plan, _) =
         criterion_with_visible_plan(conn, who, id)?.ok_or_else(|| Error::not_found("criterion"))?;

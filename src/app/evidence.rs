@@ -12,6 +12,7 @@ use crate::domain::evidence::{
 };
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::{CriterionId, EvidenceId, PlanId};
 
 /// Evidence with its files and, on a single piece, its whole history.
 pub struct EvidenceDetail {
@@ -23,8 +24,8 @@ pub struct EvidenceDetail {
 /// What a list asks for, besides the page.
 pub struct ListQuery {
     pub q: Option<String>,
-    pub plan_id: Option<String>,
-    pub criterion_id: Option<String>,
+    pub plan_id: Option<PlanId>,
+    pub criterion_id: Option<CriterionId>,
     pub year: Option<i32>,
     pub status: Option<EvidenceStatus>,
     pub subject: Option<CriterionSubject>,
@@ -37,7 +38,7 @@ pub struct ListQuery {
 
 /// New evidence: its criterion, subject (a unit or a staff member) and year.
 pub struct NewEvidence {
-    pub criterion_id: String,
+    pub criterion_id: CriterionId,
     pub year: i32,
     pub org_unit_id: Option<String>,
     pub staff_id: Option<String>,
@@ -82,7 +83,7 @@ pub fn list(
         updated_since: query.updated_since,
     };
     let (items, total) = evidence::list(conn, seen, &filter, sort, page)?;
-    let ids: Vec<String> = items.iter().map(|e| e.id.clone()).collect();
+    let ids: Vec<EvidenceId> = items.iter().map(|e| e.id.clone()).collect();
     let mut files = evidence::files_of(conn, &ids)?;
     let items = items
         .into_iter()
@@ -132,7 +133,11 @@ pub fn create(
 }
 
 /// Evidence the caller sees, with its files and history.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<EvidenceDetail, Error> {
+pub fn get(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &EvidenceId,
+) -> Result<EvidenceDetail, Error> {
     let (e, _) = visible(conn, who, id)?;
     detail(conn, e)
 }
@@ -142,7 +147,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &EvidenceId,
     version: i64,
     changes: EvidenceChanges,
 ) -> Result<EvidenceDetail, Error> {
@@ -173,7 +178,7 @@ pub fn change_status(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &EvidenceId,
     version: i64,
     t: Transition,
 ) -> Result<EvidenceDetail, Error> {
@@ -195,7 +200,7 @@ pub fn change_status(
 pub fn accepting_file(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &EvidenceId,
 ) -> Result<Evidence, Error> {
     let (current, _) = writable(conn, who, id)?;
     evidence::ensure_accepts_file(conn, &current)?;
@@ -217,7 +222,7 @@ pub fn add_file(
 pub fn file(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &EvidenceId,
     file_id: &str,
 ) -> Result<EvidenceFile, Error> {
     let (e, _) = visible(conn, who, id)?;
@@ -229,7 +234,7 @@ pub fn remove_file(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &EvidenceId,
     version: i64,
     file_id: &str,
 ) -> Result<EvidenceDetail, Error> {
@@ -242,7 +247,7 @@ pub fn remove_file(
 fn visible(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &EvidenceId,
 ) -> Result<(Evidence, String), Error> {
     let (e, path) = evidence::find(conn, id)?.ok_or_else(|| Error::not_found("evidence"))?;
     // Having written it grants nothing: visibility comes from the caller's scope now, so
@@ -258,7 +263,7 @@ fn visible(
 fn writable(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &EvidenceId,
 ) -> Result<(Evidence, Criterion), Error> {
     let (e, path) = visible(conn, who, id)?;
     policy::ensure(policy::can_act_for_subject(

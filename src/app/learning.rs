@@ -6,6 +6,7 @@ use crate::domain::access::Principal;
 use crate::domain::criteria::criterion_with_visible_plan;
 use crate::domain::learning::{self, ImportReport, LearningRow, RowError};
 use crate::domain::{Actor, Error, plans, policy};
+use crate::ids::CriterionId;
 
 /// Whether the caller imports learning records at all: asked before the file is read, so
 /// an account that may not import cannot make the server read one.
@@ -21,7 +22,7 @@ pub fn import(
     conn: &mut impl Writes,
     who: &Principal,
     actor: &Actor,
-    criterion_id: &str,
+    criterion_id: &CriterionId,
     rows: Vec<LearningRow>,
     rejected: Vec<RowError>,
     dry_run: bool,

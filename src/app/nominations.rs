@@ -16,6 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::{Occasion, visible_plan};
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, files, movements, policy};
+use crate::ids::PlanId;
 
 /// A nomination with its dossier and every step of its way.
 pub struct NominationDetail {
@@ -48,7 +49,7 @@ pub struct NewNomination {
     pub org_unit_id: Option<String>,
     /// Default: the nominee's unit.
     pub proposer_unit_id: Option<String>,
-    pub plan_id: Option<String>,
+    pub plan_id: Option<PlanId>,
     pub movement_id: Option<String>,
     pub year: i32,
     /// Default `annual`.
@@ -63,7 +64,7 @@ pub struct NewNomination {
 /// A draft's changes: each field left out (`None`) stays; `Some(None)` clears it.
 #[derive(Default)]
 pub struct NominationChanges {
-    pub plan_id: Option<Option<String>>,
+    pub plan_id: Option<Option<PlanId>>,
     pub movement_id: Option<Option<String>>,
     pub year: Option<i32>,
     pub occasion: Option<Occasion>,

@@ -11,6 +11,7 @@ use crate::domain::plans::{
     ReportDeadline, Responsibility, editable_plan, visible_plan,
 };
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::PlanId;
 
 /// A change to a draft plan: each field given (`Some`) replaces the plan's, lists as a
 /// whole; `Some(None)` clears an optional one.
@@ -127,7 +128,7 @@ pub fn create(
 
 /// A plan with every part, and its issuer's path, for anyone: the caller checks
 /// [`ensure_readable`] on that path (the answer is kept for every caller).
-pub fn detail_of_any(conn: &mut AnyConnection, id: &str) -> Result<(PlanDetail, String), Error> {
+pub fn detail_of_any(conn: &mut AnyConnection, id: &PlanId) -> Result<(PlanDetail, String), Error> {
     let (plan, issuer_path) = plans::find(conn, id)?.ok_or_else(|| Error::not_found("plan"))?;
     let detail = plans::detail(conn, plan)?;
     Ok((detail, issuer_path))
@@ -144,7 +145,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &PlanId,
     version: i64,
     changes: PlanChanges,
 ) -> Result<PlanDetail, Error> {
@@ -164,7 +165,7 @@ pub fn change_status(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &PlanId,
     version: i64,
     to: PlanStatus,
 ) -> Result<PlanDetail, Error> {
@@ -177,7 +178,7 @@ pub fn change_status(
 pub fn deadlines(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &PlanId,
     from: NaiveDate,
     count: usize,
 ) -> Result<Deadlines, Error> {

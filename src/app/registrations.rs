@@ -11,10 +11,11 @@ use crate::domain::registrations::{
 };
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy};
+use crate::ids::PlanId;
 
 /// What a list asks for, besides the page.
 pub struct ListQuery {
-    pub plan_id: Option<String>,
+    pub plan_id: Option<PlanId>,
     pub year: Option<i32>,
     pub subject: Option<CriterionSubject>,
     pub status: Option<RegistrationStatus>,
@@ -27,7 +28,7 @@ pub struct ListQuery {
 
 /// A new registration: the plan, year and subject, and the titles pledged.
 pub struct NewRegistration {
-    pub plan_id: String,
+    pub plan_id: PlanId,
     pub year: i32,
     pub subject: CriterionSubject,
     pub org_unit_id: Option<String>,
@@ -115,7 +116,7 @@ pub fn update(
 pub fn deadlines(
     conn: &mut AnyConnection,
     who: &Principal,
-    plan_id: &str,
+    plan_id: &PlanId,
 ) -> Result<Vec<Deadline>, Error> {
     let (plan, _) = visible_plan(conn, who, plan_id)?;
     Ok(registrations::list_deadlines(conn, &plan.id)?)
@@ -126,7 +127,7 @@ pub fn set_deadline(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
     fields: DeadlineFields,
     expected: Option<i64>,

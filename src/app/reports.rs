@@ -17,6 +17,7 @@ use crate::domain::plans::{Plan, visible_plan};
 use crate::domain::reports::{self, UnitLine, UnitTotals, YearlyFigures};
 use crate::domain::subjects::Seen;
 use crate::domain::{Error, policy};
+use crate::ids::PlanId;
 
 /// What a report's Word draft needs beside the figures.
 #[derive(Debug, Default)]
@@ -110,7 +111,7 @@ pub struct YearlySubject {
 pub fn yearly_subject(
     conn: &mut AnyConnection,
     who: &Principal,
-    plan_id: &str,
+    plan_id: &PlanId,
     unit_id: Option<&str>,
 ) -> Result<YearlySubject, Error> {
     let (plan, issuer_path) = visible_plan(conn, who, plan_id)?;

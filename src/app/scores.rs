@@ -9,6 +9,7 @@ use crate::domain::plans::{self, Plan, visible_plan};
 use crate::domain::scoring::{self, SubjectRow, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::{Error, policy};
+use crate::ids::PlanId;
 
 /// A unit's progress in a plan's year: its own row and the rows of the units it covers.
 pub struct UnitProgressDetail {
@@ -22,7 +23,7 @@ pub struct UnitProgressDetail {
 pub fn board(
     conn: &mut AnyConnection,
     who: &Principal,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
     kind: CriterionSubject,
     under_unit: Option<&str>,
@@ -61,7 +62,7 @@ pub fn board(
 pub fn stale(
     conn: &mut AnyConnection,
     who: &Principal,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
     under_unit: Option<&str>,
 ) -> Result<(Plan, Vec<SubjectRow>), Error> {
@@ -90,7 +91,7 @@ pub fn unit_progress(
     conn: &mut AnyConnection,
     who: &Principal,
     unit_id: &str,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
 ) -> Result<UnitProgressDetail, Error> {
     let unit = org_units::find(conn, unit_id)?

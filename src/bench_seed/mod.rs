@@ -130,7 +130,7 @@ struct Person {
 }
 
 /// A plan made, with its criteria.
-type SeededPlan = (String, Vec<Criterion>);
+type SeededPlan = (thidua::ids::PlanId, Vec<Criterion>);
 
 /// The yearly decision of each past year: its id, when it was recorded, its date and the
 /// base salary its cash is counted on.
@@ -243,7 +243,7 @@ fn write(tx: &mut Tx<'_>, opts: &Options, run: i64) -> Result<Seeded, ApiError> 
                 .iter()
                 .find(|c| c.subject == CriterionSubject::Collective)
         })
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .unwrap_or_default();
     let learning = main_criteria
         .iter()
@@ -282,9 +282,12 @@ fn write(tx: &mut Tx<'_>, opts: &Options, run: i64) -> Result<Seeded, ApiError> 
         code_prefix: load.p.clone(),
         root_unit_id: units[0].id.clone(),
         unit_id: units[1].id.clone(),
-        plan_ids: plans.iter().map(|p| p.0.clone()).collect(),
+        plan_ids: plans.iter().map(|p| p.0.to_string()).collect(),
         collective_criterion_id,
-        learning_criterion_id: learning.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+        learning_criterion_id: learning
+            .as_ref()
+            .map(|c| c.id.to_string())
+            .unwrap_or_default(),
         first_year,
         last_year,
         counts,

@@ -592,7 +592,7 @@ pub fn create_rule_set(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::RuleSet,
-            id: &row.id,
+            id: row.id.as_str(),
             version: 1,
         },
         None,
@@ -635,7 +635,7 @@ pub fn update_rule_set(
         ChangeAction::Updated,
         Resource {
             kind: ResourceKind::RuleSet,
-            id: &row.id,
+            id: row.id.as_str(),
             version: row.version,
         },
         Some(&current),

@@ -153,7 +153,7 @@ pub fn create(
     let detail = detail(tx, bloc)?;
     let resource = Resource {
         kind: ResourceKind::Bloc,
-        id: &detail.bloc.id,
+        id: detail.bloc.id.as_str(),
         version: detail.bloc.version,
     };
     audit::record_change(
@@ -204,7 +204,7 @@ pub fn update(
     };
     let resource = Resource {
         kind: ResourceKind::Bloc,
-        id: &detail.bloc.id,
+        id: detail.bloc.id.as_str(),
         version: detail.bloc.version,
     };
     audit::record_change(tx, actor, action, resource, Some(&current), Some(&detail))?;

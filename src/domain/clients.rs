@@ -148,7 +148,7 @@ fn hash_secret(secret: &str) -> String {
 fn resource(c: &ApiClient) -> Resource<'_> {
     Resource {
         kind: ResourceKind::ApiClient,
-        id: &c.id,
+        id: c.id.as_str(),
         version: c.version,
     }
 }

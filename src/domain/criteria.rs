@@ -12,7 +12,8 @@ use crate::domain::access::Principal;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::plans::{Plan, PlanStatus};
 use crate::domain::policy;
-use crate::domain::{Actor, PageRequest, ensure_version, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, ensure_version, now, text_enum};
+use crate::ids::{CriterionId, PlanId};
 use crate::on_backend;
 use crate::text::fold;
 
@@ -60,8 +61,8 @@ impl Frequency {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = criteria)]
 pub struct Criterion {
-    pub id: String,
-    pub plan_id: String,
+    pub id: CriterionId,
+    pub plan_id: PlanId,
     pub subject: CriterionSubject,
     pub code: String,
     pub position: i32,
@@ -75,15 +76,15 @@ pub struct Criterion {
     pub max_points: f64,
     pub evidence_expected: Option<String>,
     pub content_no: Option<i32>,
-    pub supersedes_id: Option<String>,
-    pub superseded_by_id: Option<String>,
+    pub supersedes_id: Option<CriterionId>,
+    pub superseded_by_id: Option<CriterionId>,
     pub amendment_reason: Option<String>,
     pub current: bool,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub frequency: Option<Frequency>,
-    pub source_criterion_id: Option<String>,
+    pub source_criterion_id: Option<CriterionId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +103,7 @@ pub struct CriterionFields {
     pub frequency: Option<Frequency>,
     /// For a collective percentage computed from staff: the individual criterion whose
     /// approved evidence is counted over the unit's active headcount.
-    pub source_criterion_id: Option<String>,
+    pub source_criterion_id: Option<CriterionId>,
 }
 
 impl Criterion {
@@ -169,7 +170,7 @@ pub fn check_target(measure: Measure, target: Option<f64>, max_points: f64) -> R
     }
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Criterion>> {
+pub fn find(conn: &mut AnyConnection, id: &CriterionId) -> QueryResult<Option<Criterion>> {
     on_backend!(conn, |c| criteria::table
         .find(id)
         .select(Criterion::as_select())
@@ -181,7 +182,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Criterion>
 /// of evidence reads all three; on PostgreSQL each statement is a round trip).
 pub fn find_with_plan(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &CriterionId,
 ) -> QueryResult<Option<(Criterion, Plan, String)>> {
     on_backend!(conn, |c| criteria::table
         .inner_join(plans::table.inner_join(org_units::table))
@@ -220,7 +221,7 @@ fn check(
     conn: &mut AnyConnection,
     plan: &Plan,
     f: &CriterionFields,
-    except: Option<&str>,
+    except: Option<&CriterionId>,
 ) -> Result<(), Error> {
     if !(0.0..=1000.0).contains(&f.max_points) {
         return Err(Error::invalid(
@@ -253,7 +254,7 @@ fn check(
         .filter(criteria::code.eq(f.code.clone()))
         .into_boxed();
     if let Some(id) = except {
-        q = q.filter(criteria::id.ne(id.to_string()));
+        q = q.filter(criteria::id.ne(id.clone()));
     }
     let n: i64 = q.count().get_result(conn)?;
     if n > 0 {
@@ -272,7 +273,7 @@ fn check_source(
     conn: &mut AnyConnection,
     plan: &Plan,
     f: &CriterionFields,
-    source_id: &str,
+    source_id: &CriterionId,
 ) -> Result<(), Error> {
     let bad = |code: &str, message: &str| Error::invalid("source_criterion_id", code, message);
     if f.subject != CriterionSubject::Collective || f.measure != Measure::Percent {
@@ -292,16 +293,16 @@ fn check_source(
 
 fn insert(
     tx: &mut Tx<'_>,
-    plan_id: &str,
+    plan_id: &PlanId,
     f: &CriterionFields,
     position: i32,
-    supersedes: Option<&str>,
+    supersedes: Option<&CriterionId>,
     reason: Option<&str>,
 ) -> QueryResult<Criterion> {
     let at = now();
     diesel::insert_into(criteria::table)
         .values((
-            criteria::id.eq(new_id()),
+            criteria::id.eq(CriterionId::new()),
             criteria::plan_id.eq(plan_id),
             criteria::subject.eq(f.subject.as_str()),
             criteria::code.eq(&f.code),
@@ -355,7 +356,7 @@ pub fn create(
     let c = insert(tx, &plan.id, &f, position, None, reason)?;
     let resource = Resource {
         kind: ResourceKind::Criterion,
-        id: &c.id,
+        id: c.id.as_str(),
         version: c.version,
     };
     audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&c))?;
@@ -415,7 +416,7 @@ pub fn update(
                 .get_result(tx.conn())?;
             let resource = Resource {
                 kind: ResourceKind::Criterion,
-                id: &c.id,
+                id: c.id.as_str(),
                 version: c.version,
             };
             audit::record_change(
@@ -445,7 +446,7 @@ pub fn update(
                 .get_result(tx.conn())?;
             let resource = Resource {
                 kind: ResourceKind::Criterion,
-                id: &old.id,
+                id: old.id.as_str(),
                 version: old.version,
             };
             audit::record_change(
@@ -458,7 +459,7 @@ pub fn update(
             )?;
             let resource = Resource {
                 kind: ResourceKind::Criterion,
-                id: &new.id,
+                id: new.id.as_str(),
                 version: new.version,
             };
             audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&new))?;
@@ -479,13 +480,13 @@ pub struct CriterionFilter {
 /// The criteria of a plan, in the plan's order.
 pub fn list(
     conn: &mut AnyConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     filter: &CriterionFilter,
     page: PageRequest,
 ) -> QueryResult<(Vec<Criterion>, i64)> {
     let query = || {
         let mut q = criteria::table
-            .filter(criteria::plan_id.eq(plan_id.to_string()))
+            .filter(criteria::plan_id.eq(plan_id.clone()))
             .into_boxed();
         if !filter.include_superseded {
             q = q.filter(criteria::current.eq(true));
@@ -524,7 +525,7 @@ pub fn list(
 pub fn criterion_with_visible_plan(
     conn: &mut AnyConnection,
     principal: &Principal,
-    id: &str,
+    id: &CriterionId,
 ) -> Result<Option<(Criterion, Plan, String)>, Error> {
     let found = find_with_plan(conn, id)?;
     Ok(found.filter(|(_, _, path)| policy::can_read_plan(principal, path)))

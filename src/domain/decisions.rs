@@ -361,7 +361,7 @@ pub fn create(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::AwardDecision,
-            id: &d.decision.id,
+            id: d.decision.id.as_str(),
             version: 1,
         },
         None,
@@ -429,7 +429,7 @@ pub fn revoke(
         ChangeAction::Updated,
         Resource {
             kind: ResourceKind::AwardDecision,
-            id: &d.decision.id,
+            id: d.decision.id.as_str(),
             version: d.decision.version,
         },
         Some(&current),

@@ -80,7 +80,7 @@ pub fn create(tx: &mut Tx<'_>, actor: &Actor, f: DisciplineFields) -> QueryResul
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::Discipline,
-            id: &d.id,
+            id: d.id.as_str(),
             version: 1,
         },
         None,
@@ -156,7 +156,7 @@ pub fn update(
         ChangeAction::Updated,
         Resource {
             kind: ResourceKind::Discipline,
-            id: &row.id,
+            id: row.id.as_str(),
             version: row.version,
         },
         Some(current),

@@ -243,7 +243,7 @@ pub fn create(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::Disclosure,
-            id: &detail.disclosure.id,
+            id: detail.disclosure.id.as_str(),
             version: detail.disclosure.version,
         },
         None,
@@ -511,7 +511,7 @@ pub fn add_feedback(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::DisclosureFeedback,
-            id: &row.id,
+            id: row.id.as_str(),
             version: 1,
         },
         None,

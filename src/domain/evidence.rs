@@ -16,6 +16,7 @@ use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
+use crate::ids::{CriterionId, EvidenceId, PlanId};
 use crate::on_backend;
 use crate::text::fold;
 
@@ -85,9 +86,9 @@ pub const MAX_FILES: i64 = 50;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = evidence)]
 pub struct Evidence {
-    pub id: String,
-    pub criterion_id: String,
-    pub plan_id: String,
+    pub id: EvidenceId,
+    pub criterion_id: CriterionId,
+    pub plan_id: PlanId,
     pub year: i32,
     pub subject: CriterionSubject,
     pub org_unit_id: String,
@@ -126,7 +127,7 @@ impl Evidence {
 #[diesel(table_name = evidence_files)]
 pub struct EvidenceFile {
     pub id: String,
-    pub evidence_id: String,
+    pub evidence_id: EvidenceId,
     pub sha256: String,
     pub file_name: String,
     pub content_type: String,
@@ -139,7 +140,7 @@ pub struct EvidenceFile {
 #[diesel(table_name = evidence_history)]
 pub struct HistoryEntry {
     pub id: String,
-    pub evidence_id: String,
+    pub evidence_id: EvidenceId,
     pub at: chrono::NaiveDateTime,
     pub actor_id: Option<String>,
     pub from_status: Option<EvidenceStatus>,
@@ -238,7 +239,7 @@ fn default_as_of(year: i32) -> NaiveDate {
 }
 
 /// A piece of evidence with the path of its subject's unit, which decides who sees it.
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Evidence, String)>> {
+pub fn find(conn: &mut AnyConnection, id: &EvidenceId) -> QueryResult<Option<(Evidence, String)>> {
     evidence::table
         .inner_join(org_units::table)
         .filter(evidence::id.eq(id))
@@ -311,7 +312,7 @@ pub fn insert(
     let reviewed = new.status == EvidenceStatus::Approved;
     let insert = diesel::insert_into(evidence::table)
         .values((
-            evidence::id.eq(new_id()),
+            evidence::id.eq(EvidenceId::new()),
             evidence::criterion_id.eq(&new.criterion.id),
             evidence::plan_id.eq(&new.criterion.plan_id),
             evidence::year.eq(new.year),
@@ -347,7 +348,7 @@ pub fn insert(
 fn add_history(
     tx: &mut Tx<'_>,
     actor: &Actor,
-    evidence_id: &str,
+    evidence_id: &EvidenceId,
     from: Option<EvidenceStatus>,
     to: EvidenceStatus,
     note: Option<&str>,
@@ -375,7 +376,7 @@ fn audit_change(
 ) -> QueryResult<()> {
     let resource = Resource {
         kind: ResourceKind::Evidence,
-        id: &after.id,
+        id: after.id.as_str(),
         version: after.version,
     };
     audit::record_change(tx, actor, action, resource, before, Some(after))
@@ -656,7 +657,7 @@ fn touch(
 }
 
 /// The files of some evidence, in upload order.
-pub fn files_of(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<EvidenceFile>> {
+pub fn files_of(conn: &mut AnyConnection, ids: &[EvidenceId]) -> QueryResult<Vec<EvidenceFile>> {
     evidence_files::table
         .filter(evidence_files::evidence_id.eq_any(ids))
         .order((evidence_files::added_at, evidence_files::id))
@@ -666,7 +667,7 @@ pub fn files_of(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<Evi
 
 pub fn find_file(
     conn: &mut AnyConnection,
-    evidence_id: &str,
+    evidence_id: &EvidenceId,
     file_id: &str,
 ) -> QueryResult<Option<EvidenceFile>> {
     evidence_files::table
@@ -692,7 +693,7 @@ pub fn authors(conn: &mut AnyConnection, e: &Evidence) -> QueryResult<Vec<String
     Ok(authors)
 }
 
-pub fn history_of(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<HistoryEntry>> {
+pub fn history_of(conn: &mut AnyConnection, id: &EvidenceId) -> QueryResult<Vec<HistoryEntry>> {
     evidence_history::table
         .filter(evidence_history::evidence_id.eq(id))
         .order((evidence_history::at, evidence_history::id))
@@ -703,8 +704,8 @@ pub fn history_of(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<History
 #[derive(Debug, Clone, Default)]
 pub struct EvidenceFilter {
     pub q: Option<String>,
-    pub plan_id: Option<String>,
-    pub criterion_id: Option<String>,
+    pub plan_id: Option<PlanId>,
+    pub criterion_id: Option<CriterionId>,
     pub year: Option<i32>,
     pub status: Option<EvidenceStatus>,
     pub subject: Option<CriterionSubject>,

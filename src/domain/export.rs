@@ -96,7 +96,7 @@ macro_rules! lines_after {
             .map($shown)
             .map(|r| {
                 let line = serde_json::to_string(&r).unwrap_or_default();
-                (r.id, line)
+                (String::from(r.id), line)
             })
             .collect()
     }};

@@ -247,7 +247,7 @@ pub fn create(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::Initiative,
-            id: &d.initiative.id,
+            id: d.initiative.id.as_str(),
             version: 1,
         },
         None,
@@ -303,7 +303,7 @@ pub fn update(
         },
         Resource {
             kind: ResourceKind::Initiative,
-            id: &d.initiative.id,
+            id: d.initiative.id.as_str(),
             version: d.initiative.version,
         },
         Some(&current),

@@ -20,6 +20,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, Measure};
 use crate::domain::evidence::{EvidenceSource, EvidenceStatus};
 use crate::domain::plans;
 use crate::domain::{Actor, new_id, now};
+use crate::ids::{CriterionId, EvidenceId};
 use crate::text::{fold, nfc};
 
 /// The most rows one import takes.
@@ -95,7 +96,7 @@ pub struct RowError {
 /// What an import did.
 #[derive(Debug, Clone)]
 pub struct ImportReport {
-    pub criterion_id: String,
+    pub criterion_id: CriterionId,
     pub dry_run: bool,
     pub received: usize,
     /// Rows recorded now, each as approved evidence.
@@ -626,7 +627,7 @@ fn write(
         let mut events = Vec::with_capacity(chunk.len());
         for a in chunk {
             let p = &persons[a.person_index];
-            let evidence_id = new_id();
+            let evidence_id = EvidenceId::new();
             let description = match &a.course_title {
                 Some(t) => format!("{} – {}", a.course_code, t),
                 None => a.course_code.clone(),
@@ -714,7 +715,7 @@ fn write(
         actor,
         "imported",
         ResourceKind::LearningRecords,
-        &criterion.id,
+        criterion.id.as_str(),
         &summary,
     )?;
     Ok(())

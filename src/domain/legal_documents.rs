@@ -165,7 +165,7 @@ pub fn create(
         .get_result(tx.conn())?;
     let resource = Resource {
         kind: ResourceKind::LegalDocument,
-        id: &doc.id,
+        id: doc.id.as_str(),
         version: doc.version,
     };
     audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&doc))?;
@@ -197,7 +197,7 @@ pub fn update(
         .get_result(tx.conn())?;
     let resource = Resource {
         kind: ResourceKind::LegalDocument,
-        id: &doc.id,
+        id: doc.id.as_str(),
         version: doc.version,
     };
     audit::record_change(

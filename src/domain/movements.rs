@@ -164,7 +164,7 @@ pub fn create(
         .get_result(tx.conn())?;
     let resource = Resource {
         kind: ResourceKind::Movement,
-        id: &m.id,
+        id: m.id.as_str(),
         version: m.version,
     };
     audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&m))?;
@@ -200,7 +200,7 @@ pub fn update(
         .get_result(tx.conn())?;
     let resource = Resource {
         kind: ResourceKind::Movement,
-        id: &m.id,
+        id: m.id.as_str(),
         version: m.version,
     };
     audit::record_change(

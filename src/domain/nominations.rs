@@ -22,6 +22,7 @@ use crate::domain::plans::Occasion;
 use crate::domain::subjects::{Seen, Subject};
 use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::PlanId;
 use crate::text::fold;
 
 text_enum! {
@@ -63,7 +64,7 @@ pub struct Nomination {
     pub award_type_id: String,
     pub staff_id: Option<String>,
     pub nominee_unit_id: String,
-    pub plan_id: Option<String>,
+    pub plan_id: Option<PlanId>,
     pub movement_id: Option<String>,
     pub year: i32,
     pub occasion: Occasion,
@@ -128,7 +129,7 @@ pub fn move_to(
         ChangeAction::Updated,
         Resource {
             kind: ResourceKind::Nomination,
-            id: &row.id,
+            id: row.id.as_str(),
             version: row.version,
         },
         Some(current),
@@ -290,7 +291,7 @@ pub fn granting_unit(
 /// What a new nomination says.
 #[derive(Debug, Clone)]
 pub struct NominationFields {
-    pub plan_id: Option<String>,
+    pub plan_id: Option<PlanId>,
     pub movement_id: Option<String>,
     pub year: i32,
     pub occasion: Occasion,
@@ -354,7 +355,7 @@ pub fn create(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::Nomination,
-            id: &row.id,
+            id: row.id.as_str(),
             version: 1,
         },
         None,
@@ -406,7 +407,7 @@ pub fn update(
         ChangeAction::Updated,
         Resource {
             kind: ResourceKind::Nomination,
-            id: &row.id,
+            id: row.id.as_str(),
             version: row.version,
         },
         Some(current),
@@ -804,7 +805,7 @@ pub fn add_file(
         ChangeAction::Updated,
         Resource {
             kind: ResourceKind::Nomination,
-            id: &n.id,
+            id: n.id.as_str(),
             version: n.version + 1,
         },
         None,

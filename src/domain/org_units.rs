@@ -179,7 +179,7 @@ pub fn create(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::OrgUnit,
-            id: &unit.id,
+            id: unit.id.as_str(),
             version: unit.version,
         },
         None,
@@ -295,7 +295,7 @@ pub fn update(
         for (old, new) in before.iter().zip(&after) {
             let resource = Resource {
                 kind: ResourceKind::OrgUnit,
-                id: &new.id,
+                id: new.id.as_str(),
                 version: new.version,
             };
             audit::record_change(
@@ -335,7 +335,7 @@ pub fn update(
         action,
         Resource {
             kind: ResourceKind::OrgUnit,
-            id: &unit.id,
+            id: unit.id.as_str(),
             version: unit.version,
         },
         Some(&current),

@@ -16,6 +16,7 @@ use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
 use crate::domain::{Error, UnknownStoredValue};
+use crate::ids::PlanId;
 
 text_enum! {
     /// The emulation titles (danh hiệu thi đua) of Law 06/2022/QH15, Đ.23–28, that a
@@ -64,7 +65,7 @@ text_enum! {
 #[diesel(table_name = registrations)]
 pub struct Registration {
     pub id: String,
-    pub plan_id: String,
+    pub plan_id: PlanId,
     pub year: i32,
     pub subject: CriterionSubject,
     pub org_unit_id: String,
@@ -150,7 +151,7 @@ pub fn check_titles(kind: CriterionSubject, titles: &[Title]) -> Result<(), Erro
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = registration_deadlines)]
 pub struct Deadline {
-    pub plan_id: String,
+    pub plan_id: PlanId,
     pub year: i32,
     pub closes_on: NaiveDate,
     pub reopened_until: Option<NaiveDate>,
@@ -170,7 +171,7 @@ pub fn is_open(deadline: Option<&Deadline>, today: NaiveDate) -> bool {
 
 pub fn find_deadline(
     conn: &mut AnyConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
 ) -> QueryResult<Option<Deadline>> {
     registration_deadlines::table
@@ -180,7 +181,7 @@ pub fn find_deadline(
         .optional()
 }
 
-pub fn list_deadlines(conn: &mut AnyConnection, plan_id: &str) -> QueryResult<Vec<Deadline>> {
+pub fn list_deadlines(conn: &mut AnyConnection, plan_id: &PlanId) -> QueryResult<Vec<Deadline>> {
     registration_deadlines::table
         .filter(registration_deadlines::plan_id.eq(plan_id))
         .order(registration_deadlines::year)
@@ -284,7 +285,7 @@ pub fn set_deadline(
     Ok(row)
 }
 
-fn ensure_open(conn: &mut AnyConnection, plan_id: &str, year: i32) -> Result<(), Error> {
+fn ensure_open(conn: &mut AnyConnection, plan_id: &PlanId, year: i32) -> Result<(), Error> {
     let deadline = find_deadline(conn, plan_id, year)?;
     if is_open(deadline.as_ref(), crate::domain::today()) {
         Ok(())
@@ -377,7 +378,7 @@ pub fn create(
         .get_result(tx.conn())?;
     let resource = Resource {
         kind: ResourceKind::Registration,
-        id: &row.id,
+        id: row.id.as_str(),
         version: row.version,
     };
     audit::record_change(tx, actor, ChangeAction::Created, resource, None, Some(&row))?;
@@ -439,7 +440,7 @@ pub fn update(
     };
     let resource = Resource {
         kind: ResourceKind::Registration,
-        id: &row.id,
+        id: row.id.as_str(),
         version: row.version,
     };
     audit::record_change(tx, actor, action, resource, Some(&current), Some(&row))?;
@@ -448,7 +449,7 @@ pub fn update(
 
 #[derive(Debug, Clone, Default)]
 pub struct RegistrationFilter {
-    pub plan_id: Option<String>,
+    pub plan_id: Option<PlanId>,
     pub year: Option<i32>,
     pub subject: Option<CriterionSubject>,
     pub status: Option<RegistrationStatus>,

@@ -27,6 +27,7 @@ use crate::domain::registrations::RegistrationStatus;
 use crate::domain::scoring::{self, CriterionRollup, EvidenceCounts, SubjectRow, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::year_range;
+use crate::ids::PlanId;
 
 /// Registrations of one kind of subject in one status.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,7 +134,7 @@ fn deeper<'a>(a: &'a str, b: &'a str) -> &'a str {
 /// Active and withdrawn registrations by kind of subject.
 pub fn registration_counts(
     conn: &mut AnyConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
     under: &str,
 ) -> QueryResult<Vec<RegistrationCount>> {
@@ -189,7 +190,7 @@ fn evidence_by_unit(
 /// in Vietnamese name order.
 pub fn learning_by_unit(
     conn: &mut AnyConnection,
-    plan_id: Option<&str>,
+    plan_id: Option<&PlanId>,
     year: i32,
     under: &str,
 ) -> QueryResult<Vec<LearningLine>> {

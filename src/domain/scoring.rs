@@ -29,6 +29,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, Frequency, Measure};
 use crate::domain::evidence::EvidenceStatus;
 use crate::domain::subjects::Seen;
 use crate::domain::text_enum;
+use crate::ids::{CriterionId, PlanId};
 
 text_enum! {
     /// How far a subject is on a criterion.
@@ -188,7 +189,7 @@ impl std::ops::AddAssign<&EvidenceCounts> for EvidenceCounts {
 /// One criterion for one subject.
 #[derive(Debug, Clone)]
 pub struct Cell {
-    pub criterion_id: String,
+    pub criterion_id: CriterionId,
     pub code: String,
     pub title: String,
     pub measure: Measure,
@@ -250,7 +251,7 @@ pub struct SubjectSet {
 }
 
 struct EvidenceRow {
-    criterion_id: String,
+    criterion_id: CriterionId,
     org_unit_id: String,
     staff_id: Option<String>,
     value: Option<f64>,
@@ -274,13 +275,17 @@ struct Tally {
 /// The tallies of the board's units, by unit path.
 struct StaffIndex {
     /// A criterion's place in the tallies, by id.
-    criteria: HashMap<String, usize>,
+    criteria: HashMap<CriterionId, usize>,
     tallies: HashMap<String, Tally>,
 }
 
 impl StaffIndex {
     /// (staff who reached the criterion, headcount, latest report) under a unit.
-    fn share(&self, criterion_id: &str, unit_path: &str) -> (usize, usize, Option<NaiveDate>) {
+    fn share(
+        &self,
+        criterion_id: &CriterionId,
+        unit_path: &str,
+    ) -> (usize, usize, Option<NaiveDate>) {
         match (self.tallies.get(unit_path), self.criteria.get(criterion_id)) {
             (Some(t), Some(&i)) => (t.reached[i], t.headcount, t.last_reported[i]),
             (Some(t), None) => (0, t.headcount, None),
@@ -297,7 +302,7 @@ impl StaffIndex {
 /// order; `today` fixes the staleness reference.
 pub fn board(
     conn: &mut AnyConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     issuer_path: &str,
     year: i32,
     set: &SubjectSet,
@@ -312,7 +317,7 @@ pub fn board(
 /// count costs `board`'s other callers one hash insert per row).
 pub fn board_with_evidence(
     conn: &mut AnyConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     issuer_path: &str,
     year: i32,
     set: &SubjectSet,
@@ -343,7 +348,7 @@ pub fn board_with_evidence(
             evidence::updated_at,
         ))
         .load::<(
-            String,
+            CriterionId,
             String,
             Option<String>,
             Option<f64>,
@@ -369,7 +374,7 @@ pub fn board_with_evidence(
 
     // Evidence by subject key (staff id, or unit id for collective evidence). A unit whose
     // staff have evidence takes part too: its percentages of staff depend on it.
-    let mut by_subject: HashMap<(String, String), Vec<&EvidenceRow>> = HashMap::new();
+    let mut by_subject: HashMap<(String, CriterionId), Vec<&EvidenceRow>> = HashMap::new();
     let mut staff_units: HashSet<&str> = HashSet::new();
     let mut by_unit: HashMap<&str, EvidenceCounts> = HashMap::new();
     for r in &rows {
@@ -491,7 +496,7 @@ pub fn board_with_evidence(
 /// One criterion rolled up over a subtree's units.
 #[derive(Debug, Clone)]
 pub struct CriterionRollup {
-    pub criterion_id: String,
+    pub criterion_id: CriterionId,
     pub code: String,
     pub title: String,
     pub subject: CriterionSubject,
@@ -567,10 +572,14 @@ pub fn rollup(rows: &[SubjectRow]) -> Vec<CriterionRollup> {
 }
 
 /// Each criterion id, amended or not, to the id of the version in force.
-fn current_versions(all: &[Criterion]) -> HashMap<String, String> {
+fn current_versions(all: &[Criterion]) -> HashMap<CriterionId, CriterionId> {
     let next: HashMap<&str, &str> = all
         .iter()
-        .filter_map(|c| c.superseded_by_id.as_deref().map(|n| (c.id.as_str(), n)))
+        .filter_map(|c| {
+            c.superseded_by_id
+                .as_ref()
+                .map(|n| (c.id.as_str(), n.as_str()))
+        })
         .collect();
     all.iter()
         .map(|c| {
@@ -582,7 +591,7 @@ fn current_versions(all: &[Criterion]) -> HashMap<String, String> {
                     None => break,
                 }
             }
-            (c.id.clone(), id.to_string())
+            (c.id.clone(), CriterionId::from(id))
         })
         .collect()
 }
@@ -728,7 +737,7 @@ fn subjects(
     conn: &mut AnyConnection,
     set: &SubjectSet,
     registered: &HashSet<String>,
-    by_subject: &HashMap<(String, String), Vec<&EvidenceRow>>,
+    by_subject: &HashMap<(String, CriterionId), Vec<&EvidenceRow>>,
     staff_units: &HashSet<&str>,
 ) -> QueryResult<Vec<SubjectRow>> {
     let mut ids: Vec<String> = set.units.clone();
@@ -821,7 +830,7 @@ fn staff_index(
         .load(conn)?;
     // Criteria by place, and people by id: a province's board folds ~20 000 rows and
     // 20 000 people, so each step below hashes a 36-character id as rarely as it can.
-    let criteria: HashMap<String, usize> = all
+    let criteria: HashMap<CriterionId, usize> = all
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id.clone(), i))

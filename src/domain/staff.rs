@@ -203,7 +203,7 @@ pub fn create(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::Staff,
-            id: &row.id,
+            id: row.id.as_str(),
             version: row.version,
         },
         None,
@@ -286,7 +286,7 @@ pub fn update(
         action,
         Resource {
             kind: ResourceKind::Staff,
-            id: &row.id,
+            id: row.id.as_str(),
             version: row.version,
         },
         Some(&current),
@@ -317,7 +317,7 @@ fn follow_move(tx: &mut Tx<'_>, actor: &Actor, staff_id: &str, unit_id: &str) ->
             .get_result(tx.conn())?;
         let resource = Resource {
             kind: ResourceKind::Registration,
-            id: &after.id,
+            id: after.id.as_str(),
             version: after.version,
         };
         audit::record_change(
@@ -344,7 +344,7 @@ fn follow_move(tx: &mut Tx<'_>, actor: &Actor, staff_id: &str, unit_id: &str) ->
             .get_result(tx.conn())?;
         let resource = Resource {
             kind: ResourceKind::Evidence,
-            id: &after.id,
+            id: after.id.as_str(),
             version: after.version,
         };
         audit::record_change(

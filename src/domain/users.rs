@@ -284,7 +284,7 @@ pub fn create(
         ChangeAction::Created,
         Resource {
             kind: ResourceKind::User,
-            id: &user.id,
+            id: user.id.as_str(),
             version: user.version,
         },
         None,
@@ -341,7 +341,7 @@ pub fn update(
         ChangeAction::Updated,
         Resource {
             kind: ResourceKind::User,
-            id: &user.id,
+            id: user.id.as_str(),
             version: user.version,
         },
         Some(&current),
@@ -370,7 +370,7 @@ pub fn set_password(
     // The account's version moved: the feed must not skip it (the hash is never serialised).
     let resource = Resource {
         kind: ResourceKind::User,
-        id: &updated.id,
+        id: updated.id.as_str(),
         version: updated.version,
     };
     audit::record_change(

@@ -46,6 +46,7 @@ use crate::domain::registrations::RegistrationStatus;
 use crate::domain::reports;
 use crate::domain::scoring::ProgressStatus;
 use crate::error::ApiError;
+use crate::ids::PlanId;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -538,7 +539,7 @@ fn yearly_report(
                 .cells
                 .iter()
                 .map(|c| Achievement {
-                    criterion_id: c.criterion_id.clone(),
+                    criterion_id: c.criterion_id.clone().into(),
                     code: c.code.clone(),
                     target: c.target,
                     value: c.value,
@@ -569,7 +570,7 @@ fn yearly_report(
     };
     YearlyReport {
         plan: PlanRef {
-            id: plan.id.clone(),
+            id: plan.id.clone().into(),
             number: plan.number.clone(),
             issued_on: plan.issued_on,
             title: plan.title.clone(),
@@ -656,6 +657,7 @@ pub async fn yearly(
     plan_id: web::Path<String>,
     Query(query): Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let plan_id = PlanId::from(plan_id.into_inner());
     let principal = policy::report_reader(&caller)?;
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let year = year_or_now(query.year)?;
@@ -668,7 +670,7 @@ pub async fn yearly(
             &[
                 "yearly",
                 &today.to_string(),
-                &subject.plan.id,
+                subject.plan.id.as_str(),
                 &year.to_string(),
                 &subject.unit.id,
                 format.name(),

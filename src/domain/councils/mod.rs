@@ -233,7 +233,7 @@ fn record_council(
 ) -> QueryResult<()> {
     let resource = Resource {
         kind: ResourceKind::Council,
-        id: &after.council.id,
+        id: after.council.id.as_str(),
         version: after.council.version,
     };
     audit::record_change(tx, actor, action, resource, before, Some(after))

@@ -245,7 +245,7 @@ fn record_session(
 ) -> QueryResult<()> {
     let resource = Resource {
         kind: ResourceKind::CouncilSession,
-        id: &after.session.id,
+        id: after.session.id.as_str(),
         version: after.session.version,
     };
     audit::record_change(

@@ -12,6 +12,7 @@ use crate::db::schema::{
 use crate::db::{AnyConnection, Tx};
 use crate::domain::Error;
 use crate::domain::access::Scope;
+use crate::ids::PlanId;
 use crate::text::fold;
 
 use super::{AwardSubject, Occasion, Plan, ResponsibilityRole, Review, visible};
@@ -364,7 +365,7 @@ pub(super) fn search_text(c: &PlanContent) -> String {
 }
 
 /// Replaces every part of a plan with `c`'s.
-pub(super) fn write_parts(tx: &mut Tx<'_>, plan_id: &str, c: &PlanContent) -> QueryResult<()> {
+pub(super) fn write_parts(tx: &mut Tx<'_>, plan_id: &PlanId, c: &PlanContent) -> QueryResult<()> {
     diesel::delete(plan_movements::table.filter(plan_movements::plan_id.eq(plan_id)))
         .execute(tx.conn())?;
     diesel::delete(plan_legal_bases::table.filter(plan_legal_bases::plan_id.eq(plan_id)))

@@ -14,8 +14,9 @@ use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy;
 use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
-    Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
+    Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum, year_range,
 };
+use crate::ids::PlanId;
 use crate::on_backend;
 use crate::text::fold;
 
@@ -101,7 +102,7 @@ pub fn is_editable(status: PlanStatus) -> bool {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = plans)]
 pub struct Plan {
-    pub id: String,
+    pub id: PlanId,
     pub number: Option<String>,
     pub issued_on: Option<NaiveDate>,
     pub issuer_id: String,
@@ -121,7 +122,7 @@ pub struct Plan {
 }
 
 /// A plan with the path of its issuing unit, which decides who sees it.
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Plan, String)>> {
+pub fn find(conn: &mut AnyConnection, id: &PlanId) -> QueryResult<Option<(Plan, String)>> {
     on_backend!(conn, |c| plans::table
         .inner_join(org_units::table)
         .filter(plans::id.eq(id))
@@ -139,7 +140,7 @@ pub fn create(
 ) -> Result<PlanDetail, Error> {
     check(tx, &c, unit_visible)?;
     let at = now();
-    let id = new_id();
+    let id = PlanId::new();
     let d = c.report_deadline.as_ref();
     let plan: Plan = diesel::insert_into(plans::table)
         .values((
@@ -166,7 +167,7 @@ pub fn create(
     let detail = PlanDetail { plan, content: c };
     let resource = Resource {
         kind: ResourceKind::Plan,
-        id: &id,
+        id: id.as_str(),
         version: 1,
     };
     audit::record_change(
@@ -234,7 +235,7 @@ pub fn update(
     let detail = PlanDetail { plan, content: c };
     let resource = Resource {
         kind: ResourceKind::Plan,
-        id: &detail.plan.id,
+        id: detail.plan.id.as_str(),
         version: detail.plan.version,
     };
     audit::record_change(
@@ -289,7 +290,7 @@ pub fn transition(
     };
     let resource = Resource {
         kind: ResourceKind::Plan,
-        id: &plan.id,
+        id: plan.id.as_str(),
         version: plan.version,
     };
     audit::record_change(
@@ -341,7 +342,7 @@ pub fn ensure_running(plan: &Plan) -> Result<(), Error> {
 /// A year of work under a plan must fall within its phases (any year when it has none).
 pub fn ensure_year_in_plan(
     conn: &mut AnyConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     year: i32,
 ) -> Result<(), Error> {
     let years = plan_phases::table
@@ -493,7 +494,7 @@ pub fn list(
 pub fn visible_plan(
     conn: &mut AnyConnection,
     principal: &Principal,
-    id: &str,
+    id: &PlanId,
 ) -> Result<(Plan, String), Error> {
     let (plan, path) = find(conn, id)?.ok_or_else(|| Error::not_found("plan"))?;
     policy::ensure_visible(policy::can_read_plan(principal, &path), "plan")?;
@@ -504,7 +505,7 @@ pub fn visible_plan(
 pub fn editable_plan(
     conn: &mut AnyConnection,
     principal: &Principal,
-    id: &str,
+    id: &PlanId,
 ) -> Result<Plan, Error> {
     let (plan, path) = visible_plan(conn, principal, id)?;
     policy::ensure(policy::can_edit_plan(principal, &path))?;

@@ -55,7 +55,7 @@ impl Subscription {
 pub(super) fn resource(s: &Subscription) -> Resource<'_> {
     Resource {
         kind: ResourceKind::WebhookSubscription,
-        id: &s.id,
+        id: s.id.as_str(),
         version: s.version,
     }
 }
