@@ -19,6 +19,7 @@ use crate::domain::award_types::AwardKind;
 use crate::domain::decisions::{AwardView, Decision, DecisionDetail, GrantStatus};
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
+use crate::ids::{DecisionId, NominationId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -69,11 +70,11 @@ impl From<AwardView> for AwardResponse {
         let a = v.award;
         AwardResponse {
             id: a.id,
-            decision_id: a.decision_id,
+            decision_id: a.decision_id.into(),
             decision_number: v.decision_number,
             decided_on: v.decided_on,
             authority: v.authority,
-            nomination_id: a.nomination_id,
+            nomination_id: a.nomination_id.map(Into::into),
             award_type_id: a.award_type_id,
             award_type_code: v.award_type_code,
             award_type_name: v.award_type_name,
@@ -130,7 +131,7 @@ impl DecisionResponse {
         DecisionResponse {
             status: d.status,
             occasion: d.occasion,
-            id: d.id,
+            id: d.id.into(),
             number: d.number,
             decided_on: d.decided_on,
             signer: d.signer,
@@ -271,7 +272,11 @@ pub async fn create(
         period_from: body.period_from,
         period_to: body.period_to,
         occasion: body.occasion,
-        nomination_ids: body.nomination_ids,
+        nomination_ids: body
+            .nomination_ids
+            .into_iter()
+            .map(NominationId::from)
+            .collect(),
         recipients: body
             .recipients
             .into_iter()
@@ -336,6 +341,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = DecisionId::from(id.into_inner());
     let d = super::read(&state.pool, move |conn| {
         app::decisions::get(conn, &principal, &id)
     })
@@ -371,6 +377,7 @@ pub async fn revoke(
     IfMatch(version): IfMatch,
     Json(body): Json<RevokeDecision>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = DecisionId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let d = super::change(&state.pool, move |tx| {
         app::decisions::revoke(tx, &principal, &actor, &id, version, &body.reason)

@@ -20,6 +20,7 @@ use crate::auth::throttle::{self, Allowance, Counter};
 use crate::domain::disclosures::{Candidate, Disclosure, DisclosureDetail, Feedback};
 use crate::domain::{PageRequest, today};
 use crate::error::ApiError;
+use crate::ids::NominationId;
 
 /// Feedback posts a client address may send per hour.
 pub const FEEDBACK_PER_HOUR: i32 = 30;
@@ -126,7 +127,10 @@ impl DisclosureResponse {
 
 impl From<DisclosureDetail> for DisclosureResponse {
     fn from(d: DisclosureDetail) -> Self {
-        DisclosureResponse::new(d.disclosure, Some(d.nomination_ids))
+        DisclosureResponse::new(
+            d.disclosure,
+            Some(d.nomination_ids.into_iter().map(Into::into).collect()),
+        )
     }
 }
 
@@ -222,7 +226,11 @@ pub async fn create(
         org_unit_id: body.org_unit_id,
         starts_on,
         working_days: body.working_days,
-        nomination_ids: body.nomination_ids,
+        nomination_ids: body
+            .nomination_ids
+            .into_iter()
+            .map(NominationId::from)
+            .collect(),
     };
     let d = super::change(&state.pool, move |tx| {
         app::disclosures::create(tx, &principal, &actor, new)
@@ -289,7 +297,7 @@ impl From<Feedback> for FeedbackResponse {
         } = f;
         FeedbackResponse {
             id,
-            nomination_id,
+            nomination_id: nomination_id.map(Into::into),
             author_name,
             contact,
             content,
@@ -359,7 +367,7 @@ impl From<Candidate> for CandidateResponse {
             summary,
         } = c;
         CandidateResponse {
-            nomination_id,
+            nomination_id: nomination_id.into(),
             nominee_name,
             unit_name,
             award_type_name,
@@ -520,7 +528,7 @@ pub async fn post_feedback(
     throttle::begin(&state.pool, vec![feedback_counter(&address)]).await?;
     let actor = actor(&req, None);
     let new = app::disclosures::NewFeedback {
-        nomination_id: body.nomination_id,
+        nomination_id: body.nomination_id.map(NominationId::from),
         author_name: body.author_name,
         contact: body.contact,
         content: body.content,
@@ -532,7 +540,7 @@ pub async fn post_feedback(
     Ok(HttpResponse::Created().json(FeedbackReceipt {
         id: f.id,
         disclosure_id: f.disclosure_id,
-        nomination_id: f.nomination_id,
+        nomination_id: f.nomination_id.map(Into::into),
         received_at: f.received_at.and_utc(),
     }))
 }

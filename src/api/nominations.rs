@@ -20,7 +20,7 @@ use crate::domain::nominations::{
 };
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
-use crate::ids::PlanId;
+use crate::ids::{NominationId, PlanId};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DossierFileResponse {
@@ -107,7 +107,7 @@ impl NominationResponse {
         NominationResponse {
             status: n.status,
             occasion: n.occasion,
-            id: n.id,
+            id: n.id.into(),
             award_type_id: n.award_type_id,
             award_type_code: v.award_type_code,
             award_type_name: v.award_type_name,
@@ -340,6 +340,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = NominationId::from(id.into_inner());
     let res = NominationResponse::from(
         super::read(&state.pool, move |conn| {
             app::nominations::get(conn, &principal, &id)
@@ -372,6 +373,7 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateNomination>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = NominationId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = app::nominations::NominationChanges {
         plan_id: body.plan_id.map(|p| p.map(PlanId::from)),
@@ -417,6 +419,7 @@ pub async fn act(
     IfMatch(version): IfMatch,
     Json(body): Json<ActionRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = NominationId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let res = NominationResponse::from(
         super::change(&state.pool, move |tx| {
@@ -456,8 +459,9 @@ pub async fn submit_batch(
     Json(body): Json<BatchSubmit>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
+    let ids: Vec<NominationId> = body.ids.into_iter().map(NominationId::from).collect();
     let items = super::change(&state.pool, move |tx| {
-        app::nominations::submit_batch(tx, &principal, &actor, &body.ids)
+        app::nominations::submit_batch(tx, &principal, &actor, &ids)
     })
     .await?
     .into_iter()
@@ -480,6 +484,7 @@ pub async fn eligibility(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = NominationId::from(id.into_inner());
     let result = super::read(&state.pool, move |conn| {
         app::nominations::eligibility(conn, &principal, &id)
     })
@@ -511,8 +516,8 @@ pub async fn upload(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let id = NominationId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
-    let id = id.into_inner();
     let accepting = move |conn: &mut AnyConnection| -> Result<NominationView, ApiError> {
         Ok(app::nominations::accepting_file(conn, &principal, &id)?)
     };
@@ -541,6 +546,7 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, file_id) = path.into_inner();
+    let id = NominationId::from(id);
     let file = super::read(&state.pool, move |conn| {
         app::nominations::file(conn, &principal, &id, &file_id)
     })
@@ -650,7 +656,7 @@ impl From<crate::domain::eligibility::Eligibility> for Eligibility {
             evaluated_on,
         } = e;
         Eligibility {
-            nomination_id,
+            nomination_id: nomination_id.into(),
             award_type,
             eligible,
             rule_set_code,

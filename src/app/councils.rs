@@ -15,6 +15,7 @@ use crate::domain::councils::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, users};
+use crate::ids::{CouncilId, NominationId};
 
 /// What a list of councils asks for, besides the page.
 pub struct ListQuery {
@@ -47,12 +48,12 @@ pub struct NewSession {
     pub title: String,
     pub meets_on: NaiveDate,
     pub quorum: Option<i32>,
-    pub nomination_ids: Vec<String>,
+    pub nomination_ids: Vec<NominationId>,
 }
 
 /// A recusal from a nomination, by a member or recorded for one.
 pub struct NewRecusal {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub reason: String,
     /// The member who recuses; default the caller.
     pub user_id: Option<String>,
@@ -61,7 +62,7 @@ pub struct NewRecusal {
 /// That a member voted on a nomination of a session: never what they chose.
 pub struct Ballot {
     pub session_id: String,
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub user_id: String,
 }
 
@@ -101,7 +102,11 @@ pub fn create(
 }
 
 /// A council the caller sees, with its members.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<CouncilDetail, Error> {
+pub fn get(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &CouncilId,
+) -> Result<CouncilDetail, Error> {
     let (c, _) = visible_council(conn, who, id)?;
     Ok(councils::detail(conn, c)?)
 }
@@ -111,7 +116,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &CouncilId,
     version: i64,
     changes: CouncilChanges,
 ) -> Result<CouncilDetail, Error> {
@@ -143,7 +148,7 @@ pub fn update(
 pub fn list_sessions(
     conn: &mut AnyConnection,
     who: &Principal,
-    council_id: &str,
+    council_id: &CouncilId,
     status: Option<SessionStatus>,
     page: PageRequest,
 ) -> Result<(Vec<Session>, i64), Error> {
@@ -156,7 +161,7 @@ pub fn create_session(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    council_id: &str,
+    council_id: &CouncilId,
     new: NewSession,
 ) -> Result<SessionDetail, Error> {
     let (c, _) = kept_council(tx, who, council_id)?;
@@ -175,7 +180,7 @@ pub fn create_session(
 pub fn get_session(
     conn: &mut AnyConnection,
     who: &Principal,
-    council_id: &str,
+    council_id: &CouncilId,
     session_id: &str,
 ) -> Result<SessionDetail, Error> {
     let (_, _, s) = visible_session(conn, who, council_id, session_id)?;
@@ -187,7 +192,7 @@ pub fn set_attendance(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    (council_id, session_id): (&str, &str),
+    (council_id, session_id): (&CouncilId, &str),
     version: i64,
     user_ids: &[String],
 ) -> Result<SessionDetail, Error> {
@@ -200,7 +205,7 @@ pub fn open_session(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    (council_id, session_id): (&str, &str),
+    (council_id, session_id): (&CouncilId, &str),
     version: i64,
 ) -> Result<SessionDetail, Error> {
     let (_, current) = kept_session(tx, who, council_id, session_id)?;
@@ -212,7 +217,7 @@ pub fn close_session(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    (council_id, session_id): (&str, &str),
+    (council_id, session_id): (&CouncilId, &str),
     version: i64,
 ) -> Result<SessionDetail, Error> {
     let (c, current) = kept_session(tx, who, council_id, session_id)?;
@@ -225,7 +230,7 @@ pub fn recuse(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    (council_id, session_id): (&str, &str),
+    (council_id, session_id): (&CouncilId, &str),
     new: NewRecusal,
 ) -> Result<Recusal, Error> {
     let (c, path, s) = visible_session(tx, who, council_id, session_id)?;
@@ -254,8 +259,8 @@ pub fn vote(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    (council_id, session_id): (&str, &str),
-    nomination_id: String,
+    (council_id, session_id): (&CouncilId, &str),
+    nomination_id: NominationId,
     choice: Choice,
 ) -> Result<Ballot, Error> {
     let (c, _, s) = visible_session(tx, who, council_id, session_id)?;
@@ -275,7 +280,7 @@ pub fn vote(
 pub fn minutes(
     conn: &mut AnyConnection,
     who: &Principal,
-    council_id: &str,
+    council_id: &CouncilId,
     session_id: &str,
 ) -> Result<Minutes, Error> {
     let (c, _, s) = visible_session(conn, who, council_id, session_id)?;
@@ -297,7 +302,7 @@ fn trimmed(members: Vec<MemberInput>) -> Vec<MemberInput> {
 fn visible_council(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &CouncilId,
 ) -> Result<(Council, String), Error> {
     let (c, path) = councils::find(conn, id)?.ok_or_else(|| Error::not_found("council"))?;
     policy::ensure_visible(policy::can_read_council(who, &path), "council")?;
@@ -308,7 +313,7 @@ fn visible_council(
 fn kept_council(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &CouncilId,
 ) -> Result<(Council, String), Error> {
     let (c, path) = visible_council(conn, who, id)?;
     policy::ensure(policy::can_keep_unit_awards(who, &path))?;
@@ -320,7 +325,7 @@ fn kept_council(
 fn visible_session(
     conn: &mut AnyConnection,
     who: &Principal,
-    council_id: &str,
+    council_id: &CouncilId,
     session_id: &str,
 ) -> Result<(Council, String, Session), Error> {
     let (c, path) = visible_council(conn, who, council_id)?;
@@ -338,7 +343,7 @@ fn visible_session(
 fn kept_session(
     conn: &mut AnyConnection,
     who: &Principal,
-    council_id: &str,
+    council_id: &CouncilId,
     session_id: &str,
 ) -> Result<(Council, SessionDetail), Error> {
     let (c, path, s) = visible_session(conn, who, council_id, session_id)?;

@@ -16,6 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy, staff};
+use crate::ids::{DecisionId, NominationId};
 
 /// A decision to issue: its document's particulars, the nominations it grants and the
 /// awards it records without one.
@@ -33,7 +34,7 @@ pub struct NewDecision {
     pub period_to: Option<NaiveDate>,
     /// Default `annual`.
     pub occasion: Option<Occasion>,
-    pub nomination_ids: Vec<String>,
+    pub nomination_ids: Vec<NominationId>,
     pub recipients: Vec<PastRecipient>,
 }
 
@@ -110,7 +111,11 @@ pub fn list(
 }
 
 /// A decision the caller sees, with the awards whose recipients the caller reads.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<DecisionDetail, Error> {
+pub fn get(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &DecisionId,
+) -> Result<DecisionDetail, Error> {
     let (d, _) = visible(conn, who, id)?;
     let mut d = decisions::detail(conn, d)?;
     // A decision is public within its subtree; each recipient's award (and cash) only
@@ -125,7 +130,7 @@ pub fn revoke(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &DecisionId,
     version: i64,
     reason: &str,
 ) -> Result<DecisionDetail, Error> {
@@ -193,7 +198,7 @@ pub fn awards_in_force(
 fn visible(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &DecisionId,
 ) -> Result<(Decision, String), Error> {
     let (d, path) = decisions::find(conn, id)?.ok_or_else(|| Error::not_found("decision"))?;
     policy::ensure_visible(policy::can_read_council(who, &path), "decision")?;

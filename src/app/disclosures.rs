@@ -11,6 +11,7 @@ use crate::domain::disclosures::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, subjects, today};
+use crate::ids::NominationId;
 
 /// What a list asks for, besides the page.
 pub struct ListQuery {
@@ -27,12 +28,12 @@ pub struct NewDisclosure {
     /// Default: today; never before it.
     pub starts_on: Option<NaiveDate>,
     pub working_days: Option<u32>,
-    pub nomination_ids: Vec<String>,
+    pub nomination_ids: Vec<NominationId>,
 }
 
 /// Feedback from anyone, about one candidate or the whole list.
 pub struct NewFeedback {
-    pub nomination_id: Option<String>,
+    pub nomination_id: Option<NominationId>,
     pub author_name: Option<String>,
     pub contact: Option<String>,
     pub content: String,

@@ -16,7 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::{Occasion, visible_plan};
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, files, movements, policy};
-use crate::ids::PlanId;
+use crate::ids::{NominationId, PlanId};
 
 /// A nomination with its dossier and every step of its way.
 pub struct NominationDetail {
@@ -154,7 +154,11 @@ pub fn create(
 }
 
 /// A nomination the caller sees, with its dossier and steps.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<NominationDetail, Error> {
+pub fn get(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &NominationId,
+) -> Result<NominationDetail, Error> {
     let v = visible_nomination(conn, who, id)?;
     detail(conn, v)
 }
@@ -164,7 +168,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &NominationId,
     version: i64,
     changes: NominationChanges,
 ) -> Result<NominationDetail, Error> {
@@ -203,7 +207,7 @@ pub fn act(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &NominationId,
     version: i64,
     action: NominationAction,
     reason: Option<String>,
@@ -253,7 +257,7 @@ pub fn submit_batch(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    ids: &[String],
+    ids: &[NominationId],
 ) -> Result<Vec<NominationDetail>, Error> {
     let mut batch = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
@@ -282,7 +286,7 @@ pub fn submit_batch(
 pub fn eligibility(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &NominationId,
 ) -> Result<Eligibility, Error> {
     let v = visible_nomination(conn, who, id)?;
     let mut result = evaluate_nomination(conn, &v, crate::domain::today())?;
@@ -300,7 +304,7 @@ pub fn eligibility(
 pub fn accepting_file(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &NominationId,
 ) -> Result<NominationView, Error> {
     let v = proposed_by_caller(conn, who, id)?;
     nominations::ensure_accepts_file(conn, &v.nomination)?;
@@ -335,7 +339,7 @@ pub fn add_file(
 pub fn file(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &NominationId,
     file_id: &str,
 ) -> Result<DossierFile, Error> {
     let v = visible_nomination(conn, who, id)?;
@@ -346,7 +350,7 @@ pub fn file(
 fn visible_nomination(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &NominationId,
 ) -> Result<NominationView, Error> {
     let n = nominations::find(conn, id)?.ok_or_else(|| Error::not_found("nomination"))?;
     let v = nominations::view(conn, n)?;
@@ -361,7 +365,7 @@ fn visible_nomination(
 fn proposed_by_caller(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &NominationId,
 ) -> Result<NominationView, Error> {
     let v = visible_nomination(conn, who, id)?;
     let proposer = subjects::unit_path(conn, &v.nomination.proposer_unit_id)?;

@@ -17,7 +17,7 @@ use crate::domain::plans::{Plan, visible_plan};
 use crate::domain::reports::{self, UnitLine, UnitTotals, YearlyFigures};
 use crate::domain::subjects::Seen;
 use crate::domain::{Error, policy};
-use crate::ids::PlanId;
+use crate::ids::{DecisionId, PlanId};
 
 /// What a report's Word draft needs beside the figures.
 #[derive(Debug, Default)]
@@ -249,7 +249,7 @@ pub struct DecisionSubject {
 pub fn decision_subject(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &DecisionId,
     place: Option<String>,
 ) -> Result<DecisionSubject, Error> {
     let (decision, path) =

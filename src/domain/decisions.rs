@@ -15,6 +15,7 @@ use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::{DecisionId, NominationId};
 use crate::text::fold;
 
 text_enum! {
@@ -28,7 +29,7 @@ text_enum! {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = award_decisions)]
 pub struct Decision {
-    pub id: String,
+    pub id: DecisionId,
     pub number: String,
     pub decided_on: NaiveDate,
     pub signer: String,
@@ -50,8 +51,8 @@ pub struct Decision {
 #[diesel(table_name = awards)]
 pub struct Award {
     pub id: String,
-    pub decision_id: String,
-    pub nomination_id: Option<String>,
+    pub decision_id: DecisionId,
+    pub nomination_id: Option<NominationId>,
     pub award_type_id: String,
     pub staff_id: Option<String>,
     pub subject_unit_id: String,
@@ -214,7 +215,10 @@ pub fn find_award(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Awar
         .map(|r| r.map(award_view))
 }
 
-pub fn decision_awards(conn: &mut AnyConnection, decision_id: &str) -> QueryResult<Vec<AwardView>> {
+pub fn decision_awards(
+    conn: &mut AnyConnection,
+    decision_id: &DecisionId,
+) -> QueryResult<Vec<AwardView>> {
     Ok(award_query!()
         .filter(awards::decision_id.eq(decision_id))
         .order(awards::id.asc())
@@ -225,7 +229,7 @@ pub fn decision_awards(conn: &mut AnyConnection, decision_id: &str) -> QueryResu
 }
 
 /// A decision with the path of its issuing unit.
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Decision, String)>> {
+pub fn find(conn: &mut AnyConnection, id: &DecisionId) -> QueryResult<Option<(Decision, String)>> {
     award_decisions::table
         .inner_join(org_units::table)
         .filter(award_decisions::id.eq(id))
@@ -269,7 +273,7 @@ pub fn create(
     })?;
     let at = now();
     let decision = Decision {
-        id: new_id(),
+        id: DecisionId::new(),
         number: f.number,
         decided_on: f.decided_on,
         signer: f.signer,

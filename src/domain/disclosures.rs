@@ -22,6 +22,7 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::{Actor, PageRequest, award_types as awards, calendar, new_id, now};
+use crate::ids::NominationId;
 use crate::text::sort_key;
 
 /// Working days a disclosure stays open when no rule of its candidates asks for a number.
@@ -54,7 +55,7 @@ impl Disclosure {
 #[derive(Debug, Clone, Serialize)]
 pub struct DisclosureDetail {
     pub disclosure: Disclosure,
-    pub nomination_ids: Vec<String>,
+    pub nomination_ids: Vec<NominationId>,
 }
 
 /// What a new disclosure says; `working_days` absent takes the candidates' rules.
@@ -64,7 +65,7 @@ pub struct DisclosureFields {
     pub org_unit_id: String,
     pub starts_on: NaiveDate,
     pub working_days: Option<u32>,
-    pub nomination_ids: Vec<String>,
+    pub nomination_ids: Vec<NominationId>,
 }
 
 /// A disclosure with the path of its unit, which decides who keeps it.
@@ -77,7 +78,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Disclosur
         .optional()
 }
 
-pub fn nomination_ids(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<String>> {
+pub fn nomination_ids(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<NominationId>> {
     disclosure_nominations::table
         .filter(disclosure_nominations::disclosure_id.eq(id))
         .order(disclosure_nominations::nomination_id)
@@ -97,7 +98,7 @@ pub fn detail(conn: &mut AnyConnection, disclosure: Disclosure) -> QueryResult<D
 /// disclosures that list it.
 pub fn earliest_start(
     conn: &mut AnyConnection,
-    nomination_id: &str,
+    nomination_id: &NominationId,
 ) -> QueryResult<Option<NaiveDate>> {
     disclosure_nominations::table
         .inner_join(disclosures::table)
@@ -115,7 +116,7 @@ pub fn earliest_start(
 fn check_nominations(
     conn: &mut AnyConnection,
     unit_path: &str,
-    ids: &[String],
+    ids: &[NominationId],
     visible: impl Fn(&str, Option<&str>) -> bool,
 ) -> Result<Vec<(Nomination, String, String)>, Error> {
     let mut checked = Vec::with_capacity(ids.len());
@@ -345,7 +346,7 @@ pub fn list_public(
 /// A published candidate, with nothing personal beyond the nominee's name.
 #[derive(Debug, Clone, Serialize)]
 pub struct Candidate {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     /// The staff member's full name, or the unit's name for a collective.
     pub nominee_name: String,
     /// The nominee's unit (the unit itself for a collective).
@@ -360,7 +361,15 @@ pub struct Candidate {
 /// is no longer published), highest award first, then by name in Vietnamese order.
 /// Three queries whatever their number: the public reads this without logging in.
 pub fn candidates(conn: &mut AnyConnection, disclosure_id: &str) -> QueryResult<Vec<Candidate>> {
-    type Row = (String, Option<String>, String, String, i32, i32, String);
+    type Row = (
+        NominationId,
+        Option<String>,
+        String,
+        String,
+        i32,
+        i32,
+        String,
+    );
     let standing = [
         NominationStatus::Disclosed.as_str(),
         NominationStatus::Approved.as_str(),
@@ -438,7 +447,7 @@ pub fn unit_name(conn: &mut AnyConnection, unit_id: &str) -> QueryResult<String>
 pub struct Feedback {
     pub id: String,
     pub disclosure_id: String,
-    pub nomination_id: Option<String>,
+    pub nomination_id: Option<NominationId>,
     pub author_name: Option<String>,
     pub contact: Option<String>,
     pub content: String,
@@ -447,7 +456,7 @@ pub struct Feedback {
 
 #[derive(Debug, Clone)]
 pub struct FeedbackFields {
-    pub nomination_id: Option<String>,
+    pub nomination_id: Option<NominationId>,
     pub author_name: Option<String>,
     pub contact: Option<String>,
     pub content: String,

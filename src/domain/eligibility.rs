@@ -18,6 +18,7 @@ use crate::domain::nominations::{self, NominationStatus, NominationView};
 use crate::domain::plans::Occasion;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
+use crate::ids::NominationId;
 
 /// An award held before, as the rules read it.
 #[derive(Debug, Clone)]
@@ -289,7 +290,7 @@ pub fn evaluate(
 /// The evaluation of a nomination against every rule in force for it.
 #[derive(Debug)]
 pub struct Eligibility {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub award_type: String,
     /// Every rule passed.
     pub eligible: bool,

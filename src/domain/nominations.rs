@@ -22,7 +22,7 @@ use crate::domain::plans::Occasion;
 use crate::domain::subjects::{Seen, Subject};
 use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
-use crate::ids::PlanId;
+use crate::ids::{NominationId, PlanId};
 use crate::text::fold;
 
 text_enum! {
@@ -60,7 +60,7 @@ impl NominationStatus {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = nominations)]
 pub struct Nomination {
-    pub id: String,
+    pub id: NominationId,
     pub award_type_id: String,
     pub staff_id: Option<String>,
     pub nominee_unit_id: String,
@@ -138,7 +138,7 @@ pub fn move_to(
     Ok(row)
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Nomination>> {
+pub fn find(conn: &mut AnyConnection, id: &NominationId) -> QueryResult<Option<Nomination>> {
     nominations::table
         .filter(nominations::id.eq(id))
         .select(Nomination::as_select())
@@ -174,7 +174,7 @@ const LIVE: [NominationStatus; 5] = [
 #[diesel(table_name = nomination_steps)]
 pub struct Step {
     pub id: String,
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     /// The level that acted (absent for council and decision steps).
     pub unit_id: Option<String>,
     pub action: String,
@@ -185,7 +185,7 @@ pub struct Step {
     pub at: chrono::NaiveDateTime,
 }
 
-pub fn steps(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<Step>> {
+pub fn steps(conn: &mut AnyConnection, id: &NominationId) -> QueryResult<Vec<Step>> {
     nomination_steps::table
         .filter(nomination_steps::nomination_id.eq(id))
         .order((nomination_steps::at.asc(), nomination_steps::id.asc()))
@@ -199,7 +199,7 @@ pub fn steps(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<Step>> {
 pub struct DossierFile {
     pub id: String,
     #[serde(skip)]
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub sha256: String,
     pub file_name: String,
     pub content_type: String,
@@ -208,7 +208,7 @@ pub struct DossierFile {
     pub added_at: chrono::NaiveDateTime,
 }
 
-pub fn files(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<DossierFile>> {
+pub fn files(conn: &mut AnyConnection, id: &NominationId) -> QueryResult<Vec<DossierFile>> {
     nomination_files::table
         .filter(nomination_files::nomination_id.eq(id))
         .order((nomination_files::added_at.asc(), nomination_files::id.asc()))
@@ -311,7 +311,7 @@ pub fn create(
 ) -> Result<Nomination, Error> {
     let granting = granting_unit(tx, proposer, award.level)?;
     let at = now();
-    let id = new_id();
+    let id = NominationId::new();
     let row: Nomination = diesel::insert_into(nominations::table)
         .values((
             nominations::id.eq(&id),
@@ -816,7 +816,7 @@ pub fn add_file(
 
 pub fn find_file(
     conn: &mut AnyConnection,
-    nomination_id: &str,
+    nomination_id: &NominationId,
     file_id: &str,
 ) -> QueryResult<Option<DossierFile>> {
     nomination_files::table

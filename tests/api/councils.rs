@@ -1524,8 +1524,8 @@ async fn a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at
     let before = version_of(&etag(app, &w.officer, &nomination).await);
 
     // A first scheduling runs to its last step and waits there, uncommitted, ...
-    let council_id = council.clone();
-    let nomination_id = n.clone();
+    let council_id = thidua::ids::CouncilId::from(council.clone());
+    let nomination_id = thidua::ids::NominationId::from(n.clone());
     let (rival, release_tx) = hold_uncommitted(app, move |conn| {
         use thidua::domain::councils;
         let (c, _) = councils::find(conn, &council_id)?.unwrap();

@@ -337,7 +337,7 @@ async fn candidates_are_published_read_and_commented_without_login_while_open(ap
         assert_eq!(steps.last().unwrap()["unit_id"], w.office, "{n}");
     }
     let start = with_db(app, {
-        let person = person.clone();
+        let person = thidua::ids::NominationId::from(person.clone());
         move |conn| thidua::domain::disclosures::earliest_start(conn, &person).unwrap()
     })
     .await;

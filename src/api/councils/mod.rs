@@ -28,6 +28,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::councils::{Council, CouncilDetail, Member, MemberInput};
 use crate::error::ApiError;
+use crate::ids::CouncilId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng", "name": "Nguyễn Văn An"}))]
@@ -87,7 +88,7 @@ impl CouncilResponse {
             updated_at,
         } = c;
         CouncilResponse {
-            id,
+            id: id.into(),
             name,
             org_unit_id,
             active,
@@ -248,6 +249,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = CouncilId::from(id.into_inner());
     let d = crate::api::read(&state.pool, move |conn| {
         app::councils::get(conn, &principal, &id)
     })
@@ -283,6 +285,7 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateCouncil>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = CouncilId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = app::councils::CouncilChanges {
         name: body.name,

@@ -20,6 +20,7 @@ use crate::domain::councils::{
 };
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
+use crate::ids::{CouncilId, NominationId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -64,7 +65,7 @@ impl From<Session> for SessionSummary {
         } = s;
         SessionSummary {
             id,
-            council_id,
+            council_id: council_id.into(),
             title,
             meets_on,
             status,
@@ -116,7 +117,7 @@ impl From<SessionItem> for SessionNominationResponse {
             outcome,
         } = i;
         SessionNominationResponse {
-            nomination_id,
+            nomination_id: nomination_id.into(),
             nominee_name,
             staff_id,
             nominee_unit_id,
@@ -289,7 +290,7 @@ impl From<Ballot> for BallotReceipt {
         } = b;
         BallotReceipt {
             session_id,
-            nomination_id,
+            nomination_id: nomination_id.into(),
             user_id,
         }
     }
@@ -318,6 +319,7 @@ pub async fn list_sessions(
     Query(params): Query<ListParams>,
     Query(query): Query<SessionQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = CouncilId::from(id.into_inner());
     let page = params.page()?;
     let (items, total) = crate::api::read(&state.pool, move |conn| {
         app::councils::list_sessions(conn, &principal, &id, query.status, page)
@@ -349,12 +351,17 @@ pub async fn create_session(
     id: web::Path<String>,
     Json(body): Json<CreateSession>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = CouncilId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::councils::NewSession {
         title: body.title,
         meets_on: body.meets_on,
         quorum: body.quorum,
-        nomination_ids: body.nomination_ids,
+        nomination_ids: body
+            .nomination_ids
+            .into_iter()
+            .map(NominationId::from)
+            .collect(),
     };
     let d = crate::api::change(&state.pool, move |tx| {
         app::councils::create_session(tx, &principal, &actor, &id, new)
@@ -381,6 +388,7 @@ pub async fn get_session(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
+    let id = CouncilId::from(id);
     let d = crate::api::read(&state.pool, move |conn| {
         app::councils::get_session(conn, &principal, &id, &sid)
     })
@@ -414,6 +422,7 @@ pub async fn set_attendance(
     Json(body): Json<Attendance>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
+    let id = CouncilId::from(id);
     let actor = actor(&req, Some(&principal.user_id));
     let d = crate::api::change(&state.pool, move |tx| {
         app::councils::set_attendance(tx, &principal, &actor, (&id, &sid), version, &body.user_ids)
@@ -447,6 +456,7 @@ pub async fn open_session(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
+    let id = CouncilId::from(id);
     let actor = actor(&req, Some(&principal.user_id));
     let d = crate::api::change(&state.pool, move |tx| {
         app::councils::open_session(tx, &principal, &actor, (&id, &sid), version)
@@ -483,6 +493,7 @@ pub async fn close_session(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
+    let id = CouncilId::from(id);
     let actor = actor(&req, Some(&principal.user_id));
     let d = crate::api::change(&state.pool, move |tx| {
         app::councils::close_session(tx, &principal, &actor, (&id, &sid), version)
@@ -515,9 +526,10 @@ pub async fn recuse(
     Json(body): Json<RecuseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
+    let id = CouncilId::from(id);
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::councils::NewRecusal {
-        nomination_id: body.nomination_id,
+        nomination_id: NominationId::from(body.nomination_id),
         reason: body.reason,
         user_id: body.user_id,
     };
@@ -552,6 +564,7 @@ pub async fn vote(
     Json(body): Json<VoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
+    let id = CouncilId::from(id);
     let actor = actor(&req, Some(&principal.user_id));
     let receipt = BallotReceipt::from(
         crate::api::change(&state.pool, move |tx| {
@@ -560,7 +573,7 @@ pub async fn vote(
                 &principal,
                 &actor,
                 (&id, &sid),
-                body.nomination_id,
+                NominationId::from(body.nomination_id),
                 body.choice,
             )
         })
@@ -590,6 +603,7 @@ pub async fn minutes(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, sid) = path.into_inner();
+    let id = CouncilId::from(id);
     let m = crate::api::read(&state.pool, move |conn| {
         app::councils::minutes(conn, &principal, &id, &sid)
     })
@@ -641,7 +655,7 @@ impl From<councils::Recusal> for Recusal {
             at,
         } = r;
         Recusal {
-            nomination_id,
+            nomination_id: nomination_id.into(),
             user_id,
             name,
             reason,
@@ -730,7 +744,7 @@ impl From<councils::MinutesNomination> for MinutesNomination {
             feedback,
         } = n;
         MinutesNomination {
-            nomination_id,
+            nomination_id: nomination_id.into(),
             nominee_name,
             award_type_code,
             award_type_name,
@@ -784,7 +798,7 @@ impl From<councils::Minutes> for Minutes {
         } = m;
         Minutes {
             session_id,
-            council_id,
+            council_id: council_id.into(),
             council_name,
             unit_name,
             title,

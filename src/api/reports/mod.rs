@@ -46,7 +46,7 @@ use crate::domain::registrations::RegistrationStatus;
 use crate::domain::reports;
 use crate::domain::scoring::ProgressStatus;
 use crate::error::ApiError;
-use crate::ids::PlanId;
+use crate::ids::{DecisionId, PlanId};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -826,11 +826,17 @@ pub async fn decision_document(
     id: web::Path<String>,
     Query(query): Query<DocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = DecisionId::from(id.into_inner());
     let read = move |conn: &mut AnyConnection, version: i64| {
         let place = query.place.as_deref().map(|p| crate::text::nfc(p.trim()));
         let subject = app::reports::decision_subject(conn, &principal, &id, place)?;
         let etag = report_formats::report_etag(
-            &["decision", &subject.decision.id, &subject.place, "docx"],
+            &[
+                "decision",
+                subject.decision.id.as_str(),
+                &subject.place,
+                "docx",
+            ],
             version,
         );
         let figures = move |conn: &mut AnyConnection| -> Result<(AdminDocument, String), ApiError> {

@@ -20,6 +20,7 @@ use crate::domain::nominations::{self, Nomination};
 use crate::domain::policy;
 use crate::domain::users::User;
 use crate::domain::{Actor, now, text_enum};
+use crate::ids::NominationId;
 
 text_enum! {
     /// A member's choice on one nomination. Never stored with the member.
@@ -58,7 +59,7 @@ fn hold_open(tx: &mut Tx<'_>, session_id: &str) -> Result<(), Error> {
 fn session_nomination(
     conn: &mut AnyConnection,
     session_id: &str,
-    nomination_id: &str,
+    nomination_id: &NominationId,
 ) -> Result<Nomination, Error> {
     let n: i64 = session_nominations::table
         .filter(session_nominations::session_id.eq(session_id))
@@ -82,7 +83,7 @@ fn session_nomination(
 fn has_voted(
     conn: &mut AnyConnection,
     session_id: &str,
-    nomination_id: &str,
+    nomination_id: &NominationId,
     user_id: &str,
 ) -> QueryResult<bool> {
     let n: i64 = ballot_receipts::table
@@ -97,7 +98,7 @@ fn has_voted(
 fn has_recused(
     conn: &mut AnyConnection,
     session_id: &str,
-    nomination_id: &str,
+    nomination_id: &NominationId,
     user_id: &str,
 ) -> QueryResult<bool> {
     let n: i64 = recusals::table
@@ -115,7 +116,7 @@ pub fn recuse(
     tx: &mut Tx<'_>,
     actor: &Actor,
     session: &Session,
-    nomination_id: &str,
+    nomination_id: &NominationId,
     user_id: &str,
     reason: &str,
 ) -> Result<Recusal, Error> {
@@ -170,7 +171,7 @@ pub fn vote(
     tx: &mut Tx<'_>,
     actor: &Actor,
     session: &Session,
-    nomination_id: &str,
+    nomination_id: &NominationId,
     member: &User,
     choice: Choice,
 ) -> Result<(), Error> {

@@ -17,6 +17,7 @@ use crate::db::schema::{disclosure_feedback, org_units};
 use crate::domain::Error;
 use crate::domain::award_types::AwardRules;
 use crate::domain::nominations;
+use crate::ids::{CouncilId, NominationId};
 
 /// A present or absent member in the minutes.
 #[derive(Debug, Clone)]
@@ -37,7 +38,7 @@ pub struct MinutesFeedback {
 /// One nomination's result in the minutes.
 #[derive(Debug, Clone)]
 pub struct MinutesNomination {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub nominee_name: String,
     pub award_type_code: String,
     pub award_type_name: String,
@@ -57,7 +58,7 @@ pub struct MinutesNomination {
 #[derive(Debug, Clone)]
 pub struct Minutes {
     pub session_id: String,
-    pub council_id: String,
+    pub council_id: CouncilId,
     pub council_name: String,
     pub unit_name: String,
     pub title: String,
@@ -106,10 +107,10 @@ pub(super) fn threshold_text(rules: &AwardRules) -> String {
 
 fn feedback_of(
     conn: &mut AnyConnection,
-    nomination_ids: &[String],
-) -> QueryResult<BTreeMap<String, Vec<MinutesFeedback>>> {
+    nomination_ids: &[NominationId],
+) -> QueryResult<BTreeMap<NominationId, Vec<MinutesFeedback>>> {
     let rows: Vec<(
-        Option<String>,
+        Option<NominationId>,
         Option<String>,
         String,
         chrono::NaiveDateTime,
@@ -123,7 +124,7 @@ fn feedback_of(
             disclosure_feedback::received_at,
         ))
         .load(conn)?;
-    let mut out: BTreeMap<String, Vec<MinutesFeedback>> = BTreeMap::new();
+    let mut out: BTreeMap<NominationId, Vec<MinutesFeedback>> = BTreeMap::new();
     for (nomination_id, author_name, content, received_at) in rows {
         if let Some(id) = nomination_id {
             out.entry(id).or_default().push(MinutesFeedback {
@@ -168,7 +169,7 @@ pub fn minutes(
     };
     let present = as_minutes(present);
     let absent = as_minutes(absent);
-    let ids: Vec<String> = detail
+    let ids: Vec<NominationId> = detail
         .items
         .iter()
         .map(|i| i.nomination_id.clone())

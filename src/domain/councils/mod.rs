@@ -31,13 +31,14 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy;
 use crate::domain::users::User;
-use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now};
+use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, now};
+use crate::ids::CouncilId;
 use crate::text::{fold, person_sort_key, sort_key};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = councils)]
 pub struct Council {
-    pub id: String,
+    pub id: CouncilId,
     pub name: String,
     pub org_unit_id: String,
     pub active: bool,
@@ -78,7 +79,7 @@ pub struct CouncilFields {
 }
 
 /// A council with the path of its unit, which decides who sees and keeps it.
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Council, String)>> {
+pub fn find(conn: &mut AnyConnection, id: &CouncilId) -> QueryResult<Option<(Council, String)>> {
     councils::table
         .inner_join(org_units::table)
         .filter(councils::id.eq(id))
@@ -104,7 +105,7 @@ fn position_rank(position: &str) -> u8 {
 }
 
 /// The members of a council, by position then by name.
-pub fn members(conn: &mut AnyConnection, council_id: &str) -> QueryResult<Vec<Member>> {
+pub fn members(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<Vec<Member>> {
     let rows: Vec<(String, String, String, Option<String>)> = council_members::table
         .inner_join(users::table)
         .left_join(staff::table.on(staff::id.nullable().eq(users::staff_id)))
@@ -139,14 +140,18 @@ pub fn detail(conn: &mut AnyConnection, council: Council) -> QueryResult<Council
     Ok(CouncilDetail { council, members })
 }
 
-fn member_ids(conn: &mut AnyConnection, council_id: &str) -> QueryResult<Vec<String>> {
+fn member_ids(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<Vec<String>> {
     council_members::table
         .filter(council_members::council_id.eq(council_id))
         .select(council_members::user_id)
         .load(conn)
 }
 
-pub fn is_member(conn: &mut AnyConnection, council_id: &str, user_id: &str) -> QueryResult<bool> {
+pub fn is_member(
+    conn: &mut AnyConnection,
+    council_id: &CouncilId,
+    user_id: &str,
+) -> QueryResult<bool> {
     let n: i64 = council_members::table
         .filter(council_members::council_id.eq(council_id))
         .filter(council_members::user_id.eq(user_id))
@@ -199,7 +204,11 @@ fn check_members(
     Ok(())
 }
 
-fn write_members(tx: &mut Tx<'_>, council_id: &str, members: &[MemberInput]) -> QueryResult<()> {
+fn write_members(
+    tx: &mut Tx<'_>,
+    council_id: &CouncilId,
+    members: &[MemberInput],
+) -> QueryResult<()> {
     diesel::delete(council_members::table.filter(council_members::council_id.eq(council_id)))
         .execute(tx.conn())?;
     for m in members {
@@ -215,7 +224,7 @@ fn write_members(tx: &mut Tx<'_>, council_id: &str, members: &[MemberInput]) -> 
 }
 
 /// Whether a session of the council is open (its membership is then fixed).
-fn has_open_session(conn: &mut AnyConnection, council_id: &str) -> QueryResult<bool> {
+fn has_open_session(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<bool> {
     let n: i64 = council_sessions::table
         .filter(council_sessions::council_id.eq(council_id))
         .filter(council_sessions::status.eq(SessionStatus::Open.as_str()))
@@ -249,7 +258,7 @@ pub fn create(
     let at = now();
     let council: Council = diesel::insert_into(councils::table)
         .values((
-            councils::id.eq(new_id()),
+            councils::id.eq(CouncilId::new()),
             councils::name.eq(&f.name),
             councils::org_unit_id.eq(&f.org_unit_id),
             councils::active.eq(true),

@@ -35,6 +35,7 @@ use crate::domain::{
     Actor, PageRequest, calendar, changed_meanwhile, disclosures, ensure_version, new_id, now,
     subjects, text_enum,
 };
+use crate::ids::{CouncilId, NominationId};
 use crate::text::person_sort_key;
 
 text_enum! {
@@ -99,7 +100,7 @@ text_enum! {
 #[diesel(table_name = council_sessions)]
 pub struct Session {
     pub id: String,
-    pub council_id: String,
+    pub council_id: CouncilId,
     pub title: String,
     pub meets_on: NaiveDate,
     pub quorum: i32,
@@ -117,7 +118,7 @@ pub struct Session {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = session_nominations)]
 struct TallyRow {
-    nomination_id: String,
+    nomination_id: NominationId,
     agree: i32,
     disagree: i32,
     abstain: i32,
@@ -142,7 +143,7 @@ pub fn tally_visible(status: SessionStatus) -> bool {
 /// A nomination put to a session, with what may be said of it now.
 #[derive(Debug, Clone)]
 pub struct SessionItem {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub nominee_name: String,
     pub staff_id: Option<String>,
     pub nominee_unit_id: String,
@@ -159,7 +160,7 @@ pub struct SessionItem {
 /// A member's recorded recusal from one nomination.
 #[derive(Debug, Clone)]
 pub struct Recusal {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub user_id: String,
     /// The member's name.
     pub name: String,
@@ -225,7 +226,7 @@ impl SessionDetail {
                     .iter()
                     .filter_map(|i| {
                         Some(ResultRecord {
-                            nomination_id: &i.nomination_id,
+                            nomination_id: i.nomination_id.as_str(),
                             tally: i.tally?,
                             outcome: i.outcome,
                         })
@@ -261,7 +262,7 @@ fn record_session(
 /// A session of a council: absent when it is not this council's.
 pub fn find_session(
     conn: &mut AnyConnection,
-    council_id: &str,
+    council_id: &CouncilId,
     session_id: &str,
 ) -> QueryResult<Option<Session>> {
     council_sessions::table
@@ -317,12 +318,12 @@ fn items(conn: &mut AnyConnection, session: &Session) -> QueryResult<Vec<Session
             org_units::name,
         ))
         .load(conn)?;
-    let cast: Vec<(String, i64)> = ballot_receipts::table
+    let cast: Vec<(NominationId, i64)> = ballot_receipts::table
         .filter(ballot_receipts::session_id.eq(&session.id))
         .group_by(ballot_receipts::nomination_id)
         .select((ballot_receipts::nomination_id, diesel::dsl::count_star()))
         .load(conn)?;
-    let cast: HashMap<String, i64> = cast.into_iter().collect();
+    let cast: HashMap<NominationId, i64> = cast.into_iter().collect();
     let visible = tally_visible(session.status);
     let mut items: Vec<(String, SessionItem)> = rows
         .into_iter()
@@ -358,7 +359,7 @@ fn items(conn: &mut AnyConnection, session: &Session) -> QueryResult<Vec<Session
 }
 
 fn session_recusals(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<Recusal>> {
-    let rows: Vec<(String, String, String, chrono::NaiveDateTime)> = recusals::table
+    let rows: Vec<(NominationId, String, String, chrono::NaiveDateTime)> = recusals::table
         .filter(recusals::session_id.eq(session_id))
         .order((recusals::at, recusals::user_id))
         .select((
@@ -382,7 +383,7 @@ fn session_recusals(conn: &mut AnyConnection, session_id: &str) -> QueryResult<V
         .collect())
 }
 
-fn count_members(conn: &mut AnyConnection, council_id: &str) -> QueryResult<i32> {
+fn count_members(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<i32> {
     let n: i64 = council_members::table
         .filter(council_members::council_id.eq(council_id))
         .count()
@@ -407,13 +408,13 @@ pub fn session_detail(conn: &mut AnyConnection, session: Session) -> QueryResult
 /// The sessions of a council, latest meeting first.
 pub fn list_sessions(
     conn: &mut AnyConnection,
-    council_id: &str,
+    council_id: &CouncilId,
     status: Option<SessionStatus>,
     page: PageRequest,
 ) -> QueryResult<(Vec<Session>, i64)> {
     let query = || {
         let mut q = council_sessions::table
-            .filter(council_sessions::council_id.eq(council_id.to_string()))
+            .filter(council_sessions::council_id.eq(council_id.clone()))
             .into_boxed();
         if let Some(s) = status {
             q = q.filter(council_sessions::status.eq(s.as_str()));
@@ -466,12 +467,15 @@ pub struct SessionFields {
     pub title: String,
     pub meets_on: NaiveDate,
     pub quorum: Option<i32>,
-    pub nomination_ids: Vec<String>,
+    pub nomination_ids: Vec<NominationId>,
 }
 
 /// Whether a nomination is put to a session not yet over (scheduled or open). Its
 /// workflow should not move it meanwhile: the session's close decides it.
-pub fn in_pending_session(conn: &mut AnyConnection, nomination_id: &str) -> QueryResult<bool> {
+pub fn in_pending_session(
+    conn: &mut AnyConnection,
+    nomination_id: &NominationId,
+) -> QueryResult<bool> {
     let n: i64 = session_nominations::table
         .inner_join(council_sessions::table)
         .filter(session_nominations::nomination_id.eq(nomination_id))
@@ -492,7 +496,7 @@ fn check_nomination(
     council: &Council,
     meets_on: NaiveDate,
     field: &str,
-    id: &str,
+    id: &NominationId,
     visible: &dyn Fn(&str, Option<&str>) -> bool,
 ) -> Result<Nomination, Error> {
     let found = match nominations::find(conn, id)? {
