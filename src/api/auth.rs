@@ -266,7 +266,7 @@ pub async fn change_password(
         }
         // Refused after the current password was found right: a weak new password is no
         // failed guess, and must not lock the account.
-        let words = users::own_words(conn, &user.username, user.staff_id.as_deref())?;
+        let words = users::own_words(conn, &user.username, user.staff_id.as_ref())?;
         if let Err(weak) =
             crate::domain::users::strong_password("new_password", &body.new_password, &words)
         {

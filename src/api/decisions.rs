@@ -19,7 +19,7 @@ use crate::domain::award_types::AwardKind;
 use crate::domain::decisions::{AwardView, Decision, DecisionDetail, GrantStatus};
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
-use crate::ids::{DecisionId, NominationId};
+use crate::ids::{DecisionId, NominationId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -79,7 +79,7 @@ impl From<AwardView> for AwardResponse {
             award_type_code: v.award_type_code,
             award_type_name: v.award_type_name,
             kind: v.award_kind,
-            staff_id: a.staff_id,
+            staff_id: a.staff_id.map(Into::into),
             subject_unit_id: a.subject_unit_id,
             recipient_name: a.recipient_name,
             year: a.year,
@@ -282,7 +282,7 @@ pub async fn create(
             .into_iter()
             .map(|r| app::decisions::PastRecipient {
                 award_type: r.award_type,
-                staff_id: r.staff_id,
+                staff_id: r.staff_id.map(StaffId::from),
                 org_unit_id: r.org_unit_id,
             })
             .collect(),
@@ -407,7 +407,7 @@ pub async fn list_awards(
     let year = check_year(query.year)?;
     let query = app::decisions::AwardQuery {
         q: params.q(),
-        staff_id: query.staff_id,
+        staff_id: query.staff_id.map(StaffId::from),
         org_unit_id: query.org_unit_id,
         award_type: query.award_type,
         year,
@@ -505,6 +505,7 @@ pub async fn staff_awards(
     id: web::Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = StaffId::from(id.into_inner());
     let csv = match query.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,

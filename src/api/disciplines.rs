@@ -14,6 +14,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::disciplines::{Discipline, DisciplineLevel};
 use crate::error::ApiError;
+use crate::ids::StaffId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -40,7 +41,7 @@ impl From<Discipline> for DisciplineResponse {
         DisciplineResponse {
             level: d.level,
             id: d.id,
-            staff_id: d.staff_id,
+            staff_id: d.staff_id.into(),
             reason: d.reason,
             starts_on: d.starts_on,
             ends_on: d.ends_on,
@@ -101,7 +102,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::disciplines::NewDiscipline {
-        staff_id: body.staff_id,
+        staff_id: StaffId::from(body.staff_id),
         level: body.level,
         reason: body.reason,
         starts_on: body.starts_on,
@@ -130,8 +131,9 @@ pub async fn list(
     principal: Principal,
     Query(query): Query<DisciplineQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let staff_id = query.staff_id.map(StaffId::from);
     let items = super::read(&state.pool, move |conn| {
-        app::disciplines::list(conn, &principal, query.staff_id.as_deref())
+        app::disciplines::list(conn, &principal, staff_id.as_ref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(DisciplineList {

@@ -22,6 +22,7 @@ use crate::domain::evidence::{
     Transition,
 };
 use crate::error::ApiError;
+use crate::ids::StaffId;
 use crate::ids::{CriterionId, EvidenceId, PlanId};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -178,7 +179,7 @@ impl From<EvidenceDetail> for EvidenceResponse {
             year,
             subject,
             org_unit_id,
-            staff_id,
+            staff_id: staff_id.map(Into::into),
             value,
             as_of,
             description,
@@ -309,7 +310,7 @@ pub async fn list(
         subject: query.subject,
         source: query.source,
         org_unit_id: query.org_unit_id,
-        staff_id: query.staff_id,
+        staff_id: query.staff_id.map(StaffId::from),
         updated_since: params.updated_since(),
     };
     // The same page for everyone who sees the same records: a review queue that many
@@ -353,7 +354,7 @@ pub async fn create(
         criterion_id: CriterionId::from(body.criterion_id),
         year: body.year,
         org_unit_id: body.org_unit_id,
-        staff_id: body.staff_id,
+        staff_id: body.staff_id.map(StaffId::from),
         fields: EvidenceFields {
             value: body.value,
             as_of: body.as_of,

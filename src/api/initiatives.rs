@@ -16,6 +16,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::initiatives::{Initiative, InitiativeDetail, InitiativeFilter, InitiativeScope};
 use crate::error::ApiError;
+use crate::ids::StaffId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -67,7 +68,10 @@ impl InitiativeResponse {
 
 impl From<InitiativeDetail> for InitiativeResponse {
     fn from(d: InitiativeDetail) -> Self {
-        InitiativeResponse::new(d.initiative, Some(d.author_ids))
+        InitiativeResponse::new(
+            d.initiative,
+            Some(d.author_ids.into_iter().map(Into::into).collect()),
+        )
     }
 }
 
@@ -195,7 +199,7 @@ pub async fn create(
         recognised_by: body.recognised_by,
         document_number: body.document_number,
         recognised_on: body.recognised_on,
-        author_ids: body.author_ids,
+        author_ids: body.author_ids.into_iter().map(StaffId::from).collect(),
     };
     let d = super::change(&state.pool, move |tx| {
         app::initiatives::create(tx, &principal, &actor, new)
@@ -261,7 +265,9 @@ pub async fn update(
         recognised_by: body.recognised_by,
         document_number: body.document_number,
         recognised_on: body.recognised_on,
-        author_ids: body.author_ids,
+        author_ids: body
+            .author_ids
+            .map(|ids| ids.into_iter().map(StaffId::from).collect()),
         active: body.active,
     };
     let d = super::change(&state.pool, move |tx| {

@@ -20,6 +20,7 @@ use crate::domain::nominations::{
 };
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
+use crate::ids::StaffId;
 use crate::ids::{NominationId, PlanId};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,7 +112,7 @@ impl NominationResponse {
             award_type_id: n.award_type_id,
             award_type_code: v.award_type_code,
             award_type_name: v.award_type_name,
-            staff_id: n.staff_id,
+            staff_id: n.staff_id.map(Into::into),
             nominee_unit_id: n.nominee_unit_id,
             nominee_name: v.nominee_name,
             plan_id: n.plan_id.map(Into::into),
@@ -273,7 +274,7 @@ pub async fn list(
         status: query.status,
         year,
         award_type: query.award_type,
-        staff_id: query.staff_id,
+        staff_id: query.staff_id.map(StaffId::from),
         org_unit_id: query.org_unit_id,
         current_unit_id: query.current_unit_id,
         updated_since: params.updated_since(),
@@ -308,7 +309,7 @@ pub async fn create(
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::nominations::NewNomination {
         award_type: body.award_type,
-        staff_id: body.staff_id,
+        staff_id: body.staff_id.map(StaffId::from),
         org_unit_id: body.org_unit_id,
         proposer_unit_id: body.proposer_unit_id,
         plan_id: body.plan_id.map(PlanId::from),

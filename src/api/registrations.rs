@@ -20,6 +20,7 @@ use crate::domain::registrations::{
 };
 use crate::error::ApiError;
 use crate::ids::PlanId;
+use crate::ids::StaffId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -72,7 +73,7 @@ impl From<Registration> for RegistrationResponse {
             year,
             subject,
             org_unit_id,
-            staff_id,
+            staff_id: staff_id.map(Into::into),
             titles,
             note,
             status,
@@ -162,7 +163,7 @@ pub async fn list(
         status: query.status,
         title: query.title,
         org_unit_id: query.org_unit_id,
-        staff_id: query.staff_id,
+        staff_id: query.staff_id.map(StaffId::from),
         updated_since: params.updated_since(),
     };
     let (items, total) = super::read(&state.pool, move |conn| {
@@ -197,7 +198,7 @@ pub async fn create(
         year: body.year,
         subject: body.subject,
         org_unit_id: body.org_unit_id,
-        staff_id: body.staff_id,
+        staff_id: body.staff_id.map(StaffId::from),
         titles: body.titles,
         note: body.note,
     };

@@ -268,7 +268,7 @@ pub async fn stale(
                 Some(StaleItem {
                     subject,
                     org_unit_id: unit.clone(),
-                    staff_id: staff.clone(),
+                    staff_id: staff.clone().map(Into::into),
                     name: name.clone(),
                     criterion_id: c.criterion_id.into(),
                     code: c.code,
@@ -440,7 +440,7 @@ impl From<scoring::SubjectRow> for SubjectRow {
         SubjectRow {
             subject,
             org_unit_id,
-            staff_id,
+            staff_id: staff_id.map(Into::into),
             name,
             registered,
             total_points,

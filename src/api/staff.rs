@@ -15,6 +15,7 @@ use crate::app::{self, staff::StaffChanges};
 use crate::auth::Principal;
 use crate::domain::staff::{Gender, Staff, StaffCategory, StaffSort};
 use crate::error::ApiError;
+use crate::ids::StaffId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -62,7 +63,7 @@ impl From<Staff> for StaffResponse {
             updated_at,
         } = row;
         StaffResponse {
-            id,
+            id: id.into(),
             staff_code,
             full_name,
             org_unit_id,
@@ -265,6 +266,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = StaffId::from(id.into_inner());
     let row = super::read(&state.pool, move |conn| {
         app::staff::get(conn, &principal, &id)
     })
@@ -300,6 +302,7 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateStaff>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = StaffId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = app::staff::StaffChanges::from(body);
     let row = super::change(&state.pool, move |tx| {
@@ -333,6 +336,7 @@ pub async fn archive(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
+    let id = StaffId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let row = super::change(&state.pool, move |tx| {
         app::staff::archive(tx, &principal, &actor, &id, version)

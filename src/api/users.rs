@@ -15,6 +15,7 @@ use crate::app;
 use crate::auth::Admin;
 use crate::domain::users::{Role, User, UserChanges, UserSort};
 use crate::error::ApiError;
+use crate::ids::StaffId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -56,7 +57,7 @@ impl From<User> for UserResponse {
             username,
             roles,
             org_unit_id,
-            staff_id,
+            staff_id: staff_id.map(Into::into),
             active,
             version,
             created_at: created_at.and_utc(),
@@ -197,7 +198,7 @@ pub async fn create(
         password: body.password,
         roles: body.roles,
         org_unit_id: body.org_unit_id,
-        staff_id: body.staff_id,
+        staff_id: body.staff_id.map(StaffId::from),
     };
     // One connection: the password is hashed before the write, not in it.
     let user = super::read(&state.pool, move |conn| {
@@ -266,7 +267,7 @@ pub async fn update(
     let changes = UserChanges {
         roles: body.roles,
         org_unit_id: body.org_unit_id,
-        staff_id: body.staff_id,
+        staff_id: body.staff_id.map(|s| s.map(StaffId::from)),
         active: body.active,
     };
     let user = super::change(&state.pool, move |tx| {

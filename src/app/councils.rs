@@ -15,6 +15,7 @@ use crate::domain::councils::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, users};
+use crate::ids::StaffId;
 use crate::ids::{CouncilId, NominationId};
 
 /// What a list of councils asks for, besides the page.
@@ -172,7 +173,7 @@ pub fn create_session(
         nomination_ids: new.nomination_ids,
     };
     let visible =
-        |path: &str, staff_id: Option<&str>| policy::can_read_subject(who, path, staff_id);
+        |path: &str, staff_id: Option<&StaffId>| policy::can_read_subject(who, path, staff_id);
     councils::create_session(tx, actor, &c, fields, &visible)
 }
 

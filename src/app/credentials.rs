@@ -15,7 +15,7 @@ pub fn issuable(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<A
     let (facts, path, staff_id) =
         credentials::award_facts(conn, id)?.ok_or_else(|| Error::not_found("award"))?;
     policy::ensure_visible(
-        policy::can_read_subject(who, &path, staff_id.as_deref()),
+        policy::can_read_subject(who, &path, staff_id.as_ref()),
         "award",
     )?;
     if facts.status == "revoked" || facts.decision_status == "revoked" {

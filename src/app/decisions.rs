@@ -16,6 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy, staff};
+use crate::ids::StaffId;
 use crate::ids::{DecisionId, NominationId};
 
 /// A decision to issue: its document's particulars, the nominations it grants and the
@@ -42,14 +43,14 @@ pub struct NewDecision {
 pub struct PastRecipient {
     /// The award type's code or id.
     pub award_type: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub org_unit_id: Option<String>,
 }
 
 /// What a list of awards asks for, besides the page.
 pub struct AwardQuery {
     pub q: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     /// Recipients in this unit's subtree.
     pub org_unit_id: Option<String>,
     /// An award type's code or id.
@@ -121,7 +122,7 @@ pub fn get(
     // A decision is public within its subtree; each recipient's award (and cash) only
     // to those who read that recipient's records.
     d.awards
-        .retain(|a| policy::can_read_subject(who, &a.subject_path, a.award.staff_id.as_deref()));
+        .retain(|a| policy::can_read_subject(who, &a.subject_path, a.award.staff_id.as_ref()));
     Ok(d)
 }
 
@@ -168,7 +169,7 @@ pub fn get_award(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<
     let visibility = policy::award_visibility(caller)?;
     let a = decisions::find_award(conn, id)?.ok_or_else(|| Error::not_found("award"))?;
     policy::ensure_visible(
-        policy::can_see_subject(&visibility, &a.subject_path, a.award.staff_id.as_deref()),
+        policy::can_see_subject(&visibility, &a.subject_path, a.award.staff_id.as_ref()),
         "award",
     )?;
     Ok(a)
@@ -178,7 +179,7 @@ pub fn get_award(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<
 pub fn awards_in_force(
     conn: &mut AnyConnection,
     who: &Principal,
-    staff_id: &str,
+    staff_id: &StaffId,
 ) -> Result<Vec<AwardView>, Error> {
     let (person, path) = staff::find(conn, staff_id)?.ok_or_else(|| Error::not_found("staff"))?;
     policy::ensure_visible(policy::can_read_staff(who, &person.id, &path), "staff")?;
@@ -227,7 +228,7 @@ fn grants(
             .ok_or_else(|| Error::invalid(&field, "not_found", "no such nomination"))?;
         let v = nominations::view(conn, n)?;
         let granting = subjects::unit_path(conn, &v.nomination.granting_unit_id)?;
-        if !policy::can_read_subject(who, &v.nominee_path, v.nomination.staff_id.as_deref())
+        if !policy::can_read_subject(who, &v.nominee_path, v.nomination.staff_id.as_ref())
             || !granting.starts_with(issuer_path)
         {
             return Err(Error::invalid(
@@ -294,7 +295,7 @@ fn grants(
             conn,
             kind,
             r.org_unit_id.as_deref(),
-            r.staff_id.as_deref(),
+            r.staff_id.as_ref(),
             |path, _| path.starts_with(issuer_path),
         )
         .map_err(|e| e.within(&field))?;

@@ -7,10 +7,11 @@ use crate::db::{AnyConnection, Tx};
 use crate::domain::access::Principal;
 use crate::domain::disciplines::{self, Discipline, DisciplineFields, DisciplineLevel};
 use crate::domain::{Actor, Error, policy, staff};
+use crate::ids::StaffId;
 
 /// A discipline period to record.
 pub struct NewDiscipline {
-    pub staff_id: String,
+    pub staff_id: StaffId,
     pub level: DisciplineLevel,
     pub reason: String,
     pub starts_on: NaiveDate,
@@ -58,7 +59,7 @@ pub fn create(
 pub fn list(
     conn: &mut AnyConnection,
     who: &Principal,
-    staff_id: Option<&str>,
+    staff_id: Option<&StaffId>,
 ) -> Result<Vec<Discipline>, Error> {
     let under = who.scope.path_prefix();
     policy::ensure(policy::can_read_discipline(

@@ -12,6 +12,7 @@ use crate::domain::evidence::{
 };
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::StaffId;
 use crate::ids::{CriterionId, EvidenceId, PlanId};
 
 /// Evidence with its files and, on a single piece, its whole history.
@@ -32,7 +33,7 @@ pub struct ListQuery {
     pub source: Option<EvidenceSource>,
     /// Evidence about this unit, the units below it and their staff.
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
@@ -41,7 +42,7 @@ pub struct NewEvidence {
     pub criterion_id: CriterionId,
     pub year: i32,
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub fields: EvidenceFields,
 }
 
@@ -120,7 +121,7 @@ pub fn create(
         who,
         c.subject(),
         new.org_unit_id.as_deref(),
-        new.staff_id.as_deref(),
+        new.staff_id.as_ref(),
     )?;
     evidence::check_context(tx, &plan, &issuer_path, &c, &subject, new.year)?;
     let (e, first) = evidence::create(tx, actor, &c, &subject, new.year, new.fields)?;
@@ -185,9 +186,9 @@ pub fn change_status(
     let (current, path) = visible(tx, who, id)?;
     let allowed = if evidence::is_review(t.to) {
         let authored = evidence::authors(tx, &current)?.contains(&who.user_id);
-        policy::can_review_evidence(who, &path, current.staff_id.as_deref(), authored)
+        policy::can_review_evidence(who, &path, current.staff_id.as_ref(), authored)
     } else {
-        policy::can_act_for_subject(who, &path, current.staff_id.as_deref())
+        policy::can_act_for_subject(who, &path, current.staff_id.as_ref())
     };
     policy::ensure(allowed)?;
     let c = criterion_of(tx, &current)?;
@@ -253,7 +254,7 @@ fn visible(
     // Having written it grants nothing: visibility comes from the caller's scope now, so
     // someone moved to another unit stops reading what she wrote in the old one.
     policy::ensure_visible(
-        policy::can_read_subject(who, &path, e.staff_id.as_deref()),
+        policy::can_read_subject(who, &path, e.staff_id.as_ref()),
         "evidence",
     )?;
     Ok((e, path))
@@ -266,11 +267,7 @@ fn writable(
     id: &EvidenceId,
 ) -> Result<(Evidence, Criterion), Error> {
     let (e, path) = visible(conn, who, id)?;
-    policy::ensure(policy::can_act_for_subject(
-        who,
-        &path,
-        e.staff_id.as_deref(),
-    ))?;
+    policy::ensure(policy::can_act_for_subject(who, &path, e.staff_id.as_ref()))?;
     let c = criterion_of(conn, &e)?;
     Ok((e, c))
 }

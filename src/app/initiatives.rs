@@ -10,6 +10,7 @@ use crate::domain::initiatives::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy};
+use crate::ids::StaffId;
 
 /// A recognised initiative to record, with its authors (staff of the unit's subtree).
 pub struct NewInitiative {
@@ -19,7 +20,7 @@ pub struct NewInitiative {
     pub recognised_by: String,
     pub document_number: String,
     pub recognised_on: NaiveDate,
-    pub author_ids: Vec<String>,
+    pub author_ids: Vec<StaffId>,
 }
 
 /// An initiative's changes: each field left out (`None`) stays.
@@ -30,7 +31,7 @@ pub struct InitiativeChanges {
     pub recognised_by: Option<String>,
     pub document_number: Option<String>,
     pub recognised_on: Option<NaiveDate>,
-    pub author_ids: Option<Vec<String>>,
+    pub author_ids: Option<Vec<StaffId>>,
     pub active: Option<bool>,
 }
 

@@ -16,6 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::{Occasion, visible_plan};
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, files, movements, policy};
+use crate::ids::StaffId;
 use crate::ids::{NominationId, PlanId};
 
 /// A nomination with its dossier and every step of its way.
@@ -32,7 +33,7 @@ pub struct ListQuery {
     pub year: Option<i32>,
     /// An award type's code or id.
     pub award_type: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     /// Nominees in this unit's subtree.
     pub org_unit_id: Option<String>,
     /// Waiting for this unit to act.
@@ -45,7 +46,7 @@ pub struct ListQuery {
 pub struct NewNomination {
     /// The award type's code or id.
     pub award_type: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub org_unit_id: Option<String>,
     /// Default: the nominee's unit.
     pub proposer_unit_id: Option<String>,
@@ -118,7 +119,7 @@ pub fn create(
         tx,
         kind,
         new.org_unit_id.as_deref(),
-        new.staff_id.as_deref(),
+        new.staff_id.as_ref(),
         |path, staff| policy::can_read_subject(who, path, staff),
     )?;
     let proposer_id = new
@@ -226,7 +227,7 @@ pub fn act(
     policy::ensure(policy::can_act_at_level(
         who,
         &acting,
-        v.nomination.staff_id.as_deref(),
+        v.nomination.staff_id.as_ref(),
     ))?;
     crate::domain::ensure_version(v.nomination.version, version)?;
     // Once put to a council, the council's vote decides it.
@@ -355,7 +356,7 @@ fn visible_nomination(
     let n = nominations::find(conn, id)?.ok_or_else(|| Error::not_found("nomination"))?;
     let v = nominations::view(conn, n)?;
     policy::ensure_visible(
-        policy::can_read_subject(who, &v.nominee_path, v.nomination.staff_id.as_deref()),
+        policy::can_read_subject(who, &v.nominee_path, v.nomination.staff_id.as_ref()),
         "nomination",
     )?;
     Ok(v)
@@ -372,7 +373,7 @@ fn proposed_by_caller(
     policy::ensure(policy::can_act_at_level(
         who,
         &proposer,
-        v.nomination.staff_id.as_deref(),
+        v.nomination.staff_id.as_ref(),
     ))?;
     Ok(v)
 }

@@ -12,6 +12,7 @@ use crate::domain::registrations::{
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy};
 use crate::ids::PlanId;
+use crate::ids::StaffId;
 
 /// What a list asks for, besides the page.
 pub struct ListQuery {
@@ -22,7 +23,7 @@ pub struct ListQuery {
     pub title: Option<Title>,
     /// Registrations of this unit, the units below it and their staff.
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
@@ -32,7 +33,7 @@ pub struct NewRegistration {
     pub year: i32,
     pub subject: CriterionSubject,
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub titles: Vec<Title>,
     pub note: Option<String>,
 }
@@ -73,7 +74,7 @@ pub fn create(
         who,
         new.subject,
         new.org_unit_id.as_deref(),
-        new.staff_id.as_deref(),
+        new.staff_id.as_ref(),
     )?;
     registrations::create(
         tx,
@@ -106,7 +107,7 @@ pub fn update(
     policy::ensure(policy::can_act_for_subject(
         who,
         &path,
-        current.staff_id.as_deref(),
+        current.staff_id.as_ref(),
     ))?;
     let (plan, _) = visible_plan(tx, who, &current.plan_id)?;
     registrations::update(tx, actor, &plan, current, version, change)
@@ -145,7 +146,7 @@ fn visible(
     let (r, path) =
         registrations::find(conn, id)?.ok_or_else(|| Error::not_found("registration"))?;
     policy::ensure_visible(
-        policy::can_read_subject(who, &path, r.staff_id.as_deref()),
+        policy::can_read_subject(who, &path, r.staff_id.as_ref()),
         "registration",
     )?;
     Ok((r, path))

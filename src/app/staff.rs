@@ -8,6 +8,7 @@ use crate::domain::staff::{
     self, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
 };
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::StaffId;
 
 /// What a list asks for, besides the page and the order.
 pub struct ListQuery {
@@ -136,7 +137,7 @@ pub fn create(
 }
 
 /// A staff member the caller sees, as the caller may see them.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<Staff, Error> {
+pub fn get(conn: &mut AnyConnection, who: &Principal, id: &StaffId) -> Result<Staff, Error> {
     let (row, _) = visible(conn, who, id)?;
     Ok(for_viewer(row, who))
 }
@@ -146,7 +147,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &StaffId,
     version: i64,
     changes: StaffChanges,
 ) -> Result<Staff, Error> {
@@ -176,7 +177,7 @@ pub fn archive(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &StaffId,
     version: i64,
 ) -> Result<Staff, Error> {
     let (current, unit_path) = visible(tx, who, id)?;
@@ -199,7 +200,11 @@ fn for_viewer(mut row: Staff, who: &Principal) -> Staff {
 }
 
 /// A staff record the caller may see; others answer 404 as if absent.
-fn visible(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<(Staff, String), Error> {
+fn visible(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &StaffId,
+) -> Result<(Staff, String), Error> {
     let (row, unit_path) =
         staff::find(conn, id)?.ok_or_else(|| Error::not_found("staff member"))?;
     policy::ensure_visible(

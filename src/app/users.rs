@@ -5,6 +5,7 @@ use crate::db::{AnyConnection, Tx, Writes};
 use crate::domain::access::Principal;
 use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::StaffId;
 use crate::secrets;
 
 /// What a list asks for, besides the page and the order.
@@ -22,7 +23,7 @@ pub struct NewAccount {
     pub password: String,
     pub roles: Vec<Role>,
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
 }
 
 /// One page of the accounts.
@@ -53,7 +54,7 @@ pub fn create(
     new: NewAccount,
 ) -> Result<User, Error> {
     admin(who)?;
-    let words = users::own_words(conn, &new.username, new.staff_id.as_deref())?;
+    let words = users::own_words(conn, &new.username, new.staff_id.as_ref())?;
     users::strong_password("password", &new.password, &words)?;
     let hash = secrets::hash_password(&new.password).map_err(Error::internal)?;
     let user = NewUser {
@@ -98,7 +99,7 @@ pub fn set_password(
 ) -> Result<User, Error> {
     admin(who)?;
     let target = existing(conn, id)?;
-    let words = users::own_words(conn, &target.username, target.staff_id.as_deref())?;
+    let words = users::own_words(conn, &target.username, target.staff_id.as_ref())?;
     users::strong_password("password", password, &words)?;
     let hash = secrets::hash_password(password).map_err(Error::internal)?;
     conn.write(|tx| -> Result<_, Error> {

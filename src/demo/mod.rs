@@ -24,6 +24,7 @@ use crate::domain::staff::{Gender, StaffCategory, StaffFields};
 use crate::domain::users::{NewUser, Role};
 use crate::domain::{self, Actor};
 use crate::error::ApiError;
+use crate::ids::StaffId;
 use crate::secrets;
 
 const DEMO_JSON: &str = include_str!("demo.json");
@@ -163,7 +164,7 @@ pub struct Loaded {
     pub accounts: Vec<(String, String)>,
 }
 
-fn key<'a>(map: &'a HashMap<String, String>, k: &str, what: &str) -> Result<&'a String, ApiError> {
+fn key<'a, V>(map: &'a HashMap<String, V>, k: &str, what: &str) -> Result<&'a V, ApiError> {
     map.get(k)
         .ok_or_else(|| ApiError::internal(format!("demo.json: unknown {what} key {k}")))
 }
@@ -177,7 +178,7 @@ pub fn load(conn: &mut impl Writes, password: &str) -> Result<Loaded, ApiError> 
     conn.write(|tx| {
         let mut out = Loaded::default();
 
-        let mut units = HashMap::new();
+        let mut units: HashMap<String, String> = HashMap::new();
         for u in &data.org_units {
             let existing = org_units::table
                 .filter(org_units::code.eq(domain::org_units::normalize_code(&u.code)))
@@ -204,12 +205,12 @@ pub fn load(conn: &mut impl Writes, password: &str) -> Result<Loaded, ApiError> 
             units.insert(u.key.clone(), id);
         }
 
-        let mut people = HashMap::new();
+        let mut people: HashMap<String, StaffId> = HashMap::new();
         for s in &data.staff {
             let existing = staff::table
                 .filter(staff::staff_code.eq(s.staff_code.to_uppercase()))
                 .select(staff::id)
-                .first::<String>(tx.conn())
+                .first::<StaffId>(tx.conn())
                 .optional()?;
             let id = match existing {
                 Some(id) => id,
@@ -259,7 +260,7 @@ pub fn load(conn: &mut impl Writes, password: &str) -> Result<Loaded, ApiError> 
             out.accounts.push((a.username.clone(), roles.join(",")));
         }
 
-        let mut docs = HashMap::new();
+        let mut docs: HashMap<String, String> = HashMap::new();
         for d in &data.legal_documents {
             let existing = legal_documents::table
                 .filter(legal_documents::number.eq(&d.number))
@@ -287,7 +288,7 @@ pub fn load(conn: &mut impl Writes, password: &str) -> Result<Loaded, ApiError> 
             docs.insert(d.key.clone(), id);
         }
 
-        let mut campaigns = HashMap::new();
+        let mut campaigns: HashMap<String, String> = HashMap::new();
         for m in &data.movements {
             let existing = movements::table
                 .filter(movements::name.eq(&m.name))

@@ -6,6 +6,7 @@
 use crate::domain::Error;
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
+use crate::ids::StaffId;
 
 /// What a service client's token is told on an endpoint for accounts.
 pub fn client_token_refused() -> Error {
@@ -50,7 +51,7 @@ pub struct Principal {
     pub username: String,
     pub roles: Vec<Role>,
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub session_id: String,
     pub scope: Scope,
 }

@@ -15,6 +15,7 @@ use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::StaffId;
 use crate::ids::{DecisionId, NominationId};
 use crate::text::fold;
 
@@ -54,7 +55,7 @@ pub struct Award {
     pub decision_id: DecisionId,
     pub nomination_id: Option<NominationId>,
     pub award_type_id: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub subject_unit_id: String,
     pub recipient_name: String,
     #[serde(skip)]
@@ -88,7 +89,7 @@ pub struct DecisionFields {
 #[derive(Debug, Clone)]
 pub struct Grant {
     pub award_type: AwardType,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub subject_unit_id: String,
     pub recipient_name: String,
     /// The nomination it grants, which must have passed the council.
@@ -104,7 +105,7 @@ pub struct Grant {
 /// Whether a discipline of the staff member runs on `day`: no award while it does.
 pub fn under_discipline(
     conn: &mut AnyConnection,
-    staff_id: &str,
+    staff_id: &StaffId,
     day: NaiveDate,
 ) -> QueryResult<bool> {
     use crate::db::schema::disciplines;
@@ -488,7 +489,7 @@ pub fn list(
 
 pub struct AwardFilter {
     pub q: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     /// Subjects in this unit's subtree.
     pub under: Option<String>,
     pub award_type_id: Option<String>,

@@ -10,6 +10,7 @@ use crate::db::{AnyConnection, Tx, prefix_pattern};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::StaffId;
 
 text_enum! {
     /// The form of discipline (hình thức kỷ luật).
@@ -31,7 +32,7 @@ text_enum! {
 #[diesel(table_name = disciplines)]
 pub struct Discipline {
     pub id: String,
-    pub staff_id: String,
+    pub staff_id: StaffId,
     pub level: DisciplineLevel,
     pub reason: String,
     pub starts_on: NaiveDate,
@@ -42,7 +43,7 @@ pub struct Discipline {
 }
 
 pub struct DisciplineFields {
-    pub staff_id: String,
+    pub staff_id: StaffId,
     pub level: DisciplineLevel,
     pub reason: String,
     pub starts_on: NaiveDate,
@@ -93,7 +94,7 @@ pub fn create(tx: &mut Tx<'_>, actor: &Actor, f: DisciplineFields) -> QueryResul
 pub fn list(
     conn: &mut AnyConnection,
     under: Option<&str>,
-    staff_id: Option<&str>,
+    staff_id: Option<&StaffId>,
 ) -> QueryResult<Vec<Discipline>> {
     let mut q = disciplines::table
         .inner_join(staff::table.inner_join(org_units::table))

@@ -22,7 +22,7 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::{Actor, PageRequest, award_types as awards, calendar, new_id, now};
-use crate::ids::NominationId;
+use crate::ids::{NominationId, StaffId};
 use crate::text::sort_key;
 
 /// Working days a disclosure stays open when no rule of its candidates asks for a number.
@@ -117,7 +117,7 @@ fn check_nominations(
     conn: &mut AnyConnection,
     unit_path: &str,
     ids: &[NominationId],
-    visible: impl Fn(&str, Option<&str>) -> bool,
+    visible: impl Fn(&str, Option<&StaffId>) -> bool,
 ) -> Result<Vec<(Nomination, String, String)>, Error> {
     let mut checked = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
@@ -129,8 +129,7 @@ fn check_nominations(
             Some(n) => Some(nominations::view(conn, n)?),
             None => None,
         };
-        let Some(view) =
-            view.filter(|v| visible(&v.nominee_path, v.nomination.staff_id.as_deref()))
+        let Some(view) = view.filter(|v| visible(&v.nominee_path, v.nomination.staff_id.as_ref()))
         else {
             return Err(Error::invalid(
                 &field,
@@ -185,7 +184,7 @@ pub fn create(
     actor: &Actor,
     unit_path: &str,
     f: DisclosureFields,
-    visible: impl Fn(&str, Option<&str>) -> bool,
+    visible: impl Fn(&str, Option<&StaffId>) -> bool,
 ) -> Result<DisclosureDetail, Error> {
     let candidates = check_nominations(tx, unit_path, &f.nomination_ids, visible)?;
     let required = working_days_by_rules(tx, &candidates, f.starts_on)?;

@@ -19,6 +19,7 @@ use crate::domain::plans::Occasion;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::ids::NominationId;
+use crate::ids::StaffId;
 
 /// An award held before, as the rules read it.
 #[derive(Debug, Clone)]
@@ -308,7 +309,7 @@ pub struct Eligibility {
 /// Awards held by a staff member or a unit, active and not revoked.
 fn past_awards(
     conn: &mut AnyConnection,
-    staff_id: Option<&str>,
+    staff_id: Option<&StaffId>,
     unit_id: &str,
 ) -> QueryResult<Vec<PastAward>> {
     let mut q = awards::table
@@ -419,7 +420,7 @@ pub fn evaluate_nomination(
     let rules = rules_for(conn, &award.code, &v.nominee_path, n.period_to)?;
     let collective = n.staff_id.is_none();
     let mut history = History {
-        awards: past_awards(conn, n.staff_id.as_deref(), &n.nominee_unit_id)?,
+        awards: past_awards(conn, n.staff_id.as_ref(), &n.nominee_unit_id)?,
         score: plan_score(conn, v)?,
         ..Default::default()
     };

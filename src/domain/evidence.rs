@@ -16,6 +16,7 @@ use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
+use crate::ids::StaffId;
 use crate::ids::{CriterionId, EvidenceId, PlanId};
 use crate::on_backend;
 use crate::text::fold;
@@ -92,7 +93,7 @@ pub struct Evidence {
     pub year: i32,
     pub subject: CriterionSubject,
     pub org_unit_id: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub value: Option<f64>,
     pub as_of: NaiveDate,
     pub description: Option<String>,
@@ -712,7 +713,7 @@ pub struct EvidenceFilter {
     pub source: Option<EvidenceSource>,
     /// Evidence about this unit, the units below it and their staff.
     pub under_unit_path: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 

@@ -10,6 +10,7 @@ use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::StaffId;
 use crate::text::fold;
 
 text_enum! {
@@ -58,7 +59,7 @@ pub struct Initiative {
 #[derive(Debug, Clone, Serialize)]
 pub struct InitiativeDetail {
     pub initiative: Initiative,
-    pub author_ids: Vec<String>,
+    pub author_ids: Vec<StaffId>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,7 +70,7 @@ pub struct InitiativeFields {
     pub recognised_by: String,
     pub document_number: String,
     pub recognised_on: NaiveDate,
-    pub author_ids: Vec<String>,
+    pub author_ids: Vec<StaffId>,
     pub active: bool,
 }
 
@@ -83,7 +84,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Initiativ
         .optional()
 }
 
-pub fn authors(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<String>> {
+pub fn authors(conn: &mut AnyConnection, id: &str) -> QueryResult<Vec<StaffId>> {
     initiative_authors::table
         .filter(initiative_authors::initiative_id.eq(id))
         .order(initiative_authors::staff_id)
@@ -154,9 +155,9 @@ pub fn list(
 /// caller gave (`visible`), and returns them sorted and without repeats.
 fn check_authors(
     conn: &mut AnyConnection,
-    ids: &[String],
+    ids: &[StaffId],
     visible: &dyn Fn(&str) -> bool,
-) -> Result<Vec<String>, Error> {
+) -> Result<Vec<StaffId>, Error> {
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
@@ -167,7 +168,7 @@ fn check_authors(
             "an initiative has at least one author",
         ));
     }
-    let found: Vec<(String, String)> = staff::table
+    let found: Vec<(StaffId, String)> = staff::table
         .inner_join(org_units::table)
         .filter(staff::id.eq_any(&ids))
         .select((staff::id, org_units::path))
@@ -184,7 +185,7 @@ fn check_authors(
     Ok(ids)
 }
 
-fn write_authors(tx: &mut Tx<'_>, id: &str, authors: &[String]) -> QueryResult<()> {
+fn write_authors(tx: &mut Tx<'_>, id: &str, authors: &[StaffId]) -> QueryResult<()> {
     diesel::delete(initiative_authors::table.filter(initiative_authors::initiative_id.eq(id)))
         .execute(tx.conn())?;
     for a in authors {
@@ -315,7 +316,7 @@ pub fn update(
 /// The active initiatives a staff member wrote, recognised on or before `until`.
 pub fn of_author(
     conn: &mut AnyConnection,
-    staff_id: &str,
+    staff_id: &StaffId,
     until: NaiveDate,
 ) -> QueryResult<Vec<Initiative>> {
     initiatives::table

@@ -20,7 +20,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, Measure};
 use crate::domain::evidence::{EvidenceSource, EvidenceStatus};
 use crate::domain::plans;
 use crate::domain::{Actor, new_id, now};
-use crate::ids::{CriterionId, EvidenceId};
+use crate::ids::{CriterionId, EvidenceId, StaffId};
 use crate::text::{fold, nfc};
 
 /// The most rows one import takes.
@@ -309,7 +309,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// A person found for a row.
 struct Person {
-    id: String,
+    id: StaffId,
     org_unit_id: String,
     path: String,
     active: bool,
@@ -338,13 +338,13 @@ pub fn import(
     issuer_path: &str,
     rows: Vec<LearningRow>,
     mut rejected: Vec<RowError>,
-    allowed: impl Fn(&str, &str) -> bool,
+    allowed: impl Fn(&str, &StaffId) -> bool,
     dry_run: bool,
 ) -> Result<ImportReport, Error> {
     let received = rows.len() + rejected.len();
     let people = find_people(tx, &rows)?;
     let mut persons: Vec<Person> = Vec::new();
-    let mut person_of: HashMap<String, usize> = HashMap::new();
+    let mut person_of: HashMap<StaffId, usize> = HashMap::new();
     let mut years_ok: HashMap<i32, bool> = HashMap::new();
     let mut accepted = Vec::new();
     for row in rows {
@@ -461,10 +461,10 @@ pub fn import(
     }
 
     // Rows already recorded, or twice in this file, add nothing.
-    let mut seen: HashSet<(String, String, NaiveDate)> = HashSet::new();
-    let ids: Vec<String> = persons.iter().map(|p| p.id.clone()).collect();
+    let mut seen: HashSet<(StaffId, String, NaiveDate)> = HashSet::new();
+    let ids: Vec<StaffId> = persons.iter().map(|p| p.id.clone()).collect();
     for chunk in ids.chunks(10_000) {
-        let known: Vec<(String, String, NaiveDate)> = learning_records::table
+        let known: Vec<(StaffId, String, NaiveDate)> = learning_records::table
             .filter(learning_records::criterion_id.eq(&criterion.id))
             .filter(learning_records::staff_id.eq_any(chunk))
             .select((
@@ -542,7 +542,14 @@ fn find_people(tx: &mut Tx<'_>, rows: &[LearningRow]) -> QueryResult<HashMap<Str
     let mut out = HashMap::new();
     let codes: Vec<String> = codes.into_iter().collect();
     let emails: Vec<String> = emails.into_iter().collect();
-    type Found = (String, Option<String>, Option<String>, String, String, bool);
+    type Found = (
+        StaffId,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        bool,
+    );
     let select = (
         staff::id,
         staff::staff_code,

@@ -22,6 +22,7 @@ use crate::domain::plans::Occasion;
 use crate::domain::subjects::{Seen, Subject};
 use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::StaffId;
 use crate::ids::{NominationId, PlanId};
 use crate::text::fold;
 
@@ -62,7 +63,7 @@ impl NominationStatus {
 pub struct Nomination {
     pub id: NominationId,
     pub award_type_id: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub nominee_unit_id: String,
     pub plan_id: Option<PlanId>,
     pub movement_id: Option<String>,
@@ -641,7 +642,7 @@ pub struct NominationFilter {
     pub status: Option<NominationStatus>,
     pub year: Option<i32>,
     pub award_type_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     /// Nominees in this unit's subtree (a path prefix).
     pub under: Option<String>,
     /// Waiting for this unit to act.

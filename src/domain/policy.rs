@@ -7,6 +7,7 @@ use crate::domain::Error;
 use crate::domain::access::{Caller, Principal, Scope};
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
+use crate::ids::StaffId;
 
 /// Turns a permission into the answer for a visible object: 403 when refused.
 pub fn ensure(allowed: bool) -> Result<(), Error> {
@@ -63,7 +64,7 @@ pub enum StaffVisibility {
     /// Staff of units in the scope.
     Units(Scope),
     /// One record: the account's own.
-    Own(Option<String>),
+    Own(Option<StaffId>),
 }
 
 /// Officers, managers and council members see the staff of their scope; members see themselves.
@@ -89,10 +90,10 @@ pub fn award_visibility(caller: &Caller) -> Result<StaffVisibility, Error> {
     })
 }
 
-pub fn can_read_staff(p: &Principal, staff_id: &str, unit_path: &str) -> bool {
+pub fn can_read_staff(p: &Principal, staff_id: &StaffId, unit_path: &str) -> bool {
     match staff_visibility(p) {
         StaffVisibility::Units(scope) => scope.contains(unit_path),
-        StaffVisibility::Own(own) => own.as_deref() == Some(staff_id),
+        StaffVisibility::Own(own) => own.as_ref() == Some(staff_id),
     }
 }
 
@@ -162,24 +163,24 @@ pub fn can_edit_plan(p: &Principal, issuer_path: &str) -> bool {
 
 /// A subject's registrations and evidence are read by those who read its staff register,
 /// and by the person themself.
-pub fn can_read_subject(p: &Principal, unit_path: &str, staff_id: Option<&str>) -> bool {
+pub fn can_read_subject(p: &Principal, unit_path: &str, staff_id: Option<&StaffId>) -> bool {
     can_see_subject(&staff_visibility(p), unit_path, staff_id)
 }
 
 /// Whether a visibility covers a subject (a unit, or a staff member in a unit).
-pub fn can_see_subject(v: &StaffVisibility, unit_path: &str, staff_id: Option<&str>) -> bool {
+pub fn can_see_subject(v: &StaffVisibility, unit_path: &str, staff_id: Option<&StaffId>) -> bool {
     match v {
         StaffVisibility::Units(scope) => scope.contains(unit_path),
-        StaffVisibility::Own(own) => staff_id.is_some() && own.as_deref() == staff_id,
+        StaffVisibility::Own(own) => staff_id.is_some() && own.as_ref() == staff_id,
     }
 }
 
 /// Officers and unit heads register and submit for the units and staff of their subtree;
 /// a staff member does so for themself.
-pub fn can_act_for_subject(p: &Principal, unit_path: &str, staff_id: Option<&str>) -> bool {
+pub fn can_act_for_subject(p: &Principal, unit_path: &str, staff_id: Option<&StaffId>) -> bool {
     p.is_admin()
         || ((p.has(Role::Officer) || p.has(Role::Manager)) && p.scope.contains(unit_path))
-        || (staff_id.is_some() && p.staff_id.as_deref() == staff_id)
+        || (staff_id.is_some() && p.staff_id.as_ref() == staff_id)
 }
 
 /// Nobody reviews their own evidence: evidence about them, or that they wrote, edited or
@@ -189,10 +190,10 @@ pub fn can_act_for_subject(p: &Principal, unit_path: &str, staff_id: Option<&str
 pub fn can_review_evidence(
     p: &Principal,
     unit_path: &str,
-    staff_id: Option<&str>,
+    staff_id: Option<&StaffId>,
     authored: bool,
 ) -> bool {
-    let own = authored || (staff_id.is_some() && p.staff_id.as_deref() == staff_id);
+    let own = authored || (staff_id.is_some() && p.staff_id.as_ref() == staff_id);
     if own {
         return false;
     }
@@ -292,8 +293,12 @@ pub fn can_propose(p: &Principal, proposer_path: &str) -> bool {
 
 /// Approving, returning or rejecting at a level: the officers and heads of that level.
 /// Nobody decides on a nomination of themself.
-pub fn can_act_at_level(p: &Principal, level_path: &str, nominee_staff_id: Option<&str>) -> bool {
-    let own = nominee_staff_id.is_some() && p.staff_id.as_deref() == nominee_staff_id;
+pub fn can_act_at_level(
+    p: &Principal,
+    level_path: &str,
+    nominee_staff_id: Option<&StaffId>,
+) -> bool {
+    let own = nominee_staff_id.is_some() && p.staff_id.as_ref() == nominee_staff_id;
     !own && can_propose(p, level_path)
 }
 
@@ -361,10 +366,10 @@ pub fn can_sit_on_council(roles: &[Role], unit_path: Option<&str>, council_path:
 /// nominee, or they head the nominee's unit (for a person, the unit they work in; for a
 /// collective, the unit itself). They must recuse instead.
 pub fn vote_conflict(
-    member_staff_id: Option<&str>,
+    member_staff_id: Option<&StaffId>,
     member_roles: &[Role],
     member_unit_id: Option<&str>,
-    nominee_staff_id: Option<&str>,
+    nominee_staff_id: Option<&StaffId>,
     nominee_unit_id: &str,
 ) -> Option<&'static str> {
     if member_staff_id.is_some() && member_staff_id == nominee_staff_id {
@@ -472,24 +477,44 @@ mod tests {
     #[test]
     fn member_sees_only_own_staff_record() {
         let p = principal(&[Role::Member], Scope::Subtree("/a/".into()));
-        assert!(can_read_staff(&p, "s1", "/a/"));
-        assert!(!can_read_staff(&p, "s2", "/a/"));
+        assert!(can_read_staff(&p, &StaffId::from("s1"), "/a/"));
+        assert!(!can_read_staff(&p, &StaffId::from("s2"), "/a/"));
         assert!(!can_edit_staff(&p, "/a/"));
     }
 
     #[test]
     fn nobody_reviews_their_own_evidence() {
         let mut p = principal(&[Role::Officer], Scope::Subtree("/a/".into()));
-        assert!(can_review_evidence(&p, "/a/", Some("s2"), false));
-        assert!(!can_review_evidence(&p, "/a/", Some("s1"), false));
+        assert!(can_review_evidence(
+            &p,
+            "/a/",
+            Some(&StaffId::from("s2")),
+            false
+        ));
+        assert!(!can_review_evidence(
+            &p,
+            "/a/",
+            Some(&StaffId::from("s1")),
+            false
+        ));
         assert!(!can_review_evidence(&p, "/a/", None, true));
         assert!(!can_review_evidence(&p, "/x/", None, false));
         p.roles = vec![Role::Manager];
-        assert!(can_review_evidence(&p, "/a/", Some("s2"), false));
+        assert!(can_review_evidence(
+            &p,
+            "/a/",
+            Some(&StaffId::from("s2")),
+            false
+        ));
         assert!(!can_review_evidence(&p, "/a/", None, false));
         assert!(can_review_evidence(&p, "/a/b/", None, false));
         p.roles = vec![Role::Member];
-        assert!(!can_review_evidence(&p, "/a/", Some("s2"), false));
+        assert!(!can_review_evidence(
+            &p,
+            "/a/",
+            Some(&StaffId::from("s2")),
+            false
+        ));
     }
 
     #[test]
@@ -497,8 +522,8 @@ mod tests {
         let mut p = principal(&[Role::Manager], Scope::Subtree("/a/b/".into()));
         assert!(can_propose(&p, "/a/b/"));
         assert!(!can_act_at_level(&p, "/a/", None));
-        assert!(can_act_at_level(&p, "/a/b/", Some("s2")));
-        assert!(!can_act_at_level(&p, "/a/b/", Some("s1")));
+        assert!(can_act_at_level(&p, "/a/b/", Some(&StaffId::from("s2"))));
+        assert!(!can_act_at_level(&p, "/a/b/", Some(&StaffId::from("s1"))));
         p.roles = vec![Role::Member];
         assert!(!can_propose(&p, "/a/b/"));
         p.roles = vec![Role::Officer];

@@ -17,6 +17,7 @@ use crate::domain::{
 };
 use crate::domain::{Error, UnknownStoredValue};
 use crate::ids::PlanId;
+use crate::ids::StaffId;
 
 text_enum! {
     /// The emulation titles (danh hiệu thi đua) of Law 06/2022/QH15, Đ.23–28, that a
@@ -69,7 +70,7 @@ pub struct Registration {
     pub year: i32,
     pub subject: CriterionSubject,
     pub org_unit_id: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     #[diesel(deserialize_as = String)]
     pub titles: Titles,
     pub note: Option<String>,
@@ -456,7 +457,7 @@ pub struct RegistrationFilter {
     pub title: Option<Title>,
     /// Registrations of this unit and the units and staff below it.
     pub under_unit_path: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 

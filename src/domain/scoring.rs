@@ -29,7 +29,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, Frequency, Measure};
 use crate::domain::evidence::EvidenceStatus;
 use crate::domain::subjects::Seen;
 use crate::domain::text_enum;
-use crate::ids::{CriterionId, PlanId};
+use crate::ids::{CriterionId, PlanId, StaffId};
 
 text_enum! {
     /// How far a subject is on a criterion.
@@ -218,7 +218,7 @@ pub struct Cell {
 pub struct SubjectRow {
     pub subject: CriterionSubject,
     pub org_unit_id: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     /// The unit's or the person's name.
     pub name: String,
     pub registered: bool,
@@ -253,7 +253,7 @@ pub struct SubjectSet {
 struct EvidenceRow {
     criterion_id: CriterionId,
     org_unit_id: String,
-    staff_id: Option<String>,
+    staff_id: Option<StaffId>,
     value: Option<f64>,
     as_of: NaiveDate,
     status: EvidenceStatus,
@@ -350,7 +350,7 @@ pub fn board_with_evidence(
         .load::<(
             CriterionId,
             String,
-            Option<String>,
+            Option<StaffId>,
             Option<f64>,
             NaiveDate,
             EvidenceStatus,
@@ -389,7 +389,7 @@ pub fn board_with_evidence(
             }
             continue;
         }
-        let key = r.staff_id.clone().unwrap_or_else(|| r.org_unit_id.clone());
+        let key = subject_key(r.staff_id.as_ref(), &r.org_unit_id);
         by_subject
             .entry((key, r.criterion_id.clone()))
             .or_default()
@@ -417,7 +417,7 @@ pub fn board_with_evidence(
         let seen = match &set.seen {
             Seen::All => true,
             Seen::UnitsUnder(prefix) => s.unit_path.starts_with(prefix.as_str()),
-            Seen::Staff(id) => s.staff_id.as_deref() == Some(id),
+            Seen::Staff(id) => s.staff_id.as_ref() == Some(id),
             Seen::Nothing => false,
         };
         seen && crate::domain::plans::reaches(issuer_path, &s.unit_path)
@@ -441,7 +441,7 @@ pub fn board_with_evidence(
         .collect();
 
     for s in &mut subjects {
-        let key = s.staff_id.clone().unwrap_or_else(|| s.org_unit_id.clone());
+        let key = subject_key(s.staff_id.as_ref(), &s.org_unit_id);
         s.registered = registered.contains(&key);
         for c in &kind_criteria {
             let cell = match (&c.source_criterion_id, &staff_index) {
@@ -569,6 +569,15 @@ pub fn rollup(rows: &[SubjectRow]) -> Vec<CriterionRollup> {
         r.mean_value = (n > 0).then(|| round2(sum / n as f64));
     }
     out
+}
+
+/// What a board's evidence and registrations are keyed by: the staff member for an
+/// individual subject, the unit for a collective one.
+fn subject_key(staff_id: Option<&StaffId>, org_unit_id: &str) -> String {
+    match staff_id {
+        Some(s) => s.to_string(),
+        None => org_unit_id.to_string(),
+    }
 }
 
 /// Each criterion id, amended or not, to the id of the version in force.
@@ -768,7 +777,7 @@ fn subjects(
                 }));
             }
             CriterionSubject::Individual => {
-                let people: Vec<(String, String, String, String, String)> = staff::table
+                let people: Vec<(StaffId, String, String, String, String)> = staff::table
                     .inner_join(org_units::table)
                     .filter(staff::id.eq_any(chunk))
                     .select((
@@ -791,7 +800,7 @@ fn subjects(
 fn row(
     subject: CriterionSubject,
     org_unit_id: String,
-    staff_id: Option<String>,
+    staff_id: Option<StaffId>,
     name: String,
     name_sort: String,
     unit_path: String,
@@ -840,7 +849,7 @@ fn staff_index(
     let mut values: HashMap<(&str, usize), Vec<f64>> = HashMap::new();
     let mut people: HashMap<&str, PersonFacts> = HashMap::new();
     for r in rows {
-        let Some(person) = r.staff_id.as_deref() else {
+        let Some(person) = r.staff_id.as_ref().map(StaffId::as_str) else {
             continue;
         };
         if !matches!(

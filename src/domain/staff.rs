@@ -9,7 +9,8 @@ use crate::domain::Error;
 use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy::StaffVisibility;
-use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum};
+use crate::ids::StaffId;
 use crate::text::{fold, person_sort_key};
 
 text_enum! {
@@ -36,7 +37,7 @@ text_enum! {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = staff)]
 pub struct Staff {
-    pub id: String,
+    pub id: StaffId,
     pub staff_code: Option<String>,
     pub full_name: String,
     #[serde(skip)]
@@ -62,7 +63,7 @@ pub fn mask_personal_id(id: &str) -> String {
 }
 
 /// A staff member with the path of their unit, which decides who sees them.
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Staff, String)>> {
+pub fn find(conn: &mut AnyConnection, id: &StaffId) -> QueryResult<Option<(Staff, String)>> {
     staff::table
         .inner_join(org_units::table)
         .filter(staff::id.eq(id))
@@ -101,12 +102,12 @@ fn normalize(fields: &mut StaffFields) {
 fn check_unique(
     conn: &mut AnyConnection,
     fields: &StaffFields,
-    except_id: Option<&str>,
+    except_id: Option<&StaffId>,
 ) -> Result<(), Error> {
     let others = || {
         let mut q = staff::table.into_boxed();
         if let Some(id) = except_id {
-            q = q.filter(staff::id.ne(id.to_string()));
+            q = q.filter(staff::id.ne(id.clone()));
         }
         q
     };
@@ -179,7 +180,7 @@ pub fn create(
     let at = now();
     let row: Staff = diesel::insert_into(staff::table)
         .values((
-            staff::id.eq(new_id()),
+            staff::id.eq(StaffId::new()),
             staff::staff_code.eq(&fields.staff_code),
             staff::name_search.eq(fold(&fields.full_name)),
             staff::name_sort.eq(person_sort_key(&fields.full_name)),
@@ -297,7 +298,12 @@ pub fn update(
 
 /// A person's registrations and evidence are seen from the unit they work in now: they
 /// follow the move, each as a new version in the audit log and the change feed.
-fn follow_move(tx: &mut Tx<'_>, actor: &Actor, staff_id: &str, unit_id: &str) -> QueryResult<()> {
+fn follow_move(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    staff_id: &StaffId,
+    unit_id: &str,
+) -> QueryResult<()> {
     use crate::db::schema::{evidence, registrations};
     use crate::domain::evidence::Evidence;
     use crate::domain::registrations::Registration;

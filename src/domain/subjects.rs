@@ -10,6 +10,7 @@ use crate::domain::access::{Principal, Scope};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::policy::{self, StaffVisibility};
 use crate::domain::{org_units as units, staff};
+use crate::ids::StaffId;
 
 /// A subject found and checked to be active.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct Subject {
     /// The unit itself, or the staff member's unit.
     pub org_unit_id: String,
     pub unit_path: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
 }
 
 /// The subject named, as [`resolve`] finds it for `principal`, who must also be allowed to
@@ -28,7 +29,7 @@ pub fn resolve_to_act_for(
     principal: &Principal,
     kind: CriterionSubject,
     org_unit_id: Option<&str>,
-    staff_id: Option<&str>,
+    staff_id: Option<&StaffId>,
 ) -> Result<Subject, Error> {
     let subject = resolve(conn, kind, org_unit_id, staff_id, |path, staff| {
         policy::can_read_subject(principal, path, staff)
@@ -36,7 +37,7 @@ pub fn resolve_to_act_for(
     policy::ensure(policy::can_act_for_subject(
         principal,
         &subject.unit_path,
-        subject.staff_id.as_deref(),
+        subject.staff_id.as_ref(),
     ))?;
     Ok(subject)
 }
@@ -48,8 +49,8 @@ pub fn resolve(
     conn: &mut AnyConnection,
     kind: CriterionSubject,
     org_unit_id: Option<&str>,
-    staff_id: Option<&str>,
-    visible: impl Fn(&str, Option<&str>) -> bool,
+    staff_id: Option<&StaffId>,
+    visible: impl Fn(&str, Option<&StaffId>) -> bool,
 ) -> Result<Subject, Error> {
     match (kind, org_unit_id, staff_id) {
         (CriterionSubject::Collective, Some(unit_id), None) => {
@@ -139,7 +140,7 @@ pub fn subtree_filter(
 pub enum Seen {
     All,
     UnitsUnder(String),
-    Staff(String),
+    Staff(StaffId),
     Nothing,
 }
 

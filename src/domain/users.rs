@@ -9,6 +9,7 @@ use crate::db::{AnyConnection, Writes};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
+use crate::ids::StaffId;
 use crate::text::fold;
 
 text_enum! {
@@ -60,7 +61,7 @@ pub struct User {
     pub password_hash: String,
     pub roles: String,
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub active: bool,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
@@ -139,7 +140,7 @@ fn personal_words(personal: &[&str]) -> Vec<String> {
 pub fn own_words(
     conn: &mut AnyConnection,
     username: &str,
-    staff_id: Option<&str>,
+    staff_id: Option<&StaffId>,
 ) -> QueryResult<Vec<String>> {
     let mut words = vec![username.to_string()];
     if let Some(id) = staff_id
@@ -185,7 +186,7 @@ pub struct NewUser {
     pub username: String,
     pub roles: Vec<Role>,
     pub org_unit_id: Option<String>,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub active: bool,
 }
 
@@ -195,7 +196,7 @@ fn check_links(
     conn: &mut AnyConnection,
     roles: &[Role],
     org_unit_id: Option<&str>,
-    staff_id: Option<&str>,
+    staff_id: Option<&StaffId>,
 ) -> Result<(), Error> {
     match org_unit_id {
         Some(id) => {
@@ -260,7 +261,7 @@ pub fn create(
         tx,
         &new.roles,
         new.org_unit_id.as_deref(),
-        new.staff_id.as_deref(),
+        new.staff_id.as_ref(),
     )?;
     let at = now();
     let user: User = diesel::insert_into(users::table)
@@ -298,7 +299,7 @@ pub fn create(
 pub struct UserChanges {
     pub roles: Option<Vec<Role>>,
     pub org_unit_id: Option<Option<String>>,
-    pub staff_id: Option<Option<String>>,
+    pub staff_id: Option<Option<StaffId>>,
     pub active: Option<bool>,
 }
 
@@ -317,8 +318,8 @@ pub fn update(
         .unwrap_or(current.org_unit_id.clone());
     let staff_id = changes.staff_id.clone().unwrap_or(current.staff_id.clone());
     let new_staff = staff_id
-        .as_deref()
-        .filter(|s| Some(*s) != current.staff_id.as_deref());
+        .as_ref()
+        .filter(|s| Some(*s) != current.staff_id.as_ref());
     check_links(tx, &roles, org_unit_id.as_deref(), new_staff)?;
     let active = changes.active.unwrap_or(current.active);
     let user: User = diesel::update(users::table.find(&current.id))

@@ -119,7 +119,7 @@ impl From<SessionItem> for SessionNominationResponse {
         SessionNominationResponse {
             nomination_id: nomination_id.into(),
             nominee_name,
-            staff_id,
+            staff_id: staff_id.map(Into::into),
             nominee_unit_id,
             award_type_code,
             award_type_name,

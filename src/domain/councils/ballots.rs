@@ -195,10 +195,10 @@ pub fn vote(
         ));
     }
     let conflict = policy::vote_conflict(
-        member.staff_id.as_deref(),
+        member.staff_id.as_ref(),
         &member.roles(),
         member.org_unit_id.as_deref(),
-        n.staff_id.as_deref(),
+        n.staff_id.as_ref(),
         &n.nominee_unit_id,
     );
     if let Some(why) = conflict {
@@ -262,6 +262,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::ids::StaffId;
 
     fn user(staff_id: Option<&str>, roles: &str, unit: Option<&str>) -> User {
         User {
@@ -270,7 +271,7 @@ mod tests {
             password_hash: String::new(),
             roles: roles.into(),
             org_unit_id: unit.map(str::to_string),
-            staff_id: staff_id.map(str::to_string),
+            staff_id: staff_id.map(StaffId::from),
             active: true,
             version: 1,
             created_at: now(),
@@ -282,7 +283,7 @@ mod tests {
         Nomination {
             id: "n".into(),
             award_type_id: "a".into(),
-            staff_id: staff_id.map(str::to_string),
+            staff_id: staff_id.map(StaffId::from),
             nominee_unit_id: unit.into(),
             plan_id: None,
             movement_id: None,
@@ -306,10 +307,10 @@ mod tests {
     /// The policy's answer for a member account and a nomination.
     fn conflict_of(member: &User, n: &Nomination) -> Option<&'static str> {
         policy::vote_conflict(
-            member.staff_id.as_deref(),
+            member.staff_id.as_ref(),
             &member.roles(),
             member.org_unit_id.as_deref(),
-            n.staff_id.as_deref(),
+            n.staff_id.as_ref(),
             &n.nominee_unit_id,
         )
     }

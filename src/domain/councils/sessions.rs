@@ -35,6 +35,7 @@ use crate::domain::{
     Actor, PageRequest, calendar, changed_meanwhile, disclosures, ensure_version, new_id, now,
     subjects, text_enum,
 };
+use crate::ids::StaffId;
 use crate::ids::{CouncilId, NominationId};
 use crate::text::person_sort_key;
 
@@ -145,7 +146,7 @@ pub fn tally_visible(status: SessionStatus) -> bool {
 pub struct SessionItem {
     pub nomination_id: NominationId,
     pub nominee_name: String,
-    pub staff_id: Option<String>,
+    pub staff_id: Option<StaffId>,
     pub nominee_unit_id: String,
     pub award_type_code: String,
     pub award_type_name: String,
@@ -497,12 +498,12 @@ fn check_nomination(
     meets_on: NaiveDate,
     field: &str,
     id: &NominationId,
-    visible: &dyn Fn(&str, Option<&str>) -> bool,
+    visible: &dyn Fn(&str, Option<&StaffId>) -> bool,
 ) -> Result<Nomination, Error> {
     let found = match nominations::find(conn, id)? {
         Some(n) => {
             let path = subjects::unit_path(conn, &n.nominee_unit_id)?;
-            visible(&path, n.staff_id.as_deref()).then_some(n)
+            visible(&path, n.staff_id.as_ref()).then_some(n)
         }
         None => None,
     };
@@ -586,7 +587,7 @@ pub fn create_session(
     actor: &Actor,
     council: &Council,
     f: SessionFields,
-    visible: &dyn Fn(&str, Option<&str>) -> bool,
+    visible: &dyn Fn(&str, Option<&StaffId>) -> bool,
 ) -> Result<SessionDetail, Error> {
     if !council.active {
         return Err(Error::conflict(

@@ -22,6 +22,7 @@ use crate::db::AnyConnection;
 use crate::db::schema::{award_decisions, award_types, awards, org_units};
 use crate::domain::Error;
 use crate::domain::award_types::{AwardKind, AwardLevel, AwardType, AwardTypeRow, rules_for};
+use crate::ids::StaffId;
 use crate::text::nfc;
 
 /// The base context of every Verifiable Credential 2.0.
@@ -79,12 +80,12 @@ pub struct AwardFacts {
 pub fn award_facts(
     conn: &mut AnyConnection,
     award_id: &str,
-) -> QueryResult<Option<(AwardFacts, String, Option<String>)>> {
+) -> QueryResult<Option<(AwardFacts, String, Option<StaffId>)>> {
     type Row = (
         (
             String,
             String,
-            Option<String>,
+            Option<StaffId>,
             String,
             String,
             i32,
