@@ -12,6 +12,7 @@ use crate::app;
 use crate::auth::Admin;
 use crate::domain::audit::{self, AuditFilter, LoggedEntry};
 use crate::error::ApiError;
+use crate::ids::UserId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -66,7 +67,7 @@ impl From<LoggedEntry> for AuditEntryResponse {
         AuditEntryResponse {
             id,
             at: at.and_utc(),
-            actor_id,
+            actor_id: actor_id.map(Into::into),
             request_id,
             action,
             resource_type,
@@ -113,7 +114,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let filter = AuditFilter {
-        actor_id: query.actor_id,
+        actor_id: query.actor_id.map(UserId::from),
         resource_type: query.resource_type,
         resource_id: query.resource_id,
         action: query.action,

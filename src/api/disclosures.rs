@@ -117,7 +117,7 @@ impl DisclosureResponse {
             working_days,
             open,
             nomination_ids,
-            created_by,
+            created_by: created_by.map(Into::into),
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),

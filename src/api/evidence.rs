@@ -55,7 +55,7 @@ impl From<EvidenceFile> for FileResponse {
             content_type,
             size,
             sha256,
-            added_by,
+            added_by: added_by.map(Into::into),
             added_at: added_at.and_utc(),
         }
     }
@@ -84,7 +84,7 @@ impl From<HistoryEntry> for HistoryResponse {
         } = h;
         HistoryResponse {
             at: at.and_utc(),
-            actor_id,
+            actor_id: actor_id.map(Into::into),
             from_status,
             to_status,
             note,
@@ -188,9 +188,9 @@ impl From<EvidenceDetail> for EvidenceResponse {
             reviewed_score,
             status,
             source,
-            created_by,
+            created_by: created_by.map(Into::into),
             submitted_at: submitted_at.map(|t| t.and_utc()),
-            reviewed_by,
+            reviewed_by: reviewed_by.map(Into::into),
             reviewed_at: reviewed_at.map(|t| t.and_utc()),
             review_note,
             files: files.into_iter().map(FileResponse::from).collect(),

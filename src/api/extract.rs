@@ -12,6 +12,7 @@ use validator::Validate;
 
 use crate::domain::Actor;
 use crate::error::{ApiError, FieldError};
+use crate::ids::UserId;
 use crate::text::nfc;
 
 /// The largest JSON body accepted.
@@ -429,10 +430,10 @@ impl<T> Page<T> {
 pub struct RequestId(pub String);
 
 /// Who is acting, for the audit log.
-pub fn actor(req: &HttpRequest, user_id: Option<&str>) -> Actor {
+pub fn actor(req: &HttpRequest, user_id: Option<&UserId>) -> Actor {
     use actix_web::HttpMessage;
     Actor {
-        user_id: user_id.map(str::to_string),
+        user_id: user_id.cloned(),
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
     }
 }

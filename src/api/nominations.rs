@@ -43,7 +43,7 @@ impl From<DossierFile> for DossierFileResponse {
             content_type: f.content_type,
             size: f.size,
             sha256: f.sha256,
-            added_by: f.added_by,
+            added_by: f.added_by.map(Into::into),
             added_at: f.added_at.and_utc(),
         }
     }
@@ -124,7 +124,7 @@ impl NominationResponse {
             proposer_unit_id: n.proposer_unit_id,
             current_unit_id: n.current_unit_id,
             granting_unit_id: n.granting_unit_id,
-            created_by: n.created_by,
+            created_by: n.created_by.map(Into::into),
             files: files.map(|f| f.into_iter().map(Into::into).collect()),
             steps: steps.map(|s| s.into_iter().map(Step::from).collect()),
             version: n.version,
@@ -591,7 +591,7 @@ impl From<nominations::Step> for Step {
             action,
             status,
             reason,
-            actor_id,
+            actor_id: actor_id.map(Into::into),
             at,
         }
     }

@@ -77,7 +77,7 @@ impl From<Registration> for RegistrationResponse {
             titles,
             note,
             status,
-            registered_by,
+            registered_by: registered_by.map(Into::into),
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),

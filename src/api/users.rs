@@ -15,7 +15,7 @@ use crate::app;
 use crate::auth::Admin;
 use crate::domain::users::{Role, User, UserChanges, UserSort};
 use crate::error::ApiError;
-use crate::ids::StaffId;
+use crate::ids::{StaffId, UserId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -53,7 +53,7 @@ impl From<User> for UserResponse {
             updated_at,
         } = user;
         UserResponse {
-            id,
+            id: id.into(),
             username,
             roles,
             org_unit_id,
@@ -228,6 +228,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = UserId::from(id.into_inner());
     let user = super::read(&state.pool, move |conn| {
         app::users::get(conn, &principal, &id)
     })
@@ -263,6 +264,7 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = UserId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = UserChanges {
         roles: body.roles,
@@ -304,6 +306,7 @@ pub async fn set_password(
     IfMatch(version): IfMatch,
     Json(body): Json<SetPassword>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = UserId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     // One connection: the password is hashed before the write, not in it.
     let user = super::read(&state.pool, move |conn| {
@@ -339,6 +342,7 @@ pub async fn lift_login_lockout(
     Admin(principal): Admin,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = UserId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let throttle = state.throttle;
     super::change(&state.pool, move |tx| {

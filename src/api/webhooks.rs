@@ -73,7 +73,7 @@ impl From<Subscription> for WebhookResponse {
             disabled_reason,
             consecutive_failures,
             cursor,
-            created_by,
+            created_by: created_by.map(Into::into),
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),

@@ -16,6 +16,7 @@ use crate::domain::councils::{
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, users};
 use crate::ids::StaffId;
+use crate::ids::UserId;
 use crate::ids::{CouncilId, NominationId};
 
 /// What a list of councils asks for, besides the page.
@@ -25,7 +26,7 @@ pub struct ListQuery {
     pub org_unit_id: Option<String>,
     pub active: Option<bool>,
     /// Councils this account is a member of.
-    pub member_id: Option<String>,
+    pub member_id: Option<UserId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
@@ -57,14 +58,14 @@ pub struct NewRecusal {
     pub nomination_id: NominationId,
     pub reason: String,
     /// The member who recuses; default the caller.
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
 }
 
 /// That a member voted on a nomination of a session: never what they chose.
 pub struct Ballot {
     pub session_id: String,
     pub nomination_id: NominationId,
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// One page of the councils in the caller's scope, by name.
@@ -195,7 +196,7 @@ pub fn set_attendance(
     actor: &Actor,
     (council_id, session_id): (&CouncilId, &str),
     version: i64,
-    user_ids: &[String],
+    user_ids: &[UserId],
 ) -> Result<SessionDetail, Error> {
     let (_, current) = kept_session(tx, who, council_id, session_id)?;
     councils::set_attendance(tx, actor, current, version, user_ids)

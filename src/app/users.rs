@@ -5,7 +5,7 @@ use crate::db::{AnyConnection, Tx, Writes};
 use crate::domain::access::Principal;
 use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
-use crate::ids::StaffId;
+use crate::ids::{StaffId, UserId};
 use crate::secrets;
 
 /// What a list asks for, besides the page and the order.
@@ -68,7 +68,7 @@ pub fn create(
 }
 
 /// An account.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<User, Error> {
+pub fn get(conn: &mut AnyConnection, who: &Principal, id: &UserId) -> Result<User, Error> {
     admin(who)?;
     existing(conn, id)
 }
@@ -78,7 +78,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &UserId,
     version: i64,
     changes: UserChanges,
 ) -> Result<User, Error> {
@@ -93,7 +93,7 @@ pub fn set_password(
     conn: &mut impl Writes,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &UserId,
     version: i64,
     password: &str,
 ) -> Result<User, Error> {
@@ -115,7 +115,7 @@ pub fn lift_login_lockout(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &UserId,
     lift: impl FnOnce(&mut AnyConnection, &str) -> Result<bool, Error>,
 ) -> Result<(), Error> {
     admin(who)?;
@@ -129,6 +129,6 @@ fn admin(who: &Principal) -> Result<(), Error> {
     policy::ensure(who.is_admin())
 }
 
-fn existing(conn: &mut AnyConnection, id: &str) -> Result<User, Error> {
+fn existing(conn: &mut AnyConnection, id: &UserId) -> Result<User, Error> {
     users::find(conn, id)?.ok_or_else(|| Error::not_found("user"))
 }

@@ -10,6 +10,7 @@ use crate::domain::access::{Caller, ClientPrincipal, Principal, Scope};
 use crate::domain::clients;
 use crate::domain::sessions;
 use crate::error::ApiError;
+use crate::ids::UserId;
 use crate::observe::Authenticated;
 
 /// The bearer token of a request, if it has one.
@@ -39,7 +40,7 @@ impl FromRequest for Principal {
                 return Err(client_token_refused());
             }
             let principal = user_principal(&state, claims).await?;
-            noted(&req, Authenticated::User(principal.user_id.clone()));
+            noted(&req, Authenticated::User(principal.user_id.clone().into()));
             keep(&req, Caller::User(principal.clone()));
             Ok(principal)
         })
@@ -97,7 +98,7 @@ async fn user_principal(state: &AppState, claims: Claims) -> Result<Principal, A
     }
     let sid = claims.sid.clone();
     let (principal, ends) = db::run(&state.pool, move |conn| {
-        sessions::principal(conn, &claims.sid, &claims.sub)?
+        sessions::principal(conn, &claims.sid, &UserId::from(claims.sub))?
             .ok_or_else(|| ApiError::unauthorized("The session has ended; log in again."))
     })
     .await?;
@@ -159,7 +160,7 @@ impl FromRequest for Caller {
             noted(
                 &req,
                 match &caller {
-                    Caller::User(p) => Authenticated::User(p.user_id.clone()),
+                    Caller::User(p) => Authenticated::User(p.user_id.clone().into()),
                     Caller::Client(c) => Authenticated::Client(c.id.clone()),
                 },
             );

@@ -9,6 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::ids::UserId;
 use crate::secrets::random_bytes;
 
 pub const ISSUER: &str = "thidua";
@@ -95,7 +96,7 @@ impl TokenKeys {
     /// A signed access token for a session.
     pub fn issue(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         session_id: &str,
         roles: Vec<String>,
     ) -> Result<String, ApiError> {
@@ -103,7 +104,7 @@ impl TokenKeys {
         let claims = Claims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            sub: user_id.into(),
+            sub: user_id.to_string(),
             sid: session_id.into(),
             jti: uuid::Uuid::now_v7().to_string(),
             roles,

@@ -7,6 +7,7 @@ use crate::domain::Error;
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
 use crate::ids::StaffId;
+use crate::ids::UserId;
 
 /// What a service client's token is told on an endpoint for accounts.
 pub fn client_token_refused() -> Error {
@@ -47,7 +48,7 @@ impl Scope {
 
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub user_id: String,
+    pub user_id: UserId,
     pub username: String,
     pub roles: Vec<Role>,
     pub org_unit_id: Option<String>,
@@ -95,7 +96,7 @@ pub enum Caller {
 
 impl Caller {
     /// The user id for the audit log; clients are recorded by the request id alone.
-    pub fn user_id(&self) -> Option<&str> {
+    pub fn user_id(&self) -> Option<&UserId> {
         match self {
             Caller::User(p) => Some(&p.user_id),
             Caller::Client(_) => None,

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::{audit_log, change_events, ledger_head};
 use crate::domain::{Actor, now};
+use crate::ids::UserId;
 use crate::on_backend;
 
 /// What a write did to a resource, as the change feed tells it.
@@ -210,7 +211,7 @@ fn record(
     // not hold: a row that lacks a valid one was not written by the service.
     let mac = installed_key()?.sign(&RowContent {
         at,
-        actor_id: actor.user_id.as_deref(),
+        actor_id: actor.user_id.as_ref().map(UserId::as_str),
         request_id: actor.request_id.as_deref(),
         action,
         resource_type: kind,
@@ -220,7 +221,7 @@ fn record(
     });
     let row = diesel::insert_into(audit_log::table).values((
         audit_log::at.eq(at),
-        audit_log::actor_id.eq(actor.user_id.as_deref()),
+        audit_log::actor_id.eq(actor.user_id.as_ref()),
         audit_log::request_id.eq(actor.request_id.as_deref()),
         audit_log::action.eq(action),
         audit_log::resource_type.eq(kind),
@@ -610,7 +611,7 @@ pub fn head(conn: &mut AnyConnection) -> QueryResult<(i64, i64)> {
 pub struct Entry {
     pub id: i64,
     pub at: chrono::NaiveDateTime,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub request_id: Option<String>,
     pub action: String,
     pub resource_type: String,
@@ -625,7 +626,7 @@ impl Entry {
     fn content(&self) -> RowContent<'_> {
         RowContent {
             at: self.at,
-            actor_id: self.actor_id.as_deref(),
+            actor_id: self.actor_id.as_ref().map(UserId::as_str),
             request_id: self.request_id.as_deref(),
             action: &self.action,
             resource_type: &self.resource_type,
@@ -816,7 +817,7 @@ pub fn verify_chain(conn: &mut AnyConnection) -> QueryResult<ChainReport> {
 pub struct LoggedEntry {
     pub id: i64,
     pub at: chrono::NaiveDateTime,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub request_id: Option<String>,
     pub action: String,
     pub resource_type: String,
@@ -829,7 +830,7 @@ pub struct LoggedEntry {
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub resource_type: Option<String>,
     pub resource_id: Option<String>,
     pub action: Option<String>,

@@ -22,6 +22,7 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::{Actor, PageRequest, award_types as awards, calendar, new_id, now};
+use crate::ids::UserId;
 use crate::ids::{NominationId, StaffId};
 use crate::text::sort_key;
 
@@ -38,7 +39,7 @@ pub struct Disclosure {
     /// The last day of the period: its `working_days`-th working day.
     pub ends_on: NaiveDate,
     pub working_days: i32,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -211,7 +212,7 @@ pub fn create(
             disclosures::starts_on.eq(f.starts_on),
             disclosures::ends_on.eq(ends_on),
             disclosures::working_days.eq(i32::try_from(working_days).unwrap_or(i32::MAX)),
-            disclosures::created_by.eq(actor.user_id.as_deref()),
+            disclosures::created_by.eq(actor.user_id.as_ref()),
             disclosures::version.eq(1),
             disclosures::created_at.eq(at),
             disclosures::updated_at.eq(at),

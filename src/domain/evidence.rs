@@ -17,6 +17,7 @@ use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
 use crate::ids::StaffId;
+use crate::ids::UserId;
 use crate::ids::{CriterionId, EvidenceId, PlanId};
 use crate::on_backend;
 use crate::text::fold;
@@ -104,9 +105,9 @@ pub struct Evidence {
     pub reviewed_score: Option<f64>,
     pub status: EvidenceStatus,
     pub source: EvidenceSource,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub submitted_at: Option<chrono::NaiveDateTime>,
-    pub reviewed_by: Option<String>,
+    pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<chrono::NaiveDateTime>,
     pub review_note: Option<String>,
     pub version: i64,
@@ -133,7 +134,7 @@ pub struct EvidenceFile {
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
-    pub added_by: Option<String>,
+    pub added_by: Option<UserId>,
     pub added_at: chrono::NaiveDateTime,
 }
 
@@ -143,7 +144,7 @@ pub struct HistoryEntry {
     pub id: String,
     pub evidence_id: EvidenceId,
     pub at: chrono::NaiveDateTime,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub from_status: Option<EvidenceStatus>,
     pub to_status: EvidenceStatus,
     pub note: Option<String>,
@@ -681,8 +682,8 @@ pub fn find_file(
 
 /// Everyone who wrote the evidence: its creator, and whoever edited it, changed its files
 /// or submitted it (every history entry that is not a review).
-pub fn authors(conn: &mut AnyConnection, e: &Evidence) -> QueryResult<Vec<String>> {
-    let mut authors: Vec<String> = history_of(conn, &e.id)?
+pub fn authors(conn: &mut AnyConnection, e: &Evidence) -> QueryResult<Vec<UserId>> {
+    let mut authors: Vec<UserId> = history_of(conn, &e.id)?
         .into_iter()
         .filter(|h| {
             let review = h.from_status == Some(EvidenceStatus::Submitted) && is_review(h.to_status);

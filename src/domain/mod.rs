@@ -42,6 +42,8 @@ pub use error::{Error, FieldError};
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 
+use crate::ids::UserId;
+
 /// Now, in naive UTC cut to microseconds: SQLite would keep nanoseconds and PostgreSQL
 /// microseconds, and the two backends must answer the same.
 pub fn now() -> NaiveDateTime {
@@ -74,7 +76,7 @@ pub fn year_range(year: i32) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
 /// Who makes a change and in which request, for the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct Actor {
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub request_id: Option<String>,
 }
 

@@ -23,6 +23,7 @@ use crate::domain::subjects::{Seen, Subject};
 use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
 use crate::ids::StaffId;
+use crate::ids::UserId;
 use crate::ids::{NominationId, PlanId};
 use crate::text::fold;
 
@@ -78,7 +79,7 @@ pub struct Nomination {
     pub current_unit_id: Option<String>,
     pub granting_unit_id: String,
     pub status: NominationStatus,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -120,7 +121,7 @@ pub fn move_to(
             nomination_steps::action.eq(action),
             nomination_steps::status.eq(to.as_str()),
             nomination_steps::reason.eq(reason),
-            nomination_steps::actor_id.eq(actor.user_id.as_deref()),
+            nomination_steps::actor_id.eq(actor.user_id.as_ref()),
             nomination_steps::at.eq(at),
         ))
         .execute(tx.conn())?;
@@ -182,7 +183,7 @@ pub struct Step {
     /// The status after the step.
     pub status: String,
     pub reason: Option<String>,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub at: chrono::NaiveDateTime,
 }
 
@@ -205,7 +206,7 @@ pub struct DossierFile {
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
-    pub added_by: Option<String>,
+    pub added_by: Option<UserId>,
     pub added_at: chrono::NaiveDateTime,
 }
 
@@ -331,7 +332,7 @@ pub fn create(
             nominations::current_unit_id.eq(None::<String>),
             nominations::granting_unit_id.eq(&granting.id),
             nominations::status.eq(NominationStatus::Draft.as_str()),
-            nominations::created_by.eq(actor.user_id.as_deref()),
+            nominations::created_by.eq(actor.user_id.as_ref()),
             nominations::version.eq(1),
             nominations::created_at.eq(at),
             nominations::updated_at.eq(at),
@@ -346,7 +347,7 @@ pub fn create(
             nomination_steps::action.eq("create"),
             nomination_steps::status.eq(NominationStatus::Draft.as_str()),
             nomination_steps::reason.eq(None::<String>),
-            nomination_steps::actor_id.eq(actor.user_id.as_deref()),
+            nomination_steps::actor_id.eq(actor.user_id.as_ref()),
             nomination_steps::at.eq(at),
         ))
         .execute(tx.conn())?;

@@ -8,6 +8,7 @@ use crate::domain::access::{Caller, Principal, Scope};
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
 use crate::ids::StaffId;
+use crate::ids::UserId;
 
 /// Turns a permission into the answer for a visible object: 403 when refused.
 pub fn ensure(allowed: bool) -> Result<(), Error> {
@@ -326,8 +327,8 @@ pub fn can_vote(is_member: bool) -> bool {
 }
 
 /// A recusal is the member's own to record, or an officer's keeping the council for them.
-pub fn can_record_recusal(p: &Principal, council_path: &str, member_user_id: &str) -> bool {
-    p.user_id == member_user_id || can_keep_unit_awards(p, council_path)
+pub fn can_record_recusal(p: &Principal, council_path: &str, member_user_id: &UserId) -> bool {
+    p.user_id == *member_user_id || can_keep_unit_awards(p, council_path)
 }
 
 /// A council's sessions and minutes name the nominees, their votes and the public's
@@ -342,11 +343,11 @@ pub fn can_read_session(p: &Principal, council_path: &str, is_member: bool) -> b
 pub fn can_recuse(
     p: &Principal,
     council_path: &str,
-    member_user_id: &str,
+    member_user_id: &UserId,
     is_member: bool,
 ) -> bool {
     can_record_recusal(p, council_path, member_user_id)
-        && (is_member || p.user_id != member_user_id)
+        && (is_member || p.user_id != *member_user_id)
 }
 
 /// An account sits on a council only if it reads the council (its unit lies below or above
@@ -397,7 +398,7 @@ pub fn report_reader(caller: &Caller) -> Result<Principal, Error> {
     Ok(match caller {
         Caller::User(p) => p.clone(),
         Caller::Client(c) => Principal {
-            user_id: String::new(),
+            user_id: UserId::new(),
             username: format!("client:{}", c.id),
             roles: vec![Role::Officer],
             org_unit_id: c.org_unit_id.clone(),

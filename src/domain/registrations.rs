@@ -18,6 +18,7 @@ use crate::domain::{
 use crate::domain::{Error, UnknownStoredValue};
 use crate::ids::PlanId;
 use crate::ids::StaffId;
+use crate::ids::UserId;
 
 text_enum! {
     /// The emulation titles (danh hiệu thi đua) of Law 06/2022/QH15, Đ.23–28, that a
@@ -75,7 +76,7 @@ pub struct Registration {
     pub titles: Titles,
     pub note: Option<String>,
     pub status: RegistrationStatus,
-    pub registered_by: Option<String>,
+    pub registered_by: Option<UserId>,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,

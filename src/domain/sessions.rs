@@ -15,6 +15,7 @@ use crate::domain::access::{Principal, Scope};
 use crate::domain::audit::{self, ResourceKind};
 use crate::domain::users::{User, roles_from_db};
 use crate::domain::{Actor, new_id, now};
+use crate::ids::UserId;
 
 /// A session just opened or refreshed: the caller signs an access token for it.
 pub struct Opened {
@@ -167,7 +168,7 @@ pub fn close(tx: &mut Tx<'_>, actor: &Actor, session_id: &str) -> QueryResult<()
 pub fn principal(
     conn: &mut AnyConnection,
     session_id: &str,
-    user_id: &str,
+    user_id: &UserId,
 ) -> QueryResult<Option<(Principal, NaiveDateTime)>> {
     let row: Option<(User, Option<String>, NaiveDateTime)> = sessions::table
         .inner_join(users::table.left_join(org_units::table))

@@ -8,8 +8,9 @@ use crate::db::schema::{org_units, sessions, staff, users};
 use crate::db::{AnyConnection, Writes};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
-use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum};
 use crate::ids::StaffId;
+use crate::ids::UserId;
 use crate::text::fold;
 
 text_enum! {
@@ -55,7 +56,7 @@ pub fn roles_from_db(text: &str) -> Vec<Role> {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     #[serde(skip)]
     pub password_hash: String,
@@ -160,7 +161,7 @@ pub fn normalize_username(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<User>> {
+pub fn find(conn: &mut AnyConnection, id: &UserId) -> QueryResult<Option<User>> {
     users::table
         .find(id)
         .select(User::as_select())
@@ -266,7 +267,7 @@ pub fn create(
     let at = now();
     let user: User = diesel::insert_into(users::table)
         .values((
-            users::id.eq(new_id()),
+            users::id.eq(UserId::new()),
             users::username.eq(&username),
             users::password_hash.eq(password_hash),
             users::roles.eq(roles_to_db(&new.roles)),
@@ -367,7 +368,13 @@ pub fn set_password(
         .returning(users::all_columns)
         .get_result(tx.conn())?;
     end_sessions(tx, &user.id, "password_changed")?;
-    audit::record_event(tx, actor, "password_set", ResourceKind::User, &user.id)?;
+    audit::record_event(
+        tx,
+        actor,
+        "password_set",
+        ResourceKind::User,
+        user.id.as_str(),
+    )?;
     // The account's version moved: the feed must not skip it (the hash is never serialised).
     let resource = Resource {
         kind: ResourceKind::User,
@@ -399,14 +406,14 @@ pub fn login_lockout_lifted(
         actor,
         "login_lockout_lifted",
         ResourceKind::User,
-        &user.id,
+        user.id.as_str(),
         &serde_json::json!({"username": user.username, "was_locked": was_locked}),
     )?;
     Ok(())
 }
 
 /// Revokes every open session of an account.
-pub fn end_sessions(tx: &mut Tx<'_>, user_id: &str, reason: &str) -> QueryResult<usize> {
+pub fn end_sessions(tx: &mut Tx<'_>, user_id: &UserId, reason: &str) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))

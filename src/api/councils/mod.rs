@@ -29,6 +29,7 @@ use crate::auth::Principal;
 use crate::domain::councils::{Council, CouncilDetail, Member, MemberInput};
 use crate::error::ApiError;
 use crate::ids::CouncilId;
+use crate::ids::UserId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng", "name": "Nguyễn Văn An"}))]
@@ -48,7 +49,7 @@ impl From<Member> for MemberResponse {
             name,
         } = m;
         MemberResponse {
-            user_id,
+            user_id: user_id.into(),
             position,
             name,
         }
@@ -120,7 +121,7 @@ fn member_inputs(requested: Vec<MemberRequest>) -> Vec<MemberInput> {
     requested
         .into_iter()
         .map(|m| MemberInput {
-            user_id: m.user_id,
+            user_id: UserId::from(m.user_id),
             position: m.position,
         })
         .collect()
@@ -191,7 +192,7 @@ pub async fn list(
         q: params.q(),
         org_unit_id: query.org_unit_id,
         active: query.active,
-        member_id: query.member_id,
+        member_id: query.member_id.map(UserId::from),
         updated_since: params.updated_since(),
     };
     let (items, total) = crate::api::read(&state.pool, move |conn| {

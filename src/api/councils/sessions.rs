@@ -20,6 +20,7 @@ use crate::domain::councils::{
 };
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
+use crate::ids::UserId;
 use crate::ids::{CouncilId, NominationId};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -193,7 +194,7 @@ impl From<SessionDetail> for SessionResponse {
             members_total,
             present,
             quorum_met,
-            attendance,
+            attendance: attendance.into_iter().map(Into::into).collect(),
             nominations: items
                 .into_iter()
                 .map(SessionNominationResponse::from)
@@ -291,7 +292,7 @@ impl From<Ballot> for BallotReceipt {
         BallotReceipt {
             session_id,
             nomination_id: nomination_id.into(),
-            user_id,
+            user_id: user_id.into(),
         }
     }
 }
@@ -424,8 +425,9 @@ pub async fn set_attendance(
     let (id, sid) = path.into_inner();
     let id = CouncilId::from(id);
     let actor = actor(&req, Some(&principal.user_id));
+    let user_ids: Vec<UserId> = body.user_ids.into_iter().map(UserId::from).collect();
     let d = crate::api::change(&state.pool, move |tx| {
-        app::councils::set_attendance(tx, &principal, &actor, (&id, &sid), version, &body.user_ids)
+        app::councils::set_attendance(tx, &principal, &actor, (&id, &sid), version, &user_ids)
     })
     .await?;
     Ok(session_answer(StatusCode::OK, d))
@@ -531,7 +533,7 @@ pub async fn recuse(
     let new = app::councils::NewRecusal {
         nomination_id: NominationId::from(body.nomination_id),
         reason: body.reason,
-        user_id: body.user_id,
+        user_id: body.user_id.map(UserId::from),
     };
     let r = crate::api::change(&state.pool, move |tx| {
         app::councils::recuse(tx, &principal, &actor, (&id, &sid), new)
@@ -656,7 +658,7 @@ impl From<councils::Recusal> for Recusal {
         } = r;
         Recusal {
             nomination_id: nomination_id.into(),
-            user_id,
+            user_id: user_id.into(),
             name,
             reason,
             at,
@@ -680,7 +682,7 @@ impl From<councils::MinutesMember> for MinutesMember {
             position,
         } = m;
         MinutesMember {
-            user_id,
+            user_id: user_id.into(),
             name,
             position,
         }

@@ -21,6 +21,7 @@ use crate::domain::policy;
 use crate::domain::users::User;
 use crate::domain::{Actor, now, text_enum};
 use crate::ids::NominationId;
+use crate::ids::UserId;
 
 text_enum! {
     /// A member's choice on one nomination. Never stored with the member.
@@ -84,7 +85,7 @@ fn has_voted(
     conn: &mut AnyConnection,
     session_id: &str,
     nomination_id: &NominationId,
-    user_id: &str,
+    user_id: &UserId,
 ) -> QueryResult<bool> {
     let n: i64 = ballot_receipts::table
         .filter(ballot_receipts::session_id.eq(session_id))
@@ -99,7 +100,7 @@ fn has_recused(
     conn: &mut AnyConnection,
     session_id: &str,
     nomination_id: &NominationId,
-    user_id: &str,
+    user_id: &UserId,
 ) -> QueryResult<bool> {
     let n: i64 = recusals::table
         .filter(recusals::session_id.eq(session_id))
@@ -117,7 +118,7 @@ pub fn recuse(
     actor: &Actor,
     session: &Session,
     nomination_id: &NominationId,
-    user_id: &str,
+    user_id: &UserId,
     reason: &str,
 ) -> Result<Recusal, Error> {
     hold_open(tx, &session.id)?;
@@ -152,12 +153,12 @@ pub fn recuse(
         &session.id,
         &serde_json::json!({"nomination_id": n.id, "user_id": user_id, "reason": reason}),
     )?;
-    let name = names_of(tx, &[user_id.to_string()])?
+    let name = names_of(tx, std::slice::from_ref(user_id))?
         .remove(user_id)
         .unwrap_or_default();
     Ok(Recusal {
         nomination_id: n.id,
-        user_id: user_id.to_string(),
+        user_id: user_id.clone(),
         name,
         reason: reason.to_string(),
         at: at.and_utc(),

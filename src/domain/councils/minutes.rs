@@ -17,12 +17,13 @@ use crate::db::schema::{disclosure_feedback, org_units};
 use crate::domain::Error;
 use crate::domain::award_types::AwardRules;
 use crate::domain::nominations;
+use crate::ids::UserId;
 use crate::ids::{CouncilId, NominationId};
 
 /// A present or absent member in the minutes.
 #[derive(Debug, Clone)]
 pub struct MinutesMember {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub position: String,
 }
@@ -155,7 +156,7 @@ pub fn minutes(
         .select(org_units::name)
         .get_result(conn)?;
     let members = members(conn, &council.id)?;
-    let attending: HashSet<&String> = detail.attendance.iter().collect();
+    let attending: HashSet<&UserId> = detail.attendance.iter().collect();
     let (present, absent): (Vec<&Member>, Vec<&Member>) =
         members.iter().partition(|m| attending.contains(&m.user_id));
     let as_minutes = |list: Vec<&Member>| -> Vec<MinutesMember> {

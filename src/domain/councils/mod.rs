@@ -33,6 +33,7 @@ use crate::domain::policy;
 use crate::domain::users::User;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, now};
 use crate::ids::CouncilId;
+use crate::ids::UserId;
 use crate::text::{fold, person_sort_key, sort_key};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -51,7 +52,7 @@ pub struct Council {
 /// staff member's, else the username).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Member {
-    pub user_id: String,
+    pub user_id: UserId,
     pub position: String,
     pub name: String,
 }
@@ -66,7 +67,7 @@ pub struct CouncilDetail {
 /// A member as a request names it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberInput {
-    pub user_id: String,
+    pub user_id: UserId,
     pub position: String,
 }
 
@@ -106,7 +107,7 @@ fn position_rank(position: &str) -> u8 {
 
 /// The members of a council, by position then by name.
 pub fn members(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<Vec<Member>> {
-    let rows: Vec<(String, String, String, Option<String>)> = council_members::table
+    let rows: Vec<(UserId, String, String, Option<String>)> = council_members::table
         .inner_join(users::table)
         .left_join(staff::table.on(staff::id.nullable().eq(users::staff_id)))
         .filter(council_members::council_id.eq(council_id))
@@ -140,7 +141,7 @@ pub fn detail(conn: &mut AnyConnection, council: Council) -> QueryResult<Council
     Ok(CouncilDetail { council, members })
 }
 
-fn member_ids(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<Vec<String>> {
+fn member_ids(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<Vec<UserId>> {
     council_members::table
         .filter(council_members::council_id.eq(council_id))
         .select(council_members::user_id)
@@ -150,7 +151,7 @@ fn member_ids(conn: &mut AnyConnection, council_id: &CouncilId) -> QueryResult<V
 pub fn is_member(
     conn: &mut AnyConnection,
     council_id: &CouncilId,
-    user_id: &str,
+    user_id: &UserId,
 ) -> QueryResult<bool> {
     let n: i64 = council_members::table
         .filter(council_members::council_id.eq(council_id))
@@ -167,7 +168,7 @@ fn check_members(
     conn: &mut AnyConnection,
     council_path: &str,
     members: &[MemberInput],
-    kept: &[String],
+    kept: &[UserId],
 ) -> Result<(), Error> {
     for (i, m) in members.iter().enumerate() {
         let field = format!("members[{i}].user_id");
@@ -301,7 +302,7 @@ pub fn update(
             "A session of this council is open: its members and its state change only after the session closes.",
         ));
     }
-    let kept: Vec<String> = old.into_iter().map(|m| m.user_id).collect();
+    let kept: Vec<UserId> = old.into_iter().map(|m| m.user_id).collect();
     check_members(tx, unit_path, &f.members, &kept)?;
     let council: Council = diesel::update(
         councils::table
@@ -335,7 +336,7 @@ pub struct CouncilFilter {
     pub q: Option<String>,
     pub org_unit_id: Option<String>,
     pub active: Option<bool>,
-    pub member_id: Option<String>,
+    pub member_id: Option<UserId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 

@@ -36,6 +36,7 @@ use crate::domain::{
     subjects, text_enum,
 };
 use crate::ids::StaffId;
+use crate::ids::UserId;
 use crate::ids::{CouncilId, NominationId};
 use crate::text::person_sort_key;
 
@@ -162,7 +163,7 @@ pub struct SessionItem {
 #[derive(Debug, Clone)]
 pub struct Recusal {
     pub nomination_id: NominationId,
-    pub user_id: String,
+    pub user_id: UserId,
     /// The member's name.
     pub name: String,
     pub reason: String,
@@ -176,7 +177,7 @@ pub struct SessionDetail {
     /// Members of the council now (or, once open, when it opened).
     pub members_total: i32,
     /// Accounts recorded present.
-    pub attendance: Vec<String>,
+    pub attendance: Vec<UserId>,
     pub items: Vec<SessionItem>,
     pub recusals: Vec<Recusal>,
 }
@@ -197,7 +198,7 @@ impl SessionDetail {
 struct SessionRecord<'a> {
     #[serde(flatten)]
     session: &'a Session,
-    attendance: &'a [String],
+    attendance: &'a [UserId],
     nomination_ids: Vec<&'a str>,
     /// Only in the row that closes the session.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -274,7 +275,7 @@ pub fn find_session(
         .optional()
 }
 
-fn attendance(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<String>> {
+fn attendance(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<UserId>> {
     session_attendance::table
         .filter(session_attendance::session_id.eq(session_id))
         .order(session_attendance::user_id)
@@ -285,9 +286,9 @@ fn attendance(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<Str
 /// The name a member is known by, for accounts that may have left the council since.
 pub(super) fn names_of(
     conn: &mut AnyConnection,
-    user_ids: &[String],
-) -> QueryResult<HashMap<String, String>> {
-    let rows: Vec<(String, String, Option<String>)> = users::table
+    user_ids: &[UserId],
+) -> QueryResult<HashMap<UserId, String>> {
+    let rows: Vec<(UserId, String, Option<String>)> = users::table
         .left_join(staff::table.on(staff::id.nullable().eq(users::staff_id)))
         .filter(users::id.eq_any(user_ids))
         .select((users::id, users::username, staff::full_name.nullable()))
@@ -360,7 +361,7 @@ fn items(conn: &mut AnyConnection, session: &Session) -> QueryResult<Vec<Session
 }
 
 fn session_recusals(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<Recusal>> {
-    let rows: Vec<(NominationId, String, String, chrono::NaiveDateTime)> = recusals::table
+    let rows: Vec<(NominationId, UserId, String, chrono::NaiveDateTime)> = recusals::table
         .filter(recusals::session_id.eq(session_id))
         .order((recusals::at, recusals::user_id))
         .select((
@@ -370,7 +371,7 @@ fn session_recusals(conn: &mut AnyConnection, session_id: &str) -> QueryResult<V
             recusals::at,
         ))
         .load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+    let ids: Vec<UserId> = rows.iter().map(|r| r.1.clone()).collect();
     let names = names_of(conn, &ids)?;
     Ok(rows
         .into_iter()
@@ -715,7 +716,7 @@ pub fn set_attendance(
     actor: &Actor,
     current: SessionDetail,
     expected_version: i64,
-    user_ids: &[String],
+    user_ids: &[UserId],
 ) -> Result<SessionDetail, Error> {
     ensure_version(current.session.version, expected_version)?;
     let status = current.session.status;
@@ -875,19 +876,19 @@ pub fn close(
 /// nor a recusal.
 fn outstanding_ballots(conn: &mut AnyConnection, session: &Session) -> QueryResult<usize> {
     let present = attendance(conn, &session.id)?;
-    let nominations: Vec<String> = session_nominations::table
+    let nominations: Vec<NominationId> = session_nominations::table
         .filter(session_nominations::session_id.eq(&session.id))
         .select(session_nominations::nomination_id)
         .load(conn)?;
-    let receipts: Vec<(String, String)> = ballot_receipts::table
+    let receipts: Vec<(NominationId, UserId)> = ballot_receipts::table
         .filter(ballot_receipts::session_id.eq(&session.id))
         .select((ballot_receipts::nomination_id, ballot_receipts::user_id))
         .load(conn)?;
-    let recused: Vec<(String, String)> = recusals::table
+    let recused: Vec<(NominationId, UserId)> = recusals::table
         .filter(recusals::session_id.eq(&session.id))
         .select((recusals::nomination_id, recusals::user_id))
         .load(conn)?;
-    let done: HashSet<(String, String)> = receipts.into_iter().chain(recused).collect();
+    let done: HashSet<(NominationId, UserId)> = receipts.into_iter().chain(recused).collect();
     Ok(nominations
         .iter()
         .flat_map(|n| present.iter().map(move |u| (n.clone(), u.clone())))

@@ -21,6 +21,7 @@ use crate::domain::feed::{self, Change};
 use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
+use crate::ids::UserId;
 use crate::secrets::random_bytes;
 
 // Subscriptions -----------------------------------------------------------------------
@@ -40,7 +41,7 @@ pub struct Subscription {
     pub disabled_reason: Option<String>,
     pub consecutive_failures: i32,
     pub cursor: i64,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
