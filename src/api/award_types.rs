@@ -20,6 +20,7 @@ use crate::domain::award_types::{self, AwardKind, AwardLevel, AwardType, BaseSal
 use crate::domain::initiatives::InitiativeScope;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -141,14 +142,9 @@ pub async fn get(
     id: web::Path<String>,
     Query(query): Query<RulesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let unit = query.org_unit_id.map(OrgUnitId::from);
     let d = super::read(&state.pool, move |conn| {
-        app::award_types::get(
-            conn,
-            &principal,
-            &id,
-            query.org_unit_id.as_deref(),
-            query.on,
-        )
+        app::award_types::get(conn, &principal, &id, unit.as_ref(), query.on)
     })
     .await?;
     Ok(tagged(
@@ -187,7 +183,7 @@ impl From<RuleSetRow> for RuleSetResponse {
             legal_source: r.legal_source,
             valid_from: r.valid_from,
             valid_to: r.valid_to,
-            org_unit_id: r.org_unit_id,
+            org_unit_id: r.org_unit_id.map(Into::into),
             version: r.version,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
@@ -323,7 +319,7 @@ pub async fn create_rule_set(
         legal_source: body.legal_source,
         valid_from: body.valid_from,
         valid_to: body.valid_to,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(OrgUnitId::from),
         rules: domain_rules(body.rules),
     };
     let row = super::change(&state.pool, move |tx| {

@@ -15,6 +15,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFilter};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,7 +58,7 @@ impl BlocResponse {
             id,
             name,
             description,
-            owner_id,
+            owner_id: owner_id.into(),
             member_ids,
             active,
             version,
@@ -69,7 +70,10 @@ impl BlocResponse {
 
 impl From<BlocDetail> for BlocResponse {
     fn from(d: BlocDetail) -> Self {
-        BlocResponse::new(d.bloc, Some(d.member_ids))
+        BlocResponse::new(
+            d.bloc,
+            Some(d.member_ids.into_iter().map(Into::into).collect()),
+        )
     }
 }
 
@@ -139,7 +143,7 @@ pub async fn list(
     let filter = BlocFilter {
         q: params.q(),
         active: query.active,
-        member_id: query.member_id,
+        member_id: query.member_id.map(OrgUnitId::from),
         updated_since: params.updated_since(),
     };
     let (items, total) = super::read(&state.pool, move |conn| {
@@ -170,8 +174,8 @@ pub async fn create(
     let new = app::blocs::NewBloc {
         name: body.name,
         description: body.description,
-        owner_id: body.owner_id,
-        member_ids: body.member_ids,
+        owner_id: OrgUnitId::from(body.owner_id),
+        member_ids: body.member_ids.into_iter().map(OrgUnitId::from).collect(),
     };
     let d = super::change(&state.pool, move |tx| {
         app::blocs::create(tx, &principal, &actor, new)
@@ -233,7 +237,9 @@ pub async fn update(
     let changes = app::blocs::BlocChanges {
         name: body.name,
         description: body.description,
-        member_ids: body.member_ids,
+        member_ids: body
+            .member_ids
+            .map(|v| v.into_iter().map(OrgUnitId::from).collect()),
         active: body.active,
     };
     let d = super::change(&state.pool, move |tx| {
@@ -334,7 +340,7 @@ impl From<blocs::RankedUnit> for RankedUnit {
         } = u;
         RankedUnit {
             rank,
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             name,
             total_points,
             achieved,

@@ -16,6 +16,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::calendar::{self, Holiday};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 
 /// The longest period the calculator takes, in working days (about four years).
 pub const MAX_WORKING_DAYS: i64 = 1000;
@@ -59,7 +60,7 @@ impl From<Holiday> for HolidayResponse {
             weekend: calendar::is_weekend(day),
             day,
             name,
-            org_unit_id,
+            org_unit_id: org_unit_id.map(Into::into),
             created_at: created_at.and_utc(),
         }
     }
@@ -123,8 +124,9 @@ pub async fn list_holidays(
         updated_since: None,
     }
     .page()?;
+    let unit = query.org_unit_id.map(OrgUnitId::from);
     let rows = super::read(&state.pool, move |conn| {
-        app::calendar::list_holidays(conn, &principal, year, query.org_unit_id.as_deref())
+        app::calendar::list_holidays(conn, &principal, year, unit.as_ref())
     })
     .await?;
     // A year holds about a dozen holidays: paged here rather than in SQL.
@@ -162,7 +164,7 @@ pub async fn add_holiday(
     let new = app::calendar::NewHoliday {
         day,
         name: body.name,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(OrgUnitId::from),
     };
     let holiday = super::change(&state.pool, move |tx| {
         app::calendar::add_holiday(tx, &principal, &actor, new)
@@ -196,8 +198,9 @@ pub async fn remove_holiday(
         .map_err(|_| ApiError::invalid("day", "format", "must be a date, YYYY-MM-DD"))?;
     let day = check_date("day", day)?;
     let actor = actor(&req, Some(&principal.user_id));
+    let unit = owner.org_unit_id.map(OrgUnitId::from);
     super::change(&state.pool, move |tx| {
-        app::calendar::remove_holiday(tx, &principal, &actor, day, owner.org_unit_id.as_deref())
+        app::calendar::remove_holiday(tx, &principal, &actor, day, unit.as_ref())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -270,6 +273,7 @@ pub async fn working_days(
         .from
         .ok_or_else(|| ApiError::invalid("from", "required", "give the first day"))?;
     let from = check_date("from", from)?;
+    let unit = query.org_unit_id.map(OrgUnitId::from);
     let answer = match (query.days, query.to) {
         (Some(days), None) => {
             let n = u32::try_from(days)
@@ -277,13 +281,7 @@ pub async fn working_days(
                 .filter(|n| i64::from(*n) <= MAX_WORKING_DAYS)
                 .ok_or_else(|| ApiError::invalid("days", "range", "must be between 0 and 1000"))?;
             let due = super::read(&state.pool, move |conn| {
-                app::calendar::add_working_days(
-                    conn,
-                    &principal,
-                    query.org_unit_id.as_deref(),
-                    from,
-                    n,
-                )
+                app::calendar::add_working_days(conn, &principal, unit.as_ref(), from, n)
             })
             .await?;
             WorkingDays::Deadline(Deadline { from, days, due })
@@ -291,13 +289,7 @@ pub async fn working_days(
         (None, Some(to)) => {
             let to = check_date("to", to)?;
             let working_days = super::read(&state.pool, move |conn| {
-                app::calendar::working_days_between(
-                    conn,
-                    &principal,
-                    query.org_unit_id.as_deref(),
-                    from,
-                    to,
-                )
+                app::calendar::working_days_between(conn, &principal, unit.as_ref(), from, to)
             })
             .await?;
             WorkingDays::Span(Span {

@@ -15,6 +15,7 @@ use crate::app;
 use crate::auth::Admin;
 use crate::domain::clients::{ApiClient, ClientScope};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -63,7 +64,7 @@ impl From<ApiClient> for ClientResponse {
             name,
             client_id,
             scopes,
-            org_unit_id,
+            org_unit_id: org_unit_id.map(Into::into),
             active,
             secret_rotated_at: secret_rotated_at.and_utc(),
             last_used_at: last_used_at.map(|t| t.and_utc()),
@@ -168,7 +169,7 @@ pub async fn create(
     let new = app::clients::NewClient {
         name: body.name,
         scopes: body.scopes,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(OrgUnitId::from),
     };
     let (client, secret) = super::change(&state.pool, move |tx| {
         app::clients::create(tx, &principal, &actor, new)
@@ -239,7 +240,7 @@ pub async fn update(
         name: body.name,
         scopes: body.scopes,
         active: body.active,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(|v| v.map(OrgUnitId::from)),
     };
     let client = super::change(&state.pool, move |tx| {
         app::clients::update(tx, &principal, &actor, &id, version, update)

@@ -19,6 +19,7 @@ use crate::domain::award_types::AwardKind;
 use crate::domain::decisions::{AwardView, Decision, DecisionDetail, GrantStatus};
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::{DecisionId, NominationId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,7 +81,7 @@ impl From<AwardView> for AwardResponse {
             award_type_name: v.award_type_name,
             kind: v.award_kind,
             staff_id: a.staff_id.map(Into::into),
-            subject_unit_id: a.subject_unit_id,
+            subject_unit_id: a.subject_unit_id.into(),
             recipient_name: a.recipient_name,
             year: a.year,
             period_from: a.period_from,
@@ -136,7 +137,7 @@ impl DecisionResponse {
             decided_on: d.decided_on,
             signer: d.signer,
             authority: d.authority,
-            org_unit_id: d.org_unit_id,
+            org_unit_id: d.org_unit_id.into(),
             award_year: d.award_year,
             period_from: d.period_from,
             period_to: d.period_to,
@@ -267,7 +268,7 @@ pub async fn create(
         decided_on: body.decided_on,
         signer: body.signer,
         authority: body.authority,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: OrgUnitId::from(body.org_unit_id),
         award_year: body.award_year,
         period_from: body.period_from,
         period_to: body.period_to,
@@ -283,7 +284,7 @@ pub async fn create(
             .map(|r| app::decisions::PastRecipient {
                 award_type: r.award_type,
                 staff_id: r.staff_id.map(StaffId::from),
-                org_unit_id: r.org_unit_id,
+                org_unit_id: r.org_unit_id.map(OrgUnitId::from),
             })
             .collect(),
     };
@@ -313,15 +314,9 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
     let year = check_year(query.year)?;
+    let unit = query.org_unit_id.map(OrgUnitId::from);
     let (items, total) = super::read(&state.pool, move |conn| {
-        app::decisions::list(
-            conn,
-            &principal,
-            params.q(),
-            year,
-            query.org_unit_id.as_deref(),
-            page,
-        )
+        app::decisions::list(conn, &principal, params.q(), year, unit.as_ref(), page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::of(items, total, page, |d| {
@@ -408,7 +403,7 @@ pub async fn list_awards(
     let query = app::decisions::AwardQuery {
         q: params.q(),
         staff_id: query.staff_id.map(StaffId::from),
-        org_unit_id: query.org_unit_id,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
         award_type: query.award_type,
         year,
         status: query.status,

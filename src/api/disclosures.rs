@@ -21,6 +21,7 @@ use crate::domain::disclosures::{Candidate, Disclosure, DisclosureDetail, Feedba
 use crate::domain::{PageRequest, today};
 use crate::error::ApiError;
 use crate::ids::NominationId;
+use crate::ids::OrgUnitId;
 
 /// Feedback posts a client address may send per hour.
 pub const FEEDBACK_PER_HOUR: i32 = 30;
@@ -111,7 +112,7 @@ impl DisclosureResponse {
         DisclosureResponse {
             id,
             title,
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             starts_on,
             ends_on,
             working_days,
@@ -184,7 +185,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.page()?;
     let query = app::disclosures::ListQuery {
-        org_unit_id: query.org_unit_id,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
         open: query.open,
     };
     let (items, total) = super::read(&state.pool, move |conn| {
@@ -223,7 +224,7 @@ pub async fn create(
         .transpose()?;
     let new = app::disclosures::NewDisclosure {
         title: body.title,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: OrgUnitId::from(body.org_unit_id),
         starts_on,
         working_days: body.working_days,
         nomination_ids: body

@@ -22,6 +22,7 @@ use crate::domain::evidence::{
     Transition,
 };
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::{CriterionId, EvidenceId, PlanId};
 
@@ -178,7 +179,7 @@ impl From<EvidenceDetail> for EvidenceResponse {
             plan_id: plan_id.into(),
             year,
             subject,
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             staff_id: staff_id.map(Into::into),
             value,
             as_of,
@@ -309,7 +310,7 @@ pub async fn list(
         status: query.status,
         subject: query.subject,
         source: query.source,
-        org_unit_id: query.org_unit_id,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
         staff_id: query.staff_id.map(StaffId::from),
         updated_since: params.updated_since(),
     };
@@ -353,7 +354,7 @@ pub async fn create(
     let new = app::evidence::NewEvidence {
         criterion_id: CriterionId::from(body.criterion_id),
         year: body.year,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(OrgUnitId::from),
         staff_id: body.staff_id.map(StaffId::from),
         fields: EvidenceFields {
             value: body.value,

@@ -16,6 +16,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::initiatives::{Initiative, InitiativeDetail, InitiativeFilter, InitiativeScope};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,7 +54,7 @@ impl InitiativeResponse {
             scope: i.scope,
             id: i.id,
             title: i.title,
-            org_unit_id: i.org_unit_id,
+            org_unit_id: i.org_unit_id.into(),
             recognised_by: i.recognised_by,
             document_number: i.document_number,
             recognised_on: i.recognised_on,
@@ -161,7 +162,7 @@ pub async fn list(
     let page = params.page()?;
     let filter = InitiativeFilter {
         q: params.q(),
-        author_id: query.author_id,
+        author_id: query.author_id.map(StaffId::from),
         scope: query.scope,
         year: check_year(query.year)?,
     };
@@ -194,7 +195,7 @@ pub async fn create(
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::initiatives::NewInitiative {
         title: body.title,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: OrgUnitId::from(body.org_unit_id),
         scope: body.scope,
         recognised_by: body.recognised_by,
         document_number: body.document_number,

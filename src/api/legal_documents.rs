@@ -17,6 +17,7 @@ use crate::domain::legal_documents::{
     DocType, LegalDocument, LegalDocumentFilter, LegalDocumentSort,
 };
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -67,7 +68,7 @@ impl From<LegalDocument> for LegalDocumentResponse {
             issued_on,
             title,
             url,
-            owner_unit_id,
+            owner_unit_id: owner_unit_id.map(Into::into),
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),
@@ -188,7 +189,7 @@ pub async fn create(
         issued_on: body.issued_on,
         title: body.title,
         url: body.url,
-        owner_unit_id: body.owner_unit_id,
+        owner_unit_id: body.owner_unit_id.map(OrgUnitId::from),
     };
     let doc = super::change(&state.pool, move |tx| {
         app::legal_documents::create(tx, &principal, &actor, new)

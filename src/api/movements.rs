@@ -17,6 +17,7 @@ use crate::domain::movements::{
     Movement, MovementFilter, MovementKind, MovementLevel, MovementSort, MovementStatus,
 };
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -73,11 +74,11 @@ impl From<Movement> for MovementResponse {
             description,
             level,
             kind,
-            launched_by_id,
+            launched_by_id: launched_by_id.map(Into::into),
             start_date,
             end_date,
             status,
-            owner_unit_id,
+            owner_unit_id: owner_unit_id.map(Into::into),
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),
@@ -210,10 +211,10 @@ pub async fn create(
         description: body.description,
         level: body.level,
         kind: body.kind,
-        launched_by_id: body.launched_by_id,
+        launched_by_id: body.launched_by_id.map(OrgUnitId::from),
         start_date: body.start_date,
         end_date: body.end_date,
-        owner_unit_id: body.owner_unit_id,
+        owner_unit_id: body.owner_unit_id.map(OrgUnitId::from),
     };
     let m = super::change(&state.pool, move |tx| {
         app::movements::create(tx, &principal, &actor, new)
@@ -279,7 +280,7 @@ pub async fn update(
         description: body.description,
         level: body.level,
         kind: body.kind,
-        launched_by_id: body.launched_by_id,
+        launched_by_id: body.launched_by_id.map(|v| v.map(OrgUnitId::from)),
         start_date: body.start_date,
         end_date: body.end_date,
         status: body.status,

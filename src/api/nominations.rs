@@ -20,6 +20,7 @@ use crate::domain::nominations::{
 };
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::{NominationId, PlanId};
 
@@ -113,7 +114,7 @@ impl NominationResponse {
             award_type_code: v.award_type_code,
             award_type_name: v.award_type_name,
             staff_id: n.staff_id.map(Into::into),
-            nominee_unit_id: n.nominee_unit_id,
+            nominee_unit_id: n.nominee_unit_id.into(),
             nominee_name: v.nominee_name,
             plan_id: n.plan_id.map(Into::into),
             movement_id: n.movement_id,
@@ -121,9 +122,9 @@ impl NominationResponse {
             period_from: n.period_from,
             period_to: n.period_to,
             summary: n.summary,
-            proposer_unit_id: n.proposer_unit_id,
-            current_unit_id: n.current_unit_id,
-            granting_unit_id: n.granting_unit_id,
+            proposer_unit_id: n.proposer_unit_id.into(),
+            current_unit_id: n.current_unit_id.map(Into::into),
+            granting_unit_id: n.granting_unit_id.into(),
             created_by: n.created_by.map(Into::into),
             files: files.map(|f| f.into_iter().map(Into::into).collect()),
             steps: steps.map(|s| s.into_iter().map(Step::from).collect()),
@@ -275,8 +276,8 @@ pub async fn list(
         year,
         award_type: query.award_type,
         staff_id: query.staff_id.map(StaffId::from),
-        org_unit_id: query.org_unit_id,
-        current_unit_id: query.current_unit_id,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
+        current_unit_id: query.current_unit_id.map(OrgUnitId::from),
         updated_since: params.updated_since(),
     };
     let (items, total) = super::read(&state.pool, move |conn| {
@@ -310,8 +311,8 @@ pub async fn create(
     let new = app::nominations::NewNomination {
         award_type: body.award_type,
         staff_id: body.staff_id.map(StaffId::from),
-        org_unit_id: body.org_unit_id,
-        proposer_unit_id: body.proposer_unit_id,
+        org_unit_id: body.org_unit_id.map(OrgUnitId::from),
+        proposer_unit_id: body.proposer_unit_id.map(OrgUnitId::from),
         plan_id: body.plan_id.map(PlanId::from),
         movement_id: body.movement_id,
         year: body.year,
@@ -587,7 +588,7 @@ impl From<nominations::Step> for Step {
             at,
         } = s;
         Step {
-            unit_id,
+            unit_id: unit_id.map(Into::into),
             action,
             status,
             reason,

@@ -15,6 +15,7 @@ use crate::app::{self, org_units::UnitTree};
 use crate::auth::Principal;
 use crate::domain::org_units::{OrgUnit, OrgUnitKind, OrgUnitSort};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -54,11 +55,11 @@ impl From<OrgUnit> for OrgUnitResponse {
             updated_at,
         } = unit;
         OrgUnitResponse {
-            id,
+            id: id.into(),
             code,
             name,
             kind,
-            parent_id,
+            parent_id: parent_id.map(Into::into),
             active,
             version,
             created_at: created_at.and_utc(),
@@ -172,8 +173,8 @@ pub async fn list(
     let query = app::org_units::ListQuery {
         q: params.q(),
         kind: query.kind,
-        parent_id: query.parent_id,
-        under: query.under,
+        parent_id: query.parent_id.map(OrgUnitId::from),
+        under: query.under.map(OrgUnitId::from),
         active: query.active,
         updated_since: params.updated_since(),
     };
@@ -207,7 +208,7 @@ pub async fn create(
         code: body.code,
         name: body.name,
         kind: body.kind,
-        parent_id: body.parent_id,
+        parent_id: body.parent_id.map(OrgUnitId::from),
     };
     let unit = super::change(&state.pool, move |tx| {
         app::org_units::create(tx, &principal, &actor, new)
@@ -235,6 +236,7 @@ pub async fn get(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = OrgUnitId::from(id.into_inner());
     let unit = super::read(&state.pool, move |conn| {
         app::org_units::get(conn, &principal, &id)
     })
@@ -270,12 +272,13 @@ pub async fn update(
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateOrgUnit>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = OrgUnitId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let changes = app::org_units::UnitChanges {
         code: body.code,
         name: body.name,
         kind: body.kind,
-        parent_id: body.parent_id,
+        parent_id: body.parent_id.map(|v| v.map(OrgUnitId::from)),
         active: body.active,
     };
     let unit = super::change(&state.pool, move |tx| {
@@ -310,6 +313,7 @@ pub async fn archive(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
+    let id = OrgUnitId::from(id.into_inner());
     let actor = actor(&req, Some(&principal.user_id));
     let unit = super::change(&state.pool, move |tx| {
         app::org_units::archive(tx, &principal, &actor, &id, version)
@@ -338,6 +342,7 @@ pub async fn tree(
     id: web::Path<String>,
     Query(query): Query<TreeQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = OrgUnitId::from(id.into_inner());
     let include_archived = query.include_archived.unwrap_or(false);
     let tree = super::read(&state.pool, move |conn| {
         app::org_units::tree(conn, &principal, &id, include_archived)

@@ -19,6 +19,7 @@ use crate::domain::plans::{
     ResponsibilityRole, Review,
 };
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 
 // A plan's parts, as written and answered -------------------------------------------------
@@ -182,7 +183,7 @@ impl From<Responsibility> for plans::Responsibility {
             task,
         } = r;
         plans::Responsibility {
-            org_unit_id,
+            org_unit_id: OrgUnitId::from(org_unit_id),
             role,
             task,
         }
@@ -197,7 +198,7 @@ impl From<plans::Responsibility> for Responsibility {
             task,
         } = r;
         Responsibility {
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             role,
             task,
         }
@@ -299,7 +300,7 @@ impl From<PlanDetail> for PlanResponse {
             id: plan.id.clone().into(),
             number,
             issued_on,
-            issuer_id,
+            issuer_id: issuer_id.into(),
             title,
             signer_name,
             signer_title,
@@ -357,7 +358,7 @@ impl From<Plan> for PlanSummary {
             id: id.into(),
             number,
             issued_on,
-            issuer_id,
+            issuer_id: issuer_id.into(),
             title,
             status,
             version,
@@ -432,7 +433,7 @@ impl CreatePlan {
         PlanContent {
             number: self.number,
             issued_on: self.issued_on,
-            issuer_id: self.issuer_id,
+            issuer_id: OrgUnitId::from(self.issuer_id),
             title: self.title,
             signer_name: self.signer_name,
             signer_title: self.signer_title,
@@ -538,7 +539,7 @@ impl UpdatePlan {
         app::plans::PlanChanges {
             number: self.number,
             issued_on: self.issued_on,
-            issuer_id: self.issuer_id,
+            issuer_id: self.issuer_id.map(OrgUnitId::from),
             title: self.title,
             signer_name: self.signer_name,
             signer_title: self.signer_title,
@@ -629,7 +630,7 @@ pub async fn list(
     let filter = PlanFilter {
         q: params.q(),
         status: query.status,
-        issuer_id: query.issuer_id,
+        issuer_id: query.issuer_id.map(OrgUnitId::from),
         movement_id: query.movement_id,
         year: check_year(query.year)?,
         updated_since: params.updated_since(),

@@ -19,6 +19,7 @@ use crate::domain::registrations::{
     self, Deadline, DeadlineFields, Registration, RegistrationChange, RegistrationStatus, Title,
 };
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 use crate::ids::StaffId;
 
@@ -72,7 +73,7 @@ impl From<Registration> for RegistrationResponse {
             plan_id: plan_id.into(),
             year,
             subject,
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             staff_id: staff_id.map(Into::into),
             titles,
             note,
@@ -162,7 +163,7 @@ pub async fn list(
         subject: query.subject,
         status: query.status,
         title: query.title,
-        org_unit_id: query.org_unit_id,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
         staff_id: query.staff_id.map(StaffId::from),
         updated_since: params.updated_since(),
     };
@@ -197,7 +198,7 @@ pub async fn create(
         plan_id: PlanId::from(body.plan_id),
         year: body.year,
         subject: body.subject,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(OrgUnitId::from),
         staff_id: body.staff_id.map(StaffId::from),
         titles: body.titles,
         note: body.note,

@@ -14,7 +14,7 @@ use crate::auth::Principal;
 use crate::domain::criteria::{CriterionSubject, Frequency, Measure};
 use crate::domain::scoring::{self, PointsSource, ProgressStatus, Staleness, rollup};
 use crate::error::ApiError;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -67,17 +67,11 @@ pub async fn scores(
 ) -> Result<HttpResponse, ApiError> {
     let id = PlanId::from(id.into_inner());
     let year = required_year(query.year)?;
+    let unit = query.org_unit_id.map(OrgUnitId::from);
     let page = params.page()?;
     let kind = query.subject.unwrap_or(CriterionSubject::Collective);
     let (plan, rows) = super::read(&state.pool, move |conn| {
-        app::scores::board(
-            conn,
-            &principal,
-            &id,
-            year,
-            kind,
-            query.org_unit_id.as_deref(),
-        )
+        app::scores::board(conn, &principal, &id, year, kind, unit.as_ref())
     })
     .await?;
     let total = rows.len() as i64;
@@ -131,6 +125,7 @@ pub async fn plan_progress(
 ) -> Result<HttpResponse, ApiError> {
     let id = PlanId::from(id.into_inner());
     let year = required_year(query.year)?;
+    let unit = query.org_unit_id.map(OrgUnitId::from);
     let (plan, rows) = super::read(&state.pool, move |conn| {
         app::scores::board(
             conn,
@@ -138,7 +133,7 @@ pub async fn plan_progress(
             &id,
             year,
             CriterionSubject::Collective,
-            query.org_unit_id.as_deref(),
+            unit.as_ref(),
         )
     })
     .await?;
@@ -191,6 +186,7 @@ pub async fn unit_progress(
     id: web::Path<String>,
     Query(query): Query<UnitProgressQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = OrgUnitId::from(id.into_inner());
     let year = required_year(query.year)?;
     let plan_id = query
         .plan
@@ -255,8 +251,9 @@ pub async fn stale(
 ) -> Result<HttpResponse, ApiError> {
     let id = PlanId::from(id.into_inner());
     let year = required_year(query.year)?;
+    let unit = query.org_unit_id.map(OrgUnitId::from);
     let (plan, rows) = super::read(&state.pool, move |conn| {
-        app::scores::stale(conn, &principal, &id, year, query.org_unit_id.as_deref())
+        app::scores::stale(conn, &principal, &id, year, unit.as_ref())
     })
     .await?;
     let items = rows
@@ -267,7 +264,7 @@ pub async fn stale(
             cells.into_iter().filter_map(move |c| {
                 Some(StaleItem {
                     subject,
-                    org_unit_id: unit.clone(),
+                    org_unit_id: unit.clone().into(),
                     staff_id: staff.clone().map(Into::into),
                     name: name.clone(),
                     criterion_id: c.criterion_id.into(),
@@ -439,7 +436,7 @@ impl From<scoring::SubjectRow> for SubjectRow {
         } = r;
         SubjectRow {
             subject,
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             staff_id: staff_id.map(Into::into),
             name,
             registered,

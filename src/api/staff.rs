@@ -15,6 +15,7 @@ use crate::app::{self, staff::StaffChanges};
 use crate::auth::Principal;
 use crate::domain::staff::{Gender, Staff, StaffCategory, StaffSort};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,7 +67,7 @@ impl From<Staff> for StaffResponse {
             id: id.into(),
             staff_code,
             full_name,
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             position,
             category,
             email,
@@ -156,7 +157,7 @@ impl From<UpdateStaff> for StaffChanges {
     fn from(b: UpdateStaff) -> Self {
         StaffChanges {
             full_name: b.full_name,
-            org_unit_id: b.org_unit_id,
+            org_unit_id: b.org_unit_id.map(OrgUnitId::from),
             category: b.category,
             position: b.position,
             staff_code: b.staff_code,
@@ -197,8 +198,8 @@ pub async fn list(
     let sort = params.sort(StaffSort::FullName)?;
     let query = app::staff::ListQuery {
         q: params.q(),
-        org_unit_id: query.org_unit_id,
-        under: query.under,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
+        under: query.under.map(OrgUnitId::from),
         category: query.category,
         gender: query.gender,
         active: query.active,
@@ -231,7 +232,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::staff::NewStaff {
-        org_unit_id: body.org_unit_id,
+        org_unit_id: OrgUnitId::from(body.org_unit_id),
         full_name: body.full_name,
         staff_code: body.staff_code,
         position: body.position,

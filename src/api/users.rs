@@ -15,6 +15,7 @@ use crate::app;
 use crate::auth::Admin;
 use crate::domain::users::{Role, User, UserChanges, UserSort};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::{StaffId, UserId};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,7 +57,7 @@ impl From<User> for UserResponse {
             id: id.into(),
             username,
             roles,
-            org_unit_id,
+            org_unit_id: org_unit_id.map(Into::into),
             staff_id: staff_id.map(Into::into),
             active,
             version,
@@ -163,7 +164,7 @@ pub async fn list(
     let query = app::users::ListQuery {
         q: params.q(),
         role: query.role,
-        org_unit_id: query.org_unit_id,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
         active: query.active,
         updated_since: params.updated_since(),
     };
@@ -197,7 +198,7 @@ pub async fn create(
         username: body.username,
         password: body.password,
         roles: body.roles,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(OrgUnitId::from),
         staff_id: body.staff_id.map(StaffId::from),
     };
     // One connection: the password is hashed before the write, not in it.
@@ -268,7 +269,7 @@ pub async fn update(
     let actor = actor(&req, Some(&principal.user_id));
     let changes = UserChanges {
         roles: body.roles,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: body.org_unit_id.map(|v| v.map(OrgUnitId::from)),
         staff_id: body.staff_id.map(|s| s.map(StaffId::from)),
         active: body.active,
     };

@@ -13,6 +13,7 @@ use crate::domain::award_types::{
 };
 use crate::domain::org_units::{OrgUnitKind, referenced_unit};
 use crate::domain::{Actor, Error, policy, validate};
+use crate::ids::OrgUnitId;
 
 /// An award type with the rules in force for the day and unit asked about.
 pub struct AwardTypeDetail {
@@ -27,7 +28,7 @@ pub struct NewRuleSet {
     pub legal_source: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub rules: BTreeMap<String, AwardRules>,
 }
 
@@ -65,7 +66,7 @@ pub fn get(
     conn: &mut AnyConnection,
     who: &Principal,
     key: &str,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
     on: Option<NaiveDate>,
 ) -> Result<AwardTypeDetail, Error> {
     let t = award_types::find_by_id_or_code(conn, key)?

@@ -10,14 +10,15 @@ use crate::domain::plans::visible_plan;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, Error, PageRequest, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 
 /// A new bloc under an owner unit.
 pub struct NewBloc {
     pub name: String,
     pub description: Option<String>,
-    pub owner_id: String,
-    pub member_ids: Vec<String>,
+    pub owner_id: OrgUnitId,
+    pub member_ids: Vec<OrgUnitId>,
 }
 
 /// A bloc's changes: each field left out (`None`) stays; `Some(None)` clears it.
@@ -25,7 +26,7 @@ pub struct NewBloc {
 pub struct BlocChanges {
     pub name: Option<String>,
     pub description: Option<Option<String>>,
-    pub member_ids: Option<Vec<String>>,
+    pub member_ids: Option<Vec<OrgUnitId>>,
     pub active: Option<bool>,
 }
 

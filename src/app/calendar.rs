@@ -7,12 +7,13 @@ use crate::db::{AnyConnection, Tx};
 use crate::domain::access::Principal;
 use crate::domain::calendar::{self, Holiday};
 use crate::domain::{Actor, Error, org_units, policy};
+use crate::ids::OrgUnitId;
 
 /// A holiday to add: national without a unit, else the unit's own.
 pub struct NewHoliday {
     pub day: NaiveDate,
     pub name: String,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
 }
 
 /// The holidays of a year (or all) the caller reads: the national ones, and a unit's.
@@ -20,7 +21,7 @@ pub fn list_holidays(
     conn: &mut AnyConnection,
     who: &Principal,
     year: Option<i32>,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
 ) -> Result<Vec<Holiday>, Error> {
     let unit = calendar_unit(conn, who, org_unit_id)?;
     Ok(calendar::list(conn, year, unit.as_deref())?)
@@ -34,9 +35,9 @@ pub fn add_holiday(
     new: NewHoliday,
 ) -> Result<Holiday, Error> {
     let name = new.name.trim().to_string();
-    let unit = calendar_unit(tx, who, new.org_unit_id.as_deref())?;
+    let unit = calendar_unit(tx, who, new.org_unit_id.as_ref())?;
     policy::ensure(policy::can_edit_holidays(who, unit.as_deref()))?;
-    calendar::add(tx, actor, new.day, &name, new.org_unit_id.as_deref())
+    calendar::add(tx, actor, new.day, &name, new.org_unit_id.as_ref())
 }
 
 /// Remove a holiday: national ones by admins, a unit's by its officers.
@@ -45,7 +46,7 @@ pub fn remove_holiday(
     who: &Principal,
     actor: &Actor,
     day: NaiveDate,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
 ) -> Result<(), Error> {
     // A unit outside the caller's scope hides its holidays: 404, as for any holiday
     // the caller cannot see.
@@ -65,7 +66,7 @@ pub fn remove_holiday(
 pub fn add_working_days(
     conn: &mut AnyConnection,
     who: &Principal,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
     from: NaiveDate,
     n: u32,
 ) -> Result<NaiveDate, Error> {
@@ -77,7 +78,7 @@ pub fn add_working_days(
 pub fn working_days_between(
     conn: &mut AnyConnection,
     who: &Principal,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<i64, Error> {
@@ -96,7 +97,7 @@ pub fn working_days_between(
 fn calendar_unit(
     conn: &mut AnyConnection,
     who: &Principal,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
 ) -> Result<Option<String>, Error> {
     let Some(id) = org_unit_id else {
         return Ok(None);

@@ -5,12 +5,13 @@ use crate::db::{AnyConnection, Tx};
 use crate::domain::access::Principal;
 use crate::domain::clients::{self, ApiClient, ClientChanges, ClientScope};
 use crate::domain::{Actor, Error, org_units, policy};
+use crate::ids::OrgUnitId;
 
 /// A client to register, limited to a unit's subtree (none: the whole system).
 pub struct NewClient {
     pub name: String,
     pub scopes: Vec<ClientScope>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
 }
 
 /// A client's changes: each field left out (`None`) stays; `org_unit_id: Some(None)`
@@ -20,7 +21,7 @@ pub struct ClientUpdate {
     pub name: Option<String>,
     pub scopes: Option<Vec<ClientScope>>,
     pub active: Option<bool>,
-    pub org_unit_id: Option<Option<String>>,
+    pub org_unit_id: Option<Option<OrgUnitId>>,
 }
 
 /// Every service client.
@@ -38,7 +39,7 @@ pub fn create(
 ) -> Result<(ApiClient, String), Error> {
     admin(who)?;
     let name = new.name.trim().to_string();
-    check_unit(tx, new.org_unit_id.as_deref())?;
+    check_unit(tx, new.org_unit_id.as_ref())?;
     clients::create(tx, actor, name, &new.scopes, new.org_unit_id)
 }
 
@@ -65,7 +66,7 @@ pub fn update(
         org_unit_id: update.org_unit_id,
         rotate_secret: false,
     };
-    check_unit(tx, changes.org_unit_id.as_ref().and_then(|u| u.as_deref()))?;
+    check_unit(tx, changes.org_unit_id.as_ref().and_then(|u| u.as_ref()))?;
     let current = existing(tx, id)?;
     let (client, _) = clients::update(tx, actor, current, version, changes)?;
     Ok(client)
@@ -103,7 +104,7 @@ fn existing(conn: &mut AnyConnection, id: &str) -> Result<ApiClient, Error> {
 }
 
 /// The unit a client is limited to must exist (422 naming `org_unit_id`).
-fn check_unit(conn: &mut AnyConnection, unit: Option<&str>) -> Result<(), Error> {
+fn check_unit(conn: &mut AnyConnection, unit: Option<&OrgUnitId>) -> Result<(), Error> {
     if let Some(id) = unit
         && org_units::find(conn, id)?.is_none()
     {

@@ -15,6 +15,7 @@ use crate::domain::councils::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, users};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
 use crate::ids::{CouncilId, NominationId};
@@ -23,7 +24,7 @@ use crate::ids::{CouncilId, NominationId};
 pub struct ListQuery {
     pub q: Option<String>,
     /// Councils of this unit.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub active: Option<bool>,
     /// Councils this account is a member of.
     pub member_id: Option<UserId>,
@@ -33,7 +34,7 @@ pub struct ListQuery {
 /// A new council of a unit, with its members.
 pub struct NewCouncil {
     pub name: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub members: Vec<MemberInput>,
 }
 

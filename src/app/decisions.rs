@@ -16,6 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy, staff};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::{DecisionId, NominationId};
 
@@ -27,7 +28,7 @@ pub struct NewDecision {
     pub signer: String,
     pub authority: String,
     /// The issuing unit; the nominations are granted at it or below.
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub award_year: i32,
     /// Default: 1 January of `award_year`.
     pub period_from: Option<NaiveDate>,
@@ -44,7 +45,7 @@ pub struct PastRecipient {
     /// The award type's code or id.
     pub award_type: String,
     pub staff_id: Option<StaffId>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
 }
 
 /// What a list of awards asks for, besides the page.
@@ -52,7 +53,7 @@ pub struct AwardQuery {
     pub q: Option<String>,
     pub staff_id: Option<StaffId>,
     /// Recipients in this unit's subtree.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     /// An award type's code or id.
     pub award_type: Option<String>,
     pub year: Option<i32>,
@@ -99,7 +100,7 @@ pub fn list(
     who: &Principal,
     q: Option<String>,
     year: Option<i32>,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
     page: PageRequest,
 ) -> Result<(Vec<Decision>, i64), Error> {
     let filter = DecisionFilter {
@@ -155,7 +156,7 @@ pub fn list_awards(
     let filter = AwardFilter {
         q: query.q,
         staff_id: query.staff_id,
-        under: subjects::subtree_filter(conn, query.org_unit_id.as_deref())?,
+        under: subjects::subtree_filter(conn, query.org_unit_id.as_ref())?,
         award_type_id,
         year: query.year,
         status: query.status,
@@ -294,7 +295,7 @@ fn grants(
         let subject = subjects::resolve(
             conn,
             kind,
-            r.org_unit_id.as_deref(),
+            r.org_unit_id.as_ref(),
             r.staff_id.as_ref(),
             |path, _| path.starts_with(issuer_path),
         )

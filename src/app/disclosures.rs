@@ -12,11 +12,12 @@ use crate::domain::disclosures::{
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, subjects, today};
 use crate::ids::NominationId;
+use crate::ids::OrgUnitId;
 
 /// What a list asks for, besides the page.
 pub struct ListQuery {
     /// Disclosures of this unit and the units below it.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     /// Only those taking feedback today (`true`) or not (`false`).
     pub open: Option<bool>,
 }
@@ -24,7 +25,7 @@ pub struct ListQuery {
 /// Nominations to publish, by a unit they are granted inside.
 pub struct NewDisclosure {
     pub title: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     /// Default: today; never before it.
     pub starts_on: Option<NaiveDate>,
     pub working_days: Option<u32>,
@@ -53,7 +54,7 @@ pub fn list(
     query: ListQuery,
     page: PageRequest,
 ) -> Result<(Vec<Disclosure>, i64), Error> {
-    let under_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
+    let under_path = subjects::subtree_filter(conn, query.org_unit_id.as_ref())?;
     let filter = DisclosureFilter {
         under_path,
         open: query.open,

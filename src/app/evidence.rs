@@ -12,6 +12,7 @@ use crate::domain::evidence::{
 };
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::{CriterionId, EvidenceId, PlanId};
 
@@ -32,7 +33,7 @@ pub struct ListQuery {
     pub subject: Option<CriterionSubject>,
     pub source: Option<EvidenceSource>,
     /// Evidence about this unit, the units below it and their staff.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
@@ -41,7 +42,7 @@ pub struct ListQuery {
 pub struct NewEvidence {
     pub criterion_id: CriterionId,
     pub year: i32,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
     pub fields: EvidenceFields,
 }
@@ -70,7 +71,7 @@ pub fn list(
     sort: Sort<EvidenceSort>,
     page: PageRequest,
 ) -> Result<(Vec<EvidenceDetail>, i64), Error> {
-    let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
+    let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_ref())?;
     let filter = EvidenceFilter {
         q: query.q,
         plan_id: query.plan_id,
@@ -120,7 +121,7 @@ pub fn create(
         tx,
         who,
         c.subject(),
-        new.org_unit_id.as_deref(),
+        new.org_unit_id.as_ref(),
         new.staff_id.as_ref(),
     )?;
     evidence::check_context(tx, &plan, &issuer_path, &c, &subject, new.year)?;

@@ -10,12 +10,13 @@ use crate::domain::initiatives::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 
 /// A recognised initiative to record, with its authors (staff of the unit's subtree).
 pub struct NewInitiative {
     pub title: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub scope: InitiativeScope,
     pub recognised_by: String,
     pub document_number: String,

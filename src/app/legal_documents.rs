@@ -11,6 +11,7 @@ use crate::domain::legal_documents::{
 };
 use crate::domain::org_units::reference_owner;
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::OrgUnitId;
 
 /// A document to record, kept by `owner_unit_id` (default: the caller's unit; none, i.e.
 /// national, for an admin).
@@ -21,7 +22,7 @@ pub struct NewDocument {
     pub issued_on: NaiveDate,
     pub title: String,
     pub url: Option<String>,
-    pub owner_unit_id: Option<String>,
+    pub owner_unit_id: Option<OrgUnitId>,
 }
 
 /// A document's corrections: each field left out (`None`) stays; `url: Some(None)`
@@ -62,8 +63,8 @@ pub fn create(
         title: new.title.trim().to_string(),
         url: new.url,
     };
-    let (owner, _) = reference_owner(tx, who, new.owner_unit_id.as_deref())?;
-    docs::create(tx, actor, fields, owner.as_deref())
+    let (owner, _) = reference_owner(tx, who, new.owner_unit_id.as_ref())?;
+    docs::create(tx, actor, fields, owner.as_ref())
 }
 
 /// A document the caller sees.

@@ -11,6 +11,7 @@ use crate::domain::movements::{
 };
 use crate::domain::org_units::{reference_owner, referenced_unit};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::OrgUnitId;
 
 /// A movement to launch: national without an owner unit, else the unit's own.
 pub struct NewMovement {
@@ -19,10 +20,10 @@ pub struct NewMovement {
     pub description: Option<String>,
     pub level: MovementLevel,
     pub kind: MovementKind,
-    pub launched_by_id: Option<String>,
+    pub launched_by_id: Option<OrgUnitId>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    pub owner_unit_id: Option<String>,
+    pub owner_unit_id: Option<OrgUnitId>,
 }
 
 /// A movement's changes: each field left out (`None`) stays; `Some(None)` clears it.
@@ -33,7 +34,7 @@ pub struct MovementChanges {
     pub description: Option<Option<String>>,
     pub level: Option<MovementLevel>,
     pub kind: Option<MovementKind>,
-    pub launched_by_id: Option<Option<String>>,
+    pub launched_by_id: Option<Option<OrgUnitId>>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub status: Option<MovementStatus>,
@@ -57,8 +58,8 @@ pub fn create(
     actor: &Actor,
     new: NewMovement,
 ) -> Result<Movement, Error> {
-    let (owner, _) = reference_owner(tx, who, new.owner_unit_id.as_deref())?;
-    check_launcher(tx, who, new.launched_by_id.as_deref())?;
+    let (owner, _) = reference_owner(tx, who, new.owner_unit_id.as_ref())?;
+    check_launcher(tx, who, new.launched_by_id.as_ref())?;
     let f = MovementFields {
         name: new.name.trim().to_string(),
         short_name: new.short_name,
@@ -70,7 +71,7 @@ pub fn create(
         end_date: new.end_date,
         status: MovementStatus::Active,
     };
-    movements::create(tx, actor, f, owner.as_deref())
+    movements::create(tx, actor, f, owner.as_ref())
 }
 
 /// A movement the caller sees.
@@ -106,7 +107,7 @@ pub fn update(
         f.kind = v;
     }
     if let Some(v) = changes.launched_by_id {
-        check_launcher(tx, who, v.as_deref())?;
+        check_launcher(tx, who, v.as_ref())?;
         f.launched_by_id = v;
     }
     if let Some(v) = changes.start_date {
@@ -140,7 +141,7 @@ fn visible(
 fn check_launcher(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: Option<&str>,
+    id: Option<&OrgUnitId>,
 ) -> Result<(), Error> {
     if let Some(id) = id {
         referenced_unit(conn, who, id, "launched_by_id")?;

@@ -16,6 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::{Occasion, visible_plan};
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, files, movements, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::{NominationId, PlanId};
 
@@ -35,9 +36,9 @@ pub struct ListQuery {
     pub award_type: Option<String>,
     pub staff_id: Option<StaffId>,
     /// Nominees in this unit's subtree.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     /// Waiting for this unit to act.
-    pub current_unit_id: Option<String>,
+    pub current_unit_id: Option<OrgUnitId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
@@ -47,9 +48,9 @@ pub struct NewNomination {
     /// The award type's code or id.
     pub award_type: String,
     pub staff_id: Option<StaffId>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     /// Default: the nominee's unit.
-    pub proposer_unit_id: Option<String>,
+    pub proposer_unit_id: Option<OrgUnitId>,
     pub plan_id: Option<PlanId>,
     pub movement_id: Option<String>,
     pub year: i32,
@@ -91,7 +92,7 @@ pub fn list(
         year: query.year,
         award_type_id,
         staff_id: query.staff_id,
-        under: subjects::subtree_filter(conn, query.org_unit_id.as_deref())?,
+        under: subjects::subtree_filter(conn, query.org_unit_id.as_ref())?,
         current_unit_id: query.current_unit_id,
         updated_since: query.updated_since,
     };
@@ -118,7 +119,7 @@ pub fn create(
     let subject = subjects::resolve(
         tx,
         kind,
-        new.org_unit_id.as_deref(),
+        new.org_unit_id.as_ref(),
         new.staff_id.as_ref(),
         |path, staff| policy::can_read_subject(who, path, staff),
     )?;
@@ -482,15 +483,15 @@ fn move_one(
     action: NominationAction,
     reason: Option<&str>,
 ) -> Result<Nomination, Error> {
-    let acting = nominations::acting_unit(n).to_string();
+    let acting = nominations::acting_unit(n).clone();
     let parent = org_units::find(tx, &acting)?.and_then(|u| u.parent_id);
-    let (status, next) = nominations::after_action(n, action, parent.as_deref())?;
+    let (status, next) = nominations::after_action(n, action, parent.as_ref())?;
     nominations::move_to(
         tx,
         actor,
         n,
         status,
-        next.as_deref(),
+        next.as_ref(),
         action.as_str(),
         Some(&acting),
         reason,

@@ -10,15 +10,16 @@ use crate::domain::org_units::{
     referenced_unit,
 };
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::OrgUnitId;
 
 /// What a list asks for, besides the page and the order.
 pub struct ListQuery {
     pub q: Option<String>,
     pub kind: Option<OrgUnitKind>,
     /// Direct children of this unit.
-    pub parent_id: Option<String>,
+    pub parent_id: Option<OrgUnitId>,
     /// The whole subtree under this unit (itself included).
-    pub under: Option<String>,
+    pub under: Option<OrgUnitId>,
     pub active: Option<bool>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
@@ -28,7 +29,7 @@ pub struct NewUnit {
     pub code: String,
     pub name: String,
     pub kind: OrgUnitKind,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<OrgUnitId>,
 }
 
 /// A unit's changes: each field left out (`None`) stays; `parent_id: Some(None)` makes it
@@ -38,7 +39,7 @@ pub struct UnitChanges {
     pub code: Option<String>,
     pub name: Option<String>,
     pub kind: Option<OrgUnitKind>,
-    pub parent_id: Option<Option<String>>,
+    pub parent_id: Option<Option<OrgUnitId>>,
     pub active: Option<bool>,
 }
 
@@ -96,7 +97,7 @@ pub fn create(
 }
 
 /// A unit the caller sees.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<OrgUnit, Error> {
+pub fn get(conn: &mut AnyConnection, who: &Principal, id: &OrgUnitId) -> Result<OrgUnit, Error> {
     visible(conn, who, id)
 }
 
@@ -105,7 +106,7 @@ pub fn update(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &OrgUnitId,
     version: i64,
     changes: UnitChanges,
 ) -> Result<OrgUnit, Error> {
@@ -143,7 +144,7 @@ pub fn archive(
     tx: &mut Tx<'_>,
     who: &Principal,
     actor: &Actor,
-    id: &str,
+    id: &OrgUnitId,
     version: i64,
 ) -> Result<OrgUnit, Error> {
     let current = visible(tx, who, id)?;
@@ -156,7 +157,7 @@ pub fn archive(
 pub fn tree(
     conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
+    id: &OrgUnitId,
     include_archived: bool,
 ) -> Result<UnitTree, Error> {
     let root = visible(conn, who, id)?;
@@ -165,7 +166,7 @@ pub fn tree(
 }
 
 /// A unit the caller may see; others answer 404 as if absent.
-fn visible(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<OrgUnit, Error> {
+fn visible(conn: &mut AnyConnection, who: &Principal, id: &OrgUnitId) -> Result<OrgUnit, Error> {
     let unit = org_units::find(conn, id)?.ok_or_else(|| Error::not_found("org unit"))?;
     policy::ensure_visible(policy::can_read_org_unit(who, &unit.path), "org unit")?;
     Ok(unit)
@@ -179,8 +180,8 @@ fn build_tree(mut units: Vec<OrgUnit>) -> Option<UnitTree> {
         .min_by_key(|(_, u)| u.path.len())?
         .0;
     let root = units.remove(root_index);
-    let present: HashSet<String> = units.iter().map(|u| u.id.clone()).collect();
-    let mut children: HashMap<String, Vec<OrgUnit>> = HashMap::new();
+    let present: HashSet<OrgUnitId> = units.iter().map(|u| u.id.clone()).collect();
+    let mut children: HashMap<OrgUnitId, Vec<OrgUnit>> = HashMap::new();
     for unit in units {
         // A unit whose parent was left out (archived) hangs under the root, not nowhere.
         let parent = unit
@@ -190,7 +191,7 @@ fn build_tree(mut units: Vec<OrgUnit>) -> Option<UnitTree> {
             .unwrap_or(root.id.clone());
         children.entry(parent).or_default().push(unit);
     }
-    fn attach(unit: OrgUnit, children: &mut HashMap<String, Vec<OrgUnit>>) -> UnitTree {
+    fn attach(unit: OrgUnit, children: &mut HashMap<OrgUnitId, Vec<OrgUnit>>) -> UnitTree {
         let kids = children.remove(&unit.id).unwrap_or_default();
         UnitTree {
             unit,

@@ -11,6 +11,7 @@ use crate::domain::plans::{
     ReportDeadline, Responsibility, editable_plan, visible_plan,
 };
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 
 /// A change to a draft plan: each field given (`Some`) replaces the plan's, lists as a
@@ -19,7 +20,7 @@ use crate::ids::PlanId;
 pub struct PlanChanges {
     pub number: Option<Option<String>>,
     pub issued_on: Option<Option<NaiveDate>>,
-    pub issuer_id: Option<String>,
+    pub issuer_id: Option<OrgUnitId>,
     pub title: Option<String>,
     pub signer_name: Option<Option<String>>,
     pub signer_title: Option<Option<String>>,

@@ -11,6 +11,7 @@ use crate::domain::registrations::{
 };
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 use crate::ids::StaffId;
 
@@ -22,7 +23,7 @@ pub struct ListQuery {
     pub status: Option<RegistrationStatus>,
     pub title: Option<Title>,
     /// Registrations of this unit, the units below it and their staff.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
@@ -32,7 +33,7 @@ pub struct NewRegistration {
     pub plan_id: PlanId,
     pub year: i32,
     pub subject: CriterionSubject,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
     pub titles: Vec<Title>,
     pub note: Option<String>,
@@ -46,7 +47,7 @@ pub fn list(
     page: PageRequest,
 ) -> Result<(Vec<Registration>, i64), Error> {
     let seen = Seen::from(policy::staff_visibility(who));
-    let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_deref())?;
+    let under_unit_path = subjects::subtree_filter(conn, query.org_unit_id.as_ref())?;
     let filter = RegistrationFilter {
         plan_id: query.plan_id,
         year: query.year,
@@ -73,7 +74,7 @@ pub fn create(
         tx,
         who,
         new.subject,
-        new.org_unit_id.as_deref(),
+        new.org_unit_id.as_ref(),
         new.staff_id.as_ref(),
     )?;
     registrations::create(

@@ -17,6 +17,7 @@ use crate::domain::plans::{Plan, visible_plan};
 use crate::domain::reports::{self, UnitLine, UnitTotals, YearlyFigures};
 use crate::domain::subjects::Seen;
 use crate::domain::{Error, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::{DecisionId, PlanId};
 
 /// What a report's Word draft needs beside the figures.
@@ -36,10 +37,10 @@ pub struct DocContext {
 fn report_unit(
     conn: &mut AnyConnection,
     principal: &Principal,
-    unit_id: Option<&str>,
-    preferred: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
+    preferred: Option<&OrgUnitId>,
 ) -> Result<Option<OrgUnit>, Error> {
-    let find = |conn: &mut AnyConnection, id: &str| -> Result<OrgUnit, Error> {
+    let find = |conn: &mut AnyConnection, id: &OrgUnitId| -> Result<OrgUnit, Error> {
         org_units::find(conn, id)?
             .filter(|u| policy::can_read_org_unit(principal, &u.path))
             .ok_or_else(|| Error::not_found("org unit"))
@@ -63,7 +64,7 @@ fn report_unit(
 /// The place name of a date line: the tree's root (the province) without its body's words.
 fn place_of(conn: &mut AnyConnection, path: &str) -> Result<String, Error> {
     let root = path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
-    let name = org_units::find(conn, root)?
+    let name = org_units::find(conn, &OrgUnitId::from(root))?
         .map(|u| u.name)
         .unwrap_or_default();
     Ok(place_name(&name))
@@ -112,7 +113,7 @@ pub fn yearly_subject(
     conn: &mut AnyConnection,
     who: &Principal,
     plan_id: &PlanId,
-    unit_id: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
 ) -> Result<YearlySubject, Error> {
     let (plan, issuer_path) = visible_plan(conn, who, plan_id)?;
     let unit = report_unit(conn, who, unit_id, Some(&plan.issuer_id))?.map_or_else(
@@ -173,7 +174,7 @@ pub struct ProvinceSubject {
 pub fn province_subject(
     conn: &mut AnyConnection,
     who: &Principal,
-    unit_id: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
 ) -> Result<ProvinceSubject, Error> {
     let root = report_unit(conn, who, unit_id, None)?;
     let root_path = root.as_ref().map_or("/".to_string(), |u| u.path.clone());
@@ -200,7 +201,7 @@ pub fn province_figures(
     today: NaiveDate,
 ) -> Result<ProvinceFigures, Error> {
     let ProvinceSubject { root, root_path } = subject;
-    let units = reports::units_below(conn, root.as_ref().map(|u| u.id.as_str()))?;
+    let units = reports::units_below(conn, root.as_ref().map(|u| &u.id))?;
     let (lines, total) = reports::province(
         conn,
         root_path,
@@ -283,7 +284,7 @@ pub struct DecisionContent {
     /// The legal bases in force on the decision date.
     pub bases: Vec<String>,
     /// The name of each awardee's unit, by id.
-    pub unit_names: Vec<(String, String)>,
+    pub unit_names: Vec<(OrgUnitId, String)>,
 }
 
 /// The issuing unit, awards, legal bases and awardees' unit names of a decision's draft.
@@ -296,7 +297,7 @@ pub fn decision_content(
         org_units::find(conn, &d.org_unit_id)?.ok_or_else(|| Error::not_found("org unit"))?;
     let awards = decisions::decision_awards(conn, &d.id)?;
     let bases = reports::legal_bases(conn, &subject.path, d.decided_on)?;
-    let mut unit_names: Vec<(String, String)> = Vec::new();
+    let mut unit_names: Vec<(OrgUnitId, String)> = Vec::new();
     for a in &awards {
         if !unit_names.iter().any(|u| u.0 == a.award.subject_unit_id) {
             let name = org_units::find(conn, &a.award.subject_unit_id)?

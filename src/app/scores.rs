@@ -9,6 +9,7 @@ use crate::domain::plans::{self, Plan, visible_plan};
 use crate::domain::scoring::{self, SubjectRow, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::{Error, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 
 /// A unit's progress in a plan's year: its own row and the rows of the units it covers.
@@ -26,7 +27,7 @@ pub fn board(
     plan_id: &PlanId,
     year: i32,
     kind: CriterionSubject,
-    under_unit: Option<&str>,
+    under_unit: Option<&OrgUnitId>,
 ) -> Result<(Plan, Vec<SubjectRow>), Error> {
     let (plan, issuer_path) = visible_plan(conn, who, plan_id)?;
     let under_path = match under_unit {
@@ -64,7 +65,7 @@ pub fn stale(
     who: &Principal,
     plan_id: &PlanId,
     year: i32,
-    under_unit: Option<&str>,
+    under_unit: Option<&OrgUnitId>,
 ) -> Result<(Plan, Vec<SubjectRow>), Error> {
     let (plan, mut rows) = board(
         conn,
@@ -90,7 +91,7 @@ pub fn stale(
 pub fn unit_progress(
     conn: &mut AnyConnection,
     who: &Principal,
-    unit_id: &str,
+    unit_id: &OrgUnitId,
     plan_id: &PlanId,
     year: i32,
 ) -> Result<UnitProgressDetail, Error> {

@@ -8,15 +8,16 @@ use crate::domain::staff::{
     self, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
 };
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 
 /// What a list asks for, besides the page and the order.
 pub struct ListQuery {
     pub q: Option<String>,
     /// Staff of exactly this unit.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     /// Staff of this unit's whole subtree.
-    pub under: Option<String>,
+    pub under: Option<OrgUnitId>,
     pub category: Option<StaffCategory>,
     pub gender: Option<Gender>,
     pub active: Option<bool>,
@@ -25,7 +26,7 @@ pub struct ListQuery {
 
 /// A new staff member of a unit.
 pub struct NewStaff {
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub full_name: String,
     pub staff_code: Option<String>,
     pub position: Option<String>,
@@ -40,7 +41,7 @@ pub struct NewStaff {
 pub struct StaffChanges {
     pub full_name: Option<String>,
     /// Move to another unit (in the caller's scope).
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub category: Option<StaffCategory>,
     pub position: Option<Option<String>>,
     pub staff_code: Option<Option<String>>,
@@ -167,7 +168,7 @@ pub fn update(
         current,
         version,
         fields,
-        new_unit.as_ref().map(|u| (u.id.as_str(), u.active)),
+        new_unit.as_ref().map(|u| (&u.id, u.active)),
     )?;
     Ok(for_viewer(row, who))
 }
@@ -216,7 +217,11 @@ fn visible(
 
 /// The unit a staff record goes into: it must exist in scope (422 otherwise) and be one
 /// whose register the caller keeps (403).
-fn target_unit(conn: &mut AnyConnection, who: &Principal, id: &str) -> Result<OrgUnit, Error> {
+fn target_unit(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &OrgUnitId,
+) -> Result<OrgUnit, Error> {
     let unit = referenced_unit(conn, who, id, "org_unit_id")?;
     policy::ensure(policy::can_edit_staff(who, &unit.path))?;
     Ok(unit)

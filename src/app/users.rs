@@ -5,6 +5,7 @@ use crate::db::{AnyConnection, Tx, Writes};
 use crate::domain::access::Principal;
 use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
+use crate::ids::OrgUnitId;
 use crate::ids::{StaffId, UserId};
 use crate::secrets;
 
@@ -12,7 +13,7 @@ use crate::secrets;
 pub struct ListQuery {
     pub q: Option<String>,
     pub role: Option<Role>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub active: Option<bool>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
@@ -22,7 +23,7 @@ pub struct NewAccount {
     pub username: String,
     pub password: String,
     pub roles: Vec<Role>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
 }
 

@@ -116,7 +116,7 @@ fn client_principal(
     if !client.active || claims.sid != client.secret_fingerprint() {
         return Err(revoked());
     }
-    let scope = match client.org_unit_id.as_deref() {
+    let scope = match client.org_unit_id.as_ref() {
         None => Scope::All,
         // A unit archived or gone leaves the client nothing to read.
         Some(unit) => crate::domain::org_units::find(conn, unit)?

@@ -118,7 +118,7 @@ struct Load<'a> {
 }
 
 struct Unit {
-    id: String,
+    id: thidua::ids::OrgUnitId,
     path: String,
     name: String,
 }
@@ -280,8 +280,8 @@ fn write(tx: &mut Tx<'_>, opts: &Options, run: i64) -> Result<Seeded, ApiError> 
     record_load(tx, &load, &units[0], &counts)?;
     Ok(Seeded {
         code_prefix: load.p.clone(),
-        root_unit_id: units[0].id.clone(),
-        unit_id: units[1].id.clone(),
+        root_unit_id: units[0].id.to_string(),
+        unit_id: units[1].id.to_string(),
         plan_ids: plans.iter().map(|p| p.0.to_string()).collect(),
         collective_criterion_id,
         learning_criterion_id: learning
@@ -313,7 +313,7 @@ fn record_load(
         &load.actor,
         "seeded",
         ResourceKind::BenchData,
-        &root.id,
+        root.id.as_str(),
         &summary,
     )?;
     Ok(())

@@ -35,7 +35,7 @@ pub(super) fn units(
                          name: String,
                          kind: &'static str,
                          parent: Option<usize>| {
-        let id = new_id();
+        let id = thidua::ids::OrgUnitId::new();
         let (parent_id, path) = match parent {
             Some(i) => (Some(units[i].id.clone()), format!("{}{id}/", units[i].path)),
             None => (None, format!("/{id}/")),
@@ -115,7 +115,7 @@ pub(super) fn units(
         );
     }
     bulk!(tx, org_units::table, unit_rows, 12);
-    let ids: Vec<_> = units.iter().map(|u| (u.id.clone(), load_at)).collect();
+    let ids: Vec<_> = units.iter().map(|u| (u.id.to_string(), load_at)).collect();
     change_events(tx, "org_unit", &ids)?;
     Ok(units)
 }
@@ -593,7 +593,7 @@ pub(super) fn nominations(
             .split('/')
             .filter(|s| !s.is_empty())
             .nth(1)
-            .unwrap_or(&units[0].id)
+            .unwrap_or(units[0].id.as_str())
             .to_string();
         noms.push((
             nominations::id.eq(id.clone()),

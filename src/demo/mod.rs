@@ -24,6 +24,7 @@ use crate::domain::staff::{Gender, StaffCategory, StaffFields};
 use crate::domain::users::{NewUser, Role};
 use crate::domain::{self, Actor};
 use crate::error::ApiError;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::secrets;
 
@@ -178,12 +179,12 @@ pub fn load(conn: &mut impl Writes, password: &str) -> Result<Loaded, ApiError> 
     conn.write(|tx| {
         let mut out = Loaded::default();
 
-        let mut units: HashMap<String, String> = HashMap::new();
+        let mut units: HashMap<String, OrgUnitId> = HashMap::new();
         for u in &data.org_units {
             let existing = org_units::table
                 .filter(org_units::code.eq(domain::org_units::normalize_code(&u.code)))
                 .select(org_units::id)
-                .first::<String>(tx.conn())
+                .first::<OrgUnitId>(tx.conn())
                 .optional()?;
             let id = match existing {
                 Some(id) => id,

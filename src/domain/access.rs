@@ -6,6 +6,7 @@
 use crate::domain::Error;
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
 
@@ -51,7 +52,7 @@ pub struct Principal {
     pub user_id: UserId,
     pub username: String,
     pub roles: Vec<Role>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
     pub session_id: String,
     pub scope: Scope,
@@ -77,7 +78,7 @@ pub struct ClientPrincipal {
     pub scopes: Vec<ClientScope>,
     /// The unit it is limited to (none: the whole system) and the subtree that gives, as of
     /// this request (an account's unit and scope, for a client).
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub scope: Scope,
 }
 

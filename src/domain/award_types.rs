@@ -16,6 +16,7 @@ use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::initiatives::InitiativeScope;
 use crate::domain::plans::{AwardSubject, Occasion};
 use crate::domain::{Actor, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::OrgUnitId;
 use crate::text::fold;
 
 text_enum! {
@@ -233,7 +234,7 @@ pub struct RuleSetRow {
     pub legal_source: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub rules: String,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
@@ -494,7 +495,7 @@ pub struct RuleSetFields {
     pub legal_source: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub rules: BTreeMap<String, AwardRules>,
 }
 

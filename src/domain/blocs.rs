@@ -10,6 +10,7 @@ use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::scoring::{self, SubjectRow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now};
+use crate::ids::OrgUnitId;
 use crate::text::{fold, sort_key};
 
 /// The tie rule, as the ranking states it to its readers.
@@ -27,7 +28,7 @@ pub struct Bloc {
     #[serde(skip)]
     pub name_sort: String,
     pub description: Option<String>,
-    pub owner_id: String,
+    pub owner_id: OrgUnitId,
     pub active: bool,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
@@ -38,15 +39,15 @@ pub struct Bloc {
 #[derive(Debug, Clone, Serialize)]
 pub struct BlocDetail {
     pub bloc: Bloc,
-    pub member_ids: Vec<String>,
+    pub member_ids: Vec<OrgUnitId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct BlocFields {
     pub name: String,
     pub description: Option<String>,
-    pub owner_id: String,
-    pub member_ids: Vec<String>,
+    pub owner_id: OrgUnitId,
+    pub member_ids: Vec<OrgUnitId>,
     pub active: bool,
 }
 
@@ -60,7 +61,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Bloc, Str
         .optional()
 }
 
-pub fn members(conn: &mut AnyConnection, bloc_id: &str) -> QueryResult<Vec<String>> {
+pub fn members(conn: &mut AnyConnection, bloc_id: &str) -> QueryResult<Vec<OrgUnitId>> {
     bloc_members::table
         .inner_join(org_units::table)
         .filter(bloc_members::bloc_id.eq(bloc_id))
@@ -79,8 +80,8 @@ pub fn detail(conn: &mut AnyConnection, bloc: Bloc) -> QueryResult<BlocDetail> {
 fn check_members(
     conn: &mut AnyConnection,
     owner_path: &str,
-    ids: &[String],
-    kept: &[String],
+    ids: &[OrgUnitId],
+    kept: &[OrgUnitId],
 ) -> Result<(), Error> {
     for (i, id) in ids.iter().enumerate() {
         let field = format!("member_ids[{i}]");
@@ -112,7 +113,7 @@ fn check_members(
     Ok(())
 }
 
-fn write_members(tx: &mut Tx<'_>, bloc_id: &str, ids: &[String]) -> QueryResult<()> {
+fn write_members(tx: &mut Tx<'_>, bloc_id: &str, ids: &[OrgUnitId]) -> QueryResult<()> {
     diesel::delete(bloc_members::table.filter(bloc_members::bloc_id.eq(bloc_id)))
         .execute(tx.conn())?;
     for id in ids {
@@ -215,7 +216,7 @@ pub fn update(
 pub struct BlocFilter {
     pub q: Option<String>,
     pub active: Option<bool>,
-    pub member_id: Option<String>,
+    pub member_id: Option<OrgUnitId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
@@ -278,7 +279,7 @@ pub fn list(
 #[derive(Debug, Clone)]
 pub struct RankedUnit {
     pub rank: usize,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub name: String,
     pub total_points: f64,
     /// Criteria whose target is reached (the first tie-breaker).

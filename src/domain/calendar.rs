@@ -28,6 +28,7 @@ use crate::db::{AnyConnection, Writes};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, now, year_range};
+use crate::ids::OrgUnitId;
 
 /// The public holidays that fall in a computation's range.
 pub type Holidays = BTreeSet<NaiveDate>;
@@ -169,13 +170,13 @@ pub struct Holiday {
     pub day: NaiveDate,
     pub name: String,
     /// The unit that keeps it; none for a national holiday.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub created_at: chrono::NaiveDateTime,
 }
 
 /// How the audit log and the change feed name a holiday: a national one by its day, a
 /// unit's own by unit and day.
-fn resource_id(day: NaiveDate, unit_id: Option<&str>) -> (ResourceKind, String) {
+fn resource_id(day: NaiveDate, unit_id: Option<&OrgUnitId>) -> (ResourceKind, String) {
     match unit_id {
         None => (ResourceKind::Holiday, day.to_string()),
         Some(unit) => (ResourceKind::UnitHoliday, format!("{unit}/{day}")),
@@ -220,7 +221,7 @@ pub fn list(
             q = q.filter(unit_holidays::day.between(first, last));
         }
         rows.extend(
-            q.load::<(NaiveDate, String, String, chrono::NaiveDateTime)>(conn)?
+            q.load::<(NaiveDate, String, OrgUnitId, chrono::NaiveDateTime)>(conn)?
                 .into_iter()
                 .map(|(day, name, unit, created_at)| Holiday {
                     day,
@@ -238,7 +239,7 @@ pub fn list(
 pub fn find(
     conn: &mut AnyConnection,
     day: NaiveDate,
-    unit_id: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
 ) -> QueryResult<Option<Holiday>> {
     let row = match unit_id {
         None => holidays::table
@@ -255,7 +256,7 @@ pub fn find(
     Ok(row.map(|(name, created_at)| Holiday {
         day,
         name,
-        org_unit_id: unit_id.map(str::to_string),
+        org_unit_id: unit_id.cloned(),
         created_at,
     }))
 }
@@ -266,7 +267,7 @@ pub fn add(
     actor: &Actor,
     day: NaiveDate,
     name: &str,
-    unit_id: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
 ) -> Result<Holiday, Error> {
     if find(tx, day, unit_id)?.is_some() {
         return Err(Error::conflict_field(
@@ -278,7 +279,7 @@ pub fn add(
     let row = Holiday {
         day,
         name: name.to_string(),
-        org_unit_id: unit_id.map(str::to_string),
+        org_unit_id: unit_id.cloned(),
         created_at: now(),
     };
     match unit_id {
@@ -314,7 +315,7 @@ pub fn remove(
     tx: &mut Tx<'_>,
     actor: &Actor,
     day: NaiveDate,
-    unit_id: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
 ) -> Result<(), Error> {
     let row = find(tx, day, unit_id)?.ok_or_else(|| Error::not_found("holiday"))?;
     match unit_id {

@@ -15,6 +15,7 @@ use crate::db::schema::api_clients;
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, changed_meanwhile, ensure_version, new_id, now};
+use crate::ids::OrgUnitId;
 use crate::secrets::random_bytes;
 
 /// What a client may read. Nothing else is open to a client token.
@@ -63,7 +64,10 @@ impl ClientScope {
 }
 
 /// A client limited to a unit subtree reads only what can be filtered by unit.
-fn check_scopes_fit_unit(scopes: &[ClientScope], org_unit_id: Option<&str>) -> Result<(), Error> {
+fn check_scopes_fit_unit(
+    scopes: &[ClientScope],
+    org_unit_id: Option<&OrgUnitId>,
+) -> Result<(), Error> {
     match scopes.iter().find(|s| s.whole_system_only()) {
         Some(scope) if org_unit_id.is_some() => Err(Error::invalid(
             "scopes",
@@ -116,7 +120,7 @@ pub struct ApiClient {
     pub updated_at: chrono::NaiveDateTime,
     pub version: i64,
     /// The unit subtree the client reads, as an account's scope; none: the whole system.
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
 }
 
 impl ApiClient {
@@ -174,9 +178,9 @@ pub fn create(
     actor: &Actor,
     name: String,
     scopes: &[ClientScope],
-    org_unit_id: Option<String>,
+    org_unit_id: Option<OrgUnitId>,
 ) -> Result<(ApiClient, String), Error> {
-    check_scopes_fit_unit(scopes, org_unit_id.as_deref())?;
+    check_scopes_fit_unit(scopes, org_unit_id.as_ref())?;
     let (secret, secret_hash) = new_secret();
     let at = now();
     let client = ApiClient {
@@ -226,7 +230,7 @@ pub struct ClientChanges {
     pub scopes: Option<Vec<ClientScope>>,
     pub active: Option<bool>,
     /// A new unit subtree (`Some(None)`: the whole system).
-    pub org_unit_id: Option<Option<String>>,
+    pub org_unit_id: Option<Option<OrgUnitId>>,
     /// Issue a new secret; the old one and every token made with it stop working.
     pub rotate_secret: bool,
 }
@@ -253,7 +257,7 @@ pub fn update(
     if let Some(unit) = changes.org_unit_id {
         next.org_unit_id = unit;
     }
-    check_scopes_fit_unit(&next.scopes(), next.org_unit_id.as_deref())?;
+    check_scopes_fit_unit(&next.scopes(), next.org_unit_id.as_ref())?;
     let at = now();
     let secret = if changes.rotate_secret {
         let (secret, hash) = new_secret();

@@ -15,6 +15,7 @@ use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::{DecisionId, NominationId};
 use crate::text::fold;
@@ -35,7 +36,7 @@ pub struct Decision {
     pub decided_on: NaiveDate,
     pub signer: String,
     pub authority: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub award_year: i32,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
@@ -56,7 +57,7 @@ pub struct Award {
     pub nomination_id: Option<NominationId>,
     pub award_type_id: String,
     pub staff_id: Option<StaffId>,
-    pub subject_unit_id: String,
+    pub subject_unit_id: OrgUnitId,
     pub recipient_name: String,
     #[serde(skip)]
     pub name_search: String,
@@ -78,7 +79,7 @@ pub struct DecisionFields {
     pub decided_on: NaiveDate,
     pub signer: String,
     pub authority: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub award_year: i32,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
@@ -90,7 +91,7 @@ pub struct DecisionFields {
 pub struct Grant {
     pub award_type: AwardType,
     pub staff_id: Option<StaffId>,
-    pub subject_unit_id: String,
+    pub subject_unit_id: OrgUnitId,
     pub recipient_name: String,
     /// The nomination it grants, which must have passed the council.
     pub nomination: Option<Nomination>,

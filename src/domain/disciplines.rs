@@ -105,7 +105,7 @@ pub fn list(
         q = q.filter(org_units::path.like(prefix_pattern(p)));
     }
     if let Some(s) = staff_id {
-        q = q.filter(disciplines::staff_id.eq(s.to_string()));
+        q = q.filter(disciplines::staff_id.eq(s.clone()));
     }
     q.limit(1000).load(conn)
 }

@@ -22,6 +22,7 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::{Actor, PageRequest, award_types as awards, calendar, new_id, now};
+use crate::ids::OrgUnitId;
 use crate::ids::UserId;
 use crate::ids::{NominationId, StaffId};
 use crate::text::sort_key;
@@ -34,7 +35,7 @@ pub const DEFAULT_WORKING_DAYS: u32 = 10;
 pub struct Disclosure {
     pub id: String,
     pub title: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub starts_on: NaiveDate,
     /// The last day of the period: its `working_days`-th working day.
     pub ends_on: NaiveDate,
@@ -63,7 +64,7 @@ pub struct DisclosureDetail {
 #[derive(Debug, Clone)]
 pub struct DisclosureFields {
     pub title: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub starts_on: NaiveDate,
     pub working_days: Option<u32>,
     pub nomination_ids: Vec<NominationId>,
@@ -231,7 +232,7 @@ pub fn create(
             actor,
             n,
             NominationStatus::Disclosed,
-            n.current_unit_id.as_deref(),
+            n.current_unit_id.as_ref(),
             "disclosed",
             Some(&f.org_unit_id),
             None,
@@ -432,7 +433,7 @@ pub fn candidates(conn: &mut AnyConnection, disclosure_id: &str) -> QueryResult<
 }
 
 /// The unit's name, as the public reads it.
-pub fn unit_name(conn: &mut AnyConnection, unit_id: &str) -> QueryResult<String> {
+pub fn unit_name(conn: &mut AnyConnection, unit_id: &OrgUnitId) -> QueryResult<String> {
     org_units::table
         .find(unit_id)
         .select(org_units::name)

@@ -19,6 +19,7 @@ use crate::domain::plans::Occasion;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::ids::NominationId;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 
 /// An award held before, as the rules read it.
@@ -310,7 +311,7 @@ pub struct Eligibility {
 fn past_awards(
     conn: &mut AnyConnection,
     staff_id: Option<&StaffId>,
-    unit_id: &str,
+    unit_id: &OrgUnitId,
 ) -> QueryResult<Vec<PastAward>> {
     let mut q = awards::table
         .inner_join(award_types::table)
@@ -324,10 +325,10 @@ fn past_awards(
         ))
         .into_boxed();
     q = match staff_id {
-        Some(s) => q.filter(awards::staff_id.eq(s.to_string())),
+        Some(s) => q.filter(awards::staff_id.eq(s.clone())),
         None => q
             .filter(awards::staff_id.is_null())
-            .filter(awards::subject_unit_id.eq(unit_id.to_string())),
+            .filter(awards::subject_unit_id.eq(unit_id.clone())),
     };
     let rows: Vec<(String, i32, NaiveDate, NaiveDate, Occasion)> = q.load(conn)?;
     Ok(rows

@@ -16,6 +16,7 @@ use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
 use crate::ids::{CriterionId, EvidenceId, PlanId};
@@ -93,7 +94,7 @@ pub struct Evidence {
     pub plan_id: PlanId,
     pub year: i32,
     pub subject: CriterionSubject,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub staff_id: Option<StaffId>,
     pub value: Option<f64>,
     pub as_of: NaiveDate,

@@ -10,6 +10,7 @@ use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::text::fold;
 
@@ -44,7 +45,7 @@ pub struct Initiative {
     pub title: String,
     #[serde(skip)]
     pub title_search: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub scope: InitiativeScope,
     pub recognised_by: String,
     pub document_number: String,
@@ -65,7 +66,7 @@ pub struct InitiativeDetail {
 #[derive(Debug, Clone)]
 pub struct InitiativeFields {
     pub title: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub scope: InitiativeScope,
     pub recognised_by: String,
     pub document_number: String,
@@ -102,7 +103,7 @@ pub fn detail(conn: &mut AnyConnection, i: Initiative) -> QueryResult<Initiative
 
 pub struct InitiativeFilter {
     pub q: Option<String>,
-    pub author_id: Option<String>,
+    pub author_id: Option<StaffId>,
     pub scope: Option<InitiativeScope>,
     pub year: Option<i32>,
 }

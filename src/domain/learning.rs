@@ -20,6 +20,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, Measure};
 use crate::domain::evidence::{EvidenceSource, EvidenceStatus};
 use crate::domain::plans;
 use crate::domain::{Actor, new_id, now};
+use crate::ids::OrgUnitId;
 use crate::ids::{CriterionId, EvidenceId, StaffId};
 use crate::text::{fold, nfc};
 
@@ -310,7 +311,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// A person found for a row.
 struct Person {
     id: StaffId,
-    org_unit_id: String,
+    org_unit_id: OrgUnitId,
     path: String,
     active: bool,
 }
@@ -546,7 +547,7 @@ fn find_people(tx: &mut Tx<'_>, rows: &[LearningRow]) -> QueryResult<HashMap<Str
         StaffId,
         Option<String>,
         Option<String>,
-        String,
+        OrgUnitId,
         String,
         bool,
     );

@@ -13,6 +13,7 @@ use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
+use crate::ids::OrgUnitId;
 use crate::text::fold;
 
 text_enum! {
@@ -55,7 +56,7 @@ pub struct LegalDocument {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     /// The unit that keeps it (the one that entered it); none for a national document.
-    pub owner_unit_id: Option<String>,
+    pub owner_unit_id: Option<OrgUnitId>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +100,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<LegalDocum
 fn check_unique(
     conn: &mut AnyConnection,
     f: &LegalDocumentFields,
-    owner_unit_id: Option<&str>,
+    owner_unit_id: Option<&OrgUnitId>,
     except: Option<&str>,
 ) -> Result<(), Error> {
     let mut q = legal_documents::table
@@ -108,7 +109,7 @@ fn check_unique(
         .filter(legal_documents::issued_on.eq(f.issued_on))
         .into_boxed();
     q = match owner_unit_id {
-        Some(owner) => q.filter(legal_documents::owner_unit_id.eq(owner.to_string())),
+        Some(owner) => q.filter(legal_documents::owner_unit_id.eq(owner.clone())),
         None => q.filter(legal_documents::owner_unit_id.is_null()),
     };
     if let Some(id) = except {
@@ -133,7 +134,7 @@ pub fn find_with_owner(
     let Some(row) = find(conn, id)? else {
         return Ok(None);
     };
-    let owner = org_units::path_of(conn, row.owner_unit_id.as_deref())?;
+    let owner = org_units::path_of(conn, row.owner_unit_id.as_ref())?;
     Ok(Some((row, owner)))
 }
 
@@ -142,7 +143,7 @@ pub fn create(
     tx: &mut Tx<'_>,
     actor: &Actor,
     f: LegalDocumentFields,
-    owner_unit_id: Option<&str>,
+    owner_unit_id: Option<&OrgUnitId>,
 ) -> Result<LegalDocument, Error> {
     check_unique(tx, &f, owner_unit_id, None)?;
     let at = now();
@@ -180,7 +181,7 @@ pub fn update(
     f: LegalDocumentFields,
 ) -> Result<LegalDocument, Error> {
     ensure_version(current.version, expected_version)?;
-    check_unique(tx, &f, current.owner_unit_id.as_deref(), Some(&current.id))?;
+    check_unique(tx, &f, current.owner_unit_id.as_ref(), Some(&current.id))?;
     let doc: LegalDocument = diesel::update(legal_documents::table.find(&current.id))
         .set((
             legal_documents::search_text.eq(search_text(&f)),

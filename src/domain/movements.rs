@@ -13,6 +13,7 @@ use crate::domain::org_units;
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum, year_range,
 };
+use crate::ids::OrgUnitId;
 use crate::text::{fold, sort_key};
 
 text_enum! {
@@ -53,7 +54,7 @@ pub struct Movement {
     pub name_sort: String,
     pub level: MovementLevel,
     pub kind: MovementKind,
-    pub launched_by_id: Option<String>,
+    pub launched_by_id: Option<OrgUnitId>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub status: MovementStatus,
@@ -61,7 +62,7 @@ pub struct Movement {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     /// The unit that keeps it (the one that entered it); none for a national movement.
-    pub owner_unit_id: Option<String>,
+    pub owner_unit_id: Option<OrgUnitId>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,7 +72,7 @@ pub struct MovementFields {
     pub description: Option<String>,
     pub level: MovementLevel,
     pub kind: MovementKind,
-    pub launched_by_id: Option<String>,
+    pub launched_by_id: Option<OrgUnitId>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub status: MovementStatus,
@@ -128,7 +129,7 @@ pub fn find_with_owner(
     let Some(row) = find(conn, id)? else {
         return Ok(None);
     };
-    let owner = org_units::path_of(conn, row.owner_unit_id.as_deref())?;
+    let owner = org_units::path_of(conn, row.owner_unit_id.as_ref())?;
     Ok(Some((row, owner)))
 }
 
@@ -137,7 +138,7 @@ pub fn create(
     tx: &mut Tx<'_>,
     actor: &Actor,
     f: MovementFields,
-    owner_unit_id: Option<&str>,
+    owner_unit_id: Option<&OrgUnitId>,
 ) -> Result<Movement, Error> {
     check(&f)?;
     let at = now();

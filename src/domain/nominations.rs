@@ -22,6 +22,7 @@ use crate::domain::plans::Occasion;
 use crate::domain::subjects::{Seen, Subject};
 use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
 use crate::ids::{NominationId, PlanId};
@@ -65,7 +66,7 @@ pub struct Nomination {
     pub id: NominationId,
     pub award_type_id: String,
     pub staff_id: Option<StaffId>,
-    pub nominee_unit_id: String,
+    pub nominee_unit_id: OrgUnitId,
     pub plan_id: Option<PlanId>,
     pub movement_id: Option<String>,
     pub year: i32,
@@ -75,9 +76,9 @@ pub struct Nomination {
     pub summary: String,
     #[serde(skip)]
     pub search_text: String,
-    pub proposer_unit_id: String,
-    pub current_unit_id: Option<String>,
-    pub granting_unit_id: String,
+    pub proposer_unit_id: OrgUnitId,
+    pub current_unit_id: Option<OrgUnitId>,
+    pub granting_unit_id: OrgUnitId,
     pub status: NominationStatus,
     pub created_by: Option<UserId>,
     pub version: i64,
@@ -93,9 +94,9 @@ pub fn move_to(
     actor: &Actor,
     current: &Nomination,
     to: NominationStatus,
-    current_unit_id: Option<&str>,
+    current_unit_id: Option<&OrgUnitId>,
     action: &str,
-    unit_id: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
     reason: Option<&str>,
 ) -> Result<Nomination, Error> {
     let at = now();
@@ -178,7 +179,7 @@ pub struct Step {
     pub id: String,
     pub nomination_id: NominationId,
     /// The level that acted (absent for council and decision steps).
-    pub unit_id: Option<String>,
+    pub unit_id: Option<OrgUnitId>,
     pub action: String,
     /// The status after the step.
     pub status: String,
@@ -455,7 +456,7 @@ impl Workflow for NominationStatus {
 
 /// Whether the level acting on a submitted nomination is the one that grants it.
 fn at_granting_level(n: &Nomination) -> bool {
-    n.current_unit_id.as_deref() == Some(n.granting_unit_id.as_str())
+    n.current_unit_id.as_ref() == Some(&n.granting_unit_id)
 }
 
 /// Where a level's action takes a nomination: its new status (by the workflow's table) and
@@ -464,12 +465,12 @@ fn at_granting_level(n: &Nomination) -> bool {
 pub fn after_action(
     n: &Nomination,
     action: NominationAction,
-    parent: Option<&str>,
-) -> Result<(NominationStatus, Option<String>), Error> {
+    parent: Option<&OrgUnitId>,
+) -> Result<(NominationStatus, Option<OrgUnitId>), Error> {
     let status = workflow::next(n.status, action, n)?;
     let up = || {
         parent
-            .map(str::to_string)
+            .cloned()
             .ok_or_else(|| NominationStatus::refused(n.status, action))
     };
     let next_level = match (action, status) {
@@ -486,10 +487,10 @@ pub fn after_action(
 
 /// The unit whose officers and heads act now: the proposer for a draft or returned
 /// nomination, the current level while it goes up, the granting level at the council stage.
-pub fn acting_unit(n: &Nomination) -> &str {
+pub fn acting_unit(n: &Nomination) -> &OrgUnitId {
     match n.status {
         NominationStatus::Draft | NominationStatus::Returned => &n.proposer_unit_id,
-        NominationStatus::Submitted => n.current_unit_id.as_deref().unwrap_or(&n.granting_unit_id),
+        NominationStatus::Submitted => n.current_unit_id.as_ref().unwrap_or(&n.granting_unit_id),
         _ => &n.granting_unit_id,
     }
 }
@@ -498,7 +499,7 @@ pub fn acting_unit(n: &Nomination) -> &str {
 #[derive(Debug, Clone)]
 pub struct QuotaExcess {
     pub award_type: String,
-    pub proposer_unit_id: String,
+    pub proposer_unit_id: OrgUnitId,
     /// How many may be proposed.
     pub allowed: i64,
     /// How many would be with this batch.
@@ -563,7 +564,12 @@ pub fn holders(
 /// ends: two batches counted at once would each see room for themselves. SQLite already
 /// runs one writer at a time (`write_tx` begins IMMEDIATE); PostgreSQL takes an advisory
 /// lock on the group.
-fn lock_quota(tx: &mut Tx<'_>, award_id: &str, proposer_id: &str, year: i32) -> QueryResult<()> {
+fn lock_quota(
+    tx: &mut Tx<'_>,
+    award_id: &str,
+    proposer_id: &OrgUnitId,
+    year: i32,
+) -> QueryResult<()> {
     use sha2::Digest;
     if let AnyConnection::Postgresql(c) = tx.conn() {
         // A key every instance derives alike, whatever its build.
@@ -580,7 +586,7 @@ fn lock_quota(tx: &mut Tx<'_>, award_id: &str, proposer_id: &str, year: i32) -> 
 /// type and proposing unit, the nominations already on their way plus the batch may not
 /// exceed `max_percent` of the holders of the base award in that year under the proposer.
 pub fn check_quotas(tx: &mut Tx<'_>, batch: &[NominationView]) -> Result<Vec<QuotaExcess>, Error> {
-    let mut groups: HashMap<(String, String, i32), Vec<&NominationView>> = HashMap::new();
+    let mut groups: HashMap<(String, OrgUnitId, i32), Vec<&NominationView>> = HashMap::new();
     for v in batch {
         let n = &v.nomination;
         groups
@@ -647,7 +653,7 @@ pub struct NominationFilter {
     /// Nominees in this unit's subtree (a path prefix).
     pub under: Option<String>,
     /// Waiting for this unit to act.
-    pub current_unit_id: Option<String>,
+    pub current_unit_id: Option<OrgUnitId>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
@@ -852,7 +858,7 @@ mod tests {
             summary: String::new(),
             search_text: String::new(),
             proposer_unit_id: "xa".into(),
-            current_unit_id: at.map(str::to_string),
+            current_unit_id: at.map(OrgUnitId::from),
             granting_unit_id: "tinh".into(),
             status,
             created_by: None,
@@ -866,13 +872,13 @@ mod tests {
     fn a_nomination_goes_up_level_by_level_then_to_its_council() {
         let draft = nomination(S::Draft, None);
         assert_eq!(
-            after_action(&draft, A::Submit, Some("huyen")).unwrap(),
+            after_action(&draft, A::Submit, Some(&OrgUnitId::from("huyen"))).unwrap(),
             (S::Submitted, Some("huyen".into()))
         );
         // Approved below the granting level: on up, still submitted.
         let at_district = nomination(S::Submitted, Some("huyen"));
         assert_eq!(
-            after_action(&at_district, A::Approve, Some("tinh")).unwrap(),
+            after_action(&at_district, A::Approve, Some(&OrgUnitId::from("tinh"))).unwrap(),
             (S::Submitted, Some("tinh".into()))
         );
         // Approved at the granting level: to the council, no level after it.
@@ -890,7 +896,8 @@ mod tests {
     #[test]
     fn what_the_table_lacks_is_refused_by_its_code() {
         let draft = nomination(S::Draft, None);
-        let refused = after_action(&draft, A::Approve, Some("huyen")).unwrap_err();
+        let refused =
+            after_action(&draft, A::Approve, Some(&OrgUnitId::from("huyen"))).unwrap_err();
         assert!(matches!(
             refused,
             Error::Conflict {
@@ -902,6 +909,6 @@ mod tests {
         let at_district = nomination(S::Submitted, Some("huyen"));
         assert!(after_action(&at_district, A::Approve, None).is_err());
         let rejected = nomination(S::Rejected, None);
-        assert!(after_action(&rejected, A::Submit, Some("huyen")).is_err());
+        assert!(after_action(&rejected, A::Submit, Some(&OrgUnitId::from("huyen"))).is_err());
     }
 }

@@ -10,7 +10,8 @@ use crate::domain::access::Principal;
 use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy;
-use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, new_id, now, text_enum};
+use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum};
+use crate::ids::OrgUnitId;
 use crate::on_backend;
 use crate::text::{fold, sort_key};
 
@@ -35,7 +36,7 @@ text_enum! {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = org_units)]
 pub struct OrgUnit {
-    pub id: String,
+    pub id: OrgUnitId,
     pub code: String,
     pub name: String,
     #[serde(skip)]
@@ -43,7 +44,7 @@ pub struct OrgUnit {
     #[serde(skip)]
     pub name_sort: String,
     pub kind: OrgUnitKind,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<OrgUnitId>,
     pub path: String,
     pub active: bool,
     pub version: i64,
@@ -56,7 +57,7 @@ pub fn normalize_code(code: &str) -> String {
     code.trim().to_uppercase()
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<OrgUnit>> {
+pub fn find(conn: &mut AnyConnection, id: &OrgUnitId) -> QueryResult<Option<OrgUnit>> {
     on_backend!(conn, |c| org_units::table
         .find(id)
         .select(OrgUnit::as_select())
@@ -67,13 +68,13 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<OrgUnit>> 
 fn check_code_free(
     conn: &mut AnyConnection,
     code: &str,
-    except_id: Option<&str>,
+    except_id: Option<&OrgUnitId>,
 ) -> Result<(), Error> {
     let mut q = org_units::table
         .filter(org_units::code.eq(code))
         .into_boxed();
     if let Some(id) = except_id {
-        q = q.filter(org_units::id.ne(id.to_string()));
+        q = q.filter(org_units::id.ne(id.clone()));
     }
     let taken: i64 = q.count().get_result(conn)?;
     if taken > 0 {
@@ -95,7 +96,10 @@ pub struct NewOrgUnit {
 }
 
 /// The path of a unit that keeps reference data, if there is one.
-pub fn path_of(conn: &mut AnyConnection, unit_id: Option<&str>) -> QueryResult<Option<String>> {
+pub fn path_of(
+    conn: &mut AnyConnection,
+    unit_id: Option<&OrgUnitId>,
+) -> QueryResult<Option<String>> {
     match unit_id {
         Some(id) => org_units::table
             .find(id)
@@ -111,23 +115,23 @@ pub fn path_of(conn: &mut AnyConnection, unit_id: Option<&str>) -> QueryResult<O
 pub fn seen_up_and_down(
     conn: &mut AnyConnection,
     scope: &Scope,
-) -> QueryResult<Option<Vec<String>>> {
+) -> QueryResult<Option<Vec<OrgUnitId>>> {
     let prefix = match scope {
         Scope::All => return Ok(None),
         Scope::Nothing => return Ok(Some(Vec::new())),
         Scope::Subtree(prefix) => prefix,
     };
     // The units above are the ids on the scope's own path (`/<id>/<id>/`).
-    let mut ids: Vec<String> = prefix
+    let mut ids: Vec<OrgUnitId> = prefix
         .split('/')
         .filter(|id| !id.is_empty())
-        .map(str::to_string)
+        .map(OrgUnitId::from)
         .collect();
     ids.extend(
         org_units::table
             .filter(org_units::path.like(prefix_pattern(prefix)))
             .select(org_units::id)
-            .load::<String>(conn)?,
+            .load::<OrgUnitId>(conn)?,
     );
     ids.sort_unstable();
     ids.dedup();
@@ -153,7 +157,7 @@ pub fn create(
             "the parent unit is archived",
         ));
     }
-    let id = new_id();
+    let id = OrgUnitId::new();
     let path = format!("{}{id}/", parent.map(|p| p.path.as_str()).unwrap_or("/"));
     let at = now();
     let unit: OrgUnit = diesel::insert_into(org_units::table)
@@ -286,7 +290,7 @@ pub fn update(
                 org_units::updated_at.eq(now()),
             ))
             .execute(tx.conn())?;
-        let ids: Vec<String> = before.iter().map(|u| u.id.clone()).collect();
+        let ids: Vec<OrgUnitId> = before.iter().map(|u| u.id.clone()).collect();
         let after: Vec<OrgUnit> = org_units::table
             .filter(org_units::id.eq_any(ids))
             .order(org_units::id)
@@ -348,15 +352,18 @@ pub fn update(
 fn changes_parent_id<'a>(
     current: &'a OrgUnit,
     new_parent: Option<Option<&'a OrgUnit>>,
-) -> Option<&'a str> {
+) -> Option<&'a OrgUnitId> {
     match new_parent {
-        Some(parent) => parent.map(|p| p.id.as_str()),
-        None => current.parent_id.as_deref(),
+        Some(parent) => parent.map(|p| &p.id),
+        None => current.parent_id.as_ref(),
     }
 }
 
 /// A unit is restored only under an active parent.
-fn check_parent_active(conn: &mut AnyConnection, parent_id: Option<&str>) -> Result<(), Error> {
+fn check_parent_active(
+    conn: &mut AnyConnection,
+    parent_id: Option<&OrgUnitId>,
+) -> Result<(), Error> {
     if let Some(id) = parent_id {
         let active: bool = org_units::table
             .find(id)
@@ -418,7 +425,7 @@ pub fn archive(
 pub struct OrgUnitFilter {
     pub q: Option<String>,
     pub kind: Option<OrgUnitKind>,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<OrgUnitId>,
     /// Only units in the subtree of this unit's path.
     pub under_path: Option<String>,
     pub active: Option<bool>,
@@ -530,7 +537,7 @@ pub fn subtree(
 pub fn referenced_unit(
     conn: &mut AnyConnection,
     principal: &Principal,
-    id: &str,
+    id: &OrgUnitId,
     field: &str,
 ) -> Result<OrgUnit, Error> {
     find(conn, id)?
@@ -544,12 +551,12 @@ pub fn referenced_unit(
 pub fn reference_owner(
     conn: &mut AnyConnection,
     principal: &Principal,
-    named: Option<&str>,
-) -> Result<(Option<String>, Option<String>), Error> {
+    named: Option<&OrgUnitId>,
+) -> Result<(Option<OrgUnitId>, Option<String>), Error> {
     let owner = match named {
         Some(id) => Some(referenced_unit(conn, principal, id, "owner_unit_id")?),
         None if principal.is_admin() => None,
-        None => match principal.org_unit_id.as_deref() {
+        None => match principal.org_unit_id.as_ref() {
             Some(id) => find(conn, id)?,
             None => None,
         },

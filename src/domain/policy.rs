@@ -7,6 +7,7 @@ use crate::domain::Error;
 use crate::domain::access::{Caller, Principal, Scope};
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
 
@@ -369,9 +370,9 @@ pub fn can_sit_on_council(roles: &[Role], unit_path: Option<&str>, council_path:
 pub fn vote_conflict(
     member_staff_id: Option<&StaffId>,
     member_roles: &[Role],
-    member_unit_id: Option<&str>,
+    member_unit_id: Option<&OrgUnitId>,
     nominee_staff_id: Option<&StaffId>,
-    nominee_unit_id: &str,
+    nominee_unit_id: &OrgUnitId,
 ) -> Option<&'static str> {
     if member_staff_id.is_some() && member_staff_id == nominee_staff_id {
         return Some("the member is the nominee");

@@ -16,6 +16,7 @@ use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
 use crate::domain::{Error, UnknownStoredValue};
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
@@ -70,7 +71,7 @@ pub struct Registration {
     pub plan_id: PlanId,
     pub year: i32,
     pub subject: CriterionSubject,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub staff_id: Option<StaffId>,
     #[diesel(deserialize_as = String)]
     pub titles: Titles,

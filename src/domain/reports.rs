@@ -27,6 +27,7 @@ use crate::domain::registrations::RegistrationStatus;
 use crate::domain::scoring::{self, CriterionRollup, EvidenceCounts, SubjectRow, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::year_range;
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 
 /// Registrations of one kind of subject in one status.
@@ -40,7 +41,7 @@ pub struct RegistrationCount {
 /// A unit's staff and how many of them completed Bình dân học vụ số courses in the year.
 #[derive(Debug, Clone)]
 pub struct LearningLine {
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub name: String,
     /// Active staff of the unit itself (not its subtree).
     pub headcount: i64,
@@ -207,7 +208,7 @@ pub fn learning_by_unit(
             count(learning_records::staff_id).aggregate_distinct(),
             count_star(),
         ));
-    let trained: Vec<(String, i64, i64)> = match plan_id {
+    let trained: Vec<(OrgUnitId, i64, i64)> = match plan_id {
         Some(plan_id) => q
             .filter(
                 learning_records::criterion_id.eq_any(
@@ -219,14 +220,14 @@ pub fn learning_by_unit(
             .load(conn)?,
         None => q.load(conn)?,
     };
-    let headcounts: Vec<(String, i64)> = staff::table
+    let headcounts: Vec<(OrgUnitId, i64)> = staff::table
         .inner_join(org_units::table)
         .filter(staff::active.eq(true))
         .filter(org_units::path.like(prefix_pattern(under)))
         .group_by(staff::org_unit_id)
         .select((staff::org_unit_id, count_star()))
         .load(conn)?;
-    let mut by_unit: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    let mut by_unit: BTreeMap<OrgUnitId, (i64, i64, i64)> = BTreeMap::new();
     for (id, n) in headcounts {
         by_unit.entry(id).or_default().0 = n;
     }
@@ -235,8 +236,8 @@ pub fn learning_by_unit(
         e.1 = people;
         e.2 = records;
     }
-    let ids: Vec<&String> = by_unit.keys().collect();
-    let mut names: Vec<(String, String, String, String)> = Vec::new();
+    let ids: Vec<&OrgUnitId> = by_unit.keys().collect();
+    let mut names: Vec<(OrgUnitId, String, String, String)> = Vec::new();
     // Bounded IN lists: PostgreSQL takes at most 65 535 parameters per statement.
     for chunk in ids.chunks(10_000) {
         names.extend(
@@ -248,7 +249,7 @@ pub fn learning_by_unit(
                     org_units::name_sort,
                     org_units::path,
                 ))
-                .load::<(String, String, String, String)>(conn)?,
+                .load::<(OrgUnitId, String, String, String)>(conn)?,
         );
     }
     let mut out: Vec<LearningLine> = names
@@ -401,13 +402,16 @@ fn sort_award_counts(rows: &mut [AwardTypeCount]) {
 // The province-wide roll-up --------------------------------------------------------------
 
 /// The units directly below `parent` (the tree's roots for none), in Vietnamese name order.
-pub fn units_below(conn: &mut AnyConnection, parent: Option<&str>) -> QueryResult<Vec<OrgUnit>> {
+pub fn units_below(
+    conn: &mut AnyConnection,
+    parent: Option<&OrgUnitId>,
+) -> QueryResult<Vec<OrgUnit>> {
     let q = org_units::table
         .select(OrgUnit::as_select())
         .order((org_units::name_sort, org_units::id))
         .into_boxed();
     match parent {
-        Some(id) => q.filter(org_units::parent_id.eq(id.to_string())),
+        Some(id) => q.filter(org_units::parent_id.eq(id.clone())),
         None => q.filter(org_units::parent_id.is_null()),
     }
     .load(conn)
@@ -438,7 +442,7 @@ pub struct UnitTotals {
 /// A unit of the roll-up with its totals.
 #[derive(Debug, Clone)]
 pub struct UnitLine {
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub code: String,
     pub name: String,
     pub totals: UnitTotals,

@@ -29,7 +29,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, Frequency, Measure};
 use crate::domain::evidence::EvidenceStatus;
 use crate::domain::subjects::Seen;
 use crate::domain::text_enum;
-use crate::ids::{CriterionId, PlanId, StaffId};
+use crate::ids::{CriterionId, OrgUnitId, PlanId, StaffId};
 
 text_enum! {
     /// How far a subject is on a criterion.
@@ -217,7 +217,7 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 pub struct SubjectRow {
     pub subject: CriterionSubject,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub staff_id: Option<StaffId>,
     /// The unit's or the person's name.
     pub name: String,
@@ -246,13 +246,13 @@ pub struct SubjectSet {
     pub under_path: Option<String>,
     /// Units that are always on the board (a bloc's members, the unit asked about), even
     /// without registration or evidence; with `only_these`, the board holds nothing else.
-    pub units: Vec<String>,
+    pub units: Vec<OrgUnitId>,
     pub only_these: bool,
 }
 
 struct EvidenceRow {
     criterion_id: CriterionId,
-    org_unit_id: String,
+    org_unit_id: OrgUnitId,
     staff_id: Option<StaffId>,
     value: Option<f64>,
     as_of: NaiveDate,
@@ -349,7 +349,7 @@ pub fn board_with_evidence(
         ))
         .load::<(
             CriterionId,
-            String,
+            OrgUnitId,
             Option<StaffId>,
             Option<f64>,
             NaiveDate,
@@ -573,7 +573,7 @@ pub fn rollup(rows: &[SubjectRow]) -> Vec<CriterionRollup> {
 
 /// What a board's evidence and registrations are keyed by: the staff member for an
 /// individual subject, the unit for a collective one.
-fn subject_key(staff_id: Option<&StaffId>, org_unit_id: &str) -> String {
+fn subject_key(staff_id: Option<&StaffId>, org_unit_id: &OrgUnitId) -> String {
     match staff_id {
         Some(s) => s.to_string(),
         None => org_unit_id.to_string(),
@@ -749,7 +749,7 @@ fn subjects(
     by_subject: &HashMap<(String, CriterionId), Vec<&EvidenceRow>>,
     staff_units: &HashSet<&str>,
 ) -> QueryResult<Vec<SubjectRow>> {
-    let mut ids: Vec<String> = set.units.clone();
+    let mut ids: Vec<String> = set.units.iter().map(OrgUnitId::to_string).collect();
     if !set.only_these {
         let mut more: Vec<String> = registered.iter().cloned().collect();
         more.extend(by_subject.keys().map(|(k, _)| k.clone()));
@@ -763,7 +763,7 @@ fn subjects(
     for chunk in ids.chunks(10_000) {
         match set.kind {
             CriterionSubject::Collective => {
-                let units: Vec<(String, String, String, String)> = org_units::table
+                let units: Vec<(OrgUnitId, String, String, String)> = org_units::table
                     .filter(org_units::id.eq_any(chunk))
                     .select((
                         org_units::id,
@@ -777,7 +777,7 @@ fn subjects(
                 }));
             }
             CriterionSubject::Individual => {
-                let people: Vec<(StaffId, String, String, String, String)> = staff::table
+                let people: Vec<(StaffId, String, String, OrgUnitId, String)> = staff::table
                     .inner_join(org_units::table)
                     .filter(staff::id.eq_any(chunk))
                     .select((
@@ -799,7 +799,7 @@ fn subjects(
 
 fn row(
     subject: CriterionSubject,
-    org_unit_id: String,
+    org_unit_id: OrgUnitId,
     staff_id: Option<StaffId>,
     name: String,
     name_sort: String,

@@ -10,6 +10,7 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy::StaffVisibility;
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::text::{fold, person_sort_key};
 
@@ -44,7 +45,7 @@ pub struct Staff {
     pub name_search: String,
     #[serde(skip)]
     pub name_sort: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub position: Option<String>,
     pub category: StaffCategory,
     pub email: Option<String>,
@@ -170,7 +171,7 @@ fn check_unit_active(unit_active: bool) -> Result<(), Error> {
 pub fn create(
     tx: &mut Tx<'_>,
     actor: &Actor,
-    unit_id: &str,
+    unit_id: &OrgUnitId,
     unit_active: bool,
     mut fields: StaffFields,
 ) -> Result<Staff, Error> {
@@ -236,13 +237,13 @@ pub fn update(
     current: Staff,
     expected_version: i64,
     mut fields: StaffFields,
-    new_unit: Option<(&str, bool)>,
+    new_unit: Option<(&OrgUnitId, bool)>,
 ) -> Result<Staff, Error> {
     ensure_version(current.version, expected_version)?;
     let unit_id = match new_unit {
-        Some((id, active)) if id != current.org_unit_id => {
+        Some((id, active)) if *id != current.org_unit_id => {
             check_unit_active(active)?;
-            id.to_string()
+            id.clone()
         }
         _ => current.org_unit_id.clone(),
     };
@@ -302,7 +303,7 @@ fn follow_move(
     tx: &mut Tx<'_>,
     actor: &Actor,
     staff_id: &StaffId,
-    unit_id: &str,
+    unit_id: &OrgUnitId,
 ) -> QueryResult<()> {
     use crate::db::schema::{evidence, registrations};
     use crate::domain::evidence::Evidence;
@@ -368,7 +369,7 @@ fn follow_move(
 #[derive(Debug, Clone, Default)]
 pub struct StaffFilter {
     pub q: Option<String>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     /// Only staff of units in the subtree of this path.
     pub under_path: Option<String>,
     pub category: Option<StaffCategory>,

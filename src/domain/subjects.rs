@@ -10,6 +10,7 @@ use crate::domain::access::{Principal, Scope};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::policy::{self, StaffVisibility};
 use crate::domain::{org_units as units, staff};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 
 /// A subject found and checked to be active.
@@ -17,7 +18,7 @@ use crate::ids::StaffId;
 pub struct Subject {
     pub kind: CriterionSubject,
     /// The unit itself, or the staff member's unit.
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub unit_path: String,
     pub staff_id: Option<StaffId>,
 }
@@ -28,7 +29,7 @@ pub fn resolve_to_act_for(
     conn: &mut AnyConnection,
     principal: &Principal,
     kind: CriterionSubject,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
     staff_id: Option<&StaffId>,
 ) -> Result<Subject, Error> {
     let subject = resolve(conn, kind, org_unit_id, staff_id, |path, staff| {
@@ -48,7 +49,7 @@ pub fn resolve_to_act_for(
 pub fn resolve(
     conn: &mut AnyConnection,
     kind: CriterionSubject,
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
     staff_id: Option<&StaffId>,
     visible: impl Fn(&str, Option<&StaffId>) -> bool,
 ) -> Result<Subject, Error> {
@@ -111,7 +112,7 @@ pub fn resolve(
 }
 
 /// The path of a unit, for subjects loaded by id.
-pub fn unit_path(conn: &mut AnyConnection, unit_id: &str) -> QueryResult<String> {
+pub fn unit_path(conn: &mut AnyConnection, unit_id: &OrgUnitId) -> QueryResult<String> {
     org_units::table
         .find(unit_id)
         .select(org_units::path)
@@ -122,7 +123,7 @@ pub fn unit_path(conn: &mut AnyConnection, unit_id: &str) -> QueryResult<String>
 /// path has (paths are made of UUIDs), so it matches nothing rather than everything.
 pub fn subtree_filter(
     conn: &mut AnyConnection,
-    unit_id: Option<&str>,
+    unit_id: Option<&OrgUnitId>,
 ) -> QueryResult<Option<String>> {
     match unit_id {
         None => Ok(None),

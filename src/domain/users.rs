@@ -9,6 +9,7 @@ use crate::db::{AnyConnection, Writes};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum};
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
 use crate::text::fold;
@@ -61,7 +62,7 @@ pub struct User {
     #[serde(skip)]
     pub password_hash: String,
     pub roles: String,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
     pub active: bool,
     pub version: i64,
@@ -186,7 +187,7 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
 pub struct NewUser {
     pub username: String,
     pub roles: Vec<Role>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub staff_id: Option<StaffId>,
     pub active: bool,
 }
@@ -196,7 +197,7 @@ pub struct NewUser {
 fn check_links(
     conn: &mut AnyConnection,
     roles: &[Role],
-    org_unit_id: Option<&str>,
+    org_unit_id: Option<&OrgUnitId>,
     staff_id: Option<&StaffId>,
 ) -> Result<(), Error> {
     match org_unit_id {
@@ -261,7 +262,7 @@ pub fn create(
     check_links(
         tx,
         &new.roles,
-        new.org_unit_id.as_deref(),
+        new.org_unit_id.as_ref(),
         new.staff_id.as_ref(),
     )?;
     let at = now();
@@ -299,7 +300,7 @@ pub fn create(
 #[derive(Debug, Clone, Default)]
 pub struct UserChanges {
     pub roles: Option<Vec<Role>>,
-    pub org_unit_id: Option<Option<String>>,
+    pub org_unit_id: Option<Option<OrgUnitId>>,
     pub staff_id: Option<Option<StaffId>>,
     pub active: Option<bool>,
 }
@@ -321,7 +322,7 @@ pub fn update(
     let new_staff = staff_id
         .as_ref()
         .filter(|s| Some(*s) != current.staff_id.as_ref());
-    check_links(tx, &roles, org_unit_id.as_deref(), new_staff)?;
+    check_links(tx, &roles, org_unit_id.as_ref(), new_staff)?;
     let active = changes.active.unwrap_or(current.active);
     let user: User = diesel::update(users::table.find(&current.id))
         .set((
@@ -431,7 +432,7 @@ pub fn end_sessions(tx: &mut Tx<'_>, user_id: &UserId, reason: &str) -> QueryRes
 pub struct UserFilter {
     pub q: Option<String>,
     pub role: Option<Role>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub active: Option<bool>,
     pub updated_since: Option<chrono::NaiveDateTime>,
 }

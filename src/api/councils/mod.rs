@@ -29,6 +29,7 @@ use crate::auth::Principal;
 use crate::domain::councils::{Council, CouncilDetail, Member, MemberInput};
 use crate::error::ApiError;
 use crate::ids::CouncilId;
+use crate::ids::OrgUnitId;
 use crate::ids::UserId;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,7 +92,7 @@ impl CouncilResponse {
         CouncilResponse {
             id: id.into(),
             name,
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             active,
             members: members.map(|m| m.into_iter().map(MemberResponse::from).collect()),
             version,
@@ -190,7 +191,7 @@ pub async fn list(
     let page = params.page()?;
     let query = app::councils::ListQuery {
         q: params.q(),
-        org_unit_id: query.org_unit_id,
+        org_unit_id: query.org_unit_id.map(OrgUnitId::from),
         active: query.active,
         member_id: query.member_id.map(UserId::from),
         updated_since: params.updated_since(),
@@ -224,7 +225,7 @@ pub async fn create(
     let actor = actor(&req, Some(&principal.user_id));
     let new = app::councils::NewCouncil {
         name: body.name,
-        org_unit_id: body.org_unit_id,
+        org_unit_id: OrgUnitId::from(body.org_unit_id),
         members: member_inputs(body.members),
     };
     let d = crate::api::change(&state.pool, move |tx| {

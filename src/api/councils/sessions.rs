@@ -121,7 +121,7 @@ impl From<SessionItem> for SessionNominationResponse {
             nomination_id: nomination_id.into(),
             nominee_name,
             staff_id: staff_id.map(Into::into),
-            nominee_unit_id,
+            nominee_unit_id: nominee_unit_id.into(),
             award_type_code,
             award_type_name,
             nomination_status,

@@ -12,6 +12,7 @@ use crate::domain::decisions::{AwardView, Decision};
 use crate::domain::org_units::OrgUnit;
 use crate::domain::plans::Occasion;
 use crate::domain::vietnam_local;
+use crate::ids::OrgUnitId;
 
 const ROMAN: [&str; 12] = [
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
@@ -129,12 +130,12 @@ pub(super) fn decision_draft(
     place: String,
     awards: &[AwardView],
     bases: &[String],
-    unit_names: &[(String, String)],
+    unit_names: &[(OrgUnitId, String)],
 ) -> AdminDocument {
-    let unit_of = |id: &str| {
+    let unit_of = |id: &OrgUnitId| {
         unit_names
             .iter()
-            .find(|u| u.0 == id)
+            .find(|u| u.0 == *id)
             .map_or(String::new(), |u| u.1.clone())
     };
     let occasion = d.occasion;

@@ -46,7 +46,7 @@ use crate::domain::registrations::RegistrationStatus;
 use crate::domain::reports;
 use crate::domain::scoring::ProgressStatus;
 use crate::error::ApiError;
-use crate::ids::{DecisionId, PlanId};
+use crate::ids::{DecisionId, OrgUnitId, PlanId};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -72,7 +72,7 @@ pub struct UnitRef {
 impl From<&OrgUnit> for UnitRef {
     fn from(u: &OrgUnit) -> Self {
         UnitRef {
-            id: u.id.clone(),
+            id: u.id.clone().into(),
             code: u.code.clone(),
             name: u.name.clone(),
         }
@@ -254,7 +254,7 @@ impl From<reports::LearningLine> for LearningLine {
             name_sort,
         } = l;
         LearningLine {
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             name,
             headcount,
             staff_trained,
@@ -382,7 +382,7 @@ impl From<reports::UnitLine> for UnitLine {
             path,
         } = l;
         UnitLine {
-            org_unit_id,
+            org_unit_id: org_unit_id.into(),
             code,
             name,
             totals: UnitTotals::from(totals),
@@ -529,7 +529,7 @@ fn yearly_report(
         .units
         .iter()
         .map(|r| UnitTakingPart {
-            org_unit_id: r.org_unit_id.clone(),
+            org_unit_id: r.org_unit_id.clone().into(),
             name: r.name.clone(),
             registered: r.registered,
             headcount: r.headcount,
@@ -574,7 +574,7 @@ fn yearly_report(
             number: plan.number.clone(),
             issued_on: plan.issued_on,
             title: plan.title.clone(),
-            issuer_id: plan.issuer_id.clone(),
+            issuer_id: plan.issuer_id.clone().into(),
         },
         year,
         period_from,
@@ -661,9 +661,9 @@ pub async fn yearly(
     let principal = policy::report_reader(&caller)?;
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let year = year_or_now(query.year)?;
+    let unit = query.unit_id.map(OrgUnitId::from);
     let read = move |conn: &mut AnyConnection, version: i64| {
-        let subject =
-            app::reports::yearly_subject(conn, &principal, &plan_id, query.unit_id.as_deref())?;
+        let subject = app::reports::yearly_subject(conn, &principal, &plan_id, unit.as_ref())?;
         // Statuses (stale, pending) are judged as of today: a new day is a new report.
         let today = crate::domain::today();
         let etag = report_formats::report_etag(
@@ -672,7 +672,7 @@ pub async fn yearly(
                 &today.to_string(),
                 subject.plan.id.as_str(),
                 &year.to_string(),
-                &subject.unit.id,
+                subject.unit.id.as_str(),
                 format.name(),
                 &format!("{:?}", principal.scope),
             ],
@@ -746,8 +746,9 @@ pub async fn province(
     let principal = policy::report_reader(&caller)?;
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let year = year_or_now(query.year)?;
+    let unit = query.unit_id.map(OrgUnitId::from);
     let read = move |conn: &mut AnyConnection, version: i64| {
-        let subject = app::reports::province_subject(conn, &principal, query.unit_id.as_deref())?;
+        let subject = app::reports::province_subject(conn, &principal, unit.as_ref())?;
         // Statuses (stale, pending) are judged as of today: a new day is a new report.
         let today = crate::domain::today();
         let etag = report_formats::report_etag(

@@ -198,7 +198,7 @@ pub fn vote(
     let conflict = policy::vote_conflict(
         member.staff_id.as_ref(),
         &member.roles(),
-        member.org_unit_id.as_deref(),
+        member.org_unit_id.as_ref(),
         n.staff_id.as_ref(),
         &n.nominee_unit_id,
     );
@@ -263,7 +263,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::ids::StaffId;
+    use crate::ids::{OrgUnitId, StaffId};
 
     fn user(staff_id: Option<&str>, roles: &str, unit: Option<&str>) -> User {
         User {
@@ -271,7 +271,7 @@ mod tests {
             username: "u".into(),
             password_hash: String::new(),
             roles: roles.into(),
-            org_unit_id: unit.map(str::to_string),
+            org_unit_id: unit.map(OrgUnitId::from),
             staff_id: staff_id.map(StaffId::from),
             active: true,
             version: 1,
@@ -310,7 +310,7 @@ mod tests {
         policy::vote_conflict(
             member.staff_id.as_ref(),
             &member.roles(),
-            member.org_unit_id.as_deref(),
+            member.org_unit_id.as_ref(),
             n.staff_id.as_ref(),
             &n.nominee_unit_id,
         )

@@ -33,6 +33,7 @@ use crate::domain::policy;
 use crate::domain::users::User;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, now};
 use crate::ids::CouncilId;
+use crate::ids::OrgUnitId;
 use crate::ids::UserId;
 use crate::text::{fold, person_sort_key, sort_key};
 
@@ -41,7 +42,7 @@ use crate::text::{fold, person_sort_key, sort_key};
 pub struct Council {
     pub id: CouncilId,
     pub name: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub active: bool,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
@@ -74,7 +75,7 @@ pub struct MemberInput {
 #[derive(Debug, Clone)]
 pub struct CouncilFields {
     pub name: String,
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub members: Vec<MemberInput>,
     pub active: bool,
 }
@@ -334,7 +335,7 @@ pub fn update(
 #[derive(Debug, Clone, Default)]
 pub struct CouncilFilter {
     pub q: Option<String>,
-    pub org_unit_id: Option<String>,
+    pub org_unit_id: Option<OrgUnitId>,
     pub active: Option<bool>,
     pub member_id: Option<UserId>,
     pub updated_since: Option<chrono::NaiveDateTime>,

@@ -35,6 +35,7 @@ use crate::domain::{
     Actor, PageRequest, calendar, changed_meanwhile, disclosures, ensure_version, new_id, now,
     subjects, text_enum,
 };
+use crate::ids::OrgUnitId;
 use crate::ids::StaffId;
 use crate::ids::UserId;
 use crate::ids::{CouncilId, NominationId};
@@ -148,7 +149,7 @@ pub struct SessionItem {
     pub nomination_id: NominationId,
     pub nominee_name: String,
     pub staff_id: Option<StaffId>,
-    pub nominee_unit_id: String,
+    pub nominee_unit_id: OrgUnitId,
     pub award_type_code: String,
     pub award_type_name: String,
     pub nomination_status: NominationStatus,
@@ -942,7 +943,7 @@ fn decide(
             actor,
             &n,
             to,
-            n.current_unit_id.as_deref(),
+            n.current_unit_id.as_ref(),
             "council_vote",
             Some(&council.org_unit_id),
             Some(&reason),

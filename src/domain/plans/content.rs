@@ -16,6 +16,7 @@ use crate::ids::PlanId;
 use crate::text::fold;
 
 use super::{AwardSubject, Occasion, Plan, ResponsibilityRole, Review, visible};
+use crate::ids::OrgUnitId;
 
 /// A phase (giai đoạn) and the review that ends it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,7 +41,7 @@ pub struct AwardForm {
 /// Which unit leads or coordinates what (tổ chức thực hiện).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Responsibility {
-    pub org_unit_id: String,
+    pub org_unit_id: OrgUnitId,
     pub role: ResponsibilityRole,
     pub task: String,
 }
@@ -60,7 +61,7 @@ pub struct ReportDeadline {
 pub struct PlanContent {
     pub number: Option<String>,
     pub issued_on: Option<NaiveDate>,
-    pub issuer_id: String,
+    pub issuer_id: OrgUnitId,
     pub title: String,
     pub signer_name: Option<String>,
     pub signer_title: Option<String>,
@@ -166,7 +167,7 @@ pub fn detail(conn: &mut AnyConnection, plan: Plan) -> QueryResult<PlanDetail> {
             plan_responsibilities::role,
             plan_responsibilities::task,
         ))
-        .load::<(String, ResponsibilityRole, String)>(conn)?
+        .load::<(OrgUnitId, ResponsibilityRole, String)>(conn)?
         .into_iter()
         .map(|(org_unit_id, role, task)| Responsibility {
             org_unit_id,
@@ -220,13 +221,14 @@ pub(super) fn check(
     c: &PlanContent,
     unit_visible: &dyn Fn(&str) -> bool,
 ) -> Result<(), Error> {
-    let unit_path = |conn: &mut AnyConnection, id: &str| -> QueryResult<Option<(String, bool)>> {
-        org_units::table
-            .find(id)
-            .select((org_units::path, org_units::active))
-            .get_result(conn)
-            .optional()
-    };
+    let unit_path =
+        |conn: &mut AnyConnection, id: &OrgUnitId| -> QueryResult<Option<(String, bool)>> {
+            org_units::table
+                .find(id)
+                .select((org_units::path, org_units::active))
+                .get_result(conn)
+                .optional()
+        };
     let issuer_path = match unit_path(conn, &c.issuer_id)? {
         Some((path, active)) if unit_visible(&path) => {
             if !active {
@@ -245,8 +247,8 @@ pub(super) fn check(
     // A plan cites national documents and movements, and those kept by units on its
     // issuer's line (above or below it): never another province's.
     let issuer_line = Scope::Subtree(issuer_path);
-    let cites = |conn: &mut AnyConnection, owner: &Option<String>| -> QueryResult<bool> {
-        Ok(crate::domain::org_units::path_of(conn, owner.as_deref())?
+    let cites = |conn: &mut AnyConnection, owner: &Option<OrgUnitId>| -> QueryResult<bool> {
+        Ok(crate::domain::org_units::path_of(conn, owner.as_ref())?
             .is_none_or(|path| visible(&issuer_line, &path)))
     };
     for (i, r) in c.responsibilities.iter().enumerate() {
@@ -288,7 +290,7 @@ pub(super) fn check(
     check_distinct("movement_ids", &c.movement_ids)?;
     check_distinct("legal_basis_ids", &c.legal_basis_ids)?;
     for (i, id) in c.legal_basis_ids.iter().enumerate() {
-        let owner: Option<Option<String>> = legal_documents::table
+        let owner: Option<Option<OrgUnitId>> = legal_documents::table
             .find(id)
             .select(legal_documents::owner_unit_id)
             .get_result(conn)
@@ -306,7 +308,7 @@ pub(super) fn check(
         }
     }
     for (i, id) in c.movement_ids.iter().enumerate() {
-        let span: Option<(NaiveDate, NaiveDate, Option<String>)> = movements::table
+        let span: Option<(NaiveDate, NaiveDate, Option<OrgUnitId>)> = movements::table
             .find(id)
             .select((
                 movements::start_date,

@@ -16,6 +16,7 @@ use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum, year_range,
 };
+use crate::ids::OrgUnitId;
 use crate::ids::PlanId;
 use crate::on_backend;
 use crate::text::fold;
@@ -105,7 +106,7 @@ pub struct Plan {
     pub id: PlanId,
     pub number: Option<String>,
     pub issued_on: Option<NaiveDate>,
-    pub issuer_id: String,
+    pub issuer_id: OrgUnitId,
     pub title: String,
     #[serde(skip)]
     pub search_text: String,
@@ -386,7 +387,7 @@ pub fn visible(scope: &Scope, issuer_path: &str) -> bool {
 pub struct PlanFilter {
     pub q: Option<String>,
     pub status: Option<PlanStatus>,
-    pub issuer_id: Option<String>,
+    pub issuer_id: Option<OrgUnitId>,
     pub movement_id: Option<String>,
     /// Plans with a phase running in this year.
     pub year: Option<i32>,
