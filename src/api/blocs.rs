@@ -15,8 +15,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::blocs::{self, Bloc, BlocDetail, BlocFilter};
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({

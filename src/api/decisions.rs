@@ -19,8 +19,7 @@ use crate::domain::award_types::AwardKind;
 use crate::domain::decisions::{AwardView, Decision, DecisionDetail, GrantStatus};
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::{DecisionId, NominationId, StaffId};
+use crate::ids::{DecisionId, NominationId, OrgUnitId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({

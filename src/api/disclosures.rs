@@ -20,8 +20,7 @@ use crate::auth::throttle::{self, Allowance, Counter};
 use crate::domain::disclosures::{Candidate, Disclosure, DisclosureDetail, Feedback};
 use crate::domain::{PageRequest, today};
 use crate::error::ApiError;
-use crate::ids::NominationId;
-use crate::ids::OrgUnitId;
+use crate::ids::{NominationId, OrgUnitId};
 
 /// Feedback posts a client address may send per hour.
 pub const FEEDBACK_PER_HOUR: i32 = 30;

@@ -22,9 +22,7 @@ use crate::domain::evidence::{
     Transition,
 };
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::{CriterionId, EvidenceId, PlanId};
+use crate::ids::{CriterionId, EvidenceId, OrgUnitId, PlanId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FileResponse {

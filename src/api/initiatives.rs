@@ -16,8 +16,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::initiatives::{Initiative, InitiativeDetail, InitiativeFilter, InitiativeScope};
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({

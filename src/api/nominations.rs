@@ -20,9 +20,7 @@ use crate::domain::nominations::{
 };
 use crate::domain::plans::Occasion;
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::{NominationId, PlanId};
+use crate::ids::{NominationId, OrgUnitId, PlanId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DossierFileResponse {

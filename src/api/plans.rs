@@ -19,8 +19,7 @@ use crate::domain::plans::{
     ResponsibilityRole, Review,
 };
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 
 // A plan's parts, as written and answered -------------------------------------------------
 

@@ -19,9 +19,7 @@ use crate::domain::registrations::{
     self, Deadline, DeadlineFields, Registration, RegistrationChange, RegistrationStatus, Title,
 };
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, PlanId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({

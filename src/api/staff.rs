@@ -15,8 +15,7 @@ use crate::app::{self, staff::StaffChanges};
 use crate::auth::Principal;
 use crate::domain::staff::{Gender, Staff, StaffCategory, StaffSort};
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({

@@ -15,8 +15,7 @@ use crate::app;
 use crate::auth::Admin;
 use crate::domain::users::{Role, User, UserChanges, UserSort};
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::{StaffId, UserId};
+use crate::ids::{OrgUnitId, StaffId, UserId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({

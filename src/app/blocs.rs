@@ -10,8 +10,7 @@ use crate::domain::plans::visible_plan;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, Error, PageRequest, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 
 /// A new bloc under an owner unit.
 pub struct NewBloc {

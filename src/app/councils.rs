@@ -15,10 +15,7 @@ use crate::domain::councils::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, users};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
-use crate::ids::{CouncilId, NominationId};
+use crate::ids::{CouncilId, NominationId, OrgUnitId, StaffId, UserId};
 
 /// What a list of councils asks for, besides the page.
 pub struct ListQuery {

@@ -16,9 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy, staff};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::{DecisionId, NominationId};
+use crate::ids::{DecisionId, NominationId, OrgUnitId, StaffId};
 
 /// A decision to issue: its document's particulars, the nominations it grants and the
 /// awards it records without one.

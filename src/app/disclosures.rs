@@ -11,8 +11,7 @@ use crate::domain::disclosures::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy, subjects, today};
-use crate::ids::NominationId;
-use crate::ids::OrgUnitId;
+use crate::ids::{NominationId, OrgUnitId};
 
 /// What a list asks for, besides the page.
 pub struct ListQuery {

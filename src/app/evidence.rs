@@ -12,9 +12,7 @@ use crate::domain::evidence::{
 };
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::{CriterionId, EvidenceId, PlanId};
+use crate::ids::{CriterionId, EvidenceId, OrgUnitId, PlanId, StaffId};
 
 /// Evidence with its files and, on a single piece, its whole history.
 pub struct EvidenceDetail {

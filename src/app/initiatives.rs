@@ -10,8 +10,7 @@ use crate::domain::initiatives::{
 };
 use crate::domain::org_units::referenced_unit;
 use crate::domain::{Actor, Error, PageRequest, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 
 /// A recognised initiative to record, with its authors (staff of the unit's subtree).
 pub struct NewInitiative {

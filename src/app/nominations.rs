@@ -16,9 +16,7 @@ use crate::domain::org_units::{self, referenced_unit};
 use crate::domain::plans::{Occasion, visible_plan};
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, files, movements, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::{NominationId, PlanId};
+use crate::ids::{NominationId, OrgUnitId, PlanId, StaffId};
 
 /// A nomination with its dossier and every step of its way.
 pub struct NominationDetail {

@@ -11,8 +11,7 @@ use crate::domain::plans::{
     ReportDeadline, Responsibility, editable_plan, visible_plan,
 };
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 
 /// A change to a draft plan: each field given (`Some`) replaces the plan's, lists as a
 /// whole; `Some(None)` clears an optional one.

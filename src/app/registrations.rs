@@ -11,9 +11,7 @@ use crate::domain::registrations::{
 };
 use crate::domain::subjects::{self, Seen};
 use crate::domain::{Actor, Error, PageRequest, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, PlanId, StaffId};
 
 /// What a list asks for, besides the page.
 pub struct ListQuery {

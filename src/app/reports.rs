@@ -17,8 +17,7 @@ use crate::domain::plans::{Plan, visible_plan};
 use crate::domain::reports::{self, UnitLine, UnitTotals, YearlyFigures};
 use crate::domain::subjects::Seen;
 use crate::domain::{Error, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::{DecisionId, PlanId};
+use crate::ids::{DecisionId, OrgUnitId, PlanId};
 
 /// What a report's Word draft needs beside the figures.
 #[derive(Debug, Default)]

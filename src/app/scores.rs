@@ -9,8 +9,7 @@ use crate::domain::plans::{self, Plan, visible_plan};
 use crate::domain::scoring::{self, SubjectRow, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::{Error, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 
 /// A unit's progress in a plan's year: its own row and the rows of the units it covers.
 pub struct UnitProgressDetail {

@@ -8,8 +8,7 @@ use crate::domain::staff::{
     self, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
 };
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 
 /// What a list asks for, besides the page and the order.
 pub struct ListQuery {

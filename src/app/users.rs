@@ -5,8 +5,7 @@ use crate::db::{AnyConnection, Tx, Writes};
 use crate::domain::access::Principal;
 use crate::domain::users::{self, NewUser, Role, User, UserChanges, UserFilter, UserSort};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
-use crate::ids::OrgUnitId;
-use crate::ids::{StaffId, UserId};
+use crate::ids::{OrgUnitId, StaffId, UserId};
 use crate::secrets;
 
 /// What a list asks for, besides the page and the order.

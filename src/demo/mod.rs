@@ -24,8 +24,7 @@ use crate::domain::staff::{Gender, StaffCategory, StaffFields};
 use crate::domain::users::{NewUser, Role};
 use crate::domain::{self, Actor};
 use crate::error::ApiError;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 use crate::secrets;
 
 const DEMO_JSON: &str = include_str!("demo.json");

@@ -6,9 +6,7 @@
 use crate::domain::Error;
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
+use crate::ids::{OrgUnitId, StaffId, UserId};
 
 /// What a service client's token is told on an endpoint for accounts.
 pub fn client_token_refused() -> Error {

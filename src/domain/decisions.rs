@@ -15,9 +15,7 @@ use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::plans::Occasion;
 use crate::domain::subjects::Seen;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::{DecisionId, NominationId};
+use crate::ids::{DecisionId, NominationId, OrgUnitId, StaffId};
 use crate::text::fold;
 
 text_enum! {

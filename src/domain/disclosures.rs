@@ -22,9 +22,7 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::nominations::{self, Nomination, NominationStatus};
 use crate::domain::{Actor, PageRequest, award_types as awards, calendar, new_id, now};
-use crate::ids::OrgUnitId;
-use crate::ids::UserId;
-use crate::ids::{NominationId, StaffId};
+use crate::ids::{NominationId, OrgUnitId, StaffId, UserId};
 use crate::text::sort_key;
 
 /// Working days a disclosure stays open when no rule of its candidates asks for a number.

@@ -18,9 +18,7 @@ use crate::domain::nominations::{self, NominationStatus, NominationView};
 use crate::domain::plans::Occasion;
 use crate::domain::scoring::{self, SubjectSet};
 use crate::domain::subjects::Seen;
-use crate::ids::NominationId;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{NominationId, OrgUnitId, StaffId};
 
 /// An award held before, as the rules read it.
 #[derive(Debug, Clone)]

@@ -16,10 +16,7 @@ use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
-use crate::ids::{CriterionId, EvidenceId, PlanId};
+use crate::ids::{CriterionId, EvidenceId, OrgUnitId, PlanId, StaffId, UserId};
 use crate::on_backend;
 use crate::text::fold;
 

@@ -10,8 +10,7 @@ use crate::db::{AnyConnection, Tx, contains_pattern, prefix_pattern};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 use crate::text::fold;
 
 text_enum! {

@@ -20,8 +20,7 @@ use crate::domain::criteria::{Criterion, CriterionSubject, Measure};
 use crate::domain::evidence::{EvidenceSource, EvidenceStatus};
 use crate::domain::plans;
 use crate::domain::{Actor, new_id, now};
-use crate::ids::OrgUnitId;
-use crate::ids::{CriterionId, EvidenceId, StaffId};
+use crate::ids::{CriterionId, EvidenceId, OrgUnitId, StaffId};
 use crate::text::{fold, nfc};
 
 /// The most rows one import takes.

@@ -233,6 +233,18 @@ impl From<UnknownStoredValue> for diesel::result::Error {
 
 #[cfg(test)]
 mod tests {
+    /// An id type is sent and read as the bare string, as the `String` it replaced was.
+    #[test]
+    fn ids_serialise_as_their_text() {
+        let id = crate::ids::PlanId::from("019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41");
+        let json = serde_json::to_value(&id).unwrap();
+        assert_eq!(json, "019ab0a4-6a1e-7c3a-9d0e-2f1c8a7b5e41");
+        assert_eq!(
+            serde_json::from_value::<crate::ids::PlanId>(json).unwrap(),
+            id
+        );
+    }
+
     /// The stored text, the JSON and the OpenAPI enum of every text enum agree.
     #[test]
     fn text_enums_serialise_as_their_stored_text() {

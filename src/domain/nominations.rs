@@ -22,10 +22,7 @@ use crate::domain::plans::Occasion;
 use crate::domain::subjects::{Seen, Subject};
 use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{Actor, PageRequest, changed_meanwhile, new_id, now, text_enum};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
-use crate::ids::{NominationId, PlanId};
+use crate::ids::{NominationId, OrgUnitId, PlanId, StaffId, UserId};
 use crate::text::fold;
 
 text_enum! {

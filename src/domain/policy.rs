@@ -7,9 +7,7 @@ use crate::domain::Error;
 use crate::domain::access::{Caller, Principal, Scope};
 use crate::domain::clients::ClientScope;
 use crate::domain::users::Role;
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
+use crate::ids::{OrgUnitId, StaffId, UserId};
 
 /// Turns a permission into the answer for a visible object: 403 when refused.
 pub fn ensure(allowed: bool) -> Result<(), Error> {

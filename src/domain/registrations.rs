@@ -16,10 +16,7 @@ use crate::domain::{
     Actor, PageRequest, changed_meanwhile, ensure_version, new_id, now, text_enum,
 };
 use crate::domain::{Error, UnknownStoredValue};
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
+use crate::ids::{OrgUnitId, PlanId, StaffId, UserId};
 
 text_enum! {
     /// The emulation titles (danh hiệu thi đua) of Law 06/2022/QH15, Đ.23–28, that a

@@ -27,8 +27,7 @@ use crate::domain::registrations::RegistrationStatus;
 use crate::domain::scoring::{self, CriterionRollup, EvidenceCounts, SubjectRow, SubjectSet};
 use crate::domain::subjects::Seen;
 use crate::domain::year_range;
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 
 /// Registrations of one kind of subject in one status.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,7 @@ use crate::domain::access::Scope;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy::StaffVisibility;
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 use crate::text::{fold, person_sort_key};
 
 text_enum! {

@@ -10,8 +10,7 @@ use crate::domain::access::{Principal, Scope};
 use crate::domain::criteria::CriterionSubject;
 use crate::domain::policy::{self, StaffVisibility};
 use crate::domain::{org_units as units, staff};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
+use crate::ids::{OrgUnitId, StaffId};
 
 /// A subject found and checked to be active.
 #[derive(Debug, Clone)]

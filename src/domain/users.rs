@@ -9,9 +9,7 @@ use crate::db::{AnyConnection, Writes};
 use crate::domain::Error;
 use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::{Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum};
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
+use crate::ids::{OrgUnitId, StaffId, UserId};
 use crate::text::fold;
 
 text_enum! {

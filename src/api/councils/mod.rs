@@ -28,9 +28,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::domain::councils::{Council, CouncilDetail, Member, MemberInput};
 use crate::error::ApiError;
-use crate::ids::CouncilId;
-use crate::ids::OrgUnitId;
-use crate::ids::UserId;
+use crate::ids::{CouncilId, OrgUnitId, UserId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"user_id": "019ab0a4-d000-7000-8000-000000000001", "position": "Chủ tịch Hội đồng", "name": "Nguyễn Văn An"}))]

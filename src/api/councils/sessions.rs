@@ -20,8 +20,7 @@ use crate::domain::councils::{
 };
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
-use crate::ids::UserId;
-use crate::ids::{CouncilId, NominationId};
+use crate::ids::{CouncilId, NominationId, UserId};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({

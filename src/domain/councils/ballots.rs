@@ -20,8 +20,7 @@ use crate::domain::nominations::{self, Nomination};
 use crate::domain::policy;
 use crate::domain::users::User;
 use crate::domain::{Actor, now, text_enum};
-use crate::ids::NominationId;
-use crate::ids::UserId;
+use crate::ids::{NominationId, UserId};
 
 text_enum! {
     /// A member's choice on one nomination. Never stored with the member.

@@ -17,8 +17,7 @@ use crate::db::schema::{disclosure_feedback, org_units};
 use crate::domain::Error;
 use crate::domain::award_types::AwardRules;
 use crate::domain::nominations;
-use crate::ids::UserId;
-use crate::ids::{CouncilId, NominationId};
+use crate::ids::{CouncilId, NominationId, UserId};
 
 /// A present or absent member in the minutes.
 #[derive(Debug, Clone)]

@@ -32,9 +32,7 @@ use crate::domain::audit::{self, ChangeAction, Resource, ResourceKind};
 use crate::domain::policy;
 use crate::domain::users::User;
 use crate::domain::{Actor, PageRequest, changed_meanwhile, ensure_version, now};
-use crate::ids::CouncilId;
-use crate::ids::OrgUnitId;
-use crate::ids::UserId;
+use crate::ids::{CouncilId, OrgUnitId, UserId};
 use crate::text::{fold, person_sort_key, sort_key};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

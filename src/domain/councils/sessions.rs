@@ -35,10 +35,7 @@ use crate::domain::{
     Actor, PageRequest, calendar, changed_meanwhile, disclosures, ensure_version, new_id, now,
     subjects, text_enum,
 };
-use crate::ids::OrgUnitId;
-use crate::ids::StaffId;
-use crate::ids::UserId;
-use crate::ids::{CouncilId, NominationId};
+use crate::ids::{CouncilId, NominationId, OrgUnitId, StaffId, UserId};
 use crate::text::person_sort_key;
 
 text_enum! {

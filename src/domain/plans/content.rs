@@ -12,11 +12,10 @@ use crate::db::schema::{
 use crate::db::{AnyConnection, Tx};
 use crate::domain::Error;
 use crate::domain::access::Scope;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 use crate::text::fold;
 
 use super::{AwardSubject, Occasion, Plan, ResponsibilityRole, Review, visible};
-use crate::ids::OrgUnitId;
 
 /// A phase (giai đoạn) and the review that ends it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -16,8 +16,7 @@ use crate::domain::workflow::{self, Move, Workflow};
 use crate::domain::{
     Actor, PageRequest, Sort, SortField, ensure_version, now, text_enum, year_range,
 };
-use crate::ids::OrgUnitId;
-use crate::ids::PlanId;
+use crate::ids::{OrgUnitId, PlanId};
 use crate::on_backend;
 use crate::text::fold;
 
