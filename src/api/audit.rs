@@ -95,10 +95,11 @@ pub struct AuditQuery {
 
 /// Read the audit trail, newest first.
 #[utoipa::path(
+    operation_id = "listAuditLog",
     tag = "audit",
     params(ListParams, AuditQuery),
     responses(
-        (status = 200, body = Page<AuditEntryResponse>),
+        (status = 200, description = "One page of audit entries, oldest first, with the total", body = Page<AuditEntryResponse>),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "Admins only"),
         (status = 422, description = "Invalid parameters"),
@@ -133,9 +134,10 @@ pub async fn list(
 /// newest entry is reported, and so is every row without the MAC the service makes when
 /// it writes one (`not_written_by_service`). The same check runs as `thidua audit verify`.
 #[utoipa::path(
+    operation_id = "verifyAuditLog",
     tag = "audit",
     responses(
-        (status = 200, body = ChainReport, example = json!({"ok": true, "entries": 311, "head_hash": "9f2c…", "problems": []})),
+        (status = 200, description = "The chain's verdict: entries checked and the first break, if any", body = ChainReport, example = json!({"ok": true, "entries": 311, "head_hash": "9f2c…", "problems": []})),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "Admins only"),
     )

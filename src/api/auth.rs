@@ -103,10 +103,11 @@ fn client_address(req: &HttpRequest) -> String {
 /// every instance together; past the limit the answer is 429, with `Retry-After` and the
 /// time in `retry_at`, until the window ends or an admin lifts the lockout.
 #[utoipa::path(
+    operation_id = "logIn",
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, description = "An access token and a refresh token", body = TokenResponse),
         (status = 401, description = "Wrong username or password, or the account is disabled"),
         (status = 422, description = "Invalid fields"),
         (status = 429, description = "Too many failed attempts: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
@@ -157,10 +158,11 @@ pub async fn login(
 /// Each refresh token works once. Presenting a used one again ends its whole session,
 /// since one of the two holders must have stolen it.
 #[utoipa::path(
+    operation_id = "refreshSession",
     tag = "auth",
     request_body = RefreshRequest,
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, description = "A new access token and the next refresh token (the one sent is spent)", body = TokenResponse),
         (status = 401, description = "Unknown, expired or reused refresh token"),
         (status = 422, description = "Invalid fields"),
     )
@@ -188,6 +190,7 @@ pub async fn refresh(
 
 /// End the current session: its access and refresh tokens stop working.
 #[utoipa::path(
+    operation_id = "logOut",
     tag = "auth",
     responses((status = 204, description = "Logged out"))
 )]
@@ -206,7 +209,8 @@ pub async fn logout(
 }
 
 /// The account behind the token, with its unit.
-#[utoipa::path(tag = "auth", responses((status = 200, body = MeResponse)))]
+#[utoipa::path(
+    operation_id = "getMe",tag = "auth", responses((status = 200, description = "Your account, roles and unit", body = MeResponse)))]
 #[get("/me")]
 pub async fn me(
     state: web::Data<AppState>,
@@ -235,6 +239,7 @@ pub async fn me(
 
 /// Change your own password. Every session of the account ends, this one included.
 #[utoipa::path(
+    operation_id = "changeOwnPassword",
     tag = "auth",
     request_body = ChangePasswordRequest,
     responses(
@@ -351,10 +356,11 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// The token opens only the endpoints of its scopes and lives 15 minutes; ask again for a
 /// new one. Failed attempts are throttled per client id and per address.
 #[utoipa::path(
+    operation_id = "issueClientToken",
     tag = "auth",
     request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, body = ClientTokenResponse),
+        (status = 200, description = "An access token for the service client, with its scopes", body = ClientTokenResponse),
         (status = 400, description = "`unsupported_grant_type` or `invalid_scope`"),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled"),
         (status = 415, description = "Not a form body"),

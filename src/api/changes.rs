@@ -84,10 +84,11 @@ pub struct ChangeQuery {
 /// `next_after`): nothing is skipped, even while writes commit concurrently. Tombstones (`archived`) tell of removals. Admins, and service
 /// clients with `changes:read`.
 #[utoipa::path(
+    operation_id = "listChanges",
     tag = "changes",
     params(ChangeQuery),
     responses(
-        (status = 200, body = ChangePage),
+        (status = 200, description = "The next changes after the cursor, and the cursor to resume from", body = ChangePage),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "Neither an admin nor a client with changes:read"),
         (status = 422, description = "`after` was never issued, or `limit` is out of range"),

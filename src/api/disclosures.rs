@@ -51,7 +51,6 @@ impl PageQuery {
         ListParams {
             page: self.page,
             per_page: self.per_page,
-            sort: None,
             q: None,
             updated_since: None,
         }
@@ -167,9 +166,10 @@ pub struct DisclosureQuery {
 
 /// List the disclosures of the units below or above you, newest first.
 #[utoipa::path(
+    operation_id = "listDisclosures",
     tag = "disclosures",
     params(PageQuery, DisclosureQuery),
-    responses((status = 200, body = Page<DisclosureResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of disclosures, with the total", body = Page<DisclosureResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
@@ -195,10 +195,11 @@ pub async fn list(
 /// Publish nominations waiting for their council (officers of the unit). Each moves to
 /// `disclosed`; the period ends on its last working day.
 #[utoipa::path(
+    operation_id = "createDisclosure",
     tag = "disclosures",
     request_body = CreateDisclosure,
     responses(
-        (status = 201, body = DisclosureResponse, headers(("ETag" = String))),
+        (status = 201, description = "The disclosure created", body = DisclosureResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the unit publish its candidates"),
         (status = 409, description = "A nomination is not in council_review (`errors` names it)"),
         (status = 412, description = "A nomination changed while it was being published"),
@@ -237,9 +238,10 @@ pub async fn create(
 
 /// Get a disclosure with its nominations.
 #[utoipa::path(
+    operation_id = "getDisclosure",
     tag = "disclosures",
     params(("id" = String, Path, description = "Disclosure id")),
-    responses((status = 200, body = DisclosureResponse, headers(("ETag" = String))), (status = 404, description = "No such disclosure, or not visible to you"))
+    responses((status = 200, description = "The disclosure", body = DisclosureResponse, headers(("ETag" = String))), (status = 404, description = "No such disclosure, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -301,10 +303,11 @@ impl From<Feedback> for FeedbackResponse {
 /// Read the feedback a disclosure received, in the order it came (officers of its unit:
 /// it may hold personal contact data).
 #[utoipa::path(
+    operation_id = "listDisclosureFeedback",
     tag = "disclosures",
     params(("id" = String, Path, description = "Disclosure id"), PageQuery),
     responses(
-        (status = 200, body = Page<FeedbackResponse>),
+        (status = 200, description = "One page of public feedback on the disclosure, with the total", body = Page<FeedbackResponse>),
         (status = 403, description = "Only officers of the unit read its feedback"),
         (status = 404, description = "No such disclosure, or not visible to you"),
         (status = 422, description = "Invalid parameters"),
@@ -418,9 +421,10 @@ impl From<PublicDetail> for PublicDisclosure {
 
 /// List the published disclosures, newest first (no login).
 #[utoipa::path(
+    operation_id = "listPublicDisclosures",
     tag = "public",
     params(PageQuery),
-    responses((status = 200, body = Page<PublicDisclosure>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of published disclosures, with the total", body = Page<PublicDisclosure>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn public_list(
@@ -441,9 +445,10 @@ pub async fn public_list(
 
 /// Read a published disclosure with its candidates (no login).
 #[utoipa::path(
+    operation_id = "getPublicDisclosure",
     tag = "public",
     params(("id" = String, Path, description = "Disclosure id")),
-    responses((status = 200, body = PublicDisclosure), (status = 404, description = "No such disclosure"))
+    responses((status = 200, description = "The published disclosure", body = PublicDisclosure), (status = 404, description = "No such disclosure"))
 )]
 #[get("/{id}")]
 pub async fn public_get(
@@ -495,11 +500,12 @@ pub struct FeedbackReceipt {
 /// Send feedback on a disclosure while it is open (no login), about one candidate or the
 /// whole list. Posts are limited per client address.
 #[utoipa::path(
+    operation_id = "postPublicFeedback",
     tag = "public",
     params(("id" = String, Path, description = "Disclosure id")),
     request_body = PostFeedback,
     responses(
-        (status = 201, body = FeedbackReceipt),
+        (status = 201, description = "The feedback received", body = FeedbackReceipt),
         (status = 404, description = "No such disclosure"),
         (status = 409, description = "The disclosure is not open today (`disclosure_closed`)"),
         (status = 422, description = "Invalid fields, or a nomination that is not a candidate of this disclosure"),
