@@ -47,6 +47,7 @@ pub struct TokenResponse {
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "Zx9q3mV7rKp1b8LsT4wYh6nD5fJ0aE2uR9iO3kMgQcA"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -55,6 +56,7 @@ pub struct RefreshRequest {
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "mật khẩu đang dùng", "new_password": "Mùa thi đua đổi mới 2026"}))]
 pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128, format = Password)]

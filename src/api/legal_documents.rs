@@ -101,6 +101,7 @@ pub struct CreateLegalDocument {
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Về triển khai Phong trào “Bình dân học vụ số” trên địa bàn tỉnh Nghệ An"}))]
 pub struct UpdateLegalDocument {
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]

@@ -112,6 +112,7 @@ pub struct CreateMovement {
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"end_date": "2030-12-31"}))]
 pub struct UpdateMovement {
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 500), custom(function = "validate::text"))]
