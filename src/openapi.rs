@@ -241,6 +241,13 @@ fn complete(op: &mut Operation) {
         })
     });
     let has_body = op.request_body.is_some();
+    // The token endpoint's form answers its refusals as OAuth's 400 (`ApiError::into_oauth`).
+    let oauth_form = op.request_body.as_ref().is_some_and(|body| {
+        matches!(body, RefOr::T(body) if body
+            .content
+            .keys()
+            .all(|media| media == "application/x-www-form-urlencoded"))
+    });
     let has_query = op.parameters.iter().flatten().any(|p| {
         matches!(p, RefOr::T(p) if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
     });
@@ -270,6 +277,8 @@ fn complete(op: &mut Operation) {
     }
     if has_body {
         add("413", "The body is larger than 1 MiB");
+    }
+    if has_body && !oauth_form {
         add("415", "The body is not application/json");
         add("422", "Invalid fields; `errors` names each one");
     }

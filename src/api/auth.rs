@@ -17,7 +17,7 @@ use crate::domain::clients;
 use crate::domain::sessions::{self, Opened, Refreshed};
 use crate::domain::users;
 use crate::domain::{org_units, staff};
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::secrets;
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -363,10 +363,8 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "An access token for the service client, with its scopes", body = ClientTokenResponse),
-        (status = 400, description = "`unsupported_grant_type` or `invalid_scope`"),
-        (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled"),
-        (status = 415, description = "Not a form body"),
-        (status = 422, description = "Invalid fields"),
+        (status = 400, description = "RFC 6749 §5.2, in `error`: `invalid_request` (a field missing or malformed, or not a form body), `unsupported_grant_type` or `invalid_scope`", body = Problem, content_type = "application/json"),
+        (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled; `WWW-Authenticate: Basic`", body = Problem, content_type = "application/json"),
         (status = 429, description = "Too many failed attempts: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
     )
 )]
@@ -374,7 +372,19 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Form(body): Form<ClientTokenRequest>,
+    body: Result<Form<ClientTokenRequest>, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    // Every refusal in OAuth's words (RFC 6749 §5.2), a malformed form's too.
+    let Form(body) = body.map_err(ApiError::into_oauth)?;
+    client_credentials_grant(req, state, body)
+        .await
+        .map_err(ApiError::into_oauth)
+}
+
+async fn client_credentials_grant(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ClientTokenRequest,
 ) -> Result<HttpResponse, ApiError> {
     use actix_web::http::StatusCode;
     if body.grant_type != "client_credentials" {

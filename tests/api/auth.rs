@@ -55,7 +55,10 @@ async fn wrong_password_and_unknown_user_answer_alike(app: &TestApp) {
     wrong.problem(401, "unauthorized");
     unknown.problem(401, "unauthorized");
     assert_eq!(wrong.body["detail"], unknown.body["detail"]);
-    assert_eq!(wrong.header("www-authenticate"), Some("Bearer"));
+    assert_eq!(
+        wrong.header("www-authenticate"),
+        Some("Bearer realm=\"thidua\"")
+    );
     // Usernames are case-insensitive.
     app.login("ADMIN", ADMIN_PASSWORD).await;
 }
@@ -205,15 +208,32 @@ async fn bad_tokens_are_refused(app: &TestApp) {
         let res = app.get("/api/v1/auth/me").token(&token).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what}: {}", res.body);
         res.problem(401, "unauthorized");
+        // RFC 6750 §3.1: a token sent and refused is `invalid_token`.
+        assert!(
+            res.header("www-authenticate")
+                .is_some_and(|c| c.starts_with(
+                    "Bearer realm=\"thidua\", error=\"invalid_token\", error_description=\""
+                )),
+            "{what}: {:?}",
+            res.header("www-authenticate")
+        );
     }
-    // No token at all, or another scheme.
-    app.get("/api/v1/auth/me")
-        .await
-        .problem(401, "unauthorized");
-    app.get("/api/v1/auth/me")
+    // No token at all, or another scheme: the challenge names no error (RFC 6750 §3.1).
+    let none = app.get("/api/v1/auth/me").await;
+    none.problem(401, "unauthorized");
+    assert_eq!(
+        none.header("www-authenticate"),
+        Some("Bearer realm=\"thidua\"")
+    );
+    let basic = app
+        .get("/api/v1/auth/me")
         .header("Authorization", &format!("Basic {good}"))
-        .await
-        .problem(401, "unauthorized");
+        .await;
+    basic.problem(401, "unauthorized");
+    assert_eq!(
+        basic.header("www-authenticate"),
+        Some("Bearer realm=\"thidua\"")
+    );
 }
 
 async fn failed_logins_are_throttled(app: &TestApp) {

@@ -536,6 +536,46 @@ impl Res {
             .unwrap_or_default()
     }
 
+    /// Asserts an OAuth 2.0 token-endpoint error (RFC 6749 §5.2): this status, JSON with
+    /// `error` and `error_description`, not cached, and for `invalid_client` the `Basic`
+    /// challenge of the scheme the endpoint takes. Returns the fields it names.
+    pub fn oauth_error(&self, status: u16, error: &str) -> Vec<String> {
+        assert_eq!(self.status.as_u16(), status, "status; body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "content type; body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.body["error"], error,
+            "OAuth error; body: {}",
+            self.body
+        );
+        assert!(
+            self.body["error_description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "error_description; body: {}",
+            self.body
+        );
+        assert_eq!(self.header("cache-control"), Some("no-store"));
+        if error == "invalid_client" {
+            assert_eq!(
+                self.header("www-authenticate"),
+                Some("Basic realm=\"thidua\"")
+            );
+        }
+        self.body["errors"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .map(|f| f["field"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Asserts a 422 that names `field`.
     pub fn invalid(&self, field: &str) {
         let fields = self.problem(422, "validation");
