@@ -557,7 +557,9 @@ fn default_message(e: &validator::ValidationError) -> String {
 
 /// Whole seconds from `now` to `until` for `Retry-After`: rounded up, and at least 1.
 fn seconds_until(until: DateTime<Utc>, now: DateTime<Utc>) -> u32 {
-    let millis = (until - now).num_milliseconds().clamp(1, i64::from(u32::MAX));
+    let millis = (until - now)
+        .num_milliseconds()
+        .clamp(1, i64::from(u32::MAX));
     (millis as u64).div_ceil(1000) as u32
 }
 

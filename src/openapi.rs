@@ -17,7 +17,9 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
                        in Vietnamese government offices — plans, criteria, evidence, awards and reports.\n\n\
                        Errors are `application/problem+json` (RFC 9457) with a stable `code` and, for \
                        invalid fields, `errors: [{field, code, message}]`. Lists take `page`, `per_page` \
-                       (≤ 200), `sort`, `q` and `updated_since`. Changes need `If-Match` with the `ETag` you read. \
+                       (≤ 200), `q` and `updated_since` (and `sort` where they sort), and link \
+                       their pages in an RFC 8288 `Link` header. A query parameter an operation \
+                       does not take answers 422 naming it. Changes need `If-Match` with the `ETag` you read. \
                        With `Accept-Encoding: gzip`, plans, criteria and evidence pages above 1 KB \
                        come gzip-compressed.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
@@ -89,6 +91,7 @@ pub fn document(collected: OpenApi) -> OpenApi {
         for op in operations.into_iter().flatten() {
             complete(op);
             binary_bodies(op);
+            page_links(op);
         }
         if let Some(op) = &mut item.post {
             idempotent(op);
@@ -96,6 +99,32 @@ pub fn document(collected: OpenApi) -> OpenApi {
     }
     refer_to_page_items(&mut api);
     api
+}
+
+/// A page of a list, and the change feed while it has more, carry an RFC 8288 `Link`
+/// header (`Page::respond`, `api::changes`).
+fn page_links(op: &mut Operation) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") else {
+        return;
+    };
+    let paged = match ok.content.get("application/json") {
+        Some(RefOr::T(content)) => matches!(&content.schema, Some(RefOr::Ref(r))
+            if r.ref_location.contains("/Page_") || r.ref_location.ends_with("/ChangePage")),
+        _ => false,
+    };
+    if paged {
+        let link = HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .description(Some(
+                "RFC 8288 links to the `first`, `prev`, `next` and `last` pages (the change \
+                 feed: `next`, while `has_more`), relative to this path and keeping the \
+                 other parameters: `</api/v1/staff?per_page=50&page=2>; rel=\"next\"`",
+            ))
+            .build();
+        ok.headers.insert("Link".to_string(), RefOr::T(link));
+    }
 }
 
 /// A body that is neither JSON nor text is bytes (`type: string, format: binary`; utoipa

@@ -1,6 +1,6 @@
 //! `/api/v1/audit-log`: who did what and when, with before and after, chained by hash.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -107,6 +107,7 @@ pub struct AuditQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     _admin: Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
@@ -125,7 +126,7 @@ pub async fn list(
         app::audit::trail(conn, &filter, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, AuditEntryResponse::from)))
+    Ok(Page::of(items, total, page, AuditEntryResponse::from).respond(&req))
 }
 
 /// Check the audit trail's hash chain.

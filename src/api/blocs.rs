@@ -130,6 +130,7 @@ pub struct BlocQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -146,7 +147,7 @@ pub async fn list(
         app::blocs::list(conn, &principal, filter, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |b| BlocResponse::new(b, None))))
+    Ok(Page::of(items, total, page, |b| BlocResponse::new(b, None)).respond(&req))
 }
 
 /// Make a bloc of units below its owner (officers of the owner's subtree).

@@ -111,6 +111,7 @@ pub struct HolidayOwnerQuery {
 )]
 #[get("")]
 pub async fn list_holidays(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(query): Query<HolidayQuery>,
@@ -134,7 +135,7 @@ pub async fn list_holidays(
         .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
         .take(usize::try_from(page.per_page).unwrap_or(0))
         .collect();
-    Ok(HttpResponse::Ok().json(Page::of(rows, total, page, HolidayResponse::from)))
+    Ok(Page::of(rows, total, page, HolidayResponse::from).respond(&req))
 }
 
 /// Add a holiday: a national one (admins), e.g. the days the Prime Minister announces for

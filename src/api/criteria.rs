@@ -256,16 +256,15 @@ pub async fn list(
     };
     // Kept by plan and query: the same page for every reader, visibility checked per reader.
     let key = format!("criteria:{id}?{}", req.query_string());
+    let (path, query) = (req.path().to_string(), req.query_string().to_string());
     let answer = state
         .reads
         .answer(&state.pool, key, move |conn| {
             let ((items, total), issuer_path) =
                 app::criteria::list_of_any(conn, &id, &filter, page)?;
-            Ok(CachedJson::new(
-                issuer_path,
-                None,
-                cached::to_json(&Page::of(items, total, page, CriterionResponse::from))?,
-            ))
+            let page = Page::of(items, total, page, CriterionResponse::from);
+            Ok(CachedJson::new(issuer_path, None, cached::to_json(&page)?)
+                .with_link(page.links(&path, &query)))
         })
         .await?;
     app::plans::ensure_readable(&principal, &answer.unit_path)?;

@@ -303,6 +303,7 @@ pub async fn create(
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -321,9 +322,7 @@ pub async fn list(
         )
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |d| {
-        DecisionResponse::new(d, None)
-    })))
+    Ok(Page::of(items, total, page, |d| DecisionResponse::new(d, None)).respond(&req))
 }
 
 /// Get a decision with the awards you may see.
@@ -396,6 +395,7 @@ pub async fn revoke(
 )]
 #[get("")]
 pub async fn list_awards(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     Query(params): Query<ListParams>,
@@ -415,7 +415,7 @@ pub async fn list_awards(
         app::decisions::list_awards(conn, &caller, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, AwardResponse::from)))
+    Ok(Page::of(items, total, page, AwardResponse::from).respond(&req))
 }
 
 /// Get an award.

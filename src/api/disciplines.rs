@@ -80,6 +80,8 @@ pub struct DisciplineQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisciplineList {
     pub items: Vec<DisciplineResponse>,
+    /// All of them: the list is not paged.
+    pub total: i64,
 }
 
 /// Record a discipline period of a staff member (officers and heads of their unit).
@@ -137,6 +139,7 @@ pub async fn list(
     })
     .await?;
     Ok(HttpResponse::Ok().json(DisciplineList {
+        total: items.len() as i64,
         items: items.into_iter().map(Into::into).collect(),
     }))
 }

@@ -173,6 +173,7 @@ pub struct DisclosureQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(paging): Query<PageQuery>,
@@ -187,9 +188,7 @@ pub async fn list(
         app::disclosures::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |d| {
-        DisclosureResponse::new(d, None)
-    })))
+    Ok(Page::of(items, total, page, |d| DisclosureResponse::new(d, None)).respond(&req))
 }
 
 /// Publish nominations waiting for their council (officers of the unit). Each moves to
@@ -315,6 +314,7 @@ impl From<Feedback> for FeedbackResponse {
 )]
 #[get("/{id}/feedback")]
 pub async fn feedback(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
@@ -325,7 +325,7 @@ pub async fn feedback(
         app::disclosures::feedback(conn, &principal, &id, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, FeedbackResponse::from)))
+    Ok(Page::of(items, total, page, FeedbackResponse::from).respond(&req))
 }
 
 // Public ----------------------------------------------------------------------------------
@@ -428,6 +428,7 @@ impl From<PublicDetail> for PublicDisclosure {
 )]
 #[get("")]
 pub async fn public_list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Query(paging): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -436,11 +437,10 @@ pub async fn public_list(
         app::disclosures::public_list(conn, page)
     })
     .await?;
-    Ok(
-        HttpResponse::Ok().json(Page::of(items, total, page, |(d, unit)| {
-            PublicDisclosure::new(d, unit, None)
-        })),
-    )
+    Ok(Page::of(items, total, page, |(d, unit)| {
+        PublicDisclosure::new(d, unit, None)
+    })
+    .respond(&req))
 }
 
 /// Read a published disclosure with its candidates (no login).

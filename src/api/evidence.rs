@@ -316,16 +316,16 @@ pub async fn list(
     // The same page for everyone who sees the same records: a review queue that many
     // officers of one office open is read once until the next write.
     let key = format!("evidence:{seen:?}?{}", req.query_string());
+    let (path, query_string) = (req.path().to_string(), req.query_string().to_string());
     let answer = state
         .reads
         .page(&state.pool, key, move |conn| {
             let (items, total) = app::evidence::list(conn, &seen, query, sort, page)?;
             let page = Page::of(items, total, page, EvidenceResponse::from);
-            Ok(CachedJson::new(
-                String::new(),
-                None,
-                cached::to_json(&page)?,
-            ))
+            Ok(
+                CachedJson::new(String::new(), None, cached::to_json(&page)?)
+                    .with_link(page.links(&path, &query_string)),
+            )
         })
         .await?;
     Ok(answer.response(&req))

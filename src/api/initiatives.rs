@@ -150,6 +150,7 @@ pub struct InitiativeQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -166,9 +167,7 @@ pub async fn list(
         app::initiatives::list(conn, &principal, filter, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |i| {
-        InitiativeResponse::new(i, None)
-    })))
+    Ok(Page::of(items, total, page, |i| InitiativeResponse::new(i, None)).respond(&req))
 }
 
 /// Record a recognised initiative of a unit and its authors (officers and heads of the unit).

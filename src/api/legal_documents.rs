@@ -144,6 +144,7 @@ pub struct LegalDocumentQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -162,7 +163,7 @@ pub async fn list(
         app::legal_documents::list(conn, &principal, filter, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, LegalDocumentResponse::from)))
+    Ok(Page::of(items, total, page, LegalDocumentResponse::from).respond(&req))
 }
 
 /// Record a legal document.

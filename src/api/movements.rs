@@ -166,6 +166,7 @@ pub struct MovementQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -186,7 +187,7 @@ pub async fn list(
         app::movements::list(conn, &principal, filter, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, MovementResponse::from)))
+    Ok(Page::of(items, total, page, MovementResponse::from).respond(&req))
 }
 
 /// Record a movement.

@@ -261,6 +261,7 @@ pub struct NominationQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -282,9 +283,10 @@ pub async fn list(
         app::nominations::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |v| {
+    Ok(Page::of(items, total, page, |v| {
         NominationResponse::new(v, None, None)
-    })))
+    })
+    .respond(&req))
 }
 
 /// Propose a staff member or a unit for an award (a draft until submitted). The proposer is

@@ -163,6 +163,7 @@ impl From<UnitTree> for OrgUnitNode {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -183,7 +184,7 @@ pub async fn list(
         app::org_units::list(conn, &principal, query, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, OrgUnitResponse::from)))
+    Ok(Page::of(items, total, page, OrgUnitResponse::from).respond(&req))
 }
 
 /// Create an org unit.

@@ -619,6 +619,7 @@ impl From<app::plans::Deadlines> for DeadlinesResponse {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -639,7 +640,7 @@ pub async fn list(
         app::plans::list(conn, &principal, filter, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, PlanSummary::from)))
+    Ok(Page::of(items, total, page, PlanSummary::from).respond(&req))
 }
 
 /// Draft a plan with all its parts.

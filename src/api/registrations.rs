@@ -148,6 +148,7 @@ pub struct RegistrationQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -169,7 +170,7 @@ pub async fn list(
         app::registrations::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, RegistrationResponse::from)))
+    Ok(Page::of(items, total, page, RegistrationResponse::from).respond(&req))
 }
 
 /// Register a unit or a staff member for a plan's year, with the titles pledged.

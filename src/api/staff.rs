@@ -188,6 +188,7 @@ pub struct StaffQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -209,7 +210,7 @@ pub async fn list(
         app::staff::list(conn, &principal, query, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, StaffResponse::from)))
+    Ok(Page::of(items, total, page, StaffResponse::from).respond(&req))
 }
 
 /// Add a staff member to a unit.

@@ -153,6 +153,7 @@ pub struct UserQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     Admin(principal): Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
@@ -172,7 +173,7 @@ pub async fn list(
         app::users::list(conn, &principal, query, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, UserResponse::from)))
+    Ok(Page::of(items, total, page, UserResponse::from).respond(&req))
 }
 
 /// Create an account.

@@ -240,6 +240,7 @@ by `data.position`.";
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     Admin(principal): Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
@@ -249,7 +250,7 @@ pub async fn list(
         app::webhooks::list(conn, &principal, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(rows, total, page, WebhookResponse::from)))
+    Ok(Page::of(rows, total, page, WebhookResponse::from).respond(&req))
 }
 
 #[utoipa::path(
@@ -419,6 +420,7 @@ pub async fn rotate_secret(
 )]
 #[get("/{id}/deliveries")]
 pub async fn deliveries(
+    req: HttpRequest,
     Admin(principal): Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -430,7 +432,7 @@ pub async fn deliveries(
         app::webhooks::deliveries(conn, &principal, &id, filter.status, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(rows, total, page, DeliveryResponse::from)))
+    Ok(Page::of(rows, total, page, DeliveryResponse::from).respond(&req))
 }
 
 /// Deliver again every matching change after a feed position, with the same event ids.

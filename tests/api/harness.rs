@@ -576,6 +576,11 @@ impl Res {
             .unwrap_or_default()
     }
 
+    /// Asserts a 422 and returns the fields it names, in order.
+    pub fn invalid_fields(&self) -> Vec<String> {
+        self.problem(422, "validation")
+    }
+
     /// Asserts a 422 that names `field`.
     pub fn invalid(&self, field: &str) {
         let fields = self.problem(422, "validation");

@@ -181,6 +181,7 @@ pub struct CouncilQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -198,9 +199,7 @@ pub async fn list(
         app::councils::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |c| {
-        CouncilResponse::new(c, None)
-    })))
+    Ok(Page::of(items, total, page, |c| CouncilResponse::new(c, None)).respond(&req))
 }
 
 /// Make the council of a unit, with its members (officers of the unit's subtree).

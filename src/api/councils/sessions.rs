@@ -313,6 +313,7 @@ fn session_answer(status: StatusCode, d: SessionDetail) -> HttpResponse {
 )]
 #[get("/{id}/sessions")]
 pub async fn list_sessions(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
@@ -324,7 +325,7 @@ pub async fn list_sessions(
         app::councils::list_sessions(conn, &principal, &id, query.status, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, SessionSummary::from)))
+    Ok(Page::of(items, total, page, SessionSummary::from).respond(&req))
 }
 
 /// Schedule a session of the council over nominations its unit grants (officers keeping
