@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::Evidence;
 use crate::harness::{Res, TestApp};
-use crate::work::{PDF, Work, approved, multipart, work};
+use crate::work::{PDF, Work, multipart, work};
 
 db_tests!(
     nominations_go_up_the_hierarchy_to_the_granting_level,
@@ -1347,13 +1348,10 @@ async fn a_minimum_score_reads_the_plan_board(app: &TestApp) {
             "valid_from": "2026-01-01", "org_unit_id": w.province, "rules": {"giay_khen": {"min_score": 5.0}}}))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 1}),
-    )
-    .await;
+    Evidence::of_staff(&w.individual, &w.staff_a[0])
+        .value(1)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
     let scored = |staff: &str, plan: Option<&str>| json!({"award_type": "giay_khen", "staff_id": staff, "year": 2026, "plan_id": plan});
     let id = draft(app, &w, scored(&w.staff_a[0], Some(&w.plan))).await;
     let e = eligibility(app, &w, &id).await;

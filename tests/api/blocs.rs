@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Evidence, Plan, move_to};
 use crate::harness::{Res, TestApp};
-use crate::work::{Work, approved, move_to, record, work};
+use crate::work::{Work, work};
 
 db_tests!(
     blocs_are_made_by_officers_of_the_owner_with_members_below_it,
@@ -604,23 +605,23 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     );
 
     // 1. A tie on points and on criteria achieved.
-    let at = |criterion: &str, unit: &str, value: f64| json!({"criterion_id": criterion, "year": 2026, "org_unit_id": unit, "value": value, "as_of": "2026-06-30"});
-    approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        at(&w.count, &w.division_a, 2.0),
-    )
-    .await;
-    approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        at(&w.score, &w.division_a, 8.0),
-    )
-    .await;
-    approved(app, &w.officer, &w.admin, at(&w.count, &w.division_b, 4.0)).await;
-    approved(app, &w.officer, &w.admin, at(&w.score, &w.division_b, 4.0)).await;
+    let at = |criterion: &str, unit: &str, value: f64| {
+        Evidence::of_unit(criterion, unit)
+            .value(value)
+            .as_of("2026-06-30")
+    };
+    at(&w.count, &w.division_a, 2.0)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
+    at(&w.score, &w.division_a, 8.0)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
+    at(&w.count, &w.division_b, 4.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    at(&w.score, &w.division_b, 4.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
     let (_, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
     assert_eq!(
         lines,
@@ -634,12 +635,15 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
 
     // 2. The same total with fewer criteria achieved ranks below; evidence awaiting review
     //    counts for nothing.
-    approved(app, &w.officer, &w.admin, at(&w.count, &plans, 3.0)).await;
-    approved(app, &w.officer, &w.admin, at(&w.score, &plans, 6.0)).await;
-    let res = record(app, &w.officer, at(&w.count, &training, 4.0)).await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let res = move_to(app, &w.officer, &res.id(), json!({"status": "submitted"})).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    at(&w.count, &plans, 3.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    at(&w.score, &plans, 6.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    at(&w.count, &training, 4.0)
+        .submitted(app, &w.officer)
+        .await;
     let (_, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
     assert_eq!(
         lines,
@@ -652,17 +656,11 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     );
 
     // 3. A reviewer's score replaces the computed points and breaks the tie.
-    let res = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 8,
-               "as_of": "2026-09-30"}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let scored = res.id();
-    let res = move_to(app, &w.manager_a, &scored, json!({"status": "submitted"})).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let scored = Evidence::of_unit(&w.score, &w.division_a)
+        .value(8)
+        .as_of("2026-09-30")
+        .submitted(app, &w.manager_a)
+        .await;
     let res = move_to(
         app,
         &w.officer,
@@ -683,14 +681,11 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     );
 
     // 4. The share of trained staff earns points: one of B's two staff → 50 % → 5.
-    approved(
-        app,
-        &w.officer,
-        &w.admin,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_b[0], "value": 1,
-               "as_of": "2026-06-30"}),
-    )
-    .await;
+    Evidence::of_staff(&w.individual, &w.staff_b[0])
+        .value(1)
+        .as_of("2026-06-30")
+        .approved(app, &w.officer, &w.admin)
+        .await;
     let (_, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
     assert_eq!(
         lines,
@@ -766,19 +761,10 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
 
     // A plan with no collective criteria scores every member 0 (not -0) and ranks them
     // together.
-    let res = app
-        .post("/api/v1/plans")
-        .token(&w.officer)
-        .json(json!({
-            "issuer_id": w.office,
-            "title": "Kế hoạch thi đua chuyên đề cải cách hành chính",
-            "number": "15/KH-VP",
-            "issued_on": "2026-01-10",
-            "phases": [{"name": "Năm 2026", "start_date": "2026-01-01", "end_date": "2026-12-31"}]
-        }))
+    let empty_plan = Plan::of(&w.office)
+        .title("Kế hoạch thi đua chuyên đề cải cách hành chính")
+        .draft(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let empty_plan = res.id();
     let res = app
         .get(&format!(
             "{BLOCS}/{bloc}/ranking?plan={empty_plan}&year=2026"

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Criterion, Plan};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -648,25 +649,15 @@ async fn only_individual_yes_no_or_count_criteria_take_records(app: &TestApp) {
         let officer = app
             .user(&w.admin, "canbo.stttt", &["officer"], Some(&elsewhere))
             .await;
-        let res = app
-            .post("/api/v1/plans")
-            .token(&officer)
-            .json(json!({"issuer_id": elsewhere, "title": "Kế hoạch chuyển đổi số",
-                "number": "3/KH-STTTT", "issued_on": "2026-01-10",
-                "phases": [{"name": "2026", "start_date": "2026-01-01", "end_date": "2026-12-31"}]}))
+        let plan = Plan::of(&elsewhere)
+            .title("Kế hoạch chuyển đổi số")
+            .number("3/KH-STTTT")
+            .draft(app, &officer)
             .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        let plan = res.id();
-        let res = app
-            .post(&format!("/api/v1/plans/{plan}/criteria"))
-            .token(&officer)
-            .json(
-                json!({"subject": "individual", "code": "CN1", "title": "Hoàn thành khóa học",
-                         "measure": "boolean", "max_points": 5}),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        res.id()
+        Criterion::individual("CN1", "Hoàn thành khóa học")
+            .boolean(5.0)
+            .add_to(app, &officer, &plan)
+            .await
     };
     let res = import_csv(app, &w.manager_a, &foreign_criterion, csv).await;
     res.invalid("criterion_id");
@@ -676,23 +667,16 @@ async fn only_individual_yes_no_or_count_criteria_take_records(app: &TestApp) {
     }
 
     // An individual percent is not a course; an individual count is.
-    let criterion = |body: Value| {
-        let path = format!("/api/v1/plans/{}/criteria", w.plan);
-        let officer = w.officer.clone();
-        async move {
-            let res = app.post(&path).token(&officer).json(body).await;
-            assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-            res.id()
-        }
-    };
-    let percent = criterion(json!({"subject": "individual", "code": "CN2",
-        "title": "Tỷ lệ hồ sơ xử lý đúng hạn", "measure": "percent", "target": 100,
-        "max_points": 5, "amendment_reason": "Bổ sung theo Công văn số 100/VP-TĐKT"}))
-    .await;
-    let courses = criterion(json!({"subject": "individual", "code": "CN3",
-        "title": "Số khóa học kỹ năng số đã hoàn thành", "measure": "count", "target": 3,
-        "max_points": 6, "amendment_reason": "Bổ sung theo Công văn số 100/VP-TĐKT"}))
-    .await;
+    let percent = Criterion::individual("CN2", "Tỷ lệ hồ sơ xử lý đúng hạn")
+        .percent(100.0, 5.0)
+        .amendment("Bổ sung theo Công văn số 100/VP-TĐKT")
+        .add_to(app, &w.officer, &w.plan)
+        .await;
+    let courses = Criterion::individual("CN3", "Số khóa học kỹ năng số đã hoàn thành")
+        .count(3.0, 6.0)
+        .amendment("Bổ sung theo Công văn số 100/VP-TĐKT")
+        .add_to(app, &w.officer, &w.plan)
+        .await;
     import_csv(app, &w.officer, &percent, csv)
         .await
         .invalid("criterion_id");

@@ -6,8 +6,9 @@ use actix_web::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Evidence, Plan};
 use crate::harness::{Res, TestApp};
-use crate::work::{PDF, Work, multipart, record, work};
+use crate::work::{PDF, Work, multipart, work};
 
 db_tests!(
     national_reference_data_is_changed_by_admins_only,
@@ -210,15 +211,11 @@ async fn a_units_documents_and_movements_are_kept_by_its_officers(app: &TestApp)
         .await
         .ids()[0]
         .clone();
-    let res = app
-        .post("/api/v1/plans")
-        .token(&officer_ht)
-        .json(
-            json!({"title": "Kế hoạch thi đua", "issuer_id": ht_province,
-                     "legal_basis_ids": [na_doc]}),
-        )
-        .await;
-    res.invalid("legal_basis_ids[0]");
+    Plan::of(&ht_province)
+        .legal_basis(&[&na_doc])
+        .send(app, &officer_ht)
+        .await
+        .invalid("legal_basis_ids[0]");
 }
 
 async fn working_days(app: &TestApp, token: &str, unit: Option<&str>) -> Res {
@@ -314,14 +311,10 @@ async fn authorship_grants_no_access_after_a_transfer(app: &TestApp) {
     let w = work(app).await;
     let (ht_province, _) = ha_tinh(app, &w).await;
     // The head of division A records evidence about one of her staff, with a file.
-    let res = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.id();
+    let id = Evidence::of_staff(&w.individual, &w.staff_a[1])
+        .value(1)
+        .recorded(app, &w.manager_a)
+        .await;
     let (content_type, body) = multipart("file", "bien-ban.pdf", "application/pdf", PDF);
     let res = app
         .post(&format!("/api/v1/evidence/{id}/files"))

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::Plan;
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -216,19 +217,10 @@ async fn registering_checks_titles_subjects_years_and_plans(app: &TestApp) {
     register(app, &w.officer, body).await.invalid("plan_id");
 
     // A plan still in draft takes no registration.
-    let res = app
-        .post("/api/v1/plans")
-        .token(&w.officer)
-        .json(json!({
-            "issuer_id": w.office,
-            "title": "Kế hoạch thi đua chuyên đề cải cách hành chính",
-            "number": "15/KH-VP",
-            "issued_on": "2026-01-10",
-            "phases": [{"name": "Năm 2026", "start_date": "2026-01-01", "end_date": "2026-12-31"}]
-        }))
+    let draft = Plan::of(&w.office)
+        .title("Kế hoạch thi đua chuyên đề cải cách hành chính")
+        .draft(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let draft = res.id();
     let mut body = collective(&w, 2026, &w.division_b, &["tap_the_lao_dong_tien_tien"]);
     body["plan_id"] = json!(draft);
     register(app, &w.officer, body)

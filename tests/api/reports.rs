@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 
 use crate::awards::{DECISIONS, nominate};
 use crate::db_tests;
+use crate::fixtures::Evidence;
 use crate::harness::{Res, TestApp};
-use crate::work::{Work, approved, record, work};
+use crate::work::{Work, work};
 
 db_tests!(
     the_yearly_report_holds_the_hand_computed_figures,
@@ -81,39 +82,27 @@ async fn example(app: &TestApp) -> Example {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["imported"], 3, "{}", res.body);
     for (value, day) in [(1, "2026-01-31"), (2, "2026-02-28")] {
-        approved(
-            app,
-            &w.manager_a,
-            &w.officer,
-            json!({"criterion_id": w.count, "year": 2026,
-            "org_unit_id": w.division_a, "value": value, "as_of": day}),
-        )
-        .await;
+        Evidence::of_unit(&w.count, &w.division_a)
+            .value(value)
+            .as_of(day)
+            .approved(app, &w.manager_a, &w.officer)
+            .await;
     }
-    approved(
-        app,
-        &w.officer,
-        &w.admin,
-        json!({"criterion_id": w.count, "year": 2026,
-        "org_unit_id": w.division_b, "value": 5, "as_of": "2026-03-31"}),
-    )
-    .await;
-    approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        json!({"criterion_id": w.score, "year": 2026,
-        "org_unit_id": w.division_a, "value": 9, "as_of": "2026-04-30"}),
-    )
-    .await;
-    let res = record(
-        app,
-        &w.officer,
-        json!({"criterion_id": w.score, "year": 2026,
-        "org_unit_id": w.division_b, "value": 10, "as_of": "2026-04-30"}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    Evidence::of_unit(&w.count, &w.division_b)
+        .value(5)
+        .as_of("2026-03-31")
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    Evidence::of_unit(&w.score, &w.division_a)
+        .value(9)
+        .as_of("2026-04-30")
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
+    Evidence::of_unit(&w.score, &w.division_b)
+        .value(10)
+        .as_of("2026-04-30")
+        .recorded(app, &w.officer)
+        .await;
     let res = app
         .post("/api/v1/registrations")
         .token(&w.officer)
@@ -472,13 +461,11 @@ async fn unchanged_reports_answer_304_until_the_data_changes(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::NOT_MODIFIED);
     // A write moves the data's version: the old tag no longer matches.
-    let res = record(
-        app,
-        &w.officer,
-        json!({"criterion_id": w.count, "year": 2026,
-        "org_unit_id": w.division_a, "value": 1, "as_of": "2026-05-31"}),
-    )
-    .await;
+    let res = Evidence::of_unit(&w.count, &w.division_a)
+        .value(1)
+        .as_of("2026-05-31")
+        .record(app, &w.officer)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED);
     let after = app
         .get(&yearly_path(w, ""))

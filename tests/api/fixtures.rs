@@ -1,0 +1,315 @@
+//! Fixture builders: the things of the domain — a plan, a criterion, evidence, a
+//! registration, a nomination, a council and its session, a disclosure, a decision — made
+//! over HTTP with valid Vietnamese defaults, so a test names what it sets up and only the
+//! fields that matter to it.
+//!
+//! A builder sends the fields it was given and its defaults, nothing else. `send` answers
+//! the response as it is; the other verbs (`draft`, `issued`, `approved`, `made`…) assert
+//! that the thing was made and answer its id. Tests whose point is a body (a bad field, a
+//! field's effect) write that body out instead.
+
+use actix_web::http::StatusCode;
+use serde_json::{Map, Value};
+
+use crate::harness::{Res, TestApp};
+
+pub const PLANS: &str = "/api/v1/plans";
+pub const EVIDENCE: &str = "/api/v1/evidence";
+
+/// A JSON object of these fields.
+fn object<const N: usize>(fields: [(&str, Value); N]) -> Map<String, Value> {
+    fields
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+/// A JSON list of strings.
+fn strings(items: &[&str]) -> Value {
+    Value::from(items.to_vec())
+}
+
+/// The body of a move to another status.
+fn status(status: &str) -> Value {
+    Value::Object(object([("status", status.into())]))
+}
+
+/// Asserts `res` made something (201) and answers its id.
+fn created(res: Res, what: &str) -> String {
+    assert_eq!(res.status, StatusCode::CREATED, "{what}: {}", res.body);
+    res.id()
+}
+
+/// The current ETag of the resource at `path`, as `token` reads it.
+pub async fn etag_of(app: &TestApp, token: &str, path: &str) -> String {
+    let res = app.get(path).token(token).await;
+    assert_eq!(res.status, StatusCode::OK, "read {path}: {}", res.body);
+    res.etag()
+}
+
+/// A setter of one field on a builder that keeps its body as a JSON object.
+macro_rules! fields {
+    ($builder:ident { $($(#[$doc:meta])* $setter:ident($key:literal: $ty:ty)),* $(,)? }) => {
+        impl $builder {
+            $(
+                $(#[$doc])*
+                pub fn $setter(mut self, value: $ty) -> Self {
+                    self.0.insert($key.to_string(), Value::from(value));
+                    self
+                }
+            )*
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// Plans and criteria
+
+/// A plan (kế hoạch thi đua) of an issuing unit. By default "Kế hoạch thi đua năm 2026",
+/// số 15/KH, issued on 10 January 2026, with one phase over the year 2026.
+#[derive(Clone)]
+pub struct Plan(Map<String, Value>);
+
+impl Plan {
+    pub fn of(issuer: &str) -> Plan {
+        Plan(object([
+            ("issuer_id", issuer.into()),
+            ("title", "Kế hoạch thi đua năm 2026".into()),
+            ("number", "15/KH".into()),
+            ("issued_on", "2026-01-10".into()),
+        ]))
+        .phase("Năm 2026", "2026-01-01", "2026-12-31")
+    }
+
+    /// The plan's only phase.
+    pub fn phase(mut self, name: &str, start: &str, end: &str) -> Self {
+        let phase = object([
+            ("name", name.into()),
+            ("start_date", start.into()),
+            ("end_date", end.into()),
+        ]);
+        self.0
+            .insert("phases".into(), Value::Array(vec![Value::Object(phase)]));
+        self
+    }
+
+    pub fn contents(mut self, contents: &[&str]) -> Self {
+        self.0.insert("contents".into(), strings(contents));
+        self
+    }
+
+    pub fn legal_basis(mut self, documents: &[&str]) -> Self {
+        self.0.insert("legal_basis_ids".into(), strings(documents));
+        self
+    }
+
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        app.post(PLANS)
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Created, still a draft; answers its id.
+    pub async fn draft(self, app: &TestApp, token: &str) -> String {
+        created(self.send(app, token).await, "plan")
+    }
+}
+
+fields!(Plan {
+    title("title": &str),
+    number("number": &str),
+    issued_on("issued_on": &str),
+});
+
+/// Moves a plan to `to` (issued, in progress, closed…) as `token`, reading its ETag first.
+pub async fn move_plan(app: &TestApp, token: &str, plan: &str, to: &str) -> Res {
+    let path = format!("{PLANS}/{plan}");
+    let etag = etag_of(app, token, &path).await;
+    app.post(&format!("{path}/status"))
+        .token(token)
+        .if_match(&etag)
+        .json(status(to))
+        .await
+}
+
+/// Issues a draft plan as `token` (its criteria are then frozen).
+pub async fn issue_plan(app: &TestApp, token: &str, plan: &str) {
+    let res = move_plan(app, token, plan, "issued").await;
+    assert_eq!(res.status, StatusCode::OK, "issue the plan: {}", res.body);
+}
+
+/// A criterion (tiêu chí) of a plan, for individuals or for units; its measure is set by
+/// one of `boolean`, `percent`, `count` or `score`.
+#[derive(Clone)]
+pub struct Criterion(Map<String, Value>);
+
+impl Criterion {
+    pub fn individual(code: &str, title: &str) -> Criterion {
+        Criterion::of("individual", code, title)
+    }
+
+    pub fn collective(code: &str, title: &str) -> Criterion {
+        Criterion::of("collective", code, title)
+    }
+
+    fn of(subject: &str, code: &str, title: &str) -> Criterion {
+        Criterion(object([
+            ("subject", subject.into()),
+            ("code", code.into()),
+            ("title", title.into()),
+        ]))
+    }
+
+    fn measure(mut self, measure: &str, target: Option<f64>, points: f64) -> Self {
+        self.0.insert("measure".into(), measure.into());
+        if let Some(target) = target {
+            self.0.insert("target".into(), target.into());
+        }
+        self.0.insert("max_points".into(), points.into());
+        self
+    }
+
+    /// Met or not ("có/không").
+    pub fn boolean(self, points: f64) -> Self {
+        self.measure("boolean", None, points)
+    }
+
+    pub fn percent(self, target: f64, points: f64) -> Self {
+        self.measure("percent", Some(target), points)
+    }
+
+    pub fn count(self, target: f64, points: f64) -> Self {
+        self.measure("count", Some(target), points)
+    }
+
+    /// A score out of 10.
+    pub fn score(self, target: f64, points: f64) -> Self {
+        self.measure("score", Some(target), points)
+    }
+
+    pub async fn send(self, app: &TestApp, token: &str, plan: &str) -> Res {
+        app.post(&format!("{PLANS}/{plan}/criteria"))
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Added to `plan`; answers its id.
+    pub async fn add_to(self, app: &TestApp, token: &str, plan: &str) -> String {
+        created(self.send(app, token, plan).await, "criterion")
+    }
+}
+
+fields!(Criterion {
+    unit("unit": &str),
+    frequency("frequency": &str),
+    content_no("content_no": i64),
+    /// A percentage of staff, computed from an individual criterion.
+    computed_from("source_criterion_id": &str),
+    /// Why a criterion is added to an issued plan.
+    amendment("amendment_reason": &str),
+});
+
+// ---------------------------------------------------------------------------------------
+// Evidence
+
+/// Evidence (minh chứng) of a criterion for 2026, of a unit or of a staff member.
+#[derive(Clone)]
+pub struct Evidence(Map<String, Value>);
+
+impl Evidence {
+    /// Of a unit, for a collective criterion.
+    pub fn of_unit(criterion: &str, unit: &str) -> Evidence {
+        Evidence::of(criterion, "org_unit_id", unit)
+    }
+
+    /// Of a staff member, for an individual criterion.
+    pub fn of_staff(criterion: &str, staff: &str) -> Evidence {
+        Evidence::of(criterion, "staff_id", staff)
+    }
+
+    fn of(criterion: &str, subject: &str, id: &str) -> Evidence {
+        Evidence(object([
+            ("criterion_id", criterion.into()),
+            ("year", 2026.into()),
+            (subject, id.into()),
+        ]))
+    }
+
+    /// The measured value: a count, a percentage, a score, or 1/0 for yes/no.
+    pub fn value(mut self, value: impl Into<Value>) -> Self {
+        self.0.insert("value".into(), value.into());
+        self
+    }
+
+    pub fn links(mut self, links: &[&str]) -> Self {
+        self.0.insert("links".into(), strings(links));
+        self
+    }
+
+    /// Recorded as `token`, answered as it is.
+    pub async fn record(self, app: &TestApp, token: &str) -> Res {
+        record(app, token, Value::Object(self.0)).await
+    }
+
+    /// Recorded as `token`, a draft; answers its id.
+    pub async fn recorded(self, app: &TestApp, token: &str) -> String {
+        created(self.record(app, token).await, "record evidence")
+    }
+
+    /// Recorded and submitted by `author`; answers its id.
+    pub async fn submitted(self, app: &TestApp, author: &str) -> String {
+        let id = self.recorded(app, author).await;
+        let res = submit_evidence(app, author, &id).await;
+        assert_eq!(res.status, StatusCode::OK, "submit: {}", res.body);
+        id
+    }
+
+    /// Recorded and submitted by `author`, approved by `reviewer`; answers its id.
+    pub async fn approved(self, app: &TestApp, author: &str, reviewer: &str) -> String {
+        let id = self.submitted(app, author).await;
+        let res = approve_evidence(app, reviewer, &id).await;
+        assert_eq!(res.status, StatusCode::OK, "approve: {}", res.body);
+        id
+    }
+}
+
+fields!(Evidence {
+    /// The day the value was measured.
+    as_of("as_of": &str),
+    self_score("self_score": f64),
+    description("description": &str),
+});
+
+/// Records evidence as `token` and answers the response.
+pub async fn record(app: &TestApp, token: &str, body: Value) -> Res {
+    app.post(EVIDENCE).token(token).json(body).await
+}
+
+/// Moves evidence as `token` (`body` names the status, and a note or score), reading its
+/// current ETag first.
+pub async fn move_to(app: &TestApp, token: &str, id: &str, body: Value) -> Res {
+    let etag = app
+        .get(&format!("{EVIDENCE}/{id}"))
+        .token(token)
+        .await
+        .header("etag")
+        .unwrap_or("\"v0\"")
+        .to_string();
+    app.post(&format!("{EVIDENCE}/{id}/status"))
+        .token(token)
+        .if_match(&etag)
+        .json(body)
+        .await
+}
+
+/// Submits evidence for review as `token`.
+pub async fn submit_evidence(app: &TestApp, token: &str, id: &str) -> Res {
+    move_to(app, token, id, status("submitted")).await
+}
+
+/// Approves evidence as `token`, with no note nor score of the reviewer's.
+pub async fn approve_evidence(app: &TestApp, token: &str, id: &str) -> Res {
+    move_to(app, token, id, status("approved")).await
+}
