@@ -4,8 +4,8 @@
 use actix_web::http::StatusCode;
 use serde_json::json;
 
-use crate::awards::{DECISIONS, NOMINATIONS, act, nominate, to_council};
 use crate::db_tests;
+use crate::fixtures::{Decision, NOMINATIONS, Nomination, act, revoke_decision};
 use crate::harness::TestApp;
 use crate::work::work;
 
@@ -18,15 +18,11 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
     let w = work(app).await;
     let an = &w.staff_a[0];
     // The division proposes An (who has an account) for Lao động tiên tiến.
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": an, "year": 2026,
-               "summary": "Hoàn thành tốt nhiệm vụ; sáng kiến số hóa hồ sơ một cửa."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.id();
+    let id = Nomination::of_staff("lao_dong_tien_tien", an)
+        .year(2026)
+        .summary("Hoàn thành tốt nhiệm vụ; sáng kiến số hóa hồ sơ một cửa.")
+        .draft(app, &w.manager_a)
+        .await;
     let res = act(app, &w.manager_a, &id, "submit", None).await;
     assert_eq!(res.body["status"], "submitted", "{}", res.body);
     let res = act(app, &w.officer, &id, "approve", None).await;
@@ -143,40 +139,26 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
             "starts_on": today, "ends_on": (thidua::domain::today() + chrono::Duration::days(10)).to_string()}))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    app.post(DECISIONS)
-        .token(&w.officer)
-        .json(
-            json!({"number": "120/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "nomination_ids": [id]}),
-        )
+    let decide = |number: &str, day: &str| {
+        Decision::of(&w.office, number, 2026)
+            .decided_on(day)
+            .nominations(&[&id])
+    };
+    decide("120/QĐ-VP", &today)
+        .send(app, &w.officer)
         .await
         .problem(409, "under_discipline");
     let later = (thidua::domain::today() + chrono::Duration::days(11)).to_string();
     // The decision grants it, with the cash of the base salary in force.
-    let res = app
-        .post(DECISIONS)
-        .token(&w.officer)
-        .json(
-            json!({"number": "120/QĐ-VP", "decided_on": later, "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "nomination_ids": [id]}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = decide("120/QĐ-VP", &later).made(app, &w.officer).await;
     let decision = res.id();
     let award = res.body["awards"][0]["id"].as_str().unwrap().to_string();
     // 0.3 × 2 340 000 = 702 000, rounded up to 710 000.
     assert_eq!(res.body["awards"][0]["cash_amount"], 710_000);
     assert_eq!(res.body["awards"][0]["nomination_id"], id.as_str());
     // Decided once only.
-    app.post(DECISIONS)
-        .token(&w.officer)
-        .json(
-            json!({"number": "121/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "nomination_ids": [id]}),
-        )
+    decide("121/QĐ-VP", &today)
+        .send(app, &w.officer)
         .await
         .problem(409, "not_approved");
     // The whole way is kept.
@@ -217,28 +199,24 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         .json(credential.clone())
         .await;
     assert_eq!(res.body["status"], "valid", "{}", res.body);
-    let res = app
-        .get(&format!("{DECISIONS}/{decision}"))
-        .token(&w.officer)
-        .await;
-    app.post(&format!("{DECISIONS}/{decision}/revoke"))
-        .token(&w.officer)
-        .if_match(&res.etag())
-        .json(json!({"reason": "Kê khai thành tích không trung thực."}))
-        .await;
+    revoke_decision(
+        app,
+        &w.officer,
+        &decision,
+        "Kê khai thành tích không trung thực.",
+    )
+    .await;
     let res = app.post("/api/v1/public/verify").json(credential).await;
     assert_eq!(res.body["status"], "revoked", "{}", res.body);
 }
 
 async fn the_highest_titles_are_public_ten_working_days_before_the_council_meets(app: &TestApp) {
     let w = work(app).await;
-    let id = to_council(
-        app,
-        &w,
-        json!({"award_type": "chien_si_thi_dua_toan_quoc", "staff_id": w.staff_b[1], "year": 2026,
-               "summary": "Hai năm liền Chiến sĩ thi đua cấp tỉnh; sáng kiến có phạm vi toàn quốc."}),
-    )
-    .await;
+    let id = Nomination::of_staff("chien_si_thi_dua_toan_quoc", &w.staff_b[1])
+        .year(2026)
+        .summary("Hai năm liền Chiến sĩ thi đua cấp tỉnh; sáng kiến có phạm vi toàn quốc.")
+        .to_council(app, &w)
+        .await;
     let today = thidua::domain::today();
     let me = app.get("/api/v1/auth/me").token(&w.admin).await;
     let admin_id = me.body["user"]["id"].as_str().unwrap().to_string();

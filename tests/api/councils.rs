@@ -7,8 +7,8 @@ use actix_web::http::{Method, StatusCode};
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::awards::{NOMINATIONS, nominate, to_council};
 use crate::db_tests;
+use crate::fixtures::{NOMINATIONS, Nomination};
 use crate::harness::{PASSWORD, Res, TestApp};
 use crate::work::{Work, work};
 
@@ -99,24 +99,17 @@ async fn member(app: &TestApp, i: usize) -> String {
 
 /// Lao động tiên tiến for a staff member, brought to the office's council.
 async fn ldtt(app: &TestApp, w: &Work, staff: &str) -> String {
-    to_council(
-        app,
-        w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": staff, "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ được giao năm 2025."}),
-    )
-    .await
+    Nomination::of_staff("lao_dong_tien_tien", staff)
+        .to_council(app, w)
+        .await
 }
 
 /// Giấy khen for a division, proposed by the office, brought to the office's council.
 async fn giay_khen(app: &TestApp, w: &Work, unit: &str) -> String {
-    to_council(
-        app,
-        w,
-        json!({"award_type": "giay_khen", "org_unit_id": unit, "proposer_unit_id": w.office,
-               "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ năm 2025."}),
-    )
-    .await
+    Nomination::of_unit("giay_khen", unit)
+        .proposed_by(&w.office)
+        .to_council(app, w)
+        .await
 }
 
 fn sessions(council: &str) -> String {
@@ -418,21 +411,14 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
     let (council, members) = board(app, &w, 4).await;
     let waiting = ldtt(app, &w, &w.staff_b[1]).await;
     // A draft, and a nomination granted by the province, are not this council's to vote.
-    let res = nominate(
-        app,
-        &w.officer,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_b[0], "year": 2025, "summary": "Bản nháp."}),
-    )
-    .await;
-    let draft = res.id();
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": w.staff_a[1], "year": 2025,
-               "summary": "Ba năm liền Chiến sĩ thi đua cơ sở."}),
-    )
-    .await;
-    let provincial = res.id();
+    let draft = Nomination::of_staff("lao_dong_tien_tien", &w.staff_b[0])
+        .summary("Bản nháp.")
+        .draft(app, &w.officer)
+        .await;
+    let provincial = Nomination::of_staff("chien_si_thi_dua_cap_tinh", &w.staff_a[1])
+        .summary("Ba năm liền Chiến sĩ thi đua cơ sở.")
+        .draft(app, &w.manager_a)
+        .await;
     let body = |ids: Value| json!({"title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15", "nomination_ids": ids});
     schedule(app, &w, &council, body(json!([])))
         .await

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 use thidua::db::schema::{audit_log, disclosures, rule_sets};
 
-use crate::awards::{NOMINATIONS, act, nominate, to_council};
 use crate::db_tests;
+use crate::fixtures::{NOMINATIONS, Nomination, act};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -254,15 +254,10 @@ async fn outsider(app: &TestApp, w: &Work) -> (String, String) {
     let officer = app
         .user(&w.admin, "canbo.snv", &["officer"], Some(&unit))
         .await;
-    let res = nominate(
-        app,
-        &officer,
-        json!({"award_type": "giay_khen", "org_unit_id": unit, "year": 2025,
-               "summary": "Tập thể hoàn thành tốt nhiệm vụ năm 2025."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.id();
+    let id = Nomination::of_unit("giay_khen", &unit)
+        .summary("Tập thể hoàn thành tốt nhiệm vụ năm 2025.")
+        .draft(app, &officer)
+        .await;
     for action in ["submit", "approve"] {
         let res = act(app, &officer, &id, action, None).await;
         assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
@@ -285,20 +280,14 @@ fn today() -> String {
 
 async fn candidates_are_published_read_and_commented_without_login_while_open(app: &TestApp) {
     let w = work(app).await;
-    let person = to_council(
-        app,
-        &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[1], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ được giao năm 2025."}),
-    )
-    .await;
-    let unit = to_council(
-        app,
-        &w,
-        json!({"award_type": "giay_khen", "org_unit_id": w.division_b, "proposer_unit_id": w.office,
-               "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ năm 2025."}),
-    )
-    .await;
+    // Their summaries are the defaults, shown to the public below.
+    let person = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[1])
+        .to_council(app, &w)
+        .await;
+    let unit = Nomination::of_unit("giay_khen", &w.division_b)
+        .proposed_by(&w.office)
+        .to_council(app, &w)
+        .await;
     let (stranger, _) = outsider(app, &w).await;
 
     let res = app
@@ -505,30 +494,17 @@ async fn candidates_are_published_read_and_commented_without_login_while_open(ap
 
 async fn only_nominations_waiting_for_the_units_council_are_published(app: &TestApp) {
     let w = work(app).await;
-    let waiting = to_council(
-        app,
-        &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ."}),
-    )
-    .await;
-    let res = nominate(
-        app,
-        &w.officer,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[2], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let draft = res.id();
+    let waiting = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .to_council(app, &w)
+        .await;
+    let draft = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[2])
+        .draft(app, &w.officer)
+        .await;
     // Granted by the province: not the office's to publish.
-    let province_level = to_council(
-        app,
-        &w,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": w.staff_b[0], "year": 2025,
-               "summary": "Ba năm liền Chiến sĩ thi đua cơ sở."}),
-    )
-    .await;
+    let province_level = Nomination::of_staff("chien_si_thi_dua_cap_tinh", &w.staff_b[0])
+        .summary("Ba năm liền Chiến sĩ thi đua cơ sở.")
+        .to_council(app, &w)
+        .await;
     let (stranger, theirs) = outsider(app, &w).await;
 
     let publish = |token: &str, ids: Value| {
@@ -646,20 +622,13 @@ async fn the_rules_of_the_candidates_set_the_least_number_of_working_days(app: &
             .unwrap();
     })
     .await;
-    let collective = to_council(
-        app,
-        &w,
-        json!({"award_type": "giay_khen", "org_unit_id": w.division_a, "proposer_unit_id": w.office,
-               "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ."}),
-    )
-    .await;
-    let person = to_council(
-        app,
-        &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ."}),
-    )
-    .await;
+    let collective = Nomination::of_unit("giay_khen", &w.division_a)
+        .proposed_by(&w.office)
+        .to_council(app, &w)
+        .await;
+    let person = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .to_council(app, &w)
+        .await;
     let body = |days: Option<u32>| {
         json!({"title": "Công khai", "org_unit_id": w.office, "starts_on": "2200-03-03",
                "nomination_ids": [person, collective], "working_days": days})

@@ -12,9 +12,12 @@ use actix_web::http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::harness::{Res, TestApp};
+use crate::work::Work;
 
 pub const PLANS: &str = "/api/v1/plans";
 pub const EVIDENCE: &str = "/api/v1/evidence";
+pub const NOMINATIONS: &str = "/api/v1/nominations";
+pub const DECISIONS: &str = "/api/v1/award-decisions";
 
 /// A JSON object of these fields.
 fn object<const N: usize>(fields: [(&str, Value); N]) -> Map<String, Value> {
@@ -312,4 +315,202 @@ pub async fn submit_evidence(app: &TestApp, token: &str, id: &str) -> Res {
 /// Approves evidence as `token`, with no note nor score of the reviewer's.
 pub async fn approve_evidence(app: &TestApp, token: &str, id: &str) -> Res {
     move_to(app, token, id, status("approved")).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Nominations and decisions
+
+/// A nomination (đề nghị khen thưởng) of a staff member or of a unit for an award type,
+/// for the achievements of 2025. Unless given one, its summary says the person
+/// "Hoàn thành tốt nhiệm vụ được giao năm 2025." or the unit "Tập thể hoàn thành xuất sắc
+/// nhiệm vụ năm 2025.".
+#[derive(Clone)]
+pub struct Nomination(Map<String, Value>);
+
+impl Nomination {
+    pub fn of_staff(award_type: &str, staff: &str) -> Nomination {
+        Nomination::of(award_type, "staff_id", staff)
+    }
+
+    pub fn of_unit(award_type: &str, unit: &str) -> Nomination {
+        Nomination::of(award_type, "org_unit_id", unit)
+    }
+
+    fn of(award_type: &str, subject: &str, id: &str) -> Nomination {
+        Nomination(object([
+            ("award_type", award_type.into()),
+            (subject, id.into()),
+            ("year", 2025.into()),
+        ]))
+    }
+
+    /// The plan whose board holds the nominee's score (`None` names none).
+    pub fn plan(mut self, plan: Option<&str>) -> Self {
+        self.0.insert("plan_id".into(), plan.into());
+        self
+    }
+
+    pub fn body(mut self) -> Value {
+        if !self.0.contains_key("summary") {
+            let year = &self.0["year"];
+            let summary = if self.0.contains_key("staff_id") {
+                format!("Hoàn thành tốt nhiệm vụ được giao năm {year}.")
+            } else {
+                format!("Tập thể hoàn thành xuất sắc nhiệm vụ năm {year}.")
+            };
+            self.0.insert("summary".into(), summary.into());
+        }
+        Value::Object(self.0)
+    }
+
+    /// Proposed as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        nominate(app, token, self.body()).await
+    }
+
+    /// Proposed as `token`, a draft; answers its id.
+    pub async fn draft(self, app: &TestApp, token: &str) -> String {
+        created(self.send(app, token).await, "nominate")
+    }
+
+    /// Proposed by the office's officer, submitted and approved up to the council of its
+    /// granting level (the admin approves at the province); answers its id.
+    pub async fn to_council(self, app: &TestApp, w: &Work) -> String {
+        let id = self.draft(app, &w.officer).await;
+        let res = act(app, &w.officer, &id, "submit", None).await;
+        assert_eq!(res.status, StatusCode::OK, "submit: {}", res.body);
+        for _ in 0..4 {
+            let res = app
+                .get(&format!("{NOMINATIONS}/{id}"))
+                .token(&w.admin)
+                .await;
+            if res.body["status"] == "council_review" {
+                return id;
+            }
+            let res = act(app, &w.admin, &id, "approve", None).await;
+            assert_eq!(res.status, StatusCode::OK, "approve: {}", res.body);
+        }
+        panic!("nomination {id} did not reach the council");
+    }
+}
+
+fields!(Nomination {
+    year("year": i32),
+    summary("summary": &str),
+    /// The unit that proposes it, when not the caller's own.
+    proposed_by("proposer_unit_id": &str),
+});
+
+/// Creates a nomination as `token`.
+pub async fn nominate(app: &TestApp, token: &str, body: Value) -> Res {
+    app.post(NOMINATIONS).token(token).json(body).await
+}
+
+/// Applies `action` (submit, approve, return, reject…) to a nomination as `token`, reading
+/// its ETag first.
+pub async fn act(app: &TestApp, token: &str, id: &str, action: &str, reason: Option<&str>) -> Res {
+    let etag = app
+        .get(&format!("{NOMINATIONS}/{id}"))
+        .token(token)
+        .await
+        .header("etag")
+        .unwrap_or("\"v0\"")
+        .to_string();
+    app.post(&format!("{NOMINATIONS}/{id}/actions"))
+        .token(token)
+        .if_match(&etag)
+        .json(Value::Object(object([
+            ("action", action.into()),
+            ("reason", reason.into()),
+        ])))
+        .await
+}
+
+/// An award decision (quyết định khen thưởng) of a unit for the achievements of a year,
+/// granting the awards it lists or the nominations it names. By default signed on 20
+/// January of the next year by Trần Văn Hùng, Chánh Văn phòng UBND tỉnh.
+#[derive(Clone)]
+pub struct Decision(Map<String, Value>);
+
+impl Decision {
+    pub fn of(unit: &str, number: &str, award_year: i32) -> Decision {
+        Decision(object([
+            ("number", number.into()),
+            ("decided_on", format!("{}-01-20", award_year + 1).into()),
+            ("signer", "Trần Văn Hùng".into()),
+            ("authority", "Chánh Văn phòng UBND tỉnh".into()),
+            ("org_unit_id", unit.into()),
+            ("award_year", award_year.into()),
+        ]))
+    }
+
+    fn grant(mut self, award_type: &str, subject: &str, id: &str) -> Self {
+        let recipient = object([("award_type", award_type.into()), (subject, id.into())]);
+        let recipients = self
+            .0
+            .entry("recipients")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        recipients
+            .as_array_mut()
+            .expect("recipients")
+            .push(Value::Object(recipient));
+        self
+    }
+
+    /// Grants `award_type` to a staff member.
+    pub fn to_staff(self, award_type: &str, staff: &str) -> Self {
+        self.grant(award_type, "staff_id", staff)
+    }
+
+    /// Grants `award_type` to a unit.
+    pub fn to_unit(self, award_type: &str, unit: &str) -> Self {
+        self.grant(award_type, "org_unit_id", unit)
+    }
+
+    /// Decides these nominations (approved by their council).
+    pub fn nominations(mut self, ids: &[&str]) -> Self {
+        self.0.insert("nomination_ids".into(), strings(ids));
+        self
+    }
+
+    pub fn body(self) -> Value {
+        Value::Object(self.0)
+    }
+
+    /// Made as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        app.post(DECISIONS).token(token).json(self.body()).await
+    }
+
+    /// Made as `token`; answers the decision with its awards.
+    pub async fn made(self, app: &TestApp, token: &str) -> Res {
+        let number = self.0["number"].clone();
+        let res = self.send(app, token).await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "decision {number}: {}",
+            res.body
+        );
+        res
+    }
+}
+
+fields!(Decision {
+    decided_on("decided_on": &str),
+    signer("signer": &str),
+    authority("authority": &str),
+    /// annual, thematic…
+    occasion("occasion": &str),
+});
+
+/// Revokes a decision and its awards as `token`, reading its ETag first.
+pub async fn revoke_decision(app: &TestApp, token: &str, id: &str, reason: &str) -> Res {
+    let path = format!("{DECISIONS}/{id}");
+    let etag = etag_of(app, token, &path).await;
+    app.post(&format!("{path}/revoke"))
+        .token(token)
+        .if_match(&etag)
+        .json(Value::Object(object([("reason", reason.into())])))
+        .await
 }

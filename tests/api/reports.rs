@@ -8,9 +8,8 @@ use actix_web::http::StatusCode;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 
-use crate::awards::{DECISIONS, nominate};
 use crate::db_tests;
-use crate::fixtures::Evidence;
+use crate::fixtures::{DECISIONS, Decision, Evidence, Nomination};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -112,27 +111,16 @@ async fn example(app: &TestApp) -> Example {
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "register: {}", res.body);
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[1], "year": 2026,
-               "summary": "Hoàn thành tốt nhiệm vụ được giao năm 2026."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "nominate: {}", res.body);
-    let res = app
-        .post(DECISIONS)
-        .token(&w.admin)
-        .json(
-            json!({"number": "25/QĐ-VP", "decided_on": "2026-11-20", "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "recipients": [
-                {"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0]},
-                {"award_type": "giay_khen", "org_unit_id": w.division_b}
-            ]}),
-        )
+    Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[1])
+        .year(2026)
+        .draft(app, &w.manager_a)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "decision: {}", res.body);
+    let res = Decision::of(&w.office, "25/QĐ-VP", 2026)
+        .decided_on("2026-11-20")
+        .to_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .to_unit("giay_khen", &w.division_b)
+        .made(app, &w.admin)
+        .await;
     let cash = res.body["awards"]
         .as_array()
         .unwrap()
