@@ -5,7 +5,10 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
-use crate::fixtures::{Decision, NOMINATIONS, Nomination, act, revoke_decision};
+use crate::fixtures::{
+    Council, Decision, Disclosure, NOMINATIONS, Nomination, Session, act, attend, revoke_decision,
+    sessions, step, vote,
+};
 use crate::harness::TestApp;
 use crate::work::work;
 
@@ -29,16 +32,11 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
     assert_eq!(res.body["status"], "council_review", "{}", res.body);
 
     // Published for comment; anyone comments without logging in.
-    let res = app
-        .post("/api/v1/disclosures")
-        .token(&w.officer)
-        .json(
-            json!({"title": "Công khai danh sách đề nghị Lao động tiên tiến năm 2026",
-            "org_unit_id": w.office, "working_days": 5, "nomination_ids": [id]}),
-        )
+    let disclosure = Disclosure::of(&w.office, &[&id])
+        .title("Công khai danh sách đề nghị Lao động tiên tiến năm 2026")
+        .working_days(5)
+        .published(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let disclosure = res.id();
     let res = app
         .post(&format!("/api/v1/public/disclosures/{disclosure}/feedback"))
         .json(json!({"nomination_id": id, "author_name": "Một công dân",
@@ -47,6 +45,8 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 
     // The office's council: three members, none of them the nominee.
+    let mut council =
+        Council::of(&w.office).name("Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh");
     let mut members = Vec::new();
     let mut tokens = Vec::new();
     let positions = ["Chủ tịch Hội đồng", "Phó Chủ tịch Hội đồng", "Ủy viên"];
@@ -54,65 +54,30 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         let token = app
             .user(&w.admin, name, &["council"], Some(&w.office))
             .await;
-        let me = app.get("/api/v1/auth/me").token(&token).await;
-        members.push(json!({"user_id": me.body["user"]["id"], "position": position}));
-        tokens.push((me.body["user"]["id"].as_str().unwrap().to_string(), token));
+        let member = app.user_id(&token).await;
+        council = council.member(&member, position);
+        members.push(member);
+        tokens.push(token);
     }
-    let res = app
-        .post("/api/v1/councils")
-        .token(&w.officer)
-        .json(
-            json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh",
-            "org_unit_id": w.office, "members": members}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let council = res.id();
+    let council = council.formed(app, &w.officer).await;
     let today = thidua::domain::today().to_string();
-    let res = app
-        .post(&format!("/api/v1/councils/{council}/sessions"))
-        .token(&w.officer)
-        .json(json!({"title": "Phiên họp xét khen thưởng năm 2026", "meets_on": today, "nomination_ids": [id]}))
+    let session = Session::on(&today, &[&id])
+        .title("Phiên họp xét khen thưởng năm 2026")
+        .scheduled(app, &w.officer, &council)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let session = res.id();
     // Put to the council, the nomination is the council's to decide.
     act(app, &w.officer, &id, "return", Some("Bổ sung hồ sơ."))
         .await
         .problem(409, "in_session");
-    let base = format!("/api/v1/councils/{council}/sessions/{session}");
-    let ids: Vec<&str> = tokens.iter().map(|(u, _)| u.as_str()).collect();
-    let etag = |res: &crate::harness::Res| res.etag();
-    let res = app.get(&base).token(&w.officer).await;
-    let res = app
-        .req(actix_web::http::Method::PUT, &format!("{base}/attendance"))
-        .token(&w.officer)
-        .if_match(&etag(&res))
-        .json(json!({"user_ids": ids}))
-        .await;
+    let res = attend(app, &w.officer, &council, &session, &members).await;
     assert!(res.status.is_success(), "{}", res.body);
-    let res = app
-        .post(&format!("{base}/open"))
-        .token(&w.officer)
-        .if_match(&etag(&res))
-        .json(json!({}))
-        .await;
+    let res = step(app, &w.officer, &council, &session, "open").await;
     assert!(res.status.is_success(), "{}", res.body);
-    for (_, token) in &tokens {
-        let res = app
-            .post(&format!("{base}/votes"))
-            .token(token)
-            .json(json!({"nomination_id": id, "choice": "agree"}))
-            .await;
+    for token in &tokens {
+        let res = vote(app, token, &council, &session, &id, "agree").await;
         assert!(res.status.is_success(), "{}", res.body);
     }
-    let res = app.get(&base).token(&w.officer).await;
-    let res = app
-        .post(&format!("{base}/close"))
-        .token(&w.officer)
-        .if_match(&etag(&res))
-        .json(json!({}))
-        .await;
+    let res = step(app, &w.officer, &council, &session, "close").await;
     assert!(res.status.is_success(), "{}", res.body);
     let res = app
         .get(&format!("{NOMINATIONS}/{id}"))
@@ -120,7 +85,8 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         .await;
     assert_eq!(res.body["status"], "approved", "{}", res.body);
     // The minutes tell the tally and the public's objection.
-    let res = app.get(&format!("{base}/minutes")).token(&w.officer).await;
+    let minutes = format!("{}/{session}/minutes", sessions(&council));
+    let res = app.get(&minutes).token(&w.officer).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let text = res.body["text"].as_str().unwrap();
     assert!(text.contains("BIÊN BẢN"), "{text}");
@@ -218,46 +184,32 @@ async fn the_highest_titles_are_public_ten_working_days_before_the_council_meets
         .to_council(app, &w)
         .await;
     let today = thidua::domain::today();
-    let me = app.get("/api/v1/auth/me").token(&w.admin).await;
-    let admin_id = me.body["user"]["id"].as_str().unwrap().to_string();
-    let res = app
-        .post("/api/v1/councils")
-        .token(&w.admin)
-        .json(
-            json!({"name": "Hội đồng Thi đua – Khen thưởng tỉnh", "org_unit_id": w.province,
-            "members": [{"user_id": admin_id, "position": "Chủ tịch Hội đồng"}]}),
-        )
+    let admin_id = app.user_id(&w.admin).await;
+    let council = Council::of(&w.province)
+        .name("Hội đồng Thi đua – Khen thưởng tỉnh")
+        .member(&admin_id, "Chủ tịch Hội đồng")
+        .formed(app, &w.admin)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let council = res.id();
     let schedule = |meets_on: String| {
-        let (council, id, admin) = (council.clone(), id.clone(), w.admin.clone());
-        async move {
-            app.post(&format!("/api/v1/councils/{council}/sessions"))
-                .token(&admin)
-                .json(json!({"title": "Phiên họp xét Chiến sĩ thi đua toàn quốc", "meets_on": meets_on,
-                    "nomination_ids": [id]}))
-                .await
-        }
+        Session::on(&meets_on, &[&id])
+            .title("Phiên họp xét Chiến sĩ thi đua toàn quốc")
+            .send(app, &w.admin, &council)
     };
     // Not yet published at all.
     schedule((today + chrono::Duration::days(30)).to_string())
         .await
         .problem(409, "disclosure_too_short");
     // Published from today: the law's 10 working days (the rules say so) end on `due`.
-    let res = app
-        .post("/api/v1/disclosures")
-        .token(&w.admin)
-        .json(json!({"title": "Công khai đề nghị Chiến sĩ thi đua toàn quốc", "org_unit_id": w.province,
-            "starts_on": today.to_string(), "working_days": 5, "nomination_ids": [id]}))
-        .await;
-    res.invalid("working_days");
-    let res = app
-        .post("/api/v1/disclosures")
-        .token(&w.admin)
-        .json(json!({"title": "Công khai đề nghị Chiến sĩ thi đua toàn quốc", "org_unit_id": w.province,
-            "starts_on": today.to_string(), "nomination_ids": [id]}))
-        .await;
+    let disclosure = Disclosure::of(&w.province, &[&id])
+        .title("Công khai đề nghị Chiến sĩ thi đua toàn quốc")
+        .starts_on(&today.to_string());
+    disclosure
+        .clone()
+        .working_days(5)
+        .send(app, &w.admin)
+        .await
+        .invalid("working_days");
+    let res = disclosure.send(app, &w.admin).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["working_days"], 10, "{}", res.body);
     let res = app

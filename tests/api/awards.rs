@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use crate::db_tests;
 use crate::fixtures::{
-    DECISIONS, Decision, Evidence, NOMINATIONS, Nomination, act, nominate, revoke_decision,
+    DECISIONS, Decision, Evidence, NOMINATIONS, Nomination, act, another_department, nominate,
+    province_rules, revoke_decision,
 };
 use crate::harness::TestApp;
 use crate::work::{PDF, Work, multipart, work};
@@ -993,15 +994,15 @@ async fn quotas_are_checked_when_a_batch_is_submitted(app: &TestApp) {
         .collect();
     past_decision(app, &w, "1/QĐ", 2026, "annual", &ldtt).await;
     // The province allows Chiến sĩ thi đua cơ sở for 40 % of Lao động tiên tiến: 2 of 5.
-    let res = app
-        .post("/api/v1/rule-sets")
-        .token(&w.admin)
-        .json(json!({"code": "na-2026", "name": "Quy định thi đua, khen thưởng tỉnh Nghệ An",
-            "legal_source": "Quyết định số 25/2025/QĐ-UBND", "valid_from": "2026-01-01", "org_unit_id": w.province,
-            "rules": {"chien_si_thi_dua_co_so": {"initiative_scope": "unit",
-                "quota": {"max_percent": 40.0, "of_award_type": "lao_dong_tien_tien"}}}}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    province_rules(
+        app,
+        &w,
+        "na-2026",
+        "2026-01-01",
+        json!({"chien_si_thi_dua_co_so": {"initiative_scope": "unit",
+            "quota": {"max_percent": 40.0, "of_award_type": "lao_dong_tien_tien"}}}),
+    )
+    .await;
     let mut ids = Vec::new();
     for s in &everyone[..3] {
         let id = Nomination::of_staff("chien_si_thi_dua_co_so", s)
@@ -1205,15 +1206,7 @@ async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) 
         .token(&w.member_a)
         .await;
     assert_eq!(res.body["total"], 1, "{}", res.body);
-    let (_, other) = {
-        let unit = app
-            .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-            .await;
-        let token = app
-            .user(&w.admin, "canbo.snv", &["officer"], Some(&unit))
-            .await;
-        (unit, token)
-    };
+    let (_, other) = another_department(app, &w).await;
     let res = app
         .get(&format!("/api/v1/initiatives/{initiative}"))
         .token(&other)
@@ -1226,13 +1219,14 @@ async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) 
 async fn a_minimum_score_reads_the_plan_board(app: &TestApp) {
     let w = work(app).await;
     // The province asks 5 points on the plan for a Giấy khen (the seeds ask none).
-    let res = app
-        .post("/api/v1/rule-sets")
-        .token(&w.admin)
-        .json(json!({"code": "na-diem", "name": "Thang điểm Giấy khen", "legal_source": "Quyết định số 30/2026/QĐ-UBND",
-            "valid_from": "2026-01-01", "org_unit_id": w.province, "rules": {"giay_khen": {"min_score": 5.0}}}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    province_rules(
+        app,
+        &w,
+        "na-diem",
+        "2026-01-01",
+        json!({"giay_khen": {"min_score": 5.0}}),
+    )
+    .await;
     Evidence::of_staff(&w.individual, &w.staff_a[0])
         .value(1)
         .approved(app, &w.manager_a, &w.officer)

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::fixtures::{Evidence, Plan, move_to};
+use crate::fixtures::{Evidence, Plan, Registration, another_department, move_to};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -31,17 +31,6 @@ async fn more_divisions(app: &TestApp, w: &Work) -> (String, String) {
         .unit(&w.admin, "NA-VP-DT", "Phòng Đào tạo", Some(&w.office))
         .await;
     (plans, training)
-}
-
-/// An officer of another department of the province, who sees nothing of the office.
-async fn outsider(app: &TestApp, w: &Work) -> (String, String) {
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let token = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
-    (other, token)
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -110,7 +99,7 @@ async fn blocs_are_made_by_officers_of_the_owner_with_members_below_it(app: &Tes
     assert!(res.body["description"].is_null());
 
     // Members lie strictly below the owner: not the owner, not above it, not beside it.
-    let (other, outsider) = outsider(app, &w).await;
+    let (other, outsider) = another_department(app, &w).await;
     let bloc = |members: Vec<&String>| json!({"name": "Khối thử", "owner_id": w.office, "member_ids": members});
     let res = create(app, &w.officer, bloc(vec![&w.division_a, &w.office])).await;
     res.invalid("member_ids[1]");
@@ -322,7 +311,7 @@ async fn blocs_are_listed_searched_changed_and_archived(app: &TestApp) {
         strings(&res.body["member_ids"]),
         [w.division_b.as_str(), w.division_a.as_str()]
     );
-    let (_, outsider) = outsider(app, &w).await;
+    let (_, outsider) = another_department(app, &w).await;
     assert_eq!(list(&outsider, "").await.ids(), [province_bloc.as_str()]);
     for id in [general.as_str(), cluster.as_str()] {
         app.get(&format!("{BLOCS}/{id}"))
@@ -533,41 +522,24 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let bloc = res.id();
     // Division A registered for 2026; B registered, then withdrew.
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-                     "org_unit_id": w.division_b, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    let withdrawn = Registration::of_unit(&w.plan, &w.division_b, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let res = app
-        .patch(&format!("/api/v1/registrations/{}", res.id()))
+        .patch(&format!("/api/v1/registrations/{withdrawn}"))
         .token(&w.officer)
         .if_match("\"v1\"")
         .json(json!({"status": "withdrawn"}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.manager_a)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-                     "org_unit_id": w.division_a, "titles": ["tap_the_lao_dong_xuat_sac"]}),
-        )
+    Registration::of_unit(&w.plan, &w.division_a, &["tap_the_lao_dong_xuat_sac"])
+        .registered(app, &w.manager_a)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     // Registered for another year does not count for 2026.
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2027, "subject": "collective",
-                     "org_unit_id": w.division_b, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    Registration::of_unit(&w.plan, &w.division_b, &["tap_the_lao_dong_tien_tien"])
+        .year(2027)
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 
     // Before any evidence: all at 0, one rank, in Vietnamese name order.
     let (body, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
@@ -753,7 +725,7 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     .token(&w.officer)
     .await
     .problem(404, "not_found");
-    let (_, outsider) = outsider(app, &w).await;
+    let (_, outsider) = another_department(app, &w).await;
     app.get(&format!("{BLOCS}/{bloc}/ranking?plan={}&year=2026", w.plan))
         .token(&outsider)
         .await

@@ -8,7 +8,7 @@
 //! that the thing was made and answer its id. Tests whose point is a body (a bad field, a
 //! field's effect) write that body out instead.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use serde_json::{Map, Value};
 
 use crate::harness::{Res, TestApp};
@@ -16,7 +16,10 @@ use crate::work::Work;
 
 pub const PLANS: &str = "/api/v1/plans";
 pub const EVIDENCE: &str = "/api/v1/evidence";
+pub const REGISTRATIONS: &str = "/api/v1/registrations";
 pub const NOMINATIONS: &str = "/api/v1/nominations";
+pub const COUNCILS: &str = "/api/v1/councils";
+pub const DISCLOSURES: &str = "/api/v1/disclosures";
 pub const DECISIONS: &str = "/api/v1/award-decisions";
 
 /// A JSON object of these fields.
@@ -513,4 +516,270 @@ pub async fn revoke_decision(app: &TestApp, token: &str, id: &str, reason: &str)
         .if_match(&etag)
         .json(Value::Object(object([("reason", reason.into())])))
         .await
+}
+
+// ---------------------------------------------------------------------------------------
+// Registrations
+
+/// A registration (đăng ký thi đua) for a plan's 2026 emulation: of a unit for
+/// collective titles, or of a staff member for individual ones.
+#[derive(Clone)]
+pub struct Registration(Map<String, Value>);
+
+impl Registration {
+    pub fn of_unit(plan: &str, unit: &str, titles: &[&str]) -> Registration {
+        Registration::of(plan, "collective", "org_unit_id", unit, titles)
+    }
+
+    pub fn of_staff(plan: &str, staff: &str, titles: &[&str]) -> Registration {
+        Registration::of(plan, "individual", "staff_id", staff, titles)
+    }
+
+    fn of(plan: &str, subject: &str, key: &str, id: &str, titles: &[&str]) -> Registration {
+        Registration(object([
+            ("plan_id", plan.into()),
+            ("year", 2026.into()),
+            ("subject", subject.into()),
+            (key, id.into()),
+            ("titles", strings(titles)),
+        ]))
+    }
+
+    pub fn body(self) -> Value {
+        Value::Object(self.0)
+    }
+
+    /// Registered as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        register(app, token, self.body()).await
+    }
+
+    /// Registered as `token`; answers its id.
+    pub async fn registered(self, app: &TestApp, token: &str) -> String {
+        created(self.send(app, token).await, "register")
+    }
+}
+
+fields!(Registration {
+    year("year": i32),
+});
+
+/// Registers as `token` and answers the response.
+pub async fn register(app: &TestApp, token: &str, body: Value) -> Res {
+    app.post(REGISTRATIONS).token(token).json(body).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Councils, sessions and disclosures
+
+/// A council (Hội đồng Thi đua – Khen thưởng) of a unit, its members added with their
+/// positions (Chủ tịch Hội đồng, Ủy viên…).
+#[derive(Clone)]
+pub struct Council(Map<String, Value>);
+
+impl Council {
+    pub fn of(unit: &str) -> Council {
+        Council(object([
+            ("name", "Hội đồng Thi đua – Khen thưởng".into()),
+            ("org_unit_id", unit.into()),
+            ("members", Value::Array(Vec::new())),
+        ]))
+    }
+
+    pub fn member(mut self, user: &str, position: &str) -> Self {
+        let member = object([("user_id", user.into()), ("position", position.into())]);
+        self.0["members"]
+            .as_array_mut()
+            .expect("members")
+            .push(Value::Object(member));
+        self
+    }
+
+    /// Formed as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        app.post(COUNCILS)
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Formed as `token`; answers its id.
+    pub async fn formed(self, app: &TestApp, token: &str) -> String {
+        created(self.send(app, token).await, "council")
+    }
+}
+
+fields!(Council {
+    name("name": &str),
+});
+
+/// The sessions of a council.
+pub fn sessions(council: &str) -> String {
+    format!("{COUNCILS}/{council}/sessions")
+}
+
+/// A session (phiên họp) of a council, meeting on a day over nominations waiting for it;
+/// titled "Phiên họp xét khen thưởng" unless given a title.
+#[derive(Clone)]
+pub struct Session(Map<String, Value>);
+
+impl Session {
+    pub fn on(meets_on: &str, nominations: &[&str]) -> Session {
+        Session(object([
+            ("title", "Phiên họp xét khen thưởng".into()),
+            ("meets_on", meets_on.into()),
+            ("nomination_ids", strings(nominations)),
+        ]))
+    }
+
+    /// Scheduled as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str, council: &str) -> Res {
+        app.post(&sessions(council))
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Scheduled as `token`; answers its id.
+    pub async fn scheduled(self, app: &TestApp, token: &str, council: &str) -> String {
+        created(self.send(app, token, council).await, "session")
+    }
+}
+
+fields!(Session {
+    title("title": &str),
+    /// The members who must be present for it to open.
+    quorum("quorum": i64),
+});
+
+/// Records who attends a session as `token`, reading its ETag first.
+pub async fn attend(app: &TestApp, token: &str, council: &str, sid: &str, users: &[String]) -> Res {
+    let path = format!("{}/{sid}", sessions(council));
+    let etag = etag_of(app, token, &path).await;
+    app.req(Method::PUT, &format!("{path}/attendance"))
+        .token(token)
+        .if_match(&etag)
+        .json(Value::Object(object([("user_ids", users.into())])))
+        .await
+}
+
+/// Opens or closes a session (`what`) as `token`, reading its ETag first.
+pub async fn step(app: &TestApp, token: &str, council: &str, sid: &str, what: &str) -> Res {
+    let path = format!("{}/{sid}", sessions(council));
+    let etag = etag_of(app, token, &path).await;
+    app.post(&format!("{path}/{what}"))
+        .token(token)
+        .if_match(&etag)
+        .send()
+        .await
+}
+
+/// A member's ballot on a nomination: agree, disagree or abstain.
+pub async fn vote(
+    app: &TestApp,
+    token: &str,
+    council: &str,
+    sid: &str,
+    nomination: &str,
+    choice: &str,
+) -> Res {
+    app.post(&format!("{}/{sid}/votes", sessions(council)))
+        .token(token)
+        .json(Value::Object(object([
+            ("nomination_id", nomination.into()),
+            ("choice", choice.into()),
+        ])))
+        .await
+}
+
+/// A public disclosure (công khai) by a unit of nominations waiting for its council,
+/// titled "Công khai danh sách đề nghị khen thưởng"; from today, for as many working days
+/// as the rules ask, unless told otherwise.
+#[derive(Clone)]
+pub struct Disclosure(Map<String, Value>);
+
+impl Disclosure {
+    pub fn of(unit: &str, nominations: &[&str]) -> Disclosure {
+        Disclosure(object([
+            ("title", "Công khai danh sách đề nghị khen thưởng".into()),
+            ("org_unit_id", unit.into()),
+            ("nomination_ids", strings(nominations)),
+        ]))
+    }
+
+    /// Published as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        app.post(DISCLOSURES)
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Published as `token`; answers its id.
+    pub async fn published(self, app: &TestApp, token: &str) -> String {
+        created(self.send(app, token).await, "disclosure")
+    }
+}
+
+fields!(Disclosure {
+    title("title": &str),
+    working_days("working_days": i64),
+    starts_on("starts_on": &str),
+});
+
+// ---------------------------------------------------------------------------------------
+// Units, accounts and rules
+
+/// Sở Nội vụ, a department of the province beside the office, and the token of its
+/// officer (`canbo.snv`), who sees nothing of the office.
+pub async fn another_department(app: &TestApp, w: &Work) -> (String, String) {
+    let unit = app
+        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
+        .await;
+    let officer = app
+        .user(&w.admin, "canbo.snv", &["officer"], Some(&unit))
+        .await;
+    (unit, officer)
+}
+
+impl TestApp {
+    /// The id of the account of `token`.
+    pub async fn user_id(&self, token: &str) -> String {
+        let res = self.get("/api/v1/auth/me").token(token).await;
+        assert_eq!(res.status, StatusCode::OK, "me: {}", res.body);
+        res.body["user"]["id"]
+            .as_str()
+            .expect("user id")
+            .to_string()
+    }
+}
+
+/// A rule set of the province, written by the admin, overriding the national rules for
+/// the award types `rules` names, from `valid_from`.
+pub async fn province_rules(app: &TestApp, w: &Work, code: &str, valid_from: &str, rules: Value) {
+    let body = object([
+        ("code", code.into()),
+        (
+            "name",
+            "Quy định về công tác thi đua, khen thưởng tỉnh Nghệ An".into(),
+        ),
+        (
+            "legal_source",
+            "Quyết định của Ủy ban nhân dân tỉnh Nghệ An".into(),
+        ),
+        ("valid_from", valid_from.into()),
+        ("org_unit_id", w.province.as_str().into()),
+        ("rules", rules),
+    ]);
+    let res = app
+        .post("/api/v1/rule-sets")
+        .token(&w.admin)
+        .json(Value::Object(body))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CREATED,
+        "rule set {code}: {}",
+        res.body
+    );
 }

@@ -340,6 +340,20 @@ impl TestApp {
         unit: Option<&str>,
         staff: Option<&str>,
     ) -> String {
+        self.account(admin, username, roles, unit, staff).await;
+        self.login(username, PASSWORD).await
+    }
+
+    /// Creates an account with `roles` in `unit`, linked to a staff record or not (as
+    /// admin), without logging in (each login hashes a password); returns its id.
+    pub async fn account(
+        &self,
+        admin: &str,
+        username: &str,
+        roles: &[&str],
+        unit: Option<&str>,
+        staff: Option<&str>,
+    ) -> String {
         let res = self
             .post("/api/v1/users")
             .token(admin)
@@ -351,7 +365,7 @@ impl TestApp {
             "create user {username}: {}",
             res.body
         );
-        self.login(username, PASSWORD).await
+        res.id()
     }
 
     /// Creates an org unit (as `token`) and returns its id: a province at the root, an

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::fixtures::{Criterion, Plan};
+use crate::fixtures::{Criterion, Plan, Registration};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -834,15 +834,9 @@ fn individual_cell(board: &Res, staff: &str, criterion: &str) -> Option<Value> {
 
 /// Registers a unit for the plan's 2026 collective emulation, so it is on the board.
 async fn register(app: &TestApp, w: &Work, unit: &str) {
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-                     "org_unit_id": unit, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    Registration::of_unit(&w.plan, unit, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "register: {}", res.body);
 }
 
 async fn the_computed_share_follows_imports_and_archives(app: &TestApp) {

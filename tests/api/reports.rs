@@ -9,7 +9,9 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::fixtures::{DECISIONS, Decision, Evidence, Nomination};
+use crate::fixtures::{
+    DECISIONS, Decision, Evidence, Nomination, Registration, another_department,
+};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -102,15 +104,9 @@ async fn example(app: &TestApp) -> Example {
         .as_of("2026-04-30")
         .recorded(app, &w.officer)
         .await;
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-            "org_unit_id": w.division_a, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    Registration::of_unit(&w.plan, &w.division_a, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "register: {}", res.body);
     Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[1])
         .year(2026)
         .draft(app, &w.manager_a)
@@ -584,12 +580,7 @@ async fn a_decision_is_drafted_in_the_nd30_layout(app: &TestApp) {
         .token(&w.member_a)
         .await
         .problem(403, "forbidden");
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let stranger = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (_, stranger) = another_department(app, w).await;
     app.get(&path)
         .token(&stranger)
         .await
@@ -667,12 +658,7 @@ async fn bad_input_and_refusals_are_clear(app: &TestApp) {
         .token(&w.manager_a)
         .await
         .problem(403, "forbidden");
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let stranger = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (other, stranger) = another_department(app, &w).await;
     app.get(&yearly_path(&w, ""))
         .token(&stranger)
         .await

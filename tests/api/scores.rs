@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::fixtures::Evidence;
+use crate::fixtures::{Evidence, Registration};
 use crate::harness::TestApp;
 use crate::work::{Work, work};
 
@@ -221,12 +221,9 @@ async fn progress_and_stale_follow_the_evidence(app: &TestApp) {
     let c = app
         .unit(&w.admin, "NA-VP-QT", "Phòng Quản trị", Some(&w.office))
         .await;
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(json!({"plan_id": w.plan, "year": 2026, "subject": "collective", "org_unit_id": c, "titles": ["tap_the_lao_dong_tien_tien"]}))
+    Registration::of_unit(&w.plan, &c, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let res = app
         .get(&format!("/api/v1/plans/{}/stale?year=2026", w.plan))
         .token(&w.officer)
