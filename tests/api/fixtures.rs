@@ -783,3 +783,73 @@ pub async fn province_rules(app: &TestApp, w: &Work, code: &str, valid_from: &st
         res.body
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Service clients
+
+/// A service client (a system that reads the data with client credentials) with its
+/// scopes, named "Sở Nội vụ – hệ thống báo cáo", reading the whole system unless limited
+/// to a unit's subtree.
+#[derive(Clone)]
+pub struct Client(Map<String, Value>);
+
+impl Client {
+    pub fn with(scopes: &[&str]) -> Client {
+        Client(object([
+            ("name", "Sở Nội vụ – hệ thống báo cáo".into()),
+            ("scopes", strings(scopes)),
+        ]))
+    }
+
+    /// Created as `admin`, answered as it is.
+    pub async fn send(self, app: &TestApp, admin: &str) -> Res {
+        app.post("/api/v1/clients")
+            .token(admin)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Created as `admin`; answers the client with its secret (shown this once).
+    pub async fn made(self, app: &TestApp, admin: &str) -> Value {
+        let res = self.send(app, admin).await;
+        assert_eq!(res.status, StatusCode::CREATED, "client: {}", res.body);
+        res.body
+    }
+}
+
+fields!(Client {
+    name("name": &str),
+    /// Reads only this unit's subtree.
+    of_unit("org_unit_id": &str),
+});
+
+/// A client-credentials token request with the credentials in the form.
+pub async fn ask_token(app: &TestApp, client_id: &str, secret: &str) -> Res {
+    let form = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+        ])
+        .finish();
+    app.post("/api/v1/auth/token")
+        .raw("application/x-www-form-urlencoded", form)
+        .await
+}
+
+/// An access token for these client credentials; never to be cached.
+pub async fn client_token(app: &TestApp, client_id: &str, secret: &str) -> String {
+    let res = ask_token(app, client_id, secret).await;
+    assert_eq!(res.status, StatusCode::OK, "client token: {}", res.body);
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+    res.body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
+}
+
+/// An access token for a client as `Client::made` answered it.
+pub async fn token_of(app: &TestApp, client: &Value) -> String {
+    let field = |name: &str| client[name].as_str().expect(name).to_string();
+    client_token(app, &field("client_id"), &field("client_secret")).await
+}

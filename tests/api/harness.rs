@@ -303,12 +303,37 @@ impl TestApp {
         self.req(Method::PATCH, path)
     }
 
+    /// Logs in, answered as it is (`login` asserts it worked).
+    pub fn try_login<'a>(
+        &'a self,
+        username: &str,
+        password: &str,
+    ) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/auth/login")
+            .json(json!({"username": username, "password": password}))
+    }
+
+    /// Trades a refresh token for a new pair, answered as it is.
+    pub fn refresh<'a>(&'a self, refresh_token: &str) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/auth/refresh")
+            .json(json!({"refresh_token": refresh_token}))
+    }
+
+    /// Changes the password of the account of `token`, answered as it is.
+    pub fn change_password<'a>(
+        &'a self,
+        token: &str,
+        current: &str,
+        new: &str,
+    ) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/auth/password")
+            .token(token)
+            .json(json!({"current_password": current, "new_password": new}))
+    }
+
     /// Logs in and returns the access token.
     pub async fn login(&self, username: &str, password: &str) -> String {
-        let res = self
-            .post("/api/v1/auth/login")
-            .json(json!({"username": username, "password": password}))
-            .await;
+        let res = self.try_login(username, password).await;
         assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.body);
         res.body["access_token"]
             .as_str()

@@ -151,16 +151,12 @@ async fn wrong_current_passwords_are_throttled(app: &TestApp) {
     let unit = app.unit(&admin, "P", "Tỉnh", None).await;
     let token = app.user(&admin, "guess.me", &["member"], Some(&unit)).await;
     for _ in 0..5 {
-        app.post("/api/v1/auth/password")
-            .token(&token)
-            .json(json!({"current_password": "wrong-guess-1", "new_password": "new-password-1"}))
+        app.change_password(&token, "wrong-guess-1", "new-password-1")
             .await
             .invalid("current_password");
     }
     let res = app
-        .post("/api/v1/auth/password")
-        .token(&token)
-        .json(json!({"current_password": PASSWORD, "new_password": "new-password-1"}))
+        .change_password(&token, PASSWORD, "new-password-1")
         .await;
     res.problem(429, "too_many_requests");
     assert!(res.header("retry-after").is_some());
