@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::db_tests;
 use crate::fixtures::{
     DECISIONS, Decision, Evidence, NOMINATIONS, Nomination, act, another_department, nominate,
-    province_rules, revoke_decision,
+    province_rules, revoke_decision, staff_leaves,
 };
 use crate::harness::TestApp;
 use crate::work::{PDF, Work, multipart, work};
@@ -893,15 +893,7 @@ async fn collective_titles_count_their_members(app: &TestApp) {
     let e = eligibility(app, &w, &xs).await;
     assert_eq!(e["eligible"], true, "{e}");
     // A member who leaves no longer counts, nor do their titles.
-    let res = app
-        .get(&format!("/api/v1/staff/{cuong}"))
-        .token(&w.admin)
-        .await;
-    app.patch(&format!("/api/v1/staff/{cuong}"))
-        .token(&w.admin)
-        .if_match(&res.etag())
-        .json(json!({"active": false}))
-        .await;
+    staff_leaves(app, &w.admin, cuong).await;
     let e = eligibility(app, &w, &xs).await;
     assert!(passed(&e, "members_share"), "two of two: {e}");
     // Titles of another year do not count.

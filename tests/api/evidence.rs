@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
-use crate::fixtures::{Evidence, approve_evidence, move_to, record, submit_evidence};
+use crate::fixtures::{Evidence, approve_evidence, edit_staff, move_to, record, submit_evidence};
 use crate::harness::TestApp;
 use crate::work::{PDF, PNG, multipart, work};
 
@@ -645,16 +645,13 @@ async fn a_persons_evidence_follows_them_to_their_new_unit(app: &TestApp) {
         .get(&format!("/api/v1/evidence/{id}"))
         .token(&w.officer)
         .await;
-    let person = app
-        .get(&format!("/api/v1/staff/{}", w.staff_a[1]))
-        .token(&w.admin)
-        .await;
-    let res = app
-        .patch(&format!("/api/v1/staff/{}", w.staff_a[1]))
-        .token(&w.admin)
-        .if_match(&person.etag())
-        .json(json!({"org_unit_id": w.division_b}))
-        .await;
+    let res = edit_staff(
+        app,
+        &w.admin,
+        &w.staff_a[1],
+        json!({"org_unit_id": w.division_b}),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     // Division A's deputy head no longer sees it; division B's head does, as a new
     // version.

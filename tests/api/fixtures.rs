@@ -853,3 +853,67 @@ pub async fn token_of(app: &TestApp, client: &Value) -> String {
     let field = |name: &str| client[name].as_str().expect(name).to_string();
     client_token(app, &field("client_id"), &field("client_secret")).await
 }
+
+// ---------------------------------------------------------------------------------------
+// Staff
+
+/// A staff member (cán bộ, công chức, viên chức) of a unit: a công chức unless told.
+#[derive(Clone)]
+pub struct Staff(Map<String, Value>);
+
+impl Staff {
+    pub fn of(unit: &str, full_name: &str) -> Staff {
+        Staff(object([
+            ("full_name", full_name.into()),
+            ("org_unit_id", unit.into()),
+            ("category", "cong_chuc".into()),
+        ]))
+    }
+
+    /// Added as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        app.post("/api/v1/staff")
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Added as `token`; answers its id.
+    pub async fn added(self, app: &TestApp, token: &str) -> String {
+        let name = self.0["full_name"].clone();
+        let res = self.send(app, token).await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "create staff {name}: {}",
+            res.body
+        );
+        res.id()
+    }
+}
+
+fields!(Staff {
+    /// can_bo, cong_chuc, vien_chuc…
+    category("category": &str),
+    code("staff_code": &str),
+    email("email": &str),
+    /// The 12 digits of the citizen's identity card (căn cước công dân).
+    personal_id("personal_id": &str),
+});
+
+/// Changes a staff record as `token`, reading its ETag first.
+pub async fn edit_staff(app: &TestApp, token: &str, id: &str, change: Value) -> Res {
+    let path = format!("/api/v1/staff/{id}");
+    let etag = etag_of(app, token, &path).await;
+    app.patch(&path)
+        .token(token)
+        .if_match(&etag)
+        .json(change)
+        .await
+}
+
+/// The staff member leaves the service: their record stays, inactive.
+pub async fn staff_leaves(app: &TestApp, token: &str, id: &str) -> Res {
+    let change = object([("active", false.into())]);
+    edit_staff(app, token, id, Value::Object(change)).await
+}

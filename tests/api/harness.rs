@@ -427,20 +427,11 @@ impl TestApp {
         res.id()
     }
 
-    /// Creates a staff member (as `token`) and returns its id.
+    /// Creates a staff member, a công chức (as `token`), and returns its id.
     pub async fn staff(&self, token: &str, unit: &str, full_name: &str) -> String {
-        let res = self
-            .post("/api/v1/staff")
-            .token(token)
-            .json(json!({"full_name": full_name, "org_unit_id": unit, "category": "cong_chuc"}))
-            .await;
-        assert_eq!(
-            res.status,
-            StatusCode::CREATED,
-            "create staff {full_name}: {}",
-            res.body
-        );
-        res.id()
+        crate::fixtures::Staff::of(unit, full_name)
+            .added(self, token)
+            .await
     }
 }
 

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::fixtures::{Criterion, Plan, Registration};
+use crate::fixtures::{Criterion, Plan, Registration, Staff, edit_staff, staff_leaves};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -44,7 +44,7 @@ async fn with_codes(app: &TestApp) -> Work {
         )
         .collect::<Vec<_>>();
     for (id, key) in people {
-        let res = patch_staff(
+        let res = edit_staff(
             app,
             &w.admin,
             id,
@@ -57,34 +57,9 @@ async fn with_codes(app: &TestApp) -> Work {
     w
 }
 
-/// Changes a staff record as `token`, reading its ETag first.
-async fn patch_staff(app: &TestApp, token: &str, id: &str, body: Value) -> Res {
-    let res = app.get(&format!("/api/v1/staff/{id}")).token(token).await;
-    assert_eq!(res.status, StatusCode::OK, "read staff: {}", res.body);
-    app.patch(&format!("/api/v1/staff/{id}"))
-        .token(token)
-        .if_match(&res.etag())
-        .json(body)
-        .await
-}
-
 /// Creates a staff member with a code (as `token`) and returns its id.
 async fn coded_staff(app: &TestApp, token: &str, unit: &str, name: &str, code: &str) -> String {
-    let res = app
-        .post("/api/v1/staff")
-        .token(token)
-        .json(
-            json!({"full_name": name, "org_unit_id": unit, "category": "cong_chuc",
-                     "staff_code": code}),
-        )
-        .await;
-    assert_eq!(
-        res.status,
-        StatusCode::CREATED,
-        "staff {code}: {}",
-        res.body
-    );
-    res.id()
+    Staff::of(unit, name).code(code).added(app, token).await
 }
 
 fn import_path(criterion: &str, dry_run: bool) -> String {
@@ -766,7 +741,7 @@ async fn rows_outside_the_importers_reach_are_rejected(app: &TestApp) {
     assert_eq!(report(&res, 1, 0, 0), rejected(&[(2, "email")]));
 
     // Someone who left is not recorded.
-    let res = patch_staff(app, &w.admin, &w.staff_b[1], json!({"active": false})).await;
+    let res = staff_leaves(app, &w.admin, &w.staff_b[1]).await;
     assert_eq!(res.status, StatusCode::OK, "archive: {}", res.body);
     let csv = "staff_code,course_code,completed_on\nNA-B2,BDHVS-07,2026-09-01\n";
     let res = import_csv(app, &w.officer, &w.individual, csv).await;
@@ -900,7 +875,7 @@ async fn the_computed_share_follows_imports_and_archives(app: &TestApp) {
     assert_eq!(cell["value"], 1.0, "{cell}");
 
     // The one who has not done the course leaves: two of two.
-    let res = patch_staff(app, &w.admin, &w.staff_a[2], json!({"active": false})).await;
+    let res = staff_leaves(app, &w.admin, &w.staff_a[2]).await;
     assert_eq!(res.status, StatusCode::OK, "archive: {}", res.body);
     assert_eq!(res.body["active"], false, "{}", res.body);
     let board = collective_board(app, &w).await;
@@ -911,7 +886,7 @@ async fn the_computed_share_follows_imports_and_archives(app: &TestApp) {
     assert_eq!(cell["status"], "achieved", "{cell}");
 
     // One who has done it leaves: their record no longer counts either.
-    let res = patch_staff(app, &w.admin, &w.staff_a[1], json!({"active": false})).await;
+    let res = staff_leaves(app, &w.admin, &w.staff_a[1]).await;
     assert_eq!(res.status, StatusCode::OK, "archive: {}", res.body);
     let board = collective_board(app, &w).await;
     let cell = unit_cell(&board, &w.division_a, &w.computed).expect("division A");

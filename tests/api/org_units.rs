@@ -2,6 +2,7 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
+use crate::fixtures::Staff;
 use crate::harness::TestApp;
 
 db_tests!(
@@ -273,9 +274,9 @@ async fn archive_refuses_units_still_in_use(app: &TestApp) {
         .json(json!({"code": "X", "name": "Phòng", "kind": "division", "parent_id": office}))
         .await
         .invalid("parent_id");
-    app.post("/api/v1/staff")
-        .token(&admin)
-        .json(json!({"full_name": "Ai Đó", "org_unit_id": office, "category": "vien_chuc"}))
+    Staff::of(&office, "Ai Đó")
+        .category("vien_chuc")
+        .send(app, &admin)
         .await
         .invalid("org_unit_id");
     // Still readable, and restorable.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::db_tests;
 use crate::fixtures::{
-    DECISIONS, Decision, Evidence, Nomination, Registration, another_department,
+    DECISIONS, Decision, Evidence, Nomination, Registration, another_department, edit_staff,
 };
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
@@ -54,16 +54,7 @@ async fn example(app: &TestApp) -> Example {
         (&w.staff_a[1], "NA-A2"),
         (&w.staff_b[0], "NA-B1"),
     ] {
-        let res = app
-            .get(&format!("/api/v1/staff/{id}"))
-            .token(&w.admin)
-            .await;
-        let res = app
-            .patch(&format!("/api/v1/staff/{id}"))
-            .token(&w.admin)
-            .if_match(&res.etag())
-            .json(json!({"staff_code": code}))
-            .await;
+        let res = edit_staff(app, &w.admin, id, json!({"staff_code": code})).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     }
     let res = app

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
-use crate::fixtures::{Criterion, Plan, issue_plan};
+use crate::fixtures::{Criterion, Plan, Staff, issue_plan};
 use crate::harness::{PASSWORD, TestApp};
 
 db_tests!(
@@ -125,9 +125,9 @@ async fn only_admins_write_personal_ids(app: &TestApp) {
     let admin = app.admin().await;
     let unit = app.unit(&admin, "P", "Tỉnh", None).await;
     let officer = app.user(&admin, "officer", &["officer"], Some(&unit)).await;
-    app.post("/api/v1/staff")
-        .token(&officer)
-        .json(json!({"full_name": "Hà Thị Thu", "org_unit_id": unit, "category": "cong_chuc", "personal_id": "001099000001"}))
+    Staff::of(&unit, "Hà Thị Thu")
+        .personal_id("001099000001")
+        .send(app, &officer)
         .await
         .problem(403, "forbidden");
     let person = app.staff(&officer, &unit, "Hà Thị Thu").await;

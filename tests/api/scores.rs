@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::fixtures::{Evidence, Registration};
+use crate::fixtures::{Evidence, Registration, staff_leaves};
 use crate::harness::TestApp;
 use crate::work::{Work, work};
 
@@ -127,16 +127,7 @@ async fn scores_match_the_hand_computed_example(app: &TestApp) {
     assert_eq!(cell(a, &w.individual)["status"], "in_progress");
 
     // The staff member who leaves is no longer counted: A reaches 2 of 2.
-    let s = app
-        .get(&format!("/api/v1/staff/{}", w.staff_a[2]))
-        .token(&w.admin)
-        .await;
-    let res = app
-        .patch(&format!("/api/v1/staff/{}", w.staff_a[2]))
-        .token(&w.admin)
-        .if_match(&s.etag())
-        .json(json!({"active": false}))
-        .await;
+    let res = staff_leaves(app, &w.admin, &w.staff_a[2]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     // One who joins B counts at once: 1 of 3.
     app.staff(&w.admin, &w.division_b, "Vũ Thị Hoa").await;
