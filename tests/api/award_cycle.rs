@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::db_tests;
 use crate::fixtures::{
-    Council, Decision, Disclosure, NOMINATIONS, Nomination, Session, act, attend, revoke_decision,
-    sessions, step, vote,
+    Council, Decision, Discipline, Disclosure, NOMINATIONS, Nomination, Session, act, attend,
+    revoke_decision, sessions, step, vote,
 };
 use crate::harness::TestApp;
 use crate::work::work;
@@ -98,13 +98,11 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
 
     // No award while a discipline runs: disciplined from today for ten days, An is
     // refused today and granted once it has ended.
-    let res = app
-        .post("/api/v1/disciplines")
-        .token(&w.officer)
-        .json(json!({"staff_id": an, "level": "reprimand", "reason": "Đi muộn nhiều lần",
-            "starts_on": today, "ends_on": (thidua::domain::today() + chrono::Duration::days(10)).to_string()}))
+    let ten_days_on = (thidua::domain::today() + chrono::Duration::days(10)).to_string();
+    Discipline::of(an, "reprimand", "Đi muộn nhiều lần", &today)
+        .ends_on(&ten_days_on)
+        .recorded(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let decide = |number: &str, day: &str| {
         Decision::of(&w.office, number, 2026)
             .decided_on(day)

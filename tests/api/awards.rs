@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 
 use crate::db_tests;
 use crate::fixtures::{
-    DECISIONS, Decision, Evidence, NOMINATIONS, Nomination, act, another_department, nominate,
-    province_rules, revoke_decision, staff_leaves,
+    DECISIONS, Decision, Discipline, Evidence, NOMINATIONS, Nomination, act, another_department,
+    nominate, province_rules, revoke_decision, staff_leaves,
 };
-use crate::harness::TestApp;
+use crate::harness::{Res, TestApp};
 use crate::work::{PDF, Work, multipart, work};
 
 db_tests!(
@@ -346,6 +346,15 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
         .token(&w.officer)
         .await;
     assert_eq!(res.body["total"], 3, "{}", res.body);
+}
+
+/// Submits nominations as one batch as `token`: all of them or, refused, none.
+async fn submit_together(app: &TestApp, token: &str, ids: &[impl AsRef<str>]) -> Res {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+    app.post(&format!("{NOMINATIONS}/submit"))
+        .token(token)
+        .json(json!({ "ids": ids }))
+        .await
 }
 
 /// The eligibility of a nomination, read by the admin.
@@ -736,26 +745,18 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     assert!(!passed(&e, "requires") && !passed(&e, "initiative"), "{e}");
 
     // Discipline: achievements count only from its end; none while it runs.
-    let res = app
-        .post("/api/v1/disciplines")
-        .token(&w.officer)
-        .json(
-            json!({"staff_id": binh, "level": "reprimand", "reason": "Vi phạm quy chế làm việc",
-            "starts_on": "2025-03-01", "ends_on": "2025-08-31"}),
-        )
+    Discipline::of(binh, "reprimand", "Vi phạm quy chế làm việc", "2025-03-01")
+        .ends_on("2025-08-31")
+        .recorded(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     // A member may not record discipline, even their own; others' records are not seen.
-    app.post("/api/v1/disciplines")
-        .token(&w.member_a)
-        .json(
-            json!({"staff_id": an, "level": "reprimand", "reason": "x", "starts_on": "2025-03-01"}),
-        )
+    let reprimand = |staff: &str| Discipline::of(staff, "reprimand", "Đi muộn", "2025-03-01");
+    reprimand(an)
+        .send(app, &w.member_a)
         .await
         .problem(403, "forbidden");
-    app.post("/api/v1/disciplines")
-        .token(&w.member_a)
-        .json(json!({"staff_id": binh, "level": "reprimand", "reason": "x", "starts_on": "2025-03-01"}))
+    reprimand(binh)
+        .send(app, &w.member_a)
         .await
         .invalid("staff_id");
     app.post("/api/v1/disciplines")
@@ -791,9 +792,8 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     )
     .await;
     assert!(!passed(&eligibility(app, &w, &id).await, "requires"));
-    app.post("/api/v1/disciplines")
-        .token(&w.officer)
-        .json(json!({"staff_id": dung, "level": "warning", "reason": "Vi phạm kỷ luật lao động", "starts_on": "2025-06-01"}))
+    Discipline::of(dung, "warning", "Vi phạm kỷ luật lao động", "2025-06-01")
+        .recorded(app, &w.officer)
         .await;
     let id = draft(
         app,
@@ -1005,11 +1005,7 @@ async fn quotas_are_checked_when_a_batch_is_submitted(app: &TestApp) {
             .await;
         ids.push(id);
     }
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.officer)
-        .json(json!({"ids": ids}))
-        .await;
+    let res = submit_together(app, &w.officer, &ids).await;
     res.problem(409, "quota_exceeded");
     assert!(
         res.body["detail"].as_str().unwrap().contains("quota of 2"),
@@ -1022,21 +1018,13 @@ async fn quotas_are_checked_when_a_batch_is_submitted(app: &TestApp) {
         .token(&w.officer)
         .await;
     assert_eq!(res.body["total"], 3, "{}", res.body);
-    app.post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.officer)
-        .json(json!({"ids": [ids[0], ids[0]]}))
+    submit_together(app, &w.officer, &[&ids[0], &ids[0]])
         .await
         .invalid("ids[1]");
-    app.post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.manager_a)
-        .json(json!({"ids": [ids[0]]}))
+    submit_together(app, &w.manager_a, &[&ids[0]])
         .await
         .problem(403, "forbidden");
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.officer)
-        .json(json!({"ids": [ids[0], ids[1]]}))
-        .await;
+    let res = submit_together(app, &w.officer, &[&ids[0], &ids[1]]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(
         res.body["items"]
@@ -1293,22 +1281,14 @@ async fn the_seeded_quotas_hold_for_grassroots_and_state_titles(app: &TestApp) {
             .await;
         ids.push(id);
     }
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.admin)
-        .json(json!({"ids": ids}))
-        .await;
+    let res = submit_together(app, &w.admin, &ids).await;
     res.problem(409, "quota_exceeded");
     assert!(
         res.body["detail"].as_str().unwrap().contains("quota of 1"),
         "{}",
         res.body
     );
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.admin)
-        .json(json!({"ids": [ids[0]]}))
-        .await;
+    let res = submit_together(app, &w.admin, &[&ids[0]]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // Tập thể lao động tiên tiến needs at least half its members Lao động tiên tiến: a

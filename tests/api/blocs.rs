@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
-use crate::fixtures::{Evidence, Plan, Registration, another_department, move_to};
+use crate::fixtures::{Bloc, Evidence, Plan, Registration, another_department, move_to};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -100,30 +100,26 @@ async fn blocs_are_made_by_officers_of_the_owner_with_members_below_it(app: &Tes
 
     // Members lie strictly below the owner: not the owner, not above it, not beside it.
     let (other, outsider) = another_department(app, &w).await;
-    let bloc = |members: Vec<&String>| json!({"name": "Khối thử", "owner_id": w.office, "member_ids": members});
-    let res = create(app, &w.officer, bloc(vec![&w.division_a, &w.office])).await;
+    let bloc = |members: &[&str]| Bloc::of(&w.office, "Khối thử", members);
+    let res = bloc(&[&w.division_a, &w.office])
+        .send(app, &w.officer)
+        .await;
     res.invalid("member_ids[1]");
-    let res = create(app, &w.admin, bloc(vec![&w.province])).await;
+    let res = bloc(&[&w.province]).send(app, &w.admin).await;
     res.invalid("member_ids[0]");
-    let res = create(
-        app,
-        &w.admin,
-        bloc(vec![&w.division_a, &w.division_b, &other]),
-    )
-    .await;
+    let res = bloc(&[&w.division_a, &w.division_b, &other])
+        .send(app, &w.admin)
+        .await;
     res.invalid("member_ids[2]");
-    let unknown = "019ab0a4-a000-7000-8000-00000000dead".to_string();
-    create(app, &w.officer, bloc(vec![&unknown]))
+    bloc(&["019ab0a4-a000-7000-8000-00000000dead"])
+        .send(app, &w.officer)
         .await
         .invalid("member_ids[0]");
     // Each once.
-    create(
-        app,
-        &w.officer,
-        bloc(vec![&w.division_a, &w.division_b, &w.division_a]),
-    )
-    .await
-    .invalid("member_ids[2]");
+    bloc(&[&w.division_a, &w.division_b, &w.division_a])
+        .send(app, &w.officer)
+        .await
+        .invalid("member_ids[2]");
     // A name is needed.
     create(
         app,
@@ -151,40 +147,27 @@ async fn blocs_are_made_by_officers_of_the_owner_with_members_below_it(app: &Tes
         .json(json!({"active": false}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "archive a unit: {}", res.body);
-    create(app, &w.officer, bloc(vec![&w.division_a, &plans]))
+    bloc(&[&w.division_a, &plans])
+        .send(app, &w.officer)
         .await
         .invalid("member_ids[1]");
 
     // A unit head keeps no bloc, even of their own division; the office is out of their sight.
-    create(
-        app,
-        &w.manager_a,
-        json!({"name": "Khối của phòng", "owner_id": w.division_a, "member_ids": []}),
-    )
-    .await
-    .problem(403, "forbidden");
-    create(
-        app,
-        &w.manager_a,
-        json!({"name": "Khối tổng hợp 2", "owner_id": w.office, "member_ids": [w.division_a]}),
-    )
-    .await
-    .invalid("owner_id");
-    create(
-        app,
-        &w.member_a,
-        json!({"name": "Khối của phòng", "owner_id": w.division_a, "member_ids": []}),
-    )
-    .await
-    .problem(403, "forbidden");
+    let own = Bloc::of(&w.division_a, "Khối của phòng", &[]);
+    own.clone()
+        .send(app, &w.manager_a)
+        .await
+        .problem(403, "forbidden");
+    Bloc::of(&w.office, "Khối tổng hợp 2", &[&w.division_a])
+        .send(app, &w.manager_a)
+        .await
+        .invalid("owner_id");
+    own.send(app, &w.member_a).await.problem(403, "forbidden");
     // An officer elsewhere does not see the office.
-    create(
-        app,
-        &outsider,
-        json!({"name": "Khối tổng hợp 3", "owner_id": w.office, "member_ids": [w.division_a]}),
-    )
-    .await
-    .invalid("owner_id");
+    Bloc::of(&w.office, "Khối tổng hợp 3", &[&w.division_a])
+        .send(app, &outsider)
+        .await
+        .invalid("owner_id");
     // An officer of the office may also make blocs of a division's units (none yet: empty).
     let res = create(
         app,
@@ -202,31 +185,20 @@ async fn blocs_are_made_by_officers_of_the_owner_with_members_below_it(app: &Tes
 async fn blocs_are_listed_searched_changed_and_archived(app: &TestApp) {
     let w = work(app).await;
     let (plans, _) = more_divisions(app, &w).await;
-    let res = create(
-        app,
-        &w.officer,
-        json!({"name": "Khối tổng hợp", "owner_id": w.office, "member_ids": [w.division_a, w.division_b]}),
+    let general = Bloc::of(&w.office, "Khối tổng hợp", &[&w.division_a, &w.division_b])
+        .made(app, &w.officer)
+        .await;
+    let cluster = Bloc::of(
+        &w.office,
+        "Cụm thi đua các phòng chuyên môn",
+        &[&w.division_b],
     )
+    .made(app, &w.officer)
     .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let general = res.id();
-    let res = create(
-        app,
-        &w.officer,
-        json!({"name": "Cụm thi đua các phòng chuyên môn", "owner_id": w.office, "member_ids": [w.division_b]}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let cluster = res.id();
     // A bloc owned by the province, seen by the admin.
-    let res = create(
-        app,
-        &w.admin,
-        json!({"name": "Khối các sở, ban, ngành", "owner_id": w.province, "member_ids": [w.office]}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let province_bloc = res.id();
+    let province_bloc = Bloc::of(&w.province, "Khối các sở, ban, ngành", &[&w.office])
+        .made(app, &w.admin)
+        .await;
 
     let list = |token: &str, query: &str| {
         let token = token.to_string();
@@ -512,15 +484,13 @@ fn line(rank: u64, unit: &str, total: f64, achieved: i64, registered: bool) -> L
 async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) {
     let w = work(app).await;
     let (plans, training) = more_divisions(app, &w).await;
-    let res = create(
-        app,
-        &w.officer,
-        json!({"name": "Khối các phòng thuộc Văn phòng", "owner_id": w.office,
-               "member_ids": [w.division_a, w.division_b, plans, training]}),
+    let bloc = Bloc::of(
+        &w.office,
+        "Khối các phòng thuộc Văn phòng",
+        &[&w.division_a, &w.division_b, &plans, &training],
     )
+    .made(app, &w.officer)
     .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let bloc = res.id();
     // Division A registered for 2026; B registered, then withdrew.
     let withdrawn = Registration::of_unit(&w.plan, &w.division_b, &["tap_the_lao_dong_tien_tien"])
         .registered(app, &w.officer)

@@ -76,9 +76,7 @@ async fn client_credentials_open_only_their_scopes(app: &TestApp) {
         .token(&token)
         .await
         .problem(403, "insufficient_scope");
-    app.post("/api/v1/org-units")
-        .token(&token)
-        .json(json!({"code": "X", "name": "X", "kind": "province"}))
+    app.try_unit(&token, "X", "X", None, "province")
         .await
         .problem(403, "insufficient_scope");
     app.get("/api/v1/clients")
@@ -547,9 +545,7 @@ async fn writes_sharing_a_commit_keep_their_own_outcome(app: &TestApp) {
         };
         async move {
             let res = app
-                .post("/api/v1/org-units")
-                .token(&admin)
-                .json(json!({"code": code, "name": format!("Đơn vị số {i}"), "kind": "province"}))
+                .try_unit(&admin, &code, &format!("Đơn vị số {i}"), None, "province")
                 .await;
             (code, res)
         }

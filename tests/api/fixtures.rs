@@ -507,6 +507,40 @@ fields!(Decision {
     occasion("occasion": &str),
 });
 
+/// A discipline (kỷ luật) of a staff member: a level (reprimand, warning…), its reason,
+/// the day it starts and, unless it runs on, the day it ends. While it runs, and for the
+/// periods before its end, the person's achievements do not count.
+#[derive(Clone)]
+pub struct Discipline(Map<String, Value>);
+
+impl Discipline {
+    pub fn of(staff: &str, level: &str, reason: &str, starts_on: &str) -> Discipline {
+        Discipline(object([
+            ("staff_id", staff.into()),
+            ("level", level.into()),
+            ("reason", reason.into()),
+            ("starts_on", starts_on.into()),
+        ]))
+    }
+
+    /// Recorded as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        app.post("/api/v1/disciplines")
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Recorded as `token`; answers its id.
+    pub async fn recorded(self, app: &TestApp, token: &str) -> String {
+        created(self.send(app, token).await, "discipline")
+    }
+}
+
+fields!(Discipline {
+    ends_on("ends_on": &str),
+});
+
 /// Revokes a decision and its awards as `token`, reading its ETag first.
 pub async fn revoke_decision(app: &TestApp, token: &str, id: &str, reason: &str) -> Res {
     let path = format!("{DECISIONS}/{id}");
@@ -916,4 +950,34 @@ pub async fn edit_staff(app: &TestApp, token: &str, id: &str, change: Value) -> 
 pub async fn staff_leaves(app: &TestApp, token: &str, id: &str) -> Res {
     let change = object([("active", false.into())]);
     edit_staff(app, token, id, Value::Object(change)).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Blocs
+
+/// A bloc (khối, cụm thi đua) of units below its owner, who ranks them.
+#[derive(Clone)]
+pub struct Bloc(Map<String, Value>);
+
+impl Bloc {
+    pub fn of(owner: &str, name: &str, members: &[&str]) -> Bloc {
+        Bloc(object([
+            ("name", name.into()),
+            ("owner_id", owner.into()),
+            ("member_ids", strings(members)),
+        ]))
+    }
+
+    /// Made as `token`, answered as it is.
+    pub async fn send(self, app: &TestApp, token: &str) -> Res {
+        app.post("/api/v1/blocs")
+            .token(token)
+            .json(Value::Object(self.0))
+            .await
+    }
+
+    /// Made as `token`; answers its id.
+    pub async fn made(self, app: &TestApp, token: &str) -> String {
+        created(self.send(app, token).await, "bloc")
+    }
 }

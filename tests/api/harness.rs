@@ -413,11 +413,7 @@ impl TestApp {
         parent: Option<&str>,
         kind: &str,
     ) -> String {
-        let res = self
-            .post("/api/v1/org-units")
-            .token(token)
-            .json(json!({"code": code, "name": name, "kind": kind, "parent_id": parent}))
-            .await;
+        let res = self.try_unit(token, code, name, parent, kind).await;
         assert_eq!(
             res.status,
             StatusCode::CREATED,
@@ -425,6 +421,20 @@ impl TestApp {
             res.body
         );
         res.id()
+    }
+
+    /// Creates an org unit of a given kind, answered as it is.
+    pub fn try_unit<'a>(
+        &'a self,
+        token: &str,
+        code: &str,
+        name: &str,
+        parent: Option<&str>,
+        kind: &str,
+    ) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/org-units")
+            .token(token)
+            .json(json!({"code": code, "name": name, "kind": kind, "parent_id": parent}))
     }
 
     /// Creates a staff member, a công chức (as `token`), and returns its id.
