@@ -100,7 +100,7 @@ async fn logout_ends_the_session(app: &TestApp) {
         .token(access)
         .await
         .problem(401, "unauthorized");
-    app.refresh(&refresh).await.problem(401, "unauthorized");
+    app.refresh(refresh).await.problem(401, "unauthorized");
     // Only that session.
     assert_eq!(
         app.get("/api/v1/auth/me").token(&other).await.status,

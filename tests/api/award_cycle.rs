@@ -179,7 +179,7 @@ async fn the_highest_titles_are_public_ten_working_days_before_the_council_meets
     let id = Nomination::of_staff("chien_si_thi_dua_toan_quoc", &w.staff_b[1])
         .year(2026)
         .summary("Hai năm liền Chiến sĩ thi đua cấp tỉnh; sáng kiến có phạm vi toàn quốc.")
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
     let today = thidua::domain::today();
     let admin_id = app.user_id(&w.admin).await;

@@ -40,7 +40,7 @@ pub async fn past_decision(
         .authority("Chủ tịch UBND tỉnh Nghệ An")
         .occasion(occasion);
     for (award_type, staff) in grants {
-        decision = decision.to_staff(award_type, staff);
+        decision = decision.grant_staff(award_type, staff);
     }
     decision.made(app, &w.admin).await.body
 }
@@ -186,7 +186,7 @@ async fn nominations_go_up_the_hierarchy_to_the_granting_level(app: &TestApp) {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     Nomination::of_unit("giay_khen", &w.division_b)
         .proposed_by(&w.office)
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
 }
 
@@ -196,15 +196,15 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
     // Decisions of the office for 2024, signed on 20 January 2025.
     let office_decision = |number: &str| Decision::of(&w.office, number, 2024);
     office_decision("14/QĐ-VP")
-        .to_staff("huan_chuong_lao_dong_hang_nhat", &w.staff_a[0])
+        .grant_staff("huan_chuong_lao_dong_hang_nhat", &w.staff_a[0])
         .send(app, &w.officer)
         .await
         .problem(403, "forbidden");
     // 2024-07-01 onwards the base salary is 2 340 000 VND.
     let res = office_decision("15/QĐ-VP")
-        .to_staff("lao_dong_tien_tien", &w.staff_a[0])
-        .to_staff("chien_si_thi_dua_co_so", &w.staff_a[0])
-        .to_unit("giay_khen", &w.division_b)
+        .grant_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .grant_staff("chien_si_thi_dua_co_so", &w.staff_a[0])
+        .grant_unit("giay_khen", &w.division_b)
         .made(app, &w.admin)
         .await;
     let decision = res.id();
@@ -223,12 +223,12 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
 
     // A duplicate number, an award of the wrong kind, a nomination that did not pass.
     office_decision("15/QĐ-VP")
-        .to_staff("giay_khen", &w.staff_b[0])
+        .grant_staff("giay_khen", &w.staff_b[0])
         .send(app, &w.admin)
         .await
         .problem(409, "duplicate");
     office_decision("16/QĐ-VP")
-        .to_staff("tap_the_lao_dong_tien_tien", &w.staff_b[0])
+        .grant_staff("tap_the_lao_dong_tien_tien", &w.staff_b[0])
         .send(app, &w.admin)
         .await
         .invalid("recipients[0].award_type");
@@ -251,12 +251,12 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
     // A head of division does not issue decisions, even for their own division; the
     // office is not theirs to name.
     Decision::of(&w.division_a, "18/QĐ-VP", 2024)
-        .to_staff("giay_khen", &w.staff_a[0])
+        .grant_staff("giay_khen", &w.staff_a[0])
         .send(app, &w.manager_a)
         .await
         .problem(403, "forbidden");
     office_decision("18/QĐ-VP")
-        .to_staff("giay_khen", &w.staff_a[0])
+        .grant_staff("giay_khen", &w.staff_a[0])
         .send(app, &w.manager_a)
         .await
         .invalid("org_unit_id");
@@ -1268,7 +1268,7 @@ async fn the_seeded_quotas_hold_for_grassroots_and_state_titles(app: &TestApp) {
         Decision::of(&w.province, "2/QĐ-UBND", 2026)
             .signer("Nguyễn Văn Đệ")
             .authority("Chủ tịch UBND tỉnh Nghệ An"),
-        |decision, unit| decision.to_unit("co_thi_dua_cap_tinh", unit),
+        |decision, unit| decision.grant_unit("co_thi_dua_cap_tinh", unit),
     );
     flags.made(app, &w.admin).await;
     let mut ids = Vec::new();
@@ -1296,7 +1296,7 @@ async fn the_seeded_quotas_hold_for_grassroots_and_state_titles(app: &TestApp) {
     Decision::of(&w.office, "3/QĐ", 2025)
         .signer("Nguyễn Văn Đệ")
         .authority("Chánh Văn phòng")
-        .to_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .grant_staff("lao_dong_tien_tien", &w.staff_a[0])
         .made(app, &w.admin)
         .await;
     let id = draft(

@@ -550,7 +550,7 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     let at = |criterion: &str, unit: &str, value: f64| {
         Evidence::of_unit(criterion, unit)
             .value(value)
-            .as_of("2026-06-30")
+            .measured_on("2026-06-30")
     };
     at(&w.count, &w.division_a, 2.0)
         .approved(app, &w.manager_a, &w.officer)
@@ -600,7 +600,7 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     // 3. A reviewer's score replaces the computed points and breaks the tie.
     let scored = Evidence::of_unit(&w.score, &w.division_a)
         .value(8)
-        .as_of("2026-09-30")
+        .measured_on("2026-09-30")
         .submitted(app, &w.manager_a)
         .await;
     let res = move_to(
@@ -625,7 +625,7 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     // 4. The share of trained staff earns points: one of B's two staff → 50 % → 5.
     Evidence::of_staff(&w.individual, &w.staff_b[0])
         .value(1)
-        .as_of("2026-06-30")
+        .measured_on("2026-06-30")
         .approved(app, &w.officer, &w.admin)
         .await;
     let (_, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;

@@ -58,7 +58,7 @@ async fn member(app: &TestApp, i: usize) -> String {
 /// Lao động tiên tiến for a staff member, brought to the office's council.
 async fn ldtt(app: &TestApp, w: &Work, staff: &str) -> String {
     Nomination::of_staff("lao_dong_tien_tien", staff)
-        .to_council(app, w)
+        .up_to_council(app, w)
         .await
 }
 
@@ -66,7 +66,7 @@ async fn ldtt(app: &TestApp, w: &Work, staff: &str) -> String {
 async fn giay_khen(app: &TestApp, w: &Work, unit: &str) -> String {
     Nomination::of_unit("giay_khen", unit)
         .proposed_by(&w.office)
-        .to_council(app, w)
+        .up_to_council(app, w)
         .await
 }
 

@@ -66,8 +66,8 @@ async fn an_award_credential_verifies_without_login_and_any_change_shows(app: &T
     let w = work(app).await;
     let an = &w.staff_a[0];
     let decision = decision(&w, "70/QĐ-VP")
-        .to_staff("chien_si_thi_dua_co_so", an)
-        .to_unit("tap_the_lao_dong_tien_tien", &w.division_a)
+        .grant_staff("chien_si_thi_dua_co_so", an)
+        .grant_unit("tap_the_lao_dong_tien_tien", &w.division_a)
         .made(app, &w.admin)
         .await;
     let award = award_of(&decision, an);
@@ -191,7 +191,7 @@ async fn a_revoked_decision_revokes_its_credentials(app: &TestApp) {
     let w = work(app).await;
     let binh = &w.staff_a[1];
     let decision = decision(&w, "71/QĐ-VP")
-        .to_staff("lao_dong_tien_tien", binh)
+        .grant_staff("lao_dong_tien_tien", binh)
         .made(app, &w.admin)
         .await;
     let award = award_of(&decision, binh);
@@ -225,7 +225,7 @@ async fn a_credential_signed_by_another_key_is_of_an_unknown_issuer(app: &TestAp
     let w = work(app).await;
     let an = &w.staff_a[0];
     let decision = decision(&w, "72/QĐ-VP")
-        .to_staff("chien_si_thi_dua_co_so", an)
+        .grant_staff("chien_si_thi_dua_co_so", an)
         .made(app, &w.admin)
         .await;
     let c = fetch(app, &w.officer, &award_of(&decision, an)).await;
@@ -257,9 +257,9 @@ async fn credentials_are_read_only_by_those_who_see_the_award(app: &TestApp) {
     let w = work(app).await;
     let (an, binh, dung) = (&w.staff_a[0], &w.staff_a[1], &w.staff_b[0]);
     let decision = decision(&w, "73/QĐ-VP")
-        .to_staff("lao_dong_tien_tien", an)
-        .to_staff("lao_dong_tien_tien", binh)
-        .to_staff("lao_dong_tien_tien", dung)
+        .grant_staff("lao_dong_tien_tien", an)
+        .grant_staff("lao_dong_tien_tien", binh)
+        .grant_staff("lao_dong_tien_tien", dung)
         .made(app, &w.admin)
         .await;
     let (own, colleague, other_unit) = (

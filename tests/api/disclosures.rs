@@ -276,11 +276,11 @@ async fn candidates_are_published_read_and_commented_without_login_while_open(ap
     let w = work(app).await;
     // Their summaries are the defaults, shown to the public below.
     let person = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[1])
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
     let unit = Nomination::of_unit("giay_khen", &w.division_b)
         .proposed_by(&w.office)
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
     let (stranger, _) = outsider(app, &w).await;
 
@@ -485,7 +485,7 @@ async fn candidates_are_published_read_and_commented_without_login_while_open(ap
 async fn only_nominations_waiting_for_the_units_council_are_published(app: &TestApp) {
     let w = work(app).await;
     let waiting = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[0])
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
     let draft = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[2])
         .draft(app, &w.officer)
@@ -493,7 +493,7 @@ async fn only_nominations_waiting_for_the_units_council_are_published(app: &Test
     // Granted by the province: not the office's to publish.
     let province_level = Nomination::of_staff("chien_si_thi_dua_cap_tinh", &w.staff_b[0])
         .summary("Ba năm liền Chiến sĩ thi đua cơ sở.")
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
     let (stranger, theirs) = outsider(app, &w).await;
 
@@ -606,10 +606,10 @@ async fn the_rules_of_the_candidates_set_the_least_number_of_working_days(app: &
     .await;
     let collective = Nomination::of_unit("giay_khen", &w.division_a)
         .proposed_by(&w.office)
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
     let person = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[0])
-        .to_council(app, &w)
+        .up_to_council(app, &w)
         .await;
     let disclosure = Disclosure::of(&w.office, &[&person, &collective]).starts_on("2200-03-03");
     let res = disclosure

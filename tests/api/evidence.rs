@@ -22,7 +22,7 @@ async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
     // The unit head records the division's count and attaches a report.
     let res = Evidence::of_unit(&w.count, &w.division_a)
         .value(3)
-        .as_of("2026-10-31")
+        .measured_on("2026-10-31")
         .description("Báo cáo dịch vụ công trực tuyến tháng 10")
         .links(&["https://dichvucong.nghean.gov.vn/bao-cao/10"])
         .self_score(6.0)

@@ -1,12 +1,14 @@
-//! Fixture builders: the things of the domain — a plan, a criterion, evidence, a
-//! registration, a nomination, a council and its session, a disclosure, a decision — made
-//! over HTTP with valid Vietnamese defaults, so a test names what it sets up and only the
-//! fields that matter to it.
+//! Fixture builders: the things of the domain — a plan and its criteria, evidence, a
+//! registration, a nomination, a council and its session, a disclosure, a decision, a
+//! discipline, a bloc, a staff member, a service client — made over HTTP with valid
+//! Vietnamese defaults, so a test names what it sets up and only the fields that matter
+//! to it; and the moves made on them (issue a plan, submit and approve evidence, act on a
+//! nomination, attend, open and vote in a session, revoke a decision).
 //!
 //! A builder sends the fields it was given and its defaults, nothing else. `send` answers
-//! the response as it is; the other verbs (`draft`, `issued`, `approved`, `made`…) assert
-//! that the thing was made and answer its id. Tests whose point is a body (a bad field, a
-//! field's effect) write that body out instead.
+//! the response as it is; the other verbs (`draft`, `recorded`, `approved`, `formed`,
+//! `made`…) assert that the thing was made and answer its id (or what was made). Tests
+//! whose point is a body (a bad field, a field's effect) write that body out instead.
 
 use actix_web::http::{Method, StatusCode};
 use serde_json::{Map, Value};
@@ -283,7 +285,7 @@ impl Evidence {
 
 fields!(Evidence {
     /// The day the value was measured.
-    as_of("as_of": &str),
+    measured_on("as_of": &str),
     self_score("self_score": f64),
     description("description": &str),
 });
@@ -378,7 +380,7 @@ impl Nomination {
 
     /// Proposed by the office's officer, submitted and approved up to the council of its
     /// granting level (the admin approves at the province); answers its id.
-    pub async fn to_council(self, app: &TestApp, w: &Work) -> String {
+    pub async fn up_to_council(self, app: &TestApp, w: &Work) -> String {
         let id = self.draft(app, &w.officer).await;
         let res = act(app, &w.officer, &id, "submit", None).await;
         assert_eq!(res.status, StatusCode::OK, "submit: {}", res.body);
@@ -461,12 +463,12 @@ impl Decision {
     }
 
     /// Grants `award_type` to a staff member.
-    pub fn to_staff(self, award_type: &str, staff: &str) -> Self {
+    pub fn grant_staff(self, award_type: &str, staff: &str) -> Self {
         self.grant(award_type, "staff_id", staff)
     }
 
     /// Grants `award_type` to a unit.
-    pub fn to_unit(self, award_type: &str, unit: &str) -> Self {
+    pub fn grant_unit(self, award_type: &str, unit: &str) -> Self {
         self.grant(award_type, "org_unit_id", unit)
     }
 

@@ -76,23 +76,23 @@ async fn example(app: &TestApp) -> Example {
     for (value, day) in [(1, "2026-01-31"), (2, "2026-02-28")] {
         Evidence::of_unit(&w.count, &w.division_a)
             .value(value)
-            .as_of(day)
+            .measured_on(day)
             .approved(app, &w.manager_a, &w.officer)
             .await;
     }
     Evidence::of_unit(&w.count, &w.division_b)
         .value(5)
-        .as_of("2026-03-31")
+        .measured_on("2026-03-31")
         .approved(app, &w.officer, &w.admin)
         .await;
     Evidence::of_unit(&w.score, &w.division_a)
         .value(9)
-        .as_of("2026-04-30")
+        .measured_on("2026-04-30")
         .approved(app, &w.manager_a, &w.officer)
         .await;
     Evidence::of_unit(&w.score, &w.division_b)
         .value(10)
-        .as_of("2026-04-30")
+        .measured_on("2026-04-30")
         .recorded(app, &w.officer)
         .await;
     Registration::of_unit(&w.plan, &w.division_a, &["tap_the_lao_dong_tien_tien"])
@@ -104,8 +104,8 @@ async fn example(app: &TestApp) -> Example {
         .await;
     let res = Decision::of(&w.office, "25/QĐ-VP", 2026)
         .decided_on("2026-11-20")
-        .to_staff("lao_dong_tien_tien", &w.staff_a[0])
-        .to_unit("giay_khen", &w.division_b)
+        .grant_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .grant_unit("giay_khen", &w.division_b)
         .made(app, &w.admin)
         .await;
     let cash = res.body["awards"]
@@ -438,7 +438,7 @@ async fn unchanged_reports_answer_304_until_the_data_changes(app: &TestApp) {
     // A write moves the data's version: the old tag no longer matches.
     let res = Evidence::of_unit(&w.count, &w.division_a)
         .value(1)
-        .as_of("2026-05-31")
+        .measured_on("2026-05-31")
         .record(app, &w.officer)
         .await;
     assert_eq!(res.status, StatusCode::CREATED);

@@ -36,13 +36,13 @@ async fn example(app: &TestApp) -> Work {
     for (value, day) in [(1, "2026-01-31"), (2, "2026-02-28")] {
         Evidence::of_unit(&w.count, &w.division_a)
             .value(value)
-            .as_of(day)
+            .measured_on(day)
             .approved(app, &w.manager_a, &w.officer)
             .await;
     }
     Evidence::of_unit(&w.count, &w.division_b)
         .value(5)
-        .as_of(&recent_2026())
+        .measured_on(&recent_2026())
         .approved(app, &w.officer, &w.admin)
         .await;
     Evidence::of_unit(&w.score, &w.division_a)
@@ -286,7 +286,7 @@ async fn progress_and_stale_follow_the_evidence(app: &TestApp) {
     assert_ne!(latest, Value::Null);
     Evidence::of_staff(&w.individual, &w.staff_a[2])
         .value(0)
-        .as_of("2026-01-15")
+        .measured_on("2026-01-15")
         .approved(app, &w.manager_a, &w.officer)
         .await;
     assert_eq!(progress().await, latest);

@@ -27,7 +27,7 @@ async fn representative_answers_keep_their_shape(app: &TestApp) {
 
     let id = Evidence::of_unit(&w.count, &w.division_a)
         .value(3)
-        .as_of("2026-10-31")
+        .measured_on("2026-10-31")
         .description("Báo cáo dịch vụ công trực tuyến tháng 10")
         .links(&["https://dichvucong.nghean.gov.vn/bao-cao/10"])
         .self_score(6.0)

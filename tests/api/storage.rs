@@ -86,7 +86,7 @@ async fn attachments_live_in_object_storage() {
     let w = work(&app).await;
     let id = Evidence::of_unit(&w.count, &w.division_a)
         .value(3)
-        .as_of("2026-10-31")
+        .measured_on("2026-10-31")
         .description("Báo cáo tháng 10")
         .recorded(&app, &w.manager_a)
         .await;
