@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Client, ask_token, client_token};
 use crate::harness::TestApp;
 
 db_tests!(
@@ -24,41 +25,15 @@ db_tests!(
     export_streams_every_record_as_json_lines,
 );
 
+/// A client with `scopes`, made by the admin.
 async fn new_client(app: &TestApp, admin: &str, scopes: &[&str]) -> Value {
-    let res = app
-        .post("/api/v1/clients")
-        .token(admin)
-        .json(json!({"name": "Sở Nội vụ – hệ thống báo cáo", "scopes": scopes}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    res.body
+    Client::with(scopes).made(app, admin).await
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
-}
-
-/// A client-credentials token request with its credentials in the form.
-async fn ask_token(app: &TestApp, client_id: &str, secret: &str) -> crate::harness::Res {
-    app.post("/api/v1/auth/token")
-        .raw(
-            "application/x-www-form-urlencoded",
-            form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-            ]),
-        )
-        .await
-}
-
-async fn client_token(app: &TestApp, client_id: &str, secret: &str) -> String {
-    let res = ask_token(app, client_id, secret).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert_eq!(res.header("cache-control"), Some("no-store"));
-    res.body["access_token"].as_str().unwrap().to_string()
 }
 
 async fn client_credentials_open_only_their_scopes(app: &TestApp) {
@@ -101,9 +76,7 @@ async fn client_credentials_open_only_their_scopes(app: &TestApp) {
         .token(&token)
         .await
         .problem(403, "insufficient_scope");
-    app.post("/api/v1/org-units")
-        .token(&token)
-        .json(json!({"code": "X", "name": "X", "kind": "province"}))
+    app.try_unit(&token, "X", "X", None, "province")
         .await
         .problem(403, "insufficient_scope");
     app.get("/api/v1/clients")
@@ -173,9 +146,8 @@ async fn client_credentials_open_only_their_scopes(app: &TestApp) {
         .token(&officer)
         .await
         .problem(403, "forbidden");
-    app.post("/api/v1/clients")
-        .token(&officer)
-        .json(json!({"name": "x", "scopes": ["changes:read"]}))
+    Client::with(&["changes:read"])
+        .send(app, &officer)
         .await
         .problem(403, "forbidden");
     // Nor may an officer read the feed.
@@ -588,9 +560,7 @@ async fn writes_sharing_a_commit_keep_their_own_outcome(app: &TestApp) {
         };
         async move {
             let res = app
-                .post("/api/v1/org-units")
-                .token(&admin)
-                .json(json!({"code": code, "name": format!("Đơn vị số {i}"), "kind": "province"}))
+                .try_unit(&admin, &code, &format!("Đơn vị số {i}"), None, "province")
                 .await;
             (code, res)
         }
