@@ -48,7 +48,18 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "2026-03-03T02:15:00Z")]
     pub retry_at: Option<DateTime<Utc>>,
+    /// From the token endpoint only: the OAuth 2.0 error code (RFC 6749 §5.2:
+    /// `invalid_request`, `invalid_client`, `unsupported_grant_type`, `invalid_scope`),
+    /// which OAuth client libraries read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// From the token endpoint only: the same as `detail`, under OAuth's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
 }
+
+/// The realm of every `WWW-Authenticate` challenge.
+const REALM: &str = "thidua";
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -56,11 +67,16 @@ pub struct ApiError {
     pub code: &'static str,
     pub detail: String,
     pub errors: Vec<FieldError>,
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
     /// With 429: when the caller may try again (`Problem::retry_at`).
     pub retry_at: Option<DateTime<Utc>>,
     /// The cause of a 5xx, logged and never shown to the client.
-    pub cause: Option<String>,
+    pub cause: Option<Box<str>>,
+    /// The `WWW-Authenticate` challenge; a 401 without one says `Bearer realm="thidua"`.
+    pub challenge: Option<Box<str>>,
+    /// Answered as an OAuth 2.0 token-endpoint error (RFC 6749 §5.2): `application/json`,
+    /// `code` repeated as `error` and `detail` as `error_description`.
+    pub oauth: bool,
 }
 
 impl ApiError {
@@ -73,6 +89,8 @@ impl ApiError {
             retry_after: None,
             retry_at: None,
             cause: None,
+            challenge: None,
+            oauth: false,
         }
     }
 
@@ -90,6 +108,14 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
     }
 
+    /// A bearer token that was sent but is not (or no longer) good: RFC 6750 §3.1's
+    /// `invalid_token`, so a client refreshes or logs in again.
+    pub fn invalid_token(detail: impl Into<String>) -> Self {
+        let mut e = Self::unauthorized(detail);
+        e.challenge = Some(bearer_challenge("invalid_token", &e.detail, None).into());
+        e
+    }
+
     pub fn forbidden() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
@@ -98,9 +124,40 @@ impl ApiError {
         )
     }
 
-    /// A service-client token without the scope an endpoint needs.
-    pub fn insufficient_scope(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "insufficient_scope", detail)
+    /// A service-client token without the scope an endpoint needs (RFC 6750 §3.1,
+    /// naming the scope when there is one to ask for).
+    pub fn insufficient_scope(detail: impl Into<String>, scope: Option<&str>) -> Self {
+        let mut e = Self::new(StatusCode::FORBIDDEN, "insufficient_scope", detail);
+        e.challenge = Some(bearer_challenge("insufficient_scope", &e.detail, scope).into());
+        e
+    }
+
+    /// This error as the token endpoint answers it (RFC 6749 §5.2): a refused client is
+    /// 401 `invalid_client` with a `Basic` challenge (the scheme the endpoint takes), a
+    /// request it cannot take (a field missing or malformed, not a form) is 400 with
+    /// OAuth's code; throttling (429), a body over the limit (413) and the server's own
+    /// failures stay problems.
+    pub fn into_oauth(mut self) -> Self {
+        let error = match self.code {
+            "invalid_client" => "invalid_client",
+            "unsupported_grant_type" => "unsupported_grant_type",
+            "invalid_scope" => "invalid_scope",
+            // Throttling, a body over the limit and the server's failures are HTTP's, not
+            // OAuth's.
+            "too_many_requests" | "too_large" => return self,
+            _ if self.status.is_server_error() => return self,
+            _ => {
+                self.status = StatusCode::BAD_REQUEST;
+                "invalid_request"
+            }
+        };
+        if error == "invalid_client" {
+            self.status = StatusCode::UNAUTHORIZED;
+            self.challenge = Some(format!("Basic realm=\"{REALM}\"").into());
+        }
+        self.code = error;
+        self.oauth = true;
+        self
     }
 
     /// Absent, or outside the caller's scope: the answer must not tell which.
@@ -197,7 +254,7 @@ impl ApiError {
         )
     }
 
-    pub fn too_many_requests(retry_after: u64) -> Self {
+    pub fn too_many_requests(retry_after: u32) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",
@@ -232,7 +289,7 @@ impl ApiError {
             "internal",
             "An internal error occurred; the X-Request-Id header identifies it in the server log.",
         );
-        e.cause = Some(cause.to_string());
+        e.cause = Some(cause.to_string().into());
         e
     }
 
@@ -243,7 +300,7 @@ impl ApiError {
             "unavailable",
             "The database is not reachable; try again shortly.",
         );
-        e.cause = Some(cause.to_string());
+        e.cause = Some(cause.to_string().into());
         e.retry_after = Some(5);
         e
     }
@@ -261,8 +318,33 @@ impl ApiError {
             code: self.code.to_string(),
             errors: self.errors.clone(),
             retry_at: self.retry_at,
+            error: self.oauth.then(|| self.code.to_string()),
+            error_description: self.oauth.then(|| self.detail.clone()),
         }
     }
+}
+
+/// `Bearer realm="thidua", error="…", error_description="…"[, scope="…"]` (RFC 6750 §3).
+fn bearer_challenge(error: &str, description: &str, scope: Option<&str>) -> String {
+    // A quoted-string holds neither `"` nor `\` unescaped; RFC 6750 allows only
+    // printable ASCII in error_description, so anything else is left out.
+    let quoted = |text: &str| -> String {
+        text.chars()
+            .filter(|c| c.is_ascii() && !c.is_ascii_control())
+            .flat_map(|c| match c {
+                '"' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect()
+    };
+    let mut challenge = format!(
+        "Bearer realm=\"{REALM}\", error=\"{error}\", error_description=\"{}\"",
+        quoted(description)
+    );
+    if let Some(scope) = scope {
+        challenge.push_str(&format!(", scope=\"{}\"", quoted(scope)));
+    }
+    challenge
 }
 
 impl fmt::Display for ApiError {
@@ -284,12 +366,28 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status);
-        res.content_type(PROBLEM_JSON);
+        // RFC 6749 §5.2 names application/json for the token endpoint's errors.
+        res.content_type(if self.oauth {
+            "application/json"
+        } else {
+            PROBLEM_JSON
+        });
         if let Some(secs) = self.retry_after {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from(secs)));
         }
-        if self.status == StatusCode::UNAUTHORIZED {
-            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        if self.oauth {
+            // RFC 6749 §5.1: token answers, errors too, are never cached.
+            res.insert_header((header::CACHE_CONTROL, "no-store"));
+        }
+        let challenge = match &self.challenge {
+            Some(challenge) => Some(challenge.to_string()),
+            None if self.status == StatusCode::UNAUTHORIZED => {
+                Some(format!("Bearer realm=\"{REALM}\""))
+            }
+            None => None,
+        };
+        if let Some(value) = challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            res.insert_header((header::WWW_AUTHENTICATE, value));
         }
         res.json(self.problem())
     }
@@ -306,7 +404,7 @@ impl From<crate::domain::Error> for ApiError {
             }
             E::NotFound(what) => ApiError::not_found(&what),
             E::Forbidden => ApiError::forbidden(),
-            E::InsufficientScope(detail) => ApiError::insufficient_scope(detail),
+            E::InsufficientScope { detail, scope } => ApiError::insufficient_scope(detail, scope),
             E::Unauthenticated(detail) => ApiError::unauthorized(detail),
             E::Conflict {
                 code,
@@ -370,7 +468,7 @@ impl From<diesel::result::Error> for ApiError {
                     "out_of_range",
                     "A date or a number is outside what can be stored.",
                 );
-                e.cause = Some(info.message().to_string());
+                e.cause = Some(info.message().into());
                 e
             }
             Error::DatabaseError(Kind::SerializationFailure, info) => {
@@ -379,7 +477,7 @@ impl From<diesel::result::Error> for ApiError {
                     "retry",
                     "A concurrent change interfered; try again.",
                 );
-                e.cause = Some(info.message().to_string());
+                e.cause = Some(info.message().into());
                 e.retry_after = Some(1);
                 e
             }
@@ -458,9 +556,11 @@ fn default_message(e: &validator::ValidationError) -> String {
 }
 
 /// Whole seconds from `now` to `until` for `Retry-After`: rounded up, and at least 1.
-fn seconds_until(until: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
-    let millis = (until - now).num_milliseconds().max(1);
-    (millis as u64).div_ceil(1000)
+fn seconds_until(until: DateTime<Utc>, now: DateTime<Utc>) -> u32 {
+    let millis = (until - now)
+        .num_milliseconds()
+        .clamp(1, i64::from(u32::MAX));
+    (millis as u64).div_ceil(1000) as u32
 }
 
 #[cfg(test)]

@@ -17,33 +17,48 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
                        in Vietnamese government offices — plans, criteria, evidence, awards and reports.\n\n\
                        Errors are `application/problem+json` (RFC 9457) with a stable `code` and, for \
                        invalid fields, `errors: [{field, code, message}]`. Lists take `page`, `per_page` \
-                       (≤ 200), `sort`, `q` and `updated_since`. Changes need `If-Match` with the `ETag` you read. \
+                       (≤ 200), `q` and `updated_since` (and `sort` where they sort), and link \
+                       their pages in an RFC 8288 `Link` header. A query parameter an operation \
+                       does not take answers 422 naming it. Changes need `If-Match` with the `ETag` you read. \
                        With `Accept-Encoding: gzip`, plans, criteria and evidence pages above 1 KB \
                        come gzip-compressed.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     tags(
-        (name = "auth", description = "Log in, refresh, log out"),
-        (name = "org-units", description = "Đơn vị: the tree of units that scopes every account"),
-        (name = "staff", description = "Cán bộ, công chức, viên chức, người lao động"),
-        (name = "movements", description = "Phong trào thi đua: the movements plans implement"),
-        (name = "legal-documents", description = "Văn bản căn cứ: the documents plans are based on"),
-        (name = "plans", description = "Kế hoạch: implementation plans with every part"),
-        (name = "criteria", description = "Tiêu chí: the measurable targets of a plan; amended, never overwritten, once issued"),
-        (name = "award-types", description = "Danh hiệu thi đua, hình thức khen thưởng: the catalogue, rule sets and base salaries"),
-        (name = "initiatives", description = "Sáng kiến: recognised initiatives and their authors"),
-        (name = "disciplines", description = "Kỷ luật: discipline periods that hold back awards"),
-        (name = "nominations", description = "Đề nghị khen thưởng: nominations, dossiers, eligibility and their way up the hierarchy"),
-        (name = "councils", description = "Hội đồng Thi đua – Khen thưởng: members, sessions, recusals, secret ballots and minutes"),
-        (name = "disclosures", description = "Công khai: candidates published for public comment"),
-        (name = "public", description = "Without login: published candidates, public feedback, credential verification"),
-        (name = "calendar", description = "Public holidays and working-day deadlines"),
-        (name = "award-decisions", description = "Quyết định khen thưởng: decisions and their revocation"),
-        (name = "awards", description = "Awards granted by decisions, their export and verifiable credentials"),
-        (name = "reports", description = "Báo cáo: the yearly report of a plan and the province-wide roll-up, as JSON, CSV, XLSX or Word"),
-        (name = "users", description = "Tài khoản: accounts (admins only)"),
-        (name = "webhooks", description = "Webhooks: the change feed pushed to other systems, signed and retried (admins only)"),
-        (name = "operations", description = "Health checks"),
+        (name = "auth", description = "Đăng nhập — Authentication: log in, refresh, log out, service-client tokens"),
+        (name = "org-units", description = "Đơn vị — Units: the tree of units that scopes every account"),
+        (name = "staff", description = "Cán bộ, công chức, viên chức, người lao động — Staff: the people of each unit"),
+        (name = "movements", description = "Phong trào thi đua — Emulation movements: what plans implement"),
+        (name = "legal-documents", description = "Văn bản căn cứ — Legal documents: what plans are based on"),
+        (name = "plans", description = "Kế hoạch — Plans: implementation plans with every part"),
+        (name = "criteria", description = "Tiêu chí — Criteria: the measurable targets of a plan; amended, never overwritten, once issued"),
+        (name = "registrations", description = "Đăng ký thi đua — Registrations: the titles a unit or person registers for in a year, and the deadlines"),
+        (name = "evidence", description = "Minh chứng — Evidence: results reported against criteria, with files, reviewed by the unit"),
+        (name = "scores", description = "Chấm điểm — Scores: the score board of a plan and the progress of units"),
+        (name = "blocs", description = "Cụm, khối thi đua — Blocs: groups of units ranked against each other"),
+        (name = "learning-records", description = "Kết quả học tập — Learning records: course results imported in bulk"),
+        (name = "award-types", description = "Danh hiệu thi đua, hình thức khen thưởng — Award types: the catalogue, rule sets and base salaries"),
+        (name = "initiatives", description = "Sáng kiến — Initiatives: recognised initiatives and their authors"),
+        (name = "disciplines", description = "Kỷ luật — Discipline: periods that hold back awards"),
+        (name = "nominations", description = "Đề nghị khen thưởng — Nominations: dossiers, eligibility and their way up the hierarchy"),
+        (name = "councils", description = "Hội đồng Thi đua – Khen thưởng — Councils: members, sessions, recusals, secret ballots and minutes"),
+        (name = "disclosures", description = "Công khai — Disclosures: candidates published for public comment"),
+        (name = "public", description = "Tra cứu công khai — Public: published candidates, public feedback and credential verification, without login"),
+        (name = "calendar", description = "Lịch làm việc — Calendar: public holidays and working-day deadlines"),
+        (name = "award-decisions", description = "Quyết định khen thưởng — Award decisions: decisions and their revocation"),
+        (name = "awards", description = "Khen thưởng đã trao — Awards: granted by decisions, with verifiable credentials"),
+        (name = "reports", description = "Báo cáo — Reports: the yearly report of a plan and the province-wide roll-up, as JSON, CSV, XLSX or Word"),
+        (name = "changes", description = "Nhật ký thay đổi — Change feed: every committed change in order, for systems that keep in sync"),
+        (name = "export", description = "Xuất dữ liệu — Export: every record of a kind, streamed as JSON lines"),
+        (name = "webhooks", description = "Webhook — Webhooks: the change feed pushed to other systems, signed and retried (admins only)"),
+        (name = "clients", description = "Ứng dụng kết nối — Service clients: systems that call the API with the client-credentials grant (admins only)"),
+        (name = "users", description = "Tài khoản — Users: accounts (admins only)"),
+        (name = "audit", description = "Nhật ký kiểm toán — Audit log: every write, chained so a change to the record shows (admins only)"),
+        (name = "operations", description = "Vận hành — Operations: health checks"),
+    ),
+    servers(
+        (url = "/", description = "Máy chủ phục vụ tài liệu này — the server this document is served from"),
+        (url = "http://127.0.0.1:8080", description = "Máy chủ cục bộ — a local server (`cargo run --release`)"),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth)
@@ -75,12 +90,114 @@ pub fn document(collected: OpenApi) -> OpenApi {
         ];
         for op in operations.into_iter().flatten() {
             complete(op);
+            binary_bodies(op);
+            page_links(op);
         }
         if let Some(op) = &mut item.post {
             idempotent(op);
         }
     }
+    refer_to_page_items(&mut api);
     api
+}
+
+/// A page of a list, and the change feed while it has more, carry an RFC 8288 `Link`
+/// header (`Page::respond`, `api::changes`).
+fn page_links(op: &mut Operation) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") else {
+        return;
+    };
+    let paged = match ok.content.get("application/json") {
+        Some(RefOr::T(content)) => matches!(&content.schema, Some(RefOr::Ref(r))
+            if r.ref_location.contains("/Page_") || r.ref_location.ends_with("/ChangePage")),
+        _ => false,
+    };
+    if paged {
+        let link = HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .description(Some(
+                "RFC 8288 links to the `first`, `prev`, `next` and `last` pages (the change \
+                 feed: `next`, while `has_more`), relative to this path and keeping the \
+                 other parameters: `</api/v1/staff?per_page=50&page=2>; rel=\"next\"`",
+            ))
+            .build();
+        ok.headers.insert("Link".to_string(), RefOr::T(link));
+    }
+}
+
+/// A body that is neither JSON nor text is bytes (`type: string, format: binary`; utoipa
+/// would describe a `Vec<u8>` as an array of integers), and a stored file is declared as
+/// each kind of file an upload may be (`domain::files`), not as `application/octet-stream`.
+fn binary_bodies(op: &mut Operation) {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let binary = || {
+        RefOr::T(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                .into(),
+        )
+    };
+    for response in op.responses.responses.values_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        if let Some(RefOr::T(stored)) = response.content.shift_remove("application/octet-stream") {
+            for media in crate::domain::files::accepted_media_types() {
+                let mut content = stored.clone();
+                content.schema = Some(binary());
+                response
+                    .content
+                    .insert(media.to_string(), RefOr::T(content));
+            }
+        }
+        for (media, content) in response.content.iter_mut() {
+            let RefOr::T(content) = content else {
+                continue;
+            };
+            let textual = media.starts_with("text/")
+                || media.ends_with("json")
+                || media.ends_with("+json")
+                || media == "application/vc"
+                || media == "application/x-ndjson";
+            if !textual {
+                content.schema = Some(binary());
+            }
+        }
+    }
+}
+
+/// utoipa writes a generic's argument inline (`Page_StaffResponse.items` repeats
+/// `StaffResponse` whole, juhaku/utoipa#1586); a page refers to its element's component
+/// instead, so generated clients name one type for it and no component is left unused.
+fn refer_to_page_items(api: &mut OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    let pages: Vec<(String, String)> = components
+        .schemas
+        .keys()
+        .filter_map(|name| {
+            let element = name.strip_prefix("Page_")?;
+            components
+                .schemas
+                .contains_key(element)
+                .then(|| (name.clone(), element.to_string()))
+        })
+        .collect();
+    for (page, element) in pages {
+        let element_schema = components.schemas[&element].clone();
+        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(&page)
+            && let Some(RefOr::T(Schema::Array(items))) = object.properties.get_mut("items")
+            && let ArrayItems::RefOrSchema(item) = &mut items.items
+            && **item == element_schema
+        {
+            **item = RefOr::Ref(Ref::from_schema_name(element));
+        }
+    }
 }
 
 /// Every POST takes an `Idempotency-Key` (see `middleware::idempotency`).
@@ -153,6 +270,13 @@ fn complete(op: &mut Operation) {
         })
     });
     let has_body = op.request_body.is_some();
+    // The token endpoint's form answers its refusals as OAuth's 400 (`ApiError::into_oauth`).
+    let oauth_form = op.request_body.as_ref().is_some_and(|body| {
+        matches!(body, RefOr::T(body) if body
+            .content
+            .keys()
+            .all(|media| media == "application/x-www-form-urlencoded"))
+    });
     let has_query = op.parameters.iter().flatten().any(|p| {
         matches!(p, RefOr::T(p) if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
     });
@@ -182,6 +306,8 @@ fn complete(op: &mut Operation) {
     }
     if has_body {
         add("413", "The body is larger than 1 MiB");
+    }
+    if has_body && !oauth_form {
         add("415", "The body is not application/json");
         add("422", "Invalid fields; `errors` names each one");
     }

@@ -14,7 +14,7 @@ use actix_web::dev::{AppService, HttpServiceFactory, ServiceRequest, ServiceResp
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, web};
 use utoipa::openapi::extensions::ExtensionsBuilder;
-use utoipa::openapi::path::{Operation, PathItem, Paths};
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem, Paths};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{OpenApi, RefOr, schema::Schema};
 use utoipa_actix_web::OpenApiFactory;
@@ -22,6 +22,7 @@ use utoipa_actix_web::OpenApiFactory;
 use crate::auth::Admin;
 use crate::domain::access::{Caller, Principal};
 use crate::domain::users::Role;
+use crate::error::{ApiError, FieldError};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,9 +153,19 @@ fn operations(item: &mut PathItem) -> [Option<&mut Operation>; 5] {
     ]
 }
 
-/// Each operation's access by path template and method, read from the document.
+/// What the document says of one operation that the door holds a request to.
+#[derive(Debug)]
+struct Rule {
+    method: &'static str,
+    access: Access,
+    /// The query parameters it takes; any other answers 422.
+    query: Vec<String>,
+}
+
+/// Each operation's access and query parameters by path template and method, read from
+/// the document.
 #[derive(Debug, Default)]
-pub struct AccessTable(HashMap<String, Vec<(&'static str, Access)>>);
+pub struct AccessTable(HashMap<String, Vec<Rule>>);
 
 impl AccessTable {
     /// Panics on an operation without a readable declaration: a route registered bare is
@@ -177,23 +188,65 @@ impl AccessTable {
                     .unwrap_or_else(|| {
                         panic!("{method} {path} is registered without its access (api::access)")
                     });
+                let query = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| match p {
+                        RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name.clone()),
+                        _ => None,
+                    })
+                    .collect();
                 table
                     .entry(path.clone())
                     .or_insert_with(Vec::new)
-                    .push((method, access));
+                    .push(Rule {
+                        method,
+                        access,
+                        query,
+                    });
             }
         }
         AccessTable(table)
     }
 
+    fn rule(&self, method: &str, template: &str) -> Option<&Rule> {
+        self.0.get(template)?.iter().find(|r| r.method == method)
+    }
+
     /// The access of the route a request matched, if it matched one in the document.
     pub fn access(&self, method: &str, template: &str) -> Option<Access> {
-        self.0
-            .get(template)?
-            .iter()
-            .find(|(m, _)| *m == method)
-            .map(|(_, access)| *access)
+        self.rule(method, template).map(|r| r.access)
     }
+}
+
+/// A query parameter the operation does not take is refused (422 naming each), not
+/// ignored: `?active=false` on a list without that filter would otherwise answer
+/// everything, and the caller would never know.
+fn unknown_parameters(rule: &Rule, query: &str) -> Option<ApiError> {
+    let mut unknown: Vec<String> = Vec::new();
+    for (name, _) in form_urlencoded::parse(query.as_bytes()) {
+        if !rule.query.iter().any(|known| *known == name) && !unknown.iter().any(|u| *u == name) {
+            unknown.push(name.into_owned());
+        }
+    }
+    if unknown.is_empty() {
+        return None;
+    }
+    let takes = match rule.query.is_empty() {
+        true => "it takes no query parameters".to_string(),
+        false => format!("it takes {}", rule.query.join(", ")),
+    };
+    Some(ApiError::validation(
+        unknown
+            .into_iter()
+            .map(|field| FieldError {
+                field,
+                code: "unknown_parameter".into(),
+                message: format!("not a parameter of this operation; {takes}"),
+            })
+            .collect(),
+    ))
 }
 
 /// Authenticates the caller as the matched route declares, before the handler runs. The
@@ -209,16 +262,22 @@ pub async fn enforce(
     // The template of the path as the router will see it: decoded (`/api/v1/%75sers` is
     // `/api/v1/users`), not as it was sent.
     let template = req.resource_map().match_pattern(req.match_info().as_str());
-    let access = match (req.app_data::<web::Data<AccessTable>>(), template) {
-        (Some(table), Some(template)) => table.access(req.method().as_str(), &template),
+    let table = req.app_data::<web::Data<AccessTable>>().cloned();
+    let rule = match (&table, template) {
+        (Some(table), Some(template)) => table.rule(req.method().as_str(), &template),
         _ => None,
     };
-    let checked = match access {
+    let checked = match rule.map(|r| r.access) {
         None | Some(Access::Public) => Ok(()),
         Some(Access::Account) => Principal::extract(req.request()).await.map(|_| ()),
         Some(Access::AccountOrClient) => Caller::extract(req.request()).await.map(|_| ()),
         Some(Access::Admin) => Admin::extract(req.request()).await.map(|_| ()),
     };
+    // Who is asking is settled first: an anonymous caller learns nothing of the parameters.
+    let checked = checked.and_then(|()| match rule {
+        Some(rule) => unknown_parameters(rule, req.query_string()).map_or(Ok(()), Err),
+        None => Ok(()),
+    });
     match checked {
         Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
         Err(e) => Ok(req.error_response(e).map_into_right_body()),

@@ -1,6 +1,6 @@
 //! `/api/v1/audit-log`: who did what and when, with before and after, chained by hash.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -96,10 +96,11 @@ pub struct AuditQuery {
 
 /// Read the audit trail, newest first.
 #[utoipa::path(
+    operation_id = "listAuditLog",
     tag = "audit",
     params(ListParams, AuditQuery),
     responses(
-        (status = 200, body = Page<AuditEntryResponse>),
+        (status = 200, description = "One page of audit entries, oldest first, with the total", body = Page<AuditEntryResponse>),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "Admins only"),
         (status = 422, description = "Invalid parameters"),
@@ -107,6 +108,7 @@ pub struct AuditQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     _admin: Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
@@ -125,7 +127,7 @@ pub async fn list(
         app::audit::trail(conn, &filter, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, AuditEntryResponse::from)))
+    Ok(Page::of(items, total, page, AuditEntryResponse::from).respond(&req))
 }
 
 /// Check the audit trail's hash chain.
@@ -134,9 +136,10 @@ pub async fn list(
 /// newest entry is reported, and so is every row without the MAC the service makes when
 /// it writes one (`not_written_by_service`). The same check runs as `thidua audit verify`.
 #[utoipa::path(
+    operation_id = "verifyAuditLog",
     tag = "audit",
     responses(
-        (status = 200, body = ChainReport, example = json!({"ok": true, "entries": 311, "head_hash": "9f2c…", "problems": []})),
+        (status = 200, description = "The chain's verdict: entries checked and the first break, if any", body = ChainReport, example = json!({"ok": true, "entries": 311, "head_hash": "9f2c…", "problems": []})),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "Admins only"),
     )

@@ -17,7 +17,7 @@ use crate::domain::clients;
 use crate::domain::sessions::{self, Opened, Refreshed};
 use crate::domain::users;
 use crate::domain::{org_units, staff};
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::secrets;
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -47,6 +47,7 @@ pub struct TokenResponse {
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "Zx9q3mV7rKp1b8LsT4wYh6nD5fJ0aE2uR9iO3kMgQcA"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -55,6 +56,7 @@ pub struct RefreshRequest {
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "mật khẩu đang dùng", "new_password": "Mùa thi đua đổi mới 2026"}))]
 pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128, format = Password)]
@@ -103,10 +105,11 @@ fn client_address(req: &HttpRequest) -> String {
 /// every instance together; past the limit the answer is 429, with `Retry-After` and the
 /// time in `retry_at`, until the window ends or an admin lifts the lockout.
 #[utoipa::path(
+    operation_id = "logIn",
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, description = "An access token and a refresh token", body = TokenResponse),
         (status = 401, description = "Wrong username or password, or the account is disabled"),
         (status = 422, description = "Invalid fields"),
         (status = 429, description = "Too many failed attempts: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
@@ -157,10 +160,11 @@ pub async fn login(
 /// Each refresh token works once. Presenting a used one again ends its whole session,
 /// since one of the two holders must have stolen it.
 #[utoipa::path(
+    operation_id = "refreshSession",
     tag = "auth",
     request_body = RefreshRequest,
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, description = "A new access token and the next refresh token (the one sent is spent)", body = TokenResponse),
         (status = 401, description = "Unknown, expired or reused refresh token"),
         (status = 422, description = "Invalid fields"),
     )
@@ -188,6 +192,7 @@ pub async fn refresh(
 
 /// End the current session: its access and refresh tokens stop working.
 #[utoipa::path(
+    operation_id = "logOut",
     tag = "auth",
     responses((status = 204, description = "Logged out"))
 )]
@@ -206,7 +211,8 @@ pub async fn logout(
 }
 
 /// The account behind the token, with its unit.
-#[utoipa::path(tag = "auth", responses((status = 200, body = MeResponse)))]
+#[utoipa::path(
+    operation_id = "getMe",tag = "auth", responses((status = 200, description = "Your account, roles and unit", body = MeResponse)))]
 #[get("/me")]
 pub async fn me(
     state: web::Data<AppState>,
@@ -235,6 +241,7 @@ pub async fn me(
 
 /// Change your own password. Every session of the account ends, this one included.
 #[utoipa::path(
+    operation_id = "changeOwnPassword",
     tag = "auth",
     request_body = ChangePasswordRequest,
     responses(
@@ -351,14 +358,13 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// The token opens only the endpoints of its scopes and lives 15 minutes; ask again for a
 /// new one. Failed attempts are throttled per client id and per address.
 #[utoipa::path(
+    operation_id = "issueClientToken",
     tag = "auth",
     request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, body = ClientTokenResponse),
-        (status = 400, description = "`unsupported_grant_type` or `invalid_scope`"),
-        (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled"),
-        (status = 415, description = "Not a form body"),
-        (status = 422, description = "Invalid fields"),
+        (status = 200, description = "An access token for the service client, with its scopes", body = ClientTokenResponse),
+        (status = 400, description = "RFC 6749 §5.2, in `error`: `invalid_request` (a field missing or malformed, or not a form body), `unsupported_grant_type` or `invalid_scope`", body = Problem, content_type = "application/json"),
+        (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled; `WWW-Authenticate: Basic`", body = Problem, content_type = "application/json"),
         (status = 429, description = "Too many failed attempts: `Retry-After` (seconds) and the problem's `retry_at` (UTC) say when to try again"),
     )
 )]
@@ -366,7 +372,19 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Form(body): Form<ClientTokenRequest>,
+    body: Result<Form<ClientTokenRequest>, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    // Every refusal in OAuth's words (RFC 6749 §5.2), a malformed form's too.
+    let Form(body) = body.map_err(ApiError::into_oauth)?;
+    client_credentials_grant(req, state, body)
+        .await
+        .map_err(ApiError::into_oauth)
+}
+
+async fn client_credentials_grant(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ClientTokenRequest,
 ) -> Result<HttpResponse, ApiError> {
     use actix_web::http::StatusCode;
     if body.grant_type != "client_credentials" {

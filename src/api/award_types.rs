@@ -105,9 +105,10 @@ pub struct RulesQuery {
 
 /// The award catalogue, highest award first.
 #[utoipa::path(
+    operation_id = "listAwardTypes",
     tag = "award-types",
     params(AwardTypeQuery),
-    responses((status = 200, body = AwardTypeList))
+    responses((status = 200, description = "The award catalogue", body = AwardTypeList))
 )]
 #[get("")]
 pub async fn list(
@@ -131,9 +132,10 @@ pub async fn list(
 /// An award type (by id or code) with the rules in force on a day, for a nominee's unit
 /// (a province's override first, then the national set).
 #[utoipa::path(
+    operation_id = "getAwardType",
     tag = "award-types",
     params(("id" = String, Path, description = "Award type id or code"), RulesQuery),
-    responses((status = 200, body = AwardTypeResponse, headers(("ETag" = String))), (status = 404, description = "No such award type"), (status = 422, description = "An unknown org unit"))
+    responses((status = 200, description = "The award type", body = AwardTypeResponse, headers(("ETag" = String))), (status = 404, description = "No such award type"), (status = 422, description = "An unknown org unit"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -256,8 +258,9 @@ pub struct UpdateRuleSet {
 
 /// Every rule set, latest first.
 #[utoipa::path(
+    operation_id = "listRuleSets",
     tag = "award-types",
-    responses((status = 200, body = RuleSetList))
+    responses((status = 200, description = "The rule sets, current and past", body = RuleSetList))
 )]
 #[get("")]
 pub async fn list_rule_sets(
@@ -272,9 +275,10 @@ pub async fn list_rule_sets(
 
 /// A rule set.
 #[utoipa::path(
+    operation_id = "getRuleSet",
     tag = "award-types",
     params(("id" = String, Path, description = "Rule set id")),
-    responses((status = 200, body = RuleSetResponse, headers(("ETag" = String))), (status = 404, description = "No such rule set"))
+    responses((status = 200, description = "The rule set", body = RuleSetResponse, headers(("ETag" = String))), (status = 404, description = "No such rule set"))
 )]
 #[get("/{id}")]
 pub async fn get_rule_set(
@@ -296,10 +300,11 @@ pub async fn get_rule_set(
 /// Add a rule set: a province's override of the national rules (its officers), or a new
 /// national set (admins), valid for a period and citing its legal source.
 #[utoipa::path(
+    operation_id = "createRuleSet",
     tag = "award-types",
     request_body = CreateRuleSet,
     responses(
-        (status = 201, body = RuleSetResponse, headers(("ETag" = String))),
+        (status = 201, description = "The rule set created", body = RuleSetResponse, headers(("ETag" = String))),
         (status = 403, description = "Only admins write national sets; officers their unit's overrides"),
         (status = 409, description = "The code is taken"),
         (status = 422, description = "Invalid fields: a unit that is not a province, an unknown award type in the rules, a percentage outside 0–100, an end before the start"),
@@ -336,11 +341,12 @@ pub async fn create_rule_set(
 /// Change a rule set's period, name, source or rules (a new version; evaluations read the
 /// set in force for their period).
 #[utoipa::path(
+    operation_id = "updateRuleSet",
     tag = "award-types",
     params(("id" = String, Path, description = "Rule set id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateRuleSet,
     responses(
-        (status = 200, body = RuleSetResponse, headers(("ETag" = String))),
+        (status = 200, description = "The rule set as changed", body = RuleSetResponse, headers(("ETag" = String))),
         (status = 403, description = "Only admins change national sets; officers their unit's overrides"),
         (status = 404, description = "No such rule set"),
         (status = 412, description = "The rule set changed since you read it"),
@@ -417,8 +423,9 @@ pub struct CreateBaseSalary {
 /// The base salaries (lương cơ sở) by the day they apply, latest first. Cash amounts use
 /// the one in force on the decision date.
 #[utoipa::path(
+    operation_id = "listBaseSalaries",
     tag = "award-types",
-    responses((status = 200, body = BaseSalaryList))
+    responses((status = 200, description = "The base salaries and the dates they apply from", body = BaseSalaryList))
 )]
 #[get("")]
 pub async fn list_base_salaries(
@@ -434,10 +441,11 @@ pub async fn list_base_salaries(
 /// Add a base salary from the day a new decree applies it (admins: it sets the cash of
 /// every award in every province).
 #[utoipa::path(
+    operation_id = "createBaseSalary",
     tag = "award-types",
     request_body = CreateBaseSalary,
     responses(
-        (status = 201, body = BaseSalaryResponse),
+        (status = 201, description = "The base salary created", body = BaseSalaryResponse),
         (status = 403, description = "Only admins keep base salaries"),
         (status = 409, description = "A base salary already starts on this day"),
     )

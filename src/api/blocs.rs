@@ -127,12 +127,14 @@ pub struct BlocQuery {
 
 /// List the blocs you may see, by name.
 #[utoipa::path(
+    operation_id = "listBlocs",
     tag = "blocs",
     params(ListParams, BlocQuery),
-    responses((status = 200, body = Page<BlocResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of blocs, with the total", body = Page<BlocResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -149,15 +151,16 @@ pub async fn list(
         app::blocs::list(conn, &principal, filter, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |b| BlocResponse::new(b, None))))
+    Ok(Page::of(items, total, page, |b| BlocResponse::new(b, None)).respond(&req))
 }
 
 /// Make a bloc of units below its owner (officers of the owner's subtree).
 #[utoipa::path(
+    operation_id = "createBloc",
     tag = "blocs",
     request_body = CreateBloc,
     responses(
-        (status = 201, body = BlocResponse, headers(("ETag" = String))),
+        (status = 201, description = "The bloc created", body = BlocResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the owner's subtree keep its blocs"),
         (status = 422, description = "Invalid fields, or a member that is not a unit below the owner"),
     )
@@ -189,9 +192,10 @@ pub async fn create(
 
 /// Get a bloc with its members.
 #[utoipa::path(
+    operation_id = "getBloc",
     tag = "blocs",
     params(("id" = String, Path, description = "Bloc id")),
-    responses((status = 200, body = BlocResponse, headers(("ETag" = String))), (status = 404, description = "No such bloc, or not visible to you"))
+    responses((status = 200, description = "The bloc", body = BlocResponse, headers(("ETag" = String))), (status = 404, description = "No such bloc, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -212,11 +216,12 @@ pub async fn get(
 
 /// Change a bloc: its name, description, members, or archive it.
 #[utoipa::path(
+    operation_id = "updateBloc",
     tag = "blocs",
     params(("id" = String, Path, description = "Bloc id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateBloc,
     responses(
-        (status = 200, body = BlocResponse, headers(("ETag" = String))),
+        (status = 200, description = "The bloc as changed", body = BlocResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the owner's subtree keep its blocs"),
         (status = 404, description = "No such bloc, or not visible to you"),
         (status = 412, description = "The bloc changed since you read it"),
@@ -275,10 +280,11 @@ pub struct Ranking {
 /// Rank a bloc's members by their total points in a plan's year (the tie rule is stated
 /// in the answer).
 #[utoipa::path(
+    operation_id = "getBlocRanking",
     tag = "blocs",
     params(("id" = String, Path, description = "Bloc id"), RankingQuery),
     responses(
-        (status = 200, body = Ranking),
+        (status = 200, description = "The bloc's members ranked by points, then achieved criteria, then name", body = Ranking),
         (status = 403, description = "A staff member's own account reads no unit figures"),
         (status = 404, description = "No such bloc, or not visible to you"),
         (status = 422, description = "The plan or the year is missing, or the plan is not visible to you"),

@@ -64,6 +64,8 @@ pub struct CachedJson {
     /// For the `ETag`, when the answer is one resource.
     pub version: Option<i64>,
     json: Bytes,
+    /// A list page's `Link` header (its key names the query, so one page has one).
+    link: Option<String>,
     /// The same bytes gzip-compressed, made at the first request that accepts gzip (`None`
     /// when the answer is too small to gain from it): every later one is served the kept
     /// copy, so compression costs nothing per request.
@@ -79,20 +81,30 @@ impl CachedJson {
             unit_path,
             version,
             json,
+            link: None,
             gzip: OnceLock::new(),
         }
+    }
+
+    /// A list page, sent with its `Link` header (`Page::links`).
+    pub fn with_link(mut self, link: String) -> CachedJson {
+        self.link = Some(link);
+        self
     }
 
     /// The answer, 200 with its `ETag` when it has a version; gzip-compressed when the
     /// request accepts gzip (`Vary: Accept-Encoding` either way).
     pub fn response(&self, req: &actix_web::HttpRequest) -> actix_web::HttpResponse {
-        use actix_web::http::header::{CONTENT_ENCODING, ContentType, ETAG, VARY};
+        use actix_web::http::header::{CONTENT_ENCODING, ContentType, ETAG, LINK, VARY};
         let gzip = accepts_gzip(req)
             .then(|| self.gzip.get_or_init(|| gzip(&self.json)).clone())
             .flatten();
         let mut res = actix_web::HttpResponse::Ok();
         res.content_type(ContentType::json())
             .insert_header((VARY, "accept-encoding"));
+        if let Some(link) = &self.link {
+            res.insert_header((LINK, link.as_str()));
+        }
         if let Some(version) = self.version {
             let tag = super::extract::etag(version);
             // A strong ETag names one representation; as nginx does, the compressed one

@@ -105,12 +105,14 @@ pub struct HolidayOwnerQuery {
 
 /// List the public holidays, by day.
 #[utoipa::path(
+    operation_id = "listHolidays",
     tag = "calendar",
     params(HolidayQuery),
-    responses((status = 200, body = Page<HolidayResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of holidays, with the total", body = Page<HolidayResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list_holidays(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(query): Query<HolidayQuery>,
@@ -119,7 +121,6 @@ pub async fn list_holidays(
     let page = ListParams {
         page: query.page,
         per_page: query.per_page,
-        sort: None,
         q: None,
         updated_since: None,
     }
@@ -136,17 +137,18 @@ pub async fn list_holidays(
         .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
         .take(usize::try_from(page.per_page).unwrap_or(0))
         .collect();
-    Ok(HttpResponse::Ok().json(Page::of(rows, total, page, HolidayResponse::from)))
+    Ok(Page::of(rows, total, page, HolidayResponse::from).respond(&req))
 }
 
 /// Add a holiday: a national one (admins), e.g. the days the Prime Minister announces for
 /// Tết or the day next to Quốc khánh, or a unit's own day off (the officers of that unit),
 /// which holds for it and the units below it.
 #[utoipa::path(
+    operation_id = "addHoliday",
     tag = "calendar",
     request_body = CreateHoliday,
     responses(
-        (status = 201, body = HolidayResponse),
+        (status = 201, description = "The holiday added", body = HolidayResponse),
         (status = 403, description = "National holidays are the admins'; a unit's, its officers'"),
         (status = 409, description = "The day is already a holiday"),
         (status = 422, description = "Invalid fields"),
@@ -176,6 +178,7 @@ pub async fn add_holiday(
 /// Remove a holiday (national: admins; a unit's own: its officers): a weekday becomes a
 /// working day again.
 #[utoipa::path(
+    operation_id = "removeHoliday",
     tag = "calendar",
     params(("day" = NaiveDate, Path, description = "The holiday's day, YYYY-MM-DD"), HolidayOwnerQuery),
     responses(
@@ -256,10 +259,11 @@ pub enum WorkingDays {
 /// else the first working day after it: 10 working days from Monday 2 March 2026 end on
 /// Friday 13 March. A span `[from, to)` counts `from` but not `to`.
 #[utoipa::path(
+    operation_id = "countWorkingDays",
     tag = "calendar",
     params(WorkingDaysQuery),
     responses(
-        (status = 200, body = WorkingDays),
+        (status = 200, description = "The number of working days between the dates, and the date a deadline falls on", body = WorkingDays),
         (status = 422, description = "`from` is missing or not a date, neither or both of `days` and `to` are given, or `days` is out of range"),
     )
 )]

@@ -1,6 +1,6 @@
 //! `/api/v1/changes`: the change feed, for systems that keep a copy of thidua's data.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -84,10 +84,11 @@ pub struct ChangeQuery {
 /// `next_after`): nothing is skipped, even while writes commit concurrently. Tombstones (`archived`) tell of removals. Admins, and service
 /// clients with `changes:read`.
 #[utoipa::path(
+    operation_id = "listChanges",
     tag = "changes",
     params(ChangeQuery),
     responses(
-        (status = 200, body = ChangePage),
+        (status = 200, description = "The next changes after the cursor, and the cursor to resume from", body = ChangePage),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "Neither an admin nor a client with changes:read"),
         (status = 422, description = "`after` was never issued, or `limit` is out of range"),
@@ -95,6 +96,7 @@ pub struct ChangeQuery {
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     Query(query): Query<ChangeQuery>,
@@ -118,7 +120,23 @@ pub async fn list(
         Some(last) if has_more => last.position,
         _ => head,
     };
-    Ok(HttpResponse::Ok().json(ChangePage {
+    // RFC 8288: the next call, while there is more to read.
+    let mut res = HttpResponse::Ok();
+    if has_more {
+        let kept: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
+            .filter(|(name, _)| name != "after")
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&kept)
+            .append_pair("after", &next_after.to_string())
+            .finish();
+        res.insert_header((
+            actix_web::http::header::LINK,
+            format!("<{}?{query}>; rel=\"next\"", req.path()),
+        ));
+    }
+    Ok(res.json(ChangePage {
         items: items.into_iter().map(ChangeResponse::from).collect(),
         next_after,
         head,

@@ -128,9 +128,10 @@ pub struct UpdateClient {
 
 /// List service clients.
 #[utoipa::path(
+    operation_id = "listClients",
     tag = "clients",
     responses(
-        (status = 200, body = Vec<ClientResponse>),
+        (status = 200, description = "Every service client", body = Vec<ClientResponse>),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "Admins only"),
     )
@@ -150,10 +151,11 @@ pub async fn list(
 
 /// Register a service client. The answer carries its secret, once.
 #[utoipa::path(
+    operation_id = "createClient",
     tag = "clients",
     request_body = CreateClient,
     responses(
-        (status = 201, body = ClientWithSecret, headers(("ETag" = String))),
+        (status = 201, description = "The client created; its secret is shown this once", body = ClientWithSecret, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 422, description = "Invalid fields, such as an unknown scope"),
     )
@@ -187,10 +189,11 @@ pub async fn create(
 
 /// Get a service client.
 #[utoipa::path(
+    operation_id = "getClient",
     tag = "clients",
     params(("id" = String, Path, description = "Client id")),
     responses(
-        (status = 200, body = ClientResponse, headers(("ETag" = String))),
+        (status = 200, description = "The service client", body = ClientResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such client"),
     )
@@ -214,11 +217,12 @@ pub async fn get(
 
 /// Rename a client, change its scopes, or disable it.
 #[utoipa::path(
+    operation_id = "updateClient",
     tag = "clients",
     params(("id" = String, Path, description = "Client id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateClient,
     responses(
-        (status = 200, body = ClientResponse, headers(("ETag" = String))),
+        (status = 200, description = "The service client as changed", body = ClientResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such client"),
         (status = 412, description = "The client changed since you read it"),
@@ -255,10 +259,11 @@ pub async fn update(
 
 /// Issue a new secret. The old secret and every token obtained with it stop working.
 #[utoipa::path(
+    operation_id = "rotateClientSecret",
     tag = "clients",
     params(("id" = String, Path, description = "Client id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
-        (status = 200, body = ClientWithSecret, headers(("ETag" = String))),
+        (status = 200, description = "The client with its new secret, shown this once", body = ClientWithSecret, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such client"),
         (status = 412, description = "The client changed since you read it"),

@@ -52,6 +52,7 @@ fn wants_plain_json(req: &HttpRequest) -> bool {
 /// Answered as `application/vc`, or `application/json` when that is all `Accept` names.
 /// Readable by whoever may read the award's subject (the person themself included).
 #[utoipa::path(
+    operation_id = "getAwardCredential",
     tag = "awards",
     params(("id" = String, Path, description = "Award id")),
     responses(
@@ -96,11 +97,12 @@ pub async fn credential(
 /// answer says nothing the credential does not already say. A body that is not a secured
 /// credential (no `proof`, another cryptosuite, no `type`…) is a 422 naming the field.
 #[utoipa::path(
+    operation_id = "verifyCredential",
     tag = "public",
     request_body(content = serde_json::Value, content_type = "application/json",
         description = "The credential (`application/vc` or any `+json` type is accepted too)"),
     responses(
-        (status = 200, body = Verification, example = json!({
+        (status = 200, description = "The credential's verdict, step by step", body = Verification, example = json!({
             "status": "valid",
             "checks": [
                 {"check": "signature", "result": "passed", "message": "the eddsa-jcs-2022 signature matches the content"},
@@ -148,8 +150,9 @@ pub async fn verify(
 /// The DID document of the `did:key` that signs credentials, its key as a `Multikey` with
 /// `publicKeyMultibase`, so holders and verifiers can pin it.
 #[utoipa::path(
+    operation_id = "getIssuer",
     tag = "public",
-    responses((status = 200, body = DidDocument))
+    responses((status = 200, description = "The issuer's DID document and public key", body = DidDocument))
 )]
 #[get("/issuer")]
 pub async fn issuer(state: web::Data<AppState>) -> HttpResponse {

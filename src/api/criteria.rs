@@ -230,10 +230,11 @@ pub struct CriterionQuery {
 
 /// List the criteria of a plan, in its order.
 #[utoipa::path(
+    operation_id = "listPlanCriteria",
     tag = "criteria",
     params(("id" = String, Path, description = "Plan id"), ListParams, CriterionQuery),
     responses(
-        (status = 200, body = Page<CriterionResponse>),
+        (status = 200, description = "One page of the plan's current criteria, with the total", body = Page<CriterionResponse>),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 422, description = "Invalid parameters"),
     )
@@ -256,16 +257,15 @@ pub async fn list(
     };
     // Kept by plan and query: the same page for every reader, visibility checked per reader.
     let key = format!("criteria:{id}?{}", req.query_string());
+    let (path, query) = (req.path().to_string(), req.query_string().to_string());
     let answer = state
         .reads
         .answer(&state.pool, key, move |conn| {
             let ((items, total), issuer_path) =
                 app::criteria::list_of_any(conn, &PlanId::from(id.into_inner()), &filter, page)?;
-            Ok(CachedJson::new(
-                issuer_path,
-                None,
-                cached::to_json(&Page::of(items, total, page, CriterionResponse::from))?,
-            ))
+            let page = Page::of(items, total, page, CriterionResponse::from);
+            Ok(CachedJson::new(issuer_path, None, cached::to_json(&page)?)
+                .with_link(page.links(&path, &query)))
         })
         .await?;
     app::plans::ensure_readable(&principal, &answer.unit_path)?;
@@ -274,11 +274,12 @@ pub async fn list(
 
 /// Add a criterion to a plan (to an issued plan only as an amendment, with a reason).
 #[utoipa::path(
+    operation_id = "createCriterion",
     tag = "criteria",
     params(("id" = String, Path, description = "Plan id")),
     request_body = CreateCriterion,
     responses(
-        (status = 201, body = CriterionResponse, headers(("ETag" = String))),
+        (status = 201, description = "The criterion created", body = CriterionResponse, headers(("ETag" = String))),
         (status = 403, description = "Not yours to change"),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 409, description = "The code is taken, or the plan is closed"),
@@ -326,9 +327,10 @@ pub async fn create(
 
 /// Get a criterion (any version).
 #[utoipa::path(
+    operation_id = "getCriterion",
     tag = "criteria",
     params(("id" = String, Path, description = "Criterion id")),
-    responses((status = 200, body = CriterionResponse, headers(("ETag" = String))), (status = 404, description = "No such criterion, or not visible to you"))
+    responses((status = 200, description = "The criterion", body = CriterionResponse, headers(("ETag" = String))), (status = 404, description = "No such criterion, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -351,11 +353,12 @@ pub async fn get(
 /// Change a criterion. On a draft plan it changes in place; on an issued plan the change
 /// is an amendment: a new version with a new id replaces it, and the old one is kept.
 #[utoipa::path(
+    operation_id = "amendCriterion",
     tag = "criteria",
     params(("id" = String, Path, description = "Criterion id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateCriterion,
     responses(
-        (status = 200, body = CriterionResponse, headers(("ETag" = String))),
+        (status = 200, description = "The new version of the criterion (issued plans) or the criterion as changed (drafts)", body = CriterionResponse, headers(("ETag" = String))),
         (status = 403, description = "Not yours to change"),
         (status = 404, description = "No such criterion, or not visible to you"),
         (status = 409, description = "The code is taken, the version was superseded, or the plan is closed"),

@@ -245,10 +245,11 @@ pub struct AwardQuery {
 /// Issue a decision: it grants nominations the council passed (and may record awards
 /// decided before the service), each with its cash. Officers of the issuing unit.
 #[utoipa::path(
+    operation_id = "createAwardDecision",
     tag = "award-decisions",
     request_body = CreateDecision,
     responses(
-        (status = 201, body = DecisionResponse, headers(("ETag" = String))),
+        (status = 201, description = "The award decision created", body = DecisionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the issuing unit issue its decisions; only admins record past awards"),
         (status = 409, description = "A nomination did not pass the council, its nominee is under discipline, or the number is taken"),
         (status = 422, description = "Invalid fields: an unknown nomination or recipient, an award of the wrong kind, no base salary in force on the date"),
@@ -300,12 +301,14 @@ pub async fn create(
 
 /// List decisions of units you see, newest first (`q` searches the number).
 #[utoipa::path(
+    operation_id = "listAwardDecisions",
     tag = "award-decisions",
     params(ListParams, DecisionQuery),
-    responses((status = 200, body = Page<DecisionResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of award decisions, with the total", body = Page<DecisionResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -318,16 +321,15 @@ pub async fn list(
         app::decisions::list(conn, &principal, params.q(), year, unit.as_ref(), page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |d| {
-        DecisionResponse::new(d, None)
-    })))
+    Ok(Page::of(items, total, page, |d| DecisionResponse::new(d, None)).respond(&req))
 }
 
 /// Get a decision with the awards you may see.
 #[utoipa::path(
+    operation_id = "getAwardDecision",
     tag = "award-decisions",
     params(("id" = String, Path, description = "Decision id")),
-    responses((status = 200, body = DecisionResponse, headers(("ETag" = String))), (status = 404, description = "No such decision, or not visible to you"))
+    responses((status = 200, description = "The award decision", body = DecisionResponse, headers(("ETag" = String))), (status = 404, description = "No such decision, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -350,11 +352,12 @@ pub async fn get(
 /// Revoke a decision (thu hồi) with its reason: its awards are revoked too, and their
 /// credentials verify as revoked.
 #[utoipa::path(
+    operation_id = "revokeAwardDecision",
     tag = "award-decisions",
     params(("id" = String, Path, description = "Decision id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = RevokeDecision,
     responses(
-        (status = 200, body = DecisionResponse, headers(("ETag" = String))),
+        (status = 200, description = "The decision, revoked with its awards", body = DecisionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the issuing unit revoke its decisions"),
         (status = 404, description = "No such decision, or not visible to you"),
         (status = 409, description = "Already revoked"),
@@ -386,12 +389,14 @@ pub async fn revoke(
 
 /// Search awards by person (`q` ignores diacritics), unit, type and year.
 #[utoipa::path(
+    operation_id = "listAwards",
     tag = "awards",
     params(ListParams, AwardQuery),
-    responses((status = 200, body = Page<AwardResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of awards, with the total", body = Page<AwardResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list_awards(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     Query(params): Query<ListParams>,
@@ -411,14 +416,15 @@ pub async fn list_awards(
         app::decisions::list_awards(conn, &caller, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, AwardResponse::from)))
+    Ok(Page::of(items, total, page, AwardResponse::from).respond(&req))
 }
 
 /// Get an award.
 #[utoipa::path(
+    operation_id = "getAward",
     tag = "awards",
     params(("id" = String, Path, description = "Award id")),
-    responses((status = 200, body = AwardResponse), (status = 404, description = "No such award, or not visible to you"))
+    responses((status = 200, description = "The award", body = AwardResponse), (status = 404, description = "No such award, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get_award(
@@ -474,13 +480,38 @@ impl From<&AwardView> for CivilServantAward {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `json` (default) or `csv`.
+    #[param(inline, value_type = Option<AwardsFormat>)]
     pub format: Option<String>,
+}
+
+/// The forms a staff member's awards come in.
+#[derive(Debug, PartialEq, Eq, ToSchema)]
+pub enum AwardsFormat {
+    #[schema(rename = "json")]
+    Json,
+    #[schema(rename = "csv")]
+    Csv,
+}
+
+impl AwardsFormat {
+    fn named(name: Option<&str>) -> Result<AwardsFormat, ApiError> {
+        match name {
+            None | Some("json") => Ok(AwardsFormat::Json),
+            Some("csv") => Ok(AwardsFormat::Csv),
+            Some(_) => Err(ApiError::invalid(
+                "format",
+                "unknown",
+                "the format is json or csv",
+            )),
+        }
+    }
 }
 
 /// Export a staff member's awards in force in the shape of the national civil-servant
 /// database (số QĐ, ngày, năm, cơ quan ban hành, loại, danh hiệu or hình thức), as JSON or
 /// CSV.
 #[utoipa::path(
+    operation_id = "listStaffAwards",
     tag = "awards",
     params(("id" = String, Path, description = "Staff id"), ExportQuery),
     responses(
@@ -500,17 +531,7 @@ pub async fn staff_awards(
     Query(query): Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = StaffId::from(id.into_inner());
-    let csv = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "format",
-                "unknown",
-                "the format is json or csv",
-            ));
-        }
-    };
+    let csv = AwardsFormat::named(query.format.as_deref())? == AwardsFormat::Csv;
     let awards = super::read(&state.pool, move |conn| {
         app::decisions::awards_in_force(conn, &principal, &id)
     })

@@ -81,14 +81,17 @@ pub struct DisciplineQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisciplineList {
     pub items: Vec<DisciplineResponse>,
+    /// All of them: the list is not paged.
+    pub total: i64,
 }
 
 /// Record a discipline period of a staff member (officers and heads of their unit).
 #[utoipa::path(
+    operation_id = "createDiscipline",
     tag = "disciplines",
     request_body = CreateDiscipline,
     responses(
-        (status = 201, body = DisciplineResponse, headers(("ETag" = String))),
+        (status = 201, description = "The discipline period created", body = DisciplineResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers and heads of the person's unit record discipline"),
         (status = 422, description = "Invalid fields: an unknown staff member, an end before the start"),
     )
@@ -121,9 +124,10 @@ pub async fn create(
 
 /// Discipline records of staff in your scope (officers and heads only: it is personal).
 #[utoipa::path(
+    operation_id = "listDisciplines",
     tag = "disciplines",
     params(DisciplineQuery),
-    responses((status = 200, body = DisciplineList), (status = 403, description = "Only officers and heads read discipline"))
+    responses((status = 200, description = "The discipline periods you may see, with the total", body = DisciplineList), (status = 403, description = "Only officers and heads read discipline"))
 )]
 #[get("")]
 pub async fn list(
@@ -137,6 +141,7 @@ pub async fn list(
     })
     .await?;
     Ok(HttpResponse::Ok().json(DisciplineList {
+        total: items.len() as i64,
         items: items.into_iter().map(Into::into).collect(),
     }))
 }
@@ -158,9 +163,10 @@ pub struct UpdateDiscipline {
 
 /// Get a discipline record (officers and heads of the person's unit).
 #[utoipa::path(
+    operation_id = "getDiscipline",
     tag = "disciplines",
     params(("id" = String, Path, description = "Discipline id")),
-    responses((status = 200, body = DisciplineResponse, headers(("ETag" = String))), (status = 404, description = "No such record, or not yours to read"))
+    responses((status = 200, description = "The discipline period", body = DisciplineResponse, headers(("ETag" = String))), (status = 404, description = "No such record, or not yours to read"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -182,11 +188,12 @@ pub async fn get(
 /// Set when a discipline ends, or correct its reason. The record stays: eligibility counts
 /// achievements from its end.
 #[utoipa::path(
+    operation_id = "updateDiscipline",
     tag = "disciplines",
     params(("id" = String, Path, description = "Discipline id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateDiscipline,
     responses(
-        (status = 200, body = DisciplineResponse, headers(("ETag" = String))),
+        (status = 200, description = "The discipline period as changed", body = DisciplineResponse, headers(("ETag" = String))),
         (status = 404, description = "No such record, or not yours to read"),
         (status = 412, description = "The record changed since you read it"),
         (status = 422, description = "An end before the start"),

@@ -52,7 +52,6 @@ impl PageQuery {
         ListParams {
             page: self.page,
             per_page: self.per_page,
-            sort: None,
             q: None,
             updated_since: None,
         }
@@ -171,12 +170,14 @@ pub struct DisclosureQuery {
 
 /// List the disclosures of the units below or above you, newest first.
 #[utoipa::path(
+    operation_id = "listDisclosures",
     tag = "disclosures",
     params(PageQuery, DisclosureQuery),
-    responses((status = 200, body = Page<DisclosureResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of disclosures, with the total", body = Page<DisclosureResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(paging): Query<PageQuery>,
@@ -191,18 +192,17 @@ pub async fn list(
         app::disclosures::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |d| {
-        DisclosureResponse::new(d, None)
-    })))
+    Ok(Page::of(items, total, page, |d| DisclosureResponse::new(d, None)).respond(&req))
 }
 
 /// Publish nominations waiting for their council (officers of the unit). Each moves to
 /// `disclosed`; the period ends on its last working day.
 #[utoipa::path(
+    operation_id = "createDisclosure",
     tag = "disclosures",
     request_body = CreateDisclosure,
     responses(
-        (status = 201, body = DisclosureResponse, headers(("ETag" = String))),
+        (status = 201, description = "The disclosure created", body = DisclosureResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the unit publish its candidates"),
         (status = 409, description = "A nomination is not in council_review (`errors` names it)"),
         (status = 412, description = "A nomination changed while it was being published"),
@@ -245,9 +245,10 @@ pub async fn create(
 
 /// Get a disclosure with its nominations.
 #[utoipa::path(
+    operation_id = "getDisclosure",
     tag = "disclosures",
     params(("id" = String, Path, description = "Disclosure id")),
-    responses((status = 200, body = DisclosureResponse, headers(("ETag" = String))), (status = 404, description = "No such disclosure, or not visible to you"))
+    responses((status = 200, description = "The disclosure", body = DisclosureResponse, headers(("ETag" = String))), (status = 404, description = "No such disclosure, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -309,10 +310,11 @@ impl From<Feedback> for FeedbackResponse {
 /// Read the feedback a disclosure received, in the order it came (officers of its unit:
 /// it may hold personal contact data).
 #[utoipa::path(
+    operation_id = "listDisclosureFeedback",
     tag = "disclosures",
     params(("id" = String, Path, description = "Disclosure id"), PageQuery),
     responses(
-        (status = 200, body = Page<FeedbackResponse>),
+        (status = 200, description = "One page of public feedback on the disclosure, with the total", body = Page<FeedbackResponse>),
         (status = 403, description = "Only officers of the unit read its feedback"),
         (status = 404, description = "No such disclosure, or not visible to you"),
         (status = 422, description = "Invalid parameters"),
@@ -320,6 +322,7 @@ impl From<Feedback> for FeedbackResponse {
 )]
 #[get("/{id}/feedback")]
 pub async fn feedback(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
@@ -330,7 +333,7 @@ pub async fn feedback(
         app::disclosures::feedback(conn, &principal, &id, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, FeedbackResponse::from)))
+    Ok(Page::of(items, total, page, FeedbackResponse::from).respond(&req))
 }
 
 // Public ----------------------------------------------------------------------------------
@@ -426,12 +429,14 @@ impl From<PublicDetail> for PublicDisclosure {
 
 /// List the published disclosures, newest first (no login).
 #[utoipa::path(
+    operation_id = "listPublicDisclosures",
     tag = "public",
     params(PageQuery),
-    responses((status = 200, body = Page<PublicDisclosure>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of published disclosures, with the total", body = Page<PublicDisclosure>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn public_list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Query(paging): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -440,18 +445,18 @@ pub async fn public_list(
         app::disclosures::public_list(conn, page)
     })
     .await?;
-    Ok(
-        HttpResponse::Ok().json(Page::of(items, total, page, |(d, unit)| {
-            PublicDisclosure::new(d, unit, None)
-        })),
-    )
+    Ok(Page::of(items, total, page, |(d, unit)| {
+        PublicDisclosure::new(d, unit, None)
+    })
+    .respond(&req))
 }
 
 /// Read a published disclosure with its candidates (no login).
 #[utoipa::path(
+    operation_id = "getPublicDisclosure",
     tag = "public",
     params(("id" = String, Path, description = "Disclosure id")),
-    responses((status = 200, body = PublicDisclosure), (status = 404, description = "No such disclosure"))
+    responses((status = 200, description = "The published disclosure", body = PublicDisclosure), (status = 404, description = "No such disclosure"))
 )]
 #[get("/{id}")]
 pub async fn public_get(
@@ -503,11 +508,12 @@ pub struct FeedbackReceipt {
 /// Send feedback on a disclosure while it is open (no login), about one candidate or the
 /// whole list. Posts are limited per client address.
 #[utoipa::path(
+    operation_id = "postPublicFeedback",
     tag = "public",
     params(("id" = String, Path, description = "Disclosure id")),
     request_body = PostFeedback,
     responses(
-        (status = 201, body = FeedbackReceipt),
+        (status = 201, description = "The feedback received", body = FeedbackReceipt),
         (status = 404, description = "No such disclosure"),
         (status = 409, description = "The disclosure is not open today (`disclosure_closed`)"),
         (status = 422, description = "Invalid fields, or a nomination that is not a candidate of this disclosure"),

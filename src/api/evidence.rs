@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
-use crate::api::list::{ListParams, check_year};
+use crate::api::list::{ListParams, SortQuery, check_year};
 use crate::api::uploads;
 use crate::api::validate;
 use crate::app::{self, evidence::EvidenceDetail};
@@ -284,9 +284,10 @@ pub struct EvidenceQuery {
 /// List the evidence you may see, newest first unless `sort` says otherwise
 /// (`created_at`, `updated_at`, `as_of`; `-` for descending).
 #[utoipa::path(
+    operation_id = "listEvidence",
     tag = "evidence",
-    params(ListParams, EvidenceQuery),
-    responses((status = 200, body = Page<EvidenceResponse>), (status = 422, description = "Invalid parameters"))
+    params(ListParams, SortQuery<evidence::EvidenceSort>, EvidenceQuery),
+    responses((status = 200, description = "One page of evidence records, with the total", body = Page<EvidenceResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
@@ -294,10 +295,11 @@ pub async fn list(
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
+    Query(sort): Query<SortQuery<evidence::EvidenceSort>>,
     Query(query): Query<EvidenceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let sort = params.sort_or(evidence::NEWEST_FIRST)?;
+    let sort = sort.or_order(evidence::NEWEST_FIRST)?;
     let year = check_year(query.year)?;
     let seen = app::evidence::seen_by(&principal);
     let query = app::evidence::ListQuery {
@@ -315,16 +317,16 @@ pub async fn list(
     // The same page for everyone who sees the same records: a review queue that many
     // officers of one office open is read once until the next write.
     let key = format!("evidence:{seen:?}?{}", req.query_string());
+    let (path, query_string) = (req.path().to_string(), req.query_string().to_string());
     let answer = state
         .reads
         .page(&state.pool, key, move |conn| {
             let (items, total) = app::evidence::list(conn, &seen, query, sort, page)?;
             let page = Page::of(items, total, page, EvidenceResponse::from);
-            Ok(CachedJson::new(
-                String::new(),
-                None,
-                cached::to_json(&page)?,
-            ))
+            Ok(
+                CachedJson::new(String::new(), None, cached::to_json(&page)?)
+                    .with_link(page.links(&path, &query_string)),
+            )
         })
         .await?;
     Ok(answer.response(&req))
@@ -332,10 +334,11 @@ pub async fn list(
 
 /// Record evidence (a draft) against a criterion for a unit or a staff member and a year.
 #[utoipa::path(
+    operation_id = "createEvidence",
     tag = "evidence",
     request_body = CreateEvidence,
     responses(
-        (status = 201, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 201, description = "The evidence created", body = EvidenceResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not act for this subject"),
         (status = 409, description = "The plan is not running"),
         (status = 422, description = "Invalid fields, a subject of the wrong kind or outside the plan, or a value outside the measure"),
@@ -373,9 +376,10 @@ pub async fn create(
 
 /// Get evidence with its files and its full history.
 #[utoipa::path(
+    operation_id = "getEvidence",
     tag = "evidence",
     params(("id" = String, Path, description = "Evidence id")),
-    responses((status = 200, body = EvidenceResponse, headers(("ETag" = String))), (status = 404, description = "No such evidence, or not visible to you"))
+    responses((status = 200, description = "The evidence", body = EvidenceResponse, headers(("ETag" = String))), (status = 404, description = "No such evidence, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -395,11 +399,12 @@ pub async fn get(
 
 /// Change a draft, or evidence returned for changes.
 #[utoipa::path(
+    operation_id = "updateEvidence",
     tag = "evidence",
     params(("id" = String, Path, description = "Evidence id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateEvidence,
     responses(
-        (status = 200, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 200, description = "The evidence as changed", body = EvidenceResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not act for this subject"),
         (status = 404, description = "No such evidence, or not visible to you"),
         (status = 409, description = "Submitted or decided evidence no longer changes"),
@@ -438,11 +443,12 @@ pub async fn update(
 /// scope, or the head of a unit above the subject, approves, rejects or returns it — never
 /// their own.
 #[utoipa::path(
+    operation_id = "changeEvidenceStatus",
     tag = "evidence",
     params(("id" = String, Path, description = "Evidence id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = ChangeEvidenceStatus,
     responses(
-        (status = 200, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 200, description = "The evidence in its new status", body = EvidenceResponse, headers(("ETag" = String))),
         (status = 403, description = "Not yours to review (your own evidence, or not above the subject), or not yours to submit"),
         (status = 404, description = "No such evidence, or not visible to you"),
         (status = 409, description = "The workflow does not allow this move"),
@@ -489,11 +495,12 @@ pub struct FileUpload {
 /// Attach a file to a draft (or evidence returned for changes), as `multipart/form-data`
 /// with one part named `file`. Each content is stored once, by its SHA-256.
 #[utoipa::path(
+    operation_id = "uploadEvidenceFile",
     tag = "evidence",
     params(("id" = String, Path, description = "Evidence id")),
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 201, description = "The evidence with the file attached", body = EvidenceResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not act for this subject"),
         (status = 404, description = "No such evidence, or not visible to you"),
         (status = 409, description = "Submitted or decided evidence no longer changes, or it has 50 files"),
@@ -531,6 +538,7 @@ pub async fn upload(
 
 /// Download a file of evidence you may see, with its type and name.
 #[utoipa::path(
+    operation_id = "downloadEvidenceFile",
     tag = "evidence",
     params(("id" = String, Path, description = "Evidence id"), ("file_id" = String, Path, description = "File id")),
     responses(
@@ -560,6 +568,7 @@ pub async fn download(
 
 /// Take a file off a draft (or evidence returned for changes).
 #[utoipa::path(
+    operation_id = "removeEvidenceFile",
     tag = "evidence",
     params(
         ("id" = String, Path, description = "Evidence id"),
@@ -567,7 +576,7 @@ pub async fn download(
         ("If-Match" = String, Header, description = "The evidence's ETag"),
     ),
     responses(
-        (status = 200, body = EvidenceResponse, headers(("ETag" = String))),
+        (status = 200, description = "The evidence without the file", body = EvidenceResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not act for this subject"),
         (status = 404, description = "No such file, or not visible to you"),
         (status = 409, description = "Submitted or decided evidence no longer changes"),

@@ -29,6 +29,7 @@ struct Cursor {
 /// to catch every change made during and after the export. Admins, and service clients
 /// with `export:read`.
 #[utoipa::path(
+    operation_id = "exportResource",
     tag = "export",
     params(("resource" = String, Path, description = "org-units, staff, movements, legal-documents, plans, criteria, registrations, evidence, initiatives, disciplines, nominations, award-decisions or awards")),
     responses(

@@ -423,6 +423,46 @@ impl<T> Page<T> {
             per_page: page.per_page,
         }
     }
+
+    /// Its `Link` header (RFC 8288): first, prev, next and last, relative to `path`,
+    /// keeping the query's other parameters.
+    pub fn links(&self, path: &str, query: &str) -> String {
+        page_links(path, query, self.page, self.per_page, self.total)
+    }
+}
+
+impl<T: Serialize> Page<T> {
+    /// The page as a 200 JSON answer with its `Link` header.
+    pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((header::LINK, self.links(req.path(), req.query_string())))
+            .json(self)
+    }
+}
+
+/// `<path?…&page=N>; rel="…"` for the first, previous, next and last pages (the last is
+/// the first when nothing matches). Relative references, so no `Host` is trusted.
+pub fn page_links(path: &str, query: &str, page: i64, per_page: i64, total: i64) -> String {
+    let last = ((total + per_page - 1) / per_page.max(1)).max(1);
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name != "page")
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let target = |n: i64| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(&kept);
+        query.append_pair("page", &n.to_string());
+        format!("<{path}?{}>", query.finish())
+    };
+    let mut links = vec![format!("{}; rel=\"first\"", target(1))];
+    if page > 1 {
+        links.push(format!("{}; rel=\"prev\"", target((page - 1).min(last))));
+    }
+    if page < last {
+        links.push(format!("{}; rel=\"next\"", target(page + 1)));
+    }
+    links.push(format!("{}; rel=\"last\"", target(last)));
+    links.join(", ")
 }
 
 /// The request id of the current request, set by the request-id middleware.

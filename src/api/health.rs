@@ -14,7 +14,8 @@ pub struct Health {
 }
 
 /// The process is alive.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(
+    operation_id = "checkLiveness",tag = "operations", responses((status = 200, description = "The process is up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -22,8 +23,9 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database answers.
 #[utoipa::path(
+    operation_id = "checkReadiness",
     tag = "operations",
-    responses((status = 200, body = Health), (status = 503, description = "The database is not reachable"))
+    responses((status = 200, description = "The database answers", body = Health), (status = 503, description = "The database is not reachable"))
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -147,12 +147,14 @@ pub struct InitiativeQuery {
 
 /// List initiatives of units in your scope, latest recognised first.
 #[utoipa::path(
+    operation_id = "listInitiatives",
     tag = "initiatives",
     params(ListParams, InitiativeQuery),
-    responses((status = 200, body = Page<InitiativeResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of initiatives, with the total", body = Page<InitiativeResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -169,17 +171,16 @@ pub async fn list(
         app::initiatives::list(conn, &principal, filter, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |i| {
-        InitiativeResponse::new(i, None)
-    })))
+    Ok(Page::of(items, total, page, |i| InitiativeResponse::new(i, None)).respond(&req))
 }
 
 /// Record a recognised initiative of a unit and its authors (officers and heads of the unit).
 #[utoipa::path(
+    operation_id = "createInitiative",
     tag = "initiatives",
     request_body = CreateInitiative,
     responses(
-        (status = 201, body = InitiativeResponse, headers(("ETag" = String))),
+        (status = 201, description = "The initiative created", body = InitiativeResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers and heads of the unit record its initiatives; a province-wide scope is for officers, a national one for admins"),
         (status = 422, description = "Invalid fields, or an author who is not staff of the unit's subtree"),
     )
@@ -214,9 +215,10 @@ pub async fn create(
 
 /// Get an initiative with its authors.
 #[utoipa::path(
+    operation_id = "getInitiative",
     tag = "initiatives",
     params(("id" = String, Path, description = "Initiative id")),
-    responses((status = 200, body = InitiativeResponse, headers(("ETag" = String))), (status = 404, description = "No such initiative, or not visible to you"))
+    responses((status = 200, description = "The initiative", body = InitiativeResponse, headers(("ETag" = String))), (status = 404, description = "No such initiative, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -238,11 +240,12 @@ pub async fn get(
 /// Change an initiative (its scope when recognised again higher up, its authors), or
 /// archive it.
 #[utoipa::path(
+    operation_id = "updateInitiative",
     tag = "initiatives",
     params(("id" = String, Path, description = "Initiative id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateInitiative,
     responses(
-        (status = 200, body = InitiativeResponse, headers(("ETag" = String))),
+        (status = 200, description = "The initiative as changed", body = InitiativeResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers and heads of the unit change its initiatives; a province-wide scope is for officers, a national one for admins"),
         (status = 404, description = "No such initiative, or not visible to you"),
         (status = 412, description = "The initiative changed since you read it"),

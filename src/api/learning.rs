@@ -88,6 +88,7 @@ impl From<LearningRow> for learning::LearningRow {
 /// before add nothing; each rejected row is answered with its line and reason. A file that
 /// cannot be read as a whole writes nothing.
 #[utoipa::path(
+    operation_id = "importLearningRecords",
     tag = "learning-records",
     params(ImportQuery),
     request_body(content(
@@ -95,7 +96,7 @@ impl From<LearningRow> for learning::LearningRow {
         (String = "text/csv", example = "staff_code,course_code,course_title,completed_on,certificate_id\nNA-0001,BDHVS-01,Kỹ năng số cơ bản,2026-05-20,CC-2026-000123\n"),
     )),
     responses(
-        (status = 200, body = ImportReport),
+        (status = 200, description = "What the import did: rows read, written, skipped, and each refused row with its reason", body = ImportReport),
         (status = 403, description = "Only officers and unit heads import learning records"),
         (status = 413, description = "The body is larger than THIDUA_MAX_IMPORT_MB"),
         (status = 415, description = "Neither text/csv nor application/json"),

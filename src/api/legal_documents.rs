@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
-use crate::api::list::{ListParams, check_year};
+use crate::api::list::{ListParams, SortQuery, check_year};
 use crate::api::validate;
 use crate::app;
 use crate::auth::Principal;
@@ -102,6 +102,7 @@ pub struct CreateLegalDocument {
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Về triển khai Phong trào “Bình dân học vụ số” trên địa bàn tỉnh Nghệ An"}))]
 pub struct UpdateLegalDocument {
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 100), custom(function = "validate::text"))]
@@ -137,19 +138,22 @@ pub struct LegalDocumentQuery {
 
 /// List legal documents.
 #[utoipa::path(
+    operation_id = "listLegalDocuments",
     tag = "legal-documents",
-    params(ListParams, LegalDocumentQuery),
-    responses((status = 200, body = Page<LegalDocumentResponse>), (status = 422, description = "Invalid parameters"))
+    params(ListParams, SortQuery<LegalDocumentSort>, LegalDocumentQuery),
+    responses((status = 200, description = "One page of legal documents, with the total", body = Page<LegalDocumentResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
+    Query(sort): Query<SortQuery<LegalDocumentSort>>,
     Query(query): Query<LegalDocumentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let sort = params.sort(LegalDocumentSort::IssuedOn)?;
+    let sort = sort.or(LegalDocumentSort::IssuedOn)?;
     let filter = LegalDocumentFilter {
         q: params.q(),
         doc_type: query.doc_type,
@@ -160,15 +164,16 @@ pub async fn list(
         app::legal_documents::list(conn, &principal, filter, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, LegalDocumentResponse::from)))
+    Ok(Page::of(items, total, page, LegalDocumentResponse::from).respond(&req))
 }
 
 /// Record a legal document.
 #[utoipa::path(
+    operation_id = "createLegalDocument",
     tag = "legal-documents",
     request_body = CreateLegalDocument,
     responses(
-        (status = 201, body = LegalDocumentResponse, headers(("ETag" = String))),
+        (status = 201, description = "The legal document created", body = LegalDocumentResponse, headers(("ETag" = String))),
         (status = 403, description = "National documents are the admins'; a unit's, its officers'"),
         (status = 409, description = "The owner already has a document with this number, issuer and date"),
         (status = 422, description = "Invalid fields"),
@@ -204,9 +209,10 @@ pub async fn create(
 
 /// Get a legal document.
 #[utoipa::path(
+    operation_id = "getLegalDocument",
     tag = "legal-documents",
     params(("id" = String, Path, description = "Legal document id")),
-    responses((status = 200, body = LegalDocumentResponse, headers(("ETag" = String))), (status = 404, description = "No such document"))
+    responses((status = 200, description = "The legal document", body = LegalDocumentResponse, headers(("ETag" = String))), (status = 404, description = "No such document"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -227,11 +233,12 @@ pub async fn get(
 
 /// Correct a legal document.
 #[utoipa::path(
+    operation_id = "updateLegalDocument",
     tag = "legal-documents",
     params(("id" = String, Path, description = "Legal document id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateLegalDocument,
     responses(
-        (status = 200, body = LegalDocumentResponse, headers(("ETag" = String))),
+        (status = 200, description = "The legal document as changed", body = LegalDocumentResponse, headers(("ETag" = String))),
         (status = 403, description = "National documents are the admins'; a unit's, its officers'"),
         (status = 404, description = "No such document"),
         (status = 409, description = "The owner already has a document with this number, issuer and date"),

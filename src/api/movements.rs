@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
-use crate::api::list::{ListParams, check_year};
+use crate::api::list::{ListParams, SortQuery, check_year};
 use crate::api::validate;
 use crate::app;
 use crate::auth::Principal;
@@ -113,6 +113,7 @@ pub struct CreateMovement {
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"end_date": "2030-12-31"}))]
 pub struct UpdateMovement {
     #[serde(default, deserialize_with = "present")]
     #[validate(length(min = 1, max = 500), custom(function = "validate::text"))]
@@ -159,19 +160,22 @@ pub struct MovementQuery {
 
 /// List movements.
 #[utoipa::path(
+    operation_id = "listMovements",
     tag = "movements",
-    params(ListParams, MovementQuery),
-    responses((status = 200, body = Page<MovementResponse>), (status = 422, description = "Invalid parameters"))
+    params(ListParams, SortQuery<MovementSort>, MovementQuery),
+    responses((status = 200, description = "One page of movements, with the total", body = Page<MovementResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
+    Query(sort): Query<SortQuery<MovementSort>>,
     Query(query): Query<MovementQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let sort = params.sort(MovementSort::Name)?;
+    let sort = sort.or(MovementSort::Name)?;
     let filter = MovementFilter {
         q: params.q(),
         level: query.level,
@@ -184,15 +188,16 @@ pub async fn list(
         app::movements::list(conn, &principal, filter, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, MovementResponse::from)))
+    Ok(Page::of(items, total, page, MovementResponse::from).respond(&req))
 }
 
 /// Record a movement.
 #[utoipa::path(
+    operation_id = "createMovement",
     tag = "movements",
     request_body = CreateMovement,
     responses(
-        (status = 201, body = MovementResponse, headers(("ETag" = String))),
+        (status = 201, description = "The movement created", body = MovementResponse, headers(("ETag" = String))),
         (status = 403, description = "National movements are the admins'; a unit's, its officers'"),
         (status = 422, description = "Invalid fields, or dates out of order"),
     )
@@ -229,9 +234,10 @@ pub async fn create(
 
 /// Get a movement.
 #[utoipa::path(
+    operation_id = "getMovement",
     tag = "movements",
     params(("id" = String, Path, description = "Movement id")),
-    responses((status = 200, body = MovementResponse, headers(("ETag" = String))), (status = 404, description = "No such movement"))
+    responses((status = 200, description = "The movement", body = MovementResponse, headers(("ETag" = String))), (status = 404, description = "No such movement"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -252,11 +258,12 @@ pub async fn get(
 
 /// Change a movement, or close or cancel it (`status`).
 #[utoipa::path(
+    operation_id = "updateMovement",
     tag = "movements",
     params(("id" = String, Path, description = "Movement id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateMovement,
     responses(
-        (status = 200, body = MovementResponse, headers(("ETag" = String))),
+        (status = 200, description = "The movement as changed", body = MovementResponse, headers(("ETag" = String))),
         (status = 403, description = "National movements are the admins'; a unit's, its officers'"),
         (status = 404, description = "No such movement"),
         (status = 412, description = "The movement changed since you read it"),

@@ -255,12 +255,14 @@ pub struct NominationQuery {
 
 /// List the nominations you may see, latest change first.
 #[utoipa::path(
+    operation_id = "listNominations",
     tag = "nominations",
     params(ListParams, NominationQuery),
-    responses((status = 200, body = Page<NominationResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of nominations, with the total", body = Page<NominationResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -282,18 +284,20 @@ pub async fn list(
         app::nominations::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |v| {
+    Ok(Page::of(items, total, page, |v| {
         NominationResponse::new(v, None, None)
-    })))
+    })
+    .respond(&req))
 }
 
 /// Propose a staff member or a unit for an award (a draft until submitted). The proposer is
 /// the nominee's unit or a unit above it, and you act for it.
 #[utoipa::path(
+    operation_id = "createNomination",
     tag = "nominations",
     request_body = CreateNomination,
     responses(
-        (status = 201, body = NominationResponse, headers(("ETag" = String))),
+        (status = 201, description = "The nomination created", body = NominationResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not propose for this unit"),
         (status = 422, description = "Invalid fields: an unknown award type, a nominee of the wrong kind for it or outside the proposer's subtree, an occasion it is not given on"),
     )
@@ -330,9 +334,10 @@ pub async fn create(
 
 /// Get a nomination with its dossier and every step of its way.
 #[utoipa::path(
+    operation_id = "getNomination",
     tag = "nominations",
     params(("id" = String, Path, description = "Nomination id")),
-    responses((status = 200, body = NominationResponse, headers(("ETag" = String))), (status = 404, description = "No such nomination, or not visible to you"))
+    responses((status = 200, description = "The nomination", body = NominationResponse, headers(("ETag" = String))), (status = 404, description = "No such nomination, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -352,11 +357,12 @@ pub async fn get(
 
 /// Change a draft or returned nomination (its proposer's officers and heads).
 #[utoipa::path(
+    operation_id = "updateNomination",
     tag = "nominations",
     params(("id" = String, Path, description = "Nomination id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateNomination,
     responses(
-        (status = 200, body = NominationResponse, headers(("ETag" = String))),
+        (status = 200, description = "The nomination as changed", body = NominationResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not propose for this unit"),
         (status = 404, description = "No such nomination, or not visible to you"),
         (status = 409, description = "The nomination is on its way and no longer changes"),
@@ -397,11 +403,12 @@ pub async fn update(
 /// up, or into council review at the granting level), `return` for changes or `reject`,
 /// with a reason.
 #[utoipa::path(
+    operation_id = "actOnNomination",
     tag = "nominations",
     params(("id" = String, Path, description = "Nomination id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = ActionRequest,
     responses(
-        (status = 200, body = NominationResponse, headers(("ETag" = String))),
+        (status = 200, description = "The nomination after the action", body = NominationResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not act at the level the nomination waits at, or it is about you"),
         (status = 404, description = "No such nomination, or not visible to you"),
         (status = 409, description = "The action does not apply in its status, submitting would exceed a quota, or a council session has it"),
@@ -442,10 +449,11 @@ pub async fn act(
 /// counted over the batch and what is already on its way; nothing is submitted when one
 /// would be exceeded.
 #[utoipa::path(
+    operation_id = "submitNominations",
     tag = "nominations",
     request_body = BatchSubmit,
     responses(
-        (status = 200, body = BatchSubmitted),
+        (status = 200, description = "The nominations submitted together, with the quota check", body = BatchSubmitted),
         (status = 403, description = "You do not propose for one of them"),
         (status = 409, description = "One is not a draft or returned, or a quota would be exceeded"),
         (status = 422, description = "An unknown nomination, or one named twice"),
@@ -474,9 +482,10 @@ pub async fn submit_batch(
 /// nominee's award history, discipline, initiatives, scores and members: which pass, which
 /// fail, and why.
 #[utoipa::path(
+    operation_id = "checkNominationEligibility",
     tag = "nominations",
     params(("id" = String, Path, description = "Nomination id")),
-    responses((status = 200, body = Eligibility), (status = 404, description = "No such nomination, or not visible to you"))
+    responses((status = 200, description = "Each rule of the award's rule set and its verdict for this nominee", body = Eligibility), (status = 404, description = "No such nomination, or not visible to you"))
 )]
 #[get("/{id}/eligibility")]
 pub async fn eligibility(
@@ -495,11 +504,12 @@ pub async fn eligibility(
 /// Add a file to the dossier of a draft or returned nomination, as `multipart/form-data`
 /// with one part named `file` (the same store and checks as evidence files).
 #[utoipa::path(
+    operation_id = "uploadNominationFile",
     tag = "nominations",
     params(("id" = String, Path, description = "Nomination id")),
     request_body(content = crate::api::evidence::FileUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, body = NominationResponse, headers(("ETag" = String))),
+        (status = 201, description = "The nomination with the file attached", body = NominationResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not propose for this unit"),
         (status = 404, description = "No such nomination, or not visible to you"),
         (status = 409, description = "The nomination is on its way, or its dossier has 50 files"),
@@ -532,6 +542,7 @@ pub async fn upload(
 
 /// Download a file of a nomination's dossier.
 #[utoipa::path(
+    operation_id = "downloadNominationFile",
     tag = "nominations",
     params(("id" = String, Path, description = "Nomination id"), ("file_id" = String, Path, description = "File id")),
     responses(

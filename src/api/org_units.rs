@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, tagged};
-use crate::api::list::ListParams;
+use crate::api::list::{ListParams, SortQuery};
 use crate::api::validate;
 use crate::app::{self, org_units::UnitTree};
 use crate::auth::Principal;
@@ -157,19 +157,22 @@ impl From<UnitTree> for OrgUnitNode {
 
 /// List org units in your scope.
 #[utoipa::path(
+    operation_id = "listOrgUnits",
     tag = "org-units",
-    params(ListParams, OrgUnitQuery),
-    responses((status = 200, body = Page<OrgUnitResponse>), (status = 422, description = "Invalid parameters"))
+    params(ListParams, SortQuery<OrgUnitSort>, OrgUnitQuery),
+    responses((status = 200, description = "One page of units, with the total", body = Page<OrgUnitResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
+    Query(sort): Query<SortQuery<OrgUnitSort>>,
     Query(query): Query<OrgUnitQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let sort = params.sort(OrgUnitSort::Name)?;
+    let sort = sort.or(OrgUnitSort::Name)?;
     let query = app::org_units::ListQuery {
         q: params.q(),
         kind: query.kind,
@@ -182,15 +185,16 @@ pub async fn list(
         app::org_units::list(conn, &principal, query, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, OrgUnitResponse::from)))
+    Ok(Page::of(items, total, page, OrgUnitResponse::from).respond(&req))
 }
 
 /// Create an org unit.
 #[utoipa::path(
+    operation_id = "createOrgUnit",
     tag = "org-units",
     request_body = CreateOrgUnit,
     responses(
-        (status = 201, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 201, description = "The unit created", body = OrgUnitResponse, headers(("ETag" = String))),
         (status = 403, description = "Your roles do not allow creating units here"),
         (status = 409, description = "The code is taken"),
         (status = 422, description = "Invalid fields, or the parent does not exist"),
@@ -223,10 +227,11 @@ pub async fn create(
 
 /// Get an org unit.
 #[utoipa::path(
+    operation_id = "getOrgUnit",
     tag = "org-units",
     params(("id" = String, Path, description = "Org unit id")),
     responses(
-        (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 200, description = "The unit", body = OrgUnitResponse, headers(("ETag" = String))),
         (status = 404, description = "No such unit, or outside your scope"),
     )
 )]
@@ -250,11 +255,12 @@ pub async fn get(
 
 /// Change an org unit: its code, name, kind, parent or active flag.
 #[utoipa::path(
+    operation_id = "updateOrgUnit",
     tag = "org-units",
     params(("id" = String, Path, description = "Org unit id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateOrgUnit,
     responses(
-        (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 200, description = "The unit as changed", body = OrgUnitResponse, headers(("ETag" = String))),
         (status = 403, description = "Your roles do not allow changing this unit"),
         (status = 404, description = "No such unit, or outside your scope"),
         (status = 409, description = "The code is taken, or the unit still has active sub-units or staff"),
@@ -294,10 +300,11 @@ pub async fn update(
 
 /// Archive an org unit. Units are never deleted: their history stays.
 #[utoipa::path(
+    operation_id = "archiveOrgUnit",
     tag = "org-units",
     params(("id" = String, Path, description = "Org unit id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
-        (status = 200, body = OrgUnitResponse, headers(("ETag" = String))),
+        (status = 200, description = "The unit, archived", body = OrgUnitResponse, headers(("ETag" = String))),
         (status = 403, description = "Your roles do not allow archiving this unit"),
         (status = 404, description = "No such unit, or outside your scope"),
         (status = 409, description = "The unit still has active sub-units or staff"),
@@ -328,10 +335,11 @@ pub async fn archive(
 
 /// A unit with all its descendants, nested, in Vietnamese name order.
 #[utoipa::path(
+    operation_id = "getOrgUnitTree",
     tag = "org-units",
     params(("id" = String, Path, description = "Org unit id"), TreeQuery),
     responses(
-        (status = 200, body = OrgUnitNode),
+        (status = 200, description = "The unit and every active unit below it, as a tree", body = OrgUnitNode),
         (status = 404, description = "No such unit, or outside your scope"),
     )
 )]

@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::AppState;
 use crate::api::cached::{self, CachedJson};
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, present, tagged};
-use crate::api::list::{ListParams, check_year};
+use crate::api::list::{ListParams, SortQuery, check_year};
 use crate::api::validate;
 use crate::app;
 use crate::auth::Principal;
@@ -613,19 +613,22 @@ impl From<app::plans::Deadlines> for DeadlinesResponse {
 
 /// List plans you may see.
 #[utoipa::path(
+    operation_id = "listPlans",
     tag = "plans",
-    params(ListParams, PlanQuery),
-    responses((status = 200, body = Page<PlanSummary>), (status = 422, description = "Invalid parameters"))
+    params(ListParams, SortQuery<PlanSort>, PlanQuery),
+    responses((status = 200, description = "One page of plans (summaries), with the total", body = Page<PlanSummary>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
+    Query(sort): Query<SortQuery<PlanSort>>,
     Query(query): Query<PlanQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let sort = params.sort(PlanSort::IssuedOn)?;
+    let sort = sort.or(PlanSort::IssuedOn)?;
     let filter = PlanFilter {
         q: params.q(),
         status: query.status,
@@ -638,15 +641,16 @@ pub async fn list(
         app::plans::list(conn, &principal, filter, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, PlanSummary::from)))
+    Ok(Page::of(items, total, page, PlanSummary::from).respond(&req))
 }
 
 /// Draft a plan with all its parts.
 #[utoipa::path(
+    operation_id = "createPlan",
     tag = "plans",
     request_body = CreatePlan,
     responses(
-        (status = 201, body = PlanResponse, headers(("ETag" = String))),
+        (status = 201, description = "The plan created", body = PlanResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the issuing unit's subtree draft its plans"),
         (status = 422, description = "Invalid fields, dates out of order, or a reference that does not exist"),
     )
@@ -673,9 +677,10 @@ pub async fn create(
 
 /// Get a plan with every part.
 #[utoipa::path(
+    operation_id = "getPlan",
     tag = "plans",
     params(("id" = String, Path, description = "Plan id")),
-    responses((status = 200, body = PlanResponse, headers(("ETag" = String))), (status = 404, description = "No such plan, or not visible to you"))
+    responses((status = 200, description = "The plan", body = PlanResponse, headers(("ETag" = String))), (status = 404, description = "No such plan, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -703,11 +708,12 @@ pub async fn get(
 
 /// Change a draft plan. Lists given replace the plan's as a whole.
 #[utoipa::path(
+    operation_id = "updatePlan",
     tag = "plans",
     params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdatePlan,
     responses(
-        (status = 200, body = PlanResponse, headers(("ETag" = String))),
+        (status = 200, description = "The plan as changed", body = PlanResponse, headers(("ETag" = String))),
         (status = 403, description = "Not yours to change"),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 409, description = "The plan is no longer a draft"),
@@ -741,11 +747,12 @@ pub async fn update(
 
 /// Move a plan along draft → issued → in_progress → closed, or cancel it.
 #[utoipa::path(
+    operation_id = "changePlanStatus",
     tag = "plans",
     params(("id" = String, Path, description = "Plan id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = StatusChange,
     responses(
-        (status = 200, body = PlanResponse, headers(("ETag" = String))),
+        (status = 200, description = "The plan in its new status", body = PlanResponse, headers(("ETag" = String))),
         (status = 403, description = "Not yours to change"),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 409, description = "That change of status is not allowed"),
@@ -778,10 +785,11 @@ pub async fn change_status(
 
 /// The coming report due dates of a plan (its yearly deadline, e.g. 15 November).
 #[utoipa::path(
+    operation_id = "listPlanDeadlines",
     tag = "plans",
     params(("id" = String, Path, description = "Plan id"), DeadlineQuery),
     responses(
-        (status = 200, body = DeadlinesResponse),
+        (status = 200, description = "The plan's report deadlines, with working days left", body = DeadlinesResponse),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 422, description = "Invalid parameters"),
     )

@@ -142,12 +142,14 @@ pub struct RegistrationQuery {
 
 /// List the registrations you may see, newest first.
 #[utoipa::path(
+    operation_id = "listRegistrations",
     tag = "registrations",
     params(ListParams, RegistrationQuery),
-    responses((status = 200, body = Page<RegistrationResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of registrations, with the total", body = Page<RegistrationResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -169,16 +171,17 @@ pub async fn list(
         app::registrations::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, RegistrationResponse::from)))
+    Ok(Page::of(items, total, page, RegistrationResponse::from).respond(&req))
 }
 
 /// Register a unit or a staff member for a plan's year, with the titles pledged.
 /// Unit heads register their units and staff; a staff member may register themself.
 #[utoipa::path(
+    operation_id = "createRegistration",
     tag = "registrations",
     request_body = CreateRegistration,
     responses(
-        (status = 201, body = RegistrationResponse, headers(("ETag" = String))),
+        (status = 201, description = "The registration created", body = RegistrationResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not register for this subject"),
         (status = 409, description = "Already registered, registration closed, or the plan is not running"),
         (status = 422, description = "Invalid fields, a subject outside the plan or your scope, or titles that do not suit the subject"),
@@ -214,9 +217,10 @@ pub async fn create(
 
 /// Get a registration.
 #[utoipa::path(
+    operation_id = "getRegistration",
     tag = "registrations",
     params(("id" = String, Path, description = "Registration id")),
-    responses((status = 200, body = RegistrationResponse, headers(("ETag" = String))), (status = 404, description = "No such registration, or not visible to you"))
+    responses((status = 200, description = "The registration", body = RegistrationResponse, headers(("ETag" = String))), (status = 404, description = "No such registration, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -237,11 +241,12 @@ pub async fn get(
 
 /// Change the titles or the note, or withdraw (and renew) a registration — until the deadline.
 #[utoipa::path(
+    operation_id = "updateRegistration",
     tag = "registrations",
     params(("id" = String, Path, description = "Registration id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateRegistration,
     responses(
-        (status = 200, body = RegistrationResponse, headers(("ETag" = String))),
+        (status = 200, description = "The registration as changed", body = RegistrationResponse, headers(("ETag" = String))),
         (status = 403, description = "You do not register for this subject"),
         (status = 404, description = "No such registration, or not visible to you"),
         (status = 409, description = "Registration closed, or the plan is not running"),
@@ -338,9 +343,10 @@ pub struct SetDeadline {
 
 /// List a plan's registration deadlines, by year.
 #[utoipa::path(
+    operation_id = "listRegistrationDeadlines",
     tag = "registrations",
     params(("id" = String, Path, description = "Plan id")),
-    responses((status = 200, body = Vec<DeadlineResponse>), (status = 404, description = "No such plan, or not visible to you"))
+    responses((status = 200, description = "The plan's registration deadline for each year set", body = Vec<DeadlineResponse>), (status = 404, description = "No such plan, or not visible to you"))
 )]
 #[get("/{id}/registration-deadlines")]
 pub async fn deadlines(
@@ -360,6 +366,7 @@ pub async fn deadlines(
 /// Set a year's registration deadline, or reopen registration after it (officers of the
 /// plan). Replacing an existing deadline needs `If-Match`.
 #[utoipa::path(
+    operation_id = "setRegistrationDeadline",
     tag = "registrations",
     params(
         ("id" = String, Path, description = "Plan id"),
@@ -368,7 +375,7 @@ pub async fn deadlines(
     ),
     request_body = SetDeadline,
     responses(
-        (status = 200, body = DeadlineResponse, headers(("ETag" = String))),
+        (status = 200, description = "The deadline as set", body = DeadlineResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the plan set its deadlines"),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 412, description = "The deadline changed since you read it"),

@@ -49,10 +49,11 @@ pub struct ScoreBoard {
 /// evidence, the points (capped at the criterion's maximum), and the self-assessed score
 /// beside the reviewed one.
 #[utoipa::path(
+    operation_id = "getPlanScores",
     tag = "scores",
     params(("id" = String, Path, description = "Plan id"), YearQuery, ListParams),
     responses(
-        (status = 200, body = ScoreBoard),
+        (status = 200, description = "The score board: each subject, its points per criterion and total", body = ScoreBoard),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 422, description = "The year is missing or out of range, or the unit is not in your scope"),
     )
@@ -108,10 +109,11 @@ pub struct PlanProgress {
 /// Progress of a plan's year: each unit's criteria with target, value, status and
 /// staleness, and the roll-up of each criterion over the units.
 #[utoipa::path(
+    operation_id = "getPlanProgress",
     tag = "scores",
     params(("id" = String, Path, description = "Plan id"), YearQuery),
     responses(
-        (status = 200, body = PlanProgress),
+        (status = 200, description = "The plan's progress by unit and criterion", body = PlanProgress),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 422, description = "The year is missing or out of range, or the unit is not in your scope"),
     )
@@ -170,10 +172,11 @@ pub struct UnitProgress {
 
 /// Progress of one unit in a plan's year, and the roll-up over its subtree.
 #[utoipa::path(
+    operation_id = "getOrgUnitProgress",
     tag = "scores",
     params(("id" = String, Path, description = "Org unit id"), UnitProgressQuery),
     responses(
-        (status = 200, body = UnitProgress),
+        (status = 200, description = "The unit's progress on each plan it takes part in", body = UnitProgress),
         (status = 403, description = "Your account sees no unit figures (a staff member's own account)"),
         (status = 404, description = "No such unit or plan, or not visible to you"),
         (status = 422, description = "The plan or the year is missing, or the plan does not reach the unit"),
@@ -234,10 +237,11 @@ pub struct StaleList {
 /// Subjects to chase before the report deadline: for each criterion with an update
 /// frequency, those with no evidence in the year, or none within the last period.
 #[utoipa::path(
+    operation_id = "listStaleScores",
     tag = "scores",
     params(("id" = String, Path, description = "Plan id"), YearQuery),
     responses(
-        (status = 200, body = StaleList),
+        (status = 200, description = "Scores whose evidence changed since they were computed", body = StaleList),
         (status = 404, description = "No such plan, or not visible to you"),
         (status = 422, description = "The year is missing or out of range, or the unit is not in your scope"),
     )

@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
-use crate::api::list::ListParams;
+use crate::api::list::{ListParams, SortQuery};
 use crate::api::validate;
 use crate::app::{self, staff::StaffChanges};
 use crate::auth::Principal;
@@ -182,19 +182,22 @@ pub struct StaffQuery {
 
 /// List staff you may see, in Vietnamese name order (given name first) unless sorted otherwise.
 #[utoipa::path(
+    operation_id = "listStaff",
     tag = "staff",
-    params(ListParams, StaffQuery),
-    responses((status = 200, body = Page<StaffResponse>), (status = 422, description = "Invalid parameters"))
+    params(ListParams, SortQuery<StaffSort>, StaffQuery),
+    responses((status = 200, description = "One page of staff members, with the total", body = Page<StaffResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
+    Query(sort): Query<SortQuery<StaffSort>>,
     Query(query): Query<StaffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let sort = params.sort(StaffSort::FullName)?;
+    let sort = sort.or(StaffSort::FullName)?;
     let query = app::staff::ListQuery {
         q: params.q(),
         org_unit_id: query.org_unit_id.map(OrgUnitId::from),
@@ -208,15 +211,16 @@ pub async fn list(
         app::staff::list(conn, &principal, query, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, StaffResponse::from)))
+    Ok(Page::of(items, total, page, StaffResponse::from).respond(&req))
 }
 
 /// Add a staff member to a unit.
 #[utoipa::path(
+    operation_id = "createStaff",
     tag = "staff",
     request_body = CreateStaff,
     responses(
-        (status = 201, body = StaffResponse, headers(("ETag" = String))),
+        (status = 201, description = "The staff member created", body = StaffResponse, headers(("ETag" = String))),
         (status = 403, description = "Your roles do not allow keeping this unit's staff, or setting a personal id (admins only)"),
         (status = 409, description = "The staff code, email or personal id is taken"),
         (status = 422, description = "Invalid fields, or the unit does not exist"),
@@ -253,10 +257,11 @@ pub async fn create(
 
 /// Get a staff member.
 #[utoipa::path(
+    operation_id = "getStaff",
     tag = "staff",
     params(("id" = String, Path, description = "Staff id")),
     responses(
-        (status = 200, body = StaffResponse, headers(("ETag" = String))),
+        (status = 200, description = "The staff member", body = StaffResponse, headers(("ETag" = String))),
         (status = 404, description = "No such staff member, or not visible to you"),
     )
 )]
@@ -280,11 +285,12 @@ pub async fn get(
 
 /// Change a staff member, move them to another unit, or archive them (`active: false`).
 #[utoipa::path(
+    operation_id = "updateStaff",
     tag = "staff",
     params(("id" = String, Path, description = "Staff id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateStaff,
     responses(
-        (status = 200, body = StaffResponse, headers(("ETag" = String))),
+        (status = 200, description = "The staff member as changed", body = StaffResponse, headers(("ETag" = String))),
         (status = 403, description = "Your roles do not allow changing this record"),
         (status = 404, description = "No such staff member, or not visible to you"),
         (status = 409, description = "The staff code, email or personal id is taken"),
@@ -318,10 +324,11 @@ pub async fn update(
 
 /// Archive a staff member (they left). Records are never deleted: evidence and awards keep them.
 #[utoipa::path(
+    operation_id = "archiveStaff",
     tag = "staff",
     params(("id" = String, Path, description = "Staff id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
-        (status = 200, body = StaffResponse, headers(("ETag" = String))),
+        (status = 200, description = "The staff member, archived", body = StaffResponse, headers(("ETag" = String))),
         (status = 403, description = "Your roles do not allow changing this record"),
         (status = 404, description = "No such staff member, or not visible to you"),
         (status = 412, description = "The record changed since you read it"),

@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
-use crate::api::list::ListParams;
+use crate::api::list::{ListParams, SortQuery};
 use crate::api::validate;
 use crate::app;
 use crate::auth::Admin;
@@ -143,23 +143,26 @@ pub struct UserQuery {
 
 /// List accounts.
 #[utoipa::path(
+    operation_id = "listUsers",
     tag = "users",
-    params(ListParams, UserQuery),
+    params(ListParams, SortQuery<UserSort>, UserQuery),
     responses(
-        (status = 200, body = Page<UserResponse>),
+        (status = 200, description = "One page of accounts, with the total", body = Page<UserResponse>),
         (status = 403, description = "Admins only"),
         (status = 422, description = "Invalid parameters"),
     )
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     Admin(principal): Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
+    Query(sort): Query<SortQuery<UserSort>>,
     Query(query): Query<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = params.page()?;
-    let sort = params.sort(UserSort::Username)?;
+    let sort = sort.or(UserSort::Username)?;
     let query = app::users::ListQuery {
         q: params.q(),
         role: query.role,
@@ -171,15 +174,16 @@ pub async fn list(
         app::users::list(conn, &principal, query, sort, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, UserResponse::from)))
+    Ok(Page::of(items, total, page, UserResponse::from).respond(&req))
 }
 
 /// Create an account.
 #[utoipa::path(
+    operation_id = "createUser",
     tag = "users",
     request_body = CreateUser,
     responses(
-        (status = 201, body = UserResponse, headers(("ETag" = String))),
+        (status = 201, description = "The account created", body = UserResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 409, description = "The username is taken, or the staff member has an account"),
         (status = 422, description = "Invalid fields"),
@@ -214,10 +218,11 @@ pub async fn create(
 
 /// Get an account.
 #[utoipa::path(
+    operation_id = "getUser",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     responses(
-        (status = 200, body = UserResponse, headers(("ETag" = String))),
+        (status = 200, description = "The account", body = UserResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such account"),
     )
@@ -242,11 +247,12 @@ pub async fn get(
 
 /// Change an account's roles, unit, staff link or active flag. Disabling ends its sessions.
 #[utoipa::path(
+    operation_id = "updateUser",
     tag = "users",
     params(("id" = String, Path, description = "User id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateUser,
     responses(
-        (status = 200, body = UserResponse, headers(("ETag" = String))),
+        (status = 200, description = "The account as changed", body = UserResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such account"),
         (status = 409, description = "The staff member has another account"),
@@ -285,11 +291,12 @@ pub async fn update(
 
 /// Set an account's password (a reset). Every session of the account ends.
 #[utoipa::path(
+    operation_id = "setUserPassword",
     tag = "users",
     params(("id" = String, Path, description = "User id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = SetPassword,
     responses(
-        (status = 200, body = UserResponse, headers(("ETag" = String))),
+        (status = 200, description = "The account; its sessions are ended", body = UserResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such account"),
         (status = 412, description = "The account changed since you read it"),
@@ -327,6 +334,7 @@ pub async fn set_password(
 /// owner logs in at once. Recorded in the audit trail (`login_lockout_lifted`, with whether
 /// it was locked). The lock of an address (50 failed logins) is not lifted.
 #[utoipa::path(
+    operation_id = "liftUserLoginLockout",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     responses(

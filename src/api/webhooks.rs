@@ -229,16 +229,18 @@ by `data.position`.";
 
 /// List webhooks.
 #[utoipa::path(
+    operation_id = "listWebhooks",
     tag = "webhooks",
     params(ListParams),
     responses(
-        (status = 200, body = Page<WebhookResponse>),
+        (status = 200, description = "One page of webhook subscriptions, with the total", body = Page<WebhookResponse>),
         (status = 403, description = "Admins only"),
         (status = 422, description = "Invalid parameters"),
     )
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     Admin(principal): Admin,
     state: web::Data<AppState>,
     Query(params): Query<ListParams>,
@@ -248,16 +250,17 @@ pub async fn list(
         app::webhooks::list(conn, &principal, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(rows, total, page, WebhookResponse::from)))
+    Ok(Page::of(rows, total, page, WebhookResponse::from).respond(&req))
 }
 
 #[utoipa::path(
+    operation_id = "createWebhook",
     tag = "webhooks",
     summary = "Register a webhook. The answer carries its signing secret, once.",
     description = SIGNING,
     request_body = CreateWebhook,
     responses(
-        (status = 201, body = WebhookWithSecret, headers(("ETag" = String))),
+        (status = 201, description = "The subscription created; its signing secret is shown this once", body = WebhookWithSecret, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 422, description = "Invalid fields: a URL that is not http(s), holds credentials, targets a host not allowed or a name that resolves to an internal address; an unknown event type"),
     )
@@ -294,10 +297,11 @@ pub async fn create(
 
 /// Get a webhook.
 #[utoipa::path(
+    operation_id = "getWebhook",
     tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id")),
     responses(
-        (status = 200, body = WebhookResponse, headers(("ETag" = String))),
+        (status = 200, description = "The webhook subscription", body = WebhookResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such webhook"),
     )
@@ -321,11 +325,12 @@ pub async fn get(
 
 /// Change a webhook's name, URL or event types, or disable or re-enable it.
 #[utoipa::path(
+    operation_id = "updateWebhook",
     tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateWebhook,
     responses(
-        (status = 200, body = WebhookResponse, headers(("ETag" = String))),
+        (status = 200, description = "The webhook subscription as changed", body = WebhookResponse, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such webhook"),
         (status = 412, description = "The webhook changed since you read it"),
@@ -366,10 +371,11 @@ pub async fn update(
 
 /// Issue a new signing secret; deliveries are signed with it from their next attempt on.
 #[utoipa::path(
+    operation_id = "rotateWebhookSecret",
     tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id"), ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
-        (status = 200, body = WebhookWithSecret, headers(("ETag" = String))),
+        (status = 200, description = "The subscription with its new signing secret, shown this once", body = WebhookWithSecret, headers(("ETag" = String))),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such webhook"),
         (status = 412, description = "The webhook changed since you read it"),
@@ -402,10 +408,11 @@ pub async fn rotate_secret(
 
 /// A webhook's delivery log, newest first.
 #[utoipa::path(
+    operation_id = "listWebhookDeliveries",
     tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id"), ListParams, DeliveryQuery),
     responses(
-        (status = 200, body = Page<DeliveryResponse>),
+        (status = 200, description = "One page of the subscription's deliveries, newest first, with the total", body = Page<DeliveryResponse>),
         (status = 403, description = "Admins only"),
         (status = 404, description = "No such webhook"),
         (status = 422, description = "Invalid parameters"),
@@ -413,6 +420,7 @@ pub async fn rotate_secret(
 )]
 #[get("/{id}/deliveries")]
 pub async fn deliveries(
+    req: HttpRequest,
     Admin(principal): Admin,
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -424,11 +432,12 @@ pub async fn deliveries(
         app::webhooks::deliveries(conn, &principal, &id, filter.status, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(rows, total, page, DeliveryResponse::from)))
+    Ok(Page::of(rows, total, page, DeliveryResponse::from).respond(&req))
 }
 
 /// Deliver again every matching change after a feed position, with the same event ids.
 #[utoipa::path(
+    operation_id = "replayWebhookDeliveries",
     tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id")),
     request_body = ReplayRequest,
@@ -457,6 +466,7 @@ pub async fn replay(
 
 /// Send a `ping` event now, to try the receiver (also when the webhook is disabled).
 #[utoipa::path(
+    operation_id = "pingWebhook",
     tag = "webhooks",
     params(("id" = String, Path, description = "Webhook id")),
     responses(

@@ -99,7 +99,7 @@ async fn user_principal(state: &AppState, claims: Claims) -> Result<Principal, A
     let sid = claims.sid.clone();
     let (principal, ends) = db::run(&state.pool, move |conn| {
         sessions::principal(conn, &claims.sid, &UserId::from(claims.sub))?
-            .ok_or_else(|| ApiError::unauthorized("The session has ended; log in again."))
+            .ok_or_else(|| ApiError::invalid_token("The session has ended; log in again."))
     })
     .await?;
     reads.principals.put(sid, stamp, (principal.clone(), ends));
@@ -110,7 +110,7 @@ fn client_principal(
     conn: &mut db::AnyConnection,
     claims: &Claims,
 ) -> Result<ClientPrincipal, ApiError> {
-    let revoked = || ApiError::unauthorized("The client is disabled or its secret was rotated.");
+    let revoked = || ApiError::invalid_token("The client is disabled or its secret was rotated.");
     let client = clients::find(conn, &claims.sub)?.ok_or_else(revoked)?;
     // A token made under an earlier secret dies with it, whatever the second it was made.
     if !client.active || claims.sid != client.secret_fingerprint() {

@@ -154,7 +154,7 @@ impl TokenKeys {
                     K::ImmatureSignature => "The access token is not valid yet.",
                     _ => "The access token is not valid.",
                 };
-                ApiError::unauthorized(why)
+                ApiError::invalid_token(why)
             })
     }
 }

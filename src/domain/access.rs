@@ -10,7 +10,10 @@ use crate::ids::{OrgUnitId, StaffId, UserId};
 
 /// What a service client's token is told on an endpoint for accounts.
 pub fn client_token_refused() -> Error {
-    Error::insufficient_scope("A service-client token opens only the endpoints of its scopes.")
+    Error::insufficient_scope(
+        "A service-client token opens only the endpoints of its scopes.",
+        None,
+    )
 }
 
 /// The part of the org-unit tree an account acts in.

@@ -30,9 +30,13 @@ pub enum Error {
     /// The caller sees it but may not do this.
     #[error("not allowed")]
     Forbidden,
-    /// A service client without the scope this needs.
-    #[error("{0}")]
-    InsufficientScope(String),
+    /// A service client without the scope this needs (named when there is one it could
+    /// be given).
+    #[error("{detail}")]
+    InsufficientScope {
+        detail: String,
+        scope: Option<&'static str>,
+    },
     /// The caller is not (or no longer) signed in.
     #[error("{0}")]
     Unauthenticated(String),
@@ -95,8 +99,11 @@ impl Error {
         Error::Forbidden
     }
 
-    pub fn insufficient_scope(detail: impl Into<String>) -> Error {
-        Error::InsufficientScope(detail.into())
+    pub fn insufficient_scope(detail: impl Into<String>, scope: Option<&'static str>) -> Error {
+        Error::InsufficientScope {
+            detail: detail.into(),
+            scope,
+        }
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Error {

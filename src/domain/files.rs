@@ -31,6 +31,11 @@ const ACCEPTED: &[(&str, &[&str])] = &[
     ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
 ];
 
+/// The media types a stored file may have, as the API declares its downloads.
+pub fn accepted_media_types() -> impl Iterator<Item = &'static str> {
+    ACCEPTED.iter().map(|(media, _)| *media)
+}
+
 /// Checks an upload and returns its content type: the content decides the type, and the
 /// name's extension and the declared type must agree with it.
 pub fn check_upload(

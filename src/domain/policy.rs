@@ -441,10 +441,10 @@ pub fn ensure_caller(
             Err(Error::forbidden())
         }
         Caller::Client(c) if c.has(scope) => Ok(()),
-        Caller::Client(_) => Err(Error::insufficient_scope(format!(
-            "This endpoint needs the scope {}.",
-            scope.as_str()
-        ))),
+        Caller::Client(_) => Err(Error::insufficient_scope(
+            format!("This endpoint needs the scope {}.", scope.as_str()),
+            Some(scope.as_str()),
+        )),
     }
 }
 

@@ -2,9 +2,10 @@
 //! document (`security`, `x-access`) is the access the service enforces, route by route.
 
 use actix_web::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::db_tests;
+use crate::fixtures::{Client, token_of};
 use crate::harness::TestApp;
 
 db_tests!(
@@ -97,32 +98,11 @@ fn with_placeholders(path: &str) -> String {
 
 /// A service client's token with every scope.
 async fn client_token(app: &TestApp, admin: &str) -> String {
-    let created = app
-        .post("/api/v1/clients")
-        .token(admin)
-        .json(json!({
-            "name": "Nền tảng dữ liệu tỉnh",
-            "scopes": ["reports:read", "changes:read", "awards:read", "export:read"]
-        }))
+    let client = Client::with(&["reports:read", "changes:read", "awards:read", "export:read"])
+        .name("Nền tảng dữ liệu tỉnh")
+        .made(app, admin)
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let form = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("grant_type", "client_credentials"),
-            ("client_id", created.body["client_id"].as_str().unwrap()),
-            (
-                "client_secret",
-                created.body["client_secret"].as_str().unwrap(),
-            ),
-        ])
-        .finish();
-    let res = app
-        .post("/api/v1/auth/token")
-        .raw("application/x-www-form-urlencoded", form)
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let token: &Value = &res.body["access_token"];
-    token.as_str().unwrap().to_string()
+    token_of(app, &client).await
 }
 
 /// A path spelled with percent-escapes reaches the same route once the router decodes it,

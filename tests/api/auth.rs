@@ -19,10 +19,7 @@ db_tests!(
 );
 
 async fn first_start_admin_logs_in(app: &TestApp) {
-    let res = app
-        .post("/api/v1/auth/login")
-        .json(json!({"username": "admin", "password": ADMIN_PASSWORD}))
-        .await;
+    let res = app.try_login("admin", ADMIN_PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["token_type"], "Bearer");
     assert_eq!(res.body["expires_in"], 900);
@@ -44,32 +41,23 @@ async fn first_start_admin_logs_in(app: &TestApp) {
 }
 
 async fn wrong_password_and_unknown_user_answer_alike(app: &TestApp) {
-    let wrong = app
-        .post("/api/v1/auth/login")
-        .json(json!({"username": "admin", "password": "not-the-password"}))
-        .await;
-    let unknown = app
-        .post("/api/v1/auth/login")
-        .json(json!({"username": "nobody", "password": "not-the-password"}))
-        .await;
+    let wrong = app.try_login("admin", "not-the-password").await;
+    let unknown = app.try_login("nobody", "not-the-password").await;
     wrong.problem(401, "unauthorized");
     unknown.problem(401, "unauthorized");
     assert_eq!(wrong.body["detail"], unknown.body["detail"]);
-    assert_eq!(wrong.header("www-authenticate"), Some("Bearer"));
+    assert_eq!(
+        wrong.header("www-authenticate"),
+        Some("Bearer realm=\"thidua\"")
+    );
     // Usernames are case-insensitive.
     app.login("ADMIN", ADMIN_PASSWORD).await;
 }
 
 async fn refresh_rotates_and_reuse_revokes_the_session(app: &TestApp) {
-    let login = app
-        .post("/api/v1/auth/login")
-        .json(json!({"username": "admin", "password": ADMIN_PASSWORD}))
-        .await;
+    let login = app.try_login("admin", ADMIN_PASSWORD).await;
     let first = login.body["refresh_token"].as_str().unwrap().to_string();
-    let refreshed = app
-        .post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": first}))
-        .await;
+    let refreshed = app.refresh(&first).await;
     assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.body);
     let second = refreshed.body["refresh_token"]
         .as_str()
@@ -83,22 +71,15 @@ async fn refresh_rotates_and_reuse_revokes_the_session(app: &TestApp) {
     );
 
     // The first token again: a thief or a replay. The whole session ends.
-    app.post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": first}))
-        .await
-        .problem(401, "unauthorized");
-    app.post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": second}))
-        .await
-        .problem(401, "unauthorized");
+    app.refresh(&first).await.problem(401, "unauthorized");
+    app.refresh(&second).await.problem(401, "unauthorized");
     app.get("/api/v1/auth/me")
         .token(&new_access)
         .await
         .problem(401, "unauthorized");
 
     // An unknown token.
-    app.post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": "never-issued"}))
+    app.refresh("never-issued")
         .await
         .problem(401, "unauthorized");
     // Other sessions of the account are untouched.
@@ -106,10 +87,7 @@ async fn refresh_rotates_and_reuse_revokes_the_session(app: &TestApp) {
 }
 
 async fn logout_ends_the_session(app: &TestApp) {
-    let login = app
-        .post("/api/v1/auth/login")
-        .json(json!({"username": "admin", "password": ADMIN_PASSWORD}))
-        .await;
+    let login = app.try_login("admin", ADMIN_PASSWORD).await;
     let access = login.body["access_token"].as_str().unwrap();
     let refresh = login.body["refresh_token"].as_str().unwrap();
     let other = app.admin().await;
@@ -125,10 +103,7 @@ async fn logout_ends_the_session(app: &TestApp) {
         .token(access)
         .await
         .problem(401, "unauthorized");
-    app.post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": refresh}))
-        .await
-        .problem(401, "unauthorized");
+    app.refresh(refresh).await.problem(401, "unauthorized");
     // Only that session.
     assert_eq!(
         app.get("/api/v1/auth/me").token(&other).await.status,
@@ -205,29 +180,42 @@ async fn bad_tokens_are_refused(app: &TestApp) {
         let res = app.get("/api/v1/auth/me").token(&token).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what}: {}", res.body);
         res.problem(401, "unauthorized");
+        // RFC 6750 §3.1: a token sent and refused is `invalid_token`.
+        assert!(
+            res.header("www-authenticate")
+                .is_some_and(|c| c.starts_with(
+                    "Bearer realm=\"thidua\", error=\"invalid_token\", error_description=\""
+                )),
+            "{what}: {:?}",
+            res.header("www-authenticate")
+        );
     }
-    // No token at all, or another scheme.
-    app.get("/api/v1/auth/me")
-        .await
-        .problem(401, "unauthorized");
-    app.get("/api/v1/auth/me")
+    // No token at all, or another scheme: the challenge names no error (RFC 6750 §3.1).
+    let none = app.get("/api/v1/auth/me").await;
+    none.problem(401, "unauthorized");
+    assert_eq!(
+        none.header("www-authenticate"),
+        Some("Bearer realm=\"thidua\"")
+    );
+    let basic = app
+        .get("/api/v1/auth/me")
         .header("Authorization", &format!("Basic {good}"))
-        .await
-        .problem(401, "unauthorized");
+        .await;
+    basic.problem(401, "unauthorized");
+    assert_eq!(
+        basic.header("www-authenticate"),
+        Some("Bearer realm=\"thidua\"")
+    );
 }
 
 async fn failed_logins_are_throttled(app: &TestApp) {
     for _ in 0..5 {
-        app.post("/api/v1/auth/login")
-            .json(json!({"username": "admin", "password": "wrong-password"}))
+        app.try_login("admin", "wrong-password")
             .await
             .problem(401, "unauthorized");
     }
     // Now even the right password waits.
-    let res = app
-        .post("/api/v1/auth/login")
-        .json(json!({"username": "admin", "password": ADMIN_PASSWORD}))
-        .await;
+    let res = app.try_login("admin", ADMIN_PASSWORD).await;
     res.problem(429, "too_many_requests");
     let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry), "Retry-After {retry}");
@@ -244,20 +232,14 @@ async fn password_change_ends_sessions(app: &TestApp) {
         )
         .await;
     let other_session = app.login("an.nv", PASSWORD).await;
-    app.post("/api/v1/auth/password")
-        .token(&token)
-        .json(json!({"current_password": "wrong-one-here", "new_password": "moi-mat-khau-1"}))
+    app.change_password(&token, "wrong-one-here", "moi-mat-khau-1")
         .await
         .invalid("current_password");
-    app.post("/api/v1/auth/password")
-        .token(&token)
-        .json(json!({"current_password": PASSWORD, "new_password": "short"}))
+    app.change_password(&token, PASSWORD, "short")
         .await
         .invalid("new_password");
     let res = app
-        .post("/api/v1/auth/password")
-        .token(&token)
-        .json(json!({"current_password": PASSWORD, "new_password": "moi-mat-khau-1"}))
+        .change_password(&token, PASSWORD, "moi-mat-khau-1")
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
     app.get("/api/v1/auth/me")
@@ -268,8 +250,7 @@ async fn password_change_ends_sessions(app: &TestApp) {
         .token(&other_session)
         .await
         .problem(401, "unauthorized");
-    app.post("/api/v1/auth/login")
-        .json(json!({"username": "an.nv", "password": PASSWORD}))
+    app.try_login("an.nv", PASSWORD)
         .await
         .problem(401, "unauthorized");
     app.login("an.nv", "moi-mat-khau-1").await;
@@ -301,10 +282,7 @@ async fn disabling_a_user_ends_sessions(app: &TestApp) {
     let admin = app.admin().await;
     let unit = app.unit(&admin, "P1", "Tỉnh", None).await;
     let token = app.user(&admin, "binh.tt", &["member"], Some(&unit)).await;
-    let id = app.get("/api/v1/auth/me").token(&token).await.body["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = app.user_id(&token).await;
     let etag = app
         .get(&format!("/api/v1/users/{id}"))
         .token(&admin)
@@ -322,8 +300,7 @@ async fn disabling_a_user_ends_sessions(app: &TestApp) {
         .token(&token)
         .await
         .problem(401, "unauthorized");
-    app.post("/api/v1/auth/login")
-        .json(json!({"username": "binh.tt", "password": PASSWORD}))
+    app.try_login("binh.tt", PASSWORD)
         .await
         .problem(401, "unauthorized");
 }

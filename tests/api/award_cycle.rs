@@ -4,8 +4,11 @@
 use actix_web::http::StatusCode;
 use serde_json::json;
 
-use crate::awards::{DECISIONS, NOMINATIONS, act, nominate, to_council};
 use crate::db_tests;
+use crate::fixtures::{
+    Council, Decision, Discipline, Disclosure, NOMINATIONS, Nomination, Session, act, attend,
+    revoke_decision, sessions, step, vote,
+};
 use crate::harness::TestApp;
 use crate::work::work;
 
@@ -18,31 +21,22 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
     let w = work(app).await;
     let an = &w.staff_a[0];
     // The division proposes An (who has an account) for Lao động tiên tiến.
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": an, "year": 2026,
-               "summary": "Hoàn thành tốt nhiệm vụ; sáng kiến số hóa hồ sơ một cửa."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.id();
+    let id = Nomination::of_staff("lao_dong_tien_tien", an)
+        .year(2026)
+        .summary("Hoàn thành tốt nhiệm vụ; sáng kiến số hóa hồ sơ một cửa.")
+        .draft(app, &w.manager_a)
+        .await;
     let res = act(app, &w.manager_a, &id, "submit", None).await;
     assert_eq!(res.body["status"], "submitted", "{}", res.body);
     let res = act(app, &w.officer, &id, "approve", None).await;
     assert_eq!(res.body["status"], "council_review", "{}", res.body);
 
     // Published for comment; anyone comments without logging in.
-    let res = app
-        .post("/api/v1/disclosures")
-        .token(&w.officer)
-        .json(
-            json!({"title": "Công khai danh sách đề nghị Lao động tiên tiến năm 2026",
-            "org_unit_id": w.office, "working_days": 5, "nomination_ids": [id]}),
-        )
+    let disclosure = Disclosure::of(&w.office, &[&id])
+        .title("Công khai danh sách đề nghị Lao động tiên tiến năm 2026")
+        .working_days(5)
+        .published(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let disclosure = res.id();
     let res = app
         .post(&format!("/api/v1/public/disclosures/{disclosure}/feedback"))
         .json(json!({"nomination_id": id, "author_name": "Một công dân",
@@ -51,6 +45,8 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 
     // The office's council: three members, none of them the nominee.
+    let mut council =
+        Council::of(&w.office).name("Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh");
     let mut members = Vec::new();
     let mut tokens = Vec::new();
     let positions = ["Chủ tịch Hội đồng", "Phó Chủ tịch Hội đồng", "Ủy viên"];
@@ -58,65 +54,30 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         let token = app
             .user(&w.admin, name, &["council"], Some(&w.office))
             .await;
-        let me = app.get("/api/v1/auth/me").token(&token).await;
-        members.push(json!({"user_id": me.body["user"]["id"], "position": position}));
-        tokens.push((me.body["user"]["id"].as_str().unwrap().to_string(), token));
+        let member = app.user_id(&token).await;
+        council = council.member(&member, position);
+        members.push(member);
+        tokens.push(token);
     }
-    let res = app
-        .post("/api/v1/councils")
-        .token(&w.officer)
-        .json(
-            json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng UBND tỉnh",
-            "org_unit_id": w.office, "members": members}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let council = res.id();
+    let council = council.formed(app, &w.officer).await;
     let today = thidua::domain::today().to_string();
-    let res = app
-        .post(&format!("/api/v1/councils/{council}/sessions"))
-        .token(&w.officer)
-        .json(json!({"title": "Phiên họp xét khen thưởng năm 2026", "meets_on": today, "nomination_ids": [id]}))
+    let session = Session::on(&today, &[&id])
+        .title("Phiên họp xét khen thưởng năm 2026")
+        .scheduled(app, &w.officer, &council)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let session = res.id();
     // Put to the council, the nomination is the council's to decide.
     act(app, &w.officer, &id, "return", Some("Bổ sung hồ sơ."))
         .await
         .problem(409, "in_session");
-    let base = format!("/api/v1/councils/{council}/sessions/{session}");
-    let ids: Vec<&str> = tokens.iter().map(|(u, _)| u.as_str()).collect();
-    let etag = |res: &crate::harness::Res| res.etag();
-    let res = app.get(&base).token(&w.officer).await;
-    let res = app
-        .req(actix_web::http::Method::PUT, &format!("{base}/attendance"))
-        .token(&w.officer)
-        .if_match(&etag(&res))
-        .json(json!({"user_ids": ids}))
-        .await;
+    let res = attend(app, &w.officer, &council, &session, &members).await;
     assert!(res.status.is_success(), "{}", res.body);
-    let res = app
-        .post(&format!("{base}/open"))
-        .token(&w.officer)
-        .if_match(&etag(&res))
-        .json(json!({}))
-        .await;
+    let res = step(app, &w.officer, &council, &session, "open").await;
     assert!(res.status.is_success(), "{}", res.body);
-    for (_, token) in &tokens {
-        let res = app
-            .post(&format!("{base}/votes"))
-            .token(token)
-            .json(json!({"nomination_id": id, "choice": "agree"}))
-            .await;
+    for token in &tokens {
+        let res = vote(app, token, &council, &session, &id, "agree").await;
         assert!(res.status.is_success(), "{}", res.body);
     }
-    let res = app.get(&base).token(&w.officer).await;
-    let res = app
-        .post(&format!("{base}/close"))
-        .token(&w.officer)
-        .if_match(&etag(&res))
-        .json(json!({}))
-        .await;
+    let res = step(app, &w.officer, &council, &session, "close").await;
     assert!(res.status.is_success(), "{}", res.body);
     let res = app
         .get(&format!("{NOMINATIONS}/{id}"))
@@ -124,7 +85,8 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         .await;
     assert_eq!(res.body["status"], "approved", "{}", res.body);
     // The minutes tell the tally and the public's objection.
-    let res = app.get(&format!("{base}/minutes")).token(&w.officer).await;
+    let minutes = format!("{}/{session}/minutes", sessions(&council));
+    let res = app.get(&minutes).token(&w.officer).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let text = res.body["text"].as_str().unwrap();
     assert!(text.contains("BIÊN BẢN"), "{text}");
@@ -136,47 +98,31 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
 
     // No award while a discipline runs: disciplined from today for ten days, An is
     // refused today and granted once it has ended.
-    let res = app
-        .post("/api/v1/disciplines")
-        .token(&w.officer)
-        .json(json!({"staff_id": an, "level": "reprimand", "reason": "Đi muộn nhiều lần",
-            "starts_on": today, "ends_on": (thidua::domain::today() + chrono::Duration::days(10)).to_string()}))
+    let ten_days_on = (thidua::domain::today() + chrono::Duration::days(10)).to_string();
+    Discipline::of(an, "reprimand", "Đi muộn nhiều lần", &today)
+        .ends_on(&ten_days_on)
+        .recorded(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    app.post(DECISIONS)
-        .token(&w.officer)
-        .json(
-            json!({"number": "120/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "nomination_ids": [id]}),
-        )
+    let decide = |number: &str, day: &str| {
+        Decision::of(&w.office, number, 2026)
+            .decided_on(day)
+            .nominations(&[&id])
+    };
+    decide("120/QĐ-VP", &today)
+        .send(app, &w.officer)
         .await
         .problem(409, "under_discipline");
     let later = (thidua::domain::today() + chrono::Duration::days(11)).to_string();
     // The decision grants it, with the cash of the base salary in force.
-    let res = app
-        .post(DECISIONS)
-        .token(&w.officer)
-        .json(
-            json!({"number": "120/QĐ-VP", "decided_on": later, "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "nomination_ids": [id]}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = decide("120/QĐ-VP", &later).made(app, &w.officer).await;
     let decision = res.id();
     let award = res.body["awards"][0]["id"].as_str().unwrap().to_string();
     // 0.3 × 2 340 000 = 702 000, rounded up to 710 000.
     assert_eq!(res.body["awards"][0]["cash_amount"], 710_000);
     assert_eq!(res.body["awards"][0]["nomination_id"], id.as_str());
     // Decided once only.
-    app.post(DECISIONS)
-        .token(&w.officer)
-        .json(
-            json!({"number": "121/QĐ-VP", "decided_on": today, "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "nomination_ids": [id]}),
-        )
+    decide("121/QĐ-VP", &today)
+        .send(app, &w.officer)
         .await
         .problem(409, "not_approved");
     // The whole way is kept.
@@ -217,69 +163,51 @@ async fn a_nomination_goes_from_proposal_to_a_verifiable_award(app: &TestApp) {
         .json(credential.clone())
         .await;
     assert_eq!(res.body["status"], "valid", "{}", res.body);
-    let res = app
-        .get(&format!("{DECISIONS}/{decision}"))
-        .token(&w.officer)
-        .await;
-    app.post(&format!("{DECISIONS}/{decision}/revoke"))
-        .token(&w.officer)
-        .if_match(&res.etag())
-        .json(json!({"reason": "Kê khai thành tích không trung thực."}))
-        .await;
+    revoke_decision(
+        app,
+        &w.officer,
+        &decision,
+        "Kê khai thành tích không trung thực.",
+    )
+    .await;
     let res = app.post("/api/v1/public/verify").json(credential).await;
     assert_eq!(res.body["status"], "revoked", "{}", res.body);
 }
 
 async fn the_highest_titles_are_public_ten_working_days_before_the_council_meets(app: &TestApp) {
     let w = work(app).await;
-    let id = to_council(
-        app,
-        &w,
-        json!({"award_type": "chien_si_thi_dua_toan_quoc", "staff_id": w.staff_b[1], "year": 2026,
-               "summary": "Hai năm liền Chiến sĩ thi đua cấp tỉnh; sáng kiến có phạm vi toàn quốc."}),
-    )
-    .await;
-    let today = thidua::domain::today();
-    let me = app.get("/api/v1/auth/me").token(&w.admin).await;
-    let admin_id = me.body["user"]["id"].as_str().unwrap().to_string();
-    let res = app
-        .post("/api/v1/councils")
-        .token(&w.admin)
-        .json(
-            json!({"name": "Hội đồng Thi đua – Khen thưởng tỉnh", "org_unit_id": w.province,
-            "members": [{"user_id": admin_id, "position": "Chủ tịch Hội đồng"}]}),
-        )
+    let id = Nomination::of_staff("chien_si_thi_dua_toan_quoc", &w.staff_b[1])
+        .year(2026)
+        .summary("Hai năm liền Chiến sĩ thi đua cấp tỉnh; sáng kiến có phạm vi toàn quốc.")
+        .up_to_council(app, &w)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let council = res.id();
+    let today = thidua::domain::today();
+    let admin_id = app.user_id(&w.admin).await;
+    let council = Council::of(&w.province)
+        .name("Hội đồng Thi đua – Khen thưởng tỉnh")
+        .member(&admin_id, "Chủ tịch Hội đồng")
+        .formed(app, &w.admin)
+        .await;
     let schedule = |meets_on: String| {
-        let (council, id, admin) = (council.clone(), id.clone(), w.admin.clone());
-        async move {
-            app.post(&format!("/api/v1/councils/{council}/sessions"))
-                .token(&admin)
-                .json(json!({"title": "Phiên họp xét Chiến sĩ thi đua toàn quốc", "meets_on": meets_on,
-                    "nomination_ids": [id]}))
-                .await
-        }
+        Session::on(&meets_on, &[&id])
+            .title("Phiên họp xét Chiến sĩ thi đua toàn quốc")
+            .send(app, &w.admin, &council)
     };
     // Not yet published at all.
     schedule((today + chrono::Duration::days(30)).to_string())
         .await
         .problem(409, "disclosure_too_short");
     // Published from today: the law's 10 working days (the rules say so) end on `due`.
-    let res = app
-        .post("/api/v1/disclosures")
-        .token(&w.admin)
-        .json(json!({"title": "Công khai đề nghị Chiến sĩ thi đua toàn quốc", "org_unit_id": w.province,
-            "starts_on": today.to_string(), "working_days": 5, "nomination_ids": [id]}))
-        .await;
-    res.invalid("working_days");
-    let res = app
-        .post("/api/v1/disclosures")
-        .token(&w.admin)
-        .json(json!({"title": "Công khai đề nghị Chiến sĩ thi đua toàn quốc", "org_unit_id": w.province,
-            "starts_on": today.to_string(), "nomination_ids": [id]}))
-        .await;
+    let disclosure = Disclosure::of(&w.province, &[&id])
+        .title("Công khai đề nghị Chiến sĩ thi đua toàn quốc")
+        .starts_on(&today.to_string());
+    disclosure
+        .clone()
+        .working_days(5)
+        .send(app, &w.admin)
+        .await
+        .invalid("working_days");
+    let res = disclosure.send(app, &w.admin).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["working_days"], 10, "{}", res.body);
     let res = app

@@ -5,8 +5,12 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{
+    DECISIONS, Decision, Discipline, Evidence, NOMINATIONS, Nomination, act, another_department,
+    nominate, province_rules, revoke_decision, staff_leaves,
+};
 use crate::harness::{Res, TestApp};
-use crate::work::{PDF, Work, approved, multipart, work};
+use crate::work::{PDF, Work, multipart, work};
 
 db_tests!(
     nominations_go_up_the_hierarchy_to_the_granting_level,
@@ -21,11 +25,8 @@ db_tests!(
     the_seeded_quotas_hold_for_grassroots_and_state_titles,
 );
 
-pub const NOMINATIONS: &str = "/api/v1/nominations";
-pub const DECISIONS: &str = "/api/v1/award-decisions";
-
-/// Records a decision made before the service (award history) as the admin: `grants` are
-/// (award type code, staff id) pairs for `year`. Returns the decision's body.
+/// Records a decision of the province made before the service (award history) as the
+/// admin: `grants` are (award type code, staff id) pairs for `year`. Returns its body.
 pub async fn past_decision(
     app: &TestApp,
     w: &Work,
@@ -34,81 +35,22 @@ pub async fn past_decision(
     occasion: &str,
     grants: &[(&str, &str)],
 ) -> Value {
-    let recipients: Vec<Value> = grants
-        .iter()
-        .map(|(t, s)| json!({"award_type": t, "staff_id": s}))
-        .collect();
-    let res = app
-        .post(DECISIONS)
-        .token(&w.admin)
-        .json(json!({"number": number, "decided_on": format!("{}-01-20", year + 1),
-            "signer": "Nguyễn Văn Đệ", "authority": "Chủ tịch UBND tỉnh Nghệ An", "org_unit_id": w.province,
-            "award_year": year, "occasion": occasion, "recipients": recipients}))
-        .await;
-    assert_eq!(
-        res.status,
-        StatusCode::CREATED,
-        "decision {number}: {}",
-        res.body
-    );
-    res.body
-}
-
-/// Creates a nomination as `token`.
-pub async fn nominate(app: &TestApp, token: &str, body: Value) -> Res {
-    app.post(NOMINATIONS).token(token).json(body).await
-}
-
-/// Applies `action` to a nomination as `token`, reading its ETag first.
-pub async fn act(app: &TestApp, token: &str, id: &str, action: &str, reason: Option<&str>) -> Res {
-    let etag = app
-        .get(&format!("{NOMINATIONS}/{id}"))
-        .token(token)
-        .await
-        .header("etag")
-        .unwrap_or("\"v0\"")
-        .to_string();
-    app.post(&format!("{NOMINATIONS}/{id}/actions"))
-        .token(token)
-        .if_match(&etag)
-        .json(json!({"action": action, "reason": reason}))
-        .await
-}
-
-/// A nomination proposed by the office's officer, submitted and approved up to the council
-/// of its granting level (the admin approves at the province). Returns its id.
-pub async fn to_council(app: &TestApp, w: &Work, body: Value) -> String {
-    let res = nominate(app, &w.officer, body).await;
-    assert_eq!(res.status, StatusCode::CREATED, "nominate: {}", res.body);
-    let id = res.id();
-    let res = act(app, &w.officer, &id, "submit", None).await;
-    assert_eq!(res.status, StatusCode::OK, "submit: {}", res.body);
-    for _ in 0..4 {
-        let current = res_status(app, &w.admin, &id).await;
-        if current == "council_review" {
-            return id;
-        }
-        let res = act(app, &w.admin, &id, "approve", None).await;
-        assert_eq!(res.status, StatusCode::OK, "approve: {}", res.body);
+    let mut decision = Decision::of(&w.province, number, year)
+        .signer("Nguyễn Văn Đệ")
+        .authority("Chủ tịch UBND tỉnh Nghệ An")
+        .occasion(occasion);
+    for (award_type, staff) in grants {
+        decision = decision.grant_staff(award_type, staff);
     }
-    panic!("nomination {id} did not reach the council");
-}
-
-async fn res_status(app: &TestApp, token: &str, id: &str) -> String {
-    let res = app.get(&format!("{NOMINATIONS}/{id}")).token(token).await;
-    res.body["status"].as_str().unwrap_or_default().to_string()
+    decision.made(app, &w.admin).await.body
 }
 
 async fn nominations_go_up_the_hierarchy_to_the_granting_level(app: &TestApp) {
     let w = work(app).await;
     // A division proposes one of its staff for Lao động tiên tiến, granted by the office.
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[1], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ được giao năm 2025."}),
-    )
-    .await;
+    let res = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[1])
+        .send(app, &w.manager_a)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let ldtt = res.id();
     assert_eq!(res.body["status"], "draft");
@@ -156,13 +98,10 @@ async fn nominations_go_up_the_hierarchy_to_the_granting_level(app: &TestApp) {
     assert_eq!(res.body["steps"][2]["reason"], "Thiếu báo cáo thành tích.");
 
     // A province title goes office → province.
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": w.staff_a[1], "year": 2025,
-               "summary": "Ba năm liền Chiến sĩ thi đua cơ sở."}),
-    )
-    .await;
+    let res = Nomination::of_staff("chien_si_thi_dua_cap_tinh", &w.staff_a[1])
+        .summary("Ba năm liền Chiến sĩ thi đua cơ sở.")
+        .send(app, &w.manager_a)
+        .await;
     assert_eq!(res.body["granting_unit_id"], w.province, "{}", res.body);
     let cstd = res.id();
     act(app, &w.manager_a, &cstd, "submit", None).await;
@@ -245,41 +184,29 @@ async fn nominations_go_up_the_hierarchy_to_the_granting_level(app: &TestApp) {
         .token(&w.member_a)
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let _ = to_council(
-        app,
-        &w,
-        json!({"award_type": "giay_khen", "org_unit_id": w.division_b, "proposer_unit_id": w.office,
-               "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ."}),
-    )
-    .await;
+    Nomination::of_unit("giay_khen", &w.division_b)
+        .proposed_by(&w.office)
+        .up_to_council(app, &w)
+        .await;
 }
 
 async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &TestApp) {
     let w = work(app).await;
     // Past awards are recorded by admins only: nothing of them was voted here.
-    let past = json!({"number": "14/QĐ-VP", "decided_on": "2025-01-20", "signer": "Trần Văn Hùng",
-        "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2024,
-        "recipients": [{"award_type": "huan_chuong_lao_dong_hang_nhat", "staff_id": w.staff_a[0]}]});
-    app.post(DECISIONS)
-        .token(&w.officer)
-        .json(past)
+    // Decisions of the office for 2024, signed on 20 January 2025.
+    let office_decision = |number: &str| Decision::of(&w.office, number, 2024);
+    office_decision("14/QĐ-VP")
+        .grant_staff("huan_chuong_lao_dong_hang_nhat", &w.staff_a[0])
+        .send(app, &w.officer)
         .await
         .problem(403, "forbidden");
     // 2024-07-01 onwards the base salary is 2 340 000 VND.
-    let res = app
-        .post(DECISIONS)
-        .token(&w.admin)
-        .json(
-            json!({"number": "15/QĐ-VP", "decided_on": "2025-01-20", "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2024,
-            "recipients": [
-                {"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0]},
-                {"award_type": "chien_si_thi_dua_co_so", "staff_id": w.staff_a[0]},
-                {"award_type": "giay_khen", "org_unit_id": w.division_b}
-            ]}),
-        )
+    let res = office_decision("15/QĐ-VP")
+        .grant_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .grant_staff("chien_si_thi_dua_co_so", &w.staff_a[0])
+        .grant_unit("giay_khen", &w.division_b)
+        .made(app, &w.admin)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let decision = res.id();
     let cash: Vec<i64> = res.body["awards"]
         .as_array()
@@ -295,37 +222,24 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
     assert_eq!(res.body["period_from"], "2024-01-01");
 
     // A duplicate number, an award of the wrong kind, a nomination that did not pass.
-    let body = |number: &str, extra: Value| {
-        let mut b = json!({"number": number, "decided_on": "2025-01-20", "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2024});
-        for (k, v) in extra.as_object().unwrap() {
-            b[k] = v.clone();
-        }
-        b
-    };
-    app.post(DECISIONS)
-        .token(&w.admin)
-        .json(body(
-            "15/QĐ-VP",
-            json!({"recipients": [{"award_type": "giay_khen", "staff_id": w.staff_b[0]}]}),
-        ))
+    office_decision("15/QĐ-VP")
+        .grant_staff("giay_khen", &w.staff_b[0])
+        .send(app, &w.admin)
         .await
         .problem(409, "duplicate");
-    app.post(DECISIONS)
-        .token(&w.admin)
-        .json(body("16/QĐ-VP", json!({"recipients": [{"award_type": "tap_the_lao_dong_tien_tien", "staff_id": w.staff_b[0]}]})))
+    office_decision("16/QĐ-VP")
+        .grant_staff("tap_the_lao_dong_tien_tien", &w.staff_b[0])
+        .send(app, &w.admin)
         .await
         .invalid("recipients[0].award_type");
-    let res = nominate(
-        app,
-        &w.officer,
-        json!({"award_type": "giay_khen", "staff_id": w.staff_b[0], "year": 2024, "summary": "Hoàn thành xuất sắc."}),
-    )
-    .await;
-    let draft = res.id();
-    app.post(DECISIONS)
-        .token(&w.officer)
-        .json(body("17/QĐ-VP", json!({"nomination_ids": [draft]})))
+    let draft = Nomination::of_staff("giay_khen", &w.staff_b[0])
+        .year(2024)
+        .summary("Hoàn thành xuất sắc.")
+        .draft(app, &w.officer)
+        .await;
+    office_decision("17/QĐ-VP")
+        .nominations(&[&draft])
+        .send(app, &w.officer)
         .await
         .problem(409, "not_approved");
     // Nothing was written by the refusals.
@@ -336,22 +250,14 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
     assert_eq!(res.body["total"], 1, "{}", res.body);
     // A head of division does not issue decisions, even for their own division; the
     // office is not theirs to name.
-    let mut own = body(
-        "18/QĐ-VP",
-        json!({"recipients": [{"award_type": "giay_khen", "staff_id": w.staff_a[0]}]}),
-    );
-    own["org_unit_id"] = json!(w.division_a);
-    app.post(DECISIONS)
-        .token(&w.manager_a)
-        .json(own)
+    Decision::of(&w.division_a, "18/QĐ-VP", 2024)
+        .grant_staff("giay_khen", &w.staff_a[0])
+        .send(app, &w.manager_a)
         .await
         .problem(403, "forbidden");
-    app.post(DECISIONS)
-        .token(&w.manager_a)
-        .json(body(
-            "18/QĐ-VP",
-            json!({"recipients": [{"award_type": "giay_khen", "staff_id": w.staff_a[0]}]}),
-        ))
+    office_decision("18/QĐ-VP")
+        .grant_staff("giay_khen", &w.staff_a[0])
+        .send(app, &w.manager_a)
         .await
         .invalid("org_unit_id");
 
@@ -406,24 +312,21 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
         .await
         .problem(404, "not_found");
 
-    // Revocation revokes the awards; the export no longer lists them.
-    let res = app
-        .get(&format!("{DECISIONS}/{decision}"))
-        .token(&w.officer)
-        .await;
-    let etag = res.etag();
+    // Revocation revokes the awards (at the current version only); the export no longer
+    // lists them.
     app.post(&format!("{DECISIONS}/{decision}/revoke"))
         .token(&w.officer)
         .if_match("\"v9\"")
         .json(json!({"reason": "Kê khai thành tích không trung thực."}))
         .await
         .problem(412, "version_mismatch");
-    let res = app
-        .post(&format!("{DECISIONS}/{decision}/revoke"))
-        .token(&w.officer)
-        .if_match(&etag)
-        .json(json!({"reason": "Kê khai thành tích không trung thực."}))
-        .await;
+    let res = revoke_decision(
+        app,
+        &w.officer,
+        &decision,
+        "Kê khai thành tích không trung thực.",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["status"], "revoked");
     assert!(
@@ -443,6 +346,15 @@ async fn decisions_record_awards_with_cash_and_revocation_revokes_them(app: &Tes
         .token(&w.officer)
         .await;
     assert_eq!(res.body["total"], 3, "{}", res.body);
+}
+
+/// Submits nominations as one batch as `token`: all of them or, refused, none.
+async fn submit_together(app: &TestApp, token: &str, ids: &[impl AsRef<str>]) -> Res {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+    app.post(&format!("{NOMINATIONS}/submit"))
+        .token(token)
+        .json(json!({ "ids": ids }))
+        .await
 }
 
 /// The eligibility of a nomination, read by the admin.
@@ -469,12 +381,11 @@ fn passed(e: &Value, rule: &str) -> bool {
 }
 
 /// A draft nomination by the admin; returns its id.
-async fn draft(app: &TestApp, w: &Work, body: Value) -> String {
-    let mut body = body;
-    body["summary"] = json!("Thành tích được tóm tắt trong báo cáo kèm theo.");
-    let res = nominate(app, &w.admin, body).await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    res.id()
+async fn draft(app: &TestApp, w: &Work, nomination: Nomination) -> String {
+    nomination
+        .summary("Thành tích được tóm tắt trong báo cáo kèm theo.")
+        .draft(app, &w.admin)
+        .await
 }
 
 /// Records an initiative of `author`: a national scope is the admin's to record.
@@ -736,7 +647,7 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": binh, "year": 2024}),
+        Nomination::of_staff("chien_si_thi_dua_cap_tinh", binh).year(2024),
     )
     .await;
     let e = eligibility(app, &w, &id).await;
@@ -747,7 +658,7 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": cuong, "year": 2024}),
+        Nomination::of_staff("chien_si_thi_dua_cap_tinh", cuong).year(2024),
     )
     .await;
     let e = eligibility(app, &w, &id).await;
@@ -770,7 +681,7 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": an, "year": 2025}),
+        Nomination::of_staff("chien_si_thi_dua_cap_tinh", an).year(2025),
     )
     .await;
     let e = eligibility(app, &w, &id).await;
@@ -780,14 +691,14 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_co_so", "staff_id": an, "year": 2025}),
+        Nomination::of_staff("chien_si_thi_dua_co_so", an).year(2025),
     )
     .await;
     assert!(passed(&eligibility(app, &w, &id).await, "initiative"));
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_co_so", "staff_id": duc, "year": 2025}),
+        Nomination::of_staff("chien_si_thi_dua_co_so", duc).year(2025),
     )
     .await;
     assert!(!passed(&eligibility(app, &w, &id).await, "initiative"));
@@ -816,7 +727,7 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_toan_quoc", "staff_id": duc, "year": 2025}),
+        Nomination::of_staff("chien_si_thi_dua_toan_quoc", duc).year(2025),
     )
     .await;
     let e = eligibility(app, &w, &id).await;
@@ -827,33 +738,25 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_toan_quoc", "staff_id": binh, "year": 2025}),
+        Nomination::of_staff("chien_si_thi_dua_toan_quoc", binh).year(2025),
     )
     .await;
     let e = eligibility(app, &w, &id).await;
     assert!(!passed(&e, "requires") && !passed(&e, "initiative"), "{e}");
 
     // Discipline: achievements count only from its end; none while it runs.
-    let res = app
-        .post("/api/v1/disciplines")
-        .token(&w.officer)
-        .json(
-            json!({"staff_id": binh, "level": "reprimand", "reason": "Vi phạm quy chế làm việc",
-            "starts_on": "2025-03-01", "ends_on": "2025-08-31"}),
-        )
+    Discipline::of(binh, "reprimand", "Vi phạm quy chế làm việc", "2025-03-01")
+        .ends_on("2025-08-31")
+        .recorded(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     // A member may not record discipline, even their own; others' records are not seen.
-    app.post("/api/v1/disciplines")
-        .token(&w.member_a)
-        .json(
-            json!({"staff_id": an, "level": "reprimand", "reason": "x", "starts_on": "2025-03-01"}),
-        )
+    let reprimand = |staff: &str| Discipline::of(staff, "reprimand", "Đi muộn", "2025-03-01");
+    reprimand(an)
+        .send(app, &w.member_a)
         .await
         .problem(403, "forbidden");
-    app.post("/api/v1/disciplines")
-        .token(&w.member_a)
-        .json(json!({"staff_id": binh, "level": "reprimand", "reason": "x", "starts_on": "2025-03-01"}))
+    reprimand(binh)
+        .send(app, &w.member_a)
         .await
         .invalid("staff_id");
     app.post("/api/v1/disciplines")
@@ -876,7 +779,7 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": binh, "year": 2025}),
+        Nomination::of_staff("lao_dong_tien_tien", binh).year(2025),
     )
     .await;
     let e = eligibility(app, &w, &id).await;
@@ -885,18 +788,17 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": binh, "year": 2026}),
+        Nomination::of_staff("chien_si_thi_dua_cap_tinh", binh).year(2026),
     )
     .await;
     assert!(!passed(&eligibility(app, &w, &id).await, "requires"));
-    app.post("/api/v1/disciplines")
-        .token(&w.officer)
-        .json(json!({"staff_id": dung, "level": "warning", "reason": "Vi phạm kỷ luật lao động", "starts_on": "2025-06-01"}))
+    Discipline::of(dung, "warning", "Vi phạm kỷ luật lao động", "2025-06-01")
+        .recorded(app, &w.officer)
         .await;
     let id = draft(
         app,
         &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": dung, "year": 2025}),
+        Nomination::of_staff("lao_dong_tien_tien", dung).year(2025),
     )
     .await;
     let e = eligibility(app, &w, &id).await;
@@ -931,7 +833,7 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let next = draft(
         app,
         &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": dung, "year": 2026}),
+        Nomination::of_staff("lao_dong_tien_tien", dung).year(2026),
     )
     .await;
     assert!(passed(&eligibility(app, &w, &next).await, "discipline"));
@@ -939,7 +841,7 @@ async fn individual_titles_read_consecutive_years_initiatives_and_discipline(app
     let id = draft(
         app,
         &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": cuong, "year": 2025}),
+        Nomination::of_staff("lao_dong_tien_tien", cuong).year(2025),
     )
     .await;
     assert_eq!(eligibility(app, &w, &id).await["eligible"], true);
@@ -963,7 +865,7 @@ async fn collective_titles_count_their_members(app: &TestApp) {
         &[("lao_dong_tien_tien", an), ("lao_dong_tien_tien", binh)],
     )
     .await;
-    let unit = |t: &str| json!({"award_type": t, "org_unit_id": w.division_a, "proposer_unit_id": w.office, "year": 2025});
+    let unit = |t: &str| Nomination::of_unit(t, &w.division_a).proposed_by(&w.office);
     // Two of three members (66.7 %): enough for Tập thể lao động tiên tiến (50 %), not for
     // xuất sắc (70 % and a Chiến sĩ thi đua cơ sở).
     let tt = draft(app, &w, unit("tap_the_lao_dong_tien_tien")).await;
@@ -991,25 +893,11 @@ async fn collective_titles_count_their_members(app: &TestApp) {
     let e = eligibility(app, &w, &xs).await;
     assert_eq!(e["eligible"], true, "{e}");
     // A member who leaves no longer counts, nor do their titles.
-    let res = app
-        .get(&format!("/api/v1/staff/{cuong}"))
-        .token(&w.admin)
-        .await;
-    app.patch(&format!("/api/v1/staff/{cuong}"))
-        .token(&w.admin)
-        .if_match(&res.etag())
-        .json(json!({"active": false}))
-        .await;
+    staff_leaves(app, &w.admin, cuong).await;
     let e = eligibility(app, &w, &xs).await;
     assert!(passed(&e, "members_share"), "two of two: {e}");
     // Titles of another year do not count.
-    let other = draft(
-        app,
-        &w,
-        json!({"award_type": "tap_the_lao_dong_xuat_sac", "org_unit_id": w.division_a,
-        "proposer_unit_id": w.office, "year": 2024}),
-    )
-    .await;
+    let other = draft(app, &w, unit("tap_the_lao_dong_xuat_sac").year(2024)).await;
     assert!(!passed(
         &eligibility(app, &w, &other).await,
         "members_share"
@@ -1032,14 +920,14 @@ async fn intervals_count_from_the_achievement_period_of_the_last_award(app: &Tes
     let ok = draft(
         app,
         &w,
-        json!({"award_type": "bang_khen_thu_tuong", "staff_id": dung, "year": 2025}),
+        Nomination::of_staff("bang_khen_thu_tuong", dung).year(2025),
     )
     .await;
     assert!(passed(&eligibility(app, &w, &ok).await, "interval"));
     let early = draft(
         app,
         &w,
-        json!({"award_type": "bang_khen_thu_tuong", "staff_id": dung, "year": 2024}),
+        Nomination::of_staff("bang_khen_thu_tuong", dung).year(2024),
     )
     .await;
     let e = eligibility(app, &w, &early).await;
@@ -1048,7 +936,7 @@ async fn intervals_count_from_the_achievement_period_of_the_last_award(app: &Tes
     let old = draft(
         app,
         &w,
-        json!({"award_type": "bang_khen_thu_tuong", "staff_id": dung, "year": 2023}),
+        Nomination::of_staff("bang_khen_thu_tuong", dung).year(2023),
     )
     .await;
     let e = eligibility(app, &w, &old).await;
@@ -1058,7 +946,7 @@ async fn intervals_count_from_the_achievement_period_of_the_last_award(app: &Tes
     let none = draft(
         app,
         &w,
-        json!({"award_type": "huan_chuong_lao_dong_hang_ba", "staff_id": dung, "year": 2025}),
+        Nomination::of_staff("huan_chuong_lao_dong_hang_ba", dung).year(2025),
     )
     .await;
     let e = eligibility(app, &w, &none).await;
@@ -1080,11 +968,7 @@ async fn intervals_count_from_the_achievement_period_of_the_last_award(app: &Tes
     )
     .await;
     assert!(passed(&eligibility(app, &w, &none).await, "interval"));
-    app.post(&format!("{DECISIONS}/{}/revoke", d["id"].as_str().unwrap()))
-        .token(&w.admin)
-        .if_match("\"v1\"")
-        .json(json!({"reason": "Thu hồi."}))
-        .await;
+    revoke_decision(app, &w.admin, d["id"].as_str().unwrap(), "Thu hồi.").await;
     assert!(!passed(&eligibility(app, &w, &none).await, "interval"));
 }
 
@@ -1102,31 +986,26 @@ async fn quotas_are_checked_when_a_batch_is_submitted(app: &TestApp) {
         .collect();
     past_decision(app, &w, "1/QĐ", 2026, "annual", &ldtt).await;
     // The province allows Chiến sĩ thi đua cơ sở for 40 % of Lao động tiên tiến: 2 of 5.
-    let res = app
-        .post("/api/v1/rule-sets")
-        .token(&w.admin)
-        .json(json!({"code": "na-2026", "name": "Quy định thi đua, khen thưởng tỉnh Nghệ An",
-            "legal_source": "Quyết định số 25/2025/QĐ-UBND", "valid_from": "2026-01-01", "org_unit_id": w.province,
-            "rules": {"chien_si_thi_dua_co_so": {"initiative_scope": "unit",
-                "quota": {"max_percent": 40.0, "of_award_type": "lao_dong_tien_tien"}}}}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    province_rules(
+        app,
+        &w,
+        "na-2026",
+        "2026-01-01",
+        json!({"chien_si_thi_dua_co_so": {"initiative_scope": "unit",
+            "quota": {"max_percent": 40.0, "of_award_type": "lao_dong_tien_tien"}}}),
+    )
+    .await;
     let mut ids = Vec::new();
     for s in &everyone[..3] {
-        let res = nominate(
-            app,
-            &w.officer,
-            json!({"award_type": "chien_si_thi_dua_co_so", "staff_id": s, "proposer_unit_id": w.office,
-                   "year": 2026, "summary": "Hoàn thành xuất sắc nhiệm vụ, có sáng kiến."}),
-        )
-        .await;
-        ids.push(res.id());
+        let id = Nomination::of_staff("chien_si_thi_dua_co_so", s)
+            .proposed_by(&w.office)
+            .year(2026)
+            .summary("Hoàn thành xuất sắc nhiệm vụ, có sáng kiến.")
+            .draft(app, &w.officer)
+            .await;
+        ids.push(id);
     }
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.officer)
-        .json(json!({"ids": ids}))
-        .await;
+    let res = submit_together(app, &w.officer, &ids).await;
     res.problem(409, "quota_exceeded");
     assert!(
         res.body["detail"].as_str().unwrap().contains("quota of 2"),
@@ -1139,21 +1018,13 @@ async fn quotas_are_checked_when_a_batch_is_submitted(app: &TestApp) {
         .token(&w.officer)
         .await;
     assert_eq!(res.body["total"], 3, "{}", res.body);
-    app.post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.officer)
-        .json(json!({"ids": [ids[0], ids[0]]}))
+    submit_together(app, &w.officer, &[&ids[0], &ids[0]])
         .await
         .invalid("ids[1]");
-    app.post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.manager_a)
-        .json(json!({"ids": [ids[0]]}))
+    submit_together(app, &w.manager_a, &[&ids[0]])
         .await
         .problem(403, "forbidden");
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.officer)
-        .json(json!({"ids": [ids[0], ids[1]]}))
-        .await;
+    let res = submit_together(app, &w.officer, &[&ids[0], &ids[1]]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(
         res.body["items"]
@@ -1170,14 +1041,10 @@ async fn quotas_are_checked_when_a_batch_is_submitted(app: &TestApp) {
 
 async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) {
     let w = work(app).await;
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[2], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ."}),
-    )
-    .await;
-    let id = res.id();
+    let id = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[2])
+        .summary("Hoàn thành tốt nhiệm vụ.")
+        .draft(app, &w.manager_a)
+        .await;
     let upload = |token: String, name: &'static str, content: &'static [u8]| {
         let id = id.clone();
         async move {
@@ -1319,15 +1186,7 @@ async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) 
         .token(&w.member_a)
         .await;
     assert_eq!(res.body["total"], 1, "{}", res.body);
-    let (_, other) = {
-        let unit = app
-            .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-            .await;
-        let token = app
-            .user(&w.admin, "canbo.snv", &["officer"], Some(&unit))
-            .await;
-        (unit, token)
-    };
+    let (_, other) = another_department(app, &w).await;
     let res = app
         .get(&format!("/api/v1/initiatives/{initiative}"))
         .token(&other)
@@ -1340,21 +1199,23 @@ async fn dossiers_and_initiatives_are_kept_by_the_proposing_unit(app: &TestApp) 
 async fn a_minimum_score_reads_the_plan_board(app: &TestApp) {
     let w = work(app).await;
     // The province asks 5 points on the plan for a Giấy khen (the seeds ask none).
-    let res = app
-        .post("/api/v1/rule-sets")
-        .token(&w.admin)
-        .json(json!({"code": "na-diem", "name": "Thang điểm Giấy khen", "legal_source": "Quyết định số 30/2026/QĐ-UBND",
-            "valid_from": "2026-01-01", "org_unit_id": w.province, "rules": {"giay_khen": {"min_score": 5.0}}}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    approved(
+    province_rules(
         app,
-        &w.manager_a,
-        &w.officer,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 1}),
+        &w,
+        "na-diem",
+        "2026-01-01",
+        json!({"giay_khen": {"min_score": 5.0}}),
     )
     .await;
-    let scored = |staff: &str, plan: Option<&str>| json!({"award_type": "giay_khen", "staff_id": staff, "year": 2026, "plan_id": plan});
+    Evidence::of_staff(&w.individual, &w.staff_a[0])
+        .value(1)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
+    let scored = |staff: &str, plan: Option<&str>| {
+        Nomination::of_staff("giay_khen", staff)
+            .year(2026)
+            .plan(plan)
+    };
     let id = draft(app, &w, scored(&w.staff_a[0], Some(&w.plan))).await;
     let e = eligibility(app, &w, &id).await;
     assert!(passed(&e, "min_score"), "{e}");
@@ -1383,14 +1244,13 @@ async fn the_seeded_quotas_hold_for_grassroots_and_state_titles(app: &TestApp) {
         .map(|s| ("lao_dong_tien_tien", *s))
         .collect();
     past_decision(app, &w, "1/QĐ", 2026, "annual", &ldtt).await;
-    let res = nominate(
-        app,
-        &w.officer,
-        json!({"award_type": "chien_si_thi_dua_co_so", "staff_id": w.staff_a[0], "proposer_unit_id": w.office,
-               "year": 2026, "summary": "Hoàn thành xuất sắc nhiệm vụ, có sáng kiến."}),
-    )
-    .await;
-    let res = act(app, &w.officer, &res.id(), "submit", None).await;
+    let id = Nomination::of_staff("chien_si_thi_dua_co_so", &w.staff_a[0])
+        .proposed_by(&w.office)
+        .year(2026)
+        .summary("Hoàn thành xuất sắc nhiệm vụ, có sáng kiến.")
+        .draft(app, &w.officer)
+        .await;
+    let res = act(app, &w.officer, &id, "submit", None).await;
     res.problem(409, "quota_exceeded");
     assert!(
         res.body["detail"].as_str().unwrap().contains("quota of 0"),
@@ -1404,65 +1264,45 @@ async fn the_seeded_quotas_hold_for_grassroots_and_state_titles(app: &TestApp) {
     for (code, name) in [("NA-SNV", "Sở Nội vụ"), ("NA-STC", "Sở Tài chính")] {
         units.push(app.unit(&w.admin, code, name, Some(&w.province)).await);
     }
-    let flags: Vec<Value> = units
-        .iter()
-        .map(|u| json!({"award_type": "co_thi_dua_cap_tinh", "org_unit_id": u}))
-        .collect();
-    let res = app
-        .post(DECISIONS)
-        .token(&w.admin)
-        .json(json!({"number": "2/QĐ-UBND", "decided_on": "2027-01-20", "signer": "Nguyễn Văn Đệ",
-            "authority": "Chủ tịch UBND tỉnh Nghệ An", "org_unit_id": w.province, "award_year": 2026,
-            "recipients": flags}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let flags = units.iter().fold(
+        Decision::of(&w.province, "2/QĐ-UBND", 2026)
+            .signer("Nguyễn Văn Đệ")
+            .authority("Chủ tịch UBND tỉnh Nghệ An"),
+        |decision, unit| decision.grant_unit("co_thi_dua_cap_tinh", unit),
+    );
+    flags.made(app, &w.admin).await;
     let mut ids = Vec::new();
     for u in &units[3..] {
-        let res = nominate(
-            app,
-            &w.admin,
-            json!({"award_type": "co_thi_dua_chinh_phu", "org_unit_id": u, "proposer_unit_id": w.province,
-                   "year": 2026, "summary": "Dẫn đầu khối thi đua các sở, ban, ngành năm 2026."}),
-        )
-        .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        ids.push(res.id());
+        let id = Nomination::of_unit("co_thi_dua_chinh_phu", u)
+            .proposed_by(&w.province)
+            .year(2026)
+            .summary("Dẫn đầu khối thi đua các sở, ban, ngành năm 2026.")
+            .draft(app, &w.admin)
+            .await;
+        ids.push(id);
     }
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.admin)
-        .json(json!({"ids": ids}))
-        .await;
+    let res = submit_together(app, &w.admin, &ids).await;
     res.problem(409, "quota_exceeded");
     assert!(
         res.body["detail"].as_str().unwrap().contains("quota of 1"),
         "{}",
         res.body
     );
-    let res = app
-        .post(&format!("{NOMINATIONS}/submit"))
-        .token(&w.admin)
-        .json(json!({"ids": [ids[0]]}))
-        .await;
+    let res = submit_together(app, &w.admin, &[&ids[0]]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // Tập thể lao động tiên tiến needs at least half its members Lao động tiên tiến: a
     // unit where one of three holds it fails.
-    let res = app
-        .post(DECISIONS)
-        .token(&w.admin)
-        .json(
-            json!({"number": "3/QĐ", "decided_on": "2026-01-20", "signer": "Nguyễn Văn Đệ",
-            "authority": "Chánh Văn phòng", "org_unit_id": w.office, "award_year": 2025,
-            "recipients": [{"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0]}]}),
-        )
+    Decision::of(&w.office, "3/QĐ", 2025)
+        .signer("Nguyễn Văn Đệ")
+        .authority("Chánh Văn phòng")
+        .grant_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .made(app, &w.admin)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let id = draft(
         app,
         &w,
-        json!({"award_type": "tap_the_lao_dong_tien_tien", "org_unit_id": w.division_a,
-        "proposer_unit_id": w.office, "year": 2025}),
+        Nomination::of_unit("tap_the_lao_dong_tien_tien", &w.division_a).proposed_by(&w.office),
     )
     .await;
     let e = eligibility(app, &w, &id).await;

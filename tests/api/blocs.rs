@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Bloc, Evidence, Plan, Registration, another_department, move_to};
 use crate::harness::{Res, TestApp};
-use crate::work::{Work, approved, move_to, record, work};
+use crate::work::{Work, work};
 
 db_tests!(
     blocs_are_made_by_officers_of_the_owner_with_members_below_it,
@@ -30,17 +31,6 @@ async fn more_divisions(app: &TestApp, w: &Work) -> (String, String) {
         .unit(&w.admin, "NA-VP-DT", "Phòng Đào tạo", Some(&w.office))
         .await;
     (plans, training)
-}
-
-/// An officer of another department of the province, who sees nothing of the office.
-async fn outsider(app: &TestApp, w: &Work) -> (String, String) {
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let token = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
-    (other, token)
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -109,31 +99,27 @@ async fn blocs_are_made_by_officers_of_the_owner_with_members_below_it(app: &Tes
     assert!(res.body["description"].is_null());
 
     // Members lie strictly below the owner: not the owner, not above it, not beside it.
-    let (other, outsider) = outsider(app, &w).await;
-    let bloc = |members: Vec<&String>| json!({"name": "Khối thử", "owner_id": w.office, "member_ids": members});
-    let res = create(app, &w.officer, bloc(vec![&w.division_a, &w.office])).await;
+    let (other, outsider) = another_department(app, &w).await;
+    let bloc = |members: &[&str]| Bloc::of(&w.office, "Khối thử", members);
+    let res = bloc(&[&w.division_a, &w.office])
+        .send(app, &w.officer)
+        .await;
     res.invalid("member_ids[1]");
-    let res = create(app, &w.admin, bloc(vec![&w.province])).await;
+    let res = bloc(&[&w.province]).send(app, &w.admin).await;
     res.invalid("member_ids[0]");
-    let res = create(
-        app,
-        &w.admin,
-        bloc(vec![&w.division_a, &w.division_b, &other]),
-    )
-    .await;
+    let res = bloc(&[&w.division_a, &w.division_b, &other])
+        .send(app, &w.admin)
+        .await;
     res.invalid("member_ids[2]");
-    let unknown = "019ab0a4-a000-7000-8000-00000000dead".to_string();
-    create(app, &w.officer, bloc(vec![&unknown]))
+    bloc(&["019ab0a4-a000-7000-8000-00000000dead"])
+        .send(app, &w.officer)
         .await
         .invalid("member_ids[0]");
     // Each once.
-    create(
-        app,
-        &w.officer,
-        bloc(vec![&w.division_a, &w.division_b, &w.division_a]),
-    )
-    .await
-    .invalid("member_ids[2]");
+    bloc(&[&w.division_a, &w.division_b, &w.division_a])
+        .send(app, &w.officer)
+        .await
+        .invalid("member_ids[2]");
     // A name is needed.
     create(
         app,
@@ -161,40 +147,27 @@ async fn blocs_are_made_by_officers_of_the_owner_with_members_below_it(app: &Tes
         .json(json!({"active": false}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "archive a unit: {}", res.body);
-    create(app, &w.officer, bloc(vec![&w.division_a, &plans]))
+    bloc(&[&w.division_a, &plans])
+        .send(app, &w.officer)
         .await
         .invalid("member_ids[1]");
 
     // A unit head keeps no bloc, even of their own division; the office is out of their sight.
-    create(
-        app,
-        &w.manager_a,
-        json!({"name": "Khối của phòng", "owner_id": w.division_a, "member_ids": []}),
-    )
-    .await
-    .problem(403, "forbidden");
-    create(
-        app,
-        &w.manager_a,
-        json!({"name": "Khối tổng hợp 2", "owner_id": w.office, "member_ids": [w.division_a]}),
-    )
-    .await
-    .invalid("owner_id");
-    create(
-        app,
-        &w.member_a,
-        json!({"name": "Khối của phòng", "owner_id": w.division_a, "member_ids": []}),
-    )
-    .await
-    .problem(403, "forbidden");
+    let own = Bloc::of(&w.division_a, "Khối của phòng", &[]);
+    own.clone()
+        .send(app, &w.manager_a)
+        .await
+        .problem(403, "forbidden");
+    Bloc::of(&w.office, "Khối tổng hợp 2", &[&w.division_a])
+        .send(app, &w.manager_a)
+        .await
+        .invalid("owner_id");
+    own.send(app, &w.member_a).await.problem(403, "forbidden");
     // An officer elsewhere does not see the office.
-    create(
-        app,
-        &outsider,
-        json!({"name": "Khối tổng hợp 3", "owner_id": w.office, "member_ids": [w.division_a]}),
-    )
-    .await
-    .invalid("owner_id");
+    Bloc::of(&w.office, "Khối tổng hợp 3", &[&w.division_a])
+        .send(app, &outsider)
+        .await
+        .invalid("owner_id");
     // An officer of the office may also make blocs of a division's units (none yet: empty).
     let res = create(
         app,
@@ -212,31 +185,20 @@ async fn blocs_are_made_by_officers_of_the_owner_with_members_below_it(app: &Tes
 async fn blocs_are_listed_searched_changed_and_archived(app: &TestApp) {
     let w = work(app).await;
     let (plans, _) = more_divisions(app, &w).await;
-    let res = create(
-        app,
-        &w.officer,
-        json!({"name": "Khối tổng hợp", "owner_id": w.office, "member_ids": [w.division_a, w.division_b]}),
+    let general = Bloc::of(&w.office, "Khối tổng hợp", &[&w.division_a, &w.division_b])
+        .made(app, &w.officer)
+        .await;
+    let cluster = Bloc::of(
+        &w.office,
+        "Cụm thi đua các phòng chuyên môn",
+        &[&w.division_b],
     )
+    .made(app, &w.officer)
     .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let general = res.id();
-    let res = create(
-        app,
-        &w.officer,
-        json!({"name": "Cụm thi đua các phòng chuyên môn", "owner_id": w.office, "member_ids": [w.division_b]}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let cluster = res.id();
     // A bloc owned by the province, seen by the admin.
-    let res = create(
-        app,
-        &w.admin,
-        json!({"name": "Khối các sở, ban, ngành", "owner_id": w.province, "member_ids": [w.office]}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let province_bloc = res.id();
+    let province_bloc = Bloc::of(&w.province, "Khối các sở, ban, ngành", &[&w.office])
+        .made(app, &w.admin)
+        .await;
 
     let list = |token: &str, query: &str| {
         let token = token.to_string();
@@ -321,7 +283,7 @@ async fn blocs_are_listed_searched_changed_and_archived(app: &TestApp) {
         strings(&res.body["member_ids"]),
         [w.division_b.as_str(), w.division_a.as_str()]
     );
-    let (_, outsider) = outsider(app, &w).await;
+    let (_, outsider) = another_department(app, &w).await;
     assert_eq!(list(&outsider, "").await.ids(), [province_bloc.as_str()]);
     for id in [general.as_str(), cluster.as_str()] {
         app.get(&format!("{BLOCS}/{id}"))
@@ -522,51 +484,32 @@ fn line(rank: u64, unit: &str, total: f64, achieved: i64, registered: bool) -> L
 async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) {
     let w = work(app).await;
     let (plans, training) = more_divisions(app, &w).await;
-    let res = create(
-        app,
-        &w.officer,
-        json!({"name": "Khối các phòng thuộc Văn phòng", "owner_id": w.office,
-               "member_ids": [w.division_a, w.division_b, plans, training]}),
+    let bloc = Bloc::of(
+        &w.office,
+        "Khối các phòng thuộc Văn phòng",
+        &[&w.division_a, &w.division_b, &plans, &training],
     )
+    .made(app, &w.officer)
     .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let bloc = res.id();
     // Division A registered for 2026; B registered, then withdrew.
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-                     "org_unit_id": w.division_b, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    let withdrawn = Registration::of_unit(&w.plan, &w.division_b, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let res = app
-        .patch(&format!("/api/v1/registrations/{}", res.id()))
+        .patch(&format!("/api/v1/registrations/{withdrawn}"))
         .token(&w.officer)
         .if_match("\"v1\"")
         .json(json!({"status": "withdrawn"}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.manager_a)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-                     "org_unit_id": w.division_a, "titles": ["tap_the_lao_dong_xuat_sac"]}),
-        )
+    Registration::of_unit(&w.plan, &w.division_a, &["tap_the_lao_dong_xuat_sac"])
+        .registered(app, &w.manager_a)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     // Registered for another year does not count for 2026.
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2027, "subject": "collective",
-                     "org_unit_id": w.division_b, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    Registration::of_unit(&w.plan, &w.division_b, &["tap_the_lao_dong_tien_tien"])
+        .year(2027)
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 
     // Before any evidence: all at 0, one rank, in Vietnamese name order.
     let (body, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
@@ -604,23 +547,23 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     );
 
     // 1. A tie on points and on criteria achieved.
-    let at = |criterion: &str, unit: &str, value: f64| json!({"criterion_id": criterion, "year": 2026, "org_unit_id": unit, "value": value, "as_of": "2026-06-30"});
-    approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        at(&w.count, &w.division_a, 2.0),
-    )
-    .await;
-    approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        at(&w.score, &w.division_a, 8.0),
-    )
-    .await;
-    approved(app, &w.officer, &w.admin, at(&w.count, &w.division_b, 4.0)).await;
-    approved(app, &w.officer, &w.admin, at(&w.score, &w.division_b, 4.0)).await;
+    let at = |criterion: &str, unit: &str, value: f64| {
+        Evidence::of_unit(criterion, unit)
+            .value(value)
+            .measured_on("2026-06-30")
+    };
+    at(&w.count, &w.division_a, 2.0)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
+    at(&w.score, &w.division_a, 8.0)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
+    at(&w.count, &w.division_b, 4.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    at(&w.score, &w.division_b, 4.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
     let (_, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
     assert_eq!(
         lines,
@@ -634,12 +577,15 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
 
     // 2. The same total with fewer criteria achieved ranks below; evidence awaiting review
     //    counts for nothing.
-    approved(app, &w.officer, &w.admin, at(&w.count, &plans, 3.0)).await;
-    approved(app, &w.officer, &w.admin, at(&w.score, &plans, 6.0)).await;
-    let res = record(app, &w.officer, at(&w.count, &training, 4.0)).await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let res = move_to(app, &w.officer, &res.id(), json!({"status": "submitted"})).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    at(&w.count, &plans, 3.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    at(&w.score, &plans, 6.0)
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    at(&w.count, &training, 4.0)
+        .submitted(app, &w.officer)
+        .await;
     let (_, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
     assert_eq!(
         lines,
@@ -652,17 +598,11 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     );
 
     // 3. A reviewer's score replaces the computed points and breaks the tie.
-    let res = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 8,
-               "as_of": "2026-09-30"}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let scored = res.id();
-    let res = move_to(app, &w.manager_a, &scored, json!({"status": "submitted"})).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let scored = Evidence::of_unit(&w.score, &w.division_a)
+        .value(8)
+        .measured_on("2026-09-30")
+        .submitted(app, &w.manager_a)
+        .await;
     let res = move_to(
         app,
         &w.officer,
@@ -683,14 +623,11 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     );
 
     // 4. The share of trained staff earns points: one of B's two staff → 50 % → 5.
-    approved(
-        app,
-        &w.officer,
-        &w.admin,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_b[0], "value": 1,
-               "as_of": "2026-06-30"}),
-    )
-    .await;
+    Evidence::of_staff(&w.individual, &w.staff_b[0])
+        .value(1)
+        .measured_on("2026-06-30")
+        .approved(app, &w.officer, &w.admin)
+        .await;
     let (_, lines) = ranking(app, &w.officer, &bloc, &w.plan).await;
     assert_eq!(
         lines,
@@ -758,7 +695,7 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
     .token(&w.officer)
     .await
     .problem(404, "not_found");
-    let (_, outsider) = outsider(app, &w).await;
+    let (_, outsider) = another_department(app, &w).await;
     app.get(&format!("{BLOCS}/{bloc}/ranking?plan={}&year=2026", w.plan))
         .token(&outsider)
         .await
@@ -766,19 +703,10 @@ async fn ranking_follows_points_then_achieved_criteria_then_name(app: &TestApp) 
 
     // A plan with no collective criteria scores every member 0 (not -0) and ranks them
     // together.
-    let res = app
-        .post("/api/v1/plans")
-        .token(&w.officer)
-        .json(json!({
-            "issuer_id": w.office,
-            "title": "Kế hoạch thi đua chuyên đề cải cách hành chính",
-            "number": "15/KH-VP",
-            "issued_on": "2026-01-10",
-            "phases": [{"name": "Năm 2026", "start_date": "2026-01-01", "end_date": "2026-12-31"}]
-        }))
+    let empty_plan = Plan::of(&w.office)
+        .title("Kế hoạch thi đua chuyên đề cải cách hành chính")
+        .draft(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let empty_plan = res.id();
     let res = app
         .get(&format!(
             "{BLOCS}/{bloc}/ranking?plan={empty_plan}&year=2026"

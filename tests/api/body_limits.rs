@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 
 use crate::db_tests;
+use crate::fixtures::Evidence;
 use crate::harness::{ServerProcess, Streamed, TestApp, post_streamed, post_streamed_after};
 
 db_tests!(
@@ -199,19 +200,17 @@ async fn a_form_holds_little_beside_its_file(app: &TestApp) {
     // One who may attach a file to this evidence sends a form whose other part never ends:
     // it is read up to the room a form has beside its file, not to the end.
     let w = crate::work::work(app).await;
-    let res = app
-        .post("/api/v1/evidence")
-        .token(&w.manager_a)
-        .json(serde_json::json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}))
+    let id = Evidence::of_unit(&w.count, &w.division_a)
+        .value(1)
+        .recorded(app, &w.manager_a)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let bearer = format!("Bearer {}", w.manager_a);
     let headers = [
         ("Authorization", bearer.as_str()),
         ("Content-Type", "multipart/form-data; boundary=b"),
     ];
     let start = "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n";
-    let path = format!("/api/v1/evidence/{}/files", res.id());
+    let path = format!("/api/v1/evidence/{id}/files");
     let res = post_streamed_after(&app.base, &path, &headers, start, LARGE, true).await;
     assert_refused_unread(&res, 413, "too_large", "a form part without end");
 }

@@ -16,6 +16,8 @@ db_tests!(
     every_write_is_audited_with_a_change_event,
     cors_allows_configured_origins_only,
     docs_are_served_offline,
+    query_parameters_an_operation_does_not_take_are_refused_by_name,
+    lists_link_their_first_previous_next_and_last_pages,
 );
 
 async fn text_that_hides_or_says_two_things_is_refused_naming_the_field(app: &TestApp) {
@@ -329,4 +331,101 @@ async fn docs_are_served_offline(app: &TestApp) {
     let doc = app.get("/api-docs/openapi.json").await;
     assert_eq!(doc.status, StatusCode::OK);
     assert_eq!(doc.body["openapi"], "3.1.0");
+}
+
+/// A filter the list does not have would otherwise be ignored and answer everything.
+async fn query_parameters_an_operation_does_not_take_are_refused_by_name(app: &TestApp) {
+    let admin = app.admin().await;
+    let res = app.get("/api/v1/plans?active=false").token(&admin).await;
+    assert_eq!(res.invalid_fields(), ["active"], "{}", res.body);
+    assert_eq!(res.body["errors"][0]["code"], "unknown_parameter");
+    let message = res.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("status"), "names what it takes: {message}");
+    // Each unknown name once, the known ones left alone.
+    let res = app
+        .get("/api/v1/staff?per_page=5&colour=red&size=2&colour=blue")
+        .token(&admin)
+        .await;
+    assert_eq!(res.invalid_fields(), ["colour", "size"], "{}", res.body);
+    // A list that does not sort refuses `sort`; one that does takes it.
+    let res = app.get("/api/v1/councils?sort=name").token(&admin).await;
+    assert_eq!(res.invalid_fields(), ["sort"], "{}", res.body);
+    let res = app.get("/api/v1/staff?sort=-full_name").token(&admin).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // An operation without parameters takes none; a public one is held to the same.
+    let res = app.get("/api/v1/auth/me?debug=1").token(&admin).await;
+    assert_eq!(res.invalid_fields(), ["debug"], "{}", res.body);
+    let res = app.get("/healthz?verbose=true").await;
+    assert_eq!(res.invalid_fields(), ["verbose"], "{}", res.body);
+    // Who is asking is settled first.
+    app.get("/api/v1/plans?active=false")
+        .await
+        .problem(401, "unauthorized");
+}
+
+/// RFC 8288 `Link` headers on every page, relative, keeping the other parameters.
+async fn lists_link_their_first_previous_next_and_last_pages(app: &TestApp) {
+    let admin = app.admin().await;
+    let province = app.unit(&admin, "NA", "Tỉnh Nghệ An", None).await;
+    for name in [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Phạm Thị Dung",
+        "Hồ Văn Em",
+    ] {
+        app.staff(&admin, &province, name).await;
+    }
+    let res = app
+        .get("/api/v1/staff?per_page=2&page=2&q=v%C4%83n")
+        .token(&admin)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["total"], 3, "three names hold “văn”");
+    assert_eq!(
+        res.header("link"),
+        Some(
+            "</api/v1/staff?per_page=2&q=v%C4%83n&page=1>; rel=\"first\", \
+             </api/v1/staff?per_page=2&q=v%C4%83n&page=1>; rel=\"prev\", \
+             </api/v1/staff?per_page=2&q=v%C4%83n&page=2>; rel=\"last\""
+        )
+    );
+    let first = app.get("/api/v1/staff?per_page=2").token(&admin).await;
+    assert_eq!(
+        first.header("link"),
+        Some(
+            "</api/v1/staff?per_page=2&page=1>; rel=\"first\", \
+             </api/v1/staff?per_page=2&page=2>; rel=\"next\", \
+             </api/v1/staff?per_page=2&page=3>; rel=\"last\""
+        )
+    );
+    // Nothing matches: the first page is the last.
+    let none = app.get("/api/v1/staff?q=zzz").token(&admin).await;
+    assert_eq!(
+        none.header("link"),
+        Some(
+            "</api/v1/staff?q=zzz&page=1>; rel=\"first\", </api/v1/staff?q=zzz&page=1>; rel=\"last\""
+        )
+    );
+    // A page kept in memory carries its links as well, the second time too.
+    for _ in 0..2 {
+        let kept = app.get("/api/v1/evidence?per_page=1").token(&admin).await;
+        assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+        assert_eq!(
+            kept.header("link"),
+            Some(
+                "</api/v1/evidence?per_page=1&page=1>; rel=\"first\", </api/v1/evidence?per_page=1&page=1>; rel=\"last\""
+            )
+        );
+    }
+    // The change feed links its next call while it has more.
+    let feed = app.get("/api/v1/changes?limit=2").token(&admin).await;
+    assert_eq!(feed.body["has_more"], true, "{}", feed.body);
+    let next = feed.body["next_after"].as_i64().unwrap();
+    assert_eq!(
+        feed.header("link").map(str::to_string),
+        Some(format!(
+            "</api/v1/changes?limit=2&after={next}>; rel=\"next\""
+        ))
+    );
 }

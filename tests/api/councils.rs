@@ -3,12 +3,15 @@
 //! when they have a conflict; thresholds count all members, not those present; minutes are
 //! drawn up from the record.
 
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::awards::{NOMINATIONS, nominate, to_council};
 use crate::db_tests;
+use crate::fixtures::{
+    COUNCILS, Council, NOMINATIONS, Nomination, Session, another_department, attend, etag_of,
+    province_rules, sessions, step, vote,
+};
 use crate::harness::{PASSWORD, Res, TestApp};
 use crate::work::{Work, work};
 
@@ -26,70 +29,25 @@ db_tests!(
     a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at_once,
 );
 
-const COUNCILS: &str = "/api/v1/councils";
-
-/// Creates an account as the admin, without logging in (each login hashes a password);
-/// returns its id.
-async fn account(
-    app: &TestApp,
-    admin: &str,
-    username: &str,
-    roles: &[&str],
-    unit: &str,
-    staff: Option<&str>,
-) -> String {
-    let res = app
-        .post("/api/v1/users")
-        .token(admin)
-        .json(
-            json!({"username": username, "password": PASSWORD, "roles": roles,
-                     "org_unit_id": unit, "staff_id": staff}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    res.id()
-}
-
-async fn my_id(app: &TestApp, token: &str) -> String {
-    app.get("/api/v1/auth/me").token(token).await.body["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 /// A council of the office with `n` members, accounts `tv01`… in the office (the first
 /// chairs it). Returns its id and the member ids.
 async fn board(app: &TestApp, w: &Work, n: usize) -> (String, Vec<String>) {
+    let mut council = Council::of(&w.office).name("Hội đồng Thi đua – Khen thưởng Văn phòng");
     let mut ids = Vec::new();
-    let mut members = Vec::new();
     for i in 0..n {
-        let id = account(
-            app,
-            &w.admin,
-            &format!("tv{:02}", i + 1),
-            &["council"],
-            &w.office,
-            None,
-        )
-        .await;
+        let username = format!("tv{:02}", i + 1);
+        let id = app
+            .account(&w.admin, &username, &["council"], Some(&w.office), None)
+            .await;
         let position = match i {
             0 => "Chủ tịch Hội đồng",
             1 => "Phó Chủ tịch Hội đồng",
             _ => "Ủy viên",
         };
-        members.push(json!({"user_id": id, "position": position}));
+        council = council.member(&id, position);
         ids.push(id);
     }
-    let res = app
-        .post(COUNCILS)
-        .token(&w.officer)
-        .json(
-            json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng", "org_unit_id": w.office,
-                     "members": members}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    (res.id(), ids)
+    (council.formed(app, &w.officer).await, ids)
 }
 
 /// The token of member `i` of a board (`tv01` is 0).
@@ -99,30 +57,20 @@ async fn member(app: &TestApp, i: usize) -> String {
 
 /// Lao động tiên tiến for a staff member, brought to the office's council.
 async fn ldtt(app: &TestApp, w: &Work, staff: &str) -> String {
-    to_council(
-        app,
-        w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": staff, "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ được giao năm 2025."}),
-    )
-    .await
+    Nomination::of_staff("lao_dong_tien_tien", staff)
+        .up_to_council(app, w)
+        .await
 }
 
 /// Giấy khen for a division, proposed by the office, brought to the office's council.
 async fn giay_khen(app: &TestApp, w: &Work, unit: &str) -> String {
-    to_council(
-        app,
-        w,
-        json!({"award_type": "giay_khen", "org_unit_id": unit, "proposer_unit_id": w.office,
-               "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ năm 2025."}),
-    )
-    .await
+    Nomination::of_unit("giay_khen", unit)
+        .proposed_by(&w.office)
+        .up_to_council(app, w)
+        .await
 }
 
-fn sessions(council: &str) -> String {
-    format!("{COUNCILS}/{council}/sessions")
-}
-
+/// Schedules a session of `body` as the officer.
 async fn schedule(app: &TestApp, w: &Work, council: &str, body: Value) -> Res {
     app.post(&sessions(council))
         .token(&w.officer)
@@ -130,50 +78,15 @@ async fn schedule(app: &TestApp, w: &Work, council: &str, body: Value) -> Res {
         .await
 }
 
-/// Schedules a session on 15 December 2025 over `nominations`; returns its id.
+/// The session of the year over `nominations`, on 15 December 2025.
+fn year_session(nominations: &[&str]) -> Session {
+    Session::on("2025-12-15", nominations).title("Phiên họp xét khen thưởng năm 2025")
+}
+
+/// Schedules the session of the year over `nominations` as the officer; returns its id.
 async fn session(app: &TestApp, w: &Work, council: &str, nominations: &[&str]) -> String {
-    let res = schedule(
-        app,
-        w,
-        council,
-        json!({"title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15",
-               "nomination_ids": nominations}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    res.id()
-}
-
-async fn etag(app: &TestApp, token: &str, path: &str) -> String {
-    app.get(path).token(token).await.etag()
-}
-
-/// Records attendance as the officer, reading the ETag first.
-async fn attend(app: &TestApp, w: &Work, council: &str, sid: &str, users: &[String]) -> Res {
-    let path = format!("{}/{sid}", sessions(council));
-    let tag = etag(app, &w.officer, &path).await;
-    app.req(Method::PUT, &format!("{path}/attendance"))
-        .token(&w.officer)
-        .if_match(&tag)
-        .json(json!({"user_ids": users}))
-        .await
-}
-
-/// Opens or closes a session as the officer, reading the ETag first.
-async fn step(app: &TestApp, w: &Work, council: &str, sid: &str, what: &str) -> Res {
-    let path = format!("{}/{sid}", sessions(council));
-    let tag = etag(app, &w.officer, &path).await;
-    app.post(&format!("{path}/{what}"))
-        .token(&w.officer)
-        .if_match(&tag)
-        .send()
-        .await
-}
-
-async fn vote(app: &TestApp, token: &str, council: &str, sid: &str, n: &str, choice: &str) -> Res {
-    app.post(&format!("{}/{sid}/votes", sessions(council)))
-        .token(token)
-        .json(json!({"nomination_id": n, "choice": choice}))
+    year_session(nominations)
+        .scheduled(app, &w.officer, council)
         .await
 }
 
@@ -181,6 +94,28 @@ async fn get_session(app: &TestApp, token: &str, council: &str, sid: &str) -> Re
     app.get(&format!("{}/{sid}", sessions(council)))
         .token(token)
         .await
+}
+
+/// A recusal from `nomination`, posted to a session's `recusals` as `token`: the caller's
+/// own, or a member's (`member`) recorded by an officer keeping the council.
+async fn recuse(
+    app: &TestApp,
+    token: &str,
+    recusals: &str,
+    nomination: &str,
+    member: Option<&str>,
+    reason: &str,
+) -> Res {
+    let mut body = json!({"nomination_id": nomination, "reason": reason});
+    if let Some(member) = member {
+        body["user_id"] = member.into();
+    }
+    app.post(recusals).token(token).json(body).await
+}
+
+/// A closed session's count of the ballots on a nomination.
+fn tally(agree: i64, disagree: i64, abstain: i64) -> Value {
+    json!({"agree": agree, "disagree": disagree, "abstain": abstain})
 }
 
 /// The entry of nomination `n` in a session body.
@@ -198,21 +133,6 @@ async fn nomination_status(app: &TestApp, w: &Work, id: &str) -> Value {
         .token(&w.admin)
         .await
         .body
-}
-
-/// The province's override rule set (overrides are a province's), written by the admin,
-/// in force from 2025: it holds for the office's nominees.
-async fn override_rules(app: &TestApp, w: &Work, code: &str, rules: Value) {
-    let res = app
-        .post("/api/v1/rule-sets")
-        .token(&w.admin)
-        .json(
-            json!({"code": code, "name": "Quy định về công tác thi đua, khen thưởng của tỉnh",
-                     "legal_source": "Quyết định của Ủy ban nhân dân tỉnh", "valid_from": "2025-01-01",
-                     "org_unit_id": w.province, "rules": rules}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 }
 
 type AuditRow = (Option<String>, String, Option<String>, Option<String>);
@@ -245,24 +165,24 @@ async fn councils_are_kept_by_the_officers_of_their_unit_and_read_below_and_abov
     app: &TestApp,
 ) {
     let w = work(app).await;
-    let chair = account(
-        app,
-        &w.admin,
-        "ct.hoidong",
-        &["council"],
-        &w.office,
-        Some(&w.staff_b[0]),
-    )
-    .await;
-    let reader = account(
-        app,
-        &w.admin,
-        "tv.hoidong",
-        &["council"],
-        &w.division_a,
-        None,
-    )
-    .await;
+    let chair = app
+        .account(
+            &w.admin,
+            "ct.hoidong",
+            &["council"],
+            Some(&w.office),
+            Some(&w.staff_b[0]),
+        )
+        .await;
+    let reader = app
+        .account(
+            &w.admin,
+            "tv.hoidong",
+            &["council"],
+            Some(&w.division_a),
+            None,
+        )
+        .await;
     let body = |members: Value| {
         json!({"name": "  Hội đồng Thi đua – Khen thưởng Văn phòng  ", "org_unit_id": w.office,
                "members": members})
@@ -293,12 +213,9 @@ async fn councils_are_kept_by_the_officers_of_their_unit_and_read_below_and_abov
         .json(json!({"name": "Hội đồng", "org_unit_id": w.division_a}))
         .await
         .problem(403, "forbidden");
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let stranger = account(app, &w.admin, "tv.snv", &["council"], &other, None).await;
-    let outsider = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
+    let (other, outsider) = another_department(app, &w).await;
+    let stranger = app
+        .account(&w.admin, "tv.snv", &["council"], Some(&other), None)
         .await;
     for (members, field) in [
         (
@@ -418,32 +335,28 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
     let (council, members) = board(app, &w, 4).await;
     let waiting = ldtt(app, &w, &w.staff_b[1]).await;
     // A draft, and a nomination granted by the province, are not this council's to vote.
-    let res = nominate(
-        app,
-        &w.officer,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_b[0], "year": 2025, "summary": "Bản nháp."}),
-    )
-    .await;
-    let draft = res.id();
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": w.staff_a[1], "year": 2025,
-               "summary": "Ba năm liền Chiến sĩ thi đua cơ sở."}),
-    )
-    .await;
-    let provincial = res.id();
-    let body = |ids: Value| json!({"title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15", "nomination_ids": ids});
-    schedule(app, &w, &council, body(json!([])))
+    let draft = Nomination::of_staff("lao_dong_tien_tien", &w.staff_b[0])
+        .summary("Bản nháp.")
+        .draft(app, &w.officer)
+        .await;
+    let provincial = Nomination::of_staff("chien_si_thi_dua_cap_tinh", &w.staff_a[1])
+        .summary("Ba năm liền Chiến sĩ thi đua cơ sở.")
+        .draft(app, &w.manager_a)
+        .await;
+    year_session(&[])
+        .send(app, &w.officer, &council)
         .await
         .invalid("nomination_ids");
-    schedule(app, &w, &council, body(json!([waiting, waiting])))
+    year_session(&[&waiting, &waiting])
+        .send(app, &w.officer, &council)
         .await
         .invalid("nomination_ids[1]");
-    schedule(app, &w, &council, body(json!([provincial])))
+    year_session(&[&provincial])
+        .send(app, &w.officer, &council)
         .await
         .invalid("nomination_ids[0]");
-    let fields = schedule(app, &w, &council, body(json!([waiting, draft])))
+    let fields = year_session(&[&waiting, &draft])
+        .send(app, &w.officer, &council)
         .await
         .problem(409, "not_before_council");
     assert_eq!(fields, ["nomination_ids[1]"]);
@@ -475,14 +388,15 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
     .await
     .invalid("meets_on");
     let chair = member(app, 0).await;
-    app.post(&sessions(&council))
-        .token(&chair)
-        .json(body(json!([waiting])))
+    year_session(&[&waiting])
+        .send(app, &chair, &council)
         .await
         .problem(403, "forbidden");
 
     // Scheduled with the default quorum: two thirds of 4 members, rounded up.
-    let res = schedule(app, &w, &council, body(json!([waiting]))).await;
+    let res = year_session(&[&waiting])
+        .send(app, &w.officer, &council)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.etag(), "\"v1\"");
     let sid = res.id();
@@ -497,21 +411,28 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
     assert_eq!(e["votes_cast"], 0);
     assert_eq!(e["tally"], Value::Null);
     // One pending session per nomination.
-    schedule(app, &w, &council, body(json!([waiting])))
+    year_session(&[&waiting])
+        .send(app, &w.officer, &council)
         .await
         .problem(409, "in_another_session");
 
     // Attendance: members only, while scheduled.
-    let admin_id = my_id(app, &w.admin).await;
-    attend(app, &w, &council, &sid, &[members[0].clone(), admin_id])
-        .await
-        .invalid("user_ids[1]");
-    let res = attend(app, &w, &council, &sid, &members[..2]).await;
+    let admin_id = app.user_id(&w.admin).await;
+    attend(
+        app,
+        &w.officer,
+        &council,
+        &sid,
+        &[members[0].clone(), admin_id],
+    )
+    .await
+    .invalid("user_ids[1]");
+    let res = attend(app, &w.officer, &council, &sid, &members[..2]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["present"], 2);
     assert_eq!(res.body["quorum_met"], false);
     // Below its quorum the session does not open: it stays scheduled, not valid to vote.
-    step(app, &w, &council, &sid, "open")
+    step(app, &w.officer, &council, &sid, "open")
         .await
         .problem(409, "below_quorum");
     let res = get_session(app, &w.officer, &council, &sid).await;
@@ -519,7 +440,7 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
     vote(app, &chair, &council, &sid, &waiting, "agree")
         .await
         .problem(409, "session_not_open");
-    let res = attend(app, &w, &council, &sid, &members[..3]).await;
+    let res = attend(app, &w.officer, &council, &sid, &members[..3]).await;
     assert_eq!(res.body["quorum_met"], true, "{}", res.body);
     app.post(&format!("{}/{sid}/open", sessions(&council)))
         .token(&w.officer)
@@ -533,28 +454,28 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
         .await
         .problem(412, "version_mismatch");
     let path = format!("{}/{sid}", sessions(&council));
-    let tag = etag(app, &w.officer, &path).await;
+    let tag = etag_of(app, &w.officer, &path).await;
     app.post(&format!("{path}/open"))
         .token(&chair)
         .if_match(&tag)
         .send()
         .await
         .problem(403, "forbidden");
-    let res = step(app, &w, &council, &sid, "open").await;
+    let res = step(app, &w.officer, &council, &sid, "open").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["status"], "open");
     assert_eq!(res.body["members_total"], 4);
     assert!(res.body["opened_at"].is_string());
-    step(app, &w, &council, &sid, "open")
+    step(app, &w.officer, &council, &sid, "open")
         .await
         .problem(409, "session_not_scheduled");
-    attend(app, &w, &council, &sid, &members)
+    attend(app, &w.officer, &council, &sid, &members)
         .await
         .problem(409, "session_not_scheduled");
 
     // Members change only while no session is open; the name may.
     let council_path = format!("{COUNCILS}/{council}");
-    let tag = etag(app, &w.officer, &council_path).await;
+    let tag = etag_of(app, &w.officer, &council_path).await;
     app.patch(&council_path)
         .token(&w.officer)
         .if_match(&tag)
@@ -582,7 +503,7 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
         0
     );
     // It closes once the members present have voted.
-    step(app, &w, &council, &sid, "close")
+    step(app, &w.officer, &council, &sid, "close")
         .await
         .problem(409, "votes_outstanding");
     for i in 0..3 {
@@ -597,16 +518,16 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
         .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     }
-    let res = step(app, &w, &council, &sid, "close").await;
+    let res = step(app, &w.officer, &council, &sid, "close").await;
     assert_eq!(res.body["status"], "closed", "{}", res.body);
-    step(app, &w, &council, &sid, "close")
+    step(app, &w.officer, &council, &sid, "close")
         .await
         .problem(409, "session_over");
 
     // A session closed without opening ends invalid; its nominations go to another one.
     let unit_award = giay_khen(app, &w, &w.division_a).await;
     let failed = session(app, &w, &council, &[&unit_award]).await;
-    let res = step(app, &w, &council, &failed, "close").await;
+    let res = step(app, &w.officer, &council, &failed, "close").await;
     assert_eq!(res.body["status"], "invalid", "{}", res.body);
     assert_eq!(
         nomination_status(app, &w, &unit_award).await["status"],
@@ -629,25 +550,22 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
 
     // Rules that ask for public disclosure: an unpublished nominee cannot be put to the vote.
     let unpublished = ldtt(app, &w, &w.staff_b[0]).await;
-    override_rules(
+    province_rules(
         app,
         &w,
         "qc-hd-vp-2025",
+        "2025-01-01",
         json!({"lao_dong_tien_tien": {"disclosure_working_days": 10}}),
     )
     .await;
-    let fields = schedule(app, &w, &council, body(json!([unpublished])))
+    let fields = year_session(&[&unpublished])
+        .send(app, &w.officer, &council)
         .await
         .problem(409, "disclosure_too_short");
     assert_eq!(fields, ["nomination_ids[0]"]);
 
     // Nobody outside sees the sessions.
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let outsider = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (_, outsider) = another_department(app, &w).await;
     get_session(app, &outsider, &council, &sid)
         .await
         .problem(404, "not_found");
@@ -655,9 +573,8 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
         .token(&outsider)
         .await
         .problem(404, "not_found");
-    app.post(&sessions(&council))
-        .token(&outsider)
-        .json(body(json!([unit_award])))
+    year_session(&[&unit_award])
+        .send(app, &outsider, &council)
         .await
         .problem(404, "not_found");
 }
@@ -665,10 +582,11 @@ async fn sessions_take_nominations_waiting_for_their_council_and_open_only_with_
 async fn members_present_vote_once_and_only_while_the_session_is_open(app: &TestApp) {
     let w = work(app).await;
     let (council, members) = board(app, &w, 3).await;
-    account(app, &w.admin, "ngoai.hd", &["council"], &w.office, None).await;
+    app.account(&w.admin, "ngoai.hd", &["council"], Some(&w.office), None)
+        .await;
     let n = ldtt(app, &w, &w.staff_b[0]).await;
     let sid = session(app, &w, &council, &[&n]).await;
-    attend(app, &w, &council, &sid, &members[..2]).await;
+    attend(app, &w.officer, &council, &sid, &members[..2]).await;
     let first = member(app, 0).await;
     let absent = member(app, 2).await;
     let stranger = app.login("ngoai.hd", PASSWORD).await;
@@ -677,7 +595,7 @@ async fn members_present_vote_once_and_only_while_the_session_is_open(app: &Test
     vote(app, &first, &council, &sid, &n, "agree")
         .await
         .problem(409, "session_not_open");
-    step(app, &w, &council, &sid, "open").await;
+    step(app, &w.officer, &council, &sid, "open").await;
 
     // Only members vote, each for themself: not the officer or the admin who keep the
     // council; an account outside it does not even see the session.
@@ -726,14 +644,14 @@ async fn members_present_vote_once_and_only_while_the_session_is_open(app: &Test
     let second = member(app, 1).await;
     let res = vote(app, &second, &council, &sid, &n, "abstain").await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let res = step(app, &w, &council, &sid, "close").await;
+    let res = step(app, &w.officer, &council, &sid, "close").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     vote(app, &second, &council, &sid, &n, "agree")
         .await
         .problem(409, "session_not_open");
     let res = get_session(app, &second, &council, &sid).await;
     let e = entry(&res.body, &n);
-    assert_eq!(e["tally"], json!({"agree": 1, "disagree": 0, "abstain": 1}));
+    assert_eq!(e["tally"], tally(1, 0, 1));
     // 1 of 3 members is not more than half.
     assert_eq!(e["outcome"], "failed");
     assert_eq!(e["nomination_status"], "rejected");
@@ -744,8 +662,8 @@ async fn ballots_are_secret_from_everyone_until_the_session_closes(app: &TestApp
     let (council, members) = board(app, &w, 3).await;
     let n = giay_khen(app, &w, &w.division_b).await;
     let sid = session(app, &w, &council, &[&n]).await;
-    attend(app, &w, &council, &sid, &members).await;
-    step(app, &w, &council, &sid, "open").await;
+    attend(app, &w.officer, &council, &sid, &members).await;
+    step(app, &w.officer, &council, &sid, "open").await;
     let tokens = [
         member(app, 0).await,
         member(app, 1).await,
@@ -804,11 +722,8 @@ async fn ballots_are_secret_from_everyone_until_the_session_closes(app: &TestApp
     }
 
     // Closed: the tally, and only the tally, is public.
-    let res = step(app, &w, &council, &sid, "close").await;
-    assert_eq!(
-        entry(&res.body, &n)["tally"],
-        json!({"agree": 1, "disagree": 1, "abstain": 1})
-    );
+    let res = step(app, &w.officer, &council, &sid, "close").await;
+    assert_eq!(entry(&res.body, &n)["tally"], tally(1, 1, 1));
     let rows = session_audit(app, &sid).await;
     assert_eq!(rows.iter().filter(|r| r.1 == "voted").count(), 3);
 }
@@ -818,10 +733,11 @@ async fn thresholds_count_all_members_and_pass_exactly_at_the_mark(app: &TestApp
     let (council, members) = board(app, &w, 10).await;
     // The province's rules ask 90 % of all members for a Giấy khen; Lao động tiên
     // tiến keeps the default, more than half.
-    override_rules(
+    province_rules(
         app,
         &w,
         "qc-hd-vp-2025",
+        "2025-01-01",
         json!({"giay_khen": {"vote_threshold_percent": 90.0}}),
     )
     .await;
@@ -837,9 +753,9 @@ async fn thresholds_count_all_members_and_pass_exactly_at_the_mark(app: &TestApp
     )
     .await;
     // Nine of ten present (the default quorum is 7): thresholds still count all ten.
-    let res = attend(app, &w, &council, &sid, &members[..9]).await;
+    let res = attend(app, &w.officer, &council, &sid, &members[..9]).await;
     assert_eq!(res.body["quorum"], 7);
-    let res = step(app, &w, &council, &sid, "open").await;
+    let res = step(app, &w.officer, &council, &sid, "open").await;
     assert_eq!(res.body["members_total"], 10);
     let mut voters = Vec::new();
     for i in 0..9 {
@@ -859,7 +775,7 @@ async fn thresholds_count_all_members_and_pass_exactly_at_the_mark(app: &TestApp
         let res = vote(app, token, &council, &sid, &half, choice).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     }
-    let res = step(app, &w, &council, &sid, "close").await;
+    let res = step(app, &w.officer, &council, &sid, "close").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let expect = [
         (&at_mark, 9, 0, 0, "passed", "approved"),
@@ -869,11 +785,7 @@ async fn thresholds_count_all_members_and_pass_exactly_at_the_mark(app: &TestApp
     ];
     for (n, agree, disagree, abstain, outcome, status) in expect {
         let e = entry(&res.body, n);
-        assert_eq!(
-            e["tally"],
-            json!({"agree": agree, "disagree": disagree, "abstain": abstain}),
-            "{n}"
-        );
+        assert_eq!(e["tally"], tally(agree, disagree, abstain), "{n}");
         assert_eq!(e["outcome"], outcome, "{n}");
         assert_eq!(e["nomination_status"], status, "{n}");
         let nomination = nomination_status(app, &w, n).await;
@@ -915,35 +827,33 @@ async fn members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_thei
 ) {
     let w = work(app).await;
     // The nominee sits on the council, and so does the head of the nominee's division.
-    let nominee = account(
-        app,
-        &w.admin,
-        "tv.binh",
-        &["council"],
-        &w.division_a,
-        Some(&w.staff_a[1]),
-    )
-    .await;
-    let head = my_id(app, &w.manager_a).await;
-    let plain = account(app, &w.admin, "tv.thuong", &["council"], &w.office, None).await;
-    account(app, &w.admin, "ngoai.hd", &["council"], &w.office, None).await;
-    let res = app
-        .post(COUNCILS)
-        .token(&w.officer)
-        .json(
-            json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng", "org_unit_id": w.office,
-                     "members": [{"user_id": plain, "position": "Chủ tịch Hội đồng"},
-                                 {"user_id": nominee, "position": "Ủy viên"},
-                                 {"user_id": head, "position": "Ủy viên"}]}),
+    let nominee = app
+        .account(
+            &w.admin,
+            "tv.binh",
+            &["council"],
+            Some(&w.division_a),
+            Some(&w.staff_a[1]),
         )
         .await;
-    let council = res.id();
+    let head = app.user_id(&w.manager_a).await;
+    let plain = app
+        .account(&w.admin, "tv.thuong", &["council"], Some(&w.office), None)
+        .await;
+    app.account(&w.admin, "ngoai.hd", &["council"], Some(&w.office), None)
+        .await;
+    let council = Council::of(&w.office)
+        .member(&plain, "Chủ tịch Hội đồng")
+        .member(&nominee, "Ủy viên")
+        .member(&head, "Ủy viên")
+        .formed(app, &w.officer)
+        .await;
     let own = ldtt(app, &w, &w.staff_a[1]).await;
     let other = giay_khen(app, &w, &w.division_b).await;
     let sid = session(app, &w, &council, &[&own, &other]).await;
     attend(
         app,
-        &w,
+        &w.officer,
         &council,
         &sid,
         &[plain.clone(), nominee.clone(), head.clone()],
@@ -954,12 +864,17 @@ async fn members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_thei
     let plain_token = app.login("tv.thuong", PASSWORD).await;
     let stranger = app.login("ngoai.hd", PASSWORD).await;
     // Before the session opens, nobody recuses.
-    app.post(&recusals)
-        .token(&nominee_token)
-        .json(json!({"nomination_id": own, "reason": "Là người được đề nghị khen thưởng"}))
-        .await
-        .problem(409, "session_not_open");
-    step(app, &w, &council, &sid, "open").await;
+    recuse(
+        app,
+        &nominee_token,
+        &recusals,
+        &own,
+        None,
+        "Là người được đề nghị khen thưởng",
+    )
+    .await
+    .problem(409, "session_not_open");
+    step(app, &w.officer, &council, &sid, "open").await;
 
     vote(app, &nominee_token, &council, &sid, &own, "agree")
         .await
@@ -971,16 +886,18 @@ async fn members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_thei
     let res = vote(app, &w.manager_a, &council, &sid, &other, "agree").await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 
-    app.post(&recusals)
-        .token(&nominee_token)
-        .json(json!({"nomination_id": own, "reason": " "}))
+    recuse(app, &nominee_token, &recusals, &own, None, " ")
         .await
         .invalid("reason");
-    let res = app
-        .post(&recusals)
-        .token(&nominee_token)
-        .json(json!({"nomination_id": own, "reason": "Là người được đề nghị khen thưởng"}))
-        .await;
+    let res = recuse(
+        app,
+        &nominee_token,
+        &recusals,
+        &own,
+        None,
+        "Là người được đề nghị khen thưởng",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["user_id"], nominee);
     assert_eq!(res.body["name"], "Trần Thị Bình");
@@ -990,49 +907,68 @@ async fn members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_thei
         "{}",
         res.body
     );
-    app.post(&recusals)
-        .token(&nominee_token)
-        .json(json!({"nomination_id": own, "reason": "Lần nữa"}))
+    recuse(app, &nominee_token, &recusals, &own, None, "Lần nữa")
         .await
         .problem(409, "already_recused");
     vote(app, &nominee_token, &council, &sid, &own, "agree")
         .await
         .problem(409, "recused");
     // A member who voted can no longer recuse.
-    app.post(&recusals)
-        .token(&w.manager_a)
-        .json(json!({"nomination_id": other, "reason": "Muộn"}))
+    recuse(app, &w.manager_a, &recusals, &other, None, "Muộn")
         .await
         .problem(409, "already_voted");
     // An officer keeping the council records a member's recusal; nobody else does, and
     // only members recuse (an account outside the council does not see the session).
-    app.post(&recusals)
-        .token(&plain_token)
-        .json(json!({"nomination_id": own, "user_id": head, "reason": "Trưởng phòng"}))
-        .await
-        .problem(403, "forbidden");
-    app.post(&recusals)
-        .token(&w.officer)
-        .json(json!({"nomination_id": own, "reason": "Không phải thành viên"}))
-        .await
-        .problem(403, "forbidden");
-    app.post(&recusals)
-        .token(&stranger)
-        .json(json!({"nomination_id": own, "reason": "Không phải thành viên"}))
-        .await
-        .problem(404, "not_found");
-    let admin_id = my_id(app, &w.admin).await;
-    app.post(&recusals)
-        .token(&w.officer)
-        .json(json!({"nomination_id": own, "user_id": admin_id, "reason": "Không phải thành viên"}))
-        .await
-        .invalid("user_id");
-    let res = app
-        .post(&recusals)
-        .token(&w.officer)
-        .json(json!({"nomination_id": own, "user_id": head,
-                     "reason": "Là Trưởng phòng Tổng hợp, đơn vị của cá nhân được đề nghị"}))
-        .await;
+    recuse(
+        app,
+        &plain_token,
+        &recusals,
+        &own,
+        Some(&head),
+        "Trưởng phòng",
+    )
+    .await
+    .problem(403, "forbidden");
+    recuse(
+        app,
+        &w.officer,
+        &recusals,
+        &own,
+        None,
+        "Không phải thành viên",
+    )
+    .await
+    .problem(403, "forbidden");
+    recuse(
+        app,
+        &stranger,
+        &recusals,
+        &own,
+        None,
+        "Không phải thành viên",
+    )
+    .await
+    .problem(404, "not_found");
+    let admin_id = app.user_id(&w.admin).await;
+    recuse(
+        app,
+        &w.officer,
+        &recusals,
+        &own,
+        Some(&admin_id),
+        "Không phải thành viên",
+    )
+    .await
+    .invalid("user_id");
+    let res = recuse(
+        app,
+        &w.officer,
+        &recusals,
+        &own,
+        Some(&head),
+        "Là Trưởng phòng Tổng hợp, đơn vị của cá nhân được đề nghị",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     vote(app, &plain_token, &council, &sid, &own, "agree").await;
 
@@ -1068,11 +1004,9 @@ async fn members_with_a_conflict_must_recuse_and_recusals_are_recorded_with_thei
         let res = vote(app, token, &council, &sid, &other, "agree").await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     }
-    let res = step(app, &w, &council, &sid, "close").await;
+    let res = step(app, &w.officer, &council, &sid, "close").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    app.post(&recusals)
-        .token(&plain_token)
-        .json(json!({"nomination_id": own, "reason": "Sau khi đóng"}))
+    recuse(app, &plain_token, &recusals, &own, None, "Sau khi đóng")
         .await
         .problem(409, "session_not_open");
     let res = app
@@ -1152,28 +1086,28 @@ async fn feedback(app: &TestApp, unit: &str, nomination: &str, author: &str, con
 
 async fn minutes_are_drawn_up_from_the_record_with_the_public_feedback(app: &TestApp) {
     let w = work(app).await;
-    let chair = account(
-        app,
-        &w.admin,
-        "ct.hoidong",
-        &["council"],
-        &w.office,
-        Some(&w.staff_b[0]),
-    )
-    .await;
-    let second = account(app, &w.admin, "tv02", &["council"], &w.office, None).await;
-    let away = account(app, &w.admin, "tv03", &["council"], &w.office, None).await;
-    let res = app
-        .post(COUNCILS)
-        .token(&w.officer)
-        .json(
-            json!({"name": "Hội đồng Thi đua – Khen thưởng Văn phòng", "org_unit_id": w.office,
-                     "members": [{"user_id": away, "position": "Ủy viên"},
-                                 {"user_id": second, "position": "Ủy viên thường trực"},
-                                 {"user_id": chair, "position": "Chủ tịch Hội đồng"}]}),
+    let chair = app
+        .account(
+            &w.admin,
+            "ct.hoidong",
+            &["council"],
+            Some(&w.office),
+            Some(&w.staff_b[0]),
         )
         .await;
-    let council = res.id();
+    let second = app
+        .account(&w.admin, "tv02", &["council"], Some(&w.office), None)
+        .await;
+    let away = app
+        .account(&w.admin, "tv03", &["council"], Some(&w.office), None)
+        .await;
+    let council = Council::of(&w.office)
+        .name("Hội đồng Thi đua – Khen thưởng Văn phòng")
+        .member(&away, "Ủy viên")
+        .member(&second, "Ủy viên thường trực")
+        .member(&chair, "Chủ tịch Hội đồng")
+        .formed(app, &w.officer)
+        .await;
     let n = giay_khen(app, &w, &w.division_a).await;
     feedback(
         app,
@@ -1184,8 +1118,15 @@ async fn minutes_are_drawn_up_from_the_record_with_the_public_feedback(app: &Tes
     )
     .await;
     let sid = session(app, &w, &council, &[&n]).await;
-    attend(app, &w, &council, &sid, &[chair.clone(), second.clone()]).await;
-    step(app, &w, &council, &sid, "open").await;
+    attend(
+        app,
+        &w.officer,
+        &council,
+        &sid,
+        &[chair.clone(), second.clone()],
+    )
+    .await;
+    step(app, &w.officer, &council, &sid, "open").await;
     let minutes_path = format!("{}/{sid}/minutes", sessions(&council));
     app.get(&minutes_path)
         .token(&w.officer)
@@ -1195,7 +1136,7 @@ async fn minutes_are_drawn_up_from_the_record_with_the_public_feedback(app: &Tes
     let second_token = app.login("tv02", PASSWORD).await;
     vote(app, &chair_token, &council, &sid, &n, "agree").await;
     vote(app, &second_token, &council, &sid, &n, "agree").await;
-    step(app, &w, &council, &sid, "close").await;
+    step(app, &w.officer, &council, &sid, "close").await;
 
     let res = app.get(&minutes_path).token(&chair_token).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -1219,10 +1160,7 @@ async fn minutes_are_drawn_up_from_the_record_with_the_public_feedback(app: &Tes
     assert_eq!(names(&m["absent"]), ["tv03"]);
     let item = &m["nominations"][0];
     assert_eq!(item["nominee_name"], "Phòng Tổng hợp");
-    assert_eq!(
-        item["tally"],
-        json!({"agree": 2, "disagree": 0, "abstain": 0})
-    );
+    assert_eq!(item["tally"], tally(2, 0, 0));
     assert_eq!(item["votes_needed"], 2);
     assert_eq!(item["outcome"], "passed");
     assert_eq!(item["feedback"][0]["author_name"], "Lê Thị Hoa");
@@ -1243,12 +1181,7 @@ async fn minutes_are_drawn_up_from_the_record_with_the_public_feedback(app: &Tes
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
     // Not read outside the council.
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let outsider = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (_, outsider) = another_department(app, &w).await;
     app.get(&minutes_path)
         .token(&outsider)
         .await
@@ -1262,25 +1195,25 @@ async fn no_tally_shows_a_lone_ballot_the_quorum_is_two_thirds_and_a_session_clo
     let (council, members) = board(app, &w, 3).await;
     let person = ldtt(app, &w, &w.staff_b[0]).await;
     let unit = giay_khen(app, &w, &w.division_b).await;
-    let body = |quorum: i32| {
-        json!({"title": "Phiên họp xét khen thưởng năm 2025", "meets_on": "2025-12-15",
-               "quorum": quorum, "nomination_ids": [person, unit]})
-    };
+    let with_quorum = |quorum: i64| year_session(&[&person, &unit]).quorum(quorum);
     // One member present, whose ballot the tally would show, is no quorum: two of three.
-    schedule(app, &w, &council, body(1)).await.invalid("quorum");
-    let res = schedule(app, &w, &council, body(2)).await;
+    with_quorum(1)
+        .send(app, &w.officer, &council)
+        .await
+        .invalid("quorum");
+    let res = with_quorum(2).send(app, &w.officer, &council).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["quorum"], 2);
     let sid = res.id();
-    attend(app, &w, &council, &sid, &members[..2]).await;
-    let res = step(app, &w, &council, &sid, "open").await;
+    attend(app, &w.officer, &council, &sid, &members[..2]).await;
+    let res = step(app, &w.officer, &council, &sid, "open").await;
     assert_eq!(res.body["status"], "open", "{}", res.body);
     let (first, second) = (member(app, 0).await, member(app, 1).await);
 
     // One ballot cast: the session does not close on it, so its tally is never read.
     let res = vote(app, &first, &council, &sid, &person, "agree").await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    step(app, &w, &council, &sid, "close")
+    step(app, &w.officer, &council, &sid, "close")
         .await
         .problem(409, "votes_outstanding");
     let res = get_session(app, &w.officer, &council, &sid).await;
@@ -1290,27 +1223,25 @@ async fn no_tally_shows_a_lone_ballot_the_quorum_is_two_thirds_and_a_session_clo
     // Every member present, on every nomination: one missing ballot still holds it open.
     vote(app, &first, &council, &sid, &unit, "disagree").await;
     vote(app, &second, &council, &sid, &person, "abstain").await;
-    step(app, &w, &council, &sid, "close")
+    step(app, &w.officer, &council, &sid, "close")
         .await
         .problem(409, "votes_outstanding");
     // A recusal answers for the member; the absent member is not waited for.
-    let res = app
-        .post(&format!("{}/{sid}/recusals", sessions(&council)))
-        .token(&second)
-        .json(json!({"nomination_id": unit, "reason": "Có quan hệ gia đình với Trưởng phòng"}))
-        .await;
+    let res = recuse(
+        app,
+        &second,
+        &format!("{}/{sid}/recusals", sessions(&council)),
+        &unit,
+        None,
+        "Có quan hệ gia đình với Trưởng phòng",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let res = step(app, &w, &council, &sid, "close").await;
+    let res = step(app, &w.officer, &council, &sid, "close").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["status"], "closed");
-    assert_eq!(
-        entry(&res.body, &person)["tally"],
-        json!({"agree": 1, "disagree": 0, "abstain": 1})
-    );
-    assert_eq!(
-        entry(&res.body, &unit)["tally"],
-        json!({"agree": 0, "disagree": 1, "abstain": 0})
-    );
+    assert_eq!(entry(&res.body, &person)["tally"], tally(1, 0, 1));
+    assert_eq!(entry(&res.body, &unit)["tally"], tally(0, 1, 0));
 }
 
 async fn a_session_opens_no_sooner_than_the_day_it_meets(app: &TestApp) {
@@ -1319,23 +1250,16 @@ async fn a_session_opens_no_sooner_than_the_day_it_meets(app: &TestApp) {
     let today = thidua::domain::today();
     let later = ldtt(app, &w, &w.staff_b[0]).await;
     let due = ldtt(app, &w, &w.staff_b[1]).await;
-    let body = |meets_on: chrono::NaiveDate, n: &str| {
-        json!({"title": "Phiên họp xét khen thưởng", "meets_on": meets_on.to_string(),
-               "nomination_ids": [n]})
-    };
+    let meeting = |day: chrono::NaiveDate, n: &str| Session::on(&day.to_string(), &[n]);
     // Scheduled for tomorrow, with its quorum present: it does not open today.
-    let res = schedule(
-        app,
-        &w,
-        &council,
-        body(today + chrono::Duration::days(1), &later),
-    )
-    .await;
+    let res = meeting(today + chrono::Duration::days(1), &later)
+        .send(app, &w.officer, &council)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let early = res.id();
-    let res = attend(app, &w, &council, &early, &members).await;
+    let res = attend(app, &w.officer, &council, &early, &members).await;
     assert_eq!(res.body["quorum_met"], true, "{}", res.body);
-    step(app, &w, &council, &early, "open")
+    step(app, &w.officer, &council, &early, "open")
         .await
         .problem(409, "too_early");
     let res = get_session(app, &w.officer, &council, &early).await;
@@ -1353,11 +1277,11 @@ async fn a_session_opens_no_sooner_than_the_day_it_meets(app: &TestApp) {
     .problem(409, "session_not_open");
 
     // Scheduled for today, it opens.
-    let res = schedule(app, &w, &council, body(today, &due)).await;
+    let res = meeting(today, &due).send(app, &w.officer, &council).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let sid = res.id();
-    attend(app, &w, &council, &sid, &members).await;
-    let res = step(app, &w, &council, &sid, "open").await;
+    attend(app, &w.officer, &council, &sid, &members).await;
+    let res = step(app, &w.officer, &council, &sid, "open").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["status"], "open");
 }
@@ -1365,7 +1289,8 @@ async fn a_session_opens_no_sooner_than_the_day_it_meets(app: &TestApp) {
 async fn sessions_and_minutes_are_read_by_the_council_members_and_its_keepers_only(app: &TestApp) {
     let w = work(app).await;
     let (council, members) = board(app, &w, 3).await;
-    account(app, &w.admin, "ngoai.hd", &["council"], &w.office, None).await;
+    app.account(&w.admin, "ngoai.hd", &["council"], Some(&w.office), None)
+        .await;
     let n = ldtt(app, &w, &w.staff_b[0]).await;
     feedback(
         app,
@@ -1376,15 +1301,15 @@ async fn sessions_and_minutes_are_read_by_the_council_members_and_its_keepers_on
     )
     .await;
     let sid = session(app, &w, &council, &[&n]).await;
-    attend(app, &w, &council, &sid, &members).await;
-    step(app, &w, &council, &sid, "open").await;
+    attend(app, &w.officer, &council, &sid, &members).await;
+    step(app, &w.officer, &council, &sid, "open").await;
     let mut voters = Vec::new();
     for i in 0..3 {
         let token = member(app, i).await;
         vote(app, &token, &council, &sid, &n, "agree").await;
         voters.push(token);
     }
-    let res = step(app, &w, &council, &sid, "close").await;
+    let res = step(app, &w.officer, &council, &sid, "close").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let session_path = format!("{}/{sid}", sessions(&council));
     let minutes_path = format!("{session_path}/minutes");
@@ -1521,7 +1446,7 @@ async fn a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at
     let (council, _) = board(app, &w, 3).await;
     let n = ldtt(app, &w, &w.staff_b[0]).await;
     let nomination = format!("{NOMINATIONS}/{n}");
-    let before = version_of(&etag(app, &w.officer, &nomination).await);
+    let before = version_of(&etag_of(app, &w.officer, &nomination).await);
 
     // A first scheduling runs to its last step and waits there, uncommitted, ...
     let council_id = thidua::ids::CouncilId::from(council.clone());
@@ -1547,12 +1472,9 @@ async fn a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at
     // other session (the first is not committed), then waits on the first (PostgreSQL's row
     // lock; SQLite's single writer) and fails once the first commits.
     let postgres = is_postgres(app);
-    let second = schedule(
-        app,
-        &w,
-        &council,
-        json!({"title": "Phiên họp bổ sung", "meets_on": "2025-12-15", "nomination_ids": [n]}),
-    );
+    let second = Session::on("2025-12-15", &[&n])
+        .title("Phiên họp bổ sung")
+        .send(app, &w.officer, &council);
     let release = release_once_blocked(app, release_tx);
     let (res, ()) = futures_util::future::join(second, release).await;
     rival.join().unwrap().unwrap();
@@ -1564,6 +1486,6 @@ async fn a_nomination_goes_to_one_pending_session_even_when_two_are_scheduled_at
     let res = app.get(&sessions(&council)).token(&w.officer).await;
     assert_eq!(res.body["total"], 1, "{}", res.body);
     // Taken by the first session, the nomination moved on one version.
-    let after = version_of(&etag(app, &w.officer, &nomination).await);
+    let after = version_of(&etag_of(app, &w.officer, &nomination).await);
     assert_eq!(after, before + 1);
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use thidua::domain::credentials::{IssuerKey, KEY_FILE, present};
 
 use crate::db_tests;
+use crate::fixtures::{Decision, revoke_decision};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -21,24 +22,13 @@ db_tests!(
 
 const VERIFY: &str = "/api/v1/public/verify";
 
-/// A decision of the office granting `recipients`; returns the decision's response.
-async fn decide(app: &TestApp, w: &Work, number: &str, recipients: Value) -> Res {
-    let res = app
-        .post("/api/v1/award-decisions")
-        .token(&w.admin)
-        .json(json!({
-            "number": number,
-            "decided_on": "2026-01-15",
-            "signer": "Trần Văn Quyết",
-            "authority": "Chánh Văn phòng UBND tỉnh",
-            "org_unit_id": w.office,
-            "award_year": 2025,
-            "occasion": "annual",
-            "recipients": recipients
-        }))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "decision: {}", res.body);
-    res
+/// A yearly decision of the office for 2025, signed on 15 January 2026, with no
+/// recipient yet.
+fn decision(w: &Work, number: &str) -> Decision {
+    Decision::of(&w.office, number, 2025)
+        .decided_on("2026-01-15")
+        .signer("Trần Văn Quyết")
+        .occasion("annual")
 }
 
 /// The id of the award a decision gave `who` (a staff or unit id).
@@ -75,16 +65,11 @@ async fn verify(app: &TestApp, credential: &Value) -> Res {
 async fn an_award_credential_verifies_without_login_and_any_change_shows(app: &TestApp) {
     let w = work(app).await;
     let an = &w.staff_a[0];
-    let decision = decide(
-        app,
-        &w,
-        "70/QĐ-VP",
-        json!([
-            {"award_type": "chien_si_thi_dua_co_so", "staff_id": an},
-            {"award_type": "tap_the_lao_dong_tien_tien", "org_unit_id": w.division_a}
-        ]),
-    )
-    .await;
+    let decision = decision(&w, "70/QĐ-VP")
+        .grant_staff("chien_si_thi_dua_co_so", an)
+        .grant_unit("tap_the_lao_dong_tien_tien", &w.division_a)
+        .made(app, &w.admin)
+        .await;
     let award = award_of(&decision, an);
     let c = fetch(app, &w.officer, &award).await;
 
@@ -205,23 +190,21 @@ async fn an_award_credential_verifies_without_login_and_any_change_shows(app: &T
 async fn a_revoked_decision_revokes_its_credentials(app: &TestApp) {
     let w = work(app).await;
     let binh = &w.staff_a[1];
-    let decision = decide(
-        app,
-        &w,
-        "71/QĐ-VP",
-        json!([{"award_type": "lao_dong_tien_tien", "staff_id": binh}]),
-    )
-    .await;
+    let decision = decision(&w, "71/QĐ-VP")
+        .grant_staff("lao_dong_tien_tien", binh)
+        .made(app, &w.admin)
+        .await;
     let award = award_of(&decision, binh);
     let c = fetch(app, &w.officer, &award).await;
     assert_eq!(verify(app, &c).await.body["status"], "valid");
 
-    let res = app
-        .post(&format!("/api/v1/award-decisions/{}/revoke", decision.id()))
-        .token(&w.admin)
-        .if_match(&decision.etag())
-        .json(json!({"reason": "Phát hiện kê khai thành tích không trung thực"}))
-        .await;
+    let res = revoke_decision(
+        app,
+        &w.admin,
+        &decision.id(),
+        "Phát hiện kê khai thành tích không trung thực",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "revoke: {}", res.body);
 
     let res = verify(app, &c).await;
@@ -241,13 +224,10 @@ async fn a_revoked_decision_revokes_its_credentials(app: &TestApp) {
 async fn a_credential_signed_by_another_key_is_of_an_unknown_issuer(app: &TestApp) {
     let w = work(app).await;
     let an = &w.staff_a[0];
-    let decision = decide(
-        app,
-        &w,
-        "72/QĐ-VP",
-        json!([{"award_type": "chien_si_thi_dua_co_so", "staff_id": an}]),
-    )
-    .await;
+    let decision = decision(&w, "72/QĐ-VP")
+        .grant_staff("chien_si_thi_dua_co_so", an)
+        .made(app, &w.admin)
+        .await;
     let c = fetch(app, &w.officer, &award_of(&decision, an)).await;
     let mut unsigned = c.clone();
     unsigned.as_object_mut().unwrap().remove("proof");
@@ -276,17 +256,12 @@ async fn a_credential_signed_by_another_key_is_of_an_unknown_issuer(app: &TestAp
 async fn credentials_are_read_only_by_those_who_see_the_award(app: &TestApp) {
     let w = work(app).await;
     let (an, binh, dung) = (&w.staff_a[0], &w.staff_a[1], &w.staff_b[0]);
-    let decision = decide(
-        app,
-        &w,
-        "73/QĐ-VP",
-        json!([
-            {"award_type": "lao_dong_tien_tien", "staff_id": an},
-            {"award_type": "lao_dong_tien_tien", "staff_id": binh},
-            {"award_type": "lao_dong_tien_tien", "staff_id": dung}
-        ]),
-    )
-    .await;
+    let decision = decision(&w, "73/QĐ-VP")
+        .grant_staff("lao_dong_tien_tien", an)
+        .grant_staff("lao_dong_tien_tien", binh)
+        .grant_staff("lao_dong_tien_tien", dung)
+        .made(app, &w.admin)
+        .await;
     let (own, colleague, other_unit) = (
         award_of(&decision, an),
         award_of(&decision, binh),

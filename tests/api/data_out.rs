@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Client, ask_token, client_token};
 use crate::harness::TestApp;
 
 db_tests!(
@@ -24,41 +25,15 @@ db_tests!(
     export_streams_every_record_as_json_lines,
 );
 
+/// A client with `scopes`, made by the admin.
 async fn new_client(app: &TestApp, admin: &str, scopes: &[&str]) -> Value {
-    let res = app
-        .post("/api/v1/clients")
-        .token(admin)
-        .json(json!({"name": "Sở Nội vụ – hệ thống báo cáo", "scopes": scopes}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    res.body
+    Client::with(scopes).made(app, admin).await
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
-}
-
-/// A client-credentials token request with its credentials in the form.
-async fn ask_token(app: &TestApp, client_id: &str, secret: &str) -> crate::harness::Res {
-    app.post("/api/v1/auth/token")
-        .raw(
-            "application/x-www-form-urlencoded",
-            form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-            ]),
-        )
-        .await
-}
-
-async fn client_token(app: &TestApp, client_id: &str, secret: &str) -> String {
-    let res = ask_token(app, client_id, secret).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert_eq!(res.header("cache-control"), Some("no-store"));
-    res.body["access_token"].as_str().unwrap().to_string()
 }
 
 async fn client_credentials_open_only_their_scopes(app: &TestApp) {
@@ -101,9 +76,7 @@ async fn client_credentials_open_only_their_scopes(app: &TestApp) {
         .token(&token)
         .await
         .problem(403, "insufficient_scope");
-    app.post("/api/v1/org-units")
-        .token(&token)
-        .json(json!({"code": "X", "name": "X", "kind": "province"}))
+    app.try_unit(&token, "X", "X", None, "province")
         .await
         .problem(403, "insufficient_scope");
     app.get("/api/v1/clients")
@@ -173,9 +146,8 @@ async fn client_credentials_open_only_their_scopes(app: &TestApp) {
         .token(&officer)
         .await
         .problem(403, "forbidden");
-    app.post("/api/v1/clients")
-        .token(&officer)
-        .json(json!({"name": "x", "scopes": ["changes:read"]}))
+    Client::with(&["changes:read"])
+        .send(app, &officer)
         .await
         .problem(403, "forbidden");
     // Nor may an officer read the feed.
@@ -218,13 +190,19 @@ async fn rotating_or_disabling_a_client_ends_its_tokens(app: &TestApp) {
     let new_secret = rotated.body["client_secret"].as_str().unwrap();
     assert_ne!(new_secret, old_secret);
 
-    app.get("/api/v1/changes")
-        .token(&old_token)
-        .await
-        .problem(401, "unauthorized");
+    let refused = app.get("/api/v1/changes").token(&old_token).await;
+    refused.problem(401, "unauthorized");
+    // RFC 6750 §3.1: a token that was good and is no longer is `invalid_token`.
+    assert_eq!(
+        refused.header("www-authenticate"),
+        Some(
+            "Bearer realm=\"thidua\", error=\"invalid_token\", \
+             error_description=\"The client is disabled or its secret was rotated.\""
+        )
+    );
     ask_token(app, client_id, old_secret)
         .await
-        .problem(401, "invalid_client");
+        .oauth_error(401, "invalid_client");
     let token = client_token(app, client_id, new_secret).await;
     assert_eq!(
         app.get("/api/v1/changes").token(&token).await.status,
@@ -240,10 +218,17 @@ async fn rotating_or_disabling_a_client_ends_its_tokens(app: &TestApp) {
         .json(json!({"scopes": ["reports:read"]}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    app.get("/api/v1/changes")
-        .token(&token)
-        .await
-        .problem(403, "insufficient_scope");
+    let refused = app.get("/api/v1/changes").token(&token).await;
+    refused.problem(403, "insufficient_scope");
+    // RFC 6750 §3.1: the scope to ask for is named in the challenge.
+    assert_eq!(
+        refused.header("www-authenticate"),
+        Some(
+            "Bearer realm=\"thidua\", error=\"insufficient_scope\", \
+             error_description=\"This endpoint needs the scope changes:read.\", \
+             scope=\"changes:read\""
+        )
+    );
 
     // Disabling ends every token and refuses new ones.
     let res = app
@@ -259,7 +244,7 @@ async fn rotating_or_disabling_a_client_ends_its_tokens(app: &TestApp) {
         .problem(401, "unauthorized");
     ask_token(app, client_id, new_secret)
         .await
-        .problem(401, "invalid_client");
+        .oauth_error(401, "invalid_client");
     // The feed records the disabling as a tombstone of the client.
     let feed = app
         .get("/api/v1/changes?resource_type=api_client")
@@ -288,24 +273,24 @@ async fn token_requests_refuse_bad_grants_and_credentials(app: &TestApp) {
         ("client_id", client_id),
     ]))
     .await
-    .problem(400, "unsupported_grant_type");
+    .oauth_error(400, "unsupported_grant_type");
     post(form(&[
         ("grant_type", "client_credentials"),
         ("client_id", client_id),
         ("client_secret", "tds_wrong"),
     ]))
     .await
-    .problem(401, "invalid_client");
+    .oauth_error(401, "invalid_client");
     post(form(&[
         ("grant_type", "client_credentials"),
         ("client_id", "thidua-nobody"),
         ("client_secret", secret),
     ]))
     .await
-    .problem(401, "invalid_client");
+    .oauth_error(401, "invalid_client");
     post(form(&[("grant_type", "client_credentials")]))
         .await
-        .problem(401, "invalid_client");
+        .oauth_error(401, "invalid_client");
     post(form(&[
         ("grant_type", "client_credentials"),
         ("client_id", client_id),
@@ -313,7 +298,7 @@ async fn token_requests_refuse_bad_grants_and_credentials(app: &TestApp) {
         ("scope", "admin:all"),
     ]))
     .await
-    .problem(400, "invalid_scope");
+    .oauth_error(400, "invalid_scope");
     post(form(&[
         ("grant_type", "client_credentials"),
         ("client_id", client_id),
@@ -321,14 +306,16 @@ async fn token_requests_refuse_bad_grants_and_credentials(app: &TestApp) {
         ("scope", "export:read"),
     ]))
     .await
-    .problem(400, "invalid_scope");
-    post(form(&[("client_id", client_id)]))
+    .oauth_error(400, "invalid_scope");
+    // A form the endpoint cannot read is OAuth's invalid_request, naming the field.
+    let fields = post(form(&[("client_id", client_id)]))
         .await
-        .invalid("grant_type");
+        .oauth_error(400, "invalid_request");
+    assert_eq!(fields, ["grant_type"]);
     app.post("/api/v1/auth/token")
         .json(json!({"grant_type": "client_credentials"}))
         .await
-        .problem(415, "unsupported_media_type");
+        .oauth_error(400, "invalid_request");
     app.post("/api/v1/auth/token")
         .raw("application/x-www-form-urlencoded", "a=".repeat(10_000))
         .await
@@ -573,9 +560,7 @@ async fn writes_sharing_a_commit_keep_their_own_outcome(app: &TestApp) {
         };
         async move {
             let res = app
-                .post("/api/v1/org-units")
-                .token(&admin)
-                .json(json!({"code": code, "name": format!("Đơn vị số {i}"), "kind": "province"}))
+                .try_unit(&admin, &code, &format!("Đơn vị số {i}"), None, "province")
                 .await;
             (code, res)
         }

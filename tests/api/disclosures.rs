@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 use thidua::db::schema::{audit_log, disclosures, rule_sets};
 
-use crate::awards::{NOMINATIONS, act, nominate, to_council};
 use crate::db_tests;
+use crate::fixtures::{DISCLOSURES, Disclosure, NOMINATIONS, Nomination, act, another_department};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -21,7 +21,6 @@ db_tests!(
 );
 
 const HOLIDAYS: &str = "/api/v1/holidays";
-const DISCLOSURES: &str = "/api/v1/disclosures";
 const PUBLIC: &str = "/api/v1/public/disclosures";
 
 /// Runs `f` on a connection of the app's database.
@@ -248,21 +247,11 @@ async fn national_holidays_are_kept_by_admins_and_removals_stay_removed(app: &Te
 /// An officer of another department of the province, with a collective nomination of its
 /// own waiting for its council. Returns (officer token, nomination id).
 async fn outsider(app: &TestApp, w: &Work) -> (String, String) {
-    let unit = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
+    let (unit, officer) = another_department(app, w).await;
+    let id = Nomination::of_unit("giay_khen", &unit)
+        .summary("Tập thể hoàn thành tốt nhiệm vụ năm 2025.")
+        .draft(app, &officer)
         .await;
-    let officer = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&unit))
-        .await;
-    let res = nominate(
-        app,
-        &officer,
-        json!({"award_type": "giay_khen", "org_unit_id": unit, "year": 2025,
-               "summary": "Tập thể hoàn thành tốt nhiệm vụ năm 2025."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.id();
     for action in ["submit", "approve"] {
         let res = act(app, &officer, &id, action, None).await;
         assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
@@ -285,29 +274,19 @@ fn today() -> String {
 
 async fn candidates_are_published_read_and_commented_without_login_while_open(app: &TestApp) {
     let w = work(app).await;
-    let person = to_council(
-        app,
-        &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[1], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ được giao năm 2025."}),
-    )
-    .await;
-    let unit = to_council(
-        app,
-        &w,
-        json!({"award_type": "giay_khen", "org_unit_id": w.division_b, "proposer_unit_id": w.office,
-               "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ năm 2025."}),
-    )
-    .await;
+    // Their summaries are the defaults, shown to the public below.
+    let person = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[1])
+        .up_to_council(app, &w)
+        .await;
+    let unit = Nomination::of_unit("giay_khen", &w.division_b)
+        .proposed_by(&w.office)
+        .up_to_council(app, &w)
+        .await;
     let (stranger, _) = outsider(app, &w).await;
 
-    let res = app
-        .post(DISCLOSURES)
-        .token(&w.officer)
-        .json(
-            json!({"title": "  Công khai danh sách đề nghị khen thưởng năm 2025  ",
-                     "org_unit_id": w.office, "nomination_ids": [person, unit]}),
-        )
+    let res = Disclosure::of(&w.office, &[&person, &unit])
+        .title("  Công khai danh sách đề nghị khen thưởng năm 2025  ")
+        .send(app, &w.officer)
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.etag(), "\"v1\"");
@@ -505,39 +484,25 @@ async fn candidates_are_published_read_and_commented_without_login_while_open(ap
 
 async fn only_nominations_waiting_for_the_units_council_are_published(app: &TestApp) {
     let w = work(app).await;
-    let waiting = to_council(
-        app,
-        &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ."}),
-    )
-    .await;
-    let res = nominate(
-        app,
-        &w.officer,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[2], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let draft = res.id();
+    let waiting = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .up_to_council(app, &w)
+        .await;
+    let draft = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[2])
+        .draft(app, &w.officer)
+        .await;
     // Granted by the province: not the office's to publish.
-    let province_level = to_council(
-        app,
-        &w,
-        json!({"award_type": "chien_si_thi_dua_cap_tinh", "staff_id": w.staff_b[0], "year": 2025,
-               "summary": "Ba năm liền Chiến sĩ thi đua cơ sở."}),
-    )
-    .await;
+    let province_level = Nomination::of_staff("chien_si_thi_dua_cap_tinh", &w.staff_b[0])
+        .summary("Ba năm liền Chiến sĩ thi đua cơ sở.")
+        .up_to_council(app, &w)
+        .await;
     let (stranger, theirs) = outsider(app, &w).await;
 
-    let publish = |token: &str, ids: Value| {
-        app.post(DISCLOSURES).token(token).json(json!({
-            "title": "Công khai danh sách đề nghị khen thưởng năm 2025",
-            "org_unit_id": w.office, "nomination_ids": ids}))
+    let publish = |token: &String, ids: &[&str]| {
+        let (disclosure, token) = (Disclosure::of(&w.office, ids), token.clone());
+        async move { disclosure.send(app, &token).await }
     };
     // A draft, listed after a good one: 409 naming it, and nothing is published.
-    let fields = publish(&w.officer, json!([waiting, draft]))
+    let fields = publish(&w.officer, &[&waiting, &draft])
         .await
         .problem(409, "not_in_council_review");
     assert_eq!(fields, ["nomination_ids[1]"]);
@@ -547,32 +512,25 @@ async fn only_nominations_waiting_for_the_units_council_are_published(app: &Test
     );
     assert!(app.get(PUBLIC).await.ids().is_empty());
     // Another department's nomination is not seen; a province award is not the office's.
-    publish(&w.officer, json!([theirs]))
+    publish(&w.officer, &[&theirs])
         .await
         .invalid("nomination_ids[0]");
-    let res = publish(&w.officer, json!([province_level])).await;
+    let res = publish(&w.officer, &[&province_level]).await;
     res.invalid("nomination_ids[0]");
     assert_eq!(res.body["errors"][0]["code"], "outside_unit");
-    publish(&w.officer, json!(["019ab0a4-0000-7000-8000-000000000000"]))
+    publish(&w.officer, &["019ab0a4-0000-7000-8000-000000000000"])
         .await
         .invalid("nomination_ids[0]");
-    publish(&w.officer, json!([waiting, waiting]))
+    publish(&w.officer, &[&waiting, &waiting])
         .await
         .invalid("nomination_ids[1]");
-    publish(&w.officer, json!([]))
-        .await
-        .invalid("nomination_ids");
+    publish(&w.officer, &[]).await.invalid("nomination_ids");
     // Roles: a unit head does not publish; another department's officer does not see the unit.
-    app.post(DISCLOSURES)
-        .token(&w.manager_a)
-        .json(
-            json!({"title": "Công khai", "org_unit_id": w.division_a, "nomination_ids": [waiting]}),
-        )
+    Disclosure::of(&w.division_a, &[&waiting])
+        .send(app, &w.manager_a)
         .await
         .problem(403, "forbidden");
-    publish(&stranger, json!([waiting]))
-        .await
-        .invalid("org_unit_id");
+    publish(&stranger, &[&waiting]).await.invalid("org_unit_id");
     // Bad fields.
     let body = |extra: Value| {
         let mut b =
@@ -607,7 +565,7 @@ async fn only_nominations_waiting_for_the_units_council_are_published(app: &Test
     // Monday 3 March 2200, 3 working days: to Wednesday.
     assert_eq!(res.body["ends_on"], "2200-03-05");
     assert_eq!(res.body["open"], false);
-    publish(&w.officer, json!([waiting]))
+    publish(&w.officer, &[&waiting])
         .await
         .problem(409, "not_in_council_review");
     // Not yet open: not public yet, and feedback refused.
@@ -646,36 +604,22 @@ async fn the_rules_of_the_candidates_set_the_least_number_of_working_days(app: &
             .unwrap();
     })
     .await;
-    let collective = to_council(
-        app,
-        &w,
-        json!({"award_type": "giay_khen", "org_unit_id": w.division_a, "proposer_unit_id": w.office,
-               "year": 2025, "summary": "Tập thể hoàn thành xuất sắc nhiệm vụ."}),
-    )
-    .await;
-    let person = to_council(
-        app,
-        &w,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0], "year": 2025,
-               "summary": "Hoàn thành tốt nhiệm vụ."}),
-    )
-    .await;
-    let body = |days: Option<u32>| {
-        json!({"title": "Công khai", "org_unit_id": w.office, "starts_on": "2200-03-03",
-               "nomination_ids": [person, collective], "working_days": days})
-    };
-    let res = app
-        .post(DISCLOSURES)
-        .token(&w.officer)
-        .json(body(Some(5)))
+    let collective = Nomination::of_unit("giay_khen", &w.division_a)
+        .proposed_by(&w.office)
+        .up_to_council(app, &w)
+        .await;
+    let person = Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .up_to_council(app, &w)
+        .await;
+    let disclosure = Disclosure::of(&w.office, &[&person, &collective]).starts_on("2200-03-03");
+    let res = disclosure
+        .clone()
+        .working_days(5)
+        .send(app, &w.officer)
         .await;
     res.invalid("working_days");
     assert_eq!(res.body["errors"][0]["code"], "below_rule");
-    let res = app
-        .post(DISCLOSURES)
-        .token(&w.officer)
-        .json(body(None))
-        .await;
+    let res = disclosure.send(app, &w.officer).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["working_days"], 15);
     // Monday 3 March 2200 + 15 working days: three weeks to Friday 21 March.

@@ -4,8 +4,9 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
+use crate::fixtures::{Evidence, approve_evidence, edit_staff, move_to, record, submit_evidence};
 use crate::harness::TestApp;
-use crate::work::{PDF, PNG, approved, move_to, multipart, record, work};
+use crate::work::{PDF, PNG, multipart, work};
 
 db_tests!(
     the_workflow_runs_with_files_and_history,
@@ -19,14 +20,14 @@ db_tests!(
 async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
     let w = work(app).await;
     // The unit head records the division's count and attaches a report.
-    let res = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 3,
-               "as_of": "2026-10-31", "description": "Báo cáo dịch vụ công trực tuyến tháng 10",
-               "links": ["https://dichvucong.nghean.gov.vn/bao-cao/10"], "self_score": 6}),
-    )
-    .await;
+    let res = Evidence::of_unit(&w.count, &w.division_a)
+        .value(3)
+        .measured_on("2026-10-31")
+        .description("Báo cáo dịch vụ công trực tuyến tháng 10")
+        .links(&["https://dichvucong.nghean.gov.vn/bao-cao/10"])
+        .self_score(6.0)
+        .record(app, &w.manager_a)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["status"], "draft");
     let id = res.id();
@@ -84,7 +85,7 @@ async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
     res.problem(404, "not_found");
 
     // Submitted, it no longer changes.
-    let res = move_to(app, &w.manager_a, &id, json!({"status": "submitted"})).await;
+    let res = submit_evidence(app, &w.manager_a, &id).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let etag = res.etag();
     app.patch(&format!("/api/v1/evidence/{id}"))
@@ -124,7 +125,7 @@ async fn the_workflow_runs_with_files_and_history(app: &TestApp) {
         .json(json!({"value": 4}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    move_to(app, &w.manager_a, &id, json!({"status": "submitted"})).await;
+    submit_evidence(app, &w.manager_a, &id).await;
     let res = move_to(
         app,
         &w.officer,
@@ -181,58 +182,43 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
     let w = work(app).await;
-    let submitted = |author: String, body: serde_json::Value| async move {
-        let res = record(app, &author, body).await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        let id = res.id();
-        let res = move_to(app, &author, &id, json!({"status": "submitted"})).await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        id
-    };
-    let approve = json!({"status": "approved"});
-
     // The author may not approve what they wrote.
-    let unit_a = submitted(
-        w.manager_a.clone(),
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 2}),
-    )
-    .await;
-    move_to(app, &w.manager_a, &unit_a, approve.clone())
+    let unit_a = Evidence::of_unit(&w.count, &w.division_a)
+        .value(2)
+        .submitted(app, &w.manager_a)
+        .await;
+    approve_evidence(app, &w.manager_a, &unit_a)
         .await
         .problem(403, "forbidden");
     // A member neither sees nor reviews the division's evidence.
-    move_to(app, &w.member_a, &unit_a, approve.clone())
+    approve_evidence(app, &w.member_a, &unit_a)
         .await
         .problem(404, "not_found");
 
     // A member's own evidence: they submit it; they may not approve it.
-    let own = submitted(
-        w.member_a.clone(),
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 1}),
-    )
-    .await;
-    move_to(app, &w.member_a, &own, approve.clone())
+    let own = Evidence::of_staff(&w.individual, &w.staff_a[0])
+        .value(1)
+        .submitted(app, &w.member_a)
+        .await;
+    approve_evidence(app, &w.member_a, &own)
         .await
         .problem(403, "forbidden");
     // A member records nothing for a colleague: the colleague is not in their sight.
-    record(
-        app,
-        &w.member_a,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
-    )
-    .await
-    .invalid("staff_id");
+    Evidence::of_staff(&w.individual, &w.staff_a[1])
+        .value(1)
+        .record(app, &w.member_a)
+        .await
+        .invalid("staff_id");
 
     // The head of division A reviews the staff of A, not A's own collective evidence.
-    let by_officer = submitted(
-        w.officer.clone(),
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}),
-    )
-    .await;
-    move_to(app, &w.manager_a, &by_officer, approve.clone())
+    let by_officer = Evidence::of_unit(&w.count, &w.division_a)
+        .value(1)
+        .submitted(app, &w.officer)
+        .await;
+    approve_evidence(app, &w.manager_a, &by_officer)
         .await
         .problem(403, "forbidden");
-    let res = move_to(app, &w.manager_a, &own, approve.clone()).await;
+    let res = approve_evidence(app, &w.manager_a, &own).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // An officer whose own staff record is the subject may not review it.
@@ -245,12 +231,11 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
             Some(&w.staff_a[1]),
         )
         .await;
-    let about_b = submitted(
-        w.manager_a.clone(),
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
-    )
-    .await;
-    move_to(app, &officer_b, &about_b, approve.clone())
+    let about_b = Evidence::of_staff(&w.individual, &w.staff_a[1])
+        .value(1)
+        .submitted(app, &w.manager_a)
+        .await;
+    approve_evidence(app, &officer_b, &about_b)
         .await
         .problem(403, "forbidden");
 
@@ -263,7 +248,7 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
             Some(&w.division_b),
         )
         .await;
-    move_to(app, &manager_b, &unit_a, approve.clone())
+    approve_evidence(app, &manager_b, &unit_a)
         .await
         .problem(404, "not_found");
     app.get(&format!("/api/v1/evidence/{unit_a}"))
@@ -277,7 +262,7 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
     let outsider = app
         .user(&w.admin, "canbo.hatinh", &["officer"], Some(&other))
         .await;
-    move_to(app, &outsider, &unit_a, approve.clone())
+    approve_evidence(app, &outsider, &unit_a)
         .await
         .problem(404, "not_found");
     let list = app.get("/api/v1/evidence").token(&outsider).await;
@@ -286,17 +271,15 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
     let council = app
         .user(&w.admin, "hoidong.1", &["council"], Some(&w.office))
         .await;
-    move_to(app, &council, &unit_a, approve.clone())
+    approve_evidence(app, &council, &unit_a)
         .await
         .problem(403, "forbidden");
 
     // Editing or submitting someone else's evidence makes it one's own: no review of it.
-    let drafted = record(
-        app,
-        &w.member_a,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[0], "value": 0}),
-    )
-    .await;
+    let drafted = Evidence::of_staff(&w.individual, &w.staff_a[0])
+        .value(0)
+        .record(app, &w.member_a)
+        .await;
     let res = app
         .patch(&format!("/api/v1/evidence/{}", drafted.id()))
         .token(&w.officer)
@@ -304,39 +287,23 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
         .json(json!({"value": 1}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    move_to(
-        app,
-        &w.member_a,
-        &drafted.id(),
-        json!({"status": "submitted"}),
-    )
-    .await;
-    move_to(app, &w.officer, &drafted.id(), approve.clone())
+    submit_evidence(app, &w.member_a, &drafted.id()).await;
+    approve_evidence(app, &w.officer, &drafted.id())
         .await
         .problem(403, "forbidden");
-    let submitted_by_officer = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 7}),
-    )
-    .await
-    .id();
-    move_to(
-        app,
-        &w.officer,
-        &submitted_by_officer,
-        json!({"status": "submitted"}),
-    )
-    .await;
-    move_to(app, &w.officer, &submitted_by_officer, approve.clone())
+    let submitted_by_officer = Evidence::of_unit(&w.score, &w.division_a)
+        .value(7)
+        .recorded(app, &w.manager_a)
+        .await;
+    submit_evidence(app, &w.officer, &submitted_by_officer).await;
+    approve_evidence(app, &w.officer, &submitted_by_officer)
         .await
         .problem(403, "forbidden");
     // A stale version loses: two reviewers read v2, the second answer is 412.
-    let raced = submitted(
-        w.manager_a.clone(),
-        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 6}),
-    )
-    .await;
+    let raced = Evidence::of_unit(&w.score, &w.division_a)
+        .value(6)
+        .submitted(app, &w.manager_a)
+        .await;
     let etag = app
         .get(&format!("/api/v1/evidence/{raced}"))
         .token(&w.officer)
@@ -353,14 +320,13 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
     }
 
     // The officer of the office reviews; the admin too — but not what the admin wrote.
-    let res = move_to(app, &w.officer, &unit_a, approve.clone()).await;
+    let res = approve_evidence(app, &w.officer, &unit_a).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let by_admin = submitted(
-        w.admin.clone(),
-        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_b, "value": 5}),
-    )
-    .await;
-    move_to(app, &w.admin, &by_admin, approve.clone())
+    let by_admin = Evidence::of_unit(&w.score, &w.division_b)
+        .value(5)
+        .submitted(app, &w.admin)
+        .await;
+    approve_evidence(app, &w.admin, &by_admin)
         .await
         .problem(403, "forbidden");
 
@@ -414,21 +380,17 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
     assert_eq!(app.get(page).token(&outsider).await.body["total"], 0);
     assert_eq!(app.get(page).token(&w.officer).await.body, everything.body);
     // A write shows on the next read of the same page.
-    let fresh = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 3}),
-    )
-    .await
-    .id();
+    let fresh = Evidence::of_unit(&w.count, &w.division_a)
+        .value(3)
+        .recorded(app, &w.manager_a)
+        .await;
     let after = app.get(page).token(&w.officer).await;
     assert!(after.ids().contains(&fresh), "{}", after.body);
     // A score given on approval stays within the criterion's points.
-    let more = submitted(
-        w.manager_a.clone(),
-        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 8}),
-    )
-    .await;
+    let more = Evidence::of_unit(&w.score, &w.division_a)
+        .value(8)
+        .submitted(app, &w.manager_a)
+        .await;
     move_to(
         app,
         &w.officer,
@@ -445,18 +407,14 @@ async fn nobody_reviews_their_own_or_outside_their_reach(app: &TestApp) {
     )
     .await
     .invalid("reviewed_score");
-    let _ = approved;
 }
 
 async fn bad_files_are_refused_and_leave_nothing_behind(app: &TestApp) {
     let w = work(app).await;
-    let res = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}),
-    )
-    .await;
-    let id = res.id();
+    let id = Evidence::of_unit(&w.count, &w.division_a)
+        .value(1)
+        .recorded(app, &w.manager_a)
+        .await;
     let upload = async |name: &str, part_type: &str, content: &[u8]| {
         let (ct, body) = multipart("file", name, part_type, content);
         app.post(&format!("/api/v1/evidence/{id}/files"))
@@ -626,26 +584,18 @@ async fn bad_evidence_names_the_field_and_writes_nothing(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // Submitting needs the measured value.
-    let res = record(
-        app,
-        &w.officer,
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a}),
-    )
-    .await;
-    move_to(app, &w.officer, &res.id(), json!({"status": "submitted"}))
-        .await
-        .invalid("value");
+    let id = Evidence::of_unit(&w.count, &w.division_a)
+        .recorded(app, &w.officer)
+        .await;
+    submit_evidence(app, &w.officer, &id).await.invalid("value");
 }
 
 async fn office_documents_are_told_from_their_content(app: &TestApp) {
     let w = work(app).await;
-    let res = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 1}),
-    )
-    .await;
-    let id = res.id();
+    let id = Evidence::of_unit(&w.count, &w.division_a)
+        .value(1)
+        .recorded(app, &w.manager_a)
+        .await;
     let fixture = |name: &str| {
         std::fs::read(format!(
             "{}/tests/fixtures/{name}",
@@ -687,27 +637,21 @@ async fn office_documents_are_told_from_their_content(app: &TestApp) {
 
 async fn a_persons_evidence_follows_them_to_their_new_unit(app: &TestApp) {
     let w = work(app).await;
-    let id = approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
-    )
-    .await;
+    let id = Evidence::of_staff(&w.individual, &w.staff_a[1])
+        .value(1)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
     let before = app
         .get(&format!("/api/v1/evidence/{id}"))
         .token(&w.officer)
         .await;
-    let person = app
-        .get(&format!("/api/v1/staff/{}", w.staff_a[1]))
-        .token(&w.admin)
-        .await;
-    let res = app
-        .patch(&format!("/api/v1/staff/{}", w.staff_a[1]))
-        .token(&w.admin)
-        .if_match(&person.etag())
-        .json(json!({"org_unit_id": w.division_b}))
-        .await;
+    let res = edit_staff(
+        app,
+        &w.admin,
+        &w.staff_a[1],
+        json!({"org_unit_id": w.division_b}),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     // Division A's deputy head no longer sees it; division B's head does, as a new
     // version.

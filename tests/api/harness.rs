@@ -303,12 +303,37 @@ impl TestApp {
         self.req(Method::PATCH, path)
     }
 
+    /// Logs in, answered as it is (`login` asserts it worked).
+    pub fn try_login<'a>(
+        &'a self,
+        username: &str,
+        password: &str,
+    ) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/auth/login")
+            .json(json!({"username": username, "password": password}))
+    }
+
+    /// Trades a refresh token for a new pair, answered as it is.
+    pub fn refresh<'a>(&'a self, refresh_token: &str) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/auth/refresh")
+            .json(json!({"refresh_token": refresh_token}))
+    }
+
+    /// Changes the password of the account of `token`, answered as it is.
+    pub fn change_password<'a>(
+        &'a self,
+        token: &str,
+        current: &str,
+        new: &str,
+    ) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/auth/password")
+            .token(token)
+            .json(json!({"current_password": current, "new_password": new}))
+    }
+
     /// Logs in and returns the access token.
     pub async fn login(&self, username: &str, password: &str) -> String {
-        let res = self
-            .post("/api/v1/auth/login")
-            .json(json!({"username": username, "password": password}))
-            .await;
+        let res = self.try_login(username, password).await;
         assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.body);
         res.body["access_token"]
             .as_str()
@@ -340,6 +365,20 @@ impl TestApp {
         unit: Option<&str>,
         staff: Option<&str>,
     ) -> String {
+        self.account(admin, username, roles, unit, staff).await;
+        self.login(username, PASSWORD).await
+    }
+
+    /// Creates an account with `roles` in `unit`, linked to a staff record or not (as
+    /// admin), without logging in (each login hashes a password); returns its id.
+    pub async fn account(
+        &self,
+        admin: &str,
+        username: &str,
+        roles: &[&str],
+        unit: Option<&str>,
+        staff: Option<&str>,
+    ) -> String {
         let res = self
             .post("/api/v1/users")
             .token(admin)
@@ -351,7 +390,7 @@ impl TestApp {
             "create user {username}: {}",
             res.body
         );
-        self.login(username, PASSWORD).await
+        res.id()
     }
 
     /// Creates an org unit (as `token`) and returns its id: a province at the root, an
@@ -374,11 +413,7 @@ impl TestApp {
         parent: Option<&str>,
         kind: &str,
     ) -> String {
-        let res = self
-            .post("/api/v1/org-units")
-            .token(token)
-            .json(json!({"code": code, "name": name, "kind": kind, "parent_id": parent}))
-            .await;
+        let res = self.try_unit(token, code, name, parent, kind).await;
         assert_eq!(
             res.status,
             StatusCode::CREATED,
@@ -388,20 +423,25 @@ impl TestApp {
         res.id()
     }
 
-    /// Creates a staff member (as `token`) and returns its id.
-    pub async fn staff(&self, token: &str, unit: &str, full_name: &str) -> String {
-        let res = self
-            .post("/api/v1/staff")
+    /// Creates an org unit of a given kind, answered as it is.
+    pub fn try_unit<'a>(
+        &'a self,
+        token: &str,
+        code: &str,
+        name: &str,
+        parent: Option<&str>,
+        kind: &str,
+    ) -> impl Future<Output = Res> + use<'a> {
+        self.post("/api/v1/org-units")
             .token(token)
-            .json(json!({"full_name": full_name, "org_unit_id": unit, "category": "cong_chuc"}))
-            .await;
-        assert_eq!(
-            res.status,
-            StatusCode::CREATED,
-            "create staff {full_name}: {}",
-            res.body
-        );
-        res.id()
+            .json(json!({"code": code, "name": name, "kind": kind, "parent_id": parent}))
+    }
+
+    /// Creates a staff member, a công chức (as `token`), and returns its id.
+    pub async fn staff(&self, token: &str, unit: &str, full_name: &str) -> String {
+        crate::fixtures::Staff::of(unit, full_name)
+            .added(self, token)
+            .await
     }
 }
 
@@ -534,6 +574,51 @@ impl Res {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Asserts an OAuth 2.0 token-endpoint error (RFC 6749 §5.2): this status, JSON with
+    /// `error` and `error_description`, not cached, and for `invalid_client` the `Basic`
+    /// challenge of the scheme the endpoint takes. Returns the fields it names.
+    pub fn oauth_error(&self, status: u16, error: &str) -> Vec<String> {
+        assert_eq!(self.status.as_u16(), status, "status; body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "content type; body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.body["error"], error,
+            "OAuth error; body: {}",
+            self.body
+        );
+        assert!(
+            self.body["error_description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "error_description; body: {}",
+            self.body
+        );
+        assert_eq!(self.header("cache-control"), Some("no-store"));
+        if error == "invalid_client" {
+            assert_eq!(
+                self.header("www-authenticate"),
+                Some("Basic realm=\"thidua\"")
+            );
+        }
+        self.body["errors"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .map(|f| f["field"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Asserts a 422 and returns the fields it names, in order.
+    pub fn invalid_fields(&self) -> Vec<String> {
+        self.problem(422, "validation")
     }
 
     /// Asserts a 422 that names `field`.

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Criterion, Plan, Registration, Staff, edit_staff, staff_leaves};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -43,7 +44,7 @@ async fn with_codes(app: &TestApp) -> Work {
         )
         .collect::<Vec<_>>();
     for (id, key) in people {
-        let res = patch_staff(
+        let res = edit_staff(
             app,
             &w.admin,
             id,
@@ -56,34 +57,9 @@ async fn with_codes(app: &TestApp) -> Work {
     w
 }
 
-/// Changes a staff record as `token`, reading its ETag first.
-async fn patch_staff(app: &TestApp, token: &str, id: &str, body: Value) -> Res {
-    let res = app.get(&format!("/api/v1/staff/{id}")).token(token).await;
-    assert_eq!(res.status, StatusCode::OK, "read staff: {}", res.body);
-    app.patch(&format!("/api/v1/staff/{id}"))
-        .token(token)
-        .if_match(&res.etag())
-        .json(body)
-        .await
-}
-
 /// Creates a staff member with a code (as `token`) and returns its id.
 async fn coded_staff(app: &TestApp, token: &str, unit: &str, name: &str, code: &str) -> String {
-    let res = app
-        .post("/api/v1/staff")
-        .token(token)
-        .json(
-            json!({"full_name": name, "org_unit_id": unit, "category": "cong_chuc",
-                     "staff_code": code}),
-        )
-        .await;
-    assert_eq!(
-        res.status,
-        StatusCode::CREATED,
-        "staff {code}: {}",
-        res.body
-    );
-    res.id()
+    Staff::of(unit, name).code(code).added(app, token).await
 }
 
 fn import_path(criterion: &str, dry_run: bool) -> String {
@@ -648,25 +624,15 @@ async fn only_individual_yes_no_or_count_criteria_take_records(app: &TestApp) {
         let officer = app
             .user(&w.admin, "canbo.stttt", &["officer"], Some(&elsewhere))
             .await;
-        let res = app
-            .post("/api/v1/plans")
-            .token(&officer)
-            .json(json!({"issuer_id": elsewhere, "title": "Kế hoạch chuyển đổi số",
-                "number": "3/KH-STTTT", "issued_on": "2026-01-10",
-                "phases": [{"name": "2026", "start_date": "2026-01-01", "end_date": "2026-12-31"}]}))
+        let plan = Plan::of(&elsewhere)
+            .title("Kế hoạch chuyển đổi số")
+            .number("3/KH-STTTT")
+            .draft(app, &officer)
             .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        let plan = res.id();
-        let res = app
-            .post(&format!("/api/v1/plans/{plan}/criteria"))
-            .token(&officer)
-            .json(
-                json!({"subject": "individual", "code": "CN1", "title": "Hoàn thành khóa học",
-                         "measure": "boolean", "max_points": 5}),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        res.id()
+        Criterion::individual("CN1", "Hoàn thành khóa học")
+            .boolean(5.0)
+            .add_to(app, &officer, &plan)
+            .await
     };
     let res = import_csv(app, &w.manager_a, &foreign_criterion, csv).await;
     res.invalid("criterion_id");
@@ -676,23 +642,16 @@ async fn only_individual_yes_no_or_count_criteria_take_records(app: &TestApp) {
     }
 
     // An individual percent is not a course; an individual count is.
-    let criterion = |body: Value| {
-        let path = format!("/api/v1/plans/{}/criteria", w.plan);
-        let officer = w.officer.clone();
-        async move {
-            let res = app.post(&path).token(&officer).json(body).await;
-            assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-            res.id()
-        }
-    };
-    let percent = criterion(json!({"subject": "individual", "code": "CN2",
-        "title": "Tỷ lệ hồ sơ xử lý đúng hạn", "measure": "percent", "target": 100,
-        "max_points": 5, "amendment_reason": "Bổ sung theo Công văn số 100/VP-TĐKT"}))
-    .await;
-    let courses = criterion(json!({"subject": "individual", "code": "CN3",
-        "title": "Số khóa học kỹ năng số đã hoàn thành", "measure": "count", "target": 3,
-        "max_points": 6, "amendment_reason": "Bổ sung theo Công văn số 100/VP-TĐKT"}))
-    .await;
+    let percent = Criterion::individual("CN2", "Tỷ lệ hồ sơ xử lý đúng hạn")
+        .percent(100.0, 5.0)
+        .amendment("Bổ sung theo Công văn số 100/VP-TĐKT")
+        .add_to(app, &w.officer, &w.plan)
+        .await;
+    let courses = Criterion::individual("CN3", "Số khóa học kỹ năng số đã hoàn thành")
+        .count(3.0, 6.0)
+        .amendment("Bổ sung theo Công văn số 100/VP-TĐKT")
+        .add_to(app, &w.officer, &w.plan)
+        .await;
     import_csv(app, &w.officer, &percent, csv)
         .await
         .invalid("criterion_id");
@@ -782,7 +741,7 @@ async fn rows_outside_the_importers_reach_are_rejected(app: &TestApp) {
     assert_eq!(report(&res, 1, 0, 0), rejected(&[(2, "email")]));
 
     // Someone who left is not recorded.
-    let res = patch_staff(app, &w.admin, &w.staff_b[1], json!({"active": false})).await;
+    let res = staff_leaves(app, &w.admin, &w.staff_b[1]).await;
     assert_eq!(res.status, StatusCode::OK, "archive: {}", res.body);
     let csv = "staff_code,course_code,completed_on\nNA-B2,BDHVS-07,2026-09-01\n";
     let res = import_csv(app, &w.officer, &w.individual, csv).await;
@@ -850,15 +809,9 @@ fn individual_cell(board: &Res, staff: &str, criterion: &str) -> Option<Value> {
 
 /// Registers a unit for the plan's 2026 collective emulation, so it is on the board.
 async fn register(app: &TestApp, w: &Work, unit: &str) {
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-                     "org_unit_id": unit, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    Registration::of_unit(&w.plan, unit, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "register: {}", res.body);
 }
 
 async fn the_computed_share_follows_imports_and_archives(app: &TestApp) {
@@ -922,7 +875,7 @@ async fn the_computed_share_follows_imports_and_archives(app: &TestApp) {
     assert_eq!(cell["value"], 1.0, "{cell}");
 
     // The one who has not done the course leaves: two of two.
-    let res = patch_staff(app, &w.admin, &w.staff_a[2], json!({"active": false})).await;
+    let res = staff_leaves(app, &w.admin, &w.staff_a[2]).await;
     assert_eq!(res.status, StatusCode::OK, "archive: {}", res.body);
     assert_eq!(res.body["active"], false, "{}", res.body);
     let board = collective_board(app, &w).await;
@@ -933,7 +886,7 @@ async fn the_computed_share_follows_imports_and_archives(app: &TestApp) {
     assert_eq!(cell["status"], "achieved", "{cell}");
 
     // One who has done it leaves: their record no longer counts either.
-    let res = patch_staff(app, &w.admin, &w.staff_a[1], json!({"active": false})).await;
+    let res = staff_leaves(app, &w.admin, &w.staff_a[1]).await;
     assert_eq!(res.status, StatusCode::OK, "archive: {}", res.body);
     let board = collective_board(app, &w).await;
     let cell = unit_cell(&board, &w.division_a, &w.computed).expect("division A");

@@ -1,5 +1,6 @@
 //! HTTP tests of the real app on a real database (SQLite always, PostgreSQL when configured).
 
+mod fixtures;
 mod harness;
 
 mod access;

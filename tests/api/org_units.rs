@@ -2,6 +2,7 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
+use crate::fixtures::Staff;
 use crate::harness::TestApp;
 
 db_tests!(
@@ -268,14 +269,12 @@ async fn archive_refuses_units_still_in_use(app: &TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["active"], false);
     // Archived units take no new children or staff.
-    app.post("/api/v1/org-units")
-        .token(&admin)
-        .json(json!({"code": "X", "name": "Phòng", "kind": "division", "parent_id": office}))
+    app.try_unit(&admin, "X", "Phòng", Some(&office), "division")
         .await
         .invalid("parent_id");
-    app.post("/api/v1/staff")
-        .token(&admin)
-        .json(json!({"full_name": "Ai Đó", "org_unit_id": office, "category": "vien_chuc"}))
+    Staff::of(&office, "Ai Đó")
+        .category("vien_chuc")
+        .send(app, &admin)
         .await
         .invalid("org_unit_id");
     // Still readable, and restorable.
@@ -471,9 +470,7 @@ async fn officers_act_only_in_their_subtree(app: &TestApp) {
         .send()
         .await
         .problem(404, "not_found");
-    app.post("/api/v1/org-units")
-        .token(&officer)
-        .json(json!({"code": "X", "name": "Phòng X", "kind": "division", "parent_id": other}))
+    app.try_unit(&officer, "X", "Phòng X", Some(&other), "division")
         .await
         .invalid("parent_id");
     app.get(&format!("/api/v1/org-units?under={other}"))
@@ -489,9 +486,7 @@ async fn officers_act_only_in_their_subtree(app: &TestApp) {
 
     // Inside: below its own unit it may create and change; its own unit is the admin's.
     let res = app
-        .post("/api/v1/org-units")
-        .token(&officer)
-        .json(json!({"code": "MINE2", "name": "Phòng Tổ chức", "kind": "division", "parent_id": mine}))
+        .try_unit(&officer, "MINE2", "Phòng Tổ chức", Some(&mine), "division")
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let res = app
@@ -522,14 +517,10 @@ async fn officers_act_only_in_their_subtree(app: &TestApp) {
             .status,
         StatusCode::OK
     );
-    app.post("/api/v1/org-units")
-        .token(&manager)
-        .json(json!({"code": "M", "name": "Phòng M", "kind": "division", "parent_id": mine}))
+    app.try_unit(&manager, "M", "Phòng M", Some(&mine), "division")
         .await
         .problem(403, "forbidden");
-    app.post("/api/v1/org-units")
-        .token(&officer)
-        .json(json!({"code": "ROOT2", "name": "Tỉnh khác", "kind": "province"}))
+    app.try_unit(&officer, "ROOT2", "Tỉnh khác", None, "province")
         .await
         .problem(403, "forbidden");
 }

@@ -6,8 +6,9 @@ use actix_web::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Client, Evidence, Plan, token_of};
 use crate::harness::{Res, TestApp};
-use crate::work::{PDF, Work, multipart, record, work};
+use crate::work::{PDF, Work, multipart, work};
 
 db_tests!(
     national_reference_data_is_changed_by_admins_only,
@@ -210,15 +211,11 @@ async fn a_units_documents_and_movements_are_kept_by_its_officers(app: &TestApp)
         .await
         .ids()[0]
         .clone();
-    let res = app
-        .post("/api/v1/plans")
-        .token(&officer_ht)
-        .json(
-            json!({"title": "Kế hoạch thi đua", "issuer_id": ht_province,
-                     "legal_basis_ids": [na_doc]}),
-        )
-        .await;
-    res.invalid("legal_basis_ids[0]");
+    Plan::of(&ht_province)
+        .legal_basis(&[&na_doc])
+        .send(app, &officer_ht)
+        .await
+        .invalid("legal_basis_ids[0]");
 }
 
 async fn working_days(app: &TestApp, token: &str, unit: Option<&str>) -> Res {
@@ -314,14 +311,10 @@ async fn authorship_grants_no_access_after_a_transfer(app: &TestApp) {
     let w = work(app).await;
     let (ht_province, _) = ha_tinh(app, &w).await;
     // The head of division A records evidence about one of her staff, with a file.
-    let res = record(
-        app,
-        &w.manager_a,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[1], "value": 1}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.id();
+    let id = Evidence::of_staff(&w.individual, &w.staff_a[1])
+        .value(1)
+        .recorded(app, &w.manager_a)
+        .await;
     let (content_type, body) = multipart("file", "bien-ban.pdf", "application/pdf", PDF);
     let res = app
         .post(&format!("/api/v1/evidence/{id}/files"))
@@ -371,37 +364,15 @@ async fn authorship_grants_no_access_after_a_transfer(app: &TestApp) {
     assert!(!list.ids().contains(&id), "{}", list.body);
 }
 
-async fn client_with(app: &TestApp, admin: &str, body: Value) -> Res {
-    app.post("/api/v1/clients").token(admin).json(body).await
-}
-
-async fn token_of(app: &TestApp, client: &Value) -> String {
-    let form = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("grant_type", "client_credentials"),
-            ("client_id", client["client_id"].as_str().unwrap()),
-            ("client_secret", client["client_secret"].as_str().unwrap()),
-        ])
-        .finish();
-    let res = app
-        .post("/api/v1/auth/token")
-        .raw("application/x-www-form-urlencoded", form)
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.body["access_token"].as_str().unwrap().to_string()
-}
-
 async fn a_client_reads_only_its_unit_subtree(app: &TestApp) {
     let w = work(app).await;
     let (ht_province, _) = ha_tinh(app, &w).await;
     // A Sở Nội vụ client of Nghệ An, as an officer of the province would read.
-    let res = client_with(
-        app,
-        &w.admin,
-        json!({"name": "Sở Nội vụ Nghệ An", "scopes": ["reports:read", "awards:read"],
-               "org_unit_id": w.province}),
-    )
-    .await;
+    let res = Client::with(&["reports:read", "awards:read"])
+        .name("Sở Nội vụ Nghệ An")
+        .of_unit(&w.province)
+        .send(app, &w.admin)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["org_unit_id"], w.province.as_str());
     let na = token_of(app, &res.body).await;
@@ -426,20 +397,17 @@ async fn a_client_reads_only_its_unit_subtree(app: &TestApp) {
     let awards = app.get("/api/v1/awards").token(&na).await;
     assert_eq!(awards.status, StatusCode::OK, "{}", awards.body);
     // The feed and the export are not filtered by unit: whole-system clients only.
-    client_with(
-        app,
-        &w.admin,
-        json!({"name": "Kho dữ liệu", "scopes": ["changes:read"], "org_unit_id": w.province}),
-    )
-    .await
-    .invalid("scopes");
+    Client::with(&["changes:read"])
+        .name("Kho dữ liệu")
+        .of_unit(&w.province)
+        .send(app, &w.admin)
+        .await
+        .invalid("scopes");
     // A whole-system client (the admin's choice) still reads every province.
-    let res = client_with(
-        app,
-        &w.admin,
-        json!({"name": "Bộ Nội vụ", "scopes": ["reports:read"]}),
-    )
-    .await;
+    let res = Client::with(&["reports:read"])
+        .name("Bộ Nội vụ")
+        .send(app, &w.admin)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["org_unit_id"], Value::Null);
     let all = token_of(app, &res.body).await;
@@ -454,12 +422,10 @@ async fn a_client_reads_only_its_unit_subtree(app: &TestApp) {
 
 async fn a_rotation_ends_tokens_issued_in_the_same_second(app: &TestApp) {
     let admin = app.admin().await;
-    let res = client_with(
-        app,
-        &admin,
-        json!({"name": "Kho dữ liệu", "scopes": ["changes:read"]}),
-    )
-    .await;
+    let res = Client::with(&["changes:read"])
+        .name("Kho dữ liệu")
+        .send(app, &admin)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let client = res.body.clone();
     let id = client["id"].as_str().unwrap().to_string();

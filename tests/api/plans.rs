@@ -2,6 +2,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Criterion, issue_plan, move_plan};
 use crate::harness::TestApp;
 
 db_tests!(
@@ -310,7 +311,10 @@ async fn criteria_freeze_when_issued_and_change_by_amendment(app: &TestApp) {
     assert_eq!(res.body["code"], "TT6");
     assert_eq!(res.body["position"], 1);
     let tt6 = res.id();
-    let res = criterion(app, &f.admin, &plan, json!({"subject": "individual", "code": "CN1", "title": "Hoàn thành khóa học", "measure": "boolean", "max_points": 5})).await;
+    let res = Criterion::individual("CN1", "Hoàn thành khóa học")
+        .boolean(5.0)
+        .send(app, &f.admin, &plan)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["position"], 2);
 
@@ -325,11 +329,7 @@ async fn criteria_freeze_when_issued_and_change_by_amendment(app: &TestApp) {
     assert_eq!(res.id(), tt6);
     assert_eq!(res.body["version"], 2);
 
-    app.post(&format!("/api/v1/plans/{plan}/status"))
-        .token(&f.admin)
-        .if_match("\"v1\"")
-        .json(json!({"status": "issued"}))
-        .await;
+    issue_plan(app, &f.admin, &plan).await;
 
     // Read (and kept) before the amendment below: the list read after it shows the change.
     let before = app
@@ -400,26 +400,22 @@ async fn criteria_freeze_when_issued_and_change_by_amendment(app: &TestApp) {
     assert_eq!(found.column("code"), ["TT6"]);
 
     // New criteria on an issued plan are amendments too.
-    criterion(app, &f.admin, &plan, json!({"subject": "individual", "code": "CN2", "title": "Tự học", "measure": "boolean", "max_points": 5}))
+    let self_study = Criterion::individual("CN2", "Tự học").boolean(5.0);
+    self_study
+        .clone()
+        .send(app, &f.admin, &plan)
         .await
         .invalid("amendment_reason");
-    let res = criterion(
-        app,
-        &f.admin,
-        &plan,
-        json!({"subject": "individual", "code": "CN2", "title": "Tự học", "measure": "boolean", "max_points": 5, "amendment_reason": "Bổ sung"}),
-    )
-    .await;
+    let res = self_study
+        .amendment("Bổ sung")
+        .send(app, &f.admin, &plan)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.body["amendment_reason"], "Bổ sung");
 
     // Closed: nothing changes.
-    for (to, v) in [("in_progress", "\"v2\""), ("closed", "\"v3\"")] {
-        app.post(&format!("/api/v1/plans/{plan}/status"))
-            .token(&f.admin)
-            .if_match(v)
-            .json(json!({"status": to}))
-            .await;
+    for to in ["in_progress", "closed"] {
+        move_plan(app, &f.admin, &plan, to).await;
     }
     app.patch(&format!("/api/v1/criteria/{new_id}"))
         .token(&f.admin)
@@ -611,7 +607,9 @@ async fn plans_are_seen_down_and_up_the_tree_and_changed_only_by_their_officers(
         .token(&other_officer)
         .await
         .problem(404, "not_found");
-    criterion(app, &other_officer, &plan, json!({"subject": "collective", "code": "X", "title": "x", "measure": "boolean", "max_points": 1}))
+    Criterion::collective("TT1", "Tỷ lệ hồ sơ giải quyết đúng hạn")
+        .boolean(1.0)
+        .send(app, &other_officer, &plan)
         .await
         .problem(404, "not_found");
     assert_eq!(

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Plan, REGISTRATIONS, Registration, another_department, register};
 use crate::harness::{Res, TestApp};
 use crate::work::{Work, work};
 
@@ -16,20 +17,18 @@ db_tests!(
     deadlines_close_registration_and_officers_reopen_it,
 );
 
-const REGISTRATIONS: &str = "/api/v1/registrations";
-
-async fn register(app: &TestApp, token: &str, body: Value) -> Res {
-    app.post(REGISTRATIONS).token(token).json(body).await
-}
-
 /// A collective registration of `unit` for the work plan.
 fn collective(w: &Work, year: i32, unit: &str, titles: &[&str]) -> Value {
-    json!({"plan_id": w.plan, "year": year, "subject": "collective", "org_unit_id": unit, "titles": titles})
+    Registration::of_unit(&w.plan, unit, titles)
+        .year(year)
+        .body()
 }
 
 /// An individual registration of `staff` for the work plan.
 fn individual(w: &Work, year: i32, staff: &str, titles: &[&str]) -> Value {
-    json!({"plan_id": w.plan, "year": year, "subject": "individual", "staff_id": staff, "titles": titles})
+    Registration::of_staff(&w.plan, staff, titles)
+        .year(year)
+        .body()
 }
 
 /// Registers and answers the new registration's id, asserting 201.
@@ -216,19 +215,10 @@ async fn registering_checks_titles_subjects_years_and_plans(app: &TestApp) {
     register(app, &w.officer, body).await.invalid("plan_id");
 
     // A plan still in draft takes no registration.
-    let res = app
-        .post("/api/v1/plans")
-        .token(&w.officer)
-        .json(json!({
-            "issuer_id": w.office,
-            "title": "Kế hoạch thi đua chuyên đề cải cách hành chính",
-            "number": "15/KH-VP",
-            "issued_on": "2026-01-10",
-            "phases": [{"name": "Năm 2026", "start_date": "2026-01-01", "end_date": "2026-12-31"}]
-        }))
+    let draft = Plan::of(&w.office)
+        .title("Kế hoạch thi đua chuyên đề cải cách hành chính")
+        .draft(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let draft = res.id();
     let mut body = collective(&w, 2026, &w.division_b, &["tap_the_lao_dong_tien_tien"]);
     body["plan_id"] = json!(draft);
     register(app, &w.officer, body)
@@ -639,12 +629,7 @@ async fn lists_and_reads_show_each_caller_only_what_they_may_see(app: &TestApp) 
     }
 
     // An officer of another department of the province sees none of the office's.
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let outsider = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (_, outsider) = another_department(app, &w).await;
     assert_eq!(list(&outsider, "").await.items().len(), 0);
     app.get(&format!("{REGISTRATIONS}/{a_unit}"))
         .token(&outsider)
@@ -858,12 +843,7 @@ async fn deadlines_close_registration_and_officers_reopen_it(app: &TestApp) {
         .json(json!({"closes_on": "2025-03-31"}))
         .await;
     res.problem(403, "forbidden");
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let outsider = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (_, outsider) = another_department(app, &w).await;
     app.req(actix_web::http::Method::PUT, &deadline("2025"))
         .token(&outsider)
         .json(json!({"closes_on": "2025-03-31"}))

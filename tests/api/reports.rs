@@ -8,10 +8,12 @@ use actix_web::http::StatusCode;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 
-use crate::awards::{DECISIONS, nominate};
 use crate::db_tests;
+use crate::fixtures::{
+    DECISIONS, Decision, Evidence, Nomination, Registration, another_department, edit_staff,
+};
 use crate::harness::{Res, TestApp};
-use crate::work::{Work, approved, record, work};
+use crate::work::{Work, work};
 
 db_tests!(
     the_yearly_report_holds_the_hand_computed_figures,
@@ -52,16 +54,7 @@ async fn example(app: &TestApp) -> Example {
         (&w.staff_a[1], "NA-A2"),
         (&w.staff_b[0], "NA-B1"),
     ] {
-        let res = app
-            .get(&format!("/api/v1/staff/{id}"))
-            .token(&w.admin)
-            .await;
-        let res = app
-            .patch(&format!("/api/v1/staff/{id}"))
-            .token(&w.admin)
-            .if_match(&res.etag())
-            .json(json!({"staff_code": code}))
-            .await;
+        let res = edit_staff(app, &w.admin, id, json!({"staff_code": code})).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     }
     let res = app
@@ -81,69 +74,40 @@ async fn example(app: &TestApp) -> Example {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["imported"], 3, "{}", res.body);
     for (value, day) in [(1, "2026-01-31"), (2, "2026-02-28")] {
-        approved(
-            app,
-            &w.manager_a,
-            &w.officer,
-            json!({"criterion_id": w.count, "year": 2026,
-            "org_unit_id": w.division_a, "value": value, "as_of": day}),
-        )
-        .await;
+        Evidence::of_unit(&w.count, &w.division_a)
+            .value(value)
+            .measured_on(day)
+            .approved(app, &w.manager_a, &w.officer)
+            .await;
     }
-    approved(
-        app,
-        &w.officer,
-        &w.admin,
-        json!({"criterion_id": w.count, "year": 2026,
-        "org_unit_id": w.division_b, "value": 5, "as_of": "2026-03-31"}),
-    )
-    .await;
-    approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        json!({"criterion_id": w.score, "year": 2026,
-        "org_unit_id": w.division_a, "value": 9, "as_of": "2026-04-30"}),
-    )
-    .await;
-    let res = record(
-        app,
-        &w.officer,
-        json!({"criterion_id": w.score, "year": 2026,
-        "org_unit_id": w.division_b, "value": 10, "as_of": "2026-04-30"}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(
-            json!({"plan_id": w.plan, "year": 2026, "subject": "collective",
-            "org_unit_id": w.division_a, "titles": ["tap_the_lao_dong_tien_tien"]}),
-        )
+    Evidence::of_unit(&w.count, &w.division_b)
+        .value(5)
+        .measured_on("2026-03-31")
+        .approved(app, &w.officer, &w.admin)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "register: {}", res.body);
-    let res = nominate(
-        app,
-        &w.manager_a,
-        json!({"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[1], "year": 2026,
-               "summary": "Hoàn thành tốt nhiệm vụ được giao năm 2026."}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "nominate: {}", res.body);
-    let res = app
-        .post(DECISIONS)
-        .token(&w.admin)
-        .json(
-            json!({"number": "25/QĐ-VP", "decided_on": "2026-11-20", "signer": "Trần Văn Hùng",
-            "authority": "Chánh Văn phòng UBND tỉnh", "org_unit_id": w.office, "award_year": 2026,
-            "recipients": [
-                {"award_type": "lao_dong_tien_tien", "staff_id": w.staff_a[0]},
-                {"award_type": "giay_khen", "org_unit_id": w.division_b}
-            ]}),
-        )
+    Evidence::of_unit(&w.score, &w.division_a)
+        .value(9)
+        .measured_on("2026-04-30")
+        .approved(app, &w.manager_a, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "decision: {}", res.body);
+    Evidence::of_unit(&w.score, &w.division_b)
+        .value(10)
+        .measured_on("2026-04-30")
+        .recorded(app, &w.officer)
+        .await;
+    Registration::of_unit(&w.plan, &w.division_a, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
+        .await;
+    Nomination::of_staff("lao_dong_tien_tien", &w.staff_a[1])
+        .year(2026)
+        .draft(app, &w.manager_a)
+        .await;
+    let res = Decision::of(&w.office, "25/QĐ-VP", 2026)
+        .decided_on("2026-11-20")
+        .grant_staff("lao_dong_tien_tien", &w.staff_a[0])
+        .grant_unit("giay_khen", &w.division_b)
+        .made(app, &w.admin)
+        .await;
     let cash = res.body["awards"]
         .as_array()
         .unwrap()
@@ -472,13 +436,11 @@ async fn unchanged_reports_answer_304_until_the_data_changes(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::NOT_MODIFIED);
     // A write moves the data's version: the old tag no longer matches.
-    let res = record(
-        app,
-        &w.officer,
-        json!({"criterion_id": w.count, "year": 2026,
-        "org_unit_id": w.division_a, "value": 1, "as_of": "2026-05-31"}),
-    )
-    .await;
+    let res = Evidence::of_unit(&w.count, &w.division_a)
+        .value(1)
+        .measured_on("2026-05-31")
+        .record(app, &w.officer)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED);
     let after = app
         .get(&yearly_path(w, ""))
@@ -609,12 +571,7 @@ async fn a_decision_is_drafted_in_the_nd30_layout(app: &TestApp) {
         .token(&w.member_a)
         .await
         .problem(403, "forbidden");
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let stranger = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (_, stranger) = another_department(app, w).await;
     app.get(&path)
         .token(&stranger)
         .await
@@ -692,12 +649,7 @@ async fn bad_input_and_refusals_are_clear(app: &TestApp) {
         .token(&w.manager_a)
         .await
         .problem(403, "forbidden");
-    let other = app
-        .unit(&w.admin, "NA-SNV", "Sở Nội vụ", Some(&w.province))
-        .await;
-    let stranger = app
-        .user(&w.admin, "canbo.snv", &["officer"], Some(&other))
-        .await;
+    let (other, stranger) = another_department(app, &w).await;
     app.get(&yearly_path(&w, ""))
         .token(&stranger)
         .await

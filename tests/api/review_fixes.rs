@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
+use crate::fixtures::{Criterion, Plan, Staff, issue_plan};
 use crate::harness::{PASSWORD, TestApp};
 
 db_tests!(
@@ -124,9 +125,9 @@ async fn only_admins_write_personal_ids(app: &TestApp) {
     let admin = app.admin().await;
     let unit = app.unit(&admin, "P", "Tỉnh", None).await;
     let officer = app.user(&admin, "officer", &["officer"], Some(&unit)).await;
-    app.post("/api/v1/staff")
-        .token(&officer)
-        .json(json!({"full_name": "Hà Thị Thu", "org_unit_id": unit, "category": "cong_chuc", "personal_id": "001099000001"}))
+    Staff::of(&unit, "Hà Thị Thu")
+        .personal_id("001099000001")
+        .send(app, &officer)
         .await
         .problem(403, "forbidden");
     let person = app.staff(&officer, &unit, "Hà Thị Thu").await;
@@ -150,16 +151,12 @@ async fn wrong_current_passwords_are_throttled(app: &TestApp) {
     let unit = app.unit(&admin, "P", "Tỉnh", None).await;
     let token = app.user(&admin, "guess.me", &["member"], Some(&unit)).await;
     for _ in 0..5 {
-        app.post("/api/v1/auth/password")
-            .token(&token)
-            .json(json!({"current_password": "wrong-guess-1", "new_password": "new-password-1"}))
+        app.change_password(&token, "wrong-guess-1", "new-password-1")
             .await
             .invalid("current_password");
     }
     let res = app
-        .post("/api/v1/auth/password")
-        .token(&token)
-        .json(json!({"current_password": PASSWORD, "new_password": "new-password-1"}))
+        .change_password(&token, PASSWORD, "new-password-1")
         .await;
     res.problem(429, "too_many_requests");
     assert!(res.header("retry-after").is_some());
@@ -199,31 +196,23 @@ async fn plan_contents_do_not_shrink_below_their_criteria_and_empty_amendments_a
 ) {
     let admin = app.admin().await;
     let unit = app.unit(&admin, "P", "Tỉnh", None).await;
-    let res = app
-        .post("/api/v1/plans")
-        .token(&admin)
-        .json(json!({"title": "Kế hoạch", "issuer_id": unit, "number": "1/KH", "issued_on": "2025-01-02",
-                     "contents": ["Một", "Hai", "Ba"]}))
+    let plan = Plan::of(&unit)
+        .contents(&["Một", "Hai", "Ba"])
+        .draft(app, &admin)
         .await;
-    let plan = res.id();
-    let c = app
-        .post(&format!("/api/v1/plans/{plan}/criteria"))
-        .token(&admin)
-        .json(json!({"subject": "collective", "code": "TT1", "title": "Ba", "measure": "boolean", "max_points": 1, "content_no": 3}))
+    let criterion = Criterion::collective("TT1", "Ba")
+        .boolean(1.0)
+        .content_no(3)
+        .add_to(app, &admin, &plan)
         .await;
-    assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
     app.patch(&format!("/api/v1/plans/{plan}"))
         .token(&admin)
         .if_match("\"v1\"")
         .json(json!({"contents": ["Một", "Hai"]}))
         .await
         .invalid("contents");
-    app.post(&format!("/api/v1/plans/{plan}/status"))
-        .token(&admin)
-        .if_match("\"v1\"")
-        .json(json!({"status": "issued"}))
-        .await;
-    app.patch(&format!("/api/v1/criteria/{}", c.id()))
+    issue_plan(app, &admin, &plan).await;
+    app.patch(&format!("/api/v1/criteria/{criterion}"))
         .token(&admin)
         .if_match("\"v1\"")
         .json(json!({"amendment_reason": "Không đổi gì"}))

@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Evidence, Registration, staff_leaves};
 use crate::harness::TestApp;
-use crate::work::{Work, approved, record, work};
+use crate::work::{Work, work};
 
 db_tests!(
     scores_match_the_hand_computed_example,
@@ -23,34 +24,37 @@ db_tests!(
 async fn example(app: &TestApp) -> Work {
     let w = work(app).await;
     for s in [&w.staff_a[0], &w.staff_a[1]] {
-        approved(
-            app,
-            &w.manager_a,
-            &w.officer,
-            json!({"criterion_id": w.individual, "year": 2026, "staff_id": s, "value": 1}),
-        )
+        Evidence::of_staff(&w.individual, s)
+            .value(1)
+            .approved(app, &w.manager_a, &w.officer)
+            .await;
+    }
+    Evidence::of_staff(&w.individual, &w.staff_b[0])
+        .value(1)
+        .approved(app, &w.officer, &w.admin)
         .await;
-    }
-    approved(
-        app,
-        &w.officer,
-        &w.admin,
-        json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_b[0], "value": 1}),
-    )
-    .await;
     for (value, day) in [(1, "2026-01-31"), (2, "2026-02-28")] {
-        approved(app, &w.manager_a, &w.officer, json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": value, "as_of": day})).await;
+        Evidence::of_unit(&w.count, &w.division_a)
+            .value(value)
+            .measured_on(day)
+            .approved(app, &w.manager_a, &w.officer)
+            .await;
     }
-    approved(app, &w.officer, &w.admin, json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_b, "value": 5, "as_of": recent_2026()})).await;
-    approved(app, &w.manager_a, &w.officer, json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_a, "value": 9, "self_score": 9.5})).await;
+    Evidence::of_unit(&w.count, &w.division_b)
+        .value(5)
+        .measured_on(&recent_2026())
+        .approved(app, &w.officer, &w.admin)
+        .await;
+    Evidence::of_unit(&w.score, &w.division_a)
+        .value(9)
+        .self_score(9.5)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
     // Evidence not yet approved counts for nothing but its status.
-    let res = record(
-        app,
-        &w.officer,
-        json!({"criterion_id": w.score, "year": 2026, "org_unit_id": w.division_b, "value": 10}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    Evidence::of_unit(&w.score, &w.division_b)
+        .value(10)
+        .recorded(app, &w.officer)
+        .await;
     w
 }
 
@@ -123,16 +127,7 @@ async fn scores_match_the_hand_computed_example(app: &TestApp) {
     assert_eq!(cell(a, &w.individual)["status"], "in_progress");
 
     // The staff member who leaves is no longer counted: A reaches 2 of 2.
-    let s = app
-        .get(&format!("/api/v1/staff/{}", w.staff_a[2]))
-        .token(&w.admin)
-        .await;
-    let res = app
-        .patch(&format!("/api/v1/staff/{}", w.staff_a[2]))
-        .token(&w.admin)
-        .if_match(&s.etag())
-        .json(json!({"active": false}))
-        .await;
+    let res = staff_leaves(app, &w.admin, &w.staff_a[2]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     // One who joins B counts at once: 1 of 3.
     app.staff(&w.admin, &w.division_b, "Vũ Thị Hoa").await;
@@ -217,12 +212,9 @@ async fn progress_and_stale_follow_the_evidence(app: &TestApp) {
     let c = app
         .unit(&w.admin, "NA-VP-QT", "Phòng Quản trị", Some(&w.office))
         .await;
-    let res = app
-        .post("/api/v1/registrations")
-        .token(&w.officer)
-        .json(json!({"plan_id": w.plan, "year": 2026, "subject": "collective", "org_unit_id": c, "titles": ["tap_the_lao_dong_tien_tien"]}))
+    Registration::of_unit(&w.plan, &c, &["tap_the_lao_dong_tien_tien"])
+        .registered(app, &w.officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let res = app
         .get(&format!("/api/v1/plans/{}/stale?year=2026", w.plan))
         .token(&w.officer)
@@ -292,7 +284,11 @@ async fn progress_and_stale_follow_the_evidence(app: &TestApp) {
     };
     let latest = progress().await;
     assert_ne!(latest, Value::Null);
-    approved(app, &w.manager_a, &w.officer, json!({"criterion_id": w.individual, "year": 2026, "staff_id": w.staff_a[2], "value": 0, "as_of": "2026-01-15"})).await;
+    Evidence::of_staff(&w.individual, &w.staff_a[2])
+        .value(0)
+        .measured_on("2026-01-15")
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
     assert_eq!(progress().await, latest);
 }
 

@@ -8,9 +8,10 @@
 use serde_json::{Map, Value, json};
 
 use crate::db_tests;
+use crate::fixtures::{Evidence, record};
 use crate::harness::TestApp;
 use crate::openapi_contract::assert_documented;
-use crate::work::{approved, record, work};
+use crate::work::work;
 
 db_tests!(representative_answers_keep_their_shape);
 
@@ -24,15 +25,14 @@ async fn representative_answers_keep_their_shape(app: &TestApp) {
     assert_documented("PlanResponse", &plan.body);
     insta::assert_json_snapshot!("plan", placeholders(plan.body));
 
-    let id = approved(
-        app,
-        &w.manager_a,
-        &w.officer,
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 3,
-               "as_of": "2026-10-31", "description": "Báo cáo dịch vụ công trực tuyến tháng 10",
-               "links": ["https://dichvucong.nghean.gov.vn/bao-cao/10"], "self_score": 6}),
-    )
-    .await;
+    let id = Evidence::of_unit(&w.count, &w.division_a)
+        .value(3)
+        .measured_on("2026-10-31")
+        .description("Báo cáo dịch vụ công trực tuyến tháng 10")
+        .links(&["https://dichvucong.nghean.gov.vn/bao-cao/10"])
+        .self_score(6.0)
+        .approved(app, &w.manager_a, &w.officer)
+        .await;
     let evidence = app
         .get(&format!("/api/v1/evidence/{id}"))
         .token(&w.officer)

@@ -2,6 +2,7 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::db_tests;
+use crate::fixtures::Staff;
 use crate::harness::TestApp;
 
 db_tests!(
@@ -74,12 +75,11 @@ async fn create_read_update_archive(app: &TestApp) {
 async fn personal_id_is_masked_except_for_admins(app: &TestApp) {
     let admin = app.admin().await;
     let unit = app.unit(&admin, "P", "Tỉnh", None).await;
-    let res = app
-        .post("/api/v1/staff")
-        .token(&admin)
-        .json(json!({"full_name": "Trần Thị Bình", "org_unit_id": unit, "category": "vien_chuc", "personal_id": "042199005678"}))
+    let id = Staff::of(&unit, "Trần Thị Bình")
+        .category("vien_chuc")
+        .personal_id("042199005678")
+        .added(app, &admin)
         .await;
-    let id = res.id();
     let officer = app.user(&admin, "officer", &["officer"], Some(&unit)).await;
     assert_eq!(
         app.get(&format!("/api/v1/staff/{id}"))
@@ -104,10 +104,12 @@ async fn personal_id_is_masked_except_for_admins(app: &TestApp) {
 async fn bad_input_names_the_field_and_writes_nothing(app: &TestApp) {
     let admin = app.admin().await;
     let unit = app.unit(&admin, "P", "Tỉnh", None).await;
-    let first = app
-        .post("/api/v1/staff")
-        .token(&admin)
-        .json(json!({"full_name": "Phan Văn Hải", "org_unit_id": unit, "category": "can_bo", "staff_code": "X1", "email": "hai@example.vn", "personal_id": "001099000001"}))
+    let first = Staff::of(&unit, "Phan Văn Hải")
+        .category("can_bo")
+        .code("X1")
+        .email("hai@example.vn")
+        .personal_id("001099000001")
+        .send(app, &admin)
         .await;
     assert_eq!(first.status, StatusCode::CREATED);
     let post = |extra: serde_json::Value| {
@@ -276,9 +278,8 @@ async fn managers_keep_only_their_subtree_and_members_see_themselves(app: &TestA
         .send()
         .await
         .problem(404, "not_found");
-    app.post("/api/v1/staff")
-        .token(&manager)
-        .json(json!({"full_name": "Người Mới", "org_unit_id": other, "category": "cong_chuc"}))
+    Staff::of(&other, "Người Mới")
+        .send(app, &manager)
         .await
         .invalid("org_unit_id");
     // Moving a colleague out of the subtree is refused the same way.
@@ -323,9 +324,8 @@ async fn managers_keep_only_their_subtree_and_members_see_themselves(app: &TestA
         .json(json!({"position": "Giám đốc"}))
         .await
         .problem(403, "forbidden");
-    app.post("/api/v1/staff")
-        .token(&member)
-        .json(json!({"full_name": "Người Mới", "org_unit_id": mine, "category": "cong_chuc"}))
+    Staff::of(&mine, "Người Mới")
+        .send(app, &member)
         .await
         .problem(403, "forbidden");
 }

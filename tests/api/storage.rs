@@ -8,10 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
-use serde_json::json;
 
+use crate::fixtures::Evidence;
 use crate::harness::TestApp;
-use crate::work::{PDF, multipart, record, work};
+use crate::work::{PDF, multipart, work};
 
 struct Moto {
     child: Child,
@@ -84,15 +84,12 @@ async fn attachments_live_in_object_storage() {
     ])
     .await;
     let w = work(&app).await;
-    let res = record(
-        &app,
-        &w.manager_a,
-        json!({"criterion_id": w.count, "year": 2026, "org_unit_id": w.division_a, "value": 3,
-               "as_of": "2026-10-31", "description": "Báo cáo tháng 10"}),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.id();
+    let id = Evidence::of_unit(&w.count, &w.division_a)
+        .value(3)
+        .measured_on("2026-10-31")
+        .description("Báo cáo tháng 10")
+        .recorded(&app, &w.manager_a)
+        .await;
     let (ct, body) = multipart("file", "Báo cáo tháng 10.pdf", "application/pdf", PDF);
     let res = app
         .post(&format!("/api/v1/evidence/{id}/files"))

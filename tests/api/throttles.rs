@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::db_tests;
+use crate::fixtures::{Client, ask_token};
 use crate::harness::{ADMIN_PASSWORD, PASSWORD, Res, TestApp};
 
 db_tests!(
@@ -75,11 +76,7 @@ async fn feedback_allowance_holds_across_two_instances(app: &TestApp) {
 async fn failed_logins_lock_after_five_across_two_instances(app: &TestApp) {
     let other = app.another_instance().await;
     let apps = [app, &other];
-    let guesses = (0..12).map(|i| {
-        either(&apps, i)
-            .post("/api/v1/auth/login")
-            .json(json!({"username": "admin", "password": format!("guess-{i}")}))
-    });
+    let guesses = (0..12).map(|i| either(&apps, i).try_login("admin", &format!("guess-{i}")));
     let answers = futures_util::future::join_all(guesses).await;
     let checked = answers
         .iter()
@@ -93,10 +90,7 @@ async fn failed_logins_lock_after_five_across_two_instances(app: &TestApp) {
     );
     // Now even the right password waits, on either instance, until the window ends.
     for app in apps {
-        let res = app
-            .post("/api/v1/auth/login")
-            .json(json!({"username": "admin", "password": ADMIN_PASSWORD}))
-            .await;
+        let res = app.try_login("admin", ADMIN_PASSWORD).await;
         assert_locked_until(&res, 15 * 60);
     }
 }
@@ -105,13 +99,11 @@ async fn client_credentials_lock_after_five_across_two_instances(app: &TestApp) 
     let other = app.another_instance().await;
     let apps = [app, &other];
     let admin = app.admin().await;
-    let client = app
-        .post("/api/v1/clients")
-        .token(&admin)
-        .json(json!({"name": "Cổng dữ liệu tỉnh", "scopes": ["changes:read"]}))
+    let client = Client::with(&["changes:read"])
+        .name("Cổng dữ liệu tỉnh")
+        .made(app, &admin)
         .await;
-    assert_eq!(client.status, StatusCode::CREATED, "{}", client.body);
-    let client_id = client.body["client_id"].as_str().unwrap();
+    let client_id = client["client_id"].as_str().unwrap();
     let form = |secret: &str| {
         form_urlencoded::Serializer::new(String::new())
             .extend_pairs([
@@ -133,32 +125,22 @@ async fn client_credentials_lock_after_five_across_two_instances(app: &TestApp) 
         .filter(|r| r.status == StatusCode::UNAUTHORIZED)
         .count();
     assert_eq!(checked, 5, "guesses checked of 12");
-    let secret = client.body["client_secret"].as_str().unwrap();
-    let res = other
-        .post("/api/v1/auth/token")
-        .raw("application/x-www-form-urlencoded", form(secret))
-        .await;
+    let secret = client["client_secret"].as_str().unwrap();
+    let res = ask_token(&other, client_id, secret).await;
     assert_locked_until(&res, 15 * 60);
 }
 
 async fn an_admin_lifts_a_login_lockout(app: &TestApp) {
     let admin = app.admin().await;
     let province = app.unit(&admin, "T", "Tỉnh Nghệ An", None).await;
-    let created = app
-        .post("/api/v1/users")
-        .token(&admin)
-        .json(json!({"username": "canbo", "password": PASSWORD, "roles": ["officer"], "org_unit_id": province}))
+    let id = app
+        .account(&admin, "canbo", &["officer"], Some(&province), None)
         .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let officer = app.login("canbo", PASSWORD).await;
-    let lockout = format!("/api/v1/users/{}/login-lockout", created.id());
-    let login = || {
-        app.post("/api/v1/auth/login")
-            .json(json!({"username": "canbo", "password": PASSWORD}))
-    };
+    let lockout = format!("/api/v1/users/{id}/login-lockout");
+    let login = || app.try_login("canbo", PASSWORD);
     for i in 0..5 {
-        app.post("/api/v1/auth/login")
-            .json(json!({"username": "canbo", "password": format!("guess-{i}")}))
+        app.try_login("canbo", &format!("guess-{i}"))
             .await
             .problem(401, "unauthorized");
     }
@@ -198,8 +180,7 @@ async fn an_admin_lifts_a_login_lockout(app: &TestApp) {
     // The audit trail says who lifted it, and when there was a lock.
     let log = app
         .get(&format!(
-            "/api/v1/audit-log?resource_id={}&action=login_lockout_lifted",
-            created.id()
+            "/api/v1/audit-log?resource_id={id}&action=login_lockout_lifted"
         ))
         .token(&admin)
         .await;

@@ -187,19 +187,14 @@ async fn passwords_easy_to_guess_are_refused_wherever_one_is_set(app: &TestApp) 
             "password",
         );
         refused(
-            app.post("/api/v1/auth/password")
-                .token(&token)
-                .json(json!({"current_password": PASSWORD, "new_password": password}))
-                .await,
+            app.change_password(&token, PASSWORD, password).await,
             "new_password",
         );
     }
     // Nothing changed: the password still opens the account; a strong one is taken.
     let token = app.login("huong.nt", PASSWORD).await;
     let res = app
-        .post("/api/v1/auth/password")
-        .token(&token)
-        .json(json!({"current_password": PASSWORD, "new_password": "tàu-về-bến-Cửa-Lò"}))
+        .change_password(&token, PASSWORD, "tàu-về-bến-Cửa-Lò")
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
     app.login("huong.nt", "tàu-về-bến-Cửa-Lò").await;

@@ -202,7 +202,8 @@ async fn feed_head(app: &TestApp, token: &str) -> i64 {
     res.body["head"].as_i64().expect("head")
 }
 
-async fn subscribe(app: &TestApp, admin: &str, url: &str, types: Value) -> Value {
+/// A webhook to `url` for the event types `types` (`org_unit.*`, `*`…), made by the admin.
+async fn subscribe(app: &TestApp, admin: &str, url: &str, types: &[&str]) -> Value {
     let res = app
         .post("/api/v1/webhooks")
         .token(admin)
@@ -225,7 +226,7 @@ async fn deliveries_are_signed_and_in_order_without_duplicates(app: &TestApp) {
     let receiver = Receiver::start(0).await;
     // A change made before the subscription is not sent: it starts at the feed's head.
     let before = app.unit(&admin, "H00", "Tỉnh Trước", None).await;
-    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.*"])).await;
+    let hook = subscribe(app, &admin, &receiver.url, &["org_unit.*"]).await;
     let secret = hook["secret"].as_str().unwrap().to_string();
     assert!(secret.starts_with("whsec_") && secret.len() > 40);
     assert_eq!(hook["event_types"], json!(["org_unit.*"]));
@@ -316,7 +317,7 @@ async fn deliveries_are_signed_and_in_order_without_duplicates(app: &TestApp) {
 async fn a_failing_receiver_gets_the_same_event_again(app: &TestApp) {
     let admin = app.admin().await;
     let receiver = Receiver::start(2).await;
-    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.*", "staff.*"])).await;
+    let hook = subscribe(app, &admin, &receiver.url, &["org_unit.*", "staff.*"]).await;
     let secret = hook["secret"].as_str().unwrap();
     let unit = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
 
@@ -353,7 +354,7 @@ async fn a_failing_receiver_gets_the_same_event_again(app: &TestApp) {
 async fn a_receiver_that_keeps_failing_disables_the_webhook(app: &TestApp) {
     let admin = app.admin().await;
     let receiver = Receiver::start(usize::MAX).await;
-    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.created"])).await;
+    let hook = subscribe(app, &admin, &receiver.url, &["org_unit.created"]).await;
     let id = hook["id"].as_str().unwrap();
     let path = format!("/api/v1/webhooks/{id}");
     app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
@@ -409,7 +410,7 @@ async fn a_receiver_that_keeps_failing_disables_the_webhook(app: &TestApp) {
 async fn ping_and_rotated_secret(app: &TestApp) {
     let admin = app.admin().await;
     let receiver = Receiver::start(0).await;
-    let hook = subscribe(app, &admin, &receiver.url, json!(["evidence.*"])).await;
+    let hook = subscribe(app, &admin, &receiver.url, &["evidence.*"]).await;
     let id = hook["id"].as_str().unwrap();
 
     // Rotation needs If-Match, and answers the new secret once.
@@ -464,7 +465,7 @@ async fn ping_and_rotated_secret(app: &TestApp) {
 async fn replay_sends_the_same_event_ids_again(app: &TestApp) {
     let admin = app.admin().await;
     let receiver = Receiver::start(0).await;
-    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.created"])).await;
+    let hook = subscribe(app, &admin, &receiver.url, &["org_unit.created"]).await;
     let id = hook["id"].as_str().unwrap();
     let start = hook["cursor"].as_i64().unwrap();
     let province = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
@@ -540,7 +541,7 @@ async fn refused_urls_write_nothing(app: &TestApp) {
     assert_eq!(feed_head(app, &admin).await, before, "nothing in the feed");
 
     // A change to a refused URL leaves the webhook as it was.
-    let hook = subscribe(app, &admin, "http://127.0.0.1:9/hook", json!(["*"])).await;
+    let hook = subscribe(app, &admin, "http://127.0.0.1:9/hook", &["*"]).await;
     let path = format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap());
     let res = app
         .patch(&path)
@@ -565,7 +566,7 @@ async fn only_admins_manage_webhooks(app: &TestApp) {
     let admin = app.admin().await;
     let unit = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
     let officer = app.user(&admin, "can_bo", &["officer"], Some(&unit)).await;
-    let hook = subscribe(app, &admin, "http://127.0.0.1:9/hook", json!(["*"])).await;
+    let hook = subscribe(app, &admin, "http://127.0.0.1:9/hook", &["*"]).await;
     let id = hook["id"].as_str().unwrap();
     app.get("/api/v1/webhooks")
         .token(&officer)
@@ -580,9 +581,7 @@ async fn only_admins_manage_webhooks(app: &TestApp) {
         .send()
         .await
         .problem(403, "forbidden");
-    app.post("/api/v1/webhooks")
-        .token(&officer)
-        .json(json!({"name": "Hook", "url": "http://127.0.0.1/x", "event_types": ["*"]}))
+    create_hook(app, &officer, "http://127.0.0.1/x")
         .await
         .problem(403, "forbidden");
     app.get("/api/v1/webhooks")
@@ -609,7 +608,7 @@ async fn instances_side_by_side_send_each_event_once(app: &TestApp) {
         )
         .await;
     }
-    let hook = subscribe(app, &admin, &receiver.url, json!(["org_unit.created"])).await;
+    let hook = subscribe(app, &admin, &receiver.url, &["org_unit.created"]).await;
     let id = hook["id"].as_str().unwrap();
     // Back to before the units, so every worker finds the same work at once: the app's
     // own and three more, as other instances would run them.
@@ -664,7 +663,7 @@ async fn https_targets_are_spoken_to_in_tls(app: &TestApp) {
     let admin = app.admin().await;
     let listener = RawListener::start();
     let url = format!("https://tls.thidua.test:{}/hooks", listener.port);
-    let hook = subscribe(app, &admin, &url, json!(["evidence.*"])).await;
+    let hook = subscribe(app, &admin, &url, &["evidence.*"]).await;
     let d = ping_outcome(app, &admin, &hook).await;
     assert_eq!(d["status"], "pending");
     assert_eq!(d["last_status_code"], Value::Null);
@@ -828,21 +827,21 @@ async fn a_name_that_resolves_to_an_internal_address_is_not_connected_to(app: &T
         app,
         &admin,
         &format!("http://open.thidua.test:{port}/hooks/thidua"),
-        json!(["evidence.*"]),
+        &["evidence.*"],
     )
     .await;
     let mapped = subscribe(
         app,
         &admin,
         &format!("http://mapped.thidua.test:{port}/hooks/thidua"),
-        json!(["evidence.*"]),
+        &["evidence.*"],
     )
     .await;
     let closed = subscribe(
         app,
         &admin,
         &format!("http://closed.thidua.test:{}/hooks/thidua", closed_port()),
-        json!(["evidence.*"]),
+        &["evidence.*"],
     )
     .await;
     // Nor may a saved webhook be moved to a name that resolves to loopback.
@@ -862,7 +861,7 @@ async fn a_name_that_resolves_to_an_internal_address_is_not_connected_to(app: &T
         app,
         &admin,
         &format!("http://gone.thidua.test:{port}/hooks/thidua"),
-        json!(["evidence.*"]),
+        &["evidence.*"],
     )
     .await;
     dns.answer("closed.thidua.test", &["127.0.0.1"]);
@@ -903,7 +902,7 @@ async fn a_listed_name_does_not_list_its_internal_addresses(app: &TestApp) {
     let admin = app.admin().await;
     dns.answer("hooks.thidua.test", &[PUBLIC]);
     let url = receiver.url.replace("127.0.0.1", "hooks.thidua.test");
-    let hook = subscribe(app, &admin, &url, json!(["evidence.*"])).await;
+    let hook = subscribe(app, &admin, &url, &["evidence.*"]).await;
     dns.answer("hooks.thidua.test", &["127.0.0.1"]);
     let d = ping_outcome(app, &admin, &hook).await;
     assert_eq!(d["last_error"], UNDELIVERED);
@@ -925,7 +924,7 @@ async fn a_listed_internal_address_is_reached_by_name(app: &TestApp) {
     let admin = app.admin().await;
     let receiver = Receiver::start(0).await;
     let url = receiver.url.replace("127.0.0.1", "hooks.thidua.test");
-    let hook = subscribe(app, &admin, &url, json!(["evidence.*"])).await;
+    let hook = subscribe(app, &admin, &url, &["evidence.*"]).await;
     let d = ping_outcome(app, &admin, &hook).await;
     assert_eq!(d["status"], "delivered", "{d}");
     assert_eq!(receiver.wait_for(1).await[0].event_type, "ping");
@@ -943,12 +942,12 @@ async fn failed_deliveries_read_the_same_whatever_the_cause(app: &TestApp) {
         format!("http://127.0.0.1:{}/hooks", hangs_up.port),
         plain.url.replace("http://", "https://"),
     ] {
-        let hook = subscribe(app, &admin, &url, json!(["evidence.*"])).await;
+        let hook = subscribe(app, &admin, &url, &["evidence.*"]).await;
         let d = ping_outcome(app, &admin, &hook).await;
         assert_eq!(d["last_status_code"], Value::Null, "{url}: {d}");
         assert_eq!(d["last_error"], UNDELIVERED, "{url}");
     }
-    let hook = subscribe(app, &admin, &plain.url, json!(["evidence.*"])).await;
+    let hook = subscribe(app, &admin, &plain.url, &["evidence.*"]).await;
     let d = ping_outcome(app, &admin, &hook).await;
     assert_eq!(d["last_status_code"], 500);
     assert_eq!(d["last_error"], "HTTP 500");

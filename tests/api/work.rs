@@ -1,10 +1,8 @@
 //! The fixture of the daily-work tests: a province with an office and two divisions, staff,
 //! accounts per role, and an issued plan with criteria of every kind.
 
-use actix_web::http::StatusCode;
-use serde_json::{Value, json};
-
-use crate::harness::{Res, TestApp};
+use crate::fixtures::{Criterion, Plan, issue_plan};
+use crate::harness::TestApp;
 
 /// Everything a daily-work test starts from.
 pub struct Work {
@@ -89,53 +87,33 @@ pub async fn work(app: &TestApp) -> Work {
         )
         .await;
 
-    let res = app
-        .post("/api/v1/plans")
-        .token(&officer)
-        .json(json!({
-            "issuer_id": office,
-            "title": "Kế hoạch tổ chức Phong trào thi đua “Bình dân học vụ số”",
-            "number": "12/KH-VP",
-            "issued_on": "2025-07-20",
-            "phases": [{"name": "Giai đoạn 2025–2030", "start_date": "2025-01-01", "end_date": "2030-12-31"}]
-        }))
+    let plan = Plan::of(&office)
+        .title("Kế hoạch tổ chức Phong trào thi đua “Bình dân học vụ số”")
+        .number("12/KH-VP")
+        .issued_on("2025-07-20")
+        .phase("Giai đoạn 2025–2030", "2025-01-01", "2030-12-31")
+        .draft(app, &officer)
         .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let plan = res.id();
-    let criterion = |body: Value| {
-        let plan = plan.clone();
-        let officer = officer.clone();
-        async move {
-            let res = app
-                .post(&format!("/api/v1/plans/{plan}/criteria"))
-                .token(&officer)
-                .json(body)
-                .await;
-            assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-            res.id()
-        }
-    };
-    let individual = criterion(json!({"subject": "individual", "code": "CN1",
-        "title": "Hoàn thành khóa học Bình dân học vụ số", "measure": "boolean", "max_points": 5}))
-    .await;
-    let computed = criterion(json!({"subject": "collective", "code": "TT1",
-        "title": "100% công chức được bồi dưỡng kỹ năng số", "measure": "percent", "target": 100,
-        "unit": "%", "max_points": 10, "source_criterion_id": individual}))
-    .await;
-    let count = criterion(json!({"subject": "collective", "code": "TT2",
-        "title": "Số dịch vụ công trực tuyến toàn trình", "measure": "count", "target": 4,
-        "max_points": 8, "frequency": "monthly"}))
-    .await;
-    let score = criterion(json!({"subject": "collective", "code": "TT3",
-        "title": "Chất lượng tham mưu tổng hợp", "measure": "score", "target": 8, "max_points": 10}))
-    .await;
-    let res = app
-        .post(&format!("/api/v1/plans/{plan}/status"))
-        .token(&officer)
-        .if_match("\"v1\"")
-        .json(json!({"status": "issued"}))
+    let individual = Criterion::individual("CN1", "Hoàn thành khóa học Bình dân học vụ số")
+        .boolean(5.0)
+        .add_to(app, &officer, &plan)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "issue the plan: {}", res.body);
+    let computed = Criterion::collective("TT1", "100% công chức được bồi dưỡng kỹ năng số")
+        .percent(100.0, 10.0)
+        .unit("%")
+        .computed_from(&individual)
+        .add_to(app, &officer, &plan)
+        .await;
+    let count = Criterion::collective("TT2", "Số dịch vụ công trực tuyến toàn trình")
+        .count(4.0, 8.0)
+        .frequency("monthly")
+        .add_to(app, &officer, &plan)
+        .await;
+    let score = Criterion::collective("TT3", "Chất lượng tham mưu tổng hợp")
+        .score(8.0, 10.0)
+        .add_to(app, &officer, &plan)
+        .await;
+    issue_plan(app, &officer, &plan).await;
     Work {
         admin,
         province,
@@ -153,39 +131,6 @@ pub async fn work(app: &TestApp) -> Work {
         score,
         individual,
     }
-}
-
-/// Records evidence as `token` and answers the response.
-pub async fn record(app: &TestApp, token: &str, body: Value) -> Res {
-    app.post("/api/v1/evidence").token(token).json(body).await
-}
-
-/// Moves evidence to `status` as `token`, reading its current ETag first.
-pub async fn move_to(app: &TestApp, token: &str, id: &str, body: Value) -> Res {
-    let etag = app
-        .get(&format!("/api/v1/evidence/{id}"))
-        .token(token)
-        .await
-        .header("etag")
-        .unwrap_or("\"v0\"")
-        .to_string();
-    app.post(&format!("/api/v1/evidence/{id}/status"))
-        .token(token)
-        .if_match(&etag)
-        .json(body)
-        .await
-}
-
-/// Evidence recorded by `author`, submitted, and approved by `reviewer`; returns its id.
-pub async fn approved(app: &TestApp, author: &str, reviewer: &str, body: Value) -> String {
-    let res = record(app, author, body).await;
-    assert_eq!(res.status, StatusCode::CREATED, "record: {}", res.body);
-    let id = res.id();
-    let res = move_to(app, author, &id, json!({"status": "submitted"})).await;
-    assert_eq!(res.status, StatusCode::OK, "submit: {}", res.body);
-    let res = move_to(app, reviewer, &id, json!({"status": "approved"})).await;
-    assert_eq!(res.status, StatusCode::OK, "approve: {}", res.body);
-    id
 }
 
 /// A multipart/form-data body with one file part: (content type, body).

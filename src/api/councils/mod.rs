@@ -175,12 +175,14 @@ pub struct CouncilQuery {
 
 /// List the councils you may see (of units below or above yours), by name.
 #[utoipa::path(
+    operation_id = "listCouncils",
     tag = "councils",
     params(ListParams, CouncilQuery),
-    responses((status = 200, body = Page<CouncilResponse>), (status = 422, description = "Invalid parameters"))
+    responses((status = 200, description = "One page of councils, with the total", body = Page<CouncilResponse>), (status = 422, description = "Invalid parameters"))
 )]
 #[get("")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     Query(params): Query<ListParams>,
@@ -198,17 +200,16 @@ pub async fn list(
         app::councils::list(conn, &principal, query, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, |c| {
-        CouncilResponse::new(c, None)
-    })))
+    Ok(Page::of(items, total, page, |c| CouncilResponse::new(c, None)).respond(&req))
 }
 
 /// Make the council of a unit, with its members (officers of the unit's subtree).
 #[utoipa::path(
+    operation_id = "createCouncil",
     tag = "councils",
     request_body = CreateCouncil,
     responses(
-        (status = 201, body = CouncilResponse, headers(("ETag" = String))),
+        (status = 201, description = "The council created", body = CouncilResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the unit's subtree keep its council"),
         (status = 422, description = "Invalid fields; a member that is not an active account able to see the council's unit"),
     )
@@ -239,9 +240,10 @@ pub async fn create(
 
 /// Get a council with its members.
 #[utoipa::path(
+    operation_id = "getCouncil",
     tag = "councils",
     params(("id" = String, Path, description = "Council id")),
-    responses((status = 200, body = CouncilResponse, headers(("ETag" = String))), (status = 404, description = "No such council, or not visible to you"))
+    responses((status = 200, description = "The council", body = CouncilResponse, headers(("ETag" = String))), (status = 404, description = "No such council, or not visible to you"))
 )]
 #[get("/{id}")]
 pub async fn get(
@@ -263,11 +265,12 @@ pub async fn get(
 
 /// Change a council: its name, its members (not while a session is open), or archive it.
 #[utoipa::path(
+    operation_id = "updateCouncil",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = UpdateCouncil,
     responses(
-        (status = 200, body = CouncilResponse, headers(("ETag" = String))),
+        (status = 200, description = "The council as changed", body = CouncilResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the unit's subtree keep its council"),
         (status = 404, description = "No such council, or not visible to you"),
         (status = 409, description = "`session_open`: members change, and the council is archived, only while no session is open"),

@@ -303,16 +303,18 @@ fn session_answer(status: StatusCode, d: SessionDetail) -> HttpResponse {
 
 /// List a council's sessions, latest meeting first.
 #[utoipa::path(
+    operation_id = "listCouncilSessions",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ListParams, SessionQuery),
     responses(
-        (status = 200, body = Page<SessionSummary>),
+        (status = 200, description = "One page of the council's sessions (summaries), with the total", body = Page<SessionSummary>),
         (status = 404, description = "No such council, or not visible to you"),
         (status = 422, description = "Invalid parameters"),
     )
 )]
 #[get("/{id}/sessions")]
 pub async fn list_sessions(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
@@ -325,17 +327,18 @@ pub async fn list_sessions(
         app::councils::list_sessions(conn, &principal, &id, query.status, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page::of(items, total, page, SessionSummary::from)))
+    Ok(Page::of(items, total, page, SessionSummary::from).respond(&req))
 }
 
 /// Schedule a session of the council over nominations its unit grants (officers keeping
 /// the council).
 #[utoipa::path(
+    operation_id = "createCouncilSession",
     tag = "councils",
     params(("id" = String, Path, description = "Council id")),
     request_body = CreateSession,
     responses(
-        (status = 201, body = SessionResponse, headers(("ETag" = String))),
+        (status = 201, description = "The council session created", body = SessionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers of the unit's subtree keep its council"),
         (status = 404, description = "No such council, or not visible to you"),
         (status = 409, description = "`council_archived`, `no_members`; for a nomination (named in `errors`): `not_before_council` (not in council_review or disclosed), `in_another_session`, or `disclosure_too_short` (its rules ask for publication a number of working days before `meets_on`)"),
@@ -374,10 +377,11 @@ pub async fn create_session(
 /// once closed, each tally and outcome. For the council's members and the officers keeping
 /// it only.
 #[utoipa::path(
+    operation_id = "getCouncilSession",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     responses(
-        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 200, description = "The council session", body = SessionResponse, headers(("ETag" = String))),
         (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
     )
 )]
@@ -398,12 +402,13 @@ pub async fn get_session(
 
 /// Record the members present, while the session is scheduled.
 #[utoipa::path(
+    operation_id = "setCouncilSessionAttendance",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
            ("If-Match" = String, Header, description = "The ETag you read")),
     request_body = Attendance,
     responses(
-        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 200, description = "The session with its attendance", body = SessionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers keeping the council record attendance"),
         (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_scheduled`: attendance is taken before the session opens"),
@@ -436,11 +441,12 @@ pub async fn set_attendance(
 /// members present (otherwise it stays scheduled, not valid to vote). The council's
 /// membership is counted now: thresholds are over all members, not those present.
 #[utoipa::path(
+    operation_id = "openCouncilSession",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
            ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
-        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 200, description = "The session, open for voting", body = SessionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers keeping the council open its sessions"),
         (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`too_early`: before the session's `meets_on`; `below_quorum`: fewer members present than the quorum; `session_not_scheduled`"),
@@ -473,11 +479,12 @@ pub async fn open_session(
 /// present has voted on (or recused from) every nomination. A scheduled one, never opened,
 /// ends `invalid` and its nominations wait for another session.
 #[utoipa::path(
+    operation_id = "closeCouncilSession",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id"),
            ("If-Match" = String, Header, description = "The ETag you read")),
     responses(
-        (status = 200, body = SessionResponse, headers(("ETag" = String))),
+        (status = 200, description = "The session, closed, with its tallies", body = SessionResponse, headers(("ETag" = String))),
         (status = 403, description = "Only officers keeping the council close its sessions"),
         (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`votes_outstanding`: a member present has neither voted on nor recused from a nomination; `session_over`: already closed or invalid"),
@@ -507,11 +514,12 @@ pub async fn close_session(
 /// themself, or an officer keeping the council for a member (`user_id`). A member who is
 /// the nominee, or heads the nominee's unit, must recuse instead of voting.
 #[utoipa::path(
+    operation_id = "recuseFromCouncilSession",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     request_body = RecuseRequest,
     responses(
-        (status = 201, body = Recusal),
+        (status = 201, description = "The recusal recorded", body = Recusal),
         (status = 403, description = "Recusing yourself from a council you do not sit on, or another member without keeping the council"),
         (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_open`, `already_recused`, or `already_voted` (a member who voted can no longer recuse)"),
@@ -545,11 +553,12 @@ pub async fn recuse(
 /// or abstain, once. Only the receipt is answered; nobody — an admin included — can read
 /// who chose what, and the tally appears when the session closes.
 #[utoipa::path(
+    operation_id = "castCouncilVote",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     request_body = VoteRequest,
     responses(
-        (status = 201, body = BallotReceipt),
+        (status = 201, description = "The receipt of the secret ballot", body = BallotReceipt),
         (status = 403, description = "Only the council's members vote, each for themself"),
         (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_open` (before it opens or after it closes), `not_present`, `already_voted`, `recused`, or `must_recuse` (you are the nominee or head the nominee's unit)"),
@@ -589,10 +598,11 @@ pub async fn vote(
 /// published; as parts and as Vietnamese text. For the council's members and the officers
 /// keeping it only: the feedback names its authors.
 #[utoipa::path(
+    operation_id = "getCouncilSessionMinutes",
     tag = "councils",
     params(("id" = String, Path, description = "Council id"), ("sid" = String, Path, description = "Session id")),
     responses(
-        (status = 200, body = Minutes),
+        (status = 200, description = "The session's minutes, drawn up from the record", body = Minutes),
         (status = 404, description = "No such council or session, or not visible to you: sessions are read by the council's members and the officers keeping it"),
         (status = 409, description = "`session_not_closed`: minutes are drawn up once the session is closed or invalid"),
     )

@@ -57,6 +57,7 @@ pub struct ReportQuery {
     /// issuer, when it lies within your scope; for admins the whole tree).
     pub unit_id: Option<String>,
     /// `json`, `csv`, `xlsx` or `docx`; takes precedence over `Accept`. Any other → 406.
+    #[param(inline, value_type = Option<Format>)]
     pub format: Option<String>,
 }
 
@@ -632,6 +633,7 @@ fn year_or_now(year: Option<i32>) -> Result<i32, ApiError> {
 /// subjects in the subtree, whatever plan they came from. For admins and the officers
 /// whose scope holds the unit.
 #[utoipa::path(
+    operation_id = "getYearlyReport",
     tag = "reports",
     params(("plan_id" = String, Path, description = "Plan id"), ReportQuery,
         ("If-None-Match" = Option<String>, Header, description = "The ETag of the copy you hold")),
@@ -719,6 +721,7 @@ pub async fn yearly(
 /// nominations, awards and their cash — and the total. Formats, ETag and 304 as for the
 /// yearly report.
 #[utoipa::path(
+    operation_id = "getProvinceReport",
     tag = "reports",
     params(ReportQuery,
         ("If-None-Match" = Option<String>, Header, description = "The ETag of the copy you hold")),
@@ -806,6 +809,7 @@ pub struct DocumentQuery {
 /// awardee, their award and cash, Điều 2–3, the recipients and the signer. For the
 /// officers keeping the issuing unit's awards. A revoked decision has no draft (409).
 #[utoipa::path(
+    operation_id = "getAwardDecisionDocument",
     tag = "award-decisions",
     params(("id" = String, Path, description = "Decision id"), DocumentQuery,
         ("If-None-Match" = Option<String>, Header, description = "The ETag of the copy you hold")),
