@@ -7,6 +7,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 use utoipa::{Modify, OpenApi as _};
 
+use crate::api::events::{ChangeEvent, ChangeEventData, PingEvent, PingEventData};
 use crate::error::{FieldError, PROBLEM_JSON, Problem};
 
 #[derive(utoipa::OpenApi)]
@@ -60,7 +61,7 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
         (url = "/", description = "Máy chủ phục vụ tài liệu này — the server this document is served from"),
         (url = "http://127.0.0.1:8080", description = "Máy chủ cục bộ — a local server (`cargo run --release`)"),
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, ChangeEvent, ChangeEventData, PingEvent, PingEventData)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -98,7 +99,107 @@ pub fn document(collected: OpenApi) -> OpenApi {
         }
     }
     refer_to_page_items(&mut api);
+    api.webhooks = Some(webhooks());
     api
+}
+
+/// The requests thidua makes to subscribers (OpenAPI 3.1 `webhooks`): a change, with the
+/// event catalogue as its description, and a ping.
+fn webhooks() -> utoipa::openapi::path::Paths {
+    use utoipa::openapi::path::{
+        HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
+    };
+    use utoipa::openapi::request_body::RequestBodyBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{Required, ResponsesBuilder};
+    let header = |name: &str, description: &str| {
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Header)
+            .required(Required::True)
+            .description(Some(description))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build()
+    };
+    let operation = |id: &str, summary: &str, description: String, body: &str| {
+        OperationBuilder::new()
+            .operation_id(Some(id))
+            .summary(Some(summary))
+            .description(Some(description))
+            .tag("webhooks")
+            .parameters(Some([
+                header(
+                    "Thidua-Event-Id",
+                    "The event's id, as in the body: drop repeats by it",
+                ),
+                header("Thidua-Event-Type", "The event type, as in the body"),
+                header(
+                    "Thidua-Timestamp",
+                    "When this attempt was signed, in Unix seconds",
+                ),
+                header(
+                    "Thidua-Signature",
+                    "`v1=` and the hex HMAC-SHA256 of `{Thidua-Timestamp}.{body}`, keyed with \
+                     the subscription's secret: check it, and refuse old timestamps",
+                ),
+            ]))
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(RefOr::Ref(Ref::from_schema_name(body))))
+                            .build(),
+                    )
+                    .required(Some(Required::True))
+                    .build(),
+            ))
+            .responses(
+                ResponsesBuilder::new()
+                    .response(
+                        "200",
+                        ResponseBuilder::new()
+                            .description("Received (any 2xx): the delivery is done"),
+                    )
+                    .response(
+                        "400",
+                        ResponseBuilder::new().description(
+                            "Any other answer, or none within the timeout, is a failure: \
+                             retried with backoff, and after repeated failures the \
+                             subscription is disabled",
+                        ),
+                    ),
+            )
+            .security(utoipa::openapi::security::SecurityRequirement::default())
+            .build()
+    };
+    PathsBuilder::new()
+        .path(
+            "change",
+            PathItem::new(
+                HttpMethod::Post,
+                operation(
+                    "receiveChange",
+                    "A change thidua committed, POSTed to each subscription of its type",
+                    crate::api::events::catalogue_markdown(),
+                    "ChangeEvent",
+                ),
+            ),
+        )
+        .path(
+            "ping",
+            PathItem::new(
+                HttpMethod::Post,
+                operation(
+                    "receivePing",
+                    "A ping sent by POST /api/v1/webhooks/{id}/ping, to try a receiver",
+                    "Sent whatever the subscription's event types, also while it is disabled."
+                        .to_string(),
+                    "PingEvent",
+                ),
+            ),
+        )
+        .build()
 }
 
 /// A page of a list, and the change feed while it has more, carry an RFC 8288 `Link`

@@ -24,7 +24,9 @@ pub struct ChangeResponse {
     /// `org_unit`, `staff`, `plan`, `criterion`, `evidence`, `nomination`, `award`…
     pub resource_type: String,
     pub resource_id: String,
-    /// `created`, `updated` or `archived` (a tombstone: the resource left the live set).
+    /// `created`, `updated`, `archived` (a tombstone: the resource left the live set) or
+    /// `superseded` (replaced by a newer version, which comes as a `created`, and kept
+    /// readable: an amended criterion).
     pub action: String,
     /// The resource's version after the change; its ETag is `"v{version}"`.
     pub version: i64,

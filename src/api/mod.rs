@@ -16,6 +16,7 @@ pub mod decisions;
 pub mod disciplines;
 pub mod disclosures;
 pub mod documents;
+pub mod events;
 pub mod evidence;
 pub mod export;
 pub mod extract;

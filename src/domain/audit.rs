@@ -20,15 +20,27 @@ use crate::on_backend;
 pub enum ChangeAction {
     Created,
     Updated,
+    /// Gone from use: a tombstone for a copy kept elsewhere.
     Archived,
+    /// Replaced by a newer version that a `created` of the same kind brings, and kept,
+    /// still readable, for what points at it (an amended criterion and its evidence).
+    Superseded,
 }
 
 impl ChangeAction {
+    pub const ALL: [ChangeAction; 4] = [
+        ChangeAction::Created,
+        ChangeAction::Updated,
+        ChangeAction::Archived,
+        ChangeAction::Superseded,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeAction::Created => "created",
             ChangeAction::Updated => "updated",
             ChangeAction::Archived => "archived",
+            ChangeAction::Superseded => "superseded",
         }
     }
 }
@@ -68,6 +80,56 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
+    pub const ALL: [ResourceKind; 29] = {
+        use ResourceKind::*;
+        [
+            OrgUnit,
+            Staff,
+            User,
+            Session,
+            ApiClient,
+            WebhookSubscription,
+            LegalDocument,
+            Movement,
+            Plan,
+            Criterion,
+            RegistrationDeadline,
+            Registration,
+            Evidence,
+            LearningRecords,
+            Bloc,
+            RuleSet,
+            BaseSalary,
+            Holiday,
+            UnitHoliday,
+            Initiative,
+            Discipline,
+            Nomination,
+            Council,
+            CouncilSession,
+            Disclosure,
+            DisclosureFeedback,
+            AwardDecision,
+            Award,
+            BenchData,
+        ]
+    };
+
+    /// Whether its changes go to the change feed (and so to webhooks): the kinds of the
+    /// catalogue — every kind but the audit-only events (a login, an import as a whole, the
+    /// benchmark's data), whose effects are changes of their own kinds.
+    pub fn in_feed(self) -> bool {
+        catalogue().iter().any(|e| e.kind == self)
+    }
+
+    /// The resource types the change feed names, in a stable order.
+    pub fn feed_types() -> impl Iterator<Item = &'static str> {
+        Self::ALL
+            .into_iter()
+            .filter(|k| k.in_feed())
+            .map(ResourceKind::as_str)
+    }
+
     /// As stored in `audit_log.resource_type` and `change_events.resource_type`, and read
     /// by the feed's clients: stable.
     pub fn as_str(self) -> &'static str {
@@ -116,6 +178,257 @@ impl ResourceKind {
     }
 }
 
+/// One entry of the event catalogue: what a kind is, and when each of its actions fires.
+pub struct CatalogueEntry {
+    pub kind: ResourceKind,
+    pub what: &'static str,
+    pub fires: &'static [(ChangeAction, &'static str)],
+}
+
+/// The event catalogue: every kind the change feed and webhooks name, and each action it
+/// sends, with when. `record_change` holds every write to it (in debug builds, so the
+/// test suite checks it on every write it makes).
+pub fn catalogue() -> Vec<CatalogueEntry> {
+    use ChangeAction::*;
+    use ResourceKind as K;
+    let entry = |kind, what, fires| CatalogueEntry { kind, what, fires };
+    vec![
+        entry(
+            K::OrgUnit,
+            "a unit (đơn vị) of the tree",
+            &[
+                (Created, "a unit is added"),
+                (Updated, "its name, code, kind or parent changes"),
+                (Archived, "it is archived"),
+            ],
+        ),
+        entry(
+            K::Staff,
+            "a staff member (cán bộ, công chức, viên chức, người lao động)",
+            &[
+                (Created, "a staff member is added"),
+                (
+                    Updated,
+                    "their record changes, or they move to another unit",
+                ),
+                (Archived, "they are archived"),
+            ],
+        ),
+        entry(
+            K::User,
+            "an account",
+            &[
+                (Created, "an account is made"),
+                (
+                    Updated,
+                    "its roles, unit, staff link or active flag change, or an admin sets its password",
+                ),
+            ],
+        ),
+        entry(
+            K::ApiClient,
+            "a service client",
+            &[
+                (Created, "a client is registered"),
+                (
+                    Updated,
+                    "its name, scopes or unit change, its secret is rotated, or it is enabled again",
+                ),
+                (Archived, "it is disabled"),
+            ],
+        ),
+        entry(
+            K::WebhookSubscription,
+            "a webhook subscription",
+            &[
+                (Created, "a subscription is registered"),
+                (
+                    Updated,
+                    "it changes, its secret is rotated, it is replayed, or it is disabled after failures",
+                ),
+            ],
+        ),
+        entry(
+            K::LegalDocument,
+            "a legal document (văn bản căn cứ)",
+            &[
+                (Created, "a document is entered"),
+                (Updated, "it is corrected"),
+            ],
+        ),
+        entry(
+            K::Movement,
+            "an emulation movement (phong trào thi đua)",
+            &[
+                (Created, "a movement is entered"),
+                (Updated, "it changes, closes or is cancelled"),
+            ],
+        ),
+        entry(
+            K::Plan,
+            "a plan (kế hoạch)",
+            &[
+                (Created, "a draft plan is made"),
+                (
+                    Updated,
+                    "a draft's text changes, or it is issued, started or closed",
+                ),
+                (Archived, "it is cancelled"),
+            ],
+        ),
+        entry(
+            K::Criterion,
+            "a criterion (tiêu chí) of a plan",
+            &[
+                (
+                    Created,
+                    "a criterion is added, or an amendment makes its new version",
+                ),
+                (Updated, "a draft plan's criterion changes"),
+                (
+                    Superseded,
+                    "an amendment replaces this version (kept, still readable)",
+                ),
+            ],
+        ),
+        entry(
+            K::RegistrationDeadline,
+            "a plan's registration deadline for a year",
+            &[
+                (Created, "a deadline is set"),
+                (Updated, "it is moved or the year reopened"),
+            ],
+        ),
+        entry(
+            K::Registration,
+            "a registration (đăng ký thi đua) for a year",
+            &[
+                (Created, "a unit or person registers"),
+                (Updated, "the titles registered change"),
+                (Archived, "it is withdrawn"),
+            ],
+        ),
+        entry(
+            K::Evidence,
+            "evidence (minh chứng)",
+            &[
+                (
+                    Created,
+                    "evidence is recorded, or a learning import writes it",
+                ),
+                (
+                    Updated,
+                    "it changes, is submitted, reviewed or returned, or a file is attached or removed",
+                ),
+                (Archived, "it is withdrawn"),
+            ],
+        ),
+        entry(
+            K::Bloc,
+            "a bloc (khối, cụm thi đua)",
+            &[
+                (Created, "a bloc is made"),
+                (Updated, "its name or members change"),
+                (Archived, "it is archived"),
+            ],
+        ),
+        entry(
+            K::RuleSet,
+            "a rule set of an award type",
+            &[
+                (Created, "a rule set or a province's override is added"),
+                (Updated, "it changes"),
+            ],
+        ),
+        entry(
+            K::BaseSalary,
+            "a base salary (lương cơ sở)",
+            &[(Created, "a base salary is added, from its date")],
+        ),
+        entry(
+            K::Holiday,
+            "a national public holiday",
+            &[(Created, "a holiday is added"), (Archived, "it is removed")],
+        ),
+        entry(
+            K::UnitHoliday,
+            "a unit's own day off",
+            &[(Created, "a day off is added"), (Archived, "it is removed")],
+        ),
+        entry(
+            K::Initiative,
+            "an initiative (sáng kiến)",
+            &[
+                (Created, "an initiative is recorded"),
+                (Updated, "it changes"),
+                (Archived, "it is archived"),
+            ],
+        ),
+        entry(
+            K::Discipline,
+            "a discipline period (kỷ luật)",
+            &[
+                (Created, "a period is recorded"),
+                (Updated, "it changes or ends"),
+            ],
+        ),
+        entry(
+            K::Nomination,
+            "a nomination (đề nghị khen thưởng)",
+            &[
+                (Created, "a nomination is drafted"),
+                (
+                    Updated,
+                    "it changes, moves up or back the hierarchy, is voted on, granted or refused, or a file is attached",
+                ),
+            ],
+        ),
+        entry(
+            K::Council,
+            "a council (Hội đồng Thi đua – Khen thưởng)",
+            &[
+                (Created, "a council is formed"),
+                (Updated, "its name or members change"),
+                (Archived, "it is dissolved"),
+            ],
+        ),
+        entry(
+            K::CouncilSession,
+            "a council session",
+            &[
+                (Created, "a session is scheduled"),
+                (Updated, "attendance is taken, it opens or closes"),
+            ],
+        ),
+        entry(
+            K::Disclosure,
+            "a disclosure (công khai) of candidates",
+            &[(Created, "candidates are published")],
+        ),
+        entry(
+            K::DisclosureFeedback,
+            "public feedback on a disclosure",
+            &[(Created, "someone comments")],
+        ),
+        entry(
+            K::AwardDecision,
+            "an award decision (quyết định khen thưởng)",
+            &[
+                (Created, "a decision is issued"),
+                (Updated, "it is revoked"),
+            ],
+        ),
+        entry(
+            K::Award,
+            "an award granted by a decision",
+            &[
+                (Created, "a decision grants it"),
+                (Updated, "its decision is revoked"),
+            ],
+        ),
+    ]
+}
+
 /// A resource as the audit log and the change feed name it.
 pub struct Resource<'a> {
     pub kind: ResourceKind,
@@ -136,6 +449,14 @@ pub fn record_change<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> QueryResult<()> {
+    debug_assert!(
+        catalogue()
+            .iter()
+            .any(|e| e.kind == resource.kind && e.fires.iter().any(|(a, _)| *a == action)),
+        "{:?} {:?} is not in the event catalogue (audit::catalogue)",
+        resource.kind,
+        action
+    );
     let at = now();
     record(
         conn,
@@ -874,4 +1195,35 @@ pub fn list(
         .select(LoggedEntry::as_select())
         .load(conn)?;
     Ok((items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResourceKind;
+
+    /// `ALL` holds every kind once: the match below stops compiling when a kind is added,
+    /// so whoever adds one is sent here to add it to `ALL` too.
+    #[test]
+    fn all_holds_every_kind_once() {
+        let position = |kind: ResourceKind| -> usize {
+            use ResourceKind::*;
+            match kind {
+                OrgUnit | Staff | User | Session | ApiClient | WebhookSubscription
+                | LegalDocument | Movement | Plan | Criterion | RegistrationDeadline
+                | Registration | Evidence | LearningRecords | Bloc | RuleSet | BaseSalary
+                | Holiday | UnitHoliday | Initiative | Discipline | Nomination | Council
+                | CouncilSession | Disclosure | DisclosureFeedback | AwardDecision | Award
+                | BenchData => ResourceKind::ALL.iter().position(|k| *k == kind).unwrap(),
+            }
+        };
+        let mut names: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+        for kind in ResourceKind::ALL {
+            assert_eq!(ResourceKind::ALL[position(kind)], kind);
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ResourceKind::ALL.len(), "names are distinct");
+        assert!(ResourceKind::feed_types().any(|t| t == "evidence"));
+        assert!(!ResourceKind::feed_types().any(|t| t == "session"));
+    }
 }

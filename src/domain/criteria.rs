@@ -452,7 +452,7 @@ pub fn update(
             audit::record_change(
                 tx,
                 actor,
-                ChangeAction::Archived,
+                ChangeAction::Superseded,
                 resource,
                 Some(&current),
                 Some(&old),

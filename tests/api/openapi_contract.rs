@@ -23,6 +23,23 @@ fn committed_document_is_current() {
     );
 }
 
+/// Fails when `docs/EVENTS.md` is not the catalogue the service sends by.
+/// `UPDATE_EVENTS=1 cargo test --test api events` rewrites it.
+#[test]
+fn committed_event_catalogue_is_current() {
+    let generated = thidua::api::events::catalogue_markdown();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/EVENTS.md");
+    if std::env::var_os("UPDATE_EVENTS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/EVENTS.md is stale: run `UPDATE_EVENTS=1 cargo test --test api events` and commit it"
+    );
+}
+
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut ops = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {

@@ -34,6 +34,7 @@ db_tests!(
     a_listed_name_does_not_list_its_internal_addresses,
     a_listed_internal_address_is_reached_by_name,
     failed_deliveries_read_the_same_whatever_the_cause,
+    events_are_those_of_the_catalogue_in_their_documented_shape,
 );
 
 /// One request the receiver got.
@@ -951,4 +952,57 @@ async fn failed_deliveries_read_the_same_whatever_the_cause(app: &TestApp) {
     let d = ping_outcome(app, &admin, &hook).await;
     assert_eq!(d["last_status_code"], 500);
     assert_eq!(d["last_error"], "HTTP 500");
+}
+
+/// A subscription names types the catalogue lists (a misspelt one would never fire), and
+/// what arrives is the document's `ChangeEvent` or `PingEvent`, with its payload version.
+async fn events_are_those_of_the_catalogue_in_their_documented_shape(app: &TestApp) {
+    let admin = app.admin().await;
+    let receiver = Receiver::start(0).await;
+    for types in [
+        json!(["evidance.created"]),
+        json!(["org_unit.*", "session.*"]),
+    ] {
+        let index = types.as_array().unwrap().len() - 1;
+        app.post("/api/v1/webhooks")
+            .token(&admin)
+            .json(json!({"name": "Hook", "url": receiver.url, "event_types": types}))
+            .await
+            .invalid(&format!("event_types[{index}]"));
+    }
+    let hook = subscribe(app, &admin, &receiver.url, &["org_unit.*"]).await;
+    app.unit(&admin, "NA", "Tỉnh Nghệ An", None).await;
+    let got = receiver.wait_for(1).await;
+    let change = got[0].json();
+    crate::openapi_contract::assert_documented("ChangeEvent", &change);
+    assert_eq!(change["type"], "org_unit.created");
+    assert_eq!(change["payload_version"], 1);
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let types = &doc["components"]["schemas"]["ChangeEvent"]["properties"]["type"]["enum"];
+    assert!(
+        types.as_array().unwrap().contains(&change["type"]),
+        "the document lists the type sent"
+    );
+    assert_eq!(
+        doc["webhooks"]["change"]["post"]["operationId"],
+        "receiveChange"
+    );
+
+    let id = hook["id"].as_str().unwrap();
+    let ping = app
+        .post(&format!("/api/v1/webhooks/{id}/ping"))
+        .token(&admin)
+        .send()
+        .await;
+    assert_eq!(ping.status, StatusCode::ACCEPTED, "{}", ping.body);
+    let got = receiver.wait_for(2).await;
+    let ping = got[1].json();
+    crate::openapi_contract::assert_documented("PingEvent", &ping);
+    assert_eq!(ping["payload_version"], 1);
 }

@@ -20,13 +20,13 @@ pub use delivery::{
     disabled_reason, record_outcome, release, retry_after, signature,
 };
 pub use rules::{
-    ACTIONS, HostPattern, MAX_EVENT_TYPES, MAX_URL_LEN, PING, Refusal, check_event_types,
-    check_url, event_type, is_public, may_connect, parse_allowed_hosts, wants,
+    HostPattern, MAX_EVENT_TYPES, MAX_URL_LEN, PING, Refusal, check_event_types, check_url,
+    event_type, is_public, may_connect, parse_allowed_hosts, wants,
 };
 pub use storage::{
-    Delivery, DeliveryStatus, FAN_OUT_BATCH, NewSubscription, Subscription, SubscriptionChanges,
-    change_payload, create, deliveries, event_id, fan_out, find, list, pending_deliveries, ping,
-    replay, update,
+    Delivery, DeliveryStatus, FAN_OUT_BATCH, NewSubscription, PAYLOAD_VERSION, Subscription,
+    SubscriptionChanges, change_payload, create, deliveries, event_id, fan_out, find, list,
+    pending_deliveries, ping, replay, update,
 };
 
 use std::time::Duration;

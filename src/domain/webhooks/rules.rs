@@ -9,6 +9,7 @@ use ipnet::IpNet;
 use url::{Host, Url};
 
 use crate::domain::Error;
+use crate::domain::audit::{ChangeAction, ResourceKind};
 
 // Target URLs -------------------------------------------------------------------------
 
@@ -285,7 +286,9 @@ fn prefix_v6(ip: Ipv6Addr, len: u8) -> u128 {
 // Event types -------------------------------------------------------------------------
 
 /// The actions of the change feed.
-pub const ACTIONS: [&str; 3] = ["created", "updated", "archived"];
+fn actions() -> impl Iterator<Item = &'static str> {
+    ChangeAction::ALL.into_iter().map(ChangeAction::as_str)
+}
 /// The event a ping sends; delivered whatever the subscription's event types.
 pub const PING: &str = "ping";
 pub const MAX_EVENT_TYPES: usize = 50;
@@ -296,9 +299,9 @@ pub fn event_type(resource_type: &str, action: &str) -> String {
 }
 
 /// Checks the event types of a subscription: `*`, `{resource_type}.*` or
-/// `{resource_type}.{action}`. Returns them trimmed and without repeats, or the index and
-/// the reason of the first bad one. Resource types are checked for their form only: the
-/// feed's set of types grows with the service.
+/// `{resource_type}.{action}`, with a resource type the feed names
+/// (`ResourceKind::feed_types`: a misspelt one would be accepted and never fire). Returns
+/// them trimmed and without repeats, or the index and the reason of the first bad one.
 pub fn check_event_types(items: &[String]) -> Result<Vec<String>, (usize, String)> {
     if items.is_empty() || items.len() > MAX_EVENT_TYPES {
         return Err((
@@ -311,19 +314,17 @@ pub fn check_event_types(items: &[String]) -> Result<Vec<String>, (usize, String
         let item = item.trim();
         let valid = item == "*"
             || item.split_once('.').is_some_and(|(resource, action)| {
-                let mut chars = resource.chars();
-                chars.next().is_some_and(|c| c.is_ascii_lowercase())
-                    && resource.len() <= 50
-                    && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                    && (action == "*" || ACTIONS.contains(&action))
+                ResourceKind::feed_types().any(|known| known == resource)
+                    && (action == "*" || actions().any(|known| known == action))
             });
         if !valid {
             return Err((
                 i,
                 format!(
                     "'{item}' is not an event type: use *, resource.* or resource.action \
-                     with an action of {}",
-                    ACTIONS.join(", ")
+                     with an action of {} and a resource of {}",
+                    actions().collect::<Vec<_>>().join(", "),
+                    ResourceKind::feed_types().collect::<Vec<_>>().join(", ")
                 ),
             ));
         }
@@ -605,6 +606,9 @@ mod tests {
             "ping",
             "evidence.*.x",
             ".created",
+            "evidance.created",
+            "session.created",
+            "learning_records.*",
         ] {
             assert!(types(&[bad]).is_err(), "{bad}");
         }

@@ -371,6 +371,11 @@ pub fn event_id(position: i64) -> String {
     format!("evt_{position}")
 }
 
+/// The version of the bodies webhooks send (`payload_version`): raised when a field
+/// changes meaning or goes away, so a receiver can tell which shape it reads. Fields may be
+/// added without raising it.
+pub const PAYLOAD_VERSION: u32 = 1;
+
 /// The body sent for a feed change. It tells what changed, not the data: receivers read
 /// the resource with their own credentials, so a webhook cannot leak what they may not see.
 pub fn change_payload(change: &Change) -> (String, String) {
@@ -379,6 +384,7 @@ pub fn change_payload(change: &Change) -> (String, String) {
     let body = serde_json::json!({
         "id": id,
         "type": kind,
+        "payload_version": PAYLOAD_VERSION,
         "created_at": rfc3339(change.at),
         "data": {
             "position": change.position,
@@ -399,6 +405,7 @@ pub fn ping(tx: &mut Tx<'_>, actor: &Actor, sub: &Subscription) -> Result<Delive
     let body = serde_json::json!({
         "id": id,
         "type": PING,
+        "payload_version": PAYLOAD_VERSION,
         "created_at": rfc3339(at),
         "data": {"subscription_id": sub.id},
     })
