@@ -389,6 +389,16 @@ fn complete(op: &mut Operation) {
         {
             *r = problem_response(&r.description);
         }
+        // A malformed request can be refused before the handler (a bad Idempotency-Key,
+        // unreadable parameters) as a problem, whatever the handler answers itself (the
+        // token endpoint's OAuth errors).
+        if status == "400"
+            && let RefOr::T(r) = response
+            && !r.content.contains_key(PROBLEM_JSON)
+            && let Some(problem) = problem_response("").content.shift_remove(PROBLEM_JSON)
+        {
+            r.content.insert(PROBLEM_JSON.to_string(), problem);
+        }
     }
     let mut add = |status: &str, description: &str| {
         responses

@@ -263,6 +263,7 @@ pub struct RankingQuery {
     /// The plan whose collective criteria are scored (required).
     pub plan: Option<String>,
     /// The year (required).
+    #[param(minimum = 1900, maximum = 2200, required = true)]
     pub year: Option<i32>,
 }
 

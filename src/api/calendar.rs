@@ -70,6 +70,7 @@ impl From<Holiday> for HolidayResponse {
 #[into_params(parameter_in = Query)]
 pub struct HolidayQuery {
     /// Only the holidays of this year.
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     /// The calendar of this unit: the national holidays and the days off of the unit and
     /// the units above it. Without it, the national holidays.

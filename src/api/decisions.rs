@@ -225,6 +225,7 @@ pub struct RevokeDecision {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DecisionQuery {
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     /// Decisions of this unit's subtree.
     pub org_unit_id: Option<String>,
@@ -238,6 +239,7 @@ pub struct AwardQuery {
     pub org_unit_id: Option<String>,
     /// An award type's code or id.
     pub award_type: Option<String>,
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     pub status: Option<GrantStatus>,
 }

@@ -272,6 +272,7 @@ pub struct ChangeEvidenceStatus {
 pub struct EvidenceQuery {
     pub plan_id: Option<String>,
     pub criterion_id: Option<String>,
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     pub status: Option<EvidenceStatus>,
     pub subject: Option<CriterionSubject>,

@@ -142,6 +142,7 @@ pub struct InitiativeQuery {
     pub author_id: Option<String>,
     pub scope: Option<InitiativeScope>,
     /// Recognised in this year.
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
 }
 

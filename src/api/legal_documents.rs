@@ -133,6 +133,7 @@ pub struct UpdateLegalDocument {
 pub struct LegalDocumentQuery {
     pub doc_type: Option<DocType>,
     /// Issued in this year.
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
 }
 

@@ -155,6 +155,7 @@ pub struct MovementQuery {
     pub kind: Option<MovementKind>,
     pub status: Option<MovementStatus>,
     /// Running at some time in this year.
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
 }
 

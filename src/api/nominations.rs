@@ -243,6 +243,7 @@ pub struct BatchSubmitted {
 #[into_params(parameter_in = Query)]
 pub struct NominationQuery {
     pub status: Option<NominationStatus>,
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     /// An award type's code or id.
     pub award_type: Option<String>,

@@ -582,6 +582,7 @@ pub struct PlanQuery {
     /// Plans implementing this movement.
     pub movement_id: Option<String>,
     /// Plans with a phase running in this year.
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
 }
 

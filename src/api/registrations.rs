@@ -130,6 +130,7 @@ pub struct UpdateRegistration {
 #[into_params(parameter_in = Query)]
 pub struct RegistrationQuery {
     pub plan_id: Option<String>,
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     pub subject: Option<CriterionSubject>,
     pub status: Option<RegistrationStatus>,
@@ -370,7 +371,7 @@ pub async fn deadlines(
     tag = "registrations",
     params(
         ("id" = String, Path, description = "Plan id"),
-        ("year" = i32, Path, description = "The year"),
+        ("year" = i32, Path, minimum = 1900, maximum = 2200, description = "The year"),
         ("If-Match" = Option<String>, Header, description = "The ETag you read, when the deadline exists"),
     ),
     request_body = SetDeadline,

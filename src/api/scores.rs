@@ -20,6 +20,7 @@ use crate::ids::{OrgUnitId, PlanId};
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// The year (required).
+    #[param(minimum = 1900, maximum = 2200, required = true)]
     pub year: Option<i32>,
     /// Collective subjects (units, the default) or individual ones (staff).
     pub subject: Option<CriterionSubject>,
@@ -154,6 +155,7 @@ pub struct UnitProgressQuery {
     /// The plan (required).
     pub plan: Option<String>,
     /// The year (required).
+    #[param(minimum = 1900, maximum = 2200, required = true)]
     pub year: Option<i32>,
 }
 

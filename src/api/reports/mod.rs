@@ -52,6 +52,7 @@ use crate::ids::{DecisionId, OrgUnitId, PlanId};
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// The year (1900–2200); this year when left out.
+    #[param(minimum = 1900, maximum = 2200)]
     pub year: Option<i32>,
     /// The root of the subtree reported on; by default your scope's root (the plan's
     /// issuer, when it lies within your scope; for admins the whole tree).
