@@ -5,6 +5,12 @@
 //! Every database step runs on the blocking pool (`db::run`); only the HTTP sends run on
 //! the async worker. Instances sharing a database coordinate through it (see
 //! `domain::webhooks`), so any number of them may run this.
+//!
+//! Subscriptions are isolated from one another: each tick the worker fans out and claims,
+//! and each subscription's claimed deliveries are sent by a task of their own, so a
+//! receiver that hangs until `TIMEOUT` holds up only its own deliveries, never the next
+//! tick's claim for the others. A subscription with a send in progress is not claimed for
+//! until that task is done, which keeps its deliveries in feed order.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,8 +24,14 @@ use futures_util::future::join_all;
 use crate::AppState;
 use crate::db::{self, Writes};
 use crate::domain::audit;
-use crate::domain::webhooks::{self, Claimed, LEASE, Outcome, Settings};
+use crate::domain::webhooks::{self, CLAIM_BATCH, Claimed, LEASE, Outcome, Settings, TIMEOUT};
 use crate::error::ApiError;
+
+// A claim's lease must outlast the sends made under it, or another instance could take a
+// delivery over while this one still sends it: a queue starts no send once half the lease
+// is gone, and a send gives up after `TIMEOUT`. (Queue tasks start as soon as their claim
+// returns, so the lease and the queue's clock start together.)
+const _: () = assert!(LEASE.as_secs() / 2 + TIMEOUT.as_secs() < LEASE.as_secs());
 
 /// A running worker. Dropping it asks it to stop after its current step.
 pub struct Worker {
@@ -28,7 +40,8 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Stops the worker and waits until its current step is done.
+    /// Stops the worker and waits until its current step is done: the sends in progress
+    /// are finished and recorded, the deliveries claimed but not yet sent handed back.
     pub async fn stop(mut self) {
         self.stop.store(true, Ordering::Relaxed);
         for task in std::mem::take(&mut self.tasks) {
@@ -46,35 +59,93 @@ impl Drop for Worker {
 /// Starts the worker on the current actix runtime: a step every `THIDUA_WEBHOOK_TICK_MS`.
 pub fn spawn(state: web::Data<AppState>) -> Worker {
     let stop = Arc::new(AtomicBool::new(false));
-    let stopping = stop.clone();
     let watcher = actix_web::rt::spawn(watch_head(state.clone(), stop.clone()));
-    let task = actix_web::rt::spawn(async move {
-        let client = crate::outbound::http_client(&state.config.webhooks);
-        let tick = state.config.webhooks.tick;
-        // An unreachable database fails every step, four times a second by default: say
-        // so once, and again when it answers.
-        let mut unreachable = false;
-        while !stopping.load(Ordering::Relaxed) {
-            match run_once(&state, &client).await {
-                Err(e) if e.code == "unavailable" => {
-                    if !unreachable {
-                        log::warn!("webhook worker: {e}; waiting for the database");
-                    }
-                    unreachable = true;
-                }
-                Err(e) => log::warn!("webhook worker: {e}"),
-                Ok(()) if unreachable => {
-                    log::info!("webhook worker: the database answers again");
-                    unreachable = false;
-                }
-                Ok(()) => {}
-            }
-            actix_web::rt::time::sleep(tick).await;
-        }
-    });
+    let task = actix_web::rt::spawn(deliver(state, stop.clone()));
     Worker {
         stop,
         tasks: vec![task, watcher],
+    }
+}
+
+/// The worker's loop: every tick, fan out and claim for the subscriptions not being sent
+/// to, and start a task per subscription claimed for. It claims no more deliveries than
+/// there are subscriptions it may still start, so at most `CLAIM_BATCH` tasks — one send
+/// each — run at once, as many sends as one step of the loop could run before (a claim
+/// sent with `join_all`). On stop, waits for the tasks, which stop after their current
+/// send.
+async fn deliver(state: web::Data<AppState>, stop: Arc<AtomicBool>) {
+    let client = crate::outbound::http_client(&state.config.webhooks);
+    let tick = state.config.webhooks.tick;
+    let mut health = Health::default();
+    // The subscriptions being sent to, each with its task.
+    let mut sending: Vec<(String, JoinHandle<Result<(), ApiError>>)> = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        let (done, running) = std::mem::take(&mut sending)
+            .into_iter()
+            .partition(|(_, task)| task.is_finished());
+        sending = running;
+        for (_, task) in done {
+            health.task_done(task.await);
+        }
+        let busy: Vec<String> = sending.iter().map(|(id, _)| id.clone()).collect();
+        let room = CLAIM_BATCH - sending.len() as i64;
+        match claim(&state, busy, room).await {
+            Ok(queues) => {
+                health.step(Ok(()));
+                for queue in queues {
+                    let (state, client, stop) = (state.clone(), client.clone(), stop.clone());
+                    let id = queue[0].subscription_id.clone();
+                    let task = actix_web::rt::spawn(async move {
+                        deliver_in_order(&state, &client, queue, &stop).await
+                    });
+                    sending.push((id, task));
+                }
+            }
+            Err(e) => health.step(Err(e)),
+        }
+        actix_web::rt::time::sleep(tick).await;
+    }
+    for (_, task) in sending {
+        health.task_done(task.await);
+    }
+}
+
+/// What the worker logs of its failures. An unreachable database fails every step, four
+/// times a second by default: say so once, and again when it answers.
+#[derive(Default)]
+struct Health {
+    unreachable: bool,
+}
+
+impl Health {
+    fn step(&mut self, result: Result<(), ApiError>) {
+        match result {
+            Ok(()) if self.unreachable => {
+                log::info!("webhook worker: the database answers again");
+                self.unreachable = false;
+            }
+            Ok(()) => {}
+            Err(e) => self.failed(e),
+        }
+    }
+
+    /// A subscription's task is done. Only its failures count: the next step tells
+    /// whether the database answers again.
+    fn task_done(&mut self, result: Result<Result<(), ApiError>, actix_web::rt::task::JoinError>) {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.failed(e),
+            Err(e) => log::error!("webhook worker: a delivery task failed: {e}"),
+        }
+    }
+
+    fn failed(&mut self, e: ApiError) {
+        if e.code != "unavailable" {
+            log::warn!("webhook worker: {e}");
+        } else if !self.unreachable {
+            log::warn!("webhook worker: {e}; waiting for the database");
+            self.unreachable = true;
+        }
     }
 }
 
@@ -93,15 +164,34 @@ async fn watch_head(state: web::Data<AppState>, stop: Arc<AtomicBool>) {
     }
 }
 
-/// One step: fan out new changes, then send what is due. Public so tests can drive it.
+/// One step, all of it: fan out new changes, then send what is due and wait until it is
+/// sent. The worker's loop does not wait (see `deliver`); this is for tests to drive a
+/// step as another instance would.
 pub async fn run_once(state: &AppState, client: &awc::Client) -> Result<(), ApiError> {
+    let queues = claim(state, Vec::new(), CLAIM_BATCH).await?;
+    let never_stopped = AtomicBool::new(false);
+    join_all(
+        queues
+            .into_iter()
+            .map(|q| deliver_in_order(state, client, q, &never_stopped)),
+    )
+    .await
+    .into_iter()
+    .collect()
+}
+
+/// Fans out new changes, then claims up to `limit` due deliveries of subscriptions other
+/// than `busy`: each subscription's, in order, as a queue of its own.
+async fn claim(
+    state: &AppState,
+    busy: Vec<String>,
+    limit: i64,
+) -> Result<Vec<Vec<Claimed>>, ApiError> {
     db::run(&state.pool, webhooks::fan_out).await?;
-    let claimed = db::run(&state.pool, webhooks::claim_due).await?;
-    if claimed.is_empty() {
-        return Ok(());
-    }
-    // Each subscription's deliveries in order, the subscriptions side by side, so one
-    // slow receiver holds up only its own.
+    let claimed = db::run(&state.pool, move |conn| {
+        webhooks::claim_due(conn, &busy, limit)
+    })
+    .await?;
     let mut queues: Vec<Vec<Claimed>> = Vec::new();
     for d in claimed {
         match queues
@@ -112,29 +202,23 @@ pub async fn run_once(state: &AppState, client: &awc::Client) -> Result<(), ApiE
             None => queues.push(vec![d]),
         }
     }
-    join_all(
-        queues
-            .into_iter()
-            .map(|q| deliver_in_order(state, client, q)),
-    )
-    .await
-    .into_iter()
-    .collect()
+    Ok(queues)
 }
 
 /// Sends one subscription's claimed deliveries one after the other. After a failure the
 /// rest are handed back unsent: the receiver is likely down, and they would only pile up
 /// failures. So are those left when half the lease is gone, before another instance may
-/// take them over.
+/// take them over, and those left when the worker stops.
 async fn deliver_in_order(
     state: &AppState,
     client: &awc::Client,
     queue: Vec<Claimed>,
+    stop: &AtomicBool,
 ) -> Result<(), ApiError> {
     let started = Instant::now();
     let settings = &state.config.webhooks;
     for (i, d) in queue.iter().enumerate() {
-        if started.elapsed() > LEASE / 2 {
+        if started.elapsed() > LEASE / 2 || stop.load(Ordering::Relaxed) {
             return release(state, &queue[i..]).await;
         }
         let outcome = send(client, d, settings).await;

@@ -1,6 +1,7 @@
 //! Webhooks against a receiver run by the test on 127.0.0.1: signatures, order, retries,
-//! disabling, ping, replay, URLs that are refused, and names that lead to internal
-//! addresses (through a resolver the test controls), refused on every connection.
+//! disabling, ping, replay, a receiver that hangs (which holds up no other), URLs that are
+//! refused, and names that lead to internal addresses (through a resolver the test
+//! controls), refused on every connection.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -17,7 +18,7 @@ use sha2::Sha256;
 
 use crate::db_tests;
 use crate::harness::{TestApp, WEBHOOK_DISABLE_AFTER};
-use thidua::domain::webhooks::{UNDELIVERED, parse_allowed_hosts};
+use thidua::domain::webhooks::{TIMEOUT, UNDELIVERED, parse_allowed_hosts};
 use thidua::outbound::Resolver;
 
 db_tests!(
@@ -35,6 +36,7 @@ db_tests!(
     a_listed_internal_address_is_reached_by_name,
     failed_deliveries_read_the_same_whatever_the_cause,
     events_are_those_of_the_catalogue_in_their_documented_shape,
+    a_hanging_receiver_holds_up_only_its_own_webhook,
 );
 
 /// One request the receiver got.
@@ -46,6 +48,8 @@ struct Received {
     signature: String,
     content_type: String,
     body: String,
+    /// When the request arrived.
+    at: Instant,
 }
 
 impl Received {
@@ -73,6 +77,9 @@ struct Shared {
     received: Mutex<Vec<Received>>,
     /// Answers 500 while this is above zero, counting down.
     failures_left: AtomicUsize,
+    /// Waits `hang` before answering while this is above zero, counting down.
+    hangs_left: AtomicUsize,
+    hang: Duration,
 }
 
 /// A webhook receiver on 127.0.0.1 that records every request.
@@ -89,6 +96,7 @@ impl Drop for Receiver {
 }
 
 async fn receive(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let at = Instant::now();
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -103,7 +111,15 @@ async fn receive(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) 
         signature: header("thidua-signature"),
         content_type: header("content-type"),
         body: String::from_utf8(body.to_vec()).unwrap(),
+        at,
     });
+    let hanging = shared
+        .hangs_left
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if hanging {
+        actix_web::rt::time::sleep(shared.hang).await;
+    }
     let failing = shared
         .failures_left
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -118,10 +134,25 @@ async fn receive(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) 
 impl Receiver {
     /// A receiver that fails the first `failures` requests with 500.
     async fn start(failures: usize) -> Receiver {
-        let shared = Arc::new(Shared {
+        Receiver::with(Shared {
             failures_left: AtomicUsize::new(failures),
             ..Shared::default()
-        });
+        })
+        .await
+    }
+
+    /// A receiver that waits `hang` before answering the first `hangs` requests.
+    async fn hanging(hangs: usize, hang: Duration) -> Receiver {
+        Receiver::with(Shared {
+            hangs_left: AtomicUsize::new(hangs),
+            hang,
+            ..Shared::default()
+        })
+        .await
+    }
+
+    async fn with(shared: Shared) -> Receiver {
+        let shared = Arc::new(shared);
         let data = web::Data::from(shared.clone());
         let server = HttpServer::new(move || {
             App::new()
@@ -153,7 +184,12 @@ impl Receiver {
 
     /// Waits until `n` requests have arrived (a few seconds at most).
     async fn wait_for(&self, n: usize) -> Vec<Received> {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_for_within(n, Duration::from_secs(10)).await
+    }
+
+    /// Waits until `n` requests have arrived, `limit` at most.
+    async fn wait_for_within(&self, n: usize, limit: Duration) -> Vec<Received> {
+        let deadline = Instant::now() + limit;
         loop {
             let got = self.received();
             if got.len() >= n {
@@ -176,7 +212,18 @@ async fn wait_until(
     path: &str,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    wait_until_within(app, token, path, Duration::from_secs(10), done).await
+}
+
+/// Polls `GET path` until `done` holds for its body, `limit` at most.
+async fn wait_until_within(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    limit: Duration,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + limit;
     loop {
         let res = app.get(path).token(token).await;
         assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.body);
@@ -1005,4 +1052,94 @@ async fn events_are_those_of_the_catalogue_in_their_documented_shape(app: &TestA
     let ping = got[1].json();
     crate::openapi_contract::assert_documented("PingEvent", &ping);
     assert_eq!(ping["payload_version"], 1);
+}
+
+/// A receiver that hangs until the send gives up holds up its own webhook only (issue 19):
+/// the other subscriber gets the changes made meanwhile within a few ticks, not once the
+/// hang is over. The hanging one is sent nothing more until its send has timed out and been
+/// scheduled for retry; then it gets the rest in feed order, and the retry.
+async fn a_hanging_receiver_holds_up_only_its_own_webhook(app: &TestApp) {
+    // Longer than a send's `TIMEOUT`, so that the first delivery surely times out.
+    let hang = TIMEOUT + Duration::from_secs(2);
+    // What a subscriber that nobody holds up waits at most, even on a slow machine: a tick
+    // (50 ms here), the feed sealed (every 100 ms), a request to 127.0.0.1. Far below the
+    // hang, which the old worker made every subscriber wait out.
+    let prompt = Duration::from_secs(2);
+    let admin = app.admin().await;
+    let slow = Receiver::hanging(1, hang).await;
+    let normal = Receiver::start(0).await;
+    let slow_hook = subscribe(app, &admin, &slow.url, &["org_unit.created"]).await;
+    subscribe(app, &admin, &normal.url, &["org_unit.created"]).await;
+    let province = app.unit(&admin, "H42", "Tỉnh Hà Tĩnh", None).await;
+    // Both have the first event; the slow receiver hangs on it from now on.
+    let hung = slow.wait_for(1).await.remove(0);
+    normal.wait_for(1).await;
+
+    let mut units = vec![province.clone()];
+    let mut written = Vec::new();
+    for i in 0..3 {
+        let office = app
+            .unit(
+                &admin,
+                &format!("H42.{i:02}"),
+                &format!("Phòng {i}"),
+                Some(&province),
+            )
+            .await;
+        units.push(office);
+        written.push(Instant::now());
+    }
+    let resource = |r: &Received| {
+        r.json()["data"]["resource_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let got = normal.wait_for_within(4, 2 * hang).await;
+    let delays: Vec<Duration> = got[1..]
+        .iter()
+        .zip(&written)
+        .map(|(r, w)| r.at.saturating_duration_since(*w))
+        .collect();
+    eprintln!("the normal subscriber got each change {delays:?} after it was written");
+    assert!(
+        delays.iter().all(|d| *d < prompt),
+        "held up by the hanging receiver: each change arrived {delays:?} after it was written"
+    );
+    assert_eq!(got.iter().map(resource).collect::<Vec<_>>(), units);
+    assert_eq!(
+        slow.received().len(),
+        1,
+        "nothing more goes to the hanging receiver while its send is in progress"
+    );
+
+    let log = wait_until_within(app, &admin, &deliveries_path(&slow_hook), 2 * hang, |b| {
+        b["total"] == 4
+            && b["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["status"] == "delivered")
+    })
+    .await;
+    settle().await;
+    let got = slow.received();
+    assert_eq!(resource(&got[0]), province);
+    assert_eq!(got[0].event_id, hung.event_id);
+    // The next request came once the first had timed out and was scheduled for retry;
+    // the rest in feed order, then the retry, due after the backoff.
+    assert!(
+        got[1].at >= hung.at + TIMEOUT - Duration::from_secs(1),
+        "sent while the first was in progress: {:?} after it",
+        got[1].at - hung.at
+    );
+    let mut expected = units.clone();
+    expected.push(province.clone());
+    assert_eq!(got.iter().map(resource).collect::<Vec<_>>(), expected);
+    assert_eq!(got[4].event_id, hung.event_id, "the same event again");
+    for d in log["items"].as_array().unwrap() {
+        let retried = d["event_id"] == hung.event_id.as_str();
+        assert_eq!(d["attempts"], if retried { 2 } else { 1 }, "{d}");
+    }
+    assert_eq!(normal.received().len(), 4, "each event once");
 }

@@ -37,7 +37,8 @@ pub const UNDELIVERED: &str = "the target did not accept the delivery";
 /// How long a claimed delivery stays with the instance that claimed it. Longer than a
 /// few sends, so that another instance does not take it over while it is being sent.
 pub const LEASE: Duration = Duration::from_secs(60);
-/// Deliveries claimed per step.
+/// Deliveries claimed per step, at most. Also the most subscriptions one instance's worker
+/// sends to at once, one send each (`crate::worker`).
 pub const CLAIM_BATCH: i64 = 50;
 
 /// `Thidua-Signature`: `v1=` and the hex HMAC-SHA256, keyed with the subscription's
@@ -95,14 +96,20 @@ pub struct Claimed {
     pub lease_until: NaiveDateTime,
 }
 
-/// Claims up to `CLAIM_BATCH` due deliveries, oldest due first, for `LEASE`. On
+/// Claims up to `limit` due deliveries, oldest due first, for `LEASE`, none of the
+/// subscriptions in `busy`: the worker is still sending to those, and their next delivery
+/// must wait until the one before it is done (delivered, or scheduled for retry). On
 /// PostgreSQL `SKIP LOCKED` lets instances claiming together take different rows.
 /// Deliveries of disabled subscriptions wait, pings excepted.
-pub fn claim_due(conn: &mut Conn) -> Result<Vec<Claimed>, Error> {
+pub fn claim_due(conn: &mut Conn, busy: &[String], limit: i64) -> Result<Vec<Claimed>, Error> {
+    if limit <= 0 {
+        return Ok(Vec::new());
+    }
     let at = now();
     let due = || {
         webhook_deliveries::table
             .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(webhook_deliveries::subscription_id.ne_all(busy))
             .filter(webhook_deliveries::next_attempt_at.le(at))
             .filter(
                 webhook_deliveries::locked_until
@@ -123,7 +130,7 @@ pub fn claim_due(conn: &mut Conn) -> Result<Vec<Claimed>, Error> {
                 webhook_deliveries::position,
                 webhook_deliveries::id,
             ))
-            .limit(CLAIM_BATCH)
+            .limit(limit)
             .select(webhook_deliveries::id)
     };
     // Idle steps stay read-only: on SQLite a write transaction would take the lock.
