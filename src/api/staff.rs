@@ -11,7 +11,10 @@ use crate::AppState;
 use crate::api::extract::{IfMatch, Json, Page, Query, actor, double_option, tagged};
 use crate::api::list::{ListParams, SortQuery};
 use crate::api::validate;
-use crate::app::{self, staff::StaffChanges};
+use crate::app::{
+    self,
+    staff::{StaffChanges, StaffView},
+};
 use crate::auth::Principal;
 use crate::domain::staff::{Gender, Staff, StaffCategory, StaffSort};
 use crate::error::ApiError;
@@ -37,14 +40,29 @@ pub struct StaffResponse {
     /// The 12-digit personal identification number; masked except for admins.
     pub personal_id: Option<String>,
     pub active: bool,
+    /// The account that is theirs, if any: to name them where an account is asked for
+    /// (a council's members). Its roles and unit are for admins (`/users`).
+    pub account: Option<StaffAccountRef>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Staff> for StaffResponse {
+/// A staff member's account, as those who see the staff member see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffAccountRef {
+    pub id: String,
+    pub username: String,
+    pub active: bool,
+}
+
+impl From<StaffView> for StaffResponse {
     /// The wire form of a record as the service gave it (masked for its viewer).
-    fn from(row: Staff) -> Self {
+    fn from(view: StaffView) -> Self {
+        let StaffView {
+            staff: row,
+            account,
+        } = view;
         let Staff {
             id,
             staff_code,
@@ -73,6 +91,11 @@ impl From<Staff> for StaffResponse {
             gender,
             personal_id,
             active,
+            account: account.map(|a| StaffAccountRef {
+                id: a.id.into(),
+                username: a.username,
+                active: a.active,
+            }),
             version,
             created_at: created_at.and_utc(),
             updated_at: updated_at.and_utc(),
@@ -250,7 +273,7 @@ pub async fn create(
     .await?;
     Ok(tagged(
         StatusCode::CREATED,
-        row.version,
+        row.staff.version,
         &StaffResponse::from(row),
     ))
 }
@@ -278,7 +301,7 @@ pub async fn get(
     .await?;
     Ok(tagged(
         StatusCode::OK,
-        row.version,
+        row.staff.version,
         &StaffResponse::from(row),
     ))
 }
@@ -317,7 +340,7 @@ pub async fn update(
     .await?;
     Ok(tagged(
         StatusCode::OK,
-        row.version,
+        row.staff.version,
         &StaffResponse::from(row),
     ))
 }
@@ -351,7 +374,7 @@ pub async fn archive(
     .await?;
     Ok(tagged(
         StatusCode::OK,
-        row.version,
+        row.staff.version,
         &StaffResponse::from(row),
     ))
 }

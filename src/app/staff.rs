@@ -7,6 +7,7 @@ use crate::domain::org_units::{OrgUnit, referenced_unit};
 use crate::domain::staff::{
     self, Gender, Staff, StaffCategory, StaffFields, StaffFilter, StaffSort,
 };
+use crate::domain::users::{self, StaffAccount};
 use crate::domain::{Actor, Error, PageRequest, Sort, policy};
 use crate::ids::{OrgUnitId, StaffId};
 
@@ -89,7 +90,7 @@ pub fn list(
     query: ListQuery,
     sort: Sort<StaffSort>,
     page: PageRequest,
-) -> Result<(Vec<Staff>, i64), Error> {
+) -> Result<(Vec<StaffView>, i64), Error> {
     let under_path = match &query.under {
         Some(id) => Some(referenced_unit(conn, who, id, "under")?.path),
         None => None,
@@ -104,10 +105,7 @@ pub fn list(
         updated_since: query.updated_since,
     };
     let (items, total) = staff::list(conn, &policy::staff_visibility(who), &filter, sort, page)?;
-    Ok((
-        items.into_iter().map(|s| for_viewer(s, who)).collect(),
-        total,
-    ))
+    Ok((views(conn, items, who)?, total))
 }
 
 /// Add a staff member to a unit whose register the caller keeps; only those who read the
@@ -117,7 +115,7 @@ pub fn create(
     who: &Principal,
     actor: &Actor,
     new: NewStaff,
-) -> Result<Staff, Error> {
+) -> Result<StaffView, Error> {
     let unit = target_unit(tx, who, &new.org_unit_id)?;
     if new.personal_id.is_some() {
         policy::ensure(policy::can_set_personal_id(who))?;
@@ -133,13 +131,13 @@ pub fn create(
         active: true,
     };
     let row = staff::create(tx, actor, &unit.id, unit.active, fields)?;
-    Ok(for_viewer(row, who))
+    view(tx, row, who)
 }
 
 /// A staff member the caller sees, as the caller may see them.
-pub fn get(conn: &mut AnyConnection, who: &Principal, id: &StaffId) -> Result<Staff, Error> {
+pub fn get(conn: &mut AnyConnection, who: &Principal, id: &StaffId) -> Result<StaffView, Error> {
     let (row, _) = visible(conn, who, id)?;
-    Ok(for_viewer(row, who))
+    view(conn, row, who)
 }
 
 /// Change a record the caller keeps, or move it to another unit they keep.
@@ -150,7 +148,7 @@ pub fn update(
     id: &StaffId,
     version: i64,
     changes: StaffChanges,
-) -> Result<Staff, Error> {
+) -> Result<StaffView, Error> {
     let (current, unit_path) = visible(tx, who, id)?;
     policy::ensure(policy::can_edit_staff(who, &unit_path))?;
     let new_unit = match &changes.org_unit_id {
@@ -169,7 +167,7 @@ pub fn update(
         fields,
         new_unit.as_ref().map(|u| (&u.id, u.active)),
     )?;
-    Ok(for_viewer(row, who))
+    view(tx, row, who)
 }
 
 /// Archive a record the caller keeps (the person left).
@@ -179,7 +177,7 @@ pub fn archive(
     actor: &Actor,
     id: &StaffId,
     version: i64,
-) -> Result<Staff, Error> {
+) -> Result<StaffView, Error> {
     let (current, unit_path) = visible(tx, who, id)?;
     policy::ensure(policy::can_edit_staff(who, &unit_path))?;
     let fields = StaffFields {
@@ -187,7 +185,38 @@ pub fn archive(
         ..current.fields()
     };
     let row = staff::update(tx, actor, current, version, fields, None)?;
-    Ok(for_viewer(row, who))
+    view(tx, row, who)
+}
+
+/// A staff record as its caller sees it, with the account that is theirs.
+#[derive(Debug, Clone)]
+pub struct StaffView {
+    pub staff: Staff,
+    /// Who sees the record sees which account is theirs (so officers can name council
+    /// members, say); the account's roles and unit stay with admins (`/users`).
+    pub account: Option<StaffAccount>,
+}
+
+/// The records as `who` sees them, each with its account (one query for them all).
+fn views(
+    conn: &mut AnyConnection,
+    rows: Vec<Staff>,
+    who: &Principal,
+) -> Result<Vec<StaffView>, Error> {
+    let ids: Vec<StaffId> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut accounts = users::accounts_of_staff(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| StaffView {
+            account: accounts.remove(&row.id),
+            staff: for_viewer(row, who),
+        })
+        .collect())
+}
+
+fn view(conn: &mut AnyConnection, row: Staff, who: &Principal) -> Result<StaffView, Error> {
+    let mut views = views(conn, vec![row], who)?;
+    Ok(views.remove(0))
 }
 
 /// The record as `who` may see it: the personal identification number masked except for

@@ -168,6 +168,38 @@ pub fn find(conn: &mut AnyConnection, id: &UserId) -> QueryResult<Option<User>> 
         .optional()
 }
 
+/// The account that belongs to a staff member, as those who see the record see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    pub id: UserId,
+    pub username: String,
+    pub active: bool,
+}
+
+/// The account of each of these staff members that has one (an active one first, should
+/// several name the same person).
+pub fn accounts_of_staff(
+    conn: &mut AnyConnection,
+    staff_ids: &[StaffId],
+) -> QueryResult<std::collections::HashMap<StaffId, StaffAccount>> {
+    let rows: Vec<(Option<StaffId>, UserId, String, bool)> = users::table
+        .filter(users::staff_id.eq_any(staff_ids))
+        .order((users::active.desc(), users::created_at.asc()))
+        .select((users::staff_id, users::id, users::username, users::active))
+        .load(conn)?;
+    let mut accounts = std::collections::HashMap::new();
+    for (staff_id, id, username, active) in rows {
+        if let Some(staff_id) = staff_id {
+            accounts.entry(staff_id).or_insert(StaffAccount {
+                id,
+                username,
+                active,
+            });
+        }
+    }
+    Ok(accounts)
+}
+
 pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::username.eq(normalize_username(username)))

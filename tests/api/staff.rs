@@ -12,6 +12,7 @@ db_tests!(
     search_ignores_diacritics_and_d,
     lists_sort_in_vietnamese_order_by_given_name,
     managers_keep_only_their_subtree_and_members_see_themselves,
+    those_who_see_a_staff_member_see_which_account_is_theirs,
 );
 
 async fn create_read_update_archive(app: &TestApp) {
@@ -326,6 +327,62 @@ async fn managers_keep_only_their_subtree_and_members_see_themselves(app: &TestA
         .problem(403, "forbidden");
     Staff::of(&mine, "Người Mới")
         .send(app, &member)
+        .await
+        .problem(403, "forbidden");
+}
+
+/// Officers name council members by account: the staff record says which account is the
+/// person's, to whoever sees the record, without opening `/users` (admins only).
+async fn those_who_see_a_staff_member_see_which_account_is_theirs(app: &TestApp) {
+    let admin = app.admin().await;
+    let province = app.unit(&admin, "NA", "Tỉnh Nghệ An", None).await;
+    let office = app
+        .unit(&admin, "NA-VP", "Văn phòng UBND tỉnh", Some(&province))
+        .await;
+    let elsewhere = app.unit(&admin, "HT", "Tỉnh Hà Tĩnh", None).await;
+    let anh = app.staff(&admin, &office, "Nguyễn Thị Mai Anh").await;
+    let huy = app.staff(&admin, &office, "Trần Quốc Huy").await;
+    let far = app.staff(&admin, &elsewhere, "Lê Văn Tám").await;
+    let officer = app
+        .user(&admin, "officer.na", &["officer"], Some(&office))
+        .await;
+    let member = app
+        .user_for_staff(&admin, "anh.ntm", &["member"], Some(&office), Some(&anh))
+        .await;
+    app.user_for_staff(&admin, "tam.lv", &["member"], Some(&elsewhere), Some(&far))
+        .await;
+    let account = app.get("/api/v1/auth/me").token(&member).await.body["user"]["id"].clone();
+
+    let list = app
+        .get(&format!("/api/v1/staff?org_unit_id={office}"))
+        .token(&officer)
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let items = list.items();
+    let of = |id: &str| items.iter().find(|s| s["id"] == id).unwrap().clone();
+    assert_eq!(
+        of(&anh)["account"],
+        json!({"id": account, "username": "anh.ntm", "active": true})
+    );
+    assert_eq!(of(&huy)["account"], json!(null), "no account");
+    let one = app
+        .get(&format!("/api/v1/staff/{anh}"))
+        .token(&officer)
+        .await;
+    assert_eq!(one.body["account"]["id"], account);
+    // The person sees their own; another province's staff stay out of sight.
+    let own = app
+        .get(&format!("/api/v1/staff/{anh}"))
+        .token(&member)
+        .await;
+    assert_eq!(own.body["account"]["username"], "anh.ntm");
+    app.get(&format!("/api/v1/staff/{far}"))
+        .token(&officer)
+        .await
+        .problem(404, "not_found");
+    // The account's roles and unit stay with admins.
+    app.get(&format!("/api/v1/users/{}", account.as_str().unwrap()))
+        .token(&officer)
         .await
         .problem(403, "forbidden");
 }
