@@ -64,6 +64,11 @@ pub struct Config {
     /// The `AWS_*` settings of the S3 store, as given.
     pub s3: Vec<(String, String)>,
     pub webhooks: crate::domain::webhooks::Settings,
+    /// How webhook host names are turned into addresses: the system's resolver. Not read
+    /// from the environment; the tests give their own, to point names at their receivers.
+    /// Whatever it answers passes `webhooks::may_connect` before a connection is made, so
+    /// no resolver can widen what webhooks reach.
+    pub webhook_resolver: crate::outbound::Resolver,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -232,6 +237,7 @@ impl Config {
             file_store,
             s3,
             webhooks,
+            webhook_resolver: crate::outbound::Resolver::System,
         })
     }
 }
@@ -263,7 +269,6 @@ fn webhook_settings(
         .transpose()?;
     Ok(Settings {
         allowed_hosts,
-        resolver: defaults.resolver,
         retry_base: Duration::from_millis(number(
             "THIDUA_WEBHOOK_RETRY_BASE_MS",
             1..=3_600_000,

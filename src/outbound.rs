@@ -135,15 +135,15 @@ impl std::error::Error for Blocked {}
 /// The addresses of `host` (a name, or an IP literal with or without brackets) that a
 /// webhook may connect to, looked up now. Internal addresses among public ones are dropped
 /// (logged); a name with nothing but internal addresses is refused.
-pub async fn allowed_addresses(host: &str, settings: &Settings) -> Result<Vec<IpAddr>, Blocked> {
+pub async fn allowed_addresses(
+    host: &str,
+    settings: &Settings,
+    resolver: &Resolver,
+) -> Result<Vec<IpAddr>, Blocked> {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let found = match bare.parse::<IpAddr>() {
         Ok(ip) => vec![ip],
-        Err(_) => settings
-            .resolver
-            .lookup(bare)
-            .await
-            .map_err(Blocked::Unresolved)?,
+        Err(_) => resolver.lookup(bare).await.map_err(Blocked::Unresolved)?,
     };
     if found.is_empty() {
         return Err(Blocked::NoAddress);
@@ -171,7 +171,11 @@ const EARLY_LOOKUP: Duration = Duration::from_secs(3);
 /// addresses only: a clear 422 on `url` instead of deliveries that fail later. A name that
 /// does not resolve (yet) is accepted; the connection is the real guard in any case, since
 /// the answer may differ at delivery time.
-pub async fn refuse_internal_name(url: &str, settings: &Settings) -> Result<(), ApiError> {
+pub async fn refuse_internal_name(
+    url: &str,
+    settings: &Settings,
+    resolver: &Resolver,
+) -> Result<(), ApiError> {
     // A URL the rules refuse is answered by them, with the other fields.
     let Ok(url) = webhooks::check_url(url, settings.allowed_hosts.as_deref()) else {
         return Ok(());
@@ -180,7 +184,8 @@ pub async fn refuse_internal_name(url: &str, settings: &Settings) -> Result<(), 
         return Ok(());
     };
     let looked_up =
-        actix_web::rt::time::timeout(EARLY_LOOKUP, allowed_addresses(name, settings)).await;
+        actix_web::rt::time::timeout(EARLY_LOOKUP, allowed_addresses(name, settings, resolver))
+            .await;
     match looked_up {
         Ok(Err(Blocked::Internal(_))) => Err(ApiError::invalid(
             "url",
@@ -201,6 +206,7 @@ pub async fn refuse_internal_name(url: &str, settings: &Settings) -> Result<(), 
 #[derive(Clone)]
 pub struct GuardedConnector {
     settings: Rc<Settings>,
+    resolver: Resolver,
 }
 
 impl Service<ConnectInfo<Uri>> for GuardedConnector {
@@ -211,11 +217,11 @@ impl Service<ConnectInfo<Uri>> for GuardedConnector {
     always_ready!();
 
     fn call(&self, req: ConnectInfo<Uri>) -> Self::Future {
-        let settings = self.settings.clone();
+        let (settings, resolver) = (self.settings.clone(), self.resolver.clone());
         Box::pin(async move {
             let host = req.hostname().to_string();
             let port = req.port();
-            let admitted = allowed_addresses(&host, &settings)
+            let admitted = allowed_addresses(&host, &settings, &resolver)
                 .await
                 .map_err(|blocked| match blocked {
                     Blocked::Unresolved(e) => ConnectError::Resolver(Box::new(e)),
@@ -237,9 +243,10 @@ impl Service<ConnectInfo<Uri>> for GuardedConnector {
 /// follows a redirect (a receiver could otherwise send us anywhere the URL rules refuse),
 /// and gives up after `TIMEOUT`. TLS through the system's OpenSSL and its trusted
 /// certificates.
-pub fn http_client(settings: &Settings) -> awc::Client {
+pub fn http_client(settings: &Settings, resolver: &Resolver) -> awc::Client {
     let connector = awc::Connector::new().connector(GuardedConnector {
         settings: Rc::new(settings.clone()),
+        resolver: resolver.clone(),
     });
     awc::Client::builder()
         .connector(connector)
@@ -257,14 +264,15 @@ mod tests {
     use super::*;
     use crate::domain::webhooks::parse_allowed_hosts;
 
-    fn settings(allowed: Option<&str>, answers: &'static [&'static str]) -> Settings {
-        Settings {
+    fn settings(allowed: Option<&str>, answers: &'static [&'static str]) -> (Settings, Resolver) {
+        let settings = Settings {
             allowed_hosts: allowed.map(|a| parse_allowed_hosts(a).unwrap()),
-            resolver: Resolver::custom(move |_: &str| {
-                Ok(answers.iter().map(|a| a.parse().unwrap()).collect())
-            }),
             ..Settings::default()
-        }
+        };
+        let resolver = Resolver::custom(move |_: &str| {
+            Ok(answers.iter().map(|a| a.parse().unwrap()).collect())
+        });
+        (settings, resolver)
     }
 
     fn ips(list: &[&str]) -> Vec<IpAddr> {
@@ -275,7 +283,9 @@ mod tests {
     async fn only_admitted_addresses_are_connected_to() {
         let open = settings(None, &["10.0.0.5", "8.8.8.8", "::1", "2001:4860::8888"]);
         // Internal answers among public ones are dropped, the public ones kept in order.
-        let got = allowed_addresses("hooks.example.vn", &open).await.unwrap();
+        let got = allowed_addresses("hooks.example.vn", &open.0, &open.1)
+            .await
+            .unwrap();
         assert_eq!(got, ips(&["8.8.8.8", "2001:4860::8888"]));
         // IP literals, bracketed as a URI writes them, are judged without a lookup.
         for literal in [
@@ -284,31 +294,41 @@ mod tests {
             "127.0.0.1",
             "[64:ff9b::a00:1]",
         ] {
-            let refused = allowed_addresses(literal, &open).await;
+            let refused = allowed_addresses(literal, &open.0, &open.1).await;
             assert!(matches!(refused, Err(Blocked::Internal(_))), "{literal}");
         }
         assert_eq!(
-            allowed_addresses("[2001:4860::8888]", &open).await.unwrap(),
+            allowed_addresses("[2001:4860::8888]", &open.0, &open.1)
+                .await
+                .unwrap(),
             ips(&["2001:4860::8888"])
         );
         // Nothing but internal answers: refused, naming them for the log.
         let internal = settings(None, &["127.0.0.1", "::1"]);
-        let refused = allowed_addresses("vm", &internal).await.unwrap_err();
+        let refused = allowed_addresses("vm", &internal.0, &internal.1)
+            .await
+            .unwrap_err();
         assert_eq!(
             refused.to_string(),
             "refused: 127.0.0.1, ::1 internal and not on THIDUA_WEBHOOK_ALLOWED_HOSTS"
         );
         // Listing the name admits none of its internal addresses; listing the address does.
         let by_name = settings(Some("vm"), &["127.0.0.1"]);
-        assert!(allowed_addresses("vm", &by_name).await.is_err());
+        assert!(
+            allowed_addresses("vm", &by_name.0, &by_name.1)
+                .await
+                .is_err()
+        );
         let by_address = settings(Some("vm, 127.0.0.0/8"), &["127.0.0.1"]);
         assert_eq!(
-            allowed_addresses("vm", &by_address).await.unwrap(),
+            allowed_addresses("vm", &by_address.0, &by_address.1)
+                .await
+                .unwrap(),
             ips(&["127.0.0.1"])
         );
         let nothing = settings(None, &[]);
         assert!(matches!(
-            allowed_addresses("gone.example.vn", &nothing).await,
+            allowed_addresses("gone.example.vn", &nothing.0, &nothing.1).await,
             Err(Blocked::NoAddress)
         ));
     }

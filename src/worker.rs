@@ -74,7 +74,8 @@ pub fn spawn(state: web::Data<AppState>) -> Worker {
 /// sent with `join_all`). On stop, waits for the tasks, which stop after their current
 /// send.
 async fn deliver(state: web::Data<AppState>, stop: Arc<AtomicBool>) {
-    let client = crate::outbound::http_client(&state.config.webhooks);
+    let client =
+        crate::outbound::http_client(&state.config.webhooks, &state.config.webhook_resolver);
     let tick = state.config.webhooks.tick;
     let mut health = Health::default();
     // The subscriptions being sent to, each with its task.

@@ -279,7 +279,7 @@ pub async fn create(
         event_types: body.event_types,
     };
     let settings = state.config.webhooks.clone();
-    outbound::refuse_internal_name(&new.url, &settings).await?;
+    outbound::refuse_internal_name(&new.url, &settings, &state.config.webhook_resolver).await?;
     // One connection: the feed is sealed before the write, not in it.
     let (sub, secret) = super::read(&state.pool, move |conn| {
         app::webhooks::create(conn, &principal, &actor, new, &settings)
@@ -356,7 +356,7 @@ pub async fn update(
     };
     let settings = state.config.webhooks.clone();
     if let Some(url) = &changes.url {
-        outbound::refuse_internal_name(url, &settings).await?;
+        outbound::refuse_internal_name(url, &settings, &state.config.webhook_resolver).await?;
     }
     let sub = super::change(&state.pool, move |tx| {
         app::webhooks::update(tx, &principal, &actor, &id, version, changes, &settings)

@@ -667,7 +667,12 @@ async fn instances_side_by_side_send_each_event_once(app: &TestApp) {
         .await;
     assert_eq!(replay.status, StatusCode::ACCEPTED, "{}", replay.body);
     let clients: Vec<awc::Client> = (0..3)
-        .map(|_| thidua::outbound::http_client(&app.state.config.webhooks))
+        .map(|_| {
+            thidua::outbound::http_client(
+                &app.state.config.webhooks,
+                &app.state.config.webhook_resolver,
+            )
+        })
         .collect();
     for _ in 0..5 {
         let steps = clients
@@ -704,7 +709,7 @@ async fn https_targets_are_spoken_to_in_tls(app: &TestApp) {
         .sibling(|c| {
             c.webhooks.allowed_hosts =
                 Some(parse_allowed_hosts("tls.thidua.test, 127.0.0.1").unwrap());
-            c.webhooks.resolver = dns.resolver();
+            c.webhook_resolver = dns.resolver();
         })
         .await;
     dns.answer("tls.thidua.test", &["127.0.0.1"]);
@@ -840,7 +845,7 @@ async fn a_name_that_resolves_to_an_internal_address_is_not_connected_to(app: &T
     let app = &app
         .sibling(|c| {
             c.webhooks.allowed_hosts = None;
-            c.webhooks.resolver = dns.resolver();
+            c.webhook_resolver = dns.resolver();
         })
         .await;
     let admin = app.admin().await;
@@ -944,7 +949,7 @@ async fn a_listed_name_does_not_list_its_internal_addresses(app: &TestApp) {
     let app = &app
         .sibling(|c| {
             c.webhooks.allowed_hosts = Some(parse_allowed_hosts("hooks.thidua.test").unwrap());
-            c.webhooks.resolver = dns.resolver();
+            c.webhook_resolver = dns.resolver();
         })
         .await;
     let admin = app.admin().await;
@@ -965,7 +970,7 @@ async fn a_listed_internal_address_is_reached_by_name(app: &TestApp) {
         .sibling(|c| {
             c.webhooks.allowed_hosts =
                 Some(parse_allowed_hosts("hooks.thidua.test, 127.0.0.1").unwrap());
-            c.webhooks.resolver = dns.resolver();
+            c.webhook_resolver = dns.resolver();
         })
         .await;
     dns.answer("hooks.thidua.test", &["127.0.0.1"]);

@@ -38,11 +38,6 @@ pub struct Settings {
     /// IP literals and `localhost`. Either way, a connection goes only to a public address
     /// or to an internal one the list names as an address or network (see `may_connect`).
     pub allowed_hosts: Option<Vec<HostPattern>>,
-    /// How names are turned into addresses: the system's resolver. Not read from the
-    /// environment; the tests give their own, to point names at their receivers. Whatever it
-    /// answers passes `may_connect` before a connection is made, so no resolver can widen
-    /// what webhooks reach.
-    pub resolver: crate::outbound::Resolver,
     /// The first retry's delay; each further retry doubles it, up to `MAX_BACKOFF`.
     pub retry_base: Duration,
     /// Attempts of one delivery before it is given up (`failed`).
@@ -57,7 +52,6 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             allowed_hosts: None,
-            resolver: crate::outbound::Resolver::System,
             retry_base: Duration::from_secs(10),
             max_attempts: 10,
             disable_after: 20,
