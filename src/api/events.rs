@@ -1,13 +1,14 @@
 //! The events thidua sends: the bodies webhooks POST (declared in the OpenAPI document's
 //! `webhooks`) and the event catalogue (`docs/EVENTS.md`), both drawn from
-//! `domain::audit::catalogue`, the list every write of the change feed is held to.
+//! `domain::catalogue`, the list every write of the change feed is held to.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
-use crate::domain::audit::{ChangeAction, ResourceKind, catalogue};
+use crate::domain::audit::{ChangeAction, ResourceKind};
+use crate::domain::catalogue::catalogue;
 use crate::domain::webhooks::{PAYLOAD_VERSION, PING};
 
 /// The body POSTed to a subscriber for each change it subscribed to, with the headers
@@ -123,7 +124,7 @@ pub fn catalogue_markdown() -> String {
          The actions: `created`; `updated`; `archived`, a tombstone (the record left the \
          live set); `superseded`, replaced by a newer version that comes as a `created` of \
          the same type and kept, still readable, for what points at it.\n\n\
-         This file is generated from `domain::audit::catalogue` \
+         This file is generated from `domain::catalogue` \
          (`UPDATE_EVENTS=1 cargo test --test api events`); every write the test suite makes \
          is checked against it.\n\n\
          | event type | fires when |\n|---|---|\n"

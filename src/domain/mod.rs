@@ -5,6 +5,7 @@ pub mod audit;
 pub mod award_types;
 pub mod blocs;
 pub mod calendar;
+pub mod catalogue;
 pub mod clients;
 pub mod councils;
 pub mod credentials;

@@ -26,7 +26,7 @@ fn committed_document_is_current() {
 /// Fails when `docs/EVENTS.md` is not the catalogue the service sends by.
 /// `UPDATE_EVENTS=1 cargo test --test api events` rewrites it.
 #[test]
-fn committed_event_catalogue_is_current() {
+fn committed_events_catalogue_is_current() {
     let generated = thidua::api::events::catalogue_markdown();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/EVENTS.md");
     if std::env::var_os("UPDATE_EVENTS").is_some() {
