@@ -125,17 +125,15 @@ pub async fn list(
     // RFC 8288: the next call, while there is more to read.
     let mut res = HttpResponse::Ok();
     if has_more {
-        let kept: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-            .filter(|(name, _)| name != "after")
-            .map(|(name, value)| (name.into_owned(), value.into_owned()))
-            .collect();
-        let query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&kept)
-            .append_pair("after", &next_after.to_string())
-            .finish();
+        let next = super::extract::with_parameter(
+            req.path(),
+            req.query_string(),
+            "after",
+            &next_after.to_string(),
+        );
         res.insert_header((
             actix_web::http::header::LINK,
-            format!("<{}?{query}>; rel=\"next\"", req.path()),
+            format!("<{next}>; rel=\"next\""),
         ));
     }
     Ok(res.json(ChangePage {

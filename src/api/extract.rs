@@ -444,16 +444,7 @@ impl<T: Serialize> Page<T> {
 /// the first when nothing matches). Relative references, so no `Host` is trusted.
 pub fn page_links(path: &str, query: &str, page: i64, per_page: i64, total: i64) -> String {
     let last = ((total + per_page - 1) / per_page.max(1)).max(1);
-    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .filter(|(name, _)| name != "page")
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect();
-    let target = |n: i64| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.extend_pairs(&kept);
-        query.append_pair("page", &n.to_string());
-        format!("<{path}?{}>", query.finish())
-    };
+    let target = |n: i64| format!("<{}>", with_parameter(path, query, "page", &n.to_string()));
     let mut links = vec![format!("{}; rel=\"first\"", target(1))];
     if page > 1 {
         links.push(format!("{}; rel=\"prev\"", target((page - 1).min(last))));
@@ -463,6 +454,20 @@ pub fn page_links(path: &str, query: &str, page: i64, per_page: i64, total: i64)
     }
     links.push(format!("{}; rel=\"last\"", target(last)));
     links.join(", ")
+}
+
+/// `path?query` with the parameter `name` set to `value` (any it held dropped, the others
+/// kept in order): the target of a link to another page of the same list.
+pub fn with_parameter(path: &str, query: &str, name: &str, value: &str) -> String {
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key != name)
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&kept)
+        .append_pair(name, value)
+        .finish();
+    format!("{path}?{query}")
 }
 
 /// The request id of the current request, set by the request-id middleware.

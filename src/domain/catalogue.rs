@@ -15,7 +15,13 @@ pub struct CatalogueEntry {
 /// The event catalogue: every kind the change feed and webhooks name, and each action it
 /// sends, with when. `record_change` holds every write to it (in debug builds, so the
 /// test suite checks it on every write it makes).
-pub fn catalogue() -> Vec<CatalogueEntry> {
+pub fn catalogue() -> &'static [CatalogueEntry] {
+    static CATALOGUE: std::sync::LazyLock<Vec<CatalogueEntry>> = std::sync::LazyLock::new(entries);
+    &CATALOGUE
+}
+
+/// Built once: a subscription's check and every debug write read it.
+fn entries() -> Vec<CatalogueEntry> {
     use ChangeAction::*;
     use ResourceKind as K;
     let entry = |kind, what, fires| CatalogueEntry { kind, what, fires };

@@ -566,14 +566,7 @@ impl Res {
         );
         assert_eq!(self.body["status"], status);
         assert_eq!(self.body["code"], code, "problem code; body: {}", self.body);
-        self.body["errors"]
-            .as_array()
-            .map(|e| {
-                e.iter()
-                    .map(|f| f["field"].as_str().unwrap_or("").to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.error_fields()
     }
 
     /// Asserts an OAuth 2.0 token-endpoint error (RFC 6749 §5.2): this status, JSON with
@@ -606,6 +599,11 @@ impl Res {
                 Some("Basic realm=\"thidua\"")
             );
         }
+        self.error_fields()
+    }
+
+    /// The fields an error answer names, in order.
+    fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
             .map(|e| {
